@@ -1,0 +1,74 @@
+// Bundles the extension, the CLI, the lazily loaded SQL driver chunk and the real-editor test suites with esbuild.
+// Usage: node scripts/build.mjs [--production] [--watch]
+import * as esbuild from 'esbuild';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+// The SQL driver (snowflake-sdk) is its own chunk: the main bundle refers to it by file name and loads it on first use.
+const sqlDriverChunk = {
+  name: 'sql-driver-chunk',
+  setup(build) {
+    build.onResolve({ filter: /\/sqlDriverEntry(\.js|\.ts)?$/ }, () => ({ path: './sqlDriver.js', external: true }));
+  },
+};
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  logOverride: { 'import-is-undefined': 'error' },
+  external: ['vscode'],
+};
+
+function listFiles(dir, suffix) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) out.push(...listFiles(full, suffix));
+    else if (name.endsWith(suffix)) out.push(full);
+  }
+  return out;
+}
+
+const builds = [
+  { ...common, entryPoints: { extension: 'src/extension.ts', cli: 'src/cli.ts' }, outdir: 'dist', plugins: [sqlDriverChunk] },
+  {
+    ...common,
+    entryPoints: { sqlDriver: 'src/core/snowflake/sqlDriverEntry.ts' },
+    outdir: 'dist',
+    // The SDK's optional cloud and native pieces that are not installed stay runtime requires.
+    external: ['vscode'],
+  },
+];
+
+if (!production) {
+  const integration = path.join(root, 'test', 'integration');
+  const suites = [path.join(integration, 'index.ts'), ...listFiles(path.join(integration, 'suites'), '.test.ts')];
+  builds.push({
+    ...common,
+    entryPoints: suites.map((f) => ({ in: f, out: path.relative(path.join(root, 'test', 'integration'), f).replace(/\.ts$/, '') })),
+    outdir: 'out/test/integration',
+    external: ['vscode', 'mocha'],
+    plugins: [sqlDriverChunk],
+  });
+}
+
+process.chdir(root);
+if (!watch) {
+  rmSync('dist', { recursive: true, force: true });
+  rmSync('out', { recursive: true, force: true });
+}
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

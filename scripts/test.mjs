@@ -1,0 +1,62 @@
+// `npm test`: lint, type-check, unit and emulator tests in Node, then the suites inside a real VS Code.
+// Ends with one line "N passed, N failed" counting every test and check.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT } from './editor-deps.mjs';
+
+const runs = path.join(ROOT, '.test-runs');
+mkdirSync(runs, { recursive: true });
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const failedSteps = [];
+
+function step(name, cmd, args, env = {}) {
+  process.stdout.write(`\n=== ${name}\n`);
+  const t0 = Date.now();
+  const res = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...env } });
+  process.stdout.write(`=== ${name}: ${res.status === 0 ? 'ok' : 'FAILED'} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
+  if (res.status !== 0) failedSteps.push(name);
+  return res.status === 0;
+}
+
+function check(name, cmd, args) {
+  if (step(name, cmd, args)) passed++;
+  else failed++;
+}
+
+function suite(name, cmd, args, countsFile) {
+  rmSync(countsFile, { force: true });
+  const ok = step(name, cmd, args, { POSIT_SNOWFLAKE_COUNTS: countsFile });
+  if (existsSync(countsFile)) {
+    const c = JSON.parse(readFileSync(countsFile, 'utf8'));
+    passed += c.passed;
+    failed += c.failed;
+    skipped += c.pending ?? 0;
+    if (!ok && c.failed === 0) failed++;
+  } else if (!ok) {
+    failed++;
+  }
+}
+
+const npx = 'npx';
+check('lint', npx, ['eslint', '--max-warnings', '0', '.']);
+check('type-check', npx, ['tsc', '--noEmit', '-p', '.']);
+check('type-check tests', npx, ['tsc', '--noEmit', '-p', 'test']);
+suite('unit and emulator tests', npx, ['mocha'], path.join(runs, 'unit-counts.json'));
+step('build', 'node', ['scripts/build.mjs']) ? passed++ : failed++;
+rmSync(path.join(runs, 'integration-summary.json'), { force: true });
+step('integration tests in a real VS Code', 'node', ['test/integration/run.mjs']);
+const summaryFile = path.join(runs, 'integration-summary.json');
+if (existsSync(summaryFile)) {
+  const s = JSON.parse(readFileSync(summaryFile, 'utf8'));
+  passed += s.passed;
+  failed += s.failed;
+} else {
+  failed++;
+}
+
+if (failedSteps.length) process.stdout.write(`\nFailed steps: ${failedSteps.join(', ')}\n`);
+process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+process.exitCode = failed > 0 || failedSteps.length > 0 ? 1 : 0;

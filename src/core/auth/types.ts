@@ -1,0 +1,126 @@
+// The shapes every feature shares: resolved connection profiles and what the auth service hands out.
+import type { Event } from '../shared/events';
+
+export type ConnectionSource = 'workbench' | 'connections.toml' | 'config.toml' | 'environment';
+
+/** Supported authenticators, upper-cased as Snowflake spells them. */
+export type Authenticator =
+  | 'SNOWFLAKE_JWT'
+  | 'OAUTH'
+  | 'PROGRAMMATIC_ACCESS_TOKEN'
+  | 'OAUTH_AUTHORIZATION_CODE'
+  | 'SNOWFLAKE'
+  | 'EXTERNALBROWSER'
+  | 'OAUTH_CLIENT_CREDENTIALS'
+  | 'USERNAME_PASSWORD_MFA'
+  | 'WORKLOAD_IDENTITY'
+  | 'OKTA';
+
+export type DiagnosticSeverity = 'error' | 'warning' | 'info';
+
+export interface Diagnostic {
+  readonly severity: DiagnosticSeverity;
+  readonly message: string;
+  /** The file the diagnostic is about, if any. */
+  readonly file?: string;
+  readonly connection?: string;
+  /** What to do, in the user's terms. */
+  readonly fix?: string;
+}
+
+/** A connection as the official Snowflake clients would see it. Parameters keep the file's lower snake case keys. */
+export interface ConnectionProfile {
+  readonly name: string;
+  readonly source: ConnectionSource;
+  /** Absolute path of the file it came from; undefined for SNOWFLAKE_CONNECTIONS. */
+  readonly file?: string;
+  readonly isDefault: boolean;
+  /** Resolved parameters, aliases folded (private_key_path → private_key_file, private_key_file_pwd kept). */
+  readonly params: Readonly<Record<string, string | number | boolean>>;
+  readonly authenticator: Authenticator;
+  /** Account as written (may include region), e.g. "xy12345.ap-southeast-2" or "myorg-myacct". */
+  readonly account: string;
+  /** Base URL of the account, e.g. "https://myorg-myacct.snowflakecomputing.com" (host/port/protocol honoured). */
+  readonly baseUrl: string;
+  readonly user?: string;
+  readonly role?: string;
+  readonly warehouse?: string;
+  readonly database?: string;
+  readonly schema?: string;
+}
+
+export interface ResolvedConnections {
+  readonly connections: readonly ConnectionProfile[];
+  /** Name of the default connection (may not exist among connections; then a diagnostic says so). */
+  readonly defaultName: string;
+  /** The directory that was used, and the files read. */
+  readonly directory: string;
+  readonly files: readonly string[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Headers for Snowflake REST APIs (Cortex, SQL API). */
+export interface RestCredential {
+  readonly headers: Readonly<Record<string, string>>;
+  /** Epoch ms after which the credential must not be used. */
+  readonly expiresAt: number;
+}
+
+/** What the SQL driver (snowflake-sdk) needs to log in. */
+export type LoginCredential =
+  | { readonly authenticator: 'SNOWFLAKE_JWT'; readonly privateKeyPem: string; readonly user: string }
+  | { readonly authenticator: 'OAUTH'; readonly token: string; readonly user?: string }
+  | { readonly authenticator: 'PROGRAMMATIC_ACCESS_TOKEN'; readonly token: string; readonly user?: string };
+
+export interface AuthChange {
+  /** Connection names affected; undefined means "anything may have changed" (files re-read). */
+  readonly connections?: readonly string[];
+  readonly reason: 'files' | 'secrets' | 'workbenchToken' | 'signIn' | 'signOut';
+}
+
+export interface AuthRequestOptions {
+  readonly signal?: AbortSignal;
+  /** Skip the cache (after a 401). */
+  readonly forceRefresh?: boolean;
+  /** True when the caller may not prompt the user (tree loading, silent model listing). */
+  readonly silent?: boolean;
+}
+
+/** The one owner of every credential. Callers say what they need, never how to get it. */
+export interface AuthService {
+  /** Current connections (re-resolved when files change). */
+  connections(): Promise<ResolvedConnections>;
+  getConnection(name: string): Promise<ConnectionProfile>;
+  forRest(profile: ConnectionProfile, opts?: AuthRequestOptions): Promise<RestCredential>;
+  forLogin(profile: ConnectionProfile, opts?: AuthRequestOptions): Promise<LoginCredential>;
+  /** `Authorization: Snowflake Token="..."` header value for an SPCS app at `host`. */
+  forIngress(profile: ConnectionProfile, host: string, role?: string, opts?: AuthRequestOptions): Promise<string>;
+  /** Drop cached credentials of a connection (after a 401) so the next call mints anew. */
+  invalidate(profile: ConnectionProfile, audience?: 'rest' | 'login' | 'ingress'): void;
+  readonly onDidChange: Event<AuthChange>;
+}
+
+/** File-system access the resolvers need; node:fs in production, a map in tests. */
+export interface FileSystem {
+  readFile(path: string): Promise<string>;
+  stat(path: string): Promise<{ mode: number; uid: number; mtimeMs: number; isFile(): boolean; isDirectory(): boolean } | undefined>;
+}
+
+/** Where the resolvers look: a pure description of the environment. */
+export interface HostEnvironment {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly homedir: string;
+  readonly platform: NodeJS.Platform;
+  readonly uid?: number;
+  readonly fs: FileSystem;
+}
+
+/** How the auth service talks to the person, supplied by the editor (or the CLI). All may be absent. */
+export interface AuthPrompter {
+  /** Ask for a private key's passphrase; undefined when the user cancels. */
+  askPassphrase?(connection: string, keyFile: string, retry: boolean): Promise<string | undefined>;
+  /** Open the browser for an OAuth sign-in. */
+  openExternal?(url: string): Promise<boolean>;
+  /** Map a loopback URL so a browser outside a remote host can reach it (vscode.env.asExternalUri). */
+  asExternalUri?(localUrl: string): Promise<string>;
+}

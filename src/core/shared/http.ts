@@ -1,0 +1,192 @@
+// HTTP for the core: fetch with retry and backoff (429 and 5xx, honouring Retry-After), cancellation through an
+// AbortSignal, and typed errors (HttpError for answers, 'network' errors when the server could not be reached).
+import { CancelledError, SnowflakeExtError, isCancelled, type ErrorKind } from './errors';
+import { sleep } from './abort';
+import { redact, type Logger } from './logger';
+
+export interface FetchRetryOptions {
+  readonly signal?: AbortSignal;
+  /** Retries after the first attempt for 429/5xx and dropped connections; default 3. */
+  readonly retries?: number;
+  readonly logger?: Logger;
+  /** First backoff delay in ms (doubled each retry, with jitter); default 500. */
+  readonly backoffMs?: number;
+  /** Longest wait between attempts, including a server's Retry-After; a longer Retry-After ends the retries. Default 30 s. */
+  readonly maxDelayMs?: number;
+  /** Statuses returned to the caller instead of raising HttpError (e.g. a 401 the caller explains itself). */
+  readonly acceptStatus?: (status: number) => boolean;
+  /** Per-attempt time limit in ms; none by default. */
+  readonly timeoutMs?: number;
+}
+
+export type FetchRetryInit = RequestInit & FetchRetryOptions;
+
+const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
+const SNIPPET_LENGTH = 500;
+
+/** A server answered with a status the caller did not accept. The body snippet is redacted. */
+export class HttpError extends SnowflakeExtError {
+  override readonly name = 'HttpError';
+  constructor(
+    readonly status: number,
+    readonly headers: Headers,
+    readonly bodySnippet: string,
+    readonly url: string,
+    readonly method: string,
+    message?: string,
+  ) {
+    super(kindForStatus(status), message ?? describeStatus(method, url, status, bodySnippet), fixForStatus(status, headers), String(status));
+  }
+
+  /** Seconds the server asked us to wait, if it said. */
+  get retryAfterSeconds(): number | undefined {
+    const ms = parseRetryAfter(this.headers.get('retry-after'), Date.now());
+    return ms === undefined ? undefined : Math.ceil(ms / 1000);
+  }
+}
+
+export function kindForStatus(status: number): ErrorKind {
+  if (status === 401) return 'auth';
+  if (status === 403) return 'permission';
+  if (status === 404) return 'notFound';
+  if (status === 429) return 'rateLimit';
+  return 'server';
+}
+
+function fixForStatus(status: number, headers: Headers): { text: string } | undefined {
+  if (status === 429) {
+    const ms = parseRetryAfter(headers.get('retry-after'), Date.now());
+    return { text: ms !== undefined ? `Try again in ${Math.max(1, Math.ceil(ms / 1000))} s.` : 'Try again in a minute.' };
+  }
+  if (status >= 500) return { text: 'The server had a problem; try again later.' };
+  return undefined;
+}
+
+/** Where a request went, without its query string (which may carry ids the user never needs to see). */
+export function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return url.split('?')[0] ?? url;
+  }
+}
+
+function describeStatus(method: string, url: string, status: number, snippet: string): string {
+  const detail = serverMessage(snippet);
+  return `${method} ${describeUrl(url)} failed with HTTP ${status}${detail ? `: ${detail}` : '.'}`;
+}
+
+/** The server's own words from a JSON error body (`message`, `error_description`, `error`), or a short text body. */
+export function serverMessage(snippet: string): string {
+  const text = snippet.trim();
+  if (!text) return '';
+  try {
+    const body = JSON.parse(text) as Record<string, unknown>;
+    for (const key of ['message', 'error_description', 'error', 'detail']) {
+      const v = body[key];
+      if (typeof v === 'string' && v) return v;
+    }
+  } catch {
+    // Not JSON (or cut short): fall through to the text itself when it is short and not HTML.
+  }
+  if (text.startsWith('<')) return '';
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+/** Retry-After as milliseconds from `now`: delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** A network failure (refused, reset, DNS, TLS, timeout): the request never got an answer. */
+export function networkError(method: string, url: string, err: unknown): SnowflakeExtError {
+  const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
+  const code = cause?.code ?? (err as { code?: string })?.code;
+  const why = code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
+  let host = url;
+  try {
+    host = new URL(url).host;
+  } catch {
+    // keep the raw text
+  }
+  return new SnowflakeExtError(
+    'network',
+    `Could not reach ${host} (${method} ${describeUrl(url)}): ${redact(why)}.`,
+    { text: 'Check the network, proxy and the host in the connection; then try again.' },
+    code,
+    { cause: err },
+  );
+}
+
+/** A request body can be sent again unless it is a one-shot stream. */
+function replayable(body: RequestInit['body']): boolean {
+  return body === undefined || body === null || typeof body === 'string' || body instanceof URLSearchParams ||
+    body instanceof ArrayBuffer || ArrayBuffer.isView(body) || (typeof Blob !== 'undefined' && body instanceof Blob);
+}
+
+function backoffDelay(attempt: number, base: number): number {
+  const exp = base * 2 ** attempt;
+  return Math.round(exp / 2 + Math.random() * (exp / 2));
+}
+
+async function readSnippet(res: Response): Promise<string> {
+  try {
+    const text = await res.text();
+    return redact(text.slice(0, SNIPPET_LENGTH));
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * fetch with retries. Returns the Response for 2xx/3xx and accepted statuses; raises HttpError otherwise,
+ * CancelledError on abort, and a 'network' SnowflakeExtError when the server cannot be reached.
+ */
+export async function fetchWithRetry(url: string, init: FetchRetryInit = {}, fetchImpl: typeof fetch = fetch): Promise<Response> {
+  const { signal, retries = 3, logger, backoffMs = 500, maxDelayMs = 30_000, acceptStatus, timeoutMs, ...requestInit } = init;
+  const method = (requestInit.method ?? 'GET').toUpperCase();
+  const maxRetries = replayable(requestInit.body) ? retries : 0;
+  for (let attempt = 0; ; attempt++) {
+    if (signal?.aborted) throw new CancelledError();
+    const attemptSignal = timeoutMs ? AbortSignal.any([signal ?? new AbortController().signal, AbortSignal.timeout(timeoutMs)]) : signal;
+    let res: Response;
+    try {
+      res = await fetchImpl(url, { ...requestInit, signal: attemptSignal });
+    } catch (err) {
+      if (signal?.aborted || (isCancelled(err) && !attemptSignal?.aborted)) throw new CancelledError();
+      const failure = attemptSignal?.aborted
+        ? new SnowflakeExtError('network', `${method} ${describeUrl(url)} got no answer within ${Math.round((timeoutMs ?? 0) / 1000)} s.`, { text: 'Check the network and try again.' }, 'ETIMEDOUT')
+        : networkError(method, url, err);
+      if (attempt >= maxRetries) throw failure;
+      const wait = Math.min(backoffDelay(attempt, backoffMs), maxDelayMs);
+      logger?.warn(`${failure.message} Retrying in ${wait} ms (${attempt + 1}/${maxRetries}).`);
+      await sleep(wait, signal);
+      continue;
+    }
+    if (res.ok || (res.status >= 300 && res.status < 400) || acceptStatus?.(res.status)) return res;
+    const retryAfter = parseRetryAfter(res.headers.get('retry-after'), Date.now());
+    const canRetry = RETRY_STATUSES.has(res.status) && attempt < maxRetries && (retryAfter === undefined || retryAfter <= maxDelayMs);
+    if (!canRetry) {
+      throw new HttpError(res.status, res.headers, await readSnippet(res), url, method);
+    }
+    await res.body?.cancel().catch(() => undefined);
+    const wait = Math.min(retryAfter ?? backoffDelay(attempt, backoffMs), maxDelayMs);
+    logger?.warn(`${method} ${describeUrl(url)} answered HTTP ${res.status}; retrying in ${wait} ms (${attempt + 1}/${maxRetries}).`);
+    await sleep(wait, signal);
+  }
+}
+
+/** Reads a JSON body, raising a 'server' error that names the URL when it is not JSON. */
+export async function readJson<T>(res: Response, url: string): Promise<T> {
+  const text = await res.text();
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new SnowflakeExtError('server', `${describeUrl(url)} answered with something that is not JSON (HTTP ${res.status}).`, { text: 'Check the host in the connection: it may point at a proxy or a different service.' });
+  }
+}
