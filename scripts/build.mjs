@@ -60,12 +60,13 @@ if (!production) {
     external: ['vscode', 'mocha'],
     plugins: [sqlDriverChunk],
   });
+  builds.push({ ...common, entryPoints: { activationProbe: 'test/bench/activationProbe.ts' }, outdir: 'out/test/bench' });
 }
 
 process.chdir(root);
 if (!watch) {
   rmSync('dist', { recursive: true, force: true });
-  rmSync('out', { recursive: true, force: true });
+  if (!production) rmSync('out', { recursive: true, force: true });
 }
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

@@ -45,7 +45,7 @@ check('lint', npx, ['eslint', '--max-warnings', '0', '.']);
 check('type-check', npx, ['tsc', '--noEmit', '-p', '.']);
 check('type-check tests', npx, ['tsc', '--noEmit', '-p', 'test']);
 suite('unit and emulator tests', npx, ['mocha'], path.join(runs, 'unit-counts.json'));
-step('build', 'node', ['scripts/build.mjs']) ? passed++ : failed++;
+check('build', 'node', ['scripts/build.mjs']);
 rmSync(path.join(runs, 'integration-summary.json'), { force: true });
 step('integration tests in a real VS Code', 'node', ['test/integration/run.mjs']);
 const summaryFile = path.join(runs, 'integration-summary.json');

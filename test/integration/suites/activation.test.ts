@@ -37,6 +37,12 @@ describe('activation', () => {
     assert.equal(config.inspect('cortex.connection')?.defaultValue, '');
   });
 
+  it('does not load the SQL driver during activation', async () => {
+    await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+    const loaded = Object.keys(require.cache).filter((m) => /sqlDriver\.js$|[\\/]snowflake-sdk[\\/]/.test(m));
+    assert.deepEqual(loaded, [], 'snowflake-sdk is loaded only when a SQL session is first needed');
+  });
+
   it('never activates on startup for everything', () => {
     const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { activationEvents?: string[] };
     assert.ok(!(pkg.activationEvents ?? []).includes('*'));
