@@ -1,4 +1,7 @@
 // The CLI's dispatcher: each subcommand lives with its capability; this file only routes and reports.
+import { AUTH_COMMANDS, runAuthCli } from './auth/cliAuth';
+import { runPublishCli } from './publish/cliPublish';
+
 export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdout: { write(text: string): unknown };
@@ -21,6 +24,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout.write(USAGE);
     return command ? 0 : 2;
   }
+  if (AUTH_COMMANDS.has(command)) return runAuthCli(argv, io);
+  if (command === 'publish') return runPublishCli(argv.slice(1), io);
   io.stderr.write(`posit-snowflake: unknown command '${command}'.\n${USAGE}`);
   return 2;
 }

@@ -3,19 +3,20 @@ import * as vscode from 'vscode';
 import { isCancelled, toExtError } from '../core/shared/errors';
 import type { Logger } from '../core/shared/logger';
 
-export async function showError(log: Logger, err: unknown, context: string): Promise<void> {
+/** Logs the failure and shows one message with its fix as a button; never waits for the person to answer it. */
+export function showError(log: Logger, err: unknown, context: string): void {
   if (isCancelled(err)) {
     log.info(`${context}: cancelled`);
     return;
   }
   const e = toExtError(err);
   log.error(`${context}: ${e.userText}${e.code ? ` (code ${e.code})` : ''}`);
-  const actions: string[] = [];
-  if (e.fix?.command) actions.push(e.fix.commandTitle ?? 'Fix');
-  actions.push('Show Log');
-  const choice = await vscode.window.showErrorMessage(e.userText, ...actions);
-  if (choice === 'Show Log') await vscode.commands.executeCommand('positSnowflake.showLog');
-  else if (choice && e.fix?.command) await vscode.commands.executeCommand(e.fix.command);
+  const fixTitle = e.fix?.command ? (e.fix.commandTitle ?? 'Fix') : undefined;
+  const actions = fixTitle ? [fixTitle, 'Show Log'] : ['Show Log'];
+  void vscode.window.showErrorMessage(e.userText, ...actions).then(async (choice) => {
+    if (choice === 'Show Log') await vscode.commands.executeCommand('positSnowflake.showLog');
+    else if (choice && choice === fixTitle && e.fix?.command) await vscode.commands.executeCommand(e.fix.command);
+  });
 }
 
 /** Registers a command whose failures are reported once, in the user's terms. */
@@ -28,7 +29,7 @@ export function registerCommand(
     try {
       return await handler(...args);
     } catch (err) {
-      await showError(log, err, id);
+      showError(log, err, id);
       return undefined;
     }
   });

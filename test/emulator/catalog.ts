@@ -27,8 +27,8 @@ export interface TableDef {
 export interface SchemaDef {
   readonly name: string;
   readonly comment: string;
-  /** Table and view names, sorted. */
-  names(): readonly string[];
+  /** Names of the tables (or views), sorted. */
+  names(kind: 'TABLE' | 'VIEW'): readonly string[];
   table(name: string): TableDef | undefined;
 }
 
@@ -70,8 +70,8 @@ const tsNtz = (ms: number): string => `${Math.floor(ms / 1000)}.000000000`;
 
 function staticSchema(name: string, comment: string, tables: readonly TableDef[]): SchemaDef {
   const byName = new Map(tables.map((t) => [t.name, t]));
-  const names = [...byName.keys()].sort();
-  return { name, comment, names: () => names, table: (n) => byName.get(n) };
+  const names = { TABLE: tables.filter((t) => t.kind === 'TABLE').map((t) => t.name).sort(), VIEW: tables.filter((t) => t.kind === 'VIEW').map((t) => t.name).sort() };
+  return { name, comment, names: (kind) => names[kind], table: (n) => byName.get(n) };
 }
 
 function salesSchema(): SchemaDef {
@@ -132,7 +132,7 @@ function manyTablesSchema(): SchemaDef {
   const width = String(BIG_TABLE_COUNT).length;
   return {
     name: 'MANY_TABLES', comment: `${BIG_TABLE_COUNT} generated tables`,
-    names: () => (names ??= Array.from({ length: BIG_TABLE_COUNT }, (_, i) => `T_${String(i + 1).padStart(width, '0')}`)),
+    names: (kind) => (kind === 'VIEW' ? [] : (names ??= Array.from({ length: BIG_TABLE_COUNT }, (_, i) => `T_${String(i + 1).padStart(width, '0')}`))),
     table: (n) => {
       const m = /^T_(\d+)$/.exec(n);
       const i = m ? Number(m[1]) : 0;

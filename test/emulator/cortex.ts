@@ -1,4 +1,212 @@
-// Cortex REST routes of the emulator. (Placeholder: the chat work fills it in.)
-import type { EmulatorServer } from './server';
+// Cortex REST routes of the emulator: native `inference:complete` (SSE or JSON), the OpenAI-compatible
+// `v1/chat/completions` with Snowflake's quirks, and `models`; Bearer auth through the account state. Answers are
+// scripted (cortexScript.ts). A per-server controller records each answer, including whether the client hung up
+// mid-stream, and can slow frames down; tests in other processes reach it at /__emulator/cortex.
+import type http from 'node:http';
+import crypto from 'node:crypto';
+import { sendJson, type EmuRequest, type EmulatorServer } from './server';
+import type { EmulatorState } from './state';
+import { pieces, scriptReply, type ScriptInput, type ScriptReply, type ScriptTool } from './cortexScript';
+import { openAiChatCompletions } from './cortexOpenAi';
 
-export function registerCortex(_server: EmulatorServer, _state: unknown): void {}
+export const CORTEX_MODELS: readonly string[] = [
+  'claude-sonnet-4-5', 'claude-haiku-4-5', 'claude-4-sonnet', 'openai-gpt-4.1', 'llama3.1-70b', 'mistral-large2', 'deepseek-r1',
+];
+/** Listed, but inference answers that it is not available in the account's region. */
+export const REGION_LOCKED_MODEL = 'deepseek-r1';
+const TOOL_MODELS = /^(claude|openai)/;
+
+export interface CortexAnswerRecord {
+  readonly endpoint: 'native' | 'openai';
+  readonly model: string;
+  readonly stream: boolean;
+  readonly user: string;
+  framesSent: number;
+  /** The client closed the connection before the last frame. */
+  closedEarly: boolean;
+  finished: boolean;
+}
+
+export interface CortexEmulator {
+  readonly answers: CortexAnswerRecord[];
+  /** Pause between stream frames (ms); 0 sends them as fast as the socket takes them. */
+  frameDelayMs: number;
+  /** Characters per text delta. */
+  pieceSize: number;
+  /** Resolves when a streamed answer's client hangs up early. */
+  nextEarlyClose(): Promise<CortexAnswerRecord>;
+}
+
+const controllers = new WeakMap<EmulatorServer, CortexEmulator & { closeWaiters: ((r: CortexAnswerRecord) => void)[] }>();
+
+export function cortexEmulatorOf(server: EmulatorServer): CortexEmulator {
+  const c = controllers.get(server);
+  if (!c) throw new Error('registerCortex was not called for this server');
+  return c;
+}
+
+export function registerCortex(server: EmulatorServer, state: EmulatorState): CortexEmulator {
+  const closeWaiters: ((r: CortexAnswerRecord) => void)[] = [];
+  const ctl = {
+    answers: [] as CortexAnswerRecord[], frameDelayMs: 0, pieceSize: 12, closeWaiters,
+    nextEarlyClose: () => new Promise<CortexAnswerRecord>((resolve) => closeWaiters.push(resolve)),
+  };
+  controllers.set(server, ctl);
+  const authed = (handler: (req: EmuRequest, res: http.ServerResponse, user: string) => Promise<void> | void) =>
+    async (req: EmuRequest, res: http.ServerResponse): Promise<void> => {
+      const auth = state.authenticateRest(req.headers);
+      if (!auth.ok) return sendJson(res, auth.status, auth.body);
+      await handler(req, res, auth.user);
+    };
+  server.route('GET', '/api/v2/cortex/models', authed((_req, res) => sendJson(res, 200, { models: CORTEX_MODELS.map((name) => ({ name })) })));
+  server.route('POST', '/api/v2/cortex/inference:complete', authed((req, res, user) => nativeComplete(ctl, req, res, user)));
+  server.route('POST', '/api/v2/cortex/v1/chat/completions', authed((req, res, user) => openAiChatCompletions(ctl, req, res, user)));
+  server.route('GET', '/__emulator/cortex', (_req, res) => sendJson(res, 200, { answers: ctl.answers, frameDelayMs: ctl.frameDelayMs, pieceSize: ctl.pieceSize }));
+  server.route('POST', '/__emulator/cortex', (req, res) => {
+    const body = req.json<{ frameDelayMs?: number; pieceSize?: number; clear?: boolean }>() ?? {};
+    if (typeof body.frameDelayMs === 'number') ctl.frameDelayMs = body.frameDelayMs;
+    if (typeof body.pieceSize === 'number' && body.pieceSize > 0) ctl.pieceSize = body.pieceSize;
+    if (body.clear) ctl.answers.length = 0;
+    sendJson(res, 200, { frameDelayMs: ctl.frameDelayMs, pieceSize: ctl.pieceSize });
+  });
+  return ctl;
+}
+
+type Controller = CortexEmulator & { closeWaiters: ((r: CortexAnswerRecord) => void)[] };
+
+export function cortexFail(res: http.ServerResponse, status: number, message: string, code = String(status)): void {
+  sendJson(res, status, { message, code, request_id: crypto.randomUUID() });
+}
+
+/** Model checks shared by both endpoints: unknown → 400, region-locked → 400 naming cross-region inference. */
+export function checkModel(res: http.ServerResponse, model: unknown): model is string {
+  if (typeof model !== 'string' || !model) return cortexFail(res, 400, 'model is required'), false;
+  if (!CORTEX_MODELS.includes(model)) return cortexFail(res, 400, `unknown model "${model}"`, '399504'), false;
+  if (model === REGION_LOCKED_MODEL) {
+    cortexFail(res, 400, `Model ${model} is not available in the current region. Enable cross-region inference (CORTEX_ENABLED_CROSS_REGION) to use it.`, '399505');
+    return false;
+  }
+  return true;
+}
+
+export function toolModel(model: string): boolean {
+  return TOOL_MODELS.test(model);
+}
+
+interface NativeMessage { role?: unknown; content?: unknown; content_list?: unknown }
+interface NativeItem { type?: string; text?: string; tool_use?: { tool_use_id?: string; name?: string; input?: unknown }; tool_results?: { tool_use_id?: string; name?: string; content?: { type?: string; text?: string }[] } }
+
+/** Validates a native request the way Cortex does and reduces it to the script's view; undefined after a 400. */
+function readNative(res: http.ServerResponse, body: Record<string, unknown>): ScriptInput | undefined {
+  const bad = (m: string): undefined => (cortexFail(res, 400, m), undefined);
+  if (!Array.isArray(body.messages) || body.messages.length === 0) return bad('messages must be a non-empty array');
+  if (body.max_tokens !== undefined && typeof body.max_tokens !== 'number') return bad('max_tokens must be a number');
+  const tools: ScriptTool[] = [];
+  for (const t of (body.tools ?? []) as { tool_spec?: { type?: string; name?: string; input_schema?: unknown } }[]) {
+    const spec = t.tool_spec;
+    if (!spec || spec.type !== 'generic' || !spec.name || typeof spec.input_schema !== 'object') return bad('each tool needs tool_spec {type:"generic", name, input_schema}');
+    tools.push({ name: spec.name, schema: spec.input_schema as Record<string, unknown> });
+  }
+  if (tools.length > 0 && !toolModel(String(body.model))) return bad(`model ${String(body.model)} does not support tools`);
+  const calls = new Map<string, string>();
+  let system = '';
+  let lastUserText = '';
+  let toolResult: ScriptInput['toolResult'];
+  let allText = '';
+  for (const [i, raw] of (body.messages as NativeMessage[]).entries()) {
+    const role = raw.role;
+    if (role !== 'system' && role !== 'user' && role !== 'assistant') return bad(`messages[${i}].role must be system, user or assistant`);
+    const list = (Array.isArray(raw.content_list) ? raw.content_list : []) as NativeItem[];
+    if ((typeof raw.content !== 'string' || raw.content.length === 0) && list.length === 0) return bad(`messages[${i}]: content must not be empty`);
+    let text = typeof raw.content === 'string' ? raw.content : '';
+    let result: ScriptInput['toolResult'];
+    for (const item of list) {
+      if (item.type === 'text') text += item.text ?? '';
+      else if (item.type === 'tool_use' && role === 'assistant' && item.tool_use?.tool_use_id && item.tool_use.name) calls.set(item.tool_use.tool_use_id, item.tool_use.name);
+      else if (item.type === 'tool_results' && role === 'user') {
+        const r = item.tool_results;
+        if (!r?.tool_use_id || calls.get(r.tool_use_id) !== r.name) return bad(`messages[${i}]: tool_results must answer an earlier tool_use with the same tool_use_id and name`);
+        result = { name: r.name!, text: (r.content ?? []).map((c) => c.text ?? '').join('') };
+      } else return bad(`messages[${i}]: unsupported content_list item ${JSON.stringify(item.type)}`);
+    }
+    allText += text;
+    if (role === 'system') system += text;
+    if (role === 'user') {
+      lastUserText = text;
+      toolResult = result;
+    }
+  }
+  return { system, lastUserText, tools, allText, ...(toolResult ? { toolResult } : {}) };
+}
+
+async function nativeComplete(ctl: Controller, req: EmuRequest, res: http.ServerResponse, user: string): Promise<void> {
+  let body: Record<string, unknown>;
+  try {
+    body = req.json<Record<string, unknown>>() ?? {};
+  } catch {
+    return cortexFail(res, 400, 'request body is not valid JSON');
+  }
+  if (!checkModel(res, body.model)) return;
+  const input = readNative(res, body);
+  if (!input) return;
+  const model = body.model as string;
+  const reply = scriptReply(input);
+  const usage = usageOf(input, reply);
+  const id = crypto.randomUUID();
+  const record: CortexAnswerRecord = { endpoint: 'native', model, stream: body.stream !== false, user, framesSent: 0, closedEarly: false, finished: false };
+  ctl.answers.push(record);
+  if (body.stream === false) {
+    record.finished = true;
+    return sendJson(res, 200, { id, model, created: Math.floor(Date.now() / 1000), choices: [{ message: nativeMessage(reply), finish_reason: reply.kind === 'tool' ? 'tool_use' : 'stop' }], usage });
+  }
+  const frames = nativeFrames(reply, ctl.pieceSize).map((delta) => ({ id, model, choices: [{ delta }], usage: {} }));
+  frames.push({ id, model, choices: [], usage });
+  await streamFrames(ctl, res, record, frames.map((f) => `data: ${JSON.stringify(f)}\n\n`), ': keep-alive\n\n');
+}
+
+function nativeMessage(reply: ScriptReply): Record<string, unknown> {
+  if (reply.kind === 'text') return { content: reply.text, content_list: [{ type: 'text', text: reply.text }] };
+  return {
+    content: reply.preface,
+    content_list: [{ type: 'text', text: reply.preface }, { type: 'tool_use', tool_use: { tool_use_id: reply.callId, name: reply.name, input: reply.input } }],
+  };
+}
+
+/** Deltas as Cortex streams them: text pieces; a tool_use opening (id + name) then its input as partial JSON. */
+function nativeFrames(reply: ScriptReply, size: number): Record<string, unknown>[] {
+  const text = (t: string): Record<string, unknown> => ({ type: 'text', content: t, text: t, content_list: [{ type: 'text', text: t }] });
+  if (reply.kind === 'text') return pieces(reply.text, size).map(text);
+  const open = { type: 'tool_use', tool_use_id: reply.callId, name: reply.name, input: '', content_list: [{ tool_use_id: reply.callId, name: reply.name, input: '' }] };
+  const input = pieces(JSON.stringify(reply.input), 7).map((p) => ({ type: 'tool_use', input: p, content_list: [{ input: p }] }));
+  return [...pieces(reply.preface, size).map(text), open, ...input];
+}
+
+export function usageOf(input: ScriptInput, reply: ScriptReply): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {
+  const prompt = Math.ceil(input.allText.length / 4) + 1;
+  const completion = Math.ceil((reply.kind === 'text' ? reply.text.length : reply.preface.length + JSON.stringify(reply.input).length) / 4);
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+}
+
+/** Writes SSE frames, pausing between them if asked, and notes a client that hangs up before the end. */
+export async function streamFrames(ctl: Controller, res: http.ServerResponse, record: CortexAnswerRecord, frames: readonly string[], preamble = ''): Promise<void> {
+  res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+  let closed = false;
+  res.on('close', () => {
+    if (record.finished) return;
+    closed = true;
+    record.closedEarly = true;
+    for (const w of ctl.closeWaiters.splice(0)) w(record);
+  });
+  if (preamble) res.write(preamble);
+  for (const frame of frames) {
+    if (closed) return;
+    const ok = res.write(frame);
+    record.framesSent++;
+    if (ctl.frameDelayMs > 0) await new Promise((r) => setTimeout(r, ctl.frameDelayMs));
+    else if (!ok) await new Promise((r) => { res.once('drain', r); res.once('close', r); });
+    else if (record.framesSent % 64 === 0) await new Promise((r) => setImmediate(r));
+  }
+  if (closed) return;
+  record.finished = true;
+  res.end();
+}

@@ -70,9 +70,7 @@ export function showObjects(kind: 'TABLE' | 'VIEW', scopes: readonly SchemaRef[]
   // Across several schemas Snowflake orders by schema then name; FROM pages on the name within that order.
   const rows: (string | null)[][] = [];
   for (const { db, schema } of scopes) {
-    const names = schema.names();
-    const ofKind = names.length > 1000 && kind === 'TABLE' ? names : names.filter((n) => schema.table(n)?.kind === kind);
-    for (const n of pageNames(ofKind, { ...f, limit: (f.limit ?? SHOW_ROW_CAP) - rows.length })) {
+    for (const n of pageNames(schema.names(kind), { ...f, limit: (f.limit ?? SHOW_ROW_CAP) - rows.length })) {
       const t = schema.table(n)!;
       rows.push(kind === 'TABLE' ? tableRow(db, schema.name, t) : viewRow(db, schema.name, t));
       if (rows.length >= (f.limit ?? SHOW_ROW_CAP)) break;

@@ -1,8 +1,22 @@
-// Placeholder: the AuthService implementation lands with the auth work. The factory's signature is the contract.
-import type { AuthPrompter, AuthService, HostEnvironment } from './types';
+// createAuthService: the composition of the auth core. Resolves connections (re-resolved when files change), hands
+// out credentials for REST, SQL login and SPCS ingress from one cache, and reports every change on one event.
+import path from 'node:path';
+import type { AuthChange, AuthPrompter, AuthService, ConnectionProfile, HostEnvironment, ResolvedConnections } from './types';
 import type { SecretStore } from './secretStore';
 import type { Logger } from '../shared/logger';
 import { Emitter, type Disposable } from '../shared/events';
+import { SnowflakeExtError } from '../shared/errors';
+import type { AuthContext } from './authContext';
+import { userPath } from './connectionDirectory';
+import { stringParam } from './connectionParams';
+import { DirectoryWatcher } from './connectionWatcher';
+import { loginCredential, restCredential } from './credentials';
+import { FileTokenReader } from './fileTokens';
+import { ingressCredential } from './ingress';
+import { connectionKey } from './keyPairCredential';
+import { isSignedIn, signIn, signOut } from './oauthCredential';
+import { resolveConnections } from './resolveConnections';
+import { TokenCache } from './tokenCache';
 
 export interface AuthServiceOptions {
   readonly host: HostEnvironment;
@@ -13,21 +27,118 @@ export interface AuthServiceOptions {
   readonly now?: () => number;
   /** Watch connection files and the Workbench token for changes (the editor); the CLI reads once. */
   readonly watch?: boolean;
+  /** Token endpoint retries (tests lower the backoff). */
+  readonly http?: { readonly retries?: number; readonly backoffMs?: number };
+  /** How long a browser sign-in may take; default 5 minutes. */
+  readonly signInTimeoutMs?: number;
 }
 
-export function createAuthService(_opts: AuthServiceOptions): AuthService & Disposable {
-  const changed = new Emitter<never>();
-  const notYet = (): never => {
-    throw new Error('not implemented');
+/** "Connection 'x' cannot be found", or the error that kept it out of the list. */
+export function connectionNotFound(resolved: ResolvedConnections, name: string): SnowflakeExtError {
+  const problem = resolved.diagnostics.find((d) => d.connection === name && d.severity === 'error');
+  if (problem) return new SnowflakeExtError('config', problem.message, problem.fix ? { text: problem.fix } : undefined, 'connectionInvalid');
+  const fileError = resolved.diagnostics.find((d) => d.severity === 'error' && !d.connection);
+  const known = resolved.connections.map((c) => `'${c.name}'`).join(', ');
+  return new SnowflakeExtError(
+    'notFound',
+    `Connection '${name}' cannot be found, known ones are [${known}].${fileError ? ` ${fileError.message}` : ''}`,
+    { text: fileError?.fix ?? `Check the name, or add it to ${path.join(resolved.directory, 'connections.toml')} ('Snowflake: Add Connection').`, command: 'positSnowflake.addConnection' },
+    'connectionNotFound',
+  );
+}
+
+/** Directories whose files feed the connections: the Snowflake directory and those of token and key files. */
+function watchedDirectories(host: HostEnvironment, resolved: ResolvedConnections): Set<string> {
+  const dirs = new Set<string>([resolved.directory]);
+  for (const c of resolved.connections) {
+    for (const key of ['token_file_path', 'private_key_file']) {
+      const v = stringParam(c.params, key);
+      if (v) dirs.add(path.dirname(userPath(host, v)));
+    }
+  }
+  return dirs;
+}
+
+export function createAuthService(opts: AuthServiceOptions): AuthService & Disposable {
+  const changed = new Emitter<AuthChange>();
+  const now = opts.now ?? Date.now;
+  const ctx: AuthContext = {
+    host: opts.host,
+    secrets: opts.secrets,
+    logger: opts.logger,
+    ...(opts.prompter ? { prompter: opts.prompter } : {}),
+    fetch: opts.fetch ?? ((input, init) => fetch(input, init)),
+    now,
+    cache: new TokenCache(now),
+    files: new FileTokenReader(opts.host),
+    changed,
+    ...(opts.http ? { http: opts.http } : {}),
+    ...(opts.signInTimeoutMs !== undefined ? { signInTimeoutMs: opts.signInTimeoutMs } : {}),
   };
+  let resolved: Promise<ResolvedConnections> | undefined;
+  const watcher = opts.watch ? new DirectoryWatcher(() => void reload(), opts.logger) : undefined;
+
+  const connections = (): Promise<ResolvedConnections> => {
+    resolved ??= resolveConnections(opts.host).then(
+      (r) => {
+        watcher?.watch(watchedDirectories(opts.host, r));
+        return r;
+      },
+      (err: unknown) => {
+        resolved = undefined;
+        throw err;
+      },
+    );
+    return resolved;
+  };
+  const reload = async (): Promise<ResolvedConnections> => {
+    resolved = undefined;
+    const r = await connections();
+    changed.fire({ reason: 'files' });
+    return r;
+  };
+  const secretsSubscription = opts.secrets.onDidChange((ref) => {
+    if (ref.kind === 'connectApiKey') return;
+    // Another window may have signed in or changed a PAT: drop what was minted from the old secret.
+    ctx.cache.invalidate(`${ref.id}|${ref.kind === 'keyPassphrase' ? 'key' : ''}`);
+    changed.fire({ connections: [ref.id], reason: 'secrets' });
+  });
+
   return {
-    connections: async () => ({ connections: [], defaultName: 'default', directory: '', files: [], diagnostics: [] }),
-    getConnection: notYet,
-    forRest: notYet,
-    forLogin: notYet,
-    forIngress: notYet,
-    invalidate: () => undefined,
+    connections,
+    reload,
+    async getConnection(name: string): Promise<ConnectionProfile> {
+      const r = await connections();
+      const found = r.connections.find((c) => c.name === name);
+      if (!found) throw connectionNotFound(r, name);
+      return found;
+    },
+    forRest: (profile, o) => restCredential(ctx, profile, o),
+    forLogin: (profile, o) => loginCredential(ctx, profile, o),
+    forIngress: (profile, host, role, o) => ingressCredential(ctx, profile, host, role, o),
+    invalidate(profile, audience) {
+      if (audience === 'ingress') ctx.cache.invalidate(`${profile.name}|ingress`);
+      else if (audience) {
+        ctx.cache.invalidate(`${profile.name}|jwt`);
+        ctx.cache.invalidate(`${profile.name}|oauth`);
+      } else {
+        for (const part of ['jwt', 'oauth', 'ingress']) ctx.cache.invalidate(`${profile.name}|${part}`);
+      }
+    },
     onDidChange: changed.event,
-    dispose: () => changed.dispose(),
+    signIn: (profile, o) => signIn(ctx, profile, o?.signal),
+    signOut: (profile) => signOut(ctx, profile),
+    isSignedIn: (profile) => isSignedIn(ctx, profile),
+    async describeKey(profile, o) {
+      if (profile.authenticator !== 'SNOWFLAKE_JWT') {
+        throw new SnowflakeExtError('config', `Connection '${profile.name}' uses ${profile.authenticator.toLowerCase()}, not a key pair.`, undefined, 'notKeyPair');
+      }
+      return (await connectionKey(ctx, profile, o)).info;
+    },
+    dispose() {
+      watcher?.dispose();
+      secretsSubscription.dispose();
+      changed.dispose();
+    },
   };
 }

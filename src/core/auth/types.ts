@@ -84,12 +84,41 @@ export interface AuthRequestOptions {
   readonly forceRefresh?: boolean;
   /** True when the caller may not prompt the user (tree loading, silent model listing). */
   readonly silent?: boolean;
+  /**
+   * With forceRefresh: the credential the server just refused (as returned by forRest/forIngress). A cached
+   * credential that differs from it was minted by a concurrent caller and is shared instead of minting again.
+   */
+  readonly rejected?: unknown;
+}
+
+/** What an OAuth sign-in produced (no secret). */
+export interface SignInResult {
+  readonly connection: string;
+  /** The Snowflake user the token belongs to, when the server said. */
+  readonly username?: string;
+  readonly scope?: string;
+  /** Epoch ms when the access token expires (a refresh token keeps the sign-in alive longer). */
+  readonly expiresAt: number;
+}
+
+/** A connection's private key as the doctor and Test Connection describe it (no secret). */
+export interface KeyInfo {
+  /** Absolute path, or undefined for private_key_raw. */
+  readonly file?: string;
+  readonly format: string;
+  /** `SHA256:...`, to compare with DESCRIBE USER's RSA_PUBLIC_KEY_FP. */
+  readonly fingerprint: string;
+  readonly bits?: number;
+  /** Where the passphrase came from, when the key is encrypted. */
+  readonly passphraseFrom?: 'PRIVATE_KEY_PASSPHRASE' | 'private_key_file_pwd' | 'private_key_passphrase' | 'secretStorage' | 'prompt';
 }
 
 /** The one owner of every credential. Callers say what they need, never how to get it. */
 export interface AuthService {
   /** Current connections (re-resolved when files change). */
   connections(): Promise<ResolvedConnections>;
+  /** Re-reads the connection files now (the Refresh command) and fires onDidChange. */
+  reload(): Promise<ResolvedConnections>;
   getConnection(name: string): Promise<ConnectionProfile>;
   forRest(profile: ConnectionProfile, opts?: AuthRequestOptions): Promise<RestCredential>;
   forLogin(profile: ConnectionProfile, opts?: AuthRequestOptions): Promise<LoginCredential>;
@@ -98,6 +127,14 @@ export interface AuthService {
   /** Drop cached credentials of a connection (after a 401) so the next call mints anew. */
   invalidate(profile: ConnectionProfile, audience?: 'rest' | 'login' | 'ingress'): void;
   readonly onDidChange: Event<AuthChange>;
+  /** OAUTH_AUTHORIZATION_CODE: opens the browser and waits for the sign-in (timeout, cancellable). */
+  signIn(profile: ConnectionProfile, opts?: { signal?: AbortSignal }): Promise<SignInResult>;
+  /** Forgets the connection's OAuth tokens (stored refresh token and cached access token). */
+  signOut(profile: ConnectionProfile): Promise<void>;
+  /** True when an OAuth sign-in is stored for the connection (a refresh token in the SecretStore). */
+  isSignedIn(profile: ConnectionProfile): Promise<boolean>;
+  /** SNOWFLAKE_JWT: the key's format and fingerprint (may prompt for a passphrase unless silent). */
+  describeKey(profile: ConnectionProfile, opts?: AuthRequestOptions): Promise<KeyInfo>;
 }
 
 /** File-system access the resolvers need; node:fs in production, a map in tests. */

@@ -13,8 +13,10 @@ const PATTERNS: readonly [RegExp, string][] = [
   // JWTs and other dotted base64url tokens.
   [/\beyJ[\w-]{5,}\.[\w-]{5,}(\.[\w-]*)?/g, '***'],
   [/(Snowflake Token=)"?[^"\s,]+"?/gi, '$1"***"'],
-  [/\b(Bearer|Key|Basic)\s+[\w~+/=.-]{6,}/g, '$1 ***'],
-  [/\b(token|access_token|refresh_token|masterToken|password|passphrase|secret|client_secret|assertion|code_verifier|code|api_key|apiKey|private_key_file_pwd|private_key_passphrase)("?\s*[:=]\s*"?)([^"&\s,}]{4,})/gi, '$1$2***'],
+  [/\b(Bearer|Key|Basic)\s+[\w~+/=.:-]{6,}/g, '$1 ***'],
+  // OAuth authorization codes travel as `code=` in URLs and forms; Snowflake's numeric error codes stay readable.
+  [/([?&]code=)[^&\s"]+/g, '$1***'],
+  [/\b(token|access_token|refresh_token|masterToken|password|passphrase|secret|client_secret|assertion|code_verifier|api_key|apiKey|private_key_file_pwd|private_key_passphrase)("?\s*[:=]\s*"?)([^"&\s,}]{4,})/gi, '$1$2***'],
 ];
 
 /** Masks anything that looks like a token, key or password. */

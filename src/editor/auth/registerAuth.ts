@@ -1,4 +1,101 @@
-// Registers the auth capability. (Placeholder until the capability lands.)
+// Registers the auth capability in the editor: the "Snowflake" AuthenticationProvider, the diagnostics document, and
+// the commands (Add/Test Connection, Sign In/Out, Set Key Passphrase, Set PAT, Open Connections File, Show
+// Diagnostics, Set as Default Connection).
+//
+// Every command also takes arguments so tests and other extensions can run it without UI, e.g.
+//   executeCommand('positSnowflake.addConnection', { name, account, user, authenticator, privateKeyFile, passphrase })
+//   executeCommand('positSnowflake.testConnection', 'prod')            // or a tree node with .connectionName
+//   executeCommand('positSnowflake.setKeyPassphrase', 'prod', passphrase)
+//   executeCommand('positSnowflake.setPat', 'prod', pat)
+//   executeCommand('positSnowflake.signIn', 'prod') / ('positSnowflake.signOut', 'prod')
+//   executeCommand('positSnowflake.openConnectionsFile', 'prod')      // opens the file at [prod]
+//   executeCommand('positSnowflake.showDiagnostics', 'prod')          // returns the report text
+//   executeCommand('positSnowflake.setDefaultConnection', 'prod')
+// Each returns a small result object (never a secret) and prompts only for what its arguments leave out.
+import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../deps';
+import { registerCommand, toAbortSignal } from '../runCommand';
+import { addConnection, type AddConnectionOptions, type AddConnectionResult } from './addConnection';
+import { promptForConnection } from './addConnectionFlow';
+import { showDiagnostics, testConnection } from './connectionChecks';
+import { connectionNameOf, pickConnection } from './connectionPicker';
+import { DiagnosticsDocumentProvider, DOCTOR_SCHEME } from './diagnosticsDocument';
+import { openConnectionsFile, setDefaultConnection } from './fileCommands';
+import { setKeyPassphrase, setPat } from './secretCommands';
+import { isOAuthSignIn, PROVIDER_ID, PROVIDER_LABEL, sessionIdFor, SnowflakeAuthProvider } from './snowflakeAuthProvider';
+import { registerTestHooks } from './testHooks';
 
-export function registerAuth(_deps: ExtensionDeps): void {}
+function isOptions(arg: unknown): arg is AddConnectionOptions {
+  return typeof arg === 'object' && arg !== null && typeof (arg as { name?: unknown }).name === 'string' && typeof (arg as { account?: unknown }).account === 'string';
+}
+
+async function runAddConnection(deps: ExtensionDeps, arg: unknown): Promise<AddConnectionResult> {
+  const { auth, secrets } = deps;
+  if (isOptions(arg)) return addConnection(auth, secrets, arg);
+  const existing = (await auth.connections()).connections.map((c) => c.name);
+  const options = await promptForConnection(existing);
+  const result = await addConnection(auth, secrets, options);
+  deps.log.info(`Added connection "${result.name}" to ${result.file}`);
+  const next = options.authenticator === 'OAUTH_AUTHORIZATION_CODE' ? 'Sign In' : 'Test Connection';
+  void vscode.window.showInformationMessage(`Added connection "${result.name}" to ${result.file}.`, next).then((choice) => {
+    if (choice === 'Sign In') void vscode.commands.executeCommand('positSnowflake.signIn', result.name);
+    else if (choice === 'Test Connection') void vscode.commands.executeCommand('positSnowflake.testConnection', result.name);
+  });
+  return result;
+}
+
+function registerProvider(deps: ExtensionDeps): SnowflakeAuthProvider {
+  const choose = () => pickConnection(deps.auth, undefined, { title: 'Snowflake: Sign In', filter: isOAuthSignIn, noneMessage: 'No connection signs in with the browser (authenticator = "OAUTH_AUTHORIZATION_CODE").' });
+  const provider = new SnowflakeAuthProvider(deps.auth, deps.secrets, deps.log, choose);
+  deps.context.subscriptions.push(provider, vscode.authentication.registerAuthenticationProvider(PROVIDER_ID, PROVIDER_LABEL, provider, { supportsMultipleAccounts: true }));
+  return provider;
+}
+
+function registerSignInOut(deps: ExtensionDeps, provider: SnowflakeAuthProvider): vscode.Disposable[] {
+  const { auth, log } = deps;
+  return [
+    registerCommand(log, 'positSnowflake.signIn', async (arg?: unknown) => {
+      const profile = await pickConnection(auth, arg, { title: 'Snowflake: Sign In', filter: isOAuthSignIn, noneMessage: 'No connection signs in with the browser (authenticator = "OAUTH_AUTHORIZATION_CODE").' });
+      const session = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Signing in to Snowflake ("${profile.name}") in your browser…`, cancellable: true },
+        (_progress, token) => provider.signIn(profile, toAbortSignal(token)),
+      );
+      void vscode.window.showInformationMessage(`Signed in to "${profile.name}" as ${session.account.label}.`);
+      return { connection: profile.name, account: session.account.label };
+    }),
+    registerCommand(log, 'positSnowflake.signOut', async (arg?: unknown) => {
+      let name = connectionNameOf(arg);
+      if (name === undefined) {
+        const signedIn = await provider.signedInConnections();
+        if (signedIn.length === 0) {
+          void vscode.window.showInformationMessage('No Snowflake connection is signed in.');
+          return undefined;
+        }
+        name = signedIn.length === 1 ? signedIn[0] : await vscode.window.showQuickPick(signedIn, { title: 'Snowflake: Sign Out', placeHolder: 'Choose a connection' });
+        if (name === undefined) return undefined;
+      }
+      await provider.removeSession(sessionIdFor(name));
+      void vscode.window.showInformationMessage(`Signed out of "${name}"; its stored tokens were deleted.`);
+      return { connection: name };
+    }),
+  ];
+}
+
+export function registerAuth(deps: ExtensionDeps): void {
+  const { context, auth, secrets, log } = deps;
+  const provider = registerProvider(deps);
+  const doctorDocs = new DiagnosticsDocumentProvider();
+  context.subscriptions.push(
+    doctorDocs,
+    vscode.workspace.registerTextDocumentContentProvider(DOCTOR_SCHEME, doctorDocs),
+    registerCommand(log, 'positSnowflake.addConnection', (arg?: unknown) => runAddConnection(deps, arg)),
+    registerCommand(log, 'positSnowflake.testConnection', (arg?: unknown) => testConnection(deps, arg)),
+    registerCommand(log, 'positSnowflake.setKeyPassphrase', (arg?: unknown, second?: unknown) => setKeyPassphrase(auth, secrets, arg, second)),
+    registerCommand(log, 'positSnowflake.setPat', (arg?: unknown, second?: unknown) => setPat(auth, secrets, arg, second)),
+    registerCommand(log, 'positSnowflake.openConnectionsFile', (arg?: unknown) => openConnectionsFile(auth, arg)),
+    registerCommand(log, 'positSnowflake.showDiagnostics', (arg?: unknown) => showDiagnostics(deps, doctorDocs, arg)),
+    registerCommand(log, 'positSnowflake.setDefaultConnection', (arg?: unknown) => setDefaultConnection(auth, arg)),
+    ...registerSignInOut(deps, provider),
+  );
+  registerTestHooks(context, secrets, provider);
+}

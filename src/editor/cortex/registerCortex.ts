@@ -1,4 +1,81 @@
-// Registers the cortex capability. (Placeholder until the capability lands.)
+// Registers the Cortex capability: the `snowflake-cortex` language-model provider, the @snowflake chat participant
+// and its SQL buttons. Each piece is registered only where the editor has the API (VS Code ≥ 1.104, Positron,
+// code-server); elsewhere the rest of the extension works without it.
+import * as vscode from 'vscode';
+import type { ConnectionProfile } from '../../core/auth/types';
+import { CortexClient } from '../../core/cortex/cortexClient';
+import { CORTEX_CONNECTION_SETTING, chooseCortexConnection } from '../../core/cortex/cortexConnection';
+import { SchemaContextCache } from '../../core/cortex/schemaContext';
+import { CatalogLoader } from '../../core/snowflake/catalogLoader';
+import { createSnowflakeSdkDriver } from '../../core/snowflake/snowflakeSdkDriver';
+import { SqlSessionManager } from '../../core/snowflake/sqlSessionManager';
 import type { ExtensionDeps } from '../deps';
+import { CORTEX_VENDOR, CortexChatProvider } from './cortexChatProvider';
+import { createSnowflakeParticipant, type ParticipantRecord } from './snowflakeParticipant';
+import { registerSqlCommands } from './sqlCommands';
 
-export function registerCortex(_deps: ExtensionDeps): void {}
+/** Internal, for the integration tests only (registered only when the host runs tests). */
+export const TEST_ANSWERS_COMMAND = 'positSnowflake.internal.cortexAnswers';
+
+export interface CortexSharedServices {
+  /** The SQL sessions of the Connections tree, so /sql and previews reuse its logins. */
+  readonly sessions?: Pick<SqlSessionManager, 'query'>;
+}
+
+export function registerCortex(deps: ExtensionDeps, shared: CortexSharedServices = {}): void {
+  const { context, log, auth } = deps;
+  const version = (context.extension?.packageJSON as { version?: string } | undefined)?.version ?? '0';
+  const client = new CortexClient({ auth, logger: log, userAgent: `posit-snowflake/${version}`, partner: process.env.SF_PARTNER || undefined });
+
+  let sessions = shared.sessions;
+  const sqlSessions = (): Pick<SqlSessionManager, 'query'> => {
+    if (!sessions) {
+      // No shared sessions handed in: our own manager, created on first use (the SQL driver loads lazily anyway).
+      const own = new SqlSessionManager({ auth, driver: createSnowflakeSdkDriver(log), logger: log });
+      context.subscriptions.push(own);
+      sessions = own;
+    }
+    return sessions;
+  };
+  const chosenConnection = async (): Promise<ConnectionProfile | undefined> =>
+    chooseCortexConnection(await auth.connections(), vscode.workspace.getConfiguration().get<string>(CORTEX_CONNECTION_SETTING));
+  const connectionNamed = async (name: string): Promise<ConnectionProfile | undefined> =>
+    (await auth.connections()).connections.find((c) => c.name === name);
+  const query = (profile: ConnectionProfile, sql: string, signal?: AbortSignal) => sqlSessions().query(profile, sql, { signal, what: 'Running the preview' });
+  const schemas = new SchemaContextCache();
+
+  const provider = new CortexChatProvider({ client, log, chosenConnection, connectionNamed });
+  context.subscriptions.push(provider);
+  if (typeof vscode.lm?.registerLanguageModelChatProvider === 'function') {
+    context.subscriptions.push(vscode.lm.registerLanguageModelChatProvider(CORTEX_VENDOR, provider));
+  } else {
+    log.info('This editor has no language-model provider API (needs VS Code 1.104 or later): Cortex models are not offered.');
+  }
+
+  const answers: ParticipantRecord[] = [];
+  const testing = context.extensionMode === vscode.ExtensionMode.Test;
+  if (typeof vscode.chat?.createChatParticipant === 'function') {
+    context.subscriptions.push(createSnowflakeParticipant({
+      client, log, schemas, chosenConnection,
+      catalogFor: (profile) => new CatalogLoader((sql, what, signal) => sqlSessions().query(profile, sql, { signal, what })),
+      ...(testing ? { record: (entry: ParticipantRecord) => void answers.push(entry) } : {}),
+    }));
+  }
+  context.subscriptions.push(...registerSqlCommands({ log, chosenConnection, connectionNamed, query }));
+  if (testing) context.subscriptions.push(vscode.commands.registerCommand(TEST_ANSWERS_COMMAND, () => answers.slice()));
+
+  context.subscriptions.push(
+    auth.onDidChange((change) => {
+      // A rotated Workbench token changes no model or table: only a new identity or connection does.
+      if (change.reason === 'workbenchToken') return;
+      schemas.clear();
+      provider.refresh();
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(CORTEX_CONNECTION_SETTING)) {
+        schemas.clear();
+        provider.refresh();
+      }
+    }),
+  );
+}

@@ -1,0 +1,141 @@
+// The production SqlDriver: snowflake-sdk, required on first connect from its own chunk, results as plain strings.
+import type { Connection, ConnectionOptions, RowStatement } from 'snowflake-sdk';
+import type * as DriverEntry from './sqlDriverEntry';
+import type { LoginCredential } from '../auth/types';
+import { CancelledError } from '../shared/errors';
+import type { Logger } from '../shared/logger';
+import type { ConnectOptions, QueryResult, ResultColumn, SqlConnection, SqlDriver } from './sqlDriver';
+
+/**
+ * Statement retries on 5xx/429/network: a couple of quick ones, then the error reaches the tree (with Retry). The
+ * driver sends a failed statement twice, so a statement gives up after 2 × (1 + 2) requests, about 6 s.
+ */
+const STATEMENT_MAX_RETRIES = 2;
+const STATEMENT_RETRY_SLEEP_CAP_S = 4;
+const LOGIN_MAX_RETRIES = 2;
+/** The driver's heartbeat keeps the session (and its master token) alive while the editor stays open. */
+const HEARTBEAT_SECONDS = 3600;
+
+let entry: typeof DriverEntry | undefined;
+
+/** Requires the driver chunk (dist/sqlDriver.js once bundled). Only ever called from connect(). */
+function loadDriver(logger: Logger): typeof DriverEntry {
+  if (!entry) {
+    const started = Date.now();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    entry = require('./sqlDriverEntry') as typeof DriverEntry;
+    entry.capStatementRetries(STATEMENT_MAX_RETRIES, STATEMENT_RETRY_SLEEP_CAP_S);
+    logger.debug(`SQL driver loaded in ${Date.now() - started} ms`);
+  }
+  entry.setSdkLogSink({
+    error: (m) => logger.warn(`snowflake-sdk: ${m}`),
+    warn: (m) => logger.debug(`snowflake-sdk: ${m}`),
+    info: (m) => logger.trace(`snowflake-sdk: ${m}`),
+    debug: (m) => logger.trace(`snowflake-sdk: ${m}`),
+    trace: () => undefined,
+  });
+  return entry;
+}
+
+function credentialOptions(cred: LoginCredential, user: string | undefined): Partial<ConnectionOptions> {
+  switch (cred.authenticator) {
+    case 'SNOWFLAKE_JWT':
+      return { authenticator: 'SNOWFLAKE_JWT', username: cred.user, privateKey: cred.privateKeyPem };
+    case 'OAUTH':
+      return { authenticator: 'OAUTH', token: cred.token, username: cred.user ?? user };
+    case 'PROGRAMMATIC_ACCESS_TOKEN':
+      return { authenticator: 'PROGRAMMATIC_ACCESS_TOKEN', token: cred.token, username: cred.user ?? user };
+  }
+}
+
+/** The driver options for one login: side effects off, results as text, no surprises on disk. */
+export function toSdkOptions(opts: ConnectOptions): ConnectionOptions {
+  const o: ConnectionOptions = {
+    account: opts.account,
+    accessUrl: opts.accessUrl,
+    ...credentialOptions(opts.credential, opts.user),
+    clientSessionKeepAlive: true,
+    clientSessionKeepAliveHeartbeatFrequency: HEARTBEAT_SECONDS,
+    clientStoreTemporaryCredential: false,
+    sfRetryMaxLoginRetries: LOGIN_MAX_RETRIES,
+    rowMode: 'array',
+    fetchAsString: ['String', 'Boolean', 'Number', 'Date', 'JSON', 'Buffer'],
+    representNullAsStringNull: false,
+  };
+  if (opts.role) o.role = opts.role;
+  if (opts.warehouse) o.warehouse = opts.warehouse;
+  if (opts.database) o.database = opts.database;
+  if (opts.schema) o.schema = opts.schema;
+  return o;
+}
+
+function columnsOf(stmt: RowStatement): ResultColumn[] {
+  return (stmt.getColumns() ?? []).map((c) => ({
+    name: c.getName(),
+    type: c.getType(),
+    nullable: c.isNullable(),
+    precision: c.getPrecision() ?? undefined,
+    scale: c.getScale() ?? undefined,
+  }));
+}
+
+function toText(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  return typeof v === 'string' ? v : String(v);
+}
+
+class SdkConnection implements SqlConnection {
+  constructor(private readonly conn: Connection) {}
+
+  execute(sqlText: string, signal?: AbortSignal): Promise<QueryResult> {
+    return new Promise<QueryResult>((resolve, reject) => {
+      if (signal?.aborted) return reject(new CancelledError());
+      let settled = false;
+      const onAbort = (): void => {
+        if (settled) return;
+        settled = true;
+        stmt.cancel(() => undefined);
+        reject(new CancelledError());
+      };
+      const stmt = this.conn.execute({
+        sqlText,
+        complete: (err, st, rows) => {
+          signal?.removeEventListener('abort', onAbort);
+          if (settled) return;
+          settled = true;
+          if (err) return reject(err);
+          const state = st.getSessionState() as { getCurrentRole?(): string; getCurrentWarehouse?(): string } | undefined;
+          resolve({
+            columns: columnsOf(st),
+            rows: (rows ?? []).map((r: unknown[]) => r.map(toText)),
+            role: state?.getCurrentRole?.() ?? undefined,
+            warehouse: state?.getCurrentWarehouse?.() ?? undefined,
+          });
+        },
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      try {
+        this.conn.destroy(() => resolve());
+      } catch {
+        resolve();
+      }
+    });
+  }
+}
+
+/** A SqlDriver over snowflake-sdk; the SDK itself is required on the first connect(). */
+export function createSnowflakeSdkDriver(logger: Logger): SqlDriver {
+  return {
+    async connect(opts) {
+      const sdk = loadDriver(logger).default;
+      const conn = sdk.createConnection(toSdkOptions(opts));
+      await conn.connectAsync();
+      return new SdkConnection(conn);
+    },
+  };
+}

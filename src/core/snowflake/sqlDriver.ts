@@ -1,0 +1,45 @@
+// The contract between SQL sessions and a driver: snowflake-sdk in production, a small fake in unit tests.
+import type { LoginCredential } from '../auth/types';
+
+export interface ResultColumn {
+  readonly name: string;
+  /** Snowflake's type name, lower case as the protocol sends it (fixed, text, timestamp_ntz, ...). */
+  readonly type: string;
+  readonly nullable: boolean;
+  readonly precision?: number;
+  readonly scale?: number;
+  readonly length?: number;
+}
+
+/** Every value as the text Snowflake sent (null stays null), rows as arrays in column order. */
+export interface QueryResult {
+  readonly columns: readonly ResultColumn[];
+  readonly rows: readonly (readonly (string | null)[])[];
+  /** Session context after the statement (from the response's final* fields), when the driver reports it. */
+  readonly role?: string;
+  readonly warehouse?: string;
+}
+
+export interface ConnectOptions {
+  /** Account as written in the connection (always passed, even with an explicit URL). */
+  readonly account: string;
+  /** e.g. https://myorg-myacct.snowflakecomputing.com, or http://127.0.0.1:<port> for the emulator. */
+  readonly accessUrl: string;
+  readonly credential: LoginCredential;
+  readonly user?: string;
+  readonly role?: string;
+  readonly warehouse?: string;
+  readonly database?: string;
+  readonly schema?: string;
+}
+
+/** One logged-in session. */
+export interface SqlConnection {
+  /** Runs one statement; rejects with CancelledError as soon as `signal` aborts (and cancels it server-side). */
+  execute(sqlText: string, signal?: AbortSignal): Promise<QueryResult>;
+  close(): Promise<void>;
+}
+
+export interface SqlDriver {
+  connect(options: ConnectOptions): Promise<SqlConnection>;
+}

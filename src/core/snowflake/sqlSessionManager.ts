@@ -1,0 +1,254 @@
+// One SQL session per connection: logged in on first use with a credential from the auth service, reused, logged
+// in again once when the session or its token has expired, cancelled on refresh, closed on dispose.
+import type { AuthService, ConnectionProfile } from '../auth/types';
+import { CancelledError, SnowflakeExtError, isCancelled } from '../shared/errors';
+import { Emitter, type Disposable, type Event } from '../shared/events';
+import type { Logger } from '../shared/logger';
+import { sqlIdentifier } from './identifiers';
+import type { QueryResult, SqlConnection, SqlDriver } from './sqlDriver';
+import { needsReauth, toSqlError } from './sqlErrors';
+
+export type SessionState =
+  | { readonly status: 'notConnected' }
+  | { readonly status: 'connecting' }
+  | { readonly status: 'connected'; readonly user?: string; readonly role?: string; readonly warehouse?: string }
+  | { readonly status: 'error'; readonly error: SnowflakeExtError };
+
+/** Role and warehouse the user picked for a connection (remembered by the editor, applied at each login). */
+export interface SessionPreferences {
+  readonly role?: string;
+  readonly warehouse?: string;
+}
+
+export interface SqlSessionManagerOptions {
+  readonly auth: Pick<AuthService, 'forLogin' | 'invalidate'>;
+  readonly driver: SqlDriver;
+  readonly logger: Logger;
+}
+
+export interface QueryOptions {
+  readonly signal?: AbortSignal;
+  /** What the query is for, in the user's words ("Listing tables in SALES_DB.PUBLIC"), for errors and the log. */
+  readonly what?: string;
+}
+
+interface Session {
+  profile: ConnectionProfile;
+  connection?: Promise<SqlConnection>;
+  state: SessionState;
+  user?: string;
+  role?: string;
+  warehouse?: string;
+  /** Loads in flight, aborted on refresh. */
+  readonly inflight: Set<AbortController>;
+}
+
+export class SqlSessionManager implements Disposable {
+  private readonly sessions = new Map<string, Session>();
+  private readonly prefs = new Map<string, SessionPreferences>();
+  private readonly changed = new Emitter<string>();
+  /** Fires with a connection name when its session state changes. */
+  readonly onDidChangeState: Event<string> = this.changed.event;
+
+  constructor(private readonly opts: SqlSessionManagerOptions) {}
+
+  state(name: string): SessionState {
+    return this.sessions.get(name)?.state ?? { status: 'notConnected' };
+  }
+
+  preferences(name: string): SessionPreferences {
+    return this.prefs.get(name) ?? {};
+  }
+
+  /** Sets the role/warehouse used at the next login (the editor restores them from workspace state). */
+  setPreferences(name: string, prefs: SessionPreferences): void {
+    this.prefs.set(name, prefs);
+  }
+
+  /** Runs one statement on the connection's session, logging in first if needed, and again once if it expired. */
+  async query(profile: ConnectionProfile, sqlText: string, opts: QueryOptions = {}): Promise<QueryResult> {
+    const what = opts.what ?? 'Query';
+    const session = this.sessionFor(profile);
+    const controller = new AbortController();
+    const signal = opts.signal ? AbortSignal.any([opts.signal, controller.signal]) : controller.signal;
+    session.inflight.add(controller);
+    try {
+      const attempt = this.connect(session, false);
+      try {
+        return await this.run(session, attempt, sqlText, signal);
+      } catch (err) {
+        if (signal.aborted || isCancelled(err) || !needsReauth(err)) throw err;
+        // Unless a concurrent caller is already logging in again, this one does it, with a freshly minted credential.
+        const fresh = session.connection === undefined || session.connection === attempt;
+        this.opts.logger.info(`${profile.name}: session or token no longer valid (${codeOf(err)}); logging in again`);
+        if (fresh) {
+          await this.drop(session);
+          this.opts.auth.invalidate(profile, 'login');
+        }
+        return await this.run(session, this.connect(session, fresh), sqlText, signal);
+      }
+    } catch (err) {
+      if (signal.aborted || isCancelled(err)) throw new CancelledError();
+      throw toSqlError(err, what);
+    } finally {
+      session.inflight.delete(controller);
+    }
+  }
+
+  /** Switches the session's role (USE ROLE) and remembers it for later logins. */
+  async useRole(profile: ConnectionProfile, role: string, signal?: AbortSignal): Promise<void> {
+    await this.query(profile, `USE ROLE ${sqlIdentifier(role)}`, { signal, what: `Switching to role ${role}` });
+    this.prefs.set(profile.name, { ...this.preferences(profile.name), role });
+    this.updateContext(profile.name, { role });
+  }
+
+  /** Switches the session's warehouse (USE WAREHOUSE) and remembers it for later logins. */
+  async useWarehouse(profile: ConnectionProfile, warehouse: string, signal?: AbortSignal): Promise<void> {
+    await this.query(profile, `USE WAREHOUSE ${sqlIdentifier(warehouse)}`, { signal, what: `Switching to warehouse ${warehouse}` });
+    this.prefs.set(profile.name, { ...this.preferences(profile.name), warehouse });
+    this.updateContext(profile.name, { warehouse });
+  }
+
+  /** Aborts the connection's loads in flight (a refresh); the session itself stays. */
+  cancel(name: string): void {
+    const session = this.sessions.get(name);
+    if (!session) return;
+    for (const c of session.inflight) c.abort();
+    session.inflight.clear();
+  }
+
+  /** Aborts loads and closes the session; the next query logs in again (files, secrets or sign-in changed). */
+  async reset(name: string): Promise<void> {
+    const session = this.sessions.get(name);
+    if (!session) return;
+    this.cancel(name);
+    this.sessions.delete(name);
+    await this.drop(session);
+    this.changed.fire(name);
+  }
+
+  dispose(): void {
+    for (const name of [...this.sessions.keys()]) void this.reset(name);
+    this.changed.dispose();
+  }
+
+  private sessionFor(profile: ConnectionProfile): Session {
+    let session = this.sessions.get(profile.name);
+    if (session && fingerprint(session.profile) !== fingerprint(profile)) {
+      // The connection's definition changed under us: its session belongs to the old one.
+      void this.reset(profile.name);
+      session = undefined;
+    }
+    if (!session) {
+      session = { profile, state: { status: 'notConnected' }, inflight: new Set() };
+      this.sessions.set(profile.name, session);
+    }
+    return session;
+  }
+
+  private async run(session: Session, connection: Promise<SqlConnection>, sqlText: string, signal: AbortSignal): Promise<QueryResult> {
+    const conn = await abortable(connection, signal);
+    this.opts.logger.trace(`${session.profile.name}: ${sqlText}`);
+    const result = await conn.execute(sqlText, signal);
+    if (result.role || result.warehouse) this.updateContext(session.profile.name, { role: result.role, warehouse: result.warehouse });
+    return result;
+  }
+
+  /** Records the session's current role/warehouse (from a response or a USE statement) when they changed. */
+  private updateContext(name: string, ctx: { role?: string; warehouse?: string }): void {
+    const session = this.sessions.get(name);
+    if (!session || session.state.status !== 'connected') return;
+    const role = ctx.role ?? session.role;
+    const warehouse = ctx.warehouse ?? session.warehouse;
+    if (role === session.role && warehouse === session.warehouse) return;
+    session.role = role;
+    session.warehouse = warehouse;
+    this.setState(session, { status: 'connected', user: session.user, role, warehouse });
+  }
+
+  /** Single flight per connection: every caller waits on the same login. */
+  private connect(session: Session, forceRefresh: boolean): Promise<SqlConnection> {
+    if (!session.connection) {
+      const attempt = this.login(session, forceRefresh);
+      session.connection = attempt;
+      attempt.catch((err: unknown) => {
+        if (session.connection === attempt) session.connection = undefined;
+        // A first expired-token failure is retried by query(); anything else, or a second one, is the session's state.
+        if (!isCancelled(err) && (forceRefresh || !needsReauth(err))) {
+          this.setState(session, { status: 'error', error: toSqlError(err, `Connecting to ${session.profile.name}`) });
+        }
+      });
+    }
+    return session.connection;
+  }
+
+  private async login(session: Session, forceRefresh: boolean): Promise<SqlConnection> {
+    const { profile } = session;
+    const prefs = this.preferences(profile.name);
+    this.setState(session, { status: 'connecting' });
+    const credential = await this.opts.auth.forLogin(profile, { silent: true, forceRefresh });
+    const started = Date.now();
+    const conn = await this.opts.driver.connect({
+      account: profile.account,
+      accessUrl: profile.baseUrl,
+      credential,
+      user: profile.user,
+      role: prefs.role ?? profile.role,
+      warehouse: prefs.warehouse ?? profile.warehouse,
+      database: profile.database,
+      schema: profile.schema,
+    });
+    session.user = credential.user ?? profile.user;
+    session.role = prefs.role ?? profile.role;
+    session.warehouse = prefs.warehouse ?? profile.warehouse;
+    this.opts.logger.info(`${profile.name}: logged in (${profile.authenticator}) in ${Date.now() - started} ms`);
+    this.setState(session, { status: 'connected', user: session.user, role: session.role, warehouse: session.warehouse });
+    return conn;
+  }
+
+  private async drop(session: Session): Promise<void> {
+    const pending = session.connection;
+    session.connection = undefined;
+    this.setState(session, { status: 'notConnected' });
+    if (!pending) return;
+    try {
+      await (await pending).close();
+    } catch {
+      // A session that never opened, or is already gone, has nothing to close.
+    }
+  }
+
+  private setState(session: Session, state: SessionState): void {
+    session.state = state;
+    if (this.sessions.get(session.profile.name) === session) this.changed.fire(session.profile.name);
+  }
+}
+
+function codeOf(err: unknown): string {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return code === undefined ? 'no code' : `code ${String(code)}`;
+}
+
+/** What identifies the connection's definition: a change means the old session must not be reused. */
+function fingerprint(p: ConnectionProfile): string {
+  return JSON.stringify([p.account, p.baseUrl, p.user, p.authenticator, p.role, p.warehouse, p.database, p.schema, p.file, p.source]);
+}
+
+/** Rejects as soon as the signal aborts, leaving the shared promise running for other callers. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new CancelledError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new CancelledError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}

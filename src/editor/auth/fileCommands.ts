@@ -1,0 +1,74 @@
+// "Open Connections File" and "Set as Default Connection": the files the Snowflake clients read, opened at the right
+// table or patched one line at a time (never re-serialised).
+import * as vscode from 'vscode';
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { editTomlFile, setTopLevelKey } from '../../core/auth/connectionsFileEditor';
+import { scanTomlStatements } from '../../core/auth/tomlStatements';
+import type { AuthService } from '../../core/auth/types';
+import { SnowflakeExtError } from '../../core/shared/errors';
+import { connectionNameOf, pickConnection } from './connectionPicker';
+
+async function isFile(file: string): Promise<boolean> {
+  return (await fsp.stat(file).catch(() => undefined))?.isFile() ?? false;
+}
+
+/** Offset of `[name]` / `[connections.name]` in the text, if written as a header. */
+async function headerOffset(file: string, name: string): Promise<number | undefined> {
+  const text = await fsp.readFile(file, 'utf8');
+  const header = scanTomlStatements(text).find((s) => s.kind === 'table' && s.path[s.path.length - 1] === name && s.path.length <= 2);
+  return header?.start;
+}
+
+/**
+ * `positSnowflake.openConnectionsFile(connection?)`: with a connection (name or tree node), opens the file it came from
+ * at its table; otherwise the directory's connections.toml (or config.toml when that is the one in use).
+ * Returns the path opened.
+ */
+export async function openConnectionsFile(auth: AuthService, arg?: unknown): Promise<string | undefined> {
+  const named = connectionNameOf(arg);
+  let file: string | undefined;
+  let offset: number | undefined;
+  if (named !== undefined) {
+    const profile = await auth.getConnection(named);
+    if (!profile.file) throw new SnowflakeExtError('notFound', `Connection "${named}" comes from the SNOWFLAKE_CONNECTIONS environment variable, not a file.`);
+    file = profile.file;
+    offset = await headerOffset(file, named).catch(() => undefined);
+  } else {
+    const { directory } = await auth.connections();
+    for (const candidate of [path.join(directory, 'connections.toml'), path.join(directory, 'config.toml')]) {
+      if (await isFile(candidate)) {
+        file = candidate;
+        break;
+      }
+    }
+    if (!file) {
+      const choice = await vscode.window.showInformationMessage(`There is no connections.toml or config.toml in ${directory} yet.`, 'Add Connection');
+      if (choice === 'Add Connection') await vscode.commands.executeCommand('positSnowflake.addConnection');
+      return undefined;
+    }
+  }
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  const at = offset === undefined ? undefined : doc.positionAt(offset);
+  await vscode.window.showTextDocument(doc, at ? { selection: new vscode.Range(at, at) } : {});
+  return file;
+}
+
+/**
+ * `positSnowflake.setDefaultConnection(connection?)`: writes `default_connection_name` at the top of config.toml in
+ * the clients' directory (creating it 0600), so the CLI, the Python connector and this extension agree.
+ */
+export async function setDefaultConnection(auth: AuthService, arg?: unknown, env: NodeJS.ProcessEnv = process.env): Promise<{ connection: string; file: string }> {
+  const profile = await pickConnection(auth, arg, { title: 'Snowflake: Set as Default Connection' });
+  const { directory } = await auth.connections();
+  const file = path.join(directory, 'config.toml');
+  const res = await editTomlFile(file, (text) => setTopLevelKey(text, 'default_connection_name', profile.name, file));
+  await auth.reload();
+  const override = env.SNOWFLAKE_DEFAULT_CONNECTION_NAME?.trim();
+  if (override && override !== profile.name) {
+    void vscode.window.showWarningMessage(`Wrote default_connection_name = "${profile.name}" to ${res.file}, but SNOWFLAKE_DEFAULT_CONNECTION_NAME=${override} is set in this environment and wins over the file.`);
+  } else {
+    void vscode.window.showInformationMessage(`"${profile.name}" is now the default Snowflake connection (${res.file}).`);
+  }
+  return { connection: profile.name, file: res.file };
+}

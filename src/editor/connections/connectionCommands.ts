@@ -1,0 +1,144 @@
+// The Connections view's commands: refresh, retry, load more, copy/insert names, preview, switch role/warehouse,
+// copy Python/R code. Each takes the tree node it was invoked on (plus an optional value, so tests need no UI).
+import * as vscode from 'vscode';
+import type { ConnectionProfile } from '../../core/auth/types';
+import { CatalogLoader, PREVIEW_ROWS } from '../../core/snowflake/catalogLoader';
+import { qualifiedName, quoteIdentifier } from '../../core/snowflake/identifiers';
+import type { SessionPreferences, SqlSessionManager } from '../../core/snowflake/sqlSessionManager';
+import { CancelledError, SnowflakeExtError } from '../../core/shared/errors';
+import type { Logger } from '../../core/shared/logger';
+import { registerCommand, toAbortSignal } from '../runCommand';
+import { pythonConnectionCode, rConnectionCode } from './connectionCode';
+import { isObjectNode, nameParts, type ConnectionsNode, type ErrorNode, type LoadMoreNode, type ObjectNode, type TableNode } from './connectionNodes';
+import type { ConnectionsTreeModel } from './connectionsTreeModel';
+import { previewHtml } from './previewHtml';
+
+const PREFS_KEY = 'positSnowflake.sessionPreferences';
+
+export interface CommandDeps {
+  readonly model: ConnectionsTreeModel;
+  readonly sessions: SqlSessionManager;
+  readonly workspaceState: vscode.Memento;
+  readonly log: Logger;
+}
+
+/** Role/warehouse choices survive a reload of the window (per workspace, per connection). */
+export function restorePreferences(state: vscode.Memento, sessions: SqlSessionManager): void {
+  const saved = state.get<Record<string, SessionPreferences>>(PREFS_KEY) ?? {};
+  for (const [name, prefs] of Object.entries(saved)) sessions.setPreferences(name, prefs);
+}
+
+function needNode<T>(node: T | undefined, what: string): T {
+  if (!node) {
+    throw new SnowflakeExtError('config', `Run this on ${what} in the Snowflake Connections view.`, {
+      text: 'Open the Snowflake view and right-click an item.', command: 'positSnowflake.connections.focus', commandTitle: 'Open View',
+    });
+  }
+  return node;
+}
+
+/** The connection a command was run on: its tree node, its name, or (from the palette) the user's pick. */
+async function profileOf(deps: CommandDeps, node: { connectionName: string } | string | undefined): Promise<ConnectionProfile> {
+  let name = typeof node === 'string' ? node : node?.connectionName;
+  if (name === undefined) {
+    const names = (await deps.model.children()).filter((n) => n.kind === 'connection').map((n) => n.connectionName);
+    name = names.length === 1 ? names[0] : await vscode.window.showQuickPick(names, { title: 'Snowflake connection', placeHolder: 'Choose a connection' });
+    if (name === undefined) throw new CancelledError();
+  }
+  const profile = deps.model.profile(name);
+  if (!profile) throw new SnowflakeExtError('notFound', `No connection named "${name}" is shown.`, { text: 'Refresh the Connections view.' });
+  return profile;
+}
+
+function loaderFor(deps: CommandDeps, profile: ConnectionProfile): CatalogLoader {
+  return new CatalogLoader((sql, what, signal) => deps.sessions.query(profile, sql, { what, signal }));
+}
+
+/** The text for "Insert Name": a column by its name (as used in a query), anything else fully qualified. */
+function insertText(node: ObjectNode): string {
+  return node.kind === 'column' ? quoteIdentifier(node.name) : qualifiedName(...nameParts(node));
+}
+
+async function insertName(node: ObjectNode | undefined): Promise<string> {
+  const text = insertText(needNode(node, 'a database, schema, table or column'));
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) throw new SnowflakeExtError('config', 'There is no open editor to insert the name into.', { text: 'Open a file and place the cursor, then try again.' });
+  await editor.edit((edit) => {
+    for (const sel of editor.selections) edit.replace(sel, text);
+  });
+  return text;
+}
+
+async function previewTable(deps: CommandDeps, node: TableNode | undefined): Promise<{ title: string; columns: number; rows: number }> {
+  const table = needNode(node, 'a table or view');
+  const profile = await profileOf(deps, table);
+  const title = `Preview: ${qualifiedName(table.database, table.schema, table.name)}`;
+  const preview = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Loading ${title}…`, cancellable: true },
+    (_p, token) => loaderFor(deps, profile).previewTable(table.database, table.schema, table.name, PREVIEW_ROWS, toAbortSignal(token)),
+  );
+  const panel = vscode.window.createWebviewPanel('positSnowflake.preview', title, vscode.ViewColumn.Active, { enableScripts: false, enableFindWidget: true });
+  panel.webview.html = previewHtml(`${title} (${profile.name})`, preview, PREVIEW_ROWS);
+  return { title, columns: preview.columns.length, rows: preview.rows.length };
+}
+
+async function pick(items: readonly { name: string; isCurrent: boolean; detail?: string }[], title: string, given: unknown): Promise<string> {
+  if (typeof given === 'string' && given) return given;
+  const choice = await vscode.window.showQuickPick(
+    items.map((i) => ({ label: i.name, description: i.isCurrent ? 'current' : undefined, detail: i.detail })),
+    { title, placeHolder: 'Choose one' },
+  );
+  if (!choice) throw new CancelledError();
+  return choice.label;
+}
+
+async function remember(deps: CommandDeps, name: string, prefs: SessionPreferences): Promise<void> {
+  const saved = deps.workspaceState.get<Record<string, SessionPreferences>>(PREFS_KEY) ?? {};
+  await deps.workspaceState.update(PREFS_KEY, { ...saved, [name]: { ...saved[name], ...prefs } });
+}
+
+async function switchRole(deps: CommandDeps, node: ConnectionsNode | string | undefined, given: unknown): Promise<string> {
+  const profile = await profileOf(deps, node);
+  const role = await pick(typeof given === 'string' ? [] : await loaderFor(deps, profile).listRoles(), `Switch role for "${profile.name}"`, given);
+  await deps.sessions.useRole(profile, role);
+  await remember(deps, profile.name, { role });
+  // Another role sees other databases: what was loaded is no longer what the user may see.
+  const root = deps.model.root(profile.name);
+  if (root) deps.model.refresh(root);
+  return role;
+}
+
+async function switchWarehouse(deps: CommandDeps, node: ConnectionsNode | string | undefined, given: unknown): Promise<string> {
+  const profile = await profileOf(deps, node);
+  const items = typeof given === 'string' ? [] : (await loaderFor(deps, profile).listWarehouses()).map((w) => ({ ...w, detail: [w.size, w.state].filter(Boolean).join(' · ') }));
+  const warehouse = await pick(items, `Switch warehouse for "${profile.name}"`, given);
+  await deps.sessions.useWarehouse(profile, warehouse);
+  await remember(deps, profile.name, { warehouse });
+  return warehouse;
+}
+
+async function copy(text: string, what: string): Promise<string> {
+  await vscode.env.clipboard.writeText(text);
+  void vscode.window.setStatusBarMessage(`Copied ${what}`, 3000);
+  return text;
+}
+
+export function registerConnectionCommands(deps: CommandDeps): vscode.Disposable[] {
+  const { log, model } = deps;
+  const connectionName = async (node: ConnectionsNode | string | undefined): Promise<string> => (await profileOf(deps, node)).name;
+  return [
+    registerCommand(log, 'positSnowflake.refresh', (node?: ConnectionsNode) => model.refresh(node)),
+    registerCommand(log, 'positSnowflake.retry', (node?: ErrorNode) => (node ? model.retry(node) : model.refresh())),
+    registerCommand(log, 'positSnowflake.loadMore', (node?: LoadMoreNode) => model.loadMore(needNode(node, '"Load more…"'))),
+    registerCommand(log, 'positSnowflake.copyQualifiedName', (node?: ObjectNode) => {
+      const n = needNode(isObjectNode(node) ? node : undefined, 'a database, schema, table or column');
+      return copy(qualifiedName(...nameParts(n)), 'the qualified name');
+    }),
+    registerCommand(log, 'positSnowflake.insertName', (node?: ObjectNode) => insertName(isObjectNode(node) ? node : undefined)),
+    registerCommand(log, 'positSnowflake.previewTable', (node?: TableNode) => previewTable(deps, node?.kind === 'table' ? node : undefined)),
+    registerCommand(log, 'positSnowflake.switchRole', (node?: ConnectionsNode | string, role?: unknown) => switchRole(deps, node, role)),
+    registerCommand(log, 'positSnowflake.switchWarehouse', (node?: ConnectionsNode | string, wh?: unknown) => switchWarehouse(deps, node, wh)),
+    registerCommand(log, 'positSnowflake.copyPythonCode', async (node?: ConnectionsNode | string) => copy(pythonConnectionCode(await connectionName(node)), 'Python connection code')),
+    registerCommand(log, 'positSnowflake.copyRCode', async (node?: ConnectionsNode | string) => copy(rConnectionCode(await connectionName(node)), 'R connection code')),
+  ];
+}

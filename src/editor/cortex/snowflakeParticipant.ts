@@ -1,0 +1,170 @@
+// The @snowflake chat participant: answers with the chat's model when it is a Cortex model (else the account's
+// default Cortex model); /sql writes SQL grounded in the connection's tables, /schema explains one table.
+import * as vscode from 'vscode';
+import type { ConnectionProfile } from '../../core/auth/types';
+import type { CortexClient } from '../../core/cortex/cortexClient';
+import { pickDefaultModel } from '../../core/cortex/models';
+import { toCortexRequest } from '../../core/cortex/requestConverter';
+import { loadSchemaContext, loadTable, type SchemaCatalog, type SchemaContextCache } from '../../core/cortex/schemaContext';
+import {
+  buildChatMessages, extractSql, parseTableRef, renderSchema, schemaSystemPrompt, sqlSystemPrompt, type HistoryTurn,
+} from '../../core/cortex/sqlPrompts';
+import { qualifiedName } from '../../core/snowflake/identifiers';
+import { SnowflakeExtError, isCancelled, toExtError } from '../../core/shared/errors';
+import type { Logger } from '../../core/shared/logger';
+import { toAbortSignal } from '../runCommand';
+import { CORTEX_VENDOR } from './cortexChatProvider';
+
+export const PARTICIPANT_ID = 'positSnowflake.snowflake';
+export const INSERT_SQL_COMMAND = 'positSnowflake.cortex.insertSql';
+export const PREVIEW_SQL_COMMAND = 'positSnowflake.cortex.previewSql';
+
+export interface ParticipantEnv {
+  readonly client: CortexClient;
+  readonly log: Logger;
+  readonly schemas: SchemaContextCache;
+  chosenConnection(): Promise<ConnectionProfile | undefined>;
+  catalogFor(profile: ConnectionProfile): SchemaCatalog;
+  /** Tests only: receives each answer's full markdown. */
+  readonly record?: (entry: ParticipantRecord) => void;
+}
+
+export interface ParticipantRecord {
+  readonly command?: string;
+  readonly prompt: string;
+  readonly model: string;
+  readonly markdown: string;
+  readonly sql?: string;
+}
+
+interface SnowflakeResultMetadata {
+  readonly command?: string;
+  readonly sql?: string;
+  readonly table?: string;
+}
+
+/** Collects what the answer shows, so buttons and tests can use it. */
+class Answer {
+  text = '';
+  constructor(private readonly stream: vscode.ChatResponseStream) {}
+  markdown(value: string): void {
+    this.text += value;
+    this.stream.markdown(value);
+  }
+}
+
+export function createSnowflakeParticipant(env: ParticipantEnv): vscode.ChatParticipant {
+  const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, (request, context, stream, token) => handle(env, request, context, stream, token));
+  participant.iconPath = new vscode.ThemeIcon('database');
+  participant.followupProvider = { provideFollowups: (result) => followups(result.metadata as SnowflakeResultMetadata | undefined) };
+  return participant;
+}
+
+async function handle(env: ParticipantEnv, request: vscode.ChatRequest, context: vscode.ChatContext, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<vscode.ChatResult> {
+  const signal = toAbortSignal(token);
+  const answer = new Answer(stream);
+  const command = request.command;
+  try {
+    const profile = await env.chosenConnection();
+    if (!profile) {
+      answer.markdown('I need a Snowflake connection to answer. Add one, or open this in a Posit Workbench session with Snowflake credentials.');
+      stream.button({ command: 'positSnowflake.addConnection', title: 'Add Connection' });
+      return { metadata: { command } };
+    }
+    const model = await chooseModel(env, request.model, profile, signal);
+    let system: string | undefined;
+    let meta: SnowflakeResultMetadata = { command };
+    if (command === 'sql') system = await sqlContext(env, profile, stream, answer, signal);
+    else if (command === 'schema') {
+      const found = await schemaContext(env, profile, request.prompt, stream, answer, signal);
+      if (!found) return { metadata: meta };
+      system = found.system;
+      meta = { command, table: found.table };
+    }
+    const prompt = command === 'schema' ? `Explain the table ${meta.table}. ${request.prompt}`.trim() : request.prompt;
+    const messages = buildChatMessages(system, historyOf(context), prompt);
+    await env.client.complete(profile, toCortexRequest(model, messages, { maxTokens: 4_096 }), {
+      signal,
+      onPart: (p) => {
+        if (p.kind === 'text') answer.markdown(p.text);
+      },
+    });
+    const sql = command === 'sql' ? extractSql(answer.text) : undefined;
+    if (sql) {
+      stream.button({ command: INSERT_SQL_COMMAND, arguments: [sql], title: 'Insert into Editor' });
+      stream.button({ command: PREVIEW_SQL_COMMAND, arguments: [sql, profile.name], title: 'Run Preview' });
+    }
+    env.record?.({ command, prompt: request.prompt, model, markdown: answer.text, ...(sql ? { sql } : {}) });
+    return { metadata: { ...meta, ...(sql ? { sql } : {}) } };
+  } catch (err) {
+    if (isCancelled(err) || token.isCancellationRequested) return { metadata: { command } };
+    const e = toExtError(err);
+    env.log.error(`@snowflake ${command ?? ''}: ${e.userText}`);
+    env.record?.({ command, prompt: request.prompt, model: '', markdown: `${answer.text}\n[error] ${e.userText}` });
+    return { errorDetails: { message: e.userText }, metadata: { command } };
+  }
+}
+
+/** The chat's model when it is a Cortex model, else the account's default Cortex model. */
+async function chooseModel(env: ParticipantEnv, chatModel: vscode.LanguageModelChat | undefined, profile: ConnectionProfile, signal?: AbortSignal): Promise<string> {
+  if (chatModel?.vendor === CORTEX_VENDOR) return chatModel.id;
+  const { models } = await env.client.listModels(profile, signal);
+  const model = pickDefaultModel(models);
+  if (!model) throw new SnowflakeExtError('notFound', `Connection '${profile.name}' offers no Cortex model.`, { text: 'Ask an administrator to allow Cortex models for your role.' });
+  return model.id;
+}
+
+async function sqlContext(env: ParticipantEnv, profile: ConnectionProfile, stream: vscode.ChatResponseStream, answer: Answer, signal?: AbortSignal): Promise<string> {
+  stream.progress(`Reading tables of connection '${profile.name}'…`);
+  try {
+    const ctx = await env.schemas.get(profile.name, () => loadSchemaContext(env.catalogFor(profile), profile, {}, signal));
+    const more = ctx.omitted > 0 ? `\n(${ctx.omitted} more tables in ${qualifiedName(ctx.database, ctx.schema)} not listed)` : '';
+    return sqlSystemPrompt(renderSchema(ctx.tables) + more, { connection: profile.name, database: ctx.database, schema: ctx.schema, ...(profile.role ? { role: profile.role } : {}) });
+  } catch (err) {
+    if (isCancelled(err)) throw err;
+    // Without the schema the model can still help; say so rather than fail.
+    answer.markdown(`*Could not read the tables (${toExtError(err).userText}); this answer is not grounded in your schema.*\n\n`);
+    return sqlSystemPrompt('', { connection: profile.name });
+  }
+}
+
+async function schemaContext(env: ParticipantEnv, profile: ConnectionProfile, prompt: string, stream: vscode.ChatResponseStream, answer: Answer, signal?: AbortSignal): Promise<{ system: string; table: string } | undefined> {
+  const ref = parseTableRef(prompt);
+  if (!ref) {
+    answer.markdown('Name a table, for example `/schema ORDERS` or `/schema SALES_DB.PUBLIC.ORDERS`.');
+    return undefined;
+  }
+  stream.progress(`Reading ${ref.name}…`);
+  const table = await loadTable(env.catalogFor(profile), profile, ref, signal);
+  if (!table) {
+    answer.markdown(`I could not find the table \`${qualifiedName(...[ref.database, ref.schema, ref.name].filter((x): x is string => !!x))}\` with connection '${profile.name}'. Check the name, or give it as DATABASE.SCHEMA.TABLE.`);
+    return undefined;
+  }
+  return { system: schemaSystemPrompt(table), table: qualifiedName(table.database, table.schema, table.name) };
+}
+
+/** Earlier turns of this participant's conversation, as plain text. */
+function historyOf(context: vscode.ChatContext): HistoryTurn[] {
+  const turns: HistoryTurn[] = [];
+  for (const turn of context.history) {
+    if (turn instanceof vscode.ChatRequestTurn) turns.push({ role: 'user', text: turn.prompt });
+    else if (turn instanceof vscode.ChatResponseTurn) {
+      const text = turn.response.map((r) => (r instanceof vscode.ChatResponseMarkdownPart ? r.value.value : '')).join('');
+      turns.push({ role: 'assistant', text });
+    }
+  }
+  return turns;
+}
+
+function followups(meta: SnowflakeResultMetadata | undefined): vscode.ChatFollowup[] {
+  if (meta?.command === 'sql' && meta.sql) {
+    return [
+      { prompt: 'Explain this query step by step.', label: 'Explain the query' },
+      { prompt: 'Change the query to only include the last 30 days.', label: 'Only the last 30 days', command: 'sql' },
+    ];
+  }
+  if (meta?.command === 'schema' && meta.table) {
+    return [{ prompt: `Show 10 typical rows of ${meta.table}.`, label: `Query ${meta.table}`, command: 'sql' }];
+  }
+  return [{ prompt: 'Which tables can I query?', label: 'Write SQL for my tables', command: 'sql' }];
+}

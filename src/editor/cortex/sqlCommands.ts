@@ -1,0 +1,47 @@
+// The buttons under a /sql answer: insert the SQL into the editor, or run a capped read-only preview of it.
+import * as vscode from 'vscode';
+import type { ConnectionProfile } from '../../core/auth/types';
+import { previewStatement, renderPreviewMarkdown } from '../../core/cortex/sqlPreview';
+import type { QueryResult } from '../../core/snowflake/sqlDriver';
+import { SnowflakeExtError } from '../../core/shared/errors';
+import type { Logger } from '../../core/shared/logger';
+import { registerCommand, toAbortSignal } from '../runCommand';
+import { INSERT_SQL_COMMAND, PREVIEW_SQL_COMMAND } from './snowflakeParticipant';
+
+export interface SqlCommandEnv {
+  readonly log: Logger;
+  connectionNamed(name: string): Promise<ConnectionProfile | undefined>;
+  chosenConnection(): Promise<ConnectionProfile | undefined>;
+  query(profile: ConnectionProfile, sql: string, signal?: AbortSignal): Promise<QueryResult>;
+}
+
+/** Into the active editor at the selection, else into a new SQL document. */
+export async function insertSql(sql: string): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (editor) {
+    await editor.edit((e) => e.replace(editor.selection, sql));
+    return;
+  }
+  const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: sql });
+  await vscode.window.showTextDocument(doc);
+}
+
+export async function previewSql(env: SqlCommandEnv, sql: string, connection?: string): Promise<string> {
+  const statement = previewStatement(sql);
+  const profile = (connection ? await env.connectionNamed(connection) : undefined) ?? (await env.chosenConnection());
+  if (!profile) throw new SnowflakeExtError('config', 'There is no Snowflake connection to run the preview with.', { text: 'Add a connection first.', command: 'positSnowflake.addConnection', commandTitle: 'Add Connection' });
+  const markdown = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Running preview on '${profile.name}'…`, cancellable: true },
+    async (_progress, token) => renderPreviewMarkdown(profile.name, statement, await env.query(profile, statement, toAbortSignal(token))),
+  );
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
+  await vscode.window.showTextDocument(doc, { preview: true });
+  return markdown;
+}
+
+export function registerSqlCommands(env: SqlCommandEnv): vscode.Disposable[] {
+  return [
+    registerCommand(env.log, INSERT_SQL_COMMAND, (sql: unknown) => insertSql(String(sql ?? ''))),
+    registerCommand(env.log, PREVIEW_SQL_COMMAND, (sql: unknown, connection: unknown) => previewSql(env, String(sql ?? ''), typeof connection === 'string' ? connection : undefined)),
+  ];
+}

@@ -1,0 +1,177 @@
+// The Connections tree inside a real VS Code against the emulator: down to columns, "Load more" through 20,000
+// tables, a 503 shown as an error node that Retry clears, role switching, preview, and expired tokens mid-browse.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'posit-snowflake.posit-snowflake';
+const TREE_TEST_COMMAND = 'positSnowflake.__treeProviderForTests';
+
+/** The tree's nodes as the tests see them: plain data with a kind, an id and the connection they belong to. */
+interface Node { readonly kind: string; readonly id: string; readonly connectionName: string }
+type Provider = vscode.TreeDataProvider<Node>;
+
+const emulator = (): string => {
+  const url = process.env.POSIT_SNOWFLAKE_EMULATOR;
+  assert.ok(url, 'the runner passes POSIT_SNOWFLAKE_EMULATOR');
+  return url;
+};
+
+async function control(method: 'POST' | 'DELETE' | 'GET', pathname: string, body?: unknown): Promise<any> {
+  const res = await fetch(new URL(pathname, emulator()), {
+    method, headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  assert.equal(res.status, 200, `${method} ${pathname} answered ${res.status}`);
+  return res.json();
+}
+
+function labelOf(item: vscode.TreeItem): string {
+  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+}
+
+describe('Connections tree', function () {
+  this.timeout(180_000);
+  let provider: Provider;
+
+  const item = async (n: Node): Promise<vscode.TreeItem> => provider.getTreeItem(n);
+  const children = async (n?: Node): Promise<Node[]> => (await provider.getChildren(n)) ?? [];
+  const labels = async (n?: Node): Promise<string[]> => Promise.all((await children(n)).map(async (c) => labelOf(await item(c))));
+  async function child(parent: Node | undefined, label: string): Promise<Node> {
+    const kids = await children(parent);
+    for (const k of kids) if (labelOf(await item(k)) === label) return k;
+    return assert.fail(`"${label}" is not among ${JSON.stringify(await labels(parent))}`);
+  }
+  async function path(...names: string[]): Promise<Node> {
+    let node: Node | undefined;
+    for (const name of names) node = await child(node, name);
+    return node!;
+  }
+
+  before(async () => {
+    await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+    await vscode.commands.executeCommand('positSnowflake.connections.focus');
+    provider = (await vscode.commands.executeCommand<Provider>(TREE_TEST_COMMAND))!;
+    assert.ok(provider, 'the tree provider is reachable in test mode');
+  });
+
+  afterEach(async () => {
+    await control('DELETE', '/__emulator/faults');
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('shows one root per connection with its source, auth method, default mark and state', async () => {
+    const roots = await children();
+    const names = await labels();
+    for (const n of ['keypair', 'pat', 'oauth_code']) assert.ok(names.includes(n), `${n} in ${names.join(', ')}`);
+    const keypair = roots[names.indexOf('keypair')]!;
+    const desc = String((await item(keypair)).description);
+    assert.match(desc, /^default · connections\.toml · key pair · /);
+    assert.equal((await item(roots[names.indexOf('pat')]!)).description, 'connections.toml · PAT · not connected');
+    const workbench = roots.findIndex((r) => (r as unknown as { profile: { source: string } }).profile.source === 'workbench');
+    assert.ok(workbench <= 0, 'a Workbench-managed connection comes first');
+  });
+
+  it('expands a connection down to columns, with types and nullability', async () => {
+    const orders = await path('keypair', 'SALES_DB', 'PUBLIC', 'Tables', 'ORDERS');
+    assert.equal((await item(orders)).description, '50 rows');
+    const cols = await children(orders);
+    const first = await item(cols[0]!);
+    assert.deepEqual([labelOf(first), first.description], ['ORDER_ID', 'NUMBER(38,0) NOT NULL']);
+    const channel = await item(await child(orders, 'CHANNEL'));
+    assert.equal(channel.description, 'VARCHAR(16)');
+    assert.equal((await item(await path('keypair'))).description, 'default · connections.toml · key pair · connected as DEMO_USER · ANALYST · DEMO_WH');
+    assert.equal((await item(await path('keypair', 'SALES_DB', 'PUBLIC'))).description, '3 tables · 1 view');
+  });
+
+  it('"Load more" pages through the 20,000-table schema until every table was shown once', async () => {
+    const tables = await path('keypair', 'BIG_DB', 'MANY_TABLES', 'Tables');
+    let kids = await children(tables);
+    assert.equal(kids.length, 501);
+    assert.equal((await item(tables)).description, '500+');
+    let clicks = 0;
+    while (kids[kids.length - 1]!.kind === 'loadMore') {
+      const more = await item(kids[kids.length - 1]!);
+      assert.equal(labelOf(more), 'Load more…');
+      await vscode.commands.executeCommand(more.command!.command, ...(more.command!.arguments ?? []));
+      kids = await children(tables);
+      clicks++;
+    }
+    const names = new Set<string>();
+    for (const k of kids) names.add(labelOf(await item(k)));
+    assert.equal(clicks, 39);
+    assert.equal(kids.length, 20_000);
+    assert.equal(names.size, 20_000);
+    assert.ok(names.has('T_00001') && names.has('T_20000'));
+    assert.equal((await item(tables)).description, '20000');
+  });
+
+  it('shows an injected 503 as an error node, and Retry recovers', async () => {
+    const sales = await path('keypair', 'SALES_DB');
+    await vscode.commands.executeCommand('positSnowflake.refresh', sales);
+    // The driver sends a statement twice with two quick retries each: six 503s in a row make the load fail.
+    await control('POST', '/__emulator/faults', { route: 'POST /queries/v1/query-request', status: 503, times: 6 });
+    const failed = await children(sales);
+    assert.equal(failed.length, 1);
+    const err = await item(failed[0]!);
+    assert.equal(failed[0]!.kind, 'error');
+    assert.match(labelOf(err), /^Listing schemas in SALES_DB: Snowflake answered HTTP 503/);
+    assert.equal(err.command?.command, 'positSnowflake.retry');
+    await vscode.commands.executeCommand(err.command.command, ...(err.command.arguments ?? []));
+    assert.ok((await labels(sales)).includes('PUBLIC'), 'Retry loads the schemas');
+  });
+
+  it('switching role changes which databases appear, and is remembered', async () => {
+    const root = await path('keypair');
+    assert.deepEqual(await labels(root), ['BIG_DB', 'SALES_DB']);
+    try {
+      assert.equal(await vscode.commands.executeCommand('positSnowflake.switchRole', root, 'FINANCE'), 'FINANCE');
+      assert.deepEqual(await labels(await path('keypair')), ['FINANCE_DB']);
+      assert.match(String((await item(await path('keypair'))).description), /connected as DEMO_USER · FINANCE · DEMO_WH$/);
+    } finally {
+      await vscode.commands.executeCommand('positSnowflake.switchRole', 'keypair', 'ANALYST');
+    }
+    assert.deepEqual(await labels(await path('keypair')), ['BIG_DB', 'SALES_DB']);
+  });
+
+  it('Preview shows the demo rows with column types in a read-only view', async () => {
+    const orders = await path('keypair', 'SALES_DB', 'PUBLIC', 'Tables', 'ORDERS');
+    const shown = await vscode.commands.executeCommand<{ title: string; columns: number; rows: number }>('positSnowflake.previewTable', orders);
+    assert.deepEqual(shown, { title: 'Preview: SALES_DB.PUBLIC.ORDERS', columns: 8, rows: 50 });
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+    assert.ok(tabs.some((t) => t.label === 'Preview: SALES_DB.PUBLIC.ORDERS' && t.input instanceof vscode.TabInputWebview), 'a preview tab is open');
+  });
+
+  it('copies qualified names and connection code', async () => {
+    const orders = await path('keypair', 'SALES_DB', 'PUBLIC', 'Tables', 'ORDERS');
+    assert.equal(await vscode.commands.executeCommand('positSnowflake.copyQualifiedName', orders), 'SALES_DB.PUBLIC.ORDERS');
+    assert.equal(await vscode.env.clipboard.readText(), 'SALES_DB.PUBLIC.ORDERS');
+    const code = await vscode.commands.executeCommand<string>('positSnowflake.copyPythonCode', await path('keypair'));
+    assert.match(code ?? '', /snowflake\.connector\.connect\(connection_name="keypair"\)/);
+  });
+
+  it('keeps browsing after every session and token expired mid-browse (as when Workbench rotates its token)', async () => {
+    const roots = await children();
+    const wb = roots.find((r) => (r as unknown as { profile: { source: string } }).profile.source === 'workbench');
+    const name = wb ? wb.connectionName : 'keypair';
+    await labels(await path(name, 'SALES_DB'));
+    const since = Date.now();
+    await control('POST', '/__emulator/tokens/expire', { masters: true });
+    if (wb) await control('POST', '/__emulator/workbench/rotate');
+    const sales = await path(name, 'SALES_DB');
+    await vscode.commands.executeCommand('positSnowflake.refresh', sales);
+    assert.ok((await labels(sales)).includes('PUBLIC'), 'the schemas load without an error');
+    const log = (await control('GET', `/__emulator/requests?since=${since}`)) as { path: string }[];
+    assert.ok(log.some((e) => e.path === '/session/v1/login-request'), 'it logged in again with a fresh credential');
+    assert.match(String((await item(await path(name))).description), /connected as /);
+  });
+
+  it('offers "Sign in" for an OAuth sign-in connection that has none', async () => {
+    const kids = await children(await path('oauth_code'));
+    assert.equal(kids.length, 1);
+    const signIn = await item(kids[0]!);
+    assert.equal(kids[0]!.kind, 'signIn');
+    assert.deepEqual([signIn.command?.command, signIn.command?.arguments], ['positSnowflake.signIn', ['oauth_code']]);
+  });
+});

@@ -1,0 +1,56 @@
+// Cortex errors as a user reads them: each failure names what happened and what to do.
+import assert from 'node:assert/strict';
+import { cortexError, parseServerError } from '../../../src/core/cortex/cortexErrors';
+
+const body = (message: string, code = '390000'): string => JSON.stringify({ message, code, request_id: 'req-1' });
+
+describe('cortexError', () => {
+  it('explains cross-region availability with the account setting to change', () => {
+    const e = cortexError({ status: 400, body: body('Model claude-4-opus is not available in the current region.'), model: 'claude-4-opus', connection: 'work' });
+    assert.equal(e.kind, 'notSupported');
+    assert.match(e.message, /'claude-4-opus' is not available in your account's region \(connection 'work'\)/);
+    assert.match(e.fix!.text, /CORTEX_ENABLED_CROSS_REGION/);
+    assert.match(e.message, /request req-1/);
+  });
+
+  it('explains a network policy block (even when it comes as a 403)', () => {
+    const e = cortexError({ status: 403, body: body('Incoming request is not allowed by network policy.') });
+    assert.equal(e.kind, 'permission');
+    assert.match(e.fix!.text, /network policy|VPN/);
+  });
+
+  it('says a 403 is not a sign-in problem and names the CORTEX_USER role', () => {
+    const e = cortexError({ status: 403, body: '' });
+    assert.equal(e.kind, 'permission');
+    assert.match(e.fix!.text, /SNOWFLAKE\.CORTEX_USER/);
+    assert.match(e.fix!.text, /does not mean your sign-in is wrong/);
+  });
+
+  it('explains an unknown model with where the list comes from', () => {
+    const e = cortexError({ status: 400, body: body('unknown model "gpt-17"'), model: 'gpt-17' });
+    assert.equal(e.kind, 'notFound');
+    assert.match(e.fix!.text, /model picker/);
+  });
+
+  it('gives the Retry-After wait on 429 and a retry hint on 503/504', () => {
+    const r = cortexError({ status: 429, body: body('Too many requests'), retryAfterMs: 2500 });
+    assert.equal(r.kind, 'rateLimit');
+    assert.match(r.fix!.text, /Try again in 3 s/);
+    for (const status of [503, 504]) {
+      const s = cortexError({ status, body: '<html>busy</html>' });
+      assert.equal(s.kind, 'server');
+      assert.match(s.message, new RegExp(`HTTP ${status}`));
+      assert.doesNotMatch(s.message, /html/);
+    }
+  });
+
+  it('keeps secrets out of messages taken from the server', () => {
+    const e = cortexError({ status: 400, body: body('bad token=abcdefghijkl in header Authorization: Bearer abcdefghijklmnop') });
+    assert.doesNotMatch(e.message, /abcdefghijkl/);
+  });
+
+  it('reads nested and text error bodies', () => {
+    assert.deepEqual(parseServerError(JSON.stringify({ error: { message: 'inner', code: 7 } })), { message: 'inner', code: '7' });
+    assert.deepEqual(parseServerError('plain words'), { message: 'plain words' });
+  });
+});
