@@ -32,7 +32,7 @@ async function main() {
   };
   process.on('SIGINT', stopAll);
   process.on('SIGTERM', stopAll);
-  const cs = await startCodeServer({ ...editor, runDir, workspace, extensionsDir, smokeTestDriver: false, env: sandbox.info.env ?? {} });
+  const cs = await startCodeServer({ ...editor, runDir, workspace, extensionsDir, smokeTestDriver: false, env: sandbox.info.editorEnv ?? sandbox.info.env ?? {} });
   stops.push(cs.stop);
   writeFileSync(path.join(runDir, 'sandbox.json'), JSON.stringify({ ...sandbox.info, editor: cs.url }, null, 2));
   say(`Snowflake emulator: ${sandbox.info.snowflake}`);

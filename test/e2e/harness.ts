@@ -17,7 +17,27 @@ export interface SandboxInfo {
   readonly workbenchHome: string;
   readonly fingerprints: { readonly keypair: string; readonly encrypted: string };
   readonly keyFiles: { readonly keypair: string; readonly encrypted: string };
+  /** The user's own Snowflake home (connections.toml with keypair, encrypted_key, pat, oauth_code). */
+  readonly env: Record<string, string>;
+  /** A Posit Workbench session: SNOWFLAKE_HOME is the Workbench-managed folder with a rotating `[workbench]` token. */
+  readonly workbenchEnv: Record<string, string>;
   readonly [key: string]: unknown;
+}
+
+/** True when this run refreshes the README's pictures under media/ (`npm run screenshots`). */
+export const README_SHOTS = process.env.POSIT_SNOWFLAKE_README_SHOTS === '1';
+
+/** What a file in test/e2e/journeys exports. */
+export interface JourneyModule {
+  readonly journey: Journey;
+  /** Whose machine the editor runs on: a Posit Workbench session or a user with their own connections (default). */
+  readonly env?: 'workbench' | 'user';
+  /** Extra environment for the editor (over the chosen one), e.g. an empty SNOWFLAKE_HOME for a newcomer. */
+  readonly editorEnv?: (sandbox: SandboxInfo, runDir: string) => Record<string, string>;
+  /** User settings written before the editor starts. */
+  readonly settings?: Record<string, unknown>;
+  /** User keybindings (keybindings.json) written before the editor starts. */
+  readonly keybindings?: (sandbox: SandboxInfo) => { key: string; command: string; args?: unknown }[];
 }
 
 export class Person {
@@ -30,12 +50,27 @@ export class Person {
     private readonly shotsDir: string,
   ) {}
 
-  /** Saves a screenshot under the run folder, and under media/ when `readmeName` is given. */
+  /** Saves a screenshot under the run folder, and under media/ when `readmeName` is given and README_SHOTS is on. */
   async screenshot(name: string, readmeName?: string): Promise<string> {
     const file = path.join(this.shotsDir, `${String(++this.shotIndex).padStart(2, '0')}-${name}.png`);
     await this.page.screenshot({ path: file });
-    if (readmeName) fs.copyFileSync(file, path.join(ROOT, 'media', readmeName));
+    if (readmeName && README_SHOTS) fs.copyFileSync(file, path.join(ROOT, 'media', readmeName));
     return file;
+  }
+
+  /**
+   * Calls the emulator's control API (`<snowflake>/__emulator/<route>`), e.g. `emulator('POST', 'workbench/rotate')`
+   * or `emulator('POST', 'clock', { advanceSeconds: 31 })`. Throws on a non-2xx answer; returns the JSON body.
+   */
+  async emulator<T = Record<string, unknown>>(method: 'GET' | 'POST' | 'DELETE', route: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${this.sandbox.snowflake}/__emulator/${route.replace(/^\//, '')}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`emulator ${method} ${route} answered ${res.status}: ${text}`);
+    return (text ? JSON.parse(text) : {}) as T;
   }
 
   /** Runs a command from the command palette by its title, e.g. "Snowflake: Test Connection". */
@@ -47,6 +82,36 @@ export class Person {
     const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
     await row.waitFor({ state: 'visible', timeout: 15_000 });
     await this.page.keyboard.press('Enter');
+  }
+
+  /** The journey's run folder (screenshots, logs, workspace). */
+  get runDir(): string {
+    return path.dirname(this.shotsDir);
+  }
+
+  /**
+   * Answers the open input box once its title contains `step`, as a person reads the question before
+   * typing. An empty answer presses Enter on an empty box (an optional step skipped).
+   */
+  async answerStep(step: string | RegExp, text: string): Promise<void> {
+    const widget = this.page.locator('.quick-input-widget').filter({ has: this.page.locator('.quick-input-title', { hasText: step }) });
+    await widget.waitFor({ state: 'visible', timeout: 30_000 });
+    const input = widget.locator('input.input').first();
+    await input.fill(text);
+    await input.press('Enter');
+  }
+
+  /**
+   * Chooses a file in the editor's file dialog (code-server's quick-input dialog whose title contains `step`): types
+   * the path, waits until the dialog lists the file, then presses OK.
+   */
+  async chooseFile(step: string | RegExp, file: string): Promise<void> {
+    const widget = this.page.locator('.quick-input-widget').filter({ has: this.page.locator('.quick-input-title', { hasText: step }) });
+    await widget.waitFor({ state: 'visible', timeout: 30_000 });
+    await widget.locator('input.input').first().fill(file);
+    await widget.locator('.monaco-list-row', { hasText: path.basename(file) }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await widget.locator('.monaco-button', { hasText: 'OK' }).first().click();
+    await widget.locator('.quick-input-title', { hasText: step }).waitFor({ state: 'hidden', timeout: 15_000 });
   }
 
   /** Picks an item of an open quick pick by its visible label. */
@@ -73,7 +138,9 @@ export class Person {
 
   async openSnowflakeView(): Promise<void> {
     await this.page.locator('.activitybar a[aria-label^="Snowflake"], .activitybar .action-label[aria-label^="Snowflake"]').first().click();
-    await this.page.locator('.pane-header', { hasText: 'Connections' }).first().waitFor({ state: 'visible' });
+    // With one view in the container its pane header is hidden; the container's title says "Snowflake: Connections".
+    await this.page.locator('[id="workbench.view.extension.positSnowflake"]').first().waitFor({ state: 'visible' });
+    await this.page.locator('.composite.title', { hasText: /Snowflake/ }).first().waitFor({ state: 'visible' });
   }
 
   /** A row of the Connections tree whose label contains the text. */
@@ -85,6 +152,18 @@ export class Person {
     const row = this.treeRow(text);
     await row.waitFor({ state: 'visible', timeout });
     if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+  }
+
+  /** The text of the active editor as a person reads it: lines in screen order, non-breaking spaces as spaces. */
+  async editorText(): Promise<string> {
+    const editor = this.page.locator('.editor-group-container.active .editor-instance .view-lines').first();
+    await editor.waitFor({ state: 'visible', timeout: 30_000 });
+    return editor.evaluate((el) =>
+      [...el.querySelectorAll<HTMLElement>('.view-line')]
+        .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+        .map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' '))
+        .join('\n'),
+    );
   }
 
   async waitForText(text: string | RegExp, timeout = 30_000): Promise<Locator> {

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Person, ROOT, RUN_DIR, type Journey, type SandboxInfo } from './harness';
+import { Person, ROOT, RUN_DIR, type JourneyModule, type SandboxInfo } from './harness';
 
 interface Modules {
   deps: typeof import('../../scripts/editor-deps.mjs');
@@ -17,17 +17,39 @@ async function loadModules(): Promise<Modules> {
   return { deps: await load('editor-deps.mjs'), cs: await load('codeServer.mjs'), sandbox: await load('sandbox.mjs') };
 }
 
-async function journeys(): Promise<[string, Journey][]> {
+async function journeys(): Promise<[string, JourneyModule][]> {
   const dir = path.join(__dirname, 'journeys');
-  const out: [string, Journey][] = [];
+  const out: [string, JourneyModule][] = [];
   for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.ts')).sort()) {
-    const mod = (await import(path.join(dir, f))) as { journey: Journey };
-    out.push([f.replace(/\.ts$/, ''), mod.journey]);
+    out.push([f.replace(/\.ts$/, ''), (await import(path.join(dir, f))) as JourneyModule]);
   }
   return out;
 }
 
-async function runJourney(m: Modules, name: string, journey: Journey, sandbox: SandboxInfo & { editorEnv?: Record<string, string>; env?: Record<string, string> }, vsix: string): Promise<string | undefined> {
+/** The editor's environment: a Posit Workbench session or the user's own Snowflake home, plus the journey's extras. */
+function editorEnvOf(mod: JourneyModule, sandbox: SandboxInfo, runDir: string): Record<string, string> {
+  const base = mod.env === 'workbench' ? sandbox.workbenchEnv : sandbox.env;
+  return { ...base, ...(mod.editorEnv?.(sandbox, runDir) ?? {}) };
+}
+
+/** User settings and keybindings, as a person would have them in their settings.json / keybindings.json. */
+function writeUserFiles(mod: JourneyModule, sandbox: SandboxInfo, runDir: string): void {
+  const userDir = path.join(runDir, 'user-data', 'User');
+  fs.mkdirSync(userDir, { recursive: true });
+  const settings = { 'workbench.tips.enabled': false, ...(mod.settings ?? {}) };
+  fs.writeFileSync(path.join(userDir, 'settings.json'), JSON.stringify(settings, null, 2));
+  if (mod.keybindings) fs.writeFileSync(path.join(userDir, 'keybindings.json'), JSON.stringify(mod.keybindings(sandbox), null, 2));
+}
+
+/** Leaves the shared emulator as the next journey expects it: no faults, Cortex at full speed. */
+async function resetEmulator(sandbox: SandboxInfo): Promise<void> {
+  const call = (method: string, p: string, body?: unknown) =>
+    fetch(`${sandbox.snowflake}/__emulator/${p}`, { method, headers: { 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) }).catch(() => undefined);
+  await call('DELETE', 'faults');
+  await call('POST', 'cortex', { frameDelayMs: 0, clear: true });
+}
+
+async function runJourney(m: Modules, name: string, mod: JourneyModule, sandbox: SandboxInfo, vsix: string): Promise<string | undefined> {
   const runDir = path.join(RUN_DIR, name);
   fs.rmSync(runDir, { recursive: true, force: true });
   const workspace = path.join(runDir, 'workspace');
@@ -35,7 +57,8 @@ async function runJourney(m: Modules, name: string, journey: Journey, sandbox: S
   const editor = m.deps.ensureEditor();
   const extensionsDir = path.join(runDir, 'extensions');
   await m.cs.installVsix({ ...editor, extensionsDir, vsix, runDir });
-  const cs = await m.cs.startCodeServer({ ...editor, runDir, workspace, extensionsDir, smokeTestDriver: false, env: sandbox.editorEnv ?? sandbox.env ?? {} });
+  writeUserFiles(mod, sandbox, runDir);
+  const cs = await m.cs.startCodeServer({ ...editor, runDir, workspace, extensionsDir, smokeTestDriver: false, env: editorEnvOf(mod, sandbox, runDir) });
   const browser = await m.cs.launchChromium(editor.chromium, runDir);
   const page = browser.pages()[0] ?? (await browser.newPage());
   const consoleLines: string[] = [];
@@ -46,7 +69,7 @@ async function runJourney(m: Modules, name: string, journey: Journey, sandbox: S
   try {
     await page.goto(`${cs.url}/?folder=${encodeURIComponent(workspace)}`);
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
-    await journey(person);
+    await mod.journey(person);
     return undefined;
   } catch (err) {
     await page.screenshot({ path: path.join(runDir, 'failure.png') }).catch(() => undefined);
@@ -55,6 +78,7 @@ async function runJourney(m: Modules, name: string, journey: Journey, sandbox: S
   } finally {
     await browser.close().catch(() => undefined);
     await cs.stop();
+    await resetEmulator(sandbox);
   }
 }
 
@@ -68,15 +92,19 @@ async function main(): Promise<void> {
   const sb = await m.sandbox.startSandbox(path.join(RUN_DIR, 'sandbox'));
   let passed = 0;
   let failed = 0;
+  const seconds: Record<string, number> = {};
+  const started = Date.now();
   try {
-    for (const [name, journey] of await journeys()) {
+    for (const [name, mod] of await journeys()) {
       if (filter && !name.includes(filter)) continue;
       const t0 = Date.now();
-      const error = await runJourney(m, name, journey, sb.info, vsix);
-      const secs = ((Date.now() - t0) / 1000).toFixed(1);
+      const error = await runJourney(m, name, mod, sb.info, vsix);
+      seconds[name] = (Date.now() - t0) / 1000;
+      const secs = seconds[name].toFixed(1);
       if (error) {
         failed++;
-        process.stdout.write(`  ✘ ${name} (${secs} s)\n${error}\n    screenshot and logs: ${path.relative(ROOT, path.join(RUN_DIR, name))}\n`);
+        const dir = path.relative(ROOT, path.join(RUN_DIR, name));
+        process.stdout.write(`  ✘ ${name} (${secs} s)\n${error}\n    screenshot and logs: ${dir}/failure.png, ${dir}/browser-console.log, ${dir}/code-server.log, extension logs under ${dir}/user-data/logs\n`);
       } else {
         passed++;
         process.stdout.write(`  ✔ ${name} (${secs} s)\n`);
@@ -85,7 +113,8 @@ async function main(): Promise<void> {
   } finally {
     await sb.stop();
   }
-  fs.writeFileSync(path.join(ROOT, '.test-runs', 'e2e-summary.json'), JSON.stringify({ passed, failed }));
+  const totalSeconds = (Date.now() - started) / 1000;
+  fs.writeFileSync(path.join(ROOT, '.test-runs', 'e2e-summary.json'), JSON.stringify({ passed, failed, seconds, totalSeconds }));
   process.stdout.write(`e2e: ${passed} passed, ${failed} failed\n`);
   process.exitCode = failed > 0 ? 1 : 0;
 }

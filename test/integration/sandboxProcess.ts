@@ -11,8 +11,12 @@ async function main(): Promise<void> {
   const workbenchRotateSeconds = rotateArg > 0 ? Number(process.argv[rotateArg + 1]) : undefined;
   mkdirSync(dir, { recursive: true });
   const emulator = await startEmulator({ workbenchRotateSeconds });
-  const home = await writeSandboxHome(dir, emulator);
+  // The user's own files go where the clients look by default (~/.snowflake of a sandbox HOME), so an editor started
+  // as a Posit Workbench session (editorEnv) sees the Workbench-managed connection and the user's own ones.
+  const userHome = path.join(dir, 'home');
+  const home = writeSandboxHome(path.join(userHome, '.snowflake'), emulator);
   const info = {
+    editorEnv: { ...home.workbenchEnv, HOME: userHome },
     snowflake: emulator.snowflakeUrl,
     connect: emulator.connectUrl,
     plainConnect: emulator.plainConnectUrl,

@@ -2,7 +2,7 @@
 // the one token cache and the change event.
 import type { Emitter } from '../shared/events';
 import type { Logger } from '../shared/logger';
-import type { SecretStore } from './secretStore';
+import { secretKey, type SecretRef, type SecretStore } from './secretStore';
 import type { FileTokenReader } from './fileTokens';
 import type { TokenCache } from './tokenCache';
 import type { AuthChange, AuthPrompter, ConnectionProfile, HostEnvironment } from './types';
@@ -21,6 +21,31 @@ export interface AuthContext {
   readonly http?: { readonly retries?: number; readonly backoffMs?: number };
   /** How long an interactive OAuth sign-in waits for the browser; default 5 minutes. */
   readonly signInTimeoutMs?: number;
+  /** Secret keys this service is writing: their change events are ours, not another window's. */
+  readonly ownWrites: Map<string, number>;
+}
+
+/** Writes a secret, marking the change event it causes as our own (so it does not drop what we just minted). */
+export async function storeSecret(ctx: AuthContext, ref: SecretRef, value: string | undefined): Promise<void> {
+  const key = secretKey(ref);
+  if (value === undefined && (await ctx.secrets.get(ref)) === undefined) return;
+  ctx.ownWrites.set(key, (ctx.ownWrites.get(key) ?? 0) + 1);
+  try {
+    if (value === undefined) await ctx.secrets.delete(ref);
+    else await ctx.secrets.set(ref, value);
+  } catch (err) {
+    forgetOwnWrite(ctx.ownWrites, key);
+    throw err;
+  }
+}
+
+/** Consumes one pending own write of `key`; true when there was one. */
+export function forgetOwnWrite(ownWrites: Map<string, number>, key: string): boolean {
+  const n = ownWrites.get(key) ?? 0;
+  if (n <= 0) return false;
+  if (n === 1) ownWrites.delete(key);
+  else ownWrites.set(key, n - 1);
+  return true;
 }
 
 /** What a plain HTTP call needs (the login probe has only this, not the whole context). */

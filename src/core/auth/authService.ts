@@ -2,11 +2,11 @@
 // out credentials for REST, SQL login and SPCS ingress from one cache, and reports every change on one event.
 import path from 'node:path';
 import type { AuthChange, AuthPrompter, AuthService, ConnectionProfile, HostEnvironment, ResolvedConnections } from './types';
-import type { SecretStore } from './secretStore';
+import { secretKey, type SecretStore } from './secretStore';
 import type { Logger } from '../shared/logger';
 import { Emitter, type Disposable } from '../shared/events';
 import { SnowflakeExtError } from '../shared/errors';
-import type { AuthContext } from './authContext';
+import { forgetOwnWrite, type AuthContext } from './authContext';
 import { userPath } from './connectionDirectory';
 import { stringParam } from './connectionParams';
 import { DirectoryWatcher } from './connectionWatcher';
@@ -49,7 +49,7 @@ export function connectionNotFound(resolved: ResolvedConnections, name: string):
 
 /** Directories whose files feed the connections: the Snowflake directory and those of token and key files. */
 function watchedDirectories(host: HostEnvironment, resolved: ResolvedConnections): Set<string> {
-  const dirs = new Set<string>([resolved.directory]);
+  const dirs = new Set<string>([resolved.directory, ...(resolved.userDirectory ? [resolved.userDirectory] : [])]);
   for (const c of resolved.connections) {
     for (const key of ['token_file_path', 'private_key_file']) {
       const v = stringParam(c.params, key);
@@ -74,6 +74,7 @@ export function createAuthService(opts: AuthServiceOptions): AuthService & Dispo
     changed,
     ...(opts.http ? { http: opts.http } : {}),
     ...(opts.signInTimeoutMs !== undefined ? { signInTimeoutMs: opts.signInTimeoutMs } : {}),
+    ownWrites: new Map(),
   };
   let resolved: Promise<ResolvedConnections> | undefined;
   const watcher = opts.watch ? new DirectoryWatcher(() => void reload(), opts.logger) : undefined;
@@ -98,7 +99,7 @@ export function createAuthService(opts: AuthServiceOptions): AuthService & Dispo
     return r;
   };
   const secretsSubscription = opts.secrets.onDidChange((ref) => {
-    if (ref.kind === 'connectApiKey') return;
+    if (ref.kind === 'connectApiKey' || forgetOwnWrite(ctx.ownWrites, secretKey(ref))) return;
     // Another window may have signed in or changed a PAT: drop what was minted from the old secret.
     ctx.cache.invalidate(`${ref.id}|${ref.kind === 'keyPassphrase' ? 'key' : ''}`);
     changed.fire({ connections: [ref.id], reason: 'secrets' });

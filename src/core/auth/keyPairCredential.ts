@@ -1,7 +1,7 @@
 // A connection's private key, decrypted once: the key from private_key_file or private_key_raw, its passphrase from
 // PRIVATE_KEY_PASSPHRASE, the connection, the SecretStore or the person (stored only after it decrypts the key).
 import { CancelledError, SnowflakeExtError } from '../shared/errors';
-import { cacheKey, profileStamp, type AuthContext } from './authContext';
+import { cacheKey, profileStamp, storeSecret, type AuthContext } from './authContext';
 import { userPath } from './connectionDirectory';
 import { stringParam } from './connectionParams';
 import { mintKeyPairJwt } from './keyPairJwt';
@@ -82,7 +82,7 @@ async function decodeEncrypted(ctx: AuthContext, profile: ConnectionProfile, pem
     if (answer === undefined) throw new CancelledError();
     try {
       const decoded = decodePrivateKey(pem, where, answer);
-      await ctx.secrets.set(ref, answer).catch((err: unknown) => ctx.logger.warn(`The passphrase could not be saved: ${(err as Error).message}`));
+      await storeSecret(ctx, ref, answer).catch((err: unknown) => ctx.logger.warn(`The passphrase could not be saved: ${(err as Error).message}`));
       return withInfo(decoded, 'prompt');
     } catch (err) {
       if (!(err instanceof SnowflakeExtError && (err.code === 'badPassphrase' || err.code === 'emptyPassphrase'))) throw err;

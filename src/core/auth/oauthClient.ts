@@ -106,7 +106,7 @@ function explainTokenError(profile: ConnectionProfile, grant: string, err: unkno
     return new SnowflakeExtError('auth', `The saved Snowflake sign-in of connection '${profile.name}' is no longer valid (the refresh token was revoked or has expired).`, SIGN_IN_FIX, error ?? String(err.status), { cause: err });
   }
   if (error === 'invalid_client' || err.status === 401) {
-    return new SnowflakeExtError('config', `Snowflake did not accept the OAuth client of connection '${profile.name}'${description ? `: ${description}` : '.'}`, { text: 'Check oauth_client_id and the client secret (Snowflake: Set OAuth Client Secret).' }, error ?? String(err.status), { cause: err });
+    return new SnowflakeExtError('config', `Snowflake did not accept the OAuth client of connection '${profile.name}'${description ? `: ${description}` : '.'}`, { text: 'Check oauth_client_id and oauth_client_secret of the connection (the secret of a custom client may also be in the editor\'s secret storage).' }, error ?? String(err.status), { cause: err });
   }
   if (error) {
     return new SnowflakeExtError('auth', `Snowflake refused the sign-in of connection '${profile.name}' (${error})${description ? `: ${description}` : '.'}`, SIGN_IN_FIX, error, { cause: err });

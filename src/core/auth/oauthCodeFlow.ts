@@ -93,14 +93,17 @@ async function startLoopback(redirectUri: string | undefined, state: string): Pr
 function waitFor<T>(promise: Promise<T>, timeoutMs: number, signal: AbortSignal | undefined, connection: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const minutes = Math.max(1, Math.round(timeoutMs / 60_000));
-    const timer = setTimeout(() => reject(new SnowflakeExtError('auth', `The Snowflake sign-in of connection '${connection}' did not finish within ${minutes} minute${minutes === 1 ? '' : 's'}.`, { text: "Run 'Snowflake: Sign In' again and finish in the browser.", command: SIGN_IN_FIX.command, commandTitle: SIGN_IN_FIX.commandTitle }, 'timeout')), timeoutMs);
-    const onAbort = (): void => reject(new CancelledError());
-    if (signal?.aborted) onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => {
+    // Whatever settles first (answer, timeout, cancel) clears the others, so no timer outlives the sign-in.
+    const done = (settle: () => void): void => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-    });
+      settle();
+    };
+    const timer = setTimeout(() => done(() => reject(new SnowflakeExtError('auth', `The Snowflake sign-in of connection '${connection}' did not finish within ${minutes} minute${minutes === 1 ? '' : 's'}.`, { text: "Run 'Snowflake: Sign In' again and finish in the browser.", command: SIGN_IN_FIX.command, commandTitle: SIGN_IN_FIX.commandTitle }, 'timeout'))), timeoutMs);
+    const onAbort = (): void => done(() => reject(new CancelledError()));
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    promise.then((v) => done(() => resolve(v)), (e: unknown) => done(() => reject(e)));
   });
 }
 

@@ -1,7 +1,7 @@
 // OAUTH_AUTHORIZATION_CODE credentials: the access token cached for its `expires_in`, renewed with the refresh token
 // kept in the SecretStore, a browser sign-in when there is none (never when silent), and sign-out.
 import { SnowflakeExtError } from '../shared/errors';
-import { cacheKey, profileStamp, type AuthContext } from './authContext';
+import { cacheKey, profileStamp, storeSecret, type AuthContext } from './authContext';
 import { refreshOptions } from './keyPairCredential';
 import { oauthClientConfig, requestToken, SIGN_IN_FIX, type OAuthTokenResponse } from './oauthClient';
 import { runAuthorizationCodeFlow } from './oauthCodeFlow';
@@ -22,7 +22,10 @@ function refreshRef(profile: ConnectionProfile): { kind: 'oauthRefreshToken'; id
 
 /** Keeps the tokens a sign-in or refresh returned: the access token to the cache, a (rotated) refresh token to the store. */
 async function accept(ctx: AuthContext, profile: ConnectionProfile, tokens: OAuthTokenResponse): Promise<Minted<AccessToken>> {
-  if (tokens.refresh_token) await ctx.secrets.set(refreshRef(profile), tokens.refresh_token);
+  // Snowflake usually returns the same refresh token on refresh: write only when it changed.
+  if (tokens.refresh_token && tokens.refresh_token !== (await ctx.secrets.get(refreshRef(profile)))) {
+    await storeSecret(ctx, refreshRef(profile), tokens.refresh_token);
+  }
   const expiresAt = ctx.now() + (tokens.expires_in ?? DEFAULT_ACCESS_LIFETIME_S) * 1000;
   return {
     value: { token: tokens.access_token, ...(tokens.username ? { username: tokens.username } : {}), ...(tokens.scope ? { scope: tokens.scope } : {}) },
@@ -74,7 +77,7 @@ export async function signIn(ctx: AuthContext, profile: ConnectionProfile, signa
 }
 
 export async function signOut(ctx: AuthContext, profile: ConnectionProfile): Promise<void> {
-  await ctx.secrets.delete(refreshRef(profile));
+  await storeSecret(ctx, refreshRef(profile), undefined);
   ctx.cache.invalidate(`${profile.name}|`);
   ctx.changed.fire({ connections: [profile.name], reason: 'signOut' });
 }

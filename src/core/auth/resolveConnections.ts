@@ -90,7 +90,11 @@ async function environmentConnection(host: HostEnvironment, defaultName: string)
   const params = genericEnvironmentParams(host.env);
   if (!stringParam(params, 'account') && !stringParam(params, 'host')) return undefined;
   const hasCredential = ['authenticator', 'token', 'token_file_path', 'private_key_file', 'private_key_raw'].some((k) => stringParam(params, k));
-  if (!hasCredential && (await host.fs.stat(SPCS_TOKEN_FILE))?.isFile()) params.authenticator = 'oauth';
+  if (!hasCredential) {
+    // SNOWFLAKE_ACCOUNT alone (a Workbench session before its file is written) is not a connection; inside SPCS it is.
+    if (!(await host.fs.stat(SPCS_TOKEN_FILE))?.isFile()) return undefined;
+    params.authenticator = 'oauth';
+  }
   return { name: defaultName, table: params, source: 'environment' };
 }
 
@@ -117,7 +121,45 @@ function orderConnections(list: ConnectionProfile[]): ConnectionProfile[] {
   return [...list.filter((c) => c.source === 'workbench'), ...list.filter((c) => c.source !== 'workbench')];
 }
 
+/**
+ * In a Workbench session the clients read only the Workbench-managed directory. People still keep their own
+ * connections in ~/.snowflake (or the platform directory); those are shown after the Workbench ones, labelled by
+ * their file, with a note that the Python connector in this session does not see them.
+ */
+async function withUserConnections(host: HostEnvironment, managed: ResolvedConnections): Promise<ResolvedConnections> {
+  if (host.env.SNOWFLAKE_CONNECTIONS?.trim()) return managed;
+  const userHost: HostEnvironment = { ...host, env: { ...host.env, SNOWFLAKE_HOME: undefined, SNOWFLAKE_DEFAULT_CONNECTION_NAME: undefined } };
+  const own = await resolveConnections(userHost);
+  const taken = new Set(managed.connections.map((c) => c.name.toLowerCase()));
+  const added = own.connections.filter((c) => c.source !== 'environment' && !taken.has(c.name.toLowerCase()));
+  const shadowed = own.connections.filter((c) => c.source !== 'environment' && taken.has(c.name.toLowerCase()));
+  const diagnostics: Diagnostic[] = [
+    ...managed.diagnostics.filter((d) => !(d.file && own.files.includes(d.file) && d.severity === 'info')),
+    ...own.diagnostics.filter((d) => d.severity !== 'info' || d.connection),
+    ...shadowed.map((c) => ({ severity: 'warning' as const, connection: c.name, file: c.file, message: `Connection '${c.name}' in ${c.file} has the name of a Posit Workbench-managed connection, which wins.`, fix: `Rename [${c.name}] in ${c.file}.` })),
+  ];
+  if (added.length > 0) {
+    diagnostics.push({
+      severity: 'info',
+      message: `Posit Workbench manages SNOWFLAKE_HOME (${managed.directory}) in this session. Your own connections in ${own.directory} are listed too, but snowflake-connector-python and the Snowflake CLI started in this session see only the Workbench-managed ones.`,
+      fix: `To use one of yours from Python here, pass connection_name and set SNOWFLAKE_HOME=${own.directory} for that process.`,
+    });
+  }
+  return {
+    ...managed,
+    connections: [...managed.connections, ...added.map((c) => ({ ...c, isDefault: c.name === managed.defaultName }))],
+    files: [...managed.files, ...own.files],
+    userDirectory: own.directory,
+    diagnostics,
+  };
+}
+
 export async function resolveConnections(host: HostEnvironment): Promise<ResolvedConnections> {
+  const resolved = await resolveOneDirectory(host);
+  return isWorkbenchDirectory(host, resolved.directory) ? withUserConnections(host, resolved) : resolved;
+}
+
+async function resolveOneDirectory(host: HostEnvironment): Promise<ResolvedConnections> {
   const p = pathApi(host);
   const choice = await chooseDirectory(host);
   const { directory } = choice;

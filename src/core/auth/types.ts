@@ -55,6 +55,12 @@ export interface ResolvedConnections {
   readonly defaultName: string;
   /** The directory that was used, and the files read. */
   readonly directory: string;
+  /**
+   * In a Posit Workbench session: the directory of the user's own connection files (where the clients would look
+   * without Workbench's SNOWFLAKE_HOME). Its connections are listed after the Workbench-managed ones, and new
+   * connections are written there, never into the directory Workbench rewrites.
+   */
+  readonly userDirectory?: string;
   readonly files: readonly string[];
   readonly diagnostics: readonly Diagnostic[];
 }

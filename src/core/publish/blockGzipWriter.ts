@@ -15,10 +15,34 @@ export interface BlockGzipOptions {
 /** Output chunk size: large enough that a typical block is one job on the pool, small enough not to hoard memory. */
 const OUT_CHUNK = 512 * 1024;
 
+/** Bits per byte of a sample of the block (16 KB from four places): ~4.5 for text and code, ~7.9 for compressed data. */
+export function sampledEntropy(block: Uint8Array): number {
+  const counts = new Uint32Array(256);
+  const span = Math.min(4096, block.length);
+  let n = 0;
+  for (let s = 0; s < 4; s++) {
+    const start = Math.floor(((block.length - span) * s) / 3);
+    for (let i = start; i < start + span; i++) counts[block[i]!]!++;
+    n += span;
+  }
+  let bits = 0;
+  for (const c of counts) {
+    if (c) bits -= (c / n) * Math.log2(c / n);
+  }
+  return bits;
+}
+
+/**
+ * Entropy above this: the block is already-compressed data (images, parquet, archives). LZ77 matching finds next to
+ * nothing there and costs most of the time, so such blocks get Huffman coding only: 4× faster, ~1.5% larger.
+ */
+const INCOMPRESSIBLE_BITS = 7.5;
+
 /** Gzips one block; resolves with the output as zlib produced it (slices, not concatenated: no extra copy). */
 function gzipMember(input: Buffer, level: number): Promise<Buffer[]> {
   return new Promise((resolve, reject) => {
-    const gz = zlib.createGzip({ level, chunkSize: OUT_CHUNK });
+    const huffmanOnly = level > 0 && input.length >= 64 * 1024 && sampledEntropy(input) > INCOMPRESSIBLE_BITS;
+    const gz = zlib.createGzip({ level, chunkSize: OUT_CHUNK, ...(huffmanOnly ? { strategy: zlib.constants.Z_HUFFMAN_ONLY } : {}) });
     const parts: Buffer[] = [];
     gz.on('data', (b: Buffer) => parts.push(b));
     gz.on('end', () => resolve(parts));

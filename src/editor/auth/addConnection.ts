@@ -98,7 +98,8 @@ export async function checkKeyFile(file: string, passphrase: string | undefined)
 
 /** The file to append to and the table prefix there, given where the clients look (§1.1–1.2). */
 export async function connectionsTarget(resolved: ResolvedConnections): Promise<{ file: string; tablePrefix: string[] }> {
-  const dir = resolved.directory;
+  // In a Workbench session new connections go to the user's own directory, which Workbench never rewrites.
+  const dir = resolved.userDirectory ?? resolved.directory;
   if (resolved.connections.some((c) => c.source === 'workbench' && c.file && path.dirname(c.file) === dir)) {
     throw new SnowflakeExtError('notSupported', `The Snowflake connections in ${dir} are managed by Posit Workbench, which rewrites that file; a connection added there would be lost.`, {
       text: 'Add it in Posit Workbench, or start the session without Workbench-managed Snowflake credentials.',

@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { loginProbe } from '../../../src/core/auth/loginProbe';
 import { CancelledError } from '../../../src/core/shared/errors';
+import { Emitter } from '../../../src/core/shared/events';
+import { MemorySecretStorage, SecretStore } from '../../../src/core/auth/secretStore';
 import type { AuthChange } from '../../../src/core/auth/types';
 import { browserPrompter, makeAuth, startAuthWorld, table, writeHome, type AuthWorld } from './authHarness';
 
@@ -48,6 +50,31 @@ describe('OAuth authorization code + PKCE against the emulator', () => {
     assert.equal(t.raw.data.size, 0, 'sign-out deletes the stored tokens');
     await assert.rejects(t.auth.forRest(c, { silent: true }), { kind: 'auth', message: "Connection 'oauth_code' is not signed in to Snowflake.", fix: { text: "Run 'Snowflake: Sign In'.", command: 'positSnowflake.signIn', commandTitle: 'Sign In' } });
     assert.ok(changes.some((e) => e.reason === 'signOut'));
+  });
+
+  it('secret events arriving late (as in VS Code) do not undo our own sign-in, and another window sign-in is used', async () => {
+    class LateEvents extends MemorySecretStorage {
+      override async store(key: string, value: string): Promise<void> {
+        this.data.set(key, value);
+        setImmediate(() => this.late.fire({ key }));
+      }
+      readonly late = new Emitter<{ key: string }>();
+      override readonly onDidChange = this.late.event;
+    }
+    const raw = new LateEvents();
+    const t = makeAuth(w, w.emu.home!.env, { prompter: browserPrompter(), raw });
+    const c = await t.auth.getConnection('oauth_code');
+    await t.auth.signIn(c);
+    await new Promise((r) => setImmediate(r));
+    for (let i = 0; i < 3; i++) await t.auth.forRest(c);
+    assert.equal(w.emu.servers.snowflake.log.filter((e) => e.path === '/oauth/token-request').length, 1);
+    // Another window signs in: its refresh token replaces ours and the next call uses it.
+    const other = w.emu.state.issueRefreshToken('DEMO_USER', 'ANALYST', 'LOCAL_APPLICATION', 'refresh_token');
+    await new SecretStore(raw).set({ kind: 'oauthRefreshToken', id: 'oauth_code' }, other);
+    await new Promise((r) => setImmediate(r));
+    await t.auth.forRest(c);
+    const last = w.emu.servers.snowflake.log.filter((e) => e.path === '/oauth/token-request').at(-1)!;
+    assert.equal(new URLSearchParams(last.body).get('grant_type'), 'refresh_token');
   });
 
   it('forRest (not silent) with no sign-in starts one; 5 concurrent callers share it', async () => {

@@ -346,6 +346,26 @@ const workbenchCases: Case[] = [
     },
   },
   {
+    name: "1.7 in a Workbench session the user's own connections follow the Workbench ones, and are written to there",
+    files: {
+      '/var/lib/posit-workbench/u/snowflake/connections.toml': '[workbench]\naccount = "acct"\ntoken = "wb"\nauthenticator = "oauth"\n',
+      [`${SF}/connections.toml`]: '[mine]\naccount = "acct"\ntoken = "t"\n[workbench]\naccount = "other"\ntoken = "t2"\n',
+    },
+    env: { SNOWFLAKE_HOME: '/var/lib/posit-workbench/u/snowflake', SNOWFLAKE_DEFAULT_CONNECTION_NAME: 'workbench' },
+    check: (r) => {
+      assert.deepEqual(names(r), ['workbench', 'mine']);
+      assert.equal(conn(r, 'workbench').source, 'workbench');
+      assert.equal(conn(r, 'workbench').account, 'acct', 'the Workbench-managed connection wins a name clash');
+      assert.equal(conn(r, 'mine').source, 'connections.toml');
+      assert.equal(conn(r, 'mine').isDefault, false);
+      assert.equal(r.directory, '/var/lib/posit-workbench/u/snowflake');
+      assert.equal(r.userDirectory, SF);
+      has(r, 'info', 'see only the Workbench-managed ones');
+      has(r, 'warning', "has the name of a Posit Workbench-managed connection, which wins");
+      assert.ok(!messages(r).some((m) => m.includes('is not used because')), 'the own file is not reported as unused');
+    },
+  },
+  {
     name: 'no file, SNOWFLAKE_ACCOUNT set: a connection made from the environment (SPCS token file)',
     files: { '/snowflake/session/token': 'spcs' },
     env: { SNOWFLAKE_ACCOUNT: 'acct', SNOWFLAKE_HOST: 'acct.snowflakecomputing.com' },
@@ -353,6 +373,19 @@ const workbenchCases: Case[] = [
       const c = conn(r, 'default');
       assert.equal(c.source, 'environment');
       assert.equal(c.authenticator, 'OAUTH');
+    },
+  },
+  {
+    name: 'SNOWFLAKE_ACCOUNT alone (no credential, no SPCS token) makes no connection',
+    env: { SNOWFLAKE_ACCOUNT: 'acct', SNOWFLAKE_DEFAULT_CONNECTION_NAME: 'workbench' },
+    check: (r) => assert.deepEqual(names(r), []),
+  },
+  {
+    name: 'SNOWFLAKE_ACCOUNT with SNOWFLAKE_PRIVATE_KEY_FILE makes a key-pair connection from the environment',
+    env: { SNOWFLAKE_ACCOUNT: 'acct', SNOWFLAKE_USER: 'u', SNOWFLAKE_PRIVATE_KEY_FILE: KEY },
+    check: (r) => {
+      assert.equal(conn(r, 'default').authenticator, 'SNOWFLAKE_JWT');
+      assert.equal(conn(r, 'default').isDefault, true);
     },
   },
 ];

@@ -9,6 +9,8 @@ import { isSnowflakeIngressUrl, normaliseServerUrl } from '../../../src/core/pub
 import type { ContentDetection } from '../../../src/core/publish/types';
 import { makeProject, removeProjects } from './projectFixture';
 
+// smol-toml ships ESM types only; its CommonJS build is what tsx loads.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { parse } = require('smol-toml') as typeof SmolToml;
 
 /** The top-level properties of Publisher's posit-publishing-record-schema-v3.json (additionalProperties: false). */

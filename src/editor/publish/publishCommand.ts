@@ -1,0 +1,138 @@
+// "Publish to Posit Connect…": which folder (the clicked file's, the active editor's, or a workspace folder), which
+// server, then the core pipeline under a cancellable progress notification, with the task's lines streamed into the
+// deployment log. Arguments skip every prompt: publish({ dir, serverUrl, file?, appmode?, entrypoint?, newContent? }).
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { findRecord } from '../../core/publish/deploymentRecord';
+import type { ConnectServerRegistry } from '../../core/publish/connectServers';
+import { publish, TaskFailedError } from '../../core/publish/publishPipeline';
+import { APP_MODE_LABELS, APP_MODES, isAppMode, type ContentOverride, type PublishEvent, type PublishResult } from '../../core/publish/types';
+import { CancelledError, SnowflakeExtError } from '../../core/shared/errors';
+import type { ExtensionDeps } from '../deps';
+import { toAbortSignal } from '../runCommand';
+import { pickServer } from './serverCommands';
+
+export interface PublishArgs {
+  readonly dir?: string;
+  readonly file?: string;
+  readonly serverUrl?: string;
+  readonly appmode?: string;
+  readonly entrypoint?: string;
+  readonly title?: string;
+  readonly newContent?: boolean;
+}
+
+export interface PublishCommandResult extends PublishResult {
+  /** What the progress notification said, in order (tests check the person saw each step). */
+  readonly progress: readonly string[];
+}
+
+/** The project folder and chosen file from the command's argument: a Uri (Explorer, editor title) or PublishArgs. */
+async function target(arg: unknown): Promise<{ dir: string; file?: string }> {
+  const given = arg instanceof vscode.Uri ? arg.fsPath : typeof arg === 'object' && arg !== null ? (arg as PublishArgs).dir ?? (arg as PublishArgs).file : undefined;
+  const picked = given ?? vscode.window.activeTextEditor?.document.uri.fsPath;
+  if (picked && fs.existsSync(picked)) {
+    const isDir = fs.statSync(picked).isDirectory();
+    const file = isDir ? (arg as PublishArgs | undefined)?.file : picked;
+    return { dir: isDir ? picked : path.dirname(picked), ...(file ? { file } : {}) };
+  }
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length === 1) return { dir: folders[0]!.uri.fsPath };
+  if (folders.length > 1) {
+    const f = await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Folder to publish' });
+    if (!f) throw new CancelledError();
+    return { dir: f.uri.fsPath };
+  }
+  throw new SnowflakeExtError('notFound', 'There is nothing to publish: no folder is open.', { text: 'Open the project folder, or right-click a file in the Explorer → Publish to Posit Connect…' });
+}
+
+/** When detection cannot tell: the person picks the type, then the entrypoint. */
+async function chooseContent(dir: string): Promise<ContentOverride | undefined> {
+  const mode = await vscode.window.showQuickPick(APP_MODES.map((m) => ({ label: APP_MODE_LABELS[m], description: m, mode: m })), {
+    title: `What is ${path.basename(dir)}?`, placeHolder: 'The content type could not be detected; choose one', ignoreFocusOut: true,
+  });
+  if (!mode) return undefined;
+  const files = fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isFile()).map((d) => d.name).sort();
+  const entry = await vscode.window.showQuickPick(files, { title: `${APP_MODE_LABELS[mode.mode]}: entrypoint`, placeHolder: 'The file Connect runs or renders', ignoreFocusOut: true });
+  return entry ? { appmode: mode.mode, entrypoint: entry } : undefined;
+}
+
+/** Turns core events into the notification's message and increments, and the deployment log's lines. */
+function progressReporter(progress: vscode.Progress<{ message?: string; increment?: number }>, log: vscode.OutputChannel, seen: string[]): (e: PublishEvent) => void {
+  let bundledPct = 0;
+  const say = (message: string, increment?: number): void => {
+    seen.push(message);
+    progress.report({ message, ...(increment ? { increment } : {}) });
+  };
+  return (e) => {
+    switch (e.type) {
+      case 'phase':
+        log.appendLine(`[${e.phase}] ${e.message}`);
+        say(e.message, e.phase === 'upload' ? 5 : e.phase === 'deploy' ? 10 : e.phase === 'record' ? 5 : 0);
+        break;
+      case 'detected':
+        log.appendLine(`Content: ${APP_MODE_LABELS[e.detection.appmode]} (${e.detection.appmode}), entrypoint ${e.detection.entrypoint}`);
+        break;
+      case 'warning':
+        log.appendLine(`Warning: ${e.message}`);
+        void vscode.window.showWarningMessage(e.message);
+        break;
+      case 'bundleProgress': {
+        const pct = e.totalBytes ? Math.min(40, Math.floor((40 * e.bytes) / e.totalBytes)) : 0;
+        say(`Bundling: ${e.files} of ${e.totalFiles} files`, pct - bundledPct);
+        bundledPct = pct;
+        break;
+      }
+      case 'bundled':
+        log.appendLine(`Bundle: ${e.files} files, ${(e.size / (1024 * 1024)).toFixed(1)} MB (md5 ${e.md5})`);
+        break;
+      case 'uploaded':
+        log.appendLine(`Uploaded bundle ${e.bundleId}`);
+        break;
+      case 'taskLine':
+        log.appendLine(e.line);
+        say(e.line.length > 80 ? `${e.line.slice(0, 79)}…` : e.line);
+        break;
+      case 'done':
+        log.appendLine(`Deployed: ${e.result.contentUrl}`);
+        break;
+    }
+  };
+}
+
+export async function runPublish(deps: ExtensionDeps, registry: ConnectServerRegistry, deployLog: vscode.OutputChannel, arg: unknown): Promise<PublishCommandResult> {
+  const args: PublishArgs = typeof arg === 'object' && arg !== null && !(arg instanceof vscode.Uri) ? (arg as PublishArgs) : {};
+  const { dir, file } = await target(arg);
+  const server = args.serverUrl ? registry.find(args.serverUrl) : await pickServer(deps, registry, `Publish ${path.basename(dir)} to`);
+  if (!server) throw new SnowflakeExtError('notFound', `${args.serverUrl} is not one of your Connect servers.`, { text: "Add it with 'Posit Connect: Add Connect Server…'.", command: 'positSnowflake.addConnectServer', commandTitle: 'Add Connect Server' });
+  const apiKey = await registry.apiKey(server);
+  if (!apiKey) throw new SnowflakeExtError('config', `No API key is stored for ${server.name ?? server.url}.`, { text: "Add the server again with 'Posit Connect: Add Connect Server…'.", command: 'positSnowflake.addConnectServer', commandTitle: 'Add Connect Server' });
+  const override: ContentOverride = { ...(isAppMode(args.appmode) ? { appmode: args.appmode } : {}), ...(args.entrypoint ? { entrypoint: args.entrypoint } : {}) };
+  const previous = args.newContent ? undefined : await findRecord(dir, server.url);
+  deployLog.appendLine(`\n=== ${new Date().toLocaleString()} · ${dir} → ${server.url}${previous ? ` (content ${previous.record.id})` : ' (new content)'}`);
+  const seen: string[] = [];
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Publishing ${path.basename(dir)} to ${server.name ?? server.url}`, cancellable: true },
+      (progress, token) => publish({
+        dir, server, apiKey, auth: deps.auth, logger: deps.log, signal: toAbortSignal(token)!, clientVersion: `posit-snowflake ${String(deps.context.extension.packageJSON.version ?? '')}`.trim(),
+        ...(file ? { file } : {}), ...(override.appmode || override.entrypoint ? { override } : {}), ...(args.title ? { title: args.title } : {}),
+        ...(args.newContent ? { newContent: true } : {}), chooseContent, onEvent: progressReporter(progress, deployLog, seen),
+      }),
+    );
+    void vscode.window.showInformationMessage(`Published ${path.basename(dir)} to ${server.name ?? server.url}.`, 'Open Content', 'Open Dashboard').then((choice) => {
+      if (choice === 'Open Content') void vscode.env.openExternal(vscode.Uri.parse(result.contentUrl));
+      else if (choice === 'Open Dashboard') void vscode.env.openExternal(vscode.Uri.parse(result.dashboardUrl));
+    });
+    return { ...result, progress: seen };
+  } catch (err) {
+    if (err instanceof TaskFailedError) {
+      deployLog.appendLine(`Deployment failed: ${err.message}`);
+      deployLog.show(true);
+      throw new TaskFailedError(`${err.message} Last lines: ${err.lastLines.slice(-3).join(' · ')}`, err.lastLines, err.contentGuid);
+    }
+    if (err instanceof CancelledError || (err instanceof Error && err.name === 'AbortError')) deployLog.appendLine('Cancelled; nothing was recorded.');
+    throw err;
+  }
+}
