@@ -23,6 +23,8 @@ export interface AuthContext {
   readonly signInTimeoutMs?: number;
   /** Secret keys this service is writing: their change events are ours, not another window's. */
   readonly ownWrites: Map<string, number>;
+  /** When each private key file's mtime was last looked at, so cached JWTs cost no file I/O. */
+  readonly keyFileChecks: Map<string, { readonly checkedAt: number; readonly mtime: number }>;
 }
 
 /** Writes a secret, marking the change event it causes as our own (so it does not drop what we just minted). */
@@ -56,7 +58,15 @@ export function cacheKey(profile: ConnectionProfile, ...parts: string[]): string
   return [profile.name, ...parts].join('|');
 }
 
+const stamps = new WeakMap<ConnectionProfile, string>();
+
 /** A stamp of what a credential is minted from: a change of file or parameters makes old entries misses. */
 export function profileStamp(profile: ConnectionProfile): string {
-  return JSON.stringify([profile.source, profile.file, profile.baseUrl, profile.account, profile.authenticator, profile.params]);
+  // Profiles are immutable (a file change makes new ones), so the stamp is computed once per profile.
+  let stamp = stamps.get(profile);
+  if (stamp === undefined) {
+    stamp = JSON.stringify([profile.source, profile.file, profile.baseUrl, profile.account, profile.authenticator, profile.params]);
+    stamps.set(profile, stamp);
+  }
+  return stamp;
 }

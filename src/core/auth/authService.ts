@@ -75,6 +75,7 @@ export function createAuthService(opts: AuthServiceOptions): AuthService & Dispo
     ...(opts.http ? { http: opts.http } : {}),
     ...(opts.signInTimeoutMs !== undefined ? { signInTimeoutMs: opts.signInTimeoutMs } : {}),
     ownWrites: new Map(),
+    keyFileChecks: new Map(),
   };
   let resolved: Promise<ResolvedConnections> | undefined;
   const watcher = opts.watch ? new DirectoryWatcher(() => void reload(), opts.logger) : undefined;
@@ -94,6 +95,7 @@ export function createAuthService(opts: AuthServiceOptions): AuthService & Dispo
   };
   const reload = async (): Promise<ResolvedConnections> => {
     resolved = undefined;
+    ctx.keyFileChecks.clear();
     const r = await connections();
     changed.fire({ reason: 'files' });
     return r;

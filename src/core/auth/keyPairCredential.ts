@@ -20,24 +20,48 @@ function configError(message: string, fix: string, code: string): SnowflakeExtEr
   return new SnowflakeExtError('config', message, { text: fix }, code);
 }
 
-async function readKeySource(ctx: AuthContext, profile: ConnectionProfile): Promise<{ pem: string; file?: string; where: string; mtime: number }> {
+/** A key file's mtime is looked at most once a second (file changes also clear this through the watcher). */
+export const KEY_FILE_CHECK_MS = 1000;
+
+interface KeySource {
+  readonly file?: string;
+  readonly where: string;
+  readonly mtime: number;
+  /** Reads the PEM text; called only when the key must be decoded. */
+  read(): Promise<string>;
+}
+
+async function keyFileMtime(ctx: AuthContext, profile: ConnectionProfile, file: string): Promise<number> {
+  const now = ctx.now();
+  const seen = ctx.keyFileChecks.get(file);
+  if (seen && now - seen.checkedAt < KEY_FILE_CHECK_MS) return seen.mtime;
+  const st = await ctx.host.fs.stat(file);
+  if (!st) {
+    ctx.keyFileChecks.delete(file);
+    throw configError(`The private key file ${file} (private_key_file of connection '${profile.name}') does not exist.`, `Fix private_key_file in connection '${profile.name}'.`, 'keyFileMissing');
+  }
+  ctx.keyFileChecks.set(file, { checkedAt: now, mtime: st.mtimeMs });
+  return st.mtimeMs;
+}
+
+async function keySource(ctx: AuthContext, profile: ConnectionProfile): Promise<KeySource> {
   const raw = stringParam(profile.params, 'private_key_raw');
   const path = stringParam(profile.params, 'private_key_file');
-  if (!path && raw) return { pem: raw, where: `The private key in private_key_raw of connection '${profile.name}'`, mtime: 0 };
+  if (!path && raw) return { where: `The private key in private_key_raw of connection '${profile.name}'`, mtime: 0, read: async () => raw };
   if (!path) {
     throw configError(`Connection '${profile.name}' uses a key pair (SNOWFLAKE_JWT) but has no private_key_file.`, `Add private_key_file = "<path to rsa_key.p8>" to connection '${profile.name}'.`, 'keyMissing');
   }
   const file = userPath(ctx.host, path);
-  const st = await ctx.host.fs.stat(file);
-  if (!st) {
-    throw configError(`The private key file ${file} (private_key_file of connection '${profile.name}') does not exist.`, `Fix private_key_file in connection '${profile.name}'.`, 'keyFileMissing');
-  }
-  try {
-    return { pem: await ctx.host.fs.readFile(file), file, where: `The private key ${file}`, mtime: st.mtimeMs };
-  } catch (err) {
-    const code = (err as { code?: string }).code ?? 'unreadable';
-    throw configError(`The private key file ${file} could not be read (${code}).`, `Make it readable by you: chmod 0600 ${file}`, 'keyFileUnreadable');
-  }
+  const mtime = await keyFileMtime(ctx, profile, file);
+  const read = async (): Promise<string> => {
+    try {
+      return await ctx.host.fs.readFile(file);
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? 'unreadable';
+      throw configError(`The private key file ${file} could not be read (${code}).`, `Make it readable by you: chmod 0600 ${file}`, 'keyFileUnreadable');
+    }
+  };
+  return { file, where: `The private key ${file}`, mtime, read };
 }
 
 /** Re-raises a wrong-passphrase error naming where the passphrase came from. */
@@ -98,10 +122,10 @@ function withInfo(decoded: DecodedKey, passphraseFrom?: KeyInfo['passphraseFrom'
 
 /** The decoded key of a SNOWFLAKE_JWT connection; decoded (and any prompt shown) once per key file version. */
 export async function connectionKey(ctx: AuthContext, profile: ConnectionProfile, opts: AuthRequestOptions = {}): Promise<ConnectionKey> {
-  const source = await readKeySource(ctx, profile);
+  const source = await keySource(ctx, profile);
   const stamp = `${profileStamp(profile)}|${source.file ?? ''}|${source.mtime}`;
   const entry = await ctx.cache.get(cacheKey(profile, 'key'), stamp, async () => {
-    const pem = normalisePem(source.pem);
+    const pem = normalisePem(await source.read());
     const decoded = isEncryptedPem(pem)
       ? await decodeEncrypted(ctx, profile, pem, source.where, source.file ?? 'private_key_raw', opts)
       : withInfo(decodePrivateKey(pem, source.where));

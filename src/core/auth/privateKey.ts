@@ -39,10 +39,18 @@ export function isEncryptedPem(pem: string): boolean {
 
 /** `SHA256:` + base64 of SHA-256 over the DER SubjectPublicKeyInfo, as in DESCRIBE USER's RSA_PUBLIC_KEY_FP. */
 export function fingerprintOf(key: crypto.KeyObject): string {
-  const pub = key.type === 'private' ? crypto.createPublicKey(key) : key;
-  const der = pub.export({ type: 'spki', format: 'der' });
-  return `SHA256:${crypto.createHash('sha256').update(der).digest('base64')}`;
+  let fp = fingerprints.get(key);
+  if (fp === undefined) {
+    const pub = key.type === 'private' ? crypto.createPublicKey(key) : key;
+    const der = pub.export({ type: 'spki', format: 'der' });
+    fp = `SHA256:${crypto.createHash('sha256').update(der).digest('base64')}`;
+    fingerprints.set(key, fp);
+  }
+  return fp;
 }
+
+/** KeyObjects are immutable, so a key's fingerprint is computed once. */
+const fingerprints = new WeakMap<crypto.KeyObject, string>();
 
 function configError(message: string, fix: string, code?: string): SnowflakeExtError {
   return new SnowflakeExtError('config', message, { text: fix }, code);

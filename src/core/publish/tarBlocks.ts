@@ -65,6 +65,30 @@ function readInto(file: ProjectFile, target: Buffer, offset: number, position: n
   });
 }
 
+/**
+ * Pieces up to this size are read synchronously: for a small file, three thread-pool round trips (open, read, close)
+ * cost far more than the read itself, and the pool is busy compressing. A block holds at most 1 MiB of them, so the
+ * event loop is held for about a millisecond at a time when the files are cached.
+ */
+const SYNC_READ_LIMIT = 64 * 1024;
+
+function readIntoSync(file: ProjectFile, target: Buffer, offset: number, position: number, length: number): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file.abs, 'r');
+    let got = 0;
+    while (got < length) {
+      const n = fs.readSync(fd, target, offset + got, length - got, position + got);
+      if (n === 0) throw changedWhileBundling(file);
+      got += n;
+    }
+  } catch (err) {
+    throw readFailure(file, err);
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
 export class TarLayout {
   readonly placed: readonly Placed[];
   /** Length of the entries' part of the stream (manifest and end-of-archive come after). */
@@ -119,7 +143,10 @@ export class TarLayout {
       const size = p.file.isDirectory ? 0 : p.file.size;
       const ds = Math.max(from, p.dataStart);
       const de = Math.min(to, p.dataStart + size);
-      if (de > ds) reads.push(readInto(p.file, block, ds - from, ds - p.dataStart, de - ds));
+      if (de > ds) {
+        if (de - ds <= SYNC_READ_LIMIT) readIntoSync(p.file, block, ds - from, ds - p.dataStart, de - ds);
+        else reads.push(readInto(p.file, block, ds - from, ds - p.dataStart, de - ds));
+      }
       const ps = Math.max(from, p.dataStart + size);
       const pe = Math.min(to, p.end);
       if (pe > ps) block.fill(0, ps - from, pe - from);

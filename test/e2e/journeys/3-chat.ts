@@ -1,0 +1,87 @@
+// Journey 3: a chat user picks a Snowflake Cortex model, asks `@snowflake /sql` about the demo schema and gets SQL
+// naming its tables, then asks the model a question and watches the answer stream in.
+import * as assert from 'node:assert/strict';
+import type { Locator } from 'playwright-core';
+import type { Person, SandboxInfo } from '../harness';
+
+const MODEL = { vendor: 'snowflake-cortex', id: 'claude-sonnet-4-5' };
+const MODEL_NAME = /claude-sonnet-4-5|Claude Sonnet 4\.5/i;
+const CHOOSE_CORTEX_KEY = 'ctrl+alt+shift+c';
+
+export const env = 'user';
+
+export const settings = { 'workbench.startupEditor': 'none' };
+
+/**
+ * The chat's model picker offers only "Sign in to use Copilot" without a Copilot account, so this person binds a key
+ * to the chat's own "open with this model" command (workbench.action.chat.open with modelSelector), as the extension's
+ * README explains; after that the picker shows the Cortex model and typing in the chat box works.
+ */
+export function keybindings(_sandbox: SandboxInfo): { key: string; command: string; args?: unknown }[] {
+  return [{ key: CHOOSE_CORTEX_KEY, command: 'workbench.action.chat.open', args: { modelSelector: MODEL, mode: 'ask' } }];
+}
+
+function chatView(person: Person): Locator {
+  return person.page.locator('.interactive-session').first();
+}
+
+/** Types into the chat box and sends, as a person does. */
+async function ask(person: Person, text: string): Promise<void> {
+  const input = chatView(person).locator('.interactive-input-part .monaco-editor textarea, .interactive-input-part .native-edit-context').first();
+  await input.click();
+  await person.page.keyboard.type(text, { delay: 5 });
+  await person.page.keyboard.press('Enter');
+}
+
+function lastResponse(person: Person): Locator {
+  return chatView(person).locator('.interactive-item-container.interactive-response').last();
+}
+
+async function responseText(person: Person): Promise<string> {
+  return ((await lastResponse(person).locator('.value').first().textContent().catch(() => '')) ?? '').replace(/\u00a0/g, ' ');
+}
+
+export async function journey(person: Person): Promise<void> {
+  const { page } = person;
+
+  // Choose the Cortex model: the chat opens with it in the model picker.
+  await chatView(person).waitFor({ state: 'visible', timeout: 30_000 });
+  await chatView(person).locator('.interactive-input-part').getByText('Models').first().click();
+  await page.waitForTimeout(2000);
+  await person.screenshot('models-picker');
+  await page.keyboard.press('Escape');
+  const picked = chatView(person).locator('.interactive-input-part').getByText(MODEL_NAME).first();
+  for (let i = 0; i < 10 && !(await picked.isVisible()); i++) {
+    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } });
+    await page.keyboard.press('Control+Alt+Shift+C');
+    await picked.waitFor({ state: 'visible', timeout: 3_000 }).catch(() => undefined);
+  }
+  await picked.waitFor({ state: 'visible', timeout: 3_000 });
+
+  // @snowflake /sql about the demo schema: SQL that names its tables.
+  await ask(person, '@snowflake /sql total order amount per customer');
+  const answer = lastResponse(person);
+  await answer.locator('code, pre').filter({ hasText: /SALES_DB\.PUBLIC\.(ORDERS|CUSTOMERS)/ }).first().waitFor({ state: 'visible', timeout: 90_000 });
+  await answer.getByText('Run Preview').first().waitFor({ state: 'visible', timeout: 30_000 });
+  const sqlAnswer = await responseText(person);
+  assert.match(sqlAnswer, /SALES_DB\.PUBLIC\.ORDERS/, `the SQL names ORDERS:\n${sqlAnswer}`);
+  assert.match(sqlAnswer, /SALES_DB\.PUBLIC\.CUSTOMERS/, `the SQL names CUSTOMERS:\n${sqlAnswer}`);
+  await person.screenshot('chat-sql', 'screenshot-chat.png');
+
+  // A question to the Cortex model itself, answered in a stream: the answer grows on screen before it is complete.
+  await person.emulator('POST', 'cortex', { frameDelayMs: 40, pieceSize: 12 });
+  await ask(person, 'Write a long stream 25 of notes about Snowflake');
+  const lengths: number[] = [];
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    const text = await responseText(person);
+    if (lengths[lengths.length - 1] !== text.length) lengths.push(text.length);
+    if (/Line 25:/.test(text)) break;
+    await page.waitForTimeout(150);
+  }
+  const final = await responseText(person);
+  assert.match(final, /Line 1: .*Line 25:/s, `the whole answer arrived:\n${final.slice(0, 400)}`);
+  const partial = lengths.filter((n) => n > 0 && n < final.length);
+  assert.ok(partial.length >= 2, `the answer appeared piece by piece (lengths seen: ${lengths.join(', ')})`);
+  await person.screenshot('chat-streamed-answer');
+}
