@@ -158,12 +158,7 @@ export class Person {
   async editorText(): Promise<string> {
     const editor = this.page.locator('.editor-group-container.active .editor-instance .view-lines').first();
     await editor.waitFor({ state: 'visible', timeout: 30_000 });
-    return editor.evaluate((el) =>
-      [...el.querySelectorAll<HTMLElement>('.view-line')]
-        .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
-        .map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' '))
-        .join('\n'),
-    );
+    return monacoText(editor);
   }
 
   async waitForText(text: string | RegExp, timeout = 30_000): Promise<Locator> {
@@ -174,3 +169,13 @@ export class Person {
 }
 
 export type Journey = (person: Person) => Promise<void>;
+
+/** The rendered lines of a Monaco editor (an editor, a chat code block) in screen order, with plain spaces. */
+export async function monacoText(viewLines: Locator): Promise<string> {
+  return viewLines.evaluate((el) =>
+    [...el.querySelectorAll<HTMLElement>('.view-line')]
+      .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+      .map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' '))
+      .join('\n'),
+  );
+}

@@ -1,7 +1,6 @@
 // Starts the whole emulator: the Snowflake account server (login, queries, OAuth, SPCS token exchange, Cortex,
 // control API), Posit Connect behind an emulated SPCS ingress, and a plain Connect; optionally a sandbox home.
-import crypto from 'node:crypto';
-import * as connect from './connect';
+import { createConnectState, registerConnect, type ConnectState } from './connect';
 import { registerControl } from './control';
 import { registerCortex } from './cortex';
 import { registerLogin } from './login';
@@ -39,7 +38,7 @@ export interface Emulator {
   /** Host name an ingress token must be scoped to (`scope=<host>` in the token exchange). */
   readonly ingressHost: string;
   readonly state: EmulatorState;
-  readonly connectState: unknown;
+  readonly connectState: ConnectState;
   /** What registerCortex returned (its scripted-answer controls). */
   readonly cortex: ReturnType<typeof registerCortex>;
   readonly queries: QueryEngine;
@@ -50,16 +49,6 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-/** Uses connect.ts's state factory when it has one; the API key comes from that state when it names one. */
-function makeConnectState(): { state: unknown; apiKey: string } {
-  const factory = (connect as Record<string, unknown>).createConnectState;
-  const state: any = typeof factory === 'function' ? (factory as () => unknown)() : {};
-  const fromState = typeof state?.apiKey === 'string' ? state.apiKey : Array.isArray(state?.apiKeys) && typeof state.apiKeys[0] === 'string' ? state.apiKeys[0] : undefined;
-  const apiKey = fromState ?? `connect_${crypto.randomBytes(16).toString('hex')}`;
-  if (!fromState && state && typeof state === 'object') state.apiKey = apiKey;
-  return { state, apiKey };
-}
-
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const state = new EmulatorState({ accessTokenTtlSeconds: opts.accessTokenTtlSeconds, sessionTtlSeconds: opts.sessionTtlSeconds });
   const snowflake = new EmulatorServer();
@@ -67,7 +56,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const plain = new EmulatorServer();
   const queries = new QueryEngine(state);
   const workbench = new WorkbenchTokens(state, { rotateSeconds: opts.workbenchRotateSeconds, graceSeconds: opts.workbenchGraceSeconds });
-  const { state: connectState, apiKey } = makeConnectState();
+  const connectState = createConnectState();
+  const apiKey = connectState.apiKey;
 
   registerLogin(snowflake, state);
   queries.register(snowflake);
@@ -75,7 +65,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   registerSpcsTokenExchange(snowflake, state);
   const cortex = registerCortex(snowflake, state);
   registerConnect(plain, connectState);
-  registerConnect(ingress, connectState);
+  registerConnect(ingress, connectState, { behindIngress: true });
 
   const snowflakeUrl = await snowflake.listen(opts.port ?? 0);
   const connectUrl = await ingress.listen(0);
@@ -108,6 +98,3 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   return emulator;
 }
 
-function registerConnect(server: EmulatorServer, connectState: unknown): void {
-  connect.registerConnect(server, connectState as never);
-}

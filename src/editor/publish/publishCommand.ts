@@ -31,6 +31,7 @@ export interface PublishCommandResult extends PublishResult {
 /** The project folder and chosen file from the command's argument: a Uri (Explorer, editor title) or PublishArgs. */
 async function target(arg: unknown): Promise<{ dir: string; file?: string }> {
   const given = arg instanceof vscode.Uri ? arg.fsPath : typeof arg === 'object' && arg !== null ? (arg as PublishArgs).dir ?? (arg as PublishArgs).file : undefined;
+  if (given !== undefined && !fs.existsSync(given)) throw new SnowflakeExtError('notFound', `${given} does not exist.`, { text: 'Choose an existing project folder or file to publish.' });
   const picked = given ?? vscode.window.activeTextEditor?.document.uri.fsPath;
   if (picked && fs.existsSync(picked)) {
     const isDir = fs.statSync(picked).isDirectory();

@@ -2,7 +2,7 @@
 // naming its tables, then asks the model a question and watches the answer stream in.
 import * as assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
-import type { Person, SandboxInfo } from '../harness';
+import { monacoText, type Person, type SandboxInfo } from '../harness';
 
 const MODEL = { vendor: 'snowflake-cortex', id: 'claude-sonnet-4-5' };
 const MODEL_NAME = /claude-sonnet-4-5|Claude Sonnet 4\.5/i;
@@ -27,8 +27,7 @@ function chatView(person: Person): Locator {
 
 /** Types into the chat box and sends, as a person does. */
 async function ask(person: Person, text: string): Promise<void> {
-  const input = chatView(person).locator('.interactive-input-part .monaco-editor textarea, .interactive-input-part .native-edit-context').first();
-  await input.click();
+  await chatView(person).locator('.interactive-input-part .monaco-editor').first().click();
   await person.page.keyboard.type(text, { delay: 5 });
   await person.page.keyboard.press('Enter');
 }
@@ -41,15 +40,22 @@ async function responseText(person: Person): Promise<string> {
   return ((await lastResponse(person).locator('.value').first().textContent().catch(() => '')) ?? '').replace(/\u00a0/g, ' ');
 }
 
+/** Drags the border between the editor and the chat to the left, as a person does to read a wide answer. */
+async function widenChat(person: Person): Promise<void> {
+  const box = await person.page.locator('.part.auxiliarybar').boundingBox();
+  if (!box) throw new Error('the chat view is not on screen');
+  const y = box.y + box.height / 2;
+  await person.page.mouse.move(box.x - 3, y);
+  await person.page.mouse.down();
+  await person.page.mouse.move(box.x - 300, y, { steps: 10 });
+  await person.page.mouse.up();
+}
+
 export async function journey(person: Person): Promise<void> {
   const { page } = person;
 
   // Choose the Cortex model: the chat opens with it in the model picker.
   await chatView(person).waitFor({ state: 'visible', timeout: 30_000 });
-  await chatView(person).locator('.interactive-input-part').getByText('Models').first().click();
-  await page.waitForTimeout(2000);
-  await person.screenshot('models-picker');
-  await page.keyboard.press('Escape');
   const picked = chatView(person).locator('.interactive-input-part').getByText(MODEL_NAME).first();
   for (let i = 0; i < 10 && !(await picked.isVisible()); i++) {
     await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } });
@@ -57,15 +63,18 @@ export async function journey(person: Person): Promise<void> {
     await picked.waitFor({ state: 'visible', timeout: 3_000 }).catch(() => undefined);
   }
   await picked.waitFor({ state: 'visible', timeout: 3_000 });
+  await widenChat(person);
 
   // @snowflake /sql about the demo schema: SQL that names its tables.
   await ask(person, '@snowflake /sql total order amount per customer');
   const answer = lastResponse(person);
-  await answer.locator('code, pre').filter({ hasText: /SALES_DB\.PUBLIC\.(ORDERS|CUSTOMERS)/ }).first().waitFor({ state: 'visible', timeout: 90_000 });
+  const codeBlock = answer.locator('.interactive-result-code-block').filter({ hasText: /SALES_DB\.PUBLIC\.(ORDERS|CUSTOMERS)/ }).first();
+  await codeBlock.waitFor({ state: 'visible', timeout: 90_000 });
   await answer.getByText('Run Preview').first().waitFor({ state: 'visible', timeout: 30_000 });
-  const sqlAnswer = await responseText(person);
-  assert.match(sqlAnswer, /SALES_DB\.PUBLIC\.ORDERS/, `the SQL names ORDERS:\n${sqlAnswer}`);
-  assert.match(sqlAnswer, /SALES_DB\.PUBLIC\.CUSTOMERS/, `the SQL names CUSTOMERS:\n${sqlAnswer}`);
+  const sql = await monacoText(codeBlock.locator('.view-lines').first());
+  assert.match(sql, /\bFROM SALES_DB\.PUBLIC\.(ORDERS|CUSTOMERS)\b/, `the SQL reads a demo table:\n${sql}`);
+  assert.match(sql, /SALES_DB\.PUBLIC\.ORDERS/, `the SQL names ORDERS:\n${sql}`);
+  assert.match(sql, /SALES_DB\.PUBLIC\.CUSTOMERS/, `the SQL names CUSTOMERS:\n${sql}`);
   await person.screenshot('chat-sql', 'screenshot-chat.png');
 
   // A question to the Cortex model itself, answered in a stream: the answer grows on screen before it is complete.
