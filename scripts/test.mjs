@@ -40,11 +40,11 @@ function suite(name, cmd, args, countsFile) {
   }
 }
 
-const npx = 'npx';
-check('lint', npx, ['eslint', '--max-warnings', '0', '.']);
-check('type-check', npx, ['tsc', '--noEmit', '-p', '.']);
-check('type-check tests', npx, ['tsc', '--noEmit', '-p', 'test']);
-suite('unit and emulator tests', npx, ['mocha'], path.join(runs, 'unit-counts.json'));
+const bin = (name) => path.join(ROOT, 'node_modules', '.bin', name);
+check('lint', bin('eslint'), ['--max-warnings', '0', '.']);
+check('type-check', bin('tsc'), ['--noEmit', '-p', '.']);
+check('type-check tests', bin('tsc'), ['--noEmit', '-p', 'test']);
+suite('unit and emulator tests', bin('mocha'), [], path.join(runs, 'unit-counts.json'));
 check('build', 'node', ['scripts/build.mjs']);
 rmSync(path.join(runs, 'integration-summary.json'), { force: true });
 step('integration tests in a real VS Code', 'node', ['test/integration/run.mjs']);
