@@ -9,8 +9,8 @@ import { ROOT } from './editor-deps.mjs';
 
 process.chdir(ROOT);
 const only = process.argv.slice(2);
-// The development build makes the in-editor probes (out/); the package then puts the minified bundles in dist/,
-// so every figure is of what users install.
+// The development build makes the in-editor probes (out/); the package is built from minified bundles, so every
+// figure is of what users install.
 for (const script of ['scripts/build.mjs', 'scripts/package.mjs']) {
   if (spawnSync('node', [script], { stdio: ['ignore', 'ignore', 'inherit'] }).status !== 0) process.exit(1);
 }

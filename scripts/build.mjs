@@ -7,6 +7,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
+// Where the extension's bundles go: dist/ by default; packaging builds into its own staging folder so a running
+// test or editor using dist/ is never disturbed.
+const outArg = process.argv.indexOf('--outdir');
+const outdir = outArg > 0 ? process.argv[outArg + 1] : 'dist';
 const watch = process.argv.includes('--watch');
 
 // The SQL driver (snowflake-sdk) is its own chunk: the main bundle refers to it by file name and loads it on first use.
@@ -40,11 +44,11 @@ function listFiles(dir, suffix) {
 }
 
 const builds = [
-  { ...common, entryPoints: { extension: 'src/extension.ts', cli: 'src/cli.ts' }, outdir: 'dist', plugins: [sqlDriverChunk] },
+  { ...common, entryPoints: { extension: 'src/extension.ts', cli: 'src/cli.ts' }, outdir, plugins: [sqlDriverChunk] },
   {
     ...common,
     entryPoints: { sqlDriver: 'src/core/snowflake/sqlDriverEntry.ts' },
-    outdir: 'dist',
+    outdir,
     // The SDK's optional cloud and native pieces that are not installed stay runtime requires.
     external: ['vscode'],
   },
@@ -65,7 +69,7 @@ if (!production) {
 
 process.chdir(root);
 if (!watch) {
-  rmSync('dist', { recursive: true, force: true });
+  rmSync(outdir, { recursive: true, force: true });
   if (!production) rmSync('out', { recursive: true, force: true });
 }
 if (watch) {

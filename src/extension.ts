@@ -29,8 +29,8 @@ export function activate(context: vscode.ExtensionContext): PositSnowflakeApi {
 
   const deps: ExtensionDeps = { context, log, channel, auth, secrets };
   registerAuth(deps);
-  registerConnections(deps);
-  registerCortex(deps);
+  const connections = registerConnections(deps);
+  registerCortex(deps, { sessions: connections.sessions });
   registerPublish(deps);
   return createPublicApi(auth);
 }

@@ -33,6 +33,7 @@ async function startSandbox(): Promise<Sandbox> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test', 'integration', 'sandboxProcess.ts'), '--dir', dir], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'],
   });
+  process.on('exit', () => child.kill('SIGTERM'));
   const line = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the emulator exited with ${code}`)));
     createInterface({ input: child.stdout! }).once('line', resolve);
@@ -117,7 +118,7 @@ function bareShow(conn: Connection): Promise<number> {
 /** First page: our model and our loader, each against the bare SDK, rounds interleaved so drift hits all alike. */
 async function firstPageResults(sb: Sandbox): Promise<BenchResult[]> {
   const { model, sessions, profile } = setup(sb);
-  const loader = new CatalogLoader((sql, what, signal) => sessions.query(profile, sql, { what, signal }));
+  const loader = new CatalogLoader((sql, what, signal, options) => sessions.query(profile, sql, { what, signal, ...options }));
   // The same SDK module our driver loads (with its side effects switched off), on its own connection.
   const sdk = (await import('../../src/core/snowflake/sqlDriverEntry')).default;
   const bare = sdk.createConnection({ account: sb.account, accessUrl: sb.snowflake, authenticator: 'PROGRAMMATIC_ACCESS_TOKEN', token: sb.pat, role: 'ANALYST', warehouse: 'DEMO_WH' });

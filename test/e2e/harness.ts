@@ -53,6 +53,7 @@ export class Person {
   /** Saves a screenshot under the run folder, and under media/ when `readmeName` is given and README_SHOTS is on. */
   async screenshot(name: string, readmeName?: string): Promise<string> {
     const file = path.join(this.shotsDir, `${String(++this.shotIndex).padStart(2, '0')}-${name}.png`);
+    await this.page.waitForTimeout(400); // let toasts and hovers finish their fade-in
     await this.page.screenshot({ path: file });
     if (readmeName && README_SHOTS) fs.copyFileSync(file, path.join(ROOT, 'media', readmeName));
     return file;
@@ -75,10 +76,20 @@ export class Person {
 
   /** Runs a command from the command palette by its title, e.g. "Snowflake: Test Connection". */
   async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
+    // The palette sometimes opens inert (focus was in a webview-like editor such as a walkthrough): close, try again.
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('F1');
+      try {
+        await input.waitFor({ state: 'visible', timeout: 5_000 });
+        await input.fill(`>${title}`, { timeout: 5_000 });
+        break;
+      } catch (err) {
+        if (attempt >= 3) throw err;
+        await this.page.keyboard.press('Escape');
+        await this.page.locator('.monaco-workbench .part.statusbar').click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+      }
+    }
     const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
     await row.waitFor({ state: 'visible', timeout: 15_000 });
     await this.page.keyboard.press('Enter');
@@ -136,6 +147,12 @@ export class Person {
     return toast;
   }
 
+  /** Dismisses every notification toast, as a person does before looking at the screen. */
+  async clearNotifications(): Promise<void> {
+    await this.runCommand('Notifications: Clear All Notifications');
+    await this.page.locator('.notification-toast').first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+  }
+
   async openSnowflakeView(): Promise<void> {
     await this.page.locator('.activitybar a[aria-label^="Snowflake"], .activitybar .action-label[aria-label^="Snowflake"]').first().click();
     // With one view in the container its pane header is hidden; the container's title says "Snowflake: Connections".
@@ -148,10 +165,27 @@ export class Person {
     return this.page.locator('[id="workbench.view.extension.positSnowflake"] .monaco-list-row').filter({ hasText: text }).first();
   }
 
-  async expand(text: string | RegExp, timeout = 30_000): Promise<void> {
-    const row = this.treeRow(text);
+  /** The row of the Connections tree whose label is exactly `label` (its description is not part of the match). */
+  treeItem(label: string): Locator {
+    const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+    return this.page
+      .locator('[id="workbench.view.extension.positSnowflake"] .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: exact }) })
+      .first();
+  }
+
+  /** Expands a tree row (a label to find with treeRow, or a row) unless it is expanded already. */
+  async expand(text: string | RegExp | Locator, timeout = 30_000): Promise<void> {
+    const row = typeof text === 'string' || text instanceof RegExp ? this.treeRow(text) : text;
     await row.waitFor({ state: 'visible', timeout });
     if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+    await this.moveMouseAway();
+  }
+
+  /** Moves the pointer off the side bar, so a row's hover does not cover the next row a person clicks. */
+  async moveMouseAway(): Promise<void> {
+    const size = this.page.viewportSize() ?? { width: 1400, height: 900 };
+    await this.page.mouse.move(size.width - 20, size.height / 2);
   }
 
   /** The text of the active editor as a person reads it: lines in screen order, non-breaking spaces as spaces. */
@@ -173,7 +207,7 @@ export type Journey = (person: Person) => Promise<void>;
 /** The rendered lines of a Monaco editor (an editor, a chat code block) in screen order, with plain spaces. */
 export async function monacoText(viewLines: Locator): Promise<string> {
   return viewLines.evaluate((el) =>
-    [...el.querySelectorAll<HTMLElement>('.view-line')]
+    Array.from(el.querySelectorAll<HTMLElement>('.view-line'))
       .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
       .map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' '))
       .join('\n'),

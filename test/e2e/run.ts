@@ -36,7 +36,8 @@ function editorEnvOf(mod: JourneyModule, sandbox: SandboxInfo, runDir: string): 
 function writeUserFiles(mod: JourneyModule, sandbox: SandboxInfo, runDir: string): void {
   const userDir = path.join(runDir, 'user-data', 'User');
   fs.mkdirSync(userDir, { recursive: true });
-  const settings = { 'workbench.tips.enabled': false, ...(mod.settings ?? {}) };
+  // The workspace is a copy inside this repository's folder: without this, Git offers to open the parent repository.
+  const settings = { 'workbench.tips.enabled': false, 'git.openRepositoryInParentFolders': 'never', ...(mod.settings ?? {}) };
   fs.writeFileSync(path.join(userDir, 'settings.json'), JSON.stringify(settings, null, 2));
   if (mod.keybindings) fs.writeFileSync(path.join(userDir, 'keybindings.json'), JSON.stringify(mod.keybindings(sandbox), null, 2));
 }

@@ -5,8 +5,10 @@ import Mocha from 'mocha';
 
 export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
+  // The runner makes two passes: a user's own connections, then a Posit Workbench session (suites tagged @workbench).
   const grep = process.env.POSIT_SNOWFLAKE_TEST_GREP;
   if (grep) mocha.grep(grep);
+  if (process.env.POSIT_SNOWFLAKE_TEST_INVERT === '1') mocha.invert();
   const suitesDir = path.join(__dirname, 'suites');
   for (const file of fs.readdirSync(suitesDir).filter((f) => f.endsWith('.test.js')).sort()) {
     mocha.addFile(path.join(suitesDir, file));

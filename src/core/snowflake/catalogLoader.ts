@@ -8,8 +8,16 @@ import type { QueryResult, ResultColumn } from './sqlDriver';
 export const PAGE_SIZE = 500;
 export const PREVIEW_ROWS = 100;
 
+export interface RunOptions {
+  /** Listings ask for ISO dates (cheap); previews get the session's formats (the default). */
+  readonly datesAs?: 'text' | 'iso';
+}
+
+/** Catalog listings never show dates, so they skip the driver's date formatting. */
+const LISTING: RunOptions = { datesAs: 'iso' };
+
 /** Runs one statement for the loaders (the session manager bound to a connection, or a fake in tests). */
-export type QueryRunner = (sqlText: string, what: string, signal?: AbortSignal) => Promise<QueryResult>;
+export type QueryRunner = (sqlText: string, what: string, signal?: AbortSignal, options?: RunOptions) => Promise<QueryResult>;
 
 export interface Page<T> {
   readonly items: readonly T[];
@@ -73,7 +81,7 @@ export class CatalogLoader {
 
   async listColumns(database: string, schema: string, table: string, kind: ObjectKind = 'table', signal?: AbortSignal): Promise<ColumnInfo[]> {
     const sql = `DESCRIBE ${kind === 'view' ? 'VIEW' : 'TABLE'} ${sqlIdentifier(database, schema, table)}`;
-    const result = await this.run(sql, `Listing columns of ${database}.${schema}.${table}`, signal);
+    const result = await this.run(sql, `Listing columns of ${database}.${schema}.${table}`, signal, LISTING);
     const get = reader(result);
     return result.rows
       .filter((r) => (get(r, 'kind') ?? 'COLUMN') === 'COLUMN')
@@ -84,13 +92,13 @@ export class CatalogLoader {
   }
 
   async listRoles(signal?: AbortSignal): Promise<RoleInfo[]> {
-    const result = await this.run('SHOW ROLES', 'Listing roles', signal);
+    const result = await this.run('SHOW ROLES', 'Listing roles', signal, LISTING);
     const get = reader(result);
     return result.rows.map((r) => ({ name: get(r, 'name')!, isDefault: yes(get(r, 'is_default')), isCurrent: yes(get(r, 'is_current')) }));
   }
 
   async listWarehouses(signal?: AbortSignal): Promise<WarehouseInfo[]> {
-    const result = await this.run('SHOW WAREHOUSES', 'Listing warehouses', signal);
+    const result = await this.run('SHOW WAREHOUSES', 'Listing warehouses', signal, LISTING);
     const get = reader(result);
     return result.rows.map((r) => ({
       name: get(r, 'name')!, state: get(r, 'state'), size: get(r, 'size'), isDefault: yes(get(r, 'is_default')), isCurrent: yes(get(r, 'is_current')),
@@ -132,7 +140,7 @@ export class CatalogLoader {
   ): Promise<Page<T>> {
     const limit = this.pageSize + 1;
     const sql = `${base} LIMIT ${limit}${after !== undefined ? ` FROM ${sqlString(after)}` : ''}`;
-    const result = await this.run(sql, what, signal);
+    const result = await this.run(sql, what, signal, LISTING);
     const get = reader(result);
     const all = result.rows.map((r) => map(get, r)).filter((x) => x.name !== undefined && x.name !== after);
     const items = all.slice(0, this.pageSize);

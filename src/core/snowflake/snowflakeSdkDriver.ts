@@ -4,7 +4,7 @@ import type * as DriverEntry from './sqlDriverEntry';
 import type { LoginCredential } from '../auth/types';
 import { CancelledError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
-import type { ConnectOptions, QueryResult, ResultColumn, SqlConnection, SqlDriver } from './sqlDriver';
+import type { ConnectOptions, ExecuteOptions, QueryResult, ResultColumn, SqlConnection, SqlDriver } from './sqlDriver';
 
 /**
  * Statement retries on 5xx/429/network: a couple of quick ones, then the error reaches the tree (with Retry). The
@@ -15,6 +15,11 @@ const STATEMENT_RETRY_SLEEP_CAP_S = 4;
 const LOGIN_MAX_RETRIES = 2;
 /** The driver's heartbeat keeps the session (and its master token) alive while the editor stays open. */
 const HEARTBEAT_SECONDS = 3600;
+
+type FetchAsString = NonNullable<ConnectionOptions['fetchAsString']>;
+const ALL_AS_TEXT: FetchAsString = ['String', 'Boolean', 'Number', 'Date', 'JSON', 'Buffer'];
+/** Numbers as text keep NUMBER(38) exact; dates stay driver values and become ISO 8601 cheaply (see isoCell). */
+const DATES_AS_VALUES: FetchAsString = ['String', 'Boolean', 'Number', 'JSON', 'Buffer'];
 
 let entry: typeof DriverEntry | undefined;
 
@@ -59,7 +64,7 @@ export function toSdkOptions(opts: ConnectOptions): ConnectionOptions {
     clientStoreTemporaryCredential: false,
     sfRetryMaxLoginRetries: LOGIN_MAX_RETRIES,
     rowMode: 'array',
-    fetchAsString: ['String', 'Boolean', 'Number', 'Date', 'JSON', 'Buffer'],
+    fetchAsString: ALL_AS_TEXT,
     representNullAsStringNull: false,
   };
   if (opts.role) o.role = opts.role;
@@ -79,15 +84,18 @@ function columnsOf(stmt: RowStatement): ResultColumn[] {
   }));
 }
 
-function toText(v: unknown): string | null {
+/** A cell as text without the driver's (slow) date formatting: dates as ISO 8601. */
+function isoCell(v: unknown): string | null {
   if (v === null || v === undefined) return null;
-  return typeof v === 'string' ? v : String(v);
+  if (typeof v === 'string') return v;
+  const ms = typeof (v as { getTime?: unknown }).getTime === 'function' ? (v as Date).getTime() : NaN;
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : String(v);
 }
 
 class SdkConnection implements SqlConnection {
   constructor(private readonly conn: Connection) {}
 
-  execute(sqlText: string, signal?: AbortSignal): Promise<QueryResult> {
+  execute(sqlText: string, signal?: AbortSignal, options?: ExecuteOptions): Promise<QueryResult> {
     return new Promise<QueryResult>((resolve, reject) => {
       if (signal?.aborted) return reject(new CancelledError());
       let settled = false;
@@ -99,6 +107,7 @@ class SdkConnection implements SqlConnection {
       };
       const stmt = this.conn.execute({
         sqlText,
+        ...(options?.datesAs === 'iso' ? { fetchAsString: DATES_AS_VALUES } : {}),
         complete: (err, st, rows) => {
           signal?.removeEventListener('abort', onAbort);
           if (settled) return;
@@ -107,7 +116,7 @@ class SdkConnection implements SqlConnection {
           const state = st.getSessionState() as { getCurrentRole?(): string; getCurrentWarehouse?(): string } | undefined;
           resolve({
             columns: columnsOf(st),
-            rows: (rows ?? []).map((r: unknown[]) => r.map(toText)),
+            rows: options?.datesAs === 'iso' ? (rows ?? []).map((r: unknown[]) => r.map(isoCell)) : ((rows ?? []) as (string | null)[][]),
             role: state?.getCurrentRole?.() ?? undefined,
             warehouse: state?.getCurrentWarehouse?.() ?? undefined,
           });

@@ -11,7 +11,7 @@ export interface ResultColumn {
   readonly length?: number;
 }
 
-/** Every value as the text Snowflake sent (null stays null), rows as arrays in column order. */
+/** Every value as text (null stays null), rows as arrays in column order. */
 export interface QueryResult {
   readonly columns: readonly ResultColumn[];
   readonly rows: readonly (readonly (string | null)[])[];
@@ -33,10 +33,18 @@ export interface ConnectOptions {
   readonly schema?: string;
 }
 
+export interface ExecuteOptions {
+  /**
+   * 'text' (default): dates and times in the session's output formats, for rows a person reads. 'iso': ISO 8601,
+   * for catalog listings, where formatting every row's created_on would double the cost of a page.
+   */
+  readonly datesAs?: 'text' | 'iso';
+}
+
 /** One logged-in session. */
 export interface SqlConnection {
   /** Runs one statement; rejects with CancelledError as soon as `signal` aborts (and cancels it server-side). */
-  execute(sqlText: string, signal?: AbortSignal): Promise<QueryResult>;
+  execute(sqlText: string, signal?: AbortSignal, options?: ExecuteOptions): Promise<QueryResult>;
   close(): Promise<void>;
 }
 

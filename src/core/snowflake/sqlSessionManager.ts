@@ -30,6 +30,8 @@ export interface QueryOptions {
   readonly signal?: AbortSignal;
   /** What the query is for, in the user's words ("Listing tables in SALES_DB.PUBLIC"), for errors and the log. */
   readonly what?: string;
+  /** How dates and times become text (see ExecuteOptions): 'text' (default) for people, 'iso' for listings. */
+  readonly datesAs?: 'text' | 'iso';
 }
 
 interface Session {
@@ -75,7 +77,7 @@ export class SqlSessionManager implements Disposable {
     try {
       const attempt = this.connect(session, false);
       try {
-        return await this.run(session, attempt, sqlText, signal);
+        return await this.run(session, attempt, sqlText, signal, opts);
       } catch (err) {
         if (signal.aborted || isCancelled(err) || !needsReauth(err)) throw err;
         // Unless a concurrent caller is already logging in again, this one does it, with a freshly minted credential.
@@ -85,7 +87,7 @@ export class SqlSessionManager implements Disposable {
           await this.drop(session);
           this.opts.auth.invalidate(profile, 'login');
         }
-        return await this.run(session, this.connect(session, fresh), sqlText, signal);
+        return await this.run(session, this.connect(session, fresh), sqlText, signal, opts);
       }
     } catch (err) {
       if (signal.aborted || isCancelled(err)) throw new CancelledError();
@@ -146,10 +148,10 @@ export class SqlSessionManager implements Disposable {
     return session;
   }
 
-  private async run(session: Session, connection: Promise<SqlConnection>, sqlText: string, signal: AbortSignal): Promise<QueryResult> {
+  private async run(session: Session, connection: Promise<SqlConnection>, sqlText: string, signal: AbortSignal, opts: QueryOptions): Promise<QueryResult> {
     const conn = await abortable(connection, signal);
     this.opts.logger.trace(`${session.profile.name}: ${sqlText}`);
-    const result = await conn.execute(sqlText, signal);
+    const result = await conn.execute(sqlText, signal, opts.datesAs ? { datesAs: opts.datesAs } : undefined);
     if (result.role || result.warehouse) this.updateContext(session.profile.name, { role: result.role, warehouse: result.warehouse });
     return result;
   }

@@ -51,7 +51,7 @@ async function profileOf(deps: CommandDeps, node: { connectionName: string } | s
 }
 
 function loaderFor(deps: CommandDeps, profile: ConnectionProfile): CatalogLoader {
-  return new CatalogLoader((sql, what, signal) => deps.sessions.query(profile, sql, { what, signal }));
+  return new CatalogLoader((sql, what, signal, options) => deps.sessions.query(profile, sql, { what, signal, ...options }));
 }
 
 /** The text for "Insert Name": a column by its name (as used in a query), anything else fully qualified. */

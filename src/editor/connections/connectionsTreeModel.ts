@@ -48,9 +48,12 @@ function isExpandable(n: ConnectionsNode): n is Expandable {
   return n.kind === 'connection' || n.kind === 'database' || n.kind === 'schema' || n.kind === 'folder' || n.kind === 'table';
 }
 
-/** What identifies a connection's definition: when it changes, what was loaded for it is stale. */
+/**
+ * What identifies a connection's definition: when it changes, what was loaded for it is stale. Credentials (a
+ * rotated token, a new key file) are not part of it: they change how to log in, not what the tree shows.
+ */
 function fingerprint(p: ConnectionProfile): string {
-  return JSON.stringify([p.account, p.baseUrl, p.user, p.authenticator, p.role, p.warehouse, p.database, p.schema, p.source, p.file, p.isDefault]);
+  return JSON.stringify([p.account, p.baseUrl, p.user, p.authenticator, p.role, p.warehouse, p.database, p.schema, p.source, p.file]);
 }
 
 export class ConnectionsTreeModel implements Disposable {
@@ -234,7 +237,7 @@ export class ConnectionsTreeModel implements Disposable {
   private loaderFor(connectionName: string): CatalogLoader {
     const profile = this.profile(connectionName);
     if (!profile) throw new Error(`The connection "${connectionName}" is gone; refresh the view.`);
-    return new CatalogLoader((sql, what, signal) => this.deps.sessions.query(profile, sql, { what, signal }));
+    return new CatalogLoader((sql, what, signal, options) => this.deps.sessions.query(profile, sql, { what, signal, ...options }));
   }
 
   private startLoad(node: Expandable): Load {
@@ -293,5 +296,6 @@ export class ConnectionsTreeModel implements Disposable {
       }
     }
     for (const key of [...this.entries.keys()]) if (isUnder(key, id)) this.entries.delete(key);
+    for (const key of [...this.known.keys()]) if (key !== id && isUnder(key, id)) this.known.delete(key);
   }
 }

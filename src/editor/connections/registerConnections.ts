@@ -12,7 +12,12 @@ import { registerPositronConnectionsDriver } from './positronConnectionsDriver';
 /** Integration tests reach the tree through this command; it exists only when the host runs tests. */
 export const TREE_TEST_COMMAND = 'positSnowflake.__treeProviderForTests';
 
-export function registerConnections(deps: ExtensionDeps): void {
+export interface ConnectionsServices {
+  /** One SQL session per connection, shared with the other capabilities (Cortex's /sql and previews). */
+  readonly sessions: SqlSessionManager;
+}
+
+export function registerConnections(deps: ExtensionDeps): ConnectionsServices {
   const { context, auth, log } = deps;
   const sessions = new SqlSessionManager({ auth, driver: createSnowflakeSdkDriver(log), logger: log });
   restorePreferences(context.workspaceState, sessions);
@@ -36,4 +41,5 @@ export function registerConnections(deps: ExtensionDeps): void {
   if (context.extensionMode === vscode.ExtensionMode.Test) {
     context.subscriptions.push(vscode.commands.registerCommand(TREE_TEST_COMMAND, () => provider));
   }
+  return { sessions };
 }

@@ -1,11 +1,14 @@
-// Journey 2: a newcomer with an encrypted key-pair key adds a connection through the guided form, types the key's
-// passphrase once, tests the connection (user, role, warehouse) and reads the key's fingerprint in Show Diagnostics.
+// Journey 2: a newcomer opens the getting-started walkthrough from the Welcome page, adds a connection with an
+// encrypted key-pair key through the guided form, types the key's passphrase once, tests the connection (user, role,
+// warehouse), sees the walkthrough tick the step, and reads the key's fingerprint in Show Diagnostics.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Locator } from 'playwright-core';
 import type { Person, SandboxInfo } from '../harness';
 
 const NAME = 'analytics';
+const WALKTHROUGH_TITLE = 'Get Started with Snowflake for Posit';
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -24,6 +27,19 @@ export function editorEnv(sandbox: SandboxInfo, runDir: string): Record<string, 
   return { SNOWFLAKE_HOME: home, [`${prefix}HOST`]: url.hostname, [`${prefix}PORT`]: url.port, [`${prefix}PROTOCOL`]: url.protocol.replace(':', '') };
 }
 
+/** A walkthrough step shows a filled check once its completion event fired. */
+async function isStepDone(step: Locator): Promise<boolean> {
+  return step.evaluate((el) => el.querySelector('[data-done-step-id][aria-checked="true"]') !== null);
+}
+
+async function expectSoon(check: () => Promise<boolean>, what: string, timeout = 15_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Not seen within ${timeout / 1000} s: ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 /** Fails at once, with a clear message, if the editor asks for the key's passphrase again while `work` runs. */
 async function withoutPassphrasePrompt<T>(person: Person, what: string, work: () => Promise<T>): Promise<T> {
   const prompt = person.page.locator('.quick-input-widget').filter({ hasText: /passphrase/i });
@@ -38,11 +54,22 @@ export async function journey(person: Person): Promise<void> {
   const { page, sandbox } = person;
   const account = sandbox.workbenchEnv.SNOWFLAKE_ACCOUNT ?? 'sandbox-demo';
 
+  // The Welcome page lists the extension's walkthrough; it opens with its title and first step.
+  await person.runCommand('Help: Welcome');
+  await page.locator('.getting-started-category', { hasText: WALKTHROUGH_TITLE }).first().click();
+  await page.locator('.gettingStartedSlideDetails .category-title', { hasText: WALKTHROUGH_TITLE }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  const firstStep = page.locator('.getting-started-step', { hasText: 'Connect to Snowflake' }).first();
+  await firstStep.waitFor({ state: 'visible' });
+  assert.equal(await isStepDone(firstStep), false, 'the first step starts unchecked');
+  await person.screenshot('walkthrough');
+
   // The Snowflake view says there is no connection yet and offers to add one.
   await person.openSnowflakeView();
   await person.waitForText('No Snowflake connection was found.');
   await person.screenshot('no-connection-yet');
-  await page.locator('[id="workbench.view.extension.positSnowflake"] a.monaco-button', { hasText: 'Add Connection' }).first().click();
+
+  // Add Connection from the walkthrough's first step.
+  await firstStep.locator('a.monaco-button', { hasText: 'Add Connection' }).click();
 
   // The guided form, answered the way a person would.
   await person.answerStep('name', NAME);
@@ -69,6 +96,13 @@ export async function journey(person: Person): Promise<void> {
   const text = (await connected.innerText()).replace(/\s+/g, ' ');
   assert.match(text, new RegExp(`Connected to ${account} as DEMO_USER · ANALYST · DEMO_WH`), `the notification names user, role and warehouse: ${text}`);
   await person.screenshot('test-connection');
+  await page.locator('.tab', { hasText: 'Walkthrough' }).first().click();
+  // Coming back to the tab can show the Welcome page's list again: open the walkthrough from there.
+  const card = page.locator('.getting-started-category', { hasText: WALKTHROUGH_TITLE }).first();
+  if (await card.isVisible()) await card.click();
+  await firstStep.waitFor({ state: 'visible', timeout: 15_000 });
+  await expectSoon(() => isStepDone(firstStep), 'the walkthrough ticks "Connect to Snowflake" once a connection is added and tested');
+  await person.screenshot('walkthrough-step-done');
 
   // Show Diagnostics: the key's fingerprint, to compare with DESCRIBE USER.
   await person.runCommand('Snowflake: Show Diagnostics');

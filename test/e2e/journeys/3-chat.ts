@@ -10,7 +10,7 @@ const CHOOSE_CORTEX_KEY = 'ctrl+alt+shift+c';
 
 export const env = 'user';
 
-export const settings = { 'workbench.startupEditor': 'none' };
+export const settings = { 'workbench.startupEditor': 'none', 'chat.viewSessions.orientation': 'stacked' };
 
 /**
  * The chat's model picker offers only "Sign in to use Copilot" without a Copilot account, so this person binds a key
@@ -47,14 +47,16 @@ async function widenChat(person: Person): Promise<void> {
   const y = box.y + box.height / 2;
   await person.page.mouse.move(box.x - 3, y);
   await person.page.mouse.down();
-  await person.page.mouse.move(box.x - 300, y, { steps: 10 });
+  await person.page.mouse.move(box.x - 420, y, { steps: 10 });
   await person.page.mouse.up();
 }
 
 export async function journey(person: Person): Promise<void> {
   const { page } = person;
 
-  // Choose the Cortex model: the chat opens with it in the model picker.
+  // A look at the Snowflake view first (it starts the extension, so its models are known), then choose the Cortex
+  // model: the chat opens with it in the model picker.
+  await person.openSnowflakeView();
   await chatView(person).waitFor({ state: 'visible', timeout: 30_000 });
   const picked = chatView(person).locator('.interactive-input-part').getByText(MODEL_NAME).first();
   for (let i = 0; i < 10 && !(await picked.isVisible()); i++) {
@@ -75,11 +77,15 @@ export async function journey(person: Person): Promise<void> {
   assert.match(sql, /\bFROM SALES_DB\.PUBLIC\.(ORDERS|CUSTOMERS)\b/, `the SQL reads a demo table:\n${sql}`);
   assert.match(sql, /SALES_DB\.PUBLIC\.ORDERS/, `the SQL names ORDERS:\n${sql}`);
   assert.match(sql, /SALES_DB\.PUBLIC\.CUSTOMERS/, `the SQL names CUSTOMERS:\n${sql}`);
+  await person.clearNotifications();
+  await page.waitForTimeout(500); // the code block's colours arrive a moment after its text
   await person.screenshot('chat-sql', 'screenshot-chat.png');
 
-  // A question to the Cortex model itself, answered in a stream: the answer grows on screen before it is complete.
-  await person.emulator('POST', 'cortex', { frameDelayMs: 40, pieceSize: 12 });
-  await ask(person, 'Write a long stream 25 of notes about Snowflake');
+  // A question answered by the chosen Cortex model, in a stream: the answer grows on screen before it is complete.
+  // (It goes through @snowflake: without GitHub Copilot the editor has no default chat agent, and a question with
+  // no participant opens Copilot's sign-in.)
+  await person.emulator('POST', 'cortex', { frameDelayMs: 40, pieceSize: 12, clear: true });
+  await ask(person, '@snowflake Write a long stream 25 of notes about Snowflake');
   const lengths: number[] = [];
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
@@ -92,5 +98,8 @@ export async function journey(person: Person): Promise<void> {
   assert.match(final, /Line 1: .*Line 25:/s, `the whole answer arrived:\n${final.slice(0, 400)}`);
   const partial = lengths.filter((n) => n > 0 && n < final.length);
   assert.ok(partial.length >= 2, `the answer appeared piece by piece (lengths seen: ${lengths.join(', ')})`);
+  const { answers } = await person.emulator<{ answers: { model: string; stream: boolean; framesSent: number }[] }>('GET', 'cortex');
+  assert.equal(answers.at(-1)?.model, MODEL.id, 'the answer came from the model chosen in the chat');
+  assert.equal(answers.at(-1)?.stream, true, 'the answer was streamed');
   await person.screenshot('chat-streamed-answer');
 }

@@ -44,7 +44,7 @@ describe('SQL sessions over snowflake-sdk against the emulator', function () {
     logger = new MemoryLogger();
     sessions = new SqlSessionManager({ auth, driver: createSnowflakeSdkDriver(logger), logger });
     p = { name: 'emu', source: 'connections.toml', isDefault: true, params: {}, authenticator: 'OAUTH', account: emu.state.account, baseUrl: emu.snowflakeUrl, user: 'DEMO_USER', warehouse: 'DEMO_WH' };
-    loader = new CatalogLoader((sql, what, signal) => sessions.query(p, sql, { what, signal }));
+    loader = new CatalogLoader((sql, what, signal, options) => sessions.query(p, sql, { what, signal, ...options }));
   });
   afterEach(async () => {
     await sessions.reset('emu');
@@ -86,6 +86,7 @@ describe('SQL sessions over snowflake-sdk against the emulator', function () {
     assert.equal(preview.rows.length, 40);
     assert.deepEqual(preview.columns.map((c) => [c.name, c.type]).slice(0, 2), [['CUSTOMER_ID', 'fixed'], ['NAME', 'text']]);
     assert.equal(preview.rows[0]![0], '1');
+    assert.match(String(preview.rows[0]![4]), /^\d{4}-\d{2}-\d{2}$/, "dates shown in the session's DATE_OUTPUT_FORMAT");
   });
 
   it('switching role changes which databases appear', async () => {

@@ -1,0 +1,68 @@
+// A Workbench user browsing through the real auth service and snowflake-sdk while Workbench rotates the token in
+// its connections.toml: the tree keeps loading after the old token and every session died.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createAuthService } from '../../../src/core/auth/authService';
+import { nodeFileSystem } from '../../../src/core/auth/nodeFileSystem';
+import { MemorySecretStorage, SecretStore } from '../../../src/core/auth/secretStore';
+import type { AuthService } from '../../../src/core/auth/types';
+import type { Disposable } from '../../../src/core/shared/events';
+import { MemoryLogger } from '../../../src/core/shared/logger';
+import { createSnowflakeSdkDriver } from '../../../src/core/snowflake/snowflakeSdkDriver';
+import { SqlSessionManager } from '../../../src/core/snowflake/sqlSessionManager';
+import type { ConnectionsNode } from '../../../src/editor/connections/connectionNodes';
+import { ConnectionsTreeModel } from '../../../src/editor/connections/connectionsTreeModel';
+import { startEmulator, type Emulator } from '../../emulator/index';
+
+describe('Workbench token rotated mid-browse (real auth service, snowflake-sdk, emulator)', function () {
+  this.timeout(60_000);
+  let emu: Emulator;
+  let dir: string;
+  let auth: AuthService & Disposable;
+  let sessions: SqlSessionManager;
+  let model: ConnectionsTreeModel;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'posit-sf-tree-wb-'));
+    emu = await startEmulator({ home: path.join(dir, 'home'), workbenchGraceSeconds: 0 });
+    const log = new MemoryLogger();
+    auth = createAuthService({
+      host: { env: emu.home!.workbenchEnv, homedir: dir, platform: process.platform, uid: process.getuid?.(), fs: nodeFileSystem },
+      secrets: new SecretStore(new MemorySecretStorage()),
+      logger: log,
+    });
+    sessions = new SqlSessionManager({ auth, driver: createSnowflakeSdkDriver(log), logger: log });
+    model = new ConnectionsTreeModel({ connections: async () => (await auth.connections()).connections, sessions, logger: log });
+  });
+
+  after(async () => {
+    model.dispose();
+    await sessions.reset('workbench');
+    auth.dispose();
+    await emu.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const logins = (): number => emu.servers.snowflake.log.filter((e) => e.path === '/session/v1/login-request').length;
+  const names = (nodes: ConnectionsNode[]): string[] => nodes.map((n) => (n.kind === 'database' ? n.database : n.kind === 'schema' ? n.schema : n.kind));
+
+  it('keeps listing after the token rotates and the old one and the session expire', async () => {
+    const roots = await model.children();
+    const wb = roots[0]!;
+    assert.equal(wb.kind === 'connection' && wb.profile.source, 'workbench', 'the Workbench connection comes first');
+    const dbs = await model.children(wb);
+    assert.deepEqual(names(dbs), ['BIG_DB', 'SALES_DB']);
+    assert.equal(logins(), 1);
+
+    emu.state.expireAllTokens({ masters: true }); // the old token and every session are dead...
+    emu.rotateWorkbenchToken(); // ...and Workbench has written a fresh token
+
+    const sales = dbs.find((d) => d.kind === 'database' && d.database === 'SALES_DB')!;
+    const schemas = await model.children(sales);
+    assert.ok(names(schemas).includes('PUBLIC'), `schemas listed, got ${JSON.stringify(schemas)}`);
+    assert.equal(logins(), 2, 'one more login, with the rotated token');
+    assert.equal(sessions.state('workbench').status, 'connected');
+  });
+});
