@@ -139,19 +139,34 @@ function readNative(res: http.ServerResponse, body: Record<string, unknown>): Sc
   return { system, lastUserText, tools, allText, ...(toolResult ? { toolResult } : {}) };
 }
 
-async function nativeComplete(ctl: Controller, req: EmuRequest, res: http.ServerResponse, user: string): Promise<void> {
+export interface ScriptedRequest {
+  readonly body: Record<string, unknown>;
+  readonly model: string;
+  readonly input: ScriptInput;
+  readonly reply: ScriptReply;
+  readonly usage: ReturnType<typeof usageOf>;
+}
+
+/** Parses and checks a completion request in either dialect and scripts its reply; answers the error itself. */
+export function scriptRequest(req: EmuRequest, res: http.ServerResponse, read: (res: http.ServerResponse, body: Record<string, unknown>) => ScriptInput | undefined): ScriptedRequest | undefined {
   let body: Record<string, unknown>;
   try {
     body = req.json<Record<string, unknown>>() ?? {};
   } catch {
-    return cortexFail(res, 400, 'request body is not valid JSON');
+    cortexFail(res, 400, 'request body is not valid JSON');
+    return undefined;
   }
-  if (!checkModel(res, body.model)) return;
-  const input = readNative(res, body);
-  if (!input) return;
-  const model = body.model as string;
+  if (!checkModel(res, body.model)) return undefined;
+  const input = read(res, body);
+  if (!input) return undefined;
   const reply = scriptReply(input);
-  const usage = usageOf(input, reply);
+  return { body, model: body.model, input, reply, usage: usageOf(input, reply) };
+}
+
+async function nativeComplete(ctl: Controller, req: EmuRequest, res: http.ServerResponse, user: string): Promise<void> {
+  const scripted = scriptRequest(req, res, readNative);
+  if (!scripted) return;
+  const { body, model, reply, usage } = scripted;
   const id = crypto.randomUUID();
   const record: CortexAnswerRecord = { endpoint: 'native', model, stream: body.stream !== false, user, framesSent: 0, closedEarly: false, finished: false };
   ctl.answers.push(record);

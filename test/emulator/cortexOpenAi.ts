@@ -4,8 +4,8 @@
 import type http from 'node:http';
 import crypto from 'node:crypto';
 import { sendJson, type EmuRequest } from './server';
-import { pieces, scriptReply, type ScriptInput, type ScriptReply, type ScriptTool } from './cortexScript';
-import { checkModel, cortexFail, streamFrames, toolModel, usageOf, type CortexAnswerRecord, type CortexEmulator } from './cortex';
+import { pieces, type ScriptInput, type ScriptReply, type ScriptTool } from './cortexScript';
+import { cortexFail, scriptRequest, streamFrames, toolModel, type CortexAnswerRecord, type CortexEmulator } from './cortex';
 
 type Controller = CortexEmulator & { closeWaiters: ((r: CortexAnswerRecord) => void)[] };
 interface OaiMessage { role?: string; content?: unknown; tool_calls?: { id?: string; function?: { name?: string } }[]; tool_call_id?: string }
@@ -65,18 +65,9 @@ function oaiDeltas(reply: ScriptReply, size: number): Record<string, unknown>[] 
 }
 
 export async function openAiChatCompletions(ctl: Controller, req: EmuRequest, res: http.ServerResponse, user: string): Promise<void> {
-  let body: Record<string, unknown>;
-  try {
-    body = req.json<Record<string, unknown>>() ?? {};
-  } catch {
-    return cortexFail(res, 400, 'request body is not valid JSON');
-  }
-  if (!checkModel(res, body.model)) return;
-  const input = readOpenAi(res, body);
-  if (!input) return;
-  const model = body.model as string;
-  const reply = scriptReply(input);
-  const usage = usageOf(input, reply);
+  const scripted = scriptRequest(req, res, readOpenAi);
+  if (!scripted) return;
+  const { body, model, reply, usage } = scripted;
   const id = `chatcmpl-${crypto.randomUUID()}`;
   const created = Math.floor(Date.now() / 1000);
   const record: CortexAnswerRecord = { endpoint: 'openai', model, stream: body.stream === true, user, framesSent: 0, closedEarly: false, finished: false };
