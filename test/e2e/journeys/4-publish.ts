@@ -1,0 +1,77 @@
+// Journey 4: a publisher opens the sample Streamlit app and publishes it to the Posit Connect that runs inside
+// Snowflake: adds the server (its URL, a Snowflake connection that opens the ingress, the API key), watches the
+// progress, reads Connect's task lines in the deployment log, and gets the success message and the content URL.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { monacoText, type Person } from '../harness';
+
+export const env = 'user';
+
+// The panel spans the window's width, so the deployment log's last line (the content URL) is not under a toast.
+export const settings = { 'workbench.startupEditor': 'none', 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'workbench.panel.alignment': 'justify' };
+
+const TASK_LINES = ['Building bundle', 'Installing packages from the manifest', 'Content is running'];
+
+/** The text of the Output panel's editor (the deployment log), lines in screen order. */
+async function outputText(person: Person): Promise<string> {
+  const lines = person.page.locator('.part.panel .output-view .view-lines, .part.panel .editor-instance .view-lines').first();
+  await lines.waitFor({ state: 'visible', timeout: 30_000 });
+  return monacoText(lines);
+}
+
+export async function journey(person: Person): Promise<void> {
+  const { page, sandbox } = person;
+  const host = new URL(sandbox.connect).host;
+
+  // Open the app the way a person does: from the Explorer.
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'app.py' }).first().click();
+  await page.locator('.tab', { hasText: 'app.py' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+
+  // Connect answers slowly for a moment, so the progress can be seen (as on a real deployment).
+  await person.emulator('POST', 'faults', { server: 'ingress', route: 'GET /__api__/v1/tasks/:id', delayMs: 800, times: 3 });
+
+  // Publish; with no server yet, the command adds one first.
+  await person.runCommand('Posit Connect: Publish to Posit Connect');
+  await person.answerStep('Add Connect Server (1/3)', sandbox.connect);
+  await person.pick('Posit Connect inside Snowflake');
+  await person.waitForText('Snowflake connection for the ingress');
+  await person.screenshot('ingress-connection');
+  await person.pick(/^keypair/);
+  await person.answerStep('Add Connect Server (3/3)', sandbox.connectApiKey);
+  const who = await person.notification(`Connected to ${host} as`, 60_000);
+  assert.match(await who.innerText(), /through Snowflake connection 'keypair'/, 'the server check says which Snowflake connection opened the ingress');
+
+  // Progress while Connect builds and starts the app.
+  const progress = await person.notification(/Publishing workspace to/, 60_000);
+  await person.screenshot('publish-progress');
+  assert.ok(await progress.isVisible(), 'the progress notification is on screen while publishing');
+
+  // Success, then the deployment log with Connect's task lines and the content URL.
+  const done = await person.notification(/Published workspace to/, 120_000);
+  await done.locator('a.monaco-button', { hasText: 'Open Content' }).waitFor({ state: 'visible' });
+  await person.runCommand('Posit Connect: Show Deployment Log');
+  await page.locator('.part.panel').getByText('Deployed:').first().waitFor({ state: 'visible', timeout: 30_000 });
+  const log = await outputText(person);
+  for (const line of TASK_LINES) assert.ok(log.includes(line), `the deployment log shows Connect's task line "${line}":\n${log}`);
+  const url = /Deployed: (\S+)/.exec(log)?.[1];
+  assert.ok(url && url.startsWith(`${sandbox.connect}/content/`), `the log names the content URL:\n${log}`);
+  await page.locator('.notification-toast', { hasText: 'Connected to' }).locator('.codicon-notifications-clear').first().click().catch(() => undefined);
+  await person.screenshot('published', 'screenshot-publish.png');
+
+  // Open Content: the editor asks before opening an external site, then the browser opens the content URL.
+  const opened = person.context.waitForEvent('page', { timeout: 30_000 });
+  await done.locator('a.monaco-button', { hasText: 'Open Content' }).click();
+  const confirm = page.locator('.monaco-dialog-box a.monaco-button', { hasText: /^Open$/ }).first();
+  if (await confirm.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) {
+    await person.screenshot('open-external-confirm');
+    await confirm.click();
+  }
+  const tab = await opened;
+  assert.equal(tab.url().startsWith(url) || tab.url().includes('/content/') || tab.url().includes('/oauth/authorize'), true, `the browser opened the content: ${tab.url()}`);
+  await tab.close();
+
+  // The deployment is recorded, so the next publish updates the same content.
+  const records = fs.readdirSync(path.join(person.workspace, '.posit', 'publish', 'deployments'));
+  assert.equal(records.length, 1, 'one deployment record in .posit/publish/deployments');
+}
