@@ -64,7 +64,7 @@ if (!production) {
     external: ['vscode', 'mocha'],
     plugins: [sqlDriverChunk],
   });
-  builds.push({ ...common, entryPoints: { activationProbe: 'test/bench/activationProbe.ts' }, outdir: 'out/test/bench' });
+  builds.push({ ...common, entryPoints: { activationProbe: 'test/bench/activationProbe.ts', treeHostProbe: 'test/bench/treeHostProbe.ts' }, outdir: 'out/test/bench' });
 }
 
 process.chdir(root);

@@ -1,0 +1,47 @@
+// Runs inside the extension host for the tree memory benchmark: the host's memory after activation, then after the
+// Connections tree has listed all 20,000 tables of the emulator's big schema through "Load more".
+import * as fs from 'node:fs';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import * as vscode from 'vscode';
+
+interface Node { readonly kind: string }
+type Provider = vscode.TreeDataProvider<Node>;
+
+const labelOf = (item: vscode.TreeItem): string => (typeof item.label === 'string' ? item.label : (item.label?.label ?? ''));
+
+async function child(provider: Provider, parent: Node | undefined, label: string): Promise<Node> {
+  for (const k of (await provider.getChildren(parent)) ?? []) if (labelOf(await provider.getTreeItem(k)) === label) return k;
+  throw new Error(`"${label}" not found in the tree`);
+}
+
+/** A full collection first, so the figures are what the host keeps, not garbage it has not collected yet. */
+function collect(): void {
+  v8.setFlagsFromString('--expose-gc');
+  (vm.runInNewContext('gc') as () => void)();
+}
+
+function memory(): { rss: number; heap: number } {
+  collect();
+  const m = process.memoryUsage();
+  return { rss: m.rss / 2 ** 20, heap: m.heapUsed / 2 ** 20 };
+}
+
+export async function run(): Promise<void> {
+  await vscode.extensions.getExtension('posit-snowflake.posit-snowflake')!.activate();
+  const provider = (await vscode.commands.executeCommand<Provider>('positSnowflake.__treeProviderForTests'))!;
+  await new Promise((r) => setTimeout(r, 500));
+  const before = memory();
+  let node: Node | undefined;
+  for (const name of ['keypair', 'BIG_DB', 'MANY_TABLES', 'Tables']) node = await child(provider, node, name);
+  let kids = (await provider.getChildren(node)) ?? [];
+  while (kids[kids.length - 1]?.kind === 'loadMore') {
+    const more = await provider.getTreeItem(kids[kids.length - 1]!);
+    await vscode.commands.executeCommand(more.command!.command, ...(more.command!.arguments ?? []));
+    kids = (await provider.getChildren(node)) ?? [];
+  }
+  // Every row also becomes a TreeItem, as the view would render it.
+  await Promise.all(kids.map((k) => provider.getTreeItem(k)));
+  const after = memory();
+  fs.writeFileSync(process.env.POSIT_SNOWFLAKE_BENCH_OUT!, JSON.stringify({ before, after, tables: kids.length }));
+}
