@@ -66,10 +66,15 @@ export function ensureCodeServer() {
     ensureDebPackages(['libkrb5-dev']);
     log(`installing code-server ${CODE_SERVER_VERSION} (a few minutes the first time)`);
     mkdirSync(dir, { recursive: true });
+    // Under `npm test` the outer npm's variables (npm_node_execpath, NODE, ...) would make the install scripts run
+    // on Node 20, which code-server refuses: the inner npm gets a clean environment with Node 24 first.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE'));
     run('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', dir, `code-server@${CODE_SERVER_VERSION}`], {
       env: {
-        ...process.env,
+        ...env,
         PATH: `${path.dirname(node.bin)}:${process.env.PATH}`,
+        NODE: node.bin,
+        npm_node_execpath: node.bin,
         npm_config_nodedir: node.home,
         npm_config_yes: 'true',
       },
