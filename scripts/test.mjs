@@ -1,4 +1,5 @@
-// `npm test`: lint, type-check, unit and emulator tests in Node, then the suites inside a real VS Code.
+// `npm test`: lint, type-check, unit and emulator tests in Node, the suites inside a real VS Code, then a person's
+// journeys through the packaged extension's UI.
 // Ends with one line "N passed, N failed" counting every test and check.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -51,6 +52,18 @@ step('integration tests in a real VS Code', 'node', ['test/integration/run.mjs']
 const summaryFile = path.join(runs, 'integration-summary.json');
 if (existsSync(summaryFile)) {
   const s = JSON.parse(readFileSync(summaryFile, 'utf8'));
+  passed += s.passed;
+  failed += s.failed;
+} else {
+  failed++;
+}
+
+// A person's journeys through the packaged extension (test/e2e): about 1.5 minutes for the four on 2 cores.
+const e2eSummary = path.join(runs, 'e2e-summary.json');
+rmSync(e2eSummary, { force: true });
+step('journeys through the real UI (packaged .vsix)', bin('tsx'), ['test/e2e/run.ts']);
+if (existsSync(e2eSummary)) {
+  const s = JSON.parse(readFileSync(e2eSummary, 'utf8'));
   passed += s.passed;
   failed += s.failed;
 } else {

@@ -25,7 +25,9 @@ export interface SandboxInfo {
 }
 
 /** True when this run refreshes the README's pictures under media/ (`npm run screenshots`). */
-export const README_SHOTS = process.env.POSIT_SNOWFLAKE_README_SHOTS === '1';
+export function readmeShots(): boolean {
+  return process.env.POSIT_SNOWFLAKE_README_SHOTS === '1';
+}
 
 /** What a file in test/e2e/journeys exports. */
 export interface JourneyModule {
@@ -50,12 +52,12 @@ export class Person {
     private readonly shotsDir: string,
   ) {}
 
-  /** Saves a screenshot under the run folder, and under media/ when `readmeName` is given and README_SHOTS is on. */
+  /** Saves a screenshot under the run folder, and under media/ when `readmeName` is given and readmeShots() is on. */
   async screenshot(name: string, readmeName?: string): Promise<string> {
     const file = path.join(this.shotsDir, `${String(++this.shotIndex).padStart(2, '0')}-${name}.png`);
     await this.page.waitForTimeout(400); // let toasts and hovers finish their fade-in
     await this.page.screenshot({ path: file });
-    if (readmeName && README_SHOTS) fs.copyFileSync(file, path.join(ROOT, 'media', readmeName));
+    if (readmeName && readmeShots()) fs.copyFileSync(file, path.join(ROOT, 'media', readmeName));
     return file;
   }
 
@@ -124,8 +126,15 @@ export class Person {
   async chooseFile(step: string | RegExp, file: string): Promise<void> {
     const widget = this.page.locator('.quick-input-widget').filter({ has: this.page.locator('.quick-input-title', { hasText: step }) });
     await widget.waitFor({ state: 'visible', timeout: 30_000 });
-    await widget.locator('input.input').first().fill(file);
-    await widget.locator('.monaco-list-row', { hasText: path.basename(file) }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    // The dialog fills in its start folder and lists it a moment after it opens; typing before that gets mixed in.
+    await widget.locator('.monaco-list-row').first().waitFor({ state: 'visible', timeout: 15_000 });
+    const input = widget.locator('input.input').first();
+    for (let attempt = 1; ; attempt++) {
+      await input.fill(file);
+      const listed = await widget.locator('.monaco-list-row', { hasText: path.basename(file) }).first().waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+      if (listed && (await input.inputValue()) === file) break;
+      if (attempt >= 3) throw new Error(`the file dialog did not take the path ${file} (it shows "${await input.inputValue()}")`);
+    }
     await widget.locator('.monaco-button', { hasText: 'OK' }).first().click();
     await widget.locator('.quick-input-title', { hasText: step }).waitFor({ state: 'hidden', timeout: 15_000 });
   }
@@ -187,10 +196,23 @@ export class Person {
     await this.moveMouseAway();
   }
 
-  /** Moves the pointer off the side bar, so a row's hover does not cover the next row a person clicks. */
+  /** Right-clicks a row and chooses an item of its context menu, e.g. "Preview Table". */
+  async contextMenu(row: Locator, item: string | RegExp): Promise<void> {
+    await row.click({ button: 'right' });
+    const entry = this.page.locator('.context-view .action-item', { has: this.page.locator('.action-label', { hasText: item }) }).first();
+    await entry.waitFor({ state: 'visible', timeout: 10_000 });
+    // A menu ignores a click that comes right after it opened (a guard against accidental picks): pause as a person does.
+    await this.page.waitForTimeout(300);
+    await entry.hover();
+    await entry.click();
+    const closed = await this.page.locator('.context-view .monaco-menu').first().waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false);
+    if (!closed) await this.page.keyboard.press('Enter');
+  }
+
+  /** Moves the pointer to the empty middle of the status bar, so no hover covers what a person clicks or looks at. */
   async moveMouseAway(): Promise<void> {
     const size = this.page.viewportSize() ?? { width: 1400, height: 900 };
-    await this.page.mouse.move(size.width - 20, size.height / 2);
+    await this.page.mouse.move(size.width / 2, size.height - 4);
   }
 
   /** The text of the active editor as a person reads it: lines in screen order, non-breaking spaces as spaces. */

@@ -1,6 +1,7 @@
 // The journeys: each in a fresh code-server with the packaged .vsix installed, against one emulator. Each asserts
 // what is on screen and saves screenshots; a failure saves a screenshot and the logs. Ends "N passed, N failed".
-// Usage: npm run test:e2e [-- <journey name filter>]   (POSIT_SNOWFLAKE_README_SHOTS=1 refreshes media/*.png)
+// Usage: npm run test:e2e [-- <journey name filter>]
+//        npm run screenshots   (= --readme-shots, or POSIT_SNOWFLAKE_README_SHOTS=1: also refreshes media/screenshot-*.png)
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -60,7 +61,10 @@ async function runJourney(m: Modules, name: string, mod: JourneyModule, sandbox:
   await m.cs.installVsix({ ...editor, extensionsDir, vsix, runDir });
   writeUserFiles(mod, sandbox, runDir);
   const cs = await m.cs.startCodeServer({ ...editor, runDir, workspace, extensionsDir, smokeTestDriver: false, env: editorEnvOf(mod, sandbox, runDir) });
+  cleanups.add(cs.stop);
   const browser = await m.cs.launchChromium(editor.chromium, runDir);
+  const closeBrowser = (): Promise<void> => browser.close().catch(() => undefined);
+  cleanups.add(closeBrowser);
   const page = browser.pages()[0] ?? (await browser.newPage());
   const consoleLines: string[] = [];
   page.on('console', (msg) => consoleLines.push(`[${msg.type()}] ${msg.text()}`));
@@ -77,20 +81,41 @@ async function runJourney(m: Modules, name: string, mod: JourneyModule, sandbox:
     fs.writeFileSync(path.join(runDir, 'browser-console.log'), consoleLines.join('\n'));
     return err instanceof Error ? (err.stack ?? err.message) : String(err);
   } finally {
-    await browser.close().catch(() => undefined);
+    await closeBrowser();
     await cs.stop();
+    cleanups.delete(closeBrowser);
+    cleanups.delete(cs.stop);
     await resetEmulator(sandbox);
   }
 }
 
+/** What must be stopped however the run ends (a failed journey, Ctrl-C, a crash): code-server, Chromium, the sandbox. */
+const cleanups = new Set<() => Promise<void>>();
+
+async function cleanUp(): Promise<void> {
+  for (const stop of [...cleanups].reverse()) await stop().catch(() => undefined);
+  cleanups.clear();
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => void cleanUp().finally(() => process.exit(130)));
+}
+// A journey that leaves a promise failing after it ended must not kill the run before it cleans up.
+process.on('unhandledRejection', (reason) => {
+  process.stderr.write(`e2e: a promise failed after its journey moved on: ${reason instanceof Error ? reason.message : String(reason)}\n`);
+});
+
 async function main(): Promise<void> {
-  const filter = process.argv[2];
+  const args = process.argv.slice(2);
+  if (args.includes('--readme-shots')) process.env.POSIT_SNOWFLAKE_README_SHOTS = '1';
+  const filter = args.find((a) => !a.startsWith('--'));
   const m = await loadModules();
   fs.mkdirSync(RUN_DIR, { recursive: true });
   execFileSync('node', ['scripts/package.mjs'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
   const vsix = path.join(ROOT, `${pkg.name}-${pkg.version}.vsix`);
   const sb = await m.sandbox.startSandbox(path.join(RUN_DIR, 'sandbox'));
+  cleanups.add(sb.stop);
   let passed = 0;
   let failed = 0;
   const seconds: Record<string, number> = {};
@@ -112,7 +137,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await sb.stop();
+    await cleanUp();
   }
   const totalSeconds = (Date.now() - started) / 1000;
   fs.writeFileSync(path.join(ROOT, '.test-runs', 'e2e-summary.json'), JSON.stringify({ passed, failed, seconds, totalSeconds }));
@@ -120,4 +145,10 @@ async function main(): Promise<void> {
   process.exitCode = failed > 0 ? 1 : 0;
 }
 
-void main();
+main().catch(async (err: unknown) => {
+  await cleanUp();
+  process.stderr.write(`e2e: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  fs.mkdirSync(path.join(ROOT, '.test-runs'), { recursive: true });
+  fs.writeFileSync(path.join(ROOT, '.test-runs', 'e2e-summary.json'), JSON.stringify({ passed: 0, failed: 1, error: String(err) }));
+  process.exitCode = 1;
+});

@@ -244,8 +244,9 @@ export class ConnectionsTreeModel implements Disposable {
     const controller = new AbortController();
     const promise = (async () => {
       try {
+        // No change event for the node itself here: VS Code would re-fetch the expanding node and drop the ids of the
+        // children it is about to show ("No tree item with id …"). Counts of databases and schemas appear on refresh.
         await this.fetchInto(node, controller.signal);
-        if (node.kind === 'database' || node.kind === 'schema') setTimeout(() => this.entries.has(node.id) && this.changed.fire(node), 0);
       } finally {
         if (this.loads.get(node.id)?.controller === controller) this.loads.delete(node.id);
       }

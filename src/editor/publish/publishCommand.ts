@@ -111,7 +111,9 @@ export async function runPublish(deps: ExtensionDeps, registry: ConnectServerReg
   if (!apiKey) throw new SnowflakeExtError('config', `No API key is stored for ${server.name ?? server.url}.`, { text: "Add the server again with 'Posit Connect: Add Connect Server…'.", command: 'positSnowflake.addConnectServer', commandTitle: 'Add Connect Server' });
   const override: ContentOverride = { ...(isAppMode(args.appmode) ? { appmode: args.appmode } : {}), ...(args.entrypoint ? { entrypoint: args.entrypoint } : {}) };
   const previous = args.newContent ? undefined : await findRecord(dir, server.url);
-  deployLog.appendLine(`\n=== ${new Date().toLocaleString()} · ${dir} → ${server.url}${previous ? ` (content ${previous.record.id})` : ' (new content)'}`);
+  const relative = vscode.workspace.asRelativePath(dir, true);
+  const where = path.isAbsolute(relative) ? path.basename(dir) : relative;
+  deployLog.appendLine(`\n=== ${new Date().toLocaleString()} · ${where} → ${server.url}${previous ? ` (content ${previous.record.id})` : ' (new content)'}`);
   const seen: string[] = [];
   try {
     const result = await vscode.window.withProgress(

@@ -39,8 +39,7 @@ export async function journey(person: Person): Promise<void> {
   await person.screenshot('tree-columns');
 
   // Preview a table from its context menu.
-  await person.treeItem('ORDERS').click({ button: 'right' });
-  await page.locator('.context-view .action-label', { hasText: 'Preview Table' }).first().click();
+  await person.contextMenu(person.treeItem('ORDERS'), 'Preview Table');
   const preview = previewFrame(person);
   await preview.getByText(/SALES_DB\.PUBLIC\.ORDERS/).first().waitFor({ state: 'visible', timeout: 60_000 });
   const note = await preview.locator('p').first().innerText();
@@ -50,14 +49,16 @@ export async function journey(person: Person): Promise<void> {
   await person.screenshot('table-preview', 'screenshot-tree.png');
 
   // Workbench rotates the token, and the old one and its sessions die: refresh and browse again.
+  const rotatedAt = Date.now();
   await person.emulator('POST', 'tokens/expire', { masters: true });
   const rotated = await person.emulator<{ rotations: number }>('POST', 'workbench/rotate');
   assert.ok(rotated.rotations >= 2, 'the emulator rotated the Workbench token');
-  await workbench.click({ button: 'right' });
-  await page.locator('.context-view .action-label', { hasText: /^Refresh$/ }).first().click();
+  await person.contextMenu(workbench, /^Refresh$/);
   await expandPath(person, ['workbench', 'SALES_DB', 'PUBLIC', 'Tables', 'PRODUCTS']);
   await person.treeItem('PRODUCT_ID').waitFor({ state: 'visible', timeout: 60_000 });
   const rows = await page.locator('[id="workbench.view.extension.positSnowflake"] .monaco-list-row').allInnerTexts();
   assert.ok(!rows.some((r) => /error|expired|invalid/i.test(r)), `no error in the tree after the rotation:\n${rows.join('\n')}`);
+  const logins = await person.emulator<{ method: string; path: string }[]>('GET', `requests?server=snowflake&since=${rotatedAt}`);
+  assert.ok(logins.some((r) => r.method === 'POST' && r.path === '/session/v1/login-request'), 'the editor logged in again, with the new token (the old one is dead)');
   await person.screenshot('after-rotation');
 }

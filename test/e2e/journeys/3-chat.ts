@@ -49,6 +49,7 @@ async function widenChat(person: Person): Promise<void> {
   await person.page.mouse.down();
   await person.page.mouse.move(box.x - 420, y, { steps: 10 });
   await person.page.mouse.up();
+  await person.moveMouseAway();
 }
 
 export async function journey(person: Person): Promise<void> {
@@ -78,6 +79,9 @@ export async function journey(person: Person): Promise<void> {
   assert.match(sql, /SALES_DB\.PUBLIC\.ORDERS/, `the SQL names ORDERS:\n${sql}`);
   assert.match(sql, /SALES_DB\.PUBLIC\.CUSTOMERS/, `the SQL names CUSTOMERS:\n${sql}`);
   await person.clearNotifications();
+  // Back in the chat box, ready for the next question (this also puts away the chat tab's focus hover).
+  await chatView(person).locator('.interactive-input-part .monaco-editor').first().click();
+  await person.moveMouseAway();
   await page.waitForTimeout(500); // the code block's colours arrive a moment after its text
   await person.screenshot('chat-sql', 'screenshot-chat.png');
 

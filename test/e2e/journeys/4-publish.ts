@@ -8,8 +8,7 @@ import { monacoText, type Person } from '../harness';
 
 export const env = 'user';
 
-// The panel spans the window's width, so the deployment log's last line (the content URL) is not under a toast.
-export const settings = { 'workbench.startupEditor': 'none', 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'workbench.panel.alignment': 'justify' };
+export const settings = { 'workbench.startupEditor': 'none', 'workbench.secondarySideBar.defaultVisibility': 'hidden' };
 
 const TASK_LINES = ['Building bundle', 'Installing packages from the manifest', 'Content is running'];
 
@@ -18,6 +17,18 @@ async function outputText(person: Person): Promise<string> {
   const lines = person.page.locator('.part.panel .output-view .view-lines, .part.panel .editor-instance .view-lines').first();
   await lines.waitFor({ state: 'visible', timeout: 30_000 });
   return monacoText(lines);
+}
+
+/** Drags the border above the panel upwards, as a person does to read the whole log. */
+async function tallerPanel(person: Person): Promise<void> {
+  const box = await person.page.locator('.part.panel').boundingBox();
+  if (!box) return;
+  const x = box.x + box.width / 2;
+  await person.page.mouse.move(x, box.y - 2);
+  await person.page.mouse.down();
+  await person.page.mouse.move(x, box.y - 220, { steps: 10 });
+  await person.page.mouse.up();
+  await person.moveMouseAway();
 }
 
 export async function journey(person: Person): Promise<void> {
@@ -50,25 +61,33 @@ export async function journey(person: Person): Promise<void> {
   // Success, then the deployment log with Connect's task lines and the content URL.
   const done = await person.notification(/Published workspace to/, 120_000);
   await done.locator('a.monaco-button', { hasText: 'Open Content' }).waitFor({ state: 'visible' });
+  await person.screenshot('published-notification');
   await person.runCommand('Posit Connect: Show Deployment Log');
   await page.locator('.part.panel').getByText('Deployed:').first().waitFor({ state: 'visible', timeout: 30_000 });
   const log = await outputText(person);
   for (const line of TASK_LINES) assert.ok(log.includes(line), `the deployment log shows Connect's task line "${line}":\n${log}`);
   const url = /Deployed: (\S+)/.exec(log)?.[1];
   assert.ok(url && url.startsWith(`${sandbox.connect}/content/`), `the log names the content URL:\n${log}`);
-  await page.locator('.notification-toast', { hasText: 'Connected to' }).locator('.codicon-notifications-clear').first().click().catch(() => undefined);
-  await person.screenshot('published', 'screenshot-publish.png');
+  await person.clearNotifications();
+  await tallerPanel(person);
+  await person.screenshot('deployment-log', 'screenshot-publish.png');
 
-  // Open Content: the editor asks before opening an external site, then the browser opens the content URL.
+  // Open Deployed Content: the browser opens the content URL (the editor may ask before opening an external site).
   const opened = person.context.waitForEvent('page', { timeout: 30_000 });
-  await done.locator('a.monaco-button', { hasText: 'Open Content' }).click();
+  opened.catch(() => undefined); // awaited below; this keeps a timeout from surfacing as an unhandled rejection
+  await person.runCommand('Posit Connect: Open Deployed Content');
   const confirm = page.locator('.monaco-dialog-box a.monaco-button', { hasText: /^Open$/ }).first();
-  if (await confirm.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) {
+  if (await confirm.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false)) {
     await person.screenshot('open-external-confirm');
     await confirm.click();
   }
   const tab = await opened;
-  assert.equal(tab.url().startsWith(url) || tab.url().includes('/content/') || tab.url().includes('/oauth/authorize'), true, `the browser opened the content: ${tab.url()}`);
+  await tab.waitForLoadState('domcontentloaded').catch(() => undefined);
+  const contentPath = new URL(url).pathname;
+  const ingressLog = await person.emulator<{ method: string; path: string; status: number }[]>('GET', 'requests?server=ingress');
+  assert.ok(ingressLog.some((r) => r.method === 'GET' && r.path === contentPath), `the browser asked the ingress for ${contentPath}`);
+  // Snowflake's ingress sends a browser without a Snowflake session to sign in first, as on a real account.
+  assert.match(tab.url(), /\/oauth\/authorize\?.*sfc-endpoint%2Fcallback/, `the ingress asked the browser to sign in to Snowflake: ${tab.url()}`);
   await tab.close();
 
   // The deployment is recorded, so the next publish updates the same content.
