@@ -96,6 +96,22 @@ export function registerAuth(deps: ExtensionDeps): void {
     registerCommand(log, 'positSnowflake.showDiagnostics', (arg?: unknown) => showDiagnostics(deps, doctorDocs, arg)),
     registerCommand(log, 'positSnowflake.setDefaultConnection', (arg?: unknown) => setDefaultConnection(auth, arg)),
     ...registerSignInOut(deps, provider),
+    auth.onDidChange(() => void updateConnectionContext(deps)),
   );
+  void updateConnectionContext(deps);
   registerTestHooks(context, secrets, provider);
+}
+
+/**
+ * Context keys for `when` clauses and the walkthrough: whether any connection (or a Posit Workbench-managed one)
+ * exists, so a Workbench user's first walkthrough step is done without doing anything.
+ */
+async function updateConnectionContext(deps: ExtensionDeps): Promise<void> {
+  try {
+    const { connections } = await deps.auth.connections();
+    await vscode.commands.executeCommand('setContext', 'positSnowflake.hasConnection', connections.length > 0);
+    await vscode.commands.executeCommand('setContext', 'positSnowflake.hasWorkbenchConnection', connections.some((c) => c.source === 'workbench'));
+  } catch (err) {
+    deps.log.debug(`Connection context keys not updated: ${(err as Error).message}`);
+  }
 }

