@@ -60,7 +60,7 @@ function configError(message: string, fix: string, code?: string): SnowflakeExtE
 function checkLabel(pem: string, where: string): void {
   const label = pemLabel(pem);
   if (!label) {
-    throw configError(`${where} is not a PEM private key (no "-----BEGIN PRIVATE KEY-----" line).`, 'Point private_key_file at the .p8 file you created for Snowflake (openssl genrsa … | openssl pkcs8 -topk8 …).', 'keyFormat');
+    throw configError(`${where} is not a PEM private key (no "BEGIN PRIVATE KEY" header line).`, 'Point private_key_file at the .p8 file you created for Snowflake (openssl genrsa … | openssl pkcs8 -topk8 …).', 'keyFormat');
   }
   if (/PUBLIC KEY/.test(label)) {
     throw configError(`${where} holds a public key, not the private key.`, 'Use the private key here; the public key is what you set on the user with ALTER USER … SET RSA_PUBLIC_KEY.', 'keyIsPublic');

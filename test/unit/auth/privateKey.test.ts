@@ -52,7 +52,7 @@ describe('private keys', () => {
     ['a public key', rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString(), undefined, 'The private key k.p8 holds a public key, not the private key.'],
     ['a DSA key', crypto.generateKeyPairSync('dsa', { modulusLength: 2048, divisorLength: 256 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), undefined, 'The private key k.p8 is a DSA key; Snowflake key-pair authentication needs an RSA key.'],
     ['an EC key', crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'sec1', format: 'pem' }).toString(), undefined, 'The private key k.p8 is an EC key; Snowflake key-pair authentication needs an RSA key.'],
-    ['not PEM', 'hello', undefined, 'The private key k.p8 is not a PEM private key (no "-----BEGIN PRIVATE KEY-----" line).'],
+    ['not PEM', 'hello', undefined, 'The private key k.p8 is not a PEM private key (no "BEGIN PRIVATE KEY" header line).'],
     ['an encrypted key without passphrase', ENC8, undefined, 'The private key k.p8 is encrypted and no passphrase is set.'],
     ['an encrypted key with an empty passphrase', ENC8, '', 'The private key k.p8 is encrypted; an empty passphrase is not accepted.'],
     ['a wrong passphrase', ENC8, 'wrong-one', 'The passphrase does not decrypt the private key k.p8.'],
