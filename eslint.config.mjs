@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.cache/**', '.test-runs/**', 'media/**'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.cache/**', '.test-runs/**', '.sandbox/**', 'media/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
