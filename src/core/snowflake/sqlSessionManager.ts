@@ -200,7 +200,8 @@ export class SqlSessionManager implements Disposable {
       database: profile.database,
       schema: profile.schema,
     });
-    session.user = credential.user ?? profile.user;
+    // A Workbench or OAuth token need not name its user: ask Snowflake, so the tree can say who is connected.
+    session.user = credential.user ?? profile.user ?? (await currentUser(conn, (m) => this.opts.logger.debug(`${profile.name}: ${m}`)));
     session.role = prefs.role ?? profile.role;
     session.warehouse = prefs.warehouse ?? profile.warehouse;
     this.opts.logger.info(`${profile.name}: logged in (${profile.authenticator}) in ${Date.now() - started} ms`);
@@ -253,4 +254,14 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
       },
     );
   });
+}
+
+/** CURRENT_USER() of a fresh session; undefined when the query fails (the state then names no user). */
+async function currentUser(conn: SqlConnection, debug: (message: string) => void): Promise<string | undefined> {
+  try {
+    return (await conn.execute('SELECT CURRENT_USER()')).rows[0]?.[0] ?? undefined;
+  } catch (err) {
+    debug(`could not read CURRENT_USER(): ${(err as Error).message}`);
+    return undefined;
+  }
 }

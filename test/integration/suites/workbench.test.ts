@@ -78,6 +78,9 @@ describe('Posit Workbench session @workbench', function () {
     await vscode.commands.executeCommand('positSnowflake.refresh');
     const cols = await columnsOfOrders();
     assert.ok(cols.includes('ORDER_ID'), `columns after rotation: ${cols.join(', ')}`);
+    // Workbench's file names no user: the tree asked Snowflake who is connected.
+    const root = await provider.getTreeItem((await children())[0]!);
+    assert.match(String(root.description), /connected as DEMO_USER · ANALYST · DEMO_WH$/);
   });
 
   it('Add Connection writes to ~/.snowflake, never into the directory Workbench rewrites', async () => {

@@ -88,6 +88,24 @@ describe('SqlSessionManager', () => {
     assert.equal(sessions.state('dev').status, 'connected', 'the session itself is fine');
   });
 
+  it('asks Snowflake who the user is when the token names none (a Workbench-managed connection)', async () => {
+    const { driver, sessions } = setup((sql) => (sql === 'SELECT CURRENT_USER()' ? { columns: [], rows: [['WB_USER']] } : { columns: [], rows: [] }));
+    await sessions.query(profile({ user: undefined, role: 'ANALYST', warehouse: 'DEMO_WH' }), 'SHOW DATABASES');
+    assert.deepEqual(driver.connections[0]!.executed, ['SELECT CURRENT_USER()', 'SHOW DATABASES']);
+    assert.deepEqual(sessions.state('dev'), { status: 'connected', user: 'WB_USER', role: 'ANALYST', warehouse: 'DEMO_WH' });
+  });
+
+  it('still connects when CURRENT_USER() cannot be read, naming no user', async () => {
+    const { sessions } = setup((sql) => {
+      if (sql === 'SELECT CURRENT_USER()') throw new Error('no');
+      return { columns: [], rows: [] };
+    });
+    await sessions.query(profile({ user: undefined }), 'SHOW DATABASES');
+    const state = sessions.state('dev');
+    assert.equal(state.status, 'connected');
+    assert.equal(state.status === 'connected' ? state.user : 'n/a', undefined);
+  });
+
   it('cancel() aborts loads in flight with CancelledError and cancels the statement; the session stays', async () => {
     const { driver, sessions } = setup(() => new Promise(() => undefined));
     const pending = sessions.query(profile(), 'SHOW TABLES');
