@@ -2,13 +2,11 @@
 // tables, a 503 shown as an error node that Retry clears, role switching, preview, and expired tokens mid-browse.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { labelOf, treeWalker, type Provider } from './treeWalker';
 
 const EXTENSION_ID = 'posit-snowflake.posit-snowflake';
 const TREE_TEST_COMMAND = 'positSnowflake.__treeProviderForTests';
 
-/** The tree's nodes as the tests see them: plain data with a kind, an id and the connection they belong to. */
-interface Node { readonly kind: string; readonly id: string; readonly connectionName: string }
-type Provider = vscode.TreeDataProvider<Node>;
 
 const emulator = (): string => {
   const url = process.env.POSIT_SNOWFLAKE_EMULATOR;
@@ -24,27 +22,11 @@ async function control(method: 'POST' | 'DELETE' | 'GET', pathname: string, body
   return res.json();
 }
 
-function labelOf(item: vscode.TreeItem): string {
-  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
-}
-
 describe('Connections tree', function () {
   this.timeout(180_000);
   let provider: Provider;
 
-  const item = async (n: Node): Promise<vscode.TreeItem> => provider.getTreeItem(n);
-  const children = async (n?: Node): Promise<Node[]> => (await provider.getChildren(n)) ?? [];
-  const labels = async (n?: Node): Promise<string[]> => Promise.all((await children(n)).map(async (c) => labelOf(await item(c))));
-  async function child(parent: Node | undefined, label: string): Promise<Node> {
-    const kids = await children(parent);
-    for (const k of kids) if (labelOf(await item(k)) === label) return k;
-    return assert.fail(`"${label}" is not among ${JSON.stringify(await labels(parent))}`);
-  }
-  async function path(...names: string[]): Promise<Node> {
-    let node: Node | undefined;
-    for (const name of names) node = await child(node, name);
-    return node!;
-  }
+  const { item, children, labels, child, path } = treeWalker(() => provider);
 
   before(async () => {
     await vscode.extensions.getExtension(EXTENSION_ID)!.activate();

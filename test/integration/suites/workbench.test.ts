@@ -6,20 +6,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PositSnowflakeApi } from '../../../src/api';
+import { control } from './authSandbox';
+import { labelOf, treeWalker, type Provider } from './treeWalker';
 
 const EXTENSION_ID = 'posit-snowflake.posit-snowflake';
 const TREE_TEST_COMMAND = 'positSnowflake.__treeProviderForTests';
 
-interface Node { readonly kind: string; readonly id: string; readonly connectionName: string }
-type Provider = vscode.TreeDataProvider<Node>;
-
-async function control(pathname: string, body: unknown = {}): Promise<any> {
-  const res = await fetch(new URL(pathname, process.env.POSIT_SNOWFLAKE_EMULATOR), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  assert.equal(res.status, 200, `POST ${pathname} answered ${res.status}`);
-  return res.json();
-}
-
-const labelOf = (item: vscode.TreeItem): string => (typeof item.label === 'string' ? item.label : (item.label?.label ?? ''));
 
 describe('Posit Workbench session @workbench', function () {
   this.timeout(120_000);
@@ -27,19 +19,8 @@ describe('Posit Workbench session @workbench', function () {
   let provider: Provider;
   const workbenchFile = path.join(process.env.SNOWFLAKE_HOME ?? '', 'connections.toml');
 
-  const children = async (n?: Node): Promise<Node[]> => (await provider.getChildren(n)) ?? [];
-  async function child(parent: Node | undefined, label: string): Promise<Node> {
-    const kids = await children(parent);
-    const labels = await Promise.all(kids.map(async (k) => labelOf(await provider.getTreeItem(k))));
-    const i = labels.indexOf(label);
-    assert.ok(i >= 0, `"${label}" is not among ${JSON.stringify(labels)}`);
-    return kids[i]!;
-  }
-  async function columnsOfOrders(): Promise<string[]> {
-    let node: Node | undefined;
-    for (const name of ['workbench', 'SALES_DB', 'PUBLIC', 'Tables', 'ORDERS']) node = await child(node, name);
-    return Promise.all((await children(node)).map(async (c) => labelOf(await provider.getTreeItem(c))));
-  }
+  const { children, labels, path: treePath } = treeWalker(() => provider);
+  const columnsOfOrders = async (): Promise<string[]> => labels(await treePath('workbench', 'SALES_DB', 'PUBLIC', 'Tables', 'ORDERS'));
 
   before(async () => {
     api = await vscode.extensions.getExtension<PositSnowflakeApi>(EXTENSION_ID)!.activate();
