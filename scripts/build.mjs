@@ -44,7 +44,7 @@ function listFiles(dir, suffix) {
 }
 
 const builds = [
-  { ...common, entryPoints: { extension: 'src/extension.ts', cli: 'src/cli.ts' }, outdir, plugins: [sqlDriverChunk] },
+  { ...common, entryPoints: { extension: 'src/extension.ts', cli: 'src/cli/index.ts' }, outdir, plugins: [sqlDriverChunk] },
   {
     ...common,
     entryPoints: { sqlDriver: 'src/core/snowflake/sqlDriverEntry.ts' },

@@ -2,11 +2,11 @@
 import * as vscode from 'vscode';
 import * as os from 'node:os';
 import { createAuthService } from './core/auth/authService';
-import { nodeFileSystem } from './core/auth/nodeFileSystem';
+import { nodeFileSystem } from './core/shared/nodeFileSystem';
 import { SecretStore } from './core/auth/secretStore';
 import { redactingLogger, type Logger } from './core/shared/logger';
 import type { PositSnowflakeApi } from './api';
-import { createPublicApi } from './editor/publicApi';
+import { createPublicApi } from './core/publicApi';
 import { createPrompter } from './editor/auth/prompter';
 import { registerAuth } from './editor/auth/registerAuth';
 import { registerConnections } from './editor/connections/registerConnections';

@@ -4,9 +4,9 @@
 // Run alone: npx tsx test/bench/cortex.bench.ts
 import { performance } from 'node:perf_hooks';
 import { CortexClient } from '../../src/core/cortex/cortexClient';
-import { toCortexRequest } from '../../src/core/cortex/requestConverter';
-import { CortexResponseAssembler } from '../../src/core/cortex/responseConverter';
-import { CortexStreamParser } from '../../src/core/cortex/streamParser';
+import { toCortexRequest } from '../../src/core/cortex/convert/requestConverter';
+import { CortexResponseAssembler } from '../../src/core/cortex/convert/responseConverter';
+import { CortexStreamParser } from '../../src/core/cortex/convert/streamParser';
 import type { AuthService, ConnectionProfile } from '../../src/core/auth/types';
 import { nullLogger } from '../../src/core/shared/logger';
 import { startEmulator, type Emulator } from '../emulator/index';

@@ -1,11 +1,11 @@
 // One bundling run in a process of its own (bundled with esbuild and run by plain node, like the shipped extension),
 // so its peak memory is the bundler's alone. Prints one JSON line: time, sizes, peak RSS.
 import fs from 'node:fs';
-import { createBundle } from '../../src/core/publish/bundler';
-import { detectContent } from '../../src/core/publish/detectContent';
-import { buildManifest, gatherManifestInputs, manifestBytes } from '../../src/core/publish/manifest';
-import { listProjectFiles } from '../../src/core/publish/projectFiles';
-import { fixedRuntimeProbe } from '../../src/core/publish/runtimeVersions';
+import { createBundle } from '../../src/core/publish/bundle/bundler';
+import { detectContent } from '../../src/core/publish/content/detectContent';
+import { buildManifest, gatherManifestInputs, manifestBytes } from '../../src/core/publish/content/manifest';
+import { listProjectFiles } from '../../src/core/publish/bundle/projectFiles';
+import { fixedRuntimeProbe } from '../../src/core/publish/content/runtimeVersions';
 
 function peakRssMb(sampled: number): number {
   try {

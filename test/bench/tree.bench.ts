@@ -18,8 +18,8 @@ import { nullLogger } from '../../src/core/shared/logger';
 import { CatalogLoader } from '../../src/core/snowflake/catalogLoader';
 import { createSnowflakeSdkDriver } from '../../src/core/snowflake/snowflakeSdkDriver';
 import { SqlSessionManager } from '../../src/core/snowflake/sqlSessionManager';
-import type { ConnectionsNode, LoadMoreNode } from '../../src/editor/connections/connectionNodes';
-import { ConnectionsTreeModel } from '../../src/editor/connections/connectionsTreeModel';
+import type { ConnectionsNode, LoadMoreNode } from '../../src/core/tree/connectionNodes';
+import { ConnectionsTreeModel } from '../../src/core/tree/connectionsTreeModel';
 import { printResults, type BenchResult } from './types';
 
 const ROOT = path.resolve(__dirname, '..', '..');

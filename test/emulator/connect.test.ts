@@ -6,8 +6,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createBundle } from '../../src/core/publish/bundler';
-import { listProjectFiles } from '../../src/core/publish/projectFiles';
+import { createBundle } from '../../src/core/publish/bundle/bundler';
+import { listProjectFiles } from '../../src/core/publish/bundle/projectFiles';
 import type { ConnectState } from './connect';
 import { startEmulator, type Emulator } from './index';
 

@@ -3,7 +3,7 @@
 import type { Emitter } from '../shared/events';
 import type { Logger } from '../shared/logger';
 import { secretKey, type SecretRef, type SecretStore } from './secretStore';
-import type { FileTokenReader } from './fileTokens';
+import type { FileTokenReader } from './credentials/fileTokens';
 import type { TokenCache } from './tokenCache';
 import type { AuthChange, AuthPrompter, ConnectionProfile, HostEnvironment } from './types';
 

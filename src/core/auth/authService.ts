@@ -7,15 +7,15 @@ import type { Logger } from '../shared/logger';
 import { Emitter, type Disposable } from '../shared/events';
 import { SnowflakeExtError } from '../shared/errors';
 import { forgetOwnWrite, type AuthContext } from './authContext';
-import { userPath } from './connectionDirectory';
-import { stringParam } from './connectionParams';
-import { DirectoryWatcher } from './connectionWatcher';
-import { loginCredential, restCredential } from './credentials';
-import { FileTokenReader } from './fileTokens';
-import { ingressCredential } from './ingress';
-import { connectionKey } from './keyPairCredential';
-import { isSignedIn, signIn, signOut } from './oauthCredential';
-import { resolveConnections } from './resolveConnections';
+import { userPath } from '../connections/connectionDirectory';
+import { stringParam } from '../connections/connectionParams';
+import { DirectoryWatcher } from '../connections/connectionWatcher';
+import { loginCredential, restCredential } from './credentials/credentials';
+import { FileTokenReader } from './credentials/fileTokens';
+import { ingressCredential } from './credentials/ingress';
+import { connectionKey } from './credentials/keyPairCredential';
+import { isSignedIn, signIn, signOut } from './oauth/oauthCredential';
+import { resolveConnections } from '../connections/resolveConnections';
 import { TokenCache } from './tokenCache';
 
 export interface AuthServiceOptions {

@@ -1,7 +1,7 @@
 // Snowflake's authentication answers explained: each server code becomes a message and a fix in the user's terms
 // (the fingerprint to compare, the clock to fix, the command to run), by code and never by message text.
 import { SnowflakeExtError, type ErrorFix, type ErrorKind } from '../shared/errors';
-import { jwtAccount } from './account';
+import { jwtAccount } from '../connections/account';
 import type { ConnectionProfile } from './types';
 
 /** Codes that mean "this credential was refused": invalidate and try once more with a fresh one. */

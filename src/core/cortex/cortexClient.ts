@@ -13,8 +13,8 @@ import type { Logger } from '../shared/logger';
 import { isCredentialRefused, withAuthRetry } from '../auth/withAuthRetry';
 import { cortexError, parseServerError } from './cortexErrors';
 import { fallbackModels, parseModelsResponse } from './models';
-import { CortexResponseAssembler, fromCompletionResponse, isErrorFrame } from './responseConverter';
-import { CortexStreamParser, type SseEvent } from './streamParser';
+import { CortexResponseAssembler, fromCompletionResponse, isErrorFrame } from './convert/responseConverter';
+import { CortexStreamParser, type SseEvent } from './convert/streamParser';
 import type { CortexModel, CortexRequest, CortexStreamChunk, ResponsePart, UsagePart } from './types';
 
 export const COMPLETE_PATH = '/api/v2/cortex/inference:complete';

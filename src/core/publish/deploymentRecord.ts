@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type * as SmolToml from 'smol-toml' with { 'resolution-mode': 'import' };
-import { sameServer } from './connectServers';
+import { sameServer } from './connect/connectServers';
 import type { AppMode, ContentDetection } from './types';
 
 // smol-toml ships ESM types only; its CommonJS build is what the bundle and tsx load.

@@ -5,14 +5,14 @@ import crypto from 'node:crypto';
 import type { AuthService } from '../auth/types';
 import { SnowflakeExtError, isCancelled } from '../shared/errors';
 import { nullLogger, type Logger } from '../shared/logger';
-import { createBundle, type Bundle } from './bundler';
-import { apiKeyAuth, ingressAuth, type ConnectAuth } from './connectAuth';
-import { ConnectClient, type ConnectContent, type ConnectUser } from './connectClient';
-import { detectContent } from './detectContent';
+import { createBundle, type Bundle } from './bundle/bundler';
+import { apiKeyAuth, ingressAuth, type ConnectAuth } from './connect/connectAuth';
+import { ConnectClient, type ConnectContent, type ConnectUser } from './connect/connectClient';
+import { detectContent } from './content/detectContent';
 import { appModeOfPublisherType, findRecord, newRecordName, writeRecord, type FoundRecord } from './deploymentRecord';
-import { buildManifest, gatherManifestInputs, manifestBytes, type ManifestInputs } from './manifest';
-import { listProjectFiles, type ProjectListing } from './projectFiles';
-import { systemRuntimeProbe, type RuntimeProbe } from './runtimeVersions';
+import { buildManifest, gatherManifestInputs, manifestBytes, type ManifestInputs } from './content/manifest';
+import { listProjectFiles, type ProjectListing } from './bundle/projectFiles';
+import { systemRuntimeProbe, type RuntimeProbe } from './content/runtimeVersions';
 import { APP_MODE_LABELS, type ConnectServer, type ContentDetection, type ContentOverride, type PublishEvent, type PublishResult } from './types';
 
 /** Bundles above this size get a warning: uploads take long and Connect's default limit is near. */

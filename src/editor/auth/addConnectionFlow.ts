@@ -3,10 +3,10 @@
 import * as vscode from 'vscode';
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
-import { validateConnectionName } from '../../core/auth/connectionsFileEditor';
-import { isEncryptedPem } from '../../core/auth/privateKey';
+import { validateConnectionName } from '../../core/connections/edit/connectionsFileEditor';
+import { isEncryptedPem } from '../../core/auth/credentials/privateKey';
 import { SnowflakeExtError } from '../../core/shared/errors';
-import { accountProblem, answered, checkKeyFile, normaliseAccount, type AddableAuthenticator, type AddConnectionOptions } from './addConnection';
+import { accountProblem, answered, checkKeyFile, normaliseAccount, type AddableAuthenticator, type AddConnectionOptions } from '../../core/connections/edit/addConnection';
 
 const TITLE = 'Add Snowflake Connection';
 

@@ -2,10 +2,10 @@
 // shown in the person's terms (a one-line "Connected to …" and a read-only report document).
 import * as vscode from 'vscode';
 import * as os from 'node:os';
-import { runDoctor } from '../../core/auth/doctor';
-import { formatDoctorReport } from '../../core/auth/formatDoctorReport';
-import { loginProbe } from '../../core/auth/loginProbe';
-import { nodeFileSystem } from '../../core/auth/nodeFileSystem';
+import { runDoctor } from '../../core/auth/diagnostics/doctor';
+import { formatDoctorReport } from '../../core/auth/diagnostics/formatDoctorReport';
+import { loginProbe } from '../../core/auth/diagnostics/loginProbe';
+import { nodeFileSystem } from '../../core/shared/nodeFileSystem';
 import type { HostEnvironment } from '../../core/auth/types';
 import type { ExtensionDeps } from '../deps';
 import { toAbortSignal } from '../runCommand';

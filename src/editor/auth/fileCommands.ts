@@ -3,8 +3,8 @@
 import * as vscode from 'vscode';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { editTomlFile, setTopLevelKey } from '../../core/auth/connectionsFileEditor';
-import { scanTomlStatements } from '../../core/auth/tomlStatements';
+import { editTomlFile, setTopLevelKey } from '../../core/connections/edit/connectionsFileEditor';
+import { scanTomlStatements } from '../../core/connections/edit/tomlStatements';
 import type { AuthService } from '../../core/auth/types';
 import { SnowflakeExtError } from '../../core/shared/errors';
 import { connectionNameOf, pickConnection } from './connectionPicker';

@@ -15,7 +15,7 @@
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../deps';
 import { registerCommand, toAbortSignal } from '../runCommand';
-import { addConnection, type AddConnectionOptions, type AddConnectionResult } from './addConnection';
+import { addConnection, type AddConnectionOptions, type AddConnectionResult } from '../../core/connections/edit/addConnection';
 import { promptForConnection } from './addConnectionFlow';
 import { showDiagnostics, testConnection } from './connectionChecks';
 import { connectionNameOf, pickConnection } from './connectionPicker';

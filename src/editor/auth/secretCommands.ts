@@ -2,11 +2,11 @@
 // first where they can be (a passphrase must decrypt the key), and the connection's cached credentials are dropped.
 import * as vscode from 'vscode';
 import * as os from 'node:os';
-import { userPath } from '../../core/auth/connectionDirectory';
+import { userPath } from '../../core/connections/connectionDirectory';
 import type { SecretStore } from '../../core/auth/secretStore';
 import type { AuthService, ConnectionProfile } from '../../core/auth/types';
 import { SnowflakeExtError } from '../../core/shared/errors';
-import { checkKeyFile, answered } from './addConnection';
+import { checkKeyFile, answered } from '../../core/connections/edit/addConnection';
 import { pickConnection } from './connectionPicker';
 
 /** The secret may come as the second argument or as `.passphrase` / `.pat` of an options object. */

@@ -8,10 +8,10 @@ import type { SessionPreferences, SqlSessionManager } from '../../core/snowflake
 import { CancelledError, SnowflakeExtError } from '../../core/shared/errors';
 import type { Logger } from '../../core/shared/logger';
 import { registerCommand, toAbortSignal } from '../runCommand';
-import { pythonConnectionCode, rConnectionCode } from './connectionCode';
-import { isObjectNode, nameParts, type ConnectionsNode, type ErrorNode, type LoadMoreNode, type ObjectNode, type TableNode } from './connectionNodes';
-import type { ConnectionsTreeModel } from './connectionsTreeModel';
-import { previewHtml } from './previewHtml';
+import { pythonConnectionCode, rConnectionCode } from '../../core/snowflake/connectionCode';
+import { isObjectNode, nameParts, type ConnectionsNode, type ErrorNode, type LoadMoreNode, type ObjectNode, type TableNode } from '../../core/tree/connectionNodes';
+import type { ConnectionsTreeModel } from '../../core/tree/connectionsTreeModel';
+import { previewHtml } from '../../core/tree/previewHtml';
 
 const PREFS_KEY = 'positSnowflake.sessionPreferences';
 

@@ -1,8 +1,8 @@
 // The VS Code face of the Connections tree: the model's children and change events, the renderer's items.
 import * as vscode from 'vscode';
 import type { SqlSessionManager } from '../../core/snowflake/sqlSessionManager';
-import type { ConnectionsNode } from './connectionNodes';
-import type { ConnectionsTreeModel } from './connectionsTreeModel';
+import type { ConnectionsNode } from '../../core/tree/connectionNodes';
+import type { ConnectionsTreeModel } from '../../core/tree/connectionsTreeModel';
 import { renderNode } from './connectionsTreeRenderer';
 
 export class ConnectionsTreeDataProvider implements vscode.TreeDataProvider<ConnectionsNode>, vscode.Disposable {

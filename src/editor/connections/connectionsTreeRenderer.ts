@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { Authenticator, ConnectionSource } from '../../core/auth/types';
 import type { SessionState } from '../../core/snowflake/sqlSessionManager';
 import { qualifiedName } from '../../core/snowflake/identifiers';
-import type { ColumnNode, ConnectionNode, ConnectionsNode, ErrorNode, TableNode } from './connectionNodes';
+import type { ColumnNode, ConnectionNode, ConnectionsNode, ErrorNode, TableNode } from '../../core/tree/connectionNodes';
 
 export interface RenderContext {
   /** Session state of the node's connection. */

@@ -3,7 +3,7 @@
 import type * as vscode from 'vscode';
 import type { AuthService } from '../../core/auth/types';
 import type { Logger } from '../../core/shared/logger';
-import { pythonConnectionCode, rConnectionCode } from './connectionCode';
+import { pythonConnectionCode, rConnectionCode } from '../../core/snowflake/connectionCode';
 
 /** The slice of `positron.connections` / `positron.runtime` this driver uses (from @posit-dev/positron's types). */
 interface ConnectionsInput { id: string; label: string; type: 'string' | 'number' | 'option'; options?: { identifier: string; title: string }[]; value?: string }

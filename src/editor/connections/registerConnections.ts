@@ -6,7 +6,7 @@ import { SqlSessionManager } from '../../core/snowflake/sqlSessionManager';
 import type { ExtensionDeps } from '../deps';
 import { registerConnectionCommands, restorePreferences } from './connectionCommands';
 import { ConnectionsTreeDataProvider } from './connectionsTreeDataProvider';
-import { ConnectionsTreeModel } from './connectionsTreeModel';
+import { ConnectionsTreeModel } from '../../core/tree/connectionsTreeModel';
 import { registerPositronConnectionsDriver } from './positronConnectionsDriver';
 
 /** Integration tests reach the tree through this command; it exists only when the host runs tests. */

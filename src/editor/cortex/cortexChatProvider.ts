@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { ConnectionProfile } from '../../core/auth/types';
 import type { CortexClient } from '../../core/cortex/cortexClient';
-import { toCortexRequest } from '../../core/cortex/requestConverter';
+import { toCortexRequest } from '../../core/cortex/convert/requestConverter';
 import { estimateMessageTokens, estimateTextTokens } from '../../core/cortex/tokenEstimate';
 import type { CortexModel } from '../../core/cortex/types';
 import { SnowflakeExtError, isCancelled, toExtError } from '../../core/shared/errors';

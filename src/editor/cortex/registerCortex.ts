@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { ConnectionProfile } from '../../core/auth/types';
 import { CortexClient } from '../../core/cortex/cortexClient';
 import { CORTEX_CONNECTION_SETTING, chooseCortexConnection } from '../../core/cortex/cortexConnection';
-import { SchemaContextCache } from '../../core/cortex/schemaContext';
+import { SchemaContextCache } from '../../core/cortex/grounding/schemaContext';
 import { CatalogLoader } from '../../core/snowflake/catalogLoader';
 import { createSnowflakeSdkDriver } from '../../core/snowflake/snowflakeSdkDriver';
 import { SqlSessionManager } from '../../core/snowflake/sqlSessionManager';

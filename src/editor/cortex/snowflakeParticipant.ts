@@ -4,11 +4,11 @@ import * as vscode from 'vscode';
 import type { ConnectionProfile } from '../../core/auth/types';
 import type { CortexClient } from '../../core/cortex/cortexClient';
 import { pickDefaultModel } from '../../core/cortex/models';
-import { toCortexRequest } from '../../core/cortex/requestConverter';
-import { loadSchemaContext, loadTable, type SchemaCatalog, type SchemaContextCache } from '../../core/cortex/schemaContext';
+import { toCortexRequest } from '../../core/cortex/convert/requestConverter';
+import { loadSchemaContext, loadTable, type SchemaCatalog, type SchemaContextCache } from '../../core/cortex/grounding/schemaContext';
 import {
   buildChatMessages, extractSql, parseTableRef, renderSchema, schemaSystemPrompt, sqlSystemPrompt, type HistoryTurn,
-} from '../../core/cortex/sqlPrompts';
+} from '../../core/cortex/grounding/sqlPrompts';
 import { qualifiedName } from '../../core/snowflake/identifiers';
 import { SnowflakeExtError, isCancelled, toExtError } from '../../core/shared/errors';
 import type { Logger } from '../../core/shared/logger';

@@ -1,7 +1,7 @@
 // The buttons under a /sql answer: insert the SQL into the editor, or run a capped read-only preview of it.
 import * as vscode from 'vscode';
 import type { ConnectionProfile } from '../../core/auth/types';
-import { previewStatement, renderPreviewMarkdown } from '../../core/cortex/sqlPreview';
+import { previewStatement, renderPreviewMarkdown } from '../../core/cortex/grounding/sqlPreview';
 import type { QueryResult } from '../../core/snowflake/sqlDriver';
 import { SnowflakeExtError } from '../../core/shared/errors';
 import type { Logger } from '../../core/shared/logger';

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { findRecord } from '../../core/publish/deploymentRecord';
-import type { ConnectServerRegistry } from '../../core/publish/connectServers';
+import type { ConnectServerRegistry } from '../../core/publish/connect/connectServers';
 import { publish, TaskFailedError } from '../../core/publish/publishPipeline';
 import { APP_MODE_LABELS, APP_MODES, isAppMode, type ContentOverride, type PublishEvent, type PublishResult } from '../../core/publish/types';
 import { CancelledError, SnowflakeExtError } from '../../core/shared/errors';

@@ -3,7 +3,7 @@
 // ingress (a Posit Workbench-managed one offered first). Every prompt can be skipped with arguments (tests).
 import * as vscode from 'vscode';
 import type { AuthService, ConnectionProfile } from '../../core/auth/types';
-import { ConnectServerRegistry, isSnowflakeIngressUrl, normaliseServerUrl, type ServerListStorage } from '../../core/publish/connectServers';
+import { ConnectServerRegistry, isSnowflakeIngressUrl, normaliseServerUrl, type ServerListStorage } from '../../core/publish/connect/connectServers';
 import { checkServer } from '../../core/publish/publishPipeline';
 import type { ConnectServer } from '../../core/publish/types';
 import { CancelledError, SnowflakeExtError } from '../../core/shared/errors';

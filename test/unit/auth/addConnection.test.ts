@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { MemorySecretStorage, SecretStore } from '../../../src/core/auth/secretStore';
 import type { AuthService, ConnectionProfile } from '../../../src/core/auth/types';
 import { SnowflakeExtError } from '../../../src/core/shared/errors';
-import { addConnection, normaliseAccount, type AddConnectionOptions } from '../../../src/editor/auth/addConnection';
+import { addConnection, normaliseAccount, type AddConnectionOptions } from '../../../src/core/connections/edit/addConnection';
 
 function fakeAuth(directory: string, connections: Partial<ConnectionProfile>[] = []): AuthService & { reloads: number } {
   const resolved = async () => ({ connections: connections as ConnectionProfile[], defaultName: 'default', directory, files: [], diagnostics: [] });

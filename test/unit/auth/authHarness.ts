@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startEmulator, type Emulator } from '../../emulator/index';
 import { createAuthService, type AuthServiceOptions } from '../../../src/core/auth/authService';
-import { nodeFileSystem } from '../../../src/core/auth/nodeFileSystem';
+import { nodeFileSystem } from '../../../src/core/shared/nodeFileSystem';
 import { MemorySecretStorage, SecretStore } from '../../../src/core/auth/secretStore';
 import { MemoryLogger } from '../../../src/core/shared/logger';
 import type { AuthPrompter, AuthService, FileSystem, HostEnvironment } from '../../../src/core/auth/types';

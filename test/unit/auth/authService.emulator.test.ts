@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { loginProbe } from '../../../src/core/auth/loginProbe';
+import { loginProbe } from '../../../src/core/auth/diagnostics/loginProbe';
 import { withAuthRetry } from '../../../src/core/auth/withAuthRetry';
 import { HttpError } from '../../../src/core/shared/http';
 import type { AuthChange } from '../../../src/core/auth/types';

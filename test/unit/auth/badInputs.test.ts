@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { loginProbe } from '../../../src/core/auth/loginProbe';
+import { loginProbe } from '../../../src/core/auth/diagnostics/loginProbe';
 import { toExtError } from '../../../src/core/shared/errors';
 import type { AuthService } from '../../../src/core/auth/types';
 import { fsWithUnreadable, makeAuth, newRsaKey, snapshotDir, startAuthWorld, table, writeHome, type AuthWorld, type TestAuth } from './authHarness';

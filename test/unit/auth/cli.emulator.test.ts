@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { runCli } from '../../../src/core/cliMain';
+import { runCli } from '../../../src/cli/main';
 import { startAuthWorld, table, writeHome, type AuthWorld } from './authHarness';
 
 async function cli(argv: string[], env: Record<string, string | undefined>): Promise<{ code: number; out: string; err: string }> {

@@ -12,8 +12,8 @@ import {
   setTableKey,
   setTopLevelKey,
   validateConnectionName,
-} from '../../../src/core/auth/connectionsFileEditor';
-import { scanTomlStatements } from '../../../src/core/auth/tomlStatements';
+} from '../../../src/core/connections/edit/connectionsFileEditor';
+import { scanTomlStatements } from '../../../src/core/connections/edit/tomlStatements';
 import { SnowflakeExtError } from '../../../src/core/shared/errors';
 
 const USER_FILE = `# My Snowflake connections — do not lose this comment

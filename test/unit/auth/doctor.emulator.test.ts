@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { runDoctor } from '../../../src/core/auth/doctor';
-import { formatDoctorReport } from '../../../src/core/auth/formatDoctorReport';
+import { runDoctor } from '../../../src/core/auth/diagnostics/doctor';
+import { formatDoctorReport } from '../../../src/core/auth/diagnostics/formatDoctorReport';
 import { makeAuth, startAuthWorld, table, writeHome, type AuthWorld } from './authHarness';
 
 describe('doctor', () => {

@@ -1,7 +1,7 @@
 // The OAuth authorization-code flow end to end against the emulator's /oauth/authorize (auto-approve), with a
 // simulated browser following the redirect to our loopback listener; state, cancel, timeout, custom clients, sign-out.
 import assert from 'node:assert/strict';
-import { loginProbe } from '../../../src/core/auth/loginProbe';
+import { loginProbe } from '../../../src/core/auth/diagnostics/loginProbe';
 import { CancelledError } from '../../../src/core/shared/errors';
 import { Emitter } from '../../../src/core/shared/events';
 import { MemorySecretStorage, SecretStore } from '../../../src/core/auth/secretStore';

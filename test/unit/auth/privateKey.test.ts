@@ -1,9 +1,9 @@
 // Key formats, pasted keys, wrong kinds of keys, the fingerprint, and the key-pair JWT's claims (PROTOCOLS §3).
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { decodePrivateKey, fingerprintOf, normalisePem } from '../../../src/core/auth/privateKey';
-import { JWT_LIFETIME_SECONDS, mintKeyPairJwt } from '../../../src/core/auth/keyPairJwt';
-import { jwtAccount } from '../../../src/core/auth/account';
+import { decodePrivateKey, fingerprintOf, normalisePem } from '../../../src/core/auth/credentials/privateKey';
+import { JWT_LIFETIME_SECONDS, mintKeyPairJwt } from '../../../src/core/auth/credentials/keyPairJwt';
+import { jwtAccount } from '../../../src/core/connections/account';
 import { SnowflakeExtError } from '../../../src/core/shared/errors';
 
 const rsa = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });

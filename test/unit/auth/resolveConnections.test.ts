@@ -1,6 +1,6 @@
 // Every connection-resolution rule of PROTOCOLS §1–§2, table-driven over an in-memory file system.
 import assert from 'node:assert/strict';
-import { resolveConnections } from '../../../src/core/auth/resolveConnections';
+import { resolveConnections } from '../../../src/core/connections/resolveConnections';
 import type { HostEnvironment, ResolvedConnections } from '../../../src/core/auth/types';
 import { HOME, MemoryFs, hostOf } from './memoryFs';
 

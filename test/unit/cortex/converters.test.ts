@@ -1,8 +1,8 @@
 // The pure converters: chat messages → native Cortex request, and stream frames / whole answers → response parts.
 import assert from 'node:assert/strict';
-import { toCortexMessages, toCortexRequest } from '../../../src/core/cortex/requestConverter';
-import { CortexResponseAssembler, fromCompletionResponse, isErrorFrame } from '../../../src/core/cortex/responseConverter';
-import { CortexStreamParser } from '../../../src/core/cortex/streamParser';
+import { toCortexMessages, toCortexRequest } from '../../../src/core/cortex/convert/requestConverter';
+import { CortexResponseAssembler, fromCompletionResponse, isErrorFrame } from '../../../src/core/cortex/convert/responseConverter';
+import { CortexStreamParser } from '../../../src/core/cortex/convert/streamParser';
 import type { ChatMessage, ChatTool, CortexStreamChunk, ResponsePart } from '../../../src/core/cortex/types';
 import { SnowflakeExtError } from '../../../src/core/shared/errors';
 import { assertGolden } from './golden';

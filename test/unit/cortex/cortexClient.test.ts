@@ -2,7 +2,7 @@
 // a 401 retried with a fresh credential, 429/503 back-off, errors explained, and the model list with its fallback.
 import assert from 'node:assert/strict';
 import { CortexClient } from '../../../src/core/cortex/cortexClient';
-import { toCortexRequest } from '../../../src/core/cortex/requestConverter';
+import { toCortexRequest } from '../../../src/core/cortex/convert/requestConverter';
 import type { ChatMessage, ChatTool, ResponsePart } from '../../../src/core/cortex/types';
 import type { AuthService, ConnectionProfile, RestCredential } from '../../../src/core/auth/types';
 import { CancelledError, SnowflakeExtError } from '../../../src/core/shared/errors';

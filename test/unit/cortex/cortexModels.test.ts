@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { chooseCortexConnection } from '../../../src/core/cortex/cortexConnection';
 import { describeModel, fallbackModels, parseModelsResponse, pickDefaultModel } from '../../../src/core/cortex/models';
-import { extractSql, parseTableRef, renderSchema, sqlSystemPrompt, type SchemaTable } from '../../../src/core/cortex/sqlPrompts';
+import { extractSql, parseTableRef, renderSchema, sqlSystemPrompt, type SchemaTable } from '../../../src/core/cortex/grounding/sqlPrompts';
 import { estimateMessageTokens, estimateTextTokens } from '../../../src/core/cortex/tokenEstimate';
 import type { ConnectionProfile, ResolvedConnections } from '../../../src/core/auth/types';
 import { SnowflakeExtError } from '../../../src/core/shared/errors';

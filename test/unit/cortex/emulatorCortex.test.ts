@@ -1,7 +1,7 @@
 // The emulated Cortex enforces the protocol rules clients must follow (PROTOCOLS.md §7), on both API flavours.
 import assert from 'node:assert/strict';
 import { startEmulator, type Emulator } from '../../emulator/index';
-import { CortexStreamParser } from '../../../src/core/cortex/streamParser';
+import { CortexStreamParser } from '../../../src/core/cortex/convert/streamParser';
 
 describe('emulated Cortex', () => {
   let emu: Emulator;

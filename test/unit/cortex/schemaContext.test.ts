@@ -1,8 +1,8 @@
 // What /sql and /schema read from the catalog (bounded, default location), and what Run Preview agrees to run.
 import assert from 'node:assert/strict';
 import type { ConnectionProfile } from '../../../src/core/auth/types';
-import { SchemaContextCache, loadSchemaContext, loadTable, type SchemaCatalog } from '../../../src/core/cortex/schemaContext';
-import { PREVIEW_LIMIT, previewStatement, renderPreviewMarkdown } from '../../../src/core/cortex/sqlPreview';
+import { SchemaContextCache, loadSchemaContext, loadTable, type SchemaCatalog } from '../../../src/core/cortex/grounding/schemaContext';
+import { PREVIEW_LIMIT, previewStatement, renderPreviewMarkdown } from '../../../src/core/cortex/grounding/sqlPreview';
 import type { TableInfo } from '../../../src/core/snowflake/catalogLoader';
 import { SnowflakeExtError } from '../../../src/core/shared/errors';
 

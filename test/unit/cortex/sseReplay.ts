@@ -1,8 +1,8 @@
 // Test helpers: recorded SSE fixtures, a seeded random splitter, and a replay through parser + assembler.
 import fs from 'node:fs';
 import path from 'node:path';
-import { CortexStreamParser } from '../../../src/core/cortex/streamParser';
-import { CortexResponseAssembler } from '../../../src/core/cortex/responseConverter';
+import { CortexStreamParser } from '../../../src/core/cortex/convert/streamParser';
+import { CortexResponseAssembler } from '../../../src/core/cortex/convert/responseConverter';
 import type { ResponsePart } from '../../../src/core/cortex/types';
 
 const dir = path.join(__dirname, 'fixtures');

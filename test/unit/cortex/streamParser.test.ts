@@ -1,6 +1,6 @@
 // CortexStreamParser on recorded emulator streams cut at arbitrary bytes, and on the SSE edge cases Cortex may send.
 import assert from 'node:assert/strict';
-import { CortexStreamParser, type SseEvent } from '../../../src/core/cortex/streamParser';
+import { CortexStreamParser, type SseEvent } from '../../../src/core/cortex/convert/streamParser';
 import { fixture, randomSplit, replay, seeded, textOf } from './sseReplay';
 
 const ECHO_TEXT = 'Grüße aus Zürich ❄ 雪 🏔️ — naïve café, déjà vu.';

@@ -1,9 +1,9 @@
 // `posit-snowflake publish` against the emulator: the content URL on stdout, progress and task lines on stderr,
 // exit codes for CI, and Connect inside Snowflake through the CLI's own auth service.
 import assert from 'node:assert/strict';
-import { runCli } from '../../../src/core/cliMain';
-import { fixedRuntimeProbe } from '../../../src/core/publish/runtimeVersions';
-import { runPublishCli } from '../../../src/core/publish/cliPublish';
+import { runCli } from '../../../src/cli/main';
+import { fixedRuntimeProbe } from '../../../src/core/publish/content/runtimeVersions';
+import { runPublishCli } from '../../../src/cli/publishCommand';
 import { startAuthWorld, type AuthWorld } from '../auth/authHarness';
 import { makeProject, removeProjects } from './projectFixture';
 

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type * as SmolToml from 'smol-toml' with { 'resolution-mode': 'import' };
 import { findRecord, newRecordName, RECORD_SCHEMA, RECORDS_DIR, writeRecord, type RecordInput } from '../../../src/core/publish/deploymentRecord';
-import { isSnowflakeIngressUrl, normaliseServerUrl } from '../../../src/core/publish/connectServers';
+import { isSnowflakeIngressUrl, normaliseServerUrl } from '../../../src/core/publish/connect/connectServers';
 import type { ContentDetection } from '../../../src/core/publish/types';
 import { makeProject, removeProjects } from './projectFixture';
 

@@ -1,7 +1,7 @@
 // Detection table: a project (and optionally the file the person chose) → app mode and entrypoint, per PROTOCOLS §8.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { detectContent } from '../../../src/core/publish/detectContent';
+import { detectContent } from '../../../src/core/publish/content/detectContent';
 import type { AppMode } from '../../../src/core/publish/types';
 import { makeProject, removeProjects, type FixtureFiles } from './projectFixture';
 

@@ -1,7 +1,7 @@
 // What stays out of a bundle: the always-excluded paths and the project's .positignore (gitignore syntax).
 import assert from 'node:assert/strict';
-import { ExclusionFilter } from '../../../src/core/publish/exclusions';
-import { listProjectFiles } from '../../../src/core/publish/projectFiles';
+import { ExclusionFilter } from '../../../src/core/publish/bundle/exclusions';
+import { listProjectFiles } from '../../../src/core/publish/bundle/projectFiles';
 import { makeProject, removeProjects } from './projectFixture';
 
 describe('publish: exclusions', () => {

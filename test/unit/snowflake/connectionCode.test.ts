@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { pythonConnectionCode, rConnectionCode } from '../../../src/editor/connections/connectionCode';
-import { displayType, previewHtml } from '../../../src/editor/connections/previewHtml';
+import { pythonConnectionCode, rConnectionCode } from '../../../src/core/snowflake/connectionCode';
+import { displayType, previewHtml } from '../../../src/core/tree/previewHtml';
 
 describe('connection code', () => {
   it('opens the same named connection from Python', () => {

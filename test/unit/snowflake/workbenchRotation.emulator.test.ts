@@ -5,15 +5,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createAuthService } from '../../../src/core/auth/authService';
-import { nodeFileSystem } from '../../../src/core/auth/nodeFileSystem';
+import { nodeFileSystem } from '../../../src/core/shared/nodeFileSystem';
 import { MemorySecretStorage, SecretStore } from '../../../src/core/auth/secretStore';
 import type { AuthService } from '../../../src/core/auth/types';
 import type { Disposable } from '../../../src/core/shared/events';
 import { MemoryLogger } from '../../../src/core/shared/logger';
 import { createSnowflakeSdkDriver } from '../../../src/core/snowflake/snowflakeSdkDriver';
 import { SqlSessionManager } from '../../../src/core/snowflake/sqlSessionManager';
-import type { ConnectionsNode } from '../../../src/editor/connections/connectionNodes';
-import { ConnectionsTreeModel } from '../../../src/editor/connections/connectionsTreeModel';
+import type { ConnectionsNode } from '../../../src/core/tree/connectionNodes';
+import { ConnectionsTreeModel } from '../../../src/core/tree/connectionsTreeModel';
 import { startEmulator, type Emulator } from '../../emulator/index';
 
 describe('Workbench token rotated mid-browse (real auth service, snowflake-sdk, emulator)', function () {

@@ -1,0 +1,132 @@
+// Turns one connection's parameters into a ConnectionProfile: authenticator rules (§1.5), account checks and the
+// base URL (§2). Problems that make the connection unusable come back as error diagnostics instead of a profile.
+import { accountProblem, baseUrlOf, cleanAccount, jwtAccount } from './account';
+import { stringParam, type Params } from './connectionParams';
+import type { Authenticator, ConnectionProfile, ConnectionSource, Diagnostic } from '../auth/types';
+
+export const KNOWN_AUTHENTICATORS: readonly Authenticator[] = [
+  'SNOWFLAKE', 'EXTERNALBROWSER', 'SNOWFLAKE_JWT', 'OAUTH', 'OAUTH_AUTHORIZATION_CODE', 'OAUTH_CLIENT_CREDENTIALS',
+  'USERNAME_PASSWORD_MFA', 'WORKLOAD_IDENTITY', 'PROGRAMMATIC_ACCESS_TOKEN',
+];
+
+/** The authenticators this extension can mint credentials for. */
+export const SUPPORTED_AUTHENTICATORS: readonly Authenticator[] = ['SNOWFLAKE_JWT', 'OAUTH', 'PROGRAMMATIC_ACCESS_TOKEN', 'OAUTH_AUTHORIZATION_CODE'];
+
+export interface ProfileInput {
+  readonly name: string;
+  readonly source: ConnectionSource;
+  readonly file?: string;
+  readonly params: Params;
+  readonly isDefault: boolean;
+}
+
+export interface ProfileResult {
+  readonly profile?: ConnectionProfile;
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Okta native SSO: the authenticator is the Okta URL itself. */
+function isOktaUrl(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return u.protocol === 'https:' && /(^|\.)okta(preview)?\.com$/i.test(u.hostname);
+  } catch {
+    return false;
+  }
+}
+
+function parseAuthenticator(name: string, params: Params, note: (d: Omit<Diagnostic, 'connection'>) => void): Authenticator | undefined {
+  const raw = stringParam(params, 'authenticator');
+  let auth: Authenticator | undefined;
+  if (raw !== undefined) {
+    const upper = raw.toUpperCase() as Authenticator;
+    if (KNOWN_AUTHENTICATORS.includes(upper)) auth = upper;
+    else if (isOktaUrl(raw)) auth = 'OKTA';
+    else {
+      note({
+        severity: 'error',
+        message: `Connection '${name}': authenticator '${raw}' is not one Snowflake knows.`,
+        fix: `Use one of ${KNOWN_AUTHENTICATORS.map((a) => a.toLowerCase()).join(', ')}, or your Okta URL (https://<org>.okta.com).`,
+      });
+      return undefined;
+    }
+  }
+  if (stringParam(params, 'private_key_file') !== undefined || stringParam(params, 'private_key_raw') !== undefined) {
+    if (auth && auth !== 'SNOWFLAKE_JWT') {
+      note({ severity: 'warning', message: `Connection '${name}': a private key is set, so it signs in with a key pair (SNOWFLAKE_JWT), not ${raw}.`, fix: `Remove private_key_file to use ${raw}.` });
+    }
+    return 'SNOWFLAKE_JWT';
+  }
+  if (auth) return auth;
+  // Ours: a token with no authenticator can only mean OAuth; the Python connector would try a password and fail.
+  if (stringParam(params, 'token') !== undefined || stringParam(params, 'token_file_path') !== undefined) {
+    note({ severity: 'info', message: `Connection '${name}' has a token and no authenticator, so it is used as OAuth.`, fix: `Add authenticator = "oauth" (or "programmatic_access_token" for a PAT).` });
+    return 'OAUTH';
+  }
+  return 'SNOWFLAKE';
+}
+
+function accountFromHost(host: string | undefined): string | undefined {
+  const m = /^(?:https?:\/\/)?([^/:]+?)\.snowflakecomputing\.(?:com|cn)\b/i.exec(host ?? '');
+  return m?.[1];
+}
+
+/** Account and the account part of the host, or error notes. */
+function parseAccount(name: string, params: Params, note: (d: Omit<Diagnostic, 'connection'>) => void): { account: string; hostAccount: string } | undefined {
+  const written = stringParam(params, 'account') ?? accountFromHost(stringParam(params, 'host'));
+  if (!written) {
+    note({ severity: 'error', message: `Connection '${name}' has no account.`, fix: `Add account = "<orgname>-<account_name>" to the connection.` });
+    return undefined;
+  }
+  const { account, cleaned } = cleanAccount(written);
+  if (cleaned) note({ severity: 'warning', message: `Connection '${name}': account '${written}' looks like a URL; using '${account}'.`, fix: `Set account = "${account}".` });
+  const problem = accountProblem(account);
+  if (problem) {
+    note({ severity: 'error', message: `Connection '${name}': account '${account}' is not valid: ${problem}.`, fix: 'Use the account identifier from Snowsight (Account → View account details), e.g. myorg-myaccount.' });
+    return undefined;
+  }
+  const parts = account.split('.');
+  const extra = parts.slice(1).filter((p) => !/^(privatelink|global)$/i.test(p));
+  if (parts[0]!.includes('-') && extra.length > 0 && !/\.global$/i.test(account)) {
+    note({ severity: 'warning', message: `Connection '${name}': account '${account}' mixes the org-account form with a region (${extra.join('.')}); org-account identifiers take no region.`, fix: `Set account = "${parts[0]}".` });
+  } else if (extra.length > 0) {
+    note({ severity: 'info', message: `Connection '${name}': account '${account}' includes its region; the host keeps it and key-pair JWTs name the account ${jwtAccount(account)}.` });
+  }
+  const region = stringParam(params, 'region');
+  const hostAccount = region && parts.length === 1 ? `${account}.${region}` : account;
+  return { account, hostAccount };
+}
+
+export function buildProfile(input: ProfileInput): ProfileResult {
+  const { name, params } = input;
+  const diagnostics: Diagnostic[] = [];
+  const note = (d: Omit<Diagnostic, 'connection'>): void => {
+    diagnostics.push({ ...d, connection: name, ...(input.file && !d.file ? { file: input.file } : {}) });
+  };
+  const authenticator = parseAuthenticator(name, params, note);
+  const acct = parseAccount(name, params, note);
+  if (!authenticator || !acct) return { diagnostics };
+  const port = params.port;
+  const host = stringParam(params, 'host');
+  const protocol = stringParam(params, 'protocol');
+  const profile: ConnectionProfile = {
+    name,
+    source: input.source,
+    ...(input.file ? { file: input.file } : {}),
+    isDefault: input.isDefault,
+    params,
+    authenticator,
+    account: acct.account,
+    baseUrl: baseUrlOf(acct.hostAccount, { ...(host ? { host } : {}), ...(port !== undefined ? { port: String(port) } : {}), ...(protocol ? { protocol } : {}) }),
+    ...optional('user', stringParam(params, 'user')),
+    ...optional('role', stringParam(params, 'role')),
+    ...optional('warehouse', stringParam(params, 'warehouse')),
+    ...optional('database', stringParam(params, 'database')),
+    ...optional('schema', stringParam(params, 'schema')),
+  };
+  return { profile, diagnostics };
+}
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+}

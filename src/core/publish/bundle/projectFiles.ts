@@ -1,0 +1,192 @@
+// Lists the files a bundle will hold: walks the project (directories and stats in parallel), applies the exclusions,
+// follows symlinks that stay inside the project and refuses those that leave it, and names unreadable files.
+import fs from 'node:fs';
+import path from 'node:path';
+import { throwIfAborted } from '../../shared/abort';
+import { SnowflakeExtError } from '../../shared/errors';
+import { ExclusionFilter, IGNORE_FILE } from './exclusions';
+
+export interface ProjectFile {
+  /** Project-relative POSIX path; directories end without '/'. */
+  readonly rel: string;
+  readonly abs: string;
+  readonly size: number;
+  readonly mode: number;
+  readonly mtimeMs: number;
+  readonly isDirectory: boolean;
+}
+
+export interface ProjectListing {
+  readonly root: string;
+  /** Directories first within their parent's order; sorted by path so bundles are reproducible. */
+  readonly entries: readonly ProjectFile[];
+  readonly fileCount: number;
+  readonly totalBytes: number;
+}
+
+export interface ListOptions {
+  readonly keepNodeModules?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+interface Problem {
+  readonly rel: string;
+  readonly why: string;
+}
+
+/** Stats between two yields to the event loop: about a millisecond of work when the metadata is cached. */
+const SLICE = 256;
+
+const uid = process.getuid?.();
+const groups = new Set(process.getgroups?.() ?? []);
+
+/**
+ * Readability from the mode bits, without a syscall per file (10,000 access() calls cost more than the stats).
+ * ACLs and the like are not seen here; the bundler still names a file it then fails to read.
+ */
+function readableByMode(st: fs.Stats): boolean {
+  if (uid === undefined || uid === 0) return true;
+  if (st.uid === uid) return (st.mode & 0o400) !== 0;
+  if (groups.has(st.gid)) return (st.mode & 0o040) !== 0;
+  return (st.mode & 0o004) !== 0;
+}
+
+function isInside(root: string, target: string): boolean {
+  const rel = path.relative(root, target);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+class Walker {
+  readonly entries: ProjectFile[] = [];
+  readonly unreadable: Problem[] = [];
+  readonly escaping: Problem[] = [];
+  private readonly visitedDirs = new Set<string>();
+
+  constructor(
+    private readonly root: string,
+    private readonly realRoot: string,
+    private readonly filter: ExclusionFilter,
+    private readonly opts: ListOptions,
+  ) {}
+
+  /**
+   * Synchronous stats in slices, yielding between them: for 10,000 files this takes a tenth of the time of one
+   * promise per stat (the thread pool round trips dominate), and the event loop still turns every millisecond.
+   */
+  async walk(): Promise<void> {
+    const pending: string[] = [''];
+    this.visitedDirs.add(this.realRoot);
+    let sinceYield = 0;
+    while (pending.length > 0) {
+      const relDir = pending.pop()!;
+      for (const d of this.readDir(relDir)) {
+        const rel = relDir ? `${relDir}/${d.name}` : d.name;
+        const dir = this.visit(rel, d);
+        if (dir !== undefined) pending.push(dir);
+        if (++sinceYield >= SLICE) {
+          sinceYield = 0;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          throwIfAborted(this.opts.signal);
+        }
+      }
+    }
+  }
+
+  private readDir(relDir: string): fs.Dirent[] {
+    try {
+      return fs.readdirSync(path.join(this.root, relDir), { withFileTypes: true });
+    } catch (err) {
+      this.unreadable.push({ rel: relDir || '.', why: (err as NodeJS.ErrnoException).code ?? String(err) });
+      return [];
+    }
+  }
+
+  /** Records one entry; returns its path when it is a directory to descend into. */
+  private visit(rel: string, d: fs.Dirent): string | undefined {
+    const abs = path.join(this.root, rel);
+    let isDir = d.isDirectory();
+    if (d.isSymbolicLink()) {
+      const target = this.resolveLink(rel, abs);
+      if (!target) return undefined;
+      isDir = target.isDirectory();
+      if (isDir) {
+        const real = fs.realpathSync(abs);
+        if (this.visitedDirs.has(real)) return undefined; // a loop back into a directory already bundled
+        this.visitedDirs.add(real);
+      }
+    } else if (!isDir && !d.isFile()) {
+      return undefined; // sockets, FIFOs and devices have no place in a bundle
+    }
+    if (this.filter.excludes(rel, isDir)) return undefined;
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(abs);
+    } catch (err) {
+      this.unreadable.push({ rel, why: (err as NodeJS.ErrnoException).code ?? String(err) });
+      return undefined;
+    }
+    if (!isDir && !readableByMode(st)) {
+      this.unreadable.push({ rel, why: 'EACCES' });
+      return undefined;
+    }
+    this.entries.push({ rel, abs, size: isDir ? 0 : st.size, mode: st.mode, mtimeMs: st.mtimeMs, isDirectory: isDir });
+    return isDir ? rel : undefined;
+  }
+
+  private resolveLink(rel: string, abs: string): fs.Stats | undefined {
+    let real: string;
+    try {
+      real = fs.realpathSync(abs);
+    } catch {
+      let target = '?';
+      try {
+        target = fs.readlinkSync(abs);
+      } catch {
+        // the link itself vanished: '?' says as much
+      }
+      this.escaping.push({ rel, why: `points to ${target}, which does not exist` });
+      return undefined;
+    }
+    if (!isInside(this.realRoot, real)) {
+      this.escaping.push({ rel, why: `points outside the project, to ${real}` });
+      return undefined;
+    }
+    return fs.statSync(real);
+  }
+}
+
+function listOf(problems: readonly Problem[]): string {
+  const shown = problems.slice(0, 5).map((p) => `'${p.rel}' (${p.why})`).join(', ');
+  return problems.length > 5 ? `${shown} and ${problems.length - 5} more` : shown;
+}
+
+/** Walks `root` and returns what the bundle will hold, or raises an error naming every file it cannot take. */
+export async function listProjectFiles(root: string, opts: ListOptions = {}): Promise<ProjectListing> {
+  const realRoot = await fs.promises.realpath(root).catch(() => {
+    throw new SnowflakeExtError('notFound', `The folder ${root} does not exist.`, { text: 'Choose an existing project folder to publish.' });
+  });
+  const ignoreText = await fs.promises.readFile(path.join(root, IGNORE_FILE), 'utf8').catch(() => undefined);
+  const filter = new ExclusionFilter({ keepNodeModules: opts.keepNodeModules, ignoreText });
+  const walker = new Walker(root, realRoot, filter, opts);
+  await walker.walk();
+  if (walker.escaping.length > 0) {
+    throw new SnowflakeExtError('config', `Refusing to bundle symbolic links that leave the project: ${listOf(walker.escaping)}.`, {
+      text: `Replace them with copies of the files, or list them in ${IGNORE_FILE}.`,
+    });
+  }
+  if (walker.unreadable.length > 0) {
+    const sorted = [...walker.unreadable].sort((a, b) => (a.rel < b.rel ? -1 : 1));
+    throw new SnowflakeExtError('permission', `Cannot read ${sorted.length === 1 ? 'a file' : `${sorted.length} files`} of the project: ${listOf(sorted)}.`, {
+      text: `Make them readable (chmod u+r), or list them in ${IGNORE_FILE}.`,
+    });
+  }
+  const entries = walker.entries.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  let totalBytes = 0;
+  let fileCount = 0;
+  for (const e of entries) {
+    if (e.isDirectory) continue;
+    fileCount++;
+    totalBytes += e.size;
+  }
+  return { root, entries, fileCount, totalBytes };
+}

@@ -1,0 +1,170 @@
+// Posit Connect's deployment API (PROTOCOLS §8): who am I, content create/get/patch, environment, bundle upload,
+// deploy, and task polling with `first`/`wait`. Cookies are kept between requests (session affinity behind load
+// balancers); retries and backoff come from fetchWithRetry; auth refusals are told apart by connectAuth.
+import fs from 'node:fs';
+import { sleep } from '../../shared/abort';
+import { SnowflakeExtError } from '../../shared/errors';
+import { HttpError, fetchWithRetry, readJson } from '../../shared/http';
+import { nullLogger, type Logger } from '../../shared/logger';
+import { apiKeyRefused, ingressRefused, isConnectErrorBody, type ConnectAuth } from './connectAuth';
+
+export interface ConnectUser {
+  readonly guid: string;
+  readonly username: string;
+  readonly email?: string;
+  readonly user_role: 'viewer' | 'publisher' | 'administrator' | string;
+  readonly locked?: boolean;
+}
+
+export interface ConnectContent {
+  readonly guid: string;
+  readonly name: string;
+  readonly title?: string | null;
+  readonly app_mode?: string | null;
+  readonly locked?: boolean;
+  readonly dashboard_url?: string;
+  readonly content_url?: string;
+}
+
+export interface ConnectTask {
+  readonly id: string;
+  readonly output: readonly string[];
+  readonly finished: boolean;
+  readonly code: number;
+  readonly error: string;
+  readonly last: number;
+}
+
+export interface ConnectClientOptions {
+  readonly serverUrl: string;
+  readonly auth: ConnectAuth;
+  readonly logger?: Logger;
+  readonly fetch?: typeof fetch;
+  readonly signal?: AbortSignal;
+  /** Backoff base for retries (tests make it small). */
+  readonly backoffMs?: number;
+}
+
+export class ConnectClient {
+  private readonly cookies = new Map<string, string>();
+  private readonly log: Logger;
+
+  constructor(private readonly opts: ConnectClientOptions) {
+    this.log = opts.logger ?? nullLogger;
+  }
+
+  get serverUrl(): string {
+    return this.opts.serverUrl;
+  }
+
+  private remember(res: Response): void {
+    for (const line of res.headers.getSetCookie?.() ?? []) {
+      const pair = line.split(';', 1)[0] ?? '';
+      const eq = pair.indexOf('=');
+      if (eq > 0) this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+    }
+  }
+
+  private cookieHeader(): Record<string, string> {
+    return this.cookies.size ? { Cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {};
+  }
+
+  /** One API call; an ingress refusal is retried once with a fresh Snowflake token, a Connect refusal is not. */
+  async request(method: string, path: string, init: { json?: unknown; body?: Blob; contentType?: string } = {}): Promise<Response> {
+    const url = `${this.opts.serverUrl}${path}`;
+    for (let attempt = 0; ; attempt++) {
+      const auth = await this.opts.auth.headers(attempt > 0, this.opts.signal);
+      const body = init.json !== undefined ? JSON.stringify(init.json) : init.body;
+      const contentType = init.json !== undefined ? 'application/json' : init.contentType;
+      const res = await fetchWithRetry(url, {
+        method,
+        headers: { Accept: 'application/json', ...auth, ...this.cookieHeader(), ...(contentType ? { 'Content-Type': contentType } : {}) },
+        ...(body !== undefined ? { body } : {}),
+        redirect: 'manual',
+        acceptStatus: (s) => s === 401,
+        ...(this.opts.signal ? { signal: this.opts.signal } : {}),
+        ...(this.opts.backoffMs !== undefined ? { backoffMs: this.opts.backoffMs } : {}),
+        logger: this.log,
+      }, this.opts.fetch);
+      this.remember(res);
+      if (res.status !== 401 && (res.status < 300 || res.status >= 400)) return res;
+      const text = await res.text().catch(() => '');
+      const ingress = this.opts.auth.ingress;
+      if (!ingress || isConnectErrorBody(text)) throw apiKeyRefused(this.opts.serverUrl, text);
+      if (attempt === 0) {
+        this.log.info(`The Snowflake ingress at ${new URL(url).host} answered HTTP ${res.status}; retrying once with a fresh token.`);
+        continue;
+      }
+      throw ingressRefused(this.opts.serverUrl, ingress, res.status, text);
+    }
+  }
+
+  private async getJson<T>(method: string, path: string, json?: unknown): Promise<T> {
+    const res = await this.request(method, path, json === undefined ? {} : { json });
+    return readJson<T>(res, `${this.opts.serverUrl}${path}`);
+  }
+
+  /** Who the key belongs to; raises when the account cannot publish. */
+  async user(): Promise<ConnectUser> {
+    const user = await this.getJson<ConnectUser>('GET', '/__api__/v1/user');
+    if (user.locked) throw new SnowflakeExtError('permission', `The Connect account '${user.username}' is locked.`, { text: 'Ask a Connect administrator to unlock it.' });
+    if (user.user_role !== 'publisher' && user.user_role !== 'administrator') {
+      throw new SnowflakeExtError('permission', `The Connect account '${user.username}' is a ${user.user_role}; publishing needs the publisher or administrator role.`, {
+        text: 'Ask a Connect administrator to make you a publisher, or use another account\'s API key.',
+      });
+    }
+    return user;
+  }
+
+  createContent(name: string, title: string): Promise<ConnectContent> {
+    return this.getJson<ConnectContent>('POST', '/__api__/v1/content', { name, title });
+  }
+
+  /** The content, or undefined when it no longer exists. */
+  async content(guid: string): Promise<ConnectContent | undefined> {
+    try {
+      return await this.getJson<ConnectContent>('GET', `/__api__/v1/content/${encodeURIComponent(guid)}`);
+    } catch (err) {
+      if (err instanceof HttpError && err.status === 404) return undefined;
+      throw err;
+    }
+  }
+
+  patchContent(guid: string, patch: Record<string, unknown>): Promise<ConnectContent> {
+    return this.getJson<ConnectContent>('PATCH', `/__api__/v1/content/${encodeURIComponent(guid)}`, patch);
+  }
+
+  async setEnvironment(guid: string, vars: readonly { name: string; value: string | null }[]): Promise<void> {
+    await this.request('PATCH', `/__api__/v1/content/${encodeURIComponent(guid)}/environment`, { json: vars });
+  }
+
+  /** Uploads the bundle from its file; a file-backed Blob keeps memory flat and lets a 503 be retried. */
+  async uploadBundle(guid: string, bundlePath: string): Promise<{ id: string; size?: number }> {
+    const blob = await fs.openAsBlob(bundlePath, { type: 'application/gzip' });
+    const res = await this.request('POST', `/__api__/v1/content/${encodeURIComponent(guid)}/bundles`, { body: blob, contentType: 'application/gzip' });
+    const out = await readJson<{ id: string | number; size?: number }>(res, `${this.opts.serverUrl}/__api__/v1/content/${guid}/bundles`);
+    return { id: String(out.id), ...(out.size !== undefined ? { size: out.size } : {}) };
+  }
+
+  async deploy(guid: string, bundleId: string): Promise<string> {
+    const out = await this.getJson<{ task_id: string | number }>('POST', `/__api__/v1/content/${encodeURIComponent(guid)}/deploy`, { bundle_id: bundleId });
+    return String(out.task_id);
+  }
+
+  task(id: string, first: number, waitSeconds = 1): Promise<ConnectTask> {
+    return this.getJson<ConnectTask>('GET', `/__api__/v1/tasks/${encodeURIComponent(id)}?first=${first}&wait=${waitSeconds}`);
+  }
+
+  /** Polls a task to its end, handing each output line over as it arrives. Resolves with the finished task. */
+  async followTask(id: string, onLine: (line: string) => void, opts: { pollGapMs?: number } = {}): Promise<ConnectTask> {
+    let first = 0;
+    for (;;) {
+      const t = await this.task(id, first);
+      for (const line of t.output ?? []) onLine(line);
+      first = typeof t.last === 'number' ? t.last : first + (t.output?.length ?? 0);
+      if (t.finished) return t;
+      // `wait=1` makes the server hold the request until there is news; the gap only guards against a server that does not.
+      await sleep(opts.pollGapMs ?? 200, this.opts.signal);
+    }
+  }
+}

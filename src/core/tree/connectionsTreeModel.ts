@@ -1,0 +1,302 @@
+// The Connections tree's state without the editor: children cached per node id (errors never cached), loads shared
+// and cancellable, "Load more" paging, refresh of a node or everything, and reactions to auth changes.
+import type { AuthChange, ConnectionProfile } from '../auth/types';
+import { CatalogLoader } from '../snowflake/catalogLoader';
+import type { SqlSessionManager } from '../snowflake/sqlSessionManager';
+import { isCancelled } from '../shared/errors';
+import { Emitter, type Disposable, type Event } from '../shared/events';
+import type { Logger } from '../shared/logger';
+import { errorNode, loadColumns, loadDatabases, loadObjects, loadSchemaChildren, loadSchemas, type NodePage } from './childrenLoader';
+import { connectionId, isUnder, type ConnectionNode, type ConnectionsNode, type ErrorNode, type LoadMoreNode } from './connectionNodes';
+
+export interface TreeModelDeps {
+  /** The connections to show (a Workbench-managed one is put first). */
+  readonly connections: () => Promise<readonly ConnectionProfile[]>;
+  readonly sessions: Pick<SqlSessionManager, 'query' | 'state' | 'cancel' | 'reset' | 'onDidChangeState'>;
+  /** OAuth sign-in connections: whether a sign-in is stored (else the tree offers "Sign in"). */
+  readonly isSignedIn?: (profile: ConnectionProfile) => Promise<boolean>;
+  readonly logger: Logger;
+}
+
+/** Children of an expanded node; pages append to `nodes`. */
+interface Entry {
+  readonly parent: ConnectionsNode;
+  readonly nodes: ConnectionsNode[];
+  next?: string;
+  loadMoreError?: ErrorNode;
+  loadingMore?: Promise<void>;
+}
+
+interface Load {
+  readonly promise: Promise<void>;
+  readonly controller: AbortController;
+}
+
+type Expandable = Extract<ConnectionsNode, { kind: 'connection' | 'database' | 'schema' | 'folder' | 'table' }>;
+
+const EMPTY_TEXT: Record<Expandable['kind'], string> = {
+  connection: 'No databases visible to this role',
+  database: 'No schemas',
+  schema: 'No tables or views',
+  folder: 'None',
+  table: 'No columns',
+};
+
+const ROOT_ID = '#root';
+
+function isExpandable(n: ConnectionsNode): n is Expandable {
+  return n.kind === 'connection' || n.kind === 'database' || n.kind === 'schema' || n.kind === 'folder' || n.kind === 'table';
+}
+
+/**
+ * What identifies a connection's definition: when it changes, what was loaded for it is stale. Credentials (a
+ * rotated token, a new key file) are not part of it: they change how to log in, not what the tree shows.
+ */
+function fingerprint(p: ConnectionProfile): string {
+  return JSON.stringify([p.account, p.baseUrl, p.user, p.authenticator, p.role, p.warehouse, p.database, p.schema, p.source, p.file]);
+}
+
+export class ConnectionsTreeModel implements Disposable {
+  private roots = new Map<string, ConnectionNode>();
+  private readonly entries = new Map<string, Entry>();
+  private readonly loads = new Map<string, Load>();
+  /** Nodes whose children were asked for, so an error or "Load more" node can find its parent. */
+  private readonly known = new Map<string, ConnectionsNode>();
+  private readonly changed = new Emitter<ConnectionsNode | undefined>();
+  private readonly subscriptions: Disposable[] = [];
+  /** Fires with a node whose item or children changed, or undefined for the whole tree. */
+  readonly onDidChange: Event<ConnectionsNode | undefined> = this.changed.event;
+
+  constructor(private readonly deps: TreeModelDeps) {
+    this.subscriptions.push(deps.sessions.onDidChangeState((name) => {
+      const root = this.roots.get(connectionId(name));
+      if (root) this.changed.fire(root);
+    }));
+  }
+
+  /** Children of a node (roots for undefined). Never throws: failures come back as an error node. */
+  async children(node?: ConnectionsNode): Promise<ConnectionsNode[]> {
+    if (!node) return this.loadRoots();
+    if (!isExpandable(node)) return [];
+    this.known.set(node.id, node);
+    try {
+      if (node.kind === 'connection') {
+        const signIn = await this.signInNeeded(node);
+        if (signIn) return [signIn];
+      }
+      let entry = this.entries.get(node.id);
+      if (!entry) {
+        const load = this.loads.get(node.id) ?? this.startLoad(node);
+        await load.promise;
+        entry = this.entries.get(node.id);
+        if (!entry) return []; // cancelled by a refresh, which asks again
+      }
+      return this.present(node, entry);
+    } catch (err) {
+      if (isCancelled(err)) return [];
+      this.deps.logger.warn(`Connections tree: ${(err as Error).message}`);
+      if (node.kind === 'connection' && (err as { fix?: { command?: string } }).fix?.command === 'positSnowflake.signIn') {
+        return [{ kind: 'signIn', id: `${node.id}/#signIn`, parentId: node.id, connectionName: node.connectionName }];
+      }
+      return [errorNode(node, err)];
+    }
+  }
+
+  /** The profile behind a connection name, as last shown. */
+  profile(name: string): ConnectionProfile | undefined {
+    return this.roots.get(connectionId(name))?.profile;
+  }
+
+  root(name: string): ConnectionNode | undefined {
+    return this.roots.get(connectionId(name));
+  }
+
+  /** Counts for a node's description once its children are loaded ("3 schemas", "500+"). */
+  countText(node: ConnectionsNode): string | undefined {
+    const count = (id: string): string | undefined => {
+      const e = this.entries.get(id);
+      return e ? `${e.nodes.length}${e.next ? '+' : ''}` : undefined;
+    };
+    if (node.kind === 'folder') return count(node.id);
+    if (node.kind === 'database') {
+      const n = count(node.id);
+      return n === undefined ? undefined : `${n} ${n === '1' ? 'schema' : 'schemas'}`;
+    }
+    if (node.kind === 'schema') {
+      const parts = (['table', 'view'] as const).map((k) => [count(`${node.id}/${k}s`), k] as const).filter(([n]) => n !== undefined && n !== '0');
+      return this.entries.has(node.id) ? parts.map(([n, k]) => `${n} ${k}${n === '1' ? '' : 's'}`).join(' · ') || undefined : undefined;
+    }
+    return undefined;
+  }
+
+  /** Fetches the next page after a "Load more" node (or retries a failed one). */
+  async loadMore(node: LoadMoreNode | ErrorNode): Promise<void> {
+    const entry = this.entries.get(node.parentId);
+    if (!entry?.next) return;
+    if (entry.loadingMore) return entry.loadingMore;
+    const controller = new AbortController();
+    const key = `${node.parentId}#more`;
+    entry.loadingMore = (async () => {
+      try {
+        const page = await this.fetchPage(entry.parent, entry.next, controller.signal);
+        for (const n of page.nodes) entry.nodes.push(n);
+        entry.next = page.next;
+        entry.loadMoreError = undefined;
+      } catch (err) {
+        if (!isCancelled(err)) entry.loadMoreError = errorNode(entry.parent, err, true);
+      } finally {
+        entry.loadingMore = undefined;
+        this.loads.delete(key);
+        if (this.entries.get(node.parentId) === entry) this.changed.fire(entry.parent);
+      }
+    })();
+    this.loads.set(key, { promise: entry.loadingMore, controller });
+    return entry.loadingMore;
+  }
+
+  /** Retry on an error node: the failed page again, or the parent's children. */
+  retry(node: ErrorNode): Promise<void> {
+    if (node.duringLoadMore) return this.loadMore(node);
+    this.refresh(this.known.get(node.parentId));
+    return Promise.resolve();
+  }
+
+  /** Forgets what was loaded under a node (everything for undefined), cancels its loads, and asks the view again. */
+  refresh(node?: ConnectionsNode): void {
+    if (!node) {
+      for (const load of this.loads.values()) load.controller.abort();
+      this.loads.clear();
+      this.entries.clear();
+      for (const root of this.roots.values()) this.deps.sessions.cancel(root.connectionName);
+      this.changed.fire(undefined);
+      return;
+    }
+    const target = isExpandable(node) ? node : this.known.get((node as { parentId: string }).parentId);
+    if (!target || target.id === ROOT_ID) return this.refresh();
+    if (target.kind === 'connection') this.deps.sessions.cancel(target.connectionName);
+    this.forget(target.id);
+    this.changed.fire(target.kind === 'connection' ? (this.roots.get(target.id) ?? target) : target);
+  }
+
+  /** Auth changed: a rotated Workbench token needs nothing; changed definitions or sign-ins reload their subtree. */
+  async onAuthChange(change: AuthChange): Promise<void> {
+    const affected = (name: string): boolean => !change.connections || change.connections.includes(name);
+    if (change.reason === 'workbenchToken') {
+      for (const root of this.roots.values()) {
+        if (affected(root.connectionName) && this.deps.sessions.state(root.connectionName).status === 'error') this.refresh(root);
+      }
+      return;
+    }
+    let profiles: readonly ConnectionProfile[] = [];
+    try {
+      profiles = await this.deps.connections();
+    } catch {
+      // The roots load reports the problem.
+    }
+    const next = new Map(profiles.map((p) => [p.name, p]));
+    for (const root of [...this.roots.values()]) {
+      const name = root.connectionName;
+      const now = next.get(name);
+      const stale = !now || fingerprint(now) !== fingerprint(root.profile) || change.reason === 'signIn' || change.reason === 'signOut'
+        || this.deps.sessions.state(name).status === 'error';
+      if (affected(name) && stale) {
+        this.forget(root.id);
+        await this.deps.sessions.reset(name);
+      }
+    }
+    this.changed.fire(undefined);
+  }
+
+  dispose(): void {
+    for (const load of this.loads.values()) load.controller.abort();
+    for (const s of this.subscriptions) s.dispose();
+    this.changed.dispose();
+  }
+
+  private async loadRoots(): Promise<ConnectionsNode[]> {
+    try {
+      const all = await this.deps.connections();
+      const profiles = [...all.filter((c) => c.source === 'workbench'), ...all.filter((c) => c.source !== 'workbench')];
+      const roots = profiles.map((profile): ConnectionNode => ({ kind: 'connection', id: connectionId(profile.name), connectionName: profile.name, profile }));
+      this.roots = new Map(roots.map((r) => [r.id, r]));
+      return roots;
+    } catch (err) {
+      // Not shown: only the parent of the error node, whose Retry reloads everything.
+      const top = { kind: 'connection', id: ROOT_ID, connectionName: '' } as ConnectionNode;
+      this.known.set(top.id, top);
+      return [errorNode(top, err)];
+    }
+  }
+
+  private async signInNeeded(node: ConnectionNode): Promise<ConnectionsNode | undefined> {
+    if (node.profile.authenticator !== 'OAUTH_AUTHORIZATION_CODE' || !this.deps.isSignedIn) return undefined;
+    if (await this.deps.isSignedIn(node.profile)) return undefined;
+    return { kind: 'signIn', id: `${node.id}/#signIn`, parentId: node.id, connectionName: node.connectionName };
+  }
+
+  private loaderFor(connectionName: string): CatalogLoader {
+    const profile = this.profile(connectionName);
+    if (!profile) throw new Error(`The connection "${connectionName}" is gone; refresh the view.`);
+    return new CatalogLoader((sql, what, signal, options) => this.deps.sessions.query(profile, sql, { what, signal, ...options }));
+  }
+
+  private startLoad(node: Expandable): Load {
+    const controller = new AbortController();
+    const promise = (async () => {
+      try {
+        // No change event for the node itself here: VS Code would re-fetch the expanding node and drop the ids of the
+        // children it is about to show ("No tree item with id …"). Counts of databases and schemas appear on refresh.
+        await this.fetchInto(node, controller.signal);
+      } finally {
+        if (this.loads.get(node.id)?.controller === controller) this.loads.delete(node.id);
+      }
+    })();
+    const load = { promise, controller };
+    this.loads.set(node.id, load);
+    return load;
+  }
+
+  private async fetchInto(node: Expandable, signal: AbortSignal): Promise<void> {
+    if (node.kind === 'schema') {
+      const { folders, pages } = await loadSchemaChildren(this.loaderFor(node.connectionName), node, signal);
+      if (signal.aborted) return;
+      for (const f of folders) this.entries.set(f.id, { parent: f, nodes: [...(pages.get(f.id)?.nodes ?? [])], next: pages.get(f.id)?.next });
+      this.entries.set(node.id, { parent: node, nodes: [...folders] });
+      return;
+    }
+    const page = await this.fetchPage(node, undefined, signal);
+    if (!signal.aborted) this.entries.set(node.id, { parent: node, nodes: [...page.nodes], next: page.next });
+  }
+
+  private async fetchPage(node: ConnectionsNode, after: string | undefined, signal: AbortSignal): Promise<NodePage> {
+    const loader = this.loaderFor(node.connectionName);
+    switch (node.kind) {
+      case 'connection': return loadDatabases(loader, node, after, signal);
+      case 'database': return loadSchemas(loader, node, after, signal);
+      case 'folder': return loadObjects(loader, node, after, signal);
+      case 'table': return { nodes: await loadColumns(loader, node, signal) };
+      default: return { nodes: [] };
+    }
+  }
+
+  private present(node: Expandable, entry: Entry): ConnectionsNode[] {
+    if (entry.nodes.length === 0 && !entry.loadMoreError) {
+      return [{ kind: 'empty', id: `${node.id}/#empty`, parentId: node.id, connectionName: node.connectionName, message: EMPTY_TEXT[node.kind] }];
+    }
+    const out = entry.nodes.slice();
+    if (entry.loadMoreError) out.push(entry.loadMoreError);
+    else if (entry.next !== undefined) out.push({ kind: 'loadMore', id: `${node.id}/#more`, parentId: node.id, connectionName: node.connectionName });
+    return out;
+  }
+
+  private forget(id: string): void {
+    for (const [key, load] of this.loads) {
+      if (isUnder(key.replace(/#more$/, ''), id)) {
+        load.controller.abort();
+        this.loads.delete(key);
+      }
+    }
+    for (const key of [...this.entries.keys()]) if (isUnder(key, id)) this.entries.delete(key);
+    for (const key of [...this.known.keys()]) if (key !== id && isUnder(key, id)) this.known.delete(key);
+  }
+}

@@ -1,0 +1,43 @@
+// The read-only HTML of a table preview: column names with their Snowflake types, then the rows, all escaped.
+import type { TablePreview } from '../snowflake/catalogLoader';
+import type { ResultColumn } from '../snowflake/sqlDriver';
+
+/** The type as Snowflake users write it (the protocol says "fixed" for NUMBER, "text" for VARCHAR, ...). */
+export function displayType(c: ResultColumn): string {
+  switch (c.type) {
+    case 'fixed': return c.precision !== undefined ? `NUMBER(${c.precision},${c.scale ?? 0})` : 'NUMBER';
+    case 'text': return c.length !== undefined ? `VARCHAR(${c.length})` : 'VARCHAR';
+    case 'real': return 'FLOAT';
+    default: return c.type.toUpperCase();
+  }
+}
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+export function previewHtml(title: string, preview: TablePreview, limit: number): string {
+  const head = preview.columns
+    .map((c) => `<th title="${esc(c.nullable ? 'nullable' : 'not null')}">${esc(c.name)}<br><span class="type">${esc(displayType(c))}</span></th>`)
+    .join('');
+  const body = preview.rows
+    .map((r) => `<tr>${r.map((v) => (v === null ? '<td class="null">NULL</td>' : `<td>${esc(v)}</td>`)).join('')}</tr>`)
+    .join('\n');
+  const note = preview.rows.length >= limit ? `First ${limit} rows` : `${preview.rows.length} row${preview.rows.length === 1 ? '' : 's'}`;
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline';">
+<title>${esc(title)}</title>
+<style>
+body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 12px; }
+table { border-collapse: collapse; font-family: var(--vscode-editor-font-family); }
+th, td { border: 1px solid var(--vscode-panel-border, #8884); padding: 2px 8px; text-align: left; white-space: pre; vertical-align: top; }
+th { position: sticky; top: 0; background: var(--vscode-editor-background); }
+.type { font-weight: normal; opacity: 0.7; font-size: 90%; }
+.null { opacity: 0.5; font-style: italic; }
+</style></head>
+<body><h3>${esc(title)}</h3><p>${esc(note)} · ${preview.columns.length} columns · read-only</p>
+<table><thead><tr>${head}</tr></thead><tbody>
+${body}
+</tbody></table></body></html>`;
+}
