@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import layers from './scripts/lint/layers.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.cache/**', '.test-runs/**', '.sandbox/**', 'media/**'] },
@@ -22,15 +23,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**/*.ts', 'src/cli.ts'],
+    files: ['src/**/*.ts'],
+    plugins: { layers },
     rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          paths: [{ name: 'vscode', message: 'src/core runs without an editor: only type imports of vscode are allowed.', allowTypeImports: true }],
-          patterns: [{ group: ['**/editor/**', '**/editor'], message: 'src/core may not import src/editor.' }],
-        },
-      ],
+      'layers/no-unlayered-files': 'error',
+      'layers/layer-imports': 'error',
+      'layers/editor-uses-editor': 'error',
     },
   },
   {

@@ -1,12 +1,13 @@
-// The CLI's dispatcher: each subcommand lives with its capability; this file only routes and reports.
-import { AUTH_COMMANDS, runAuthCli } from './authCommands';
-import { runPublishCli } from './publishCommand';
+// The CLI's router: one module per verb under commands/; this file only routes and turns errors into exit codes.
+import { CliAuth } from './cliAuth';
+import { connectionsCommand } from './commands/connections';
+import { doctorCommand } from './commands/doctor';
+import { runPublishCli } from './commands/publish';
+import { testCommand } from './commands/test';
+import { tokenCommand } from './commands/token';
+import { reportError, type CliIo, type CliOptions } from './io';
 
-export interface CliIo {
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown };
-}
+export type { CliIo } from './io';
 
 const USAGE = `Usage: posit-snowflake <command>
   connections [--json]                      list the connections the Snowflake clients would see
@@ -18,14 +19,33 @@ const USAGE = `Usage: posit-snowflake <command>
                                             publish a project to Posit Connect
 `;
 
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const [command] = argv;
+type AuthVerb = (args: readonly string[], io: CliIo, auth: CliAuth, opts: CliOptions) => Promise<number>;
+
+const AUTH_VERBS: Readonly<Record<string, AuthVerb>> = {
+  connections: connectionsCommand,
+  test: testCommand,
+  token: tokenCommand,
+  doctor: doctorCommand,
+};
+
+export async function runCli(argv: readonly string[], io: CliIo, opts: CliOptions = {}): Promise<number> {
+  const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     io.stdout.write(USAGE);
     return command ? 0 : 2;
   }
-  if (AUTH_COMMANDS.has(command)) return runAuthCli(argv, io);
-  if (command === 'publish') return runPublishCli(argv.slice(1), io);
-  io.stderr.write(`posit-snowflake: unknown command '${command}'.\n${USAGE}`);
-  return 2;
+  if (command === 'publish') return runPublishCli(rest, io, opts);
+  const verb = AUTH_VERBS[command];
+  if (!verb) {
+    io.stderr.write(`posit-snowflake: unknown command '${command}'.\n${USAGE}`);
+    return 2;
+  }
+  const auth = new CliAuth(io, opts);
+  try {
+    return await verb(rest, io, auth, opts);
+  } catch (err) {
+    return reportError(err, io, { prefix: 'posit-snowflake' });
+  } finally {
+    auth.dispose();
+  }
 }

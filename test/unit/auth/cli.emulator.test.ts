@@ -99,11 +99,11 @@ describe('CLI: connections, test, token, doctor', () => {
     assert.equal((await cli(['token', 'pat', '--bogus'], env)).code, 2);
   });
 
-  it('runs as a process: `tsx src/cli.ts token pat` prints the PAT and exits 0', async () => {
+  it('runs as a process: `tsx src/cli/index.ts token pat` prints the PAT and exits 0', async () => {
     const root = path.resolve(__dirname, '../../..');
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli.ts'), 'token', 'pat'], { cwd: root, env: { ...process.env, ...env } });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/index.ts'), 'token', 'pat'], { cwd: root, env: { ...process.env, ...env } });
     assert.equal(stdout, `${w.emu.home!.pat}\n`);
-    const failed = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli.ts'), 'test', 'nope'], { cwd: root, env: { ...process.env, ...env } }).catch((e: { code: number; stderr: string }) => e);
+    const failed = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/index.ts'), 'test', 'nope'], { cwd: root, env: { ...process.env, ...env } }).catch((e: { code: number; stderr: string }) => e);
     assert.equal((failed as { code: number }).code, 1);
     assert.match((failed as { stderr: string }).stderr, /^posit-snowflake: Connection 'nope' cannot be found/);
   });

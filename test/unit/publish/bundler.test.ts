@@ -149,7 +149,7 @@ async function listAs(dir: string): Promise<string> {
     return listProjectFiles(dir).then(() => 'listed', (e: Error) => e.message);
   }
   for (let d = dir; d !== path.dirname(d); d = path.dirname(d)) fs.chmodSync(d, fs.statSync(d).mode | 0o005);
-  const script = `require(${JSON.stringify(path.resolve(__dirname, '../../../src/core/publish/projectFiles.ts'))}).listProjectFiles(${JSON.stringify(dir)}).then(() => console.log('listed'), (e) => console.log(e.message));`;
+  const script = `require(${JSON.stringify(path.resolve(__dirname, '../../../src/core/publish/bundle/projectFiles.ts'))}).listProjectFiles(${JSON.stringify(dir)}).then(() => console.log('listed'), (e) => console.log(e.message));`;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { uid: 65534, gid: 65534, encoding: 'utf8', cwd: path.resolve(__dirname, '../../..'), env: { ...process.env, HOME: '/tmp' } });
   return `${r.stdout}${r.stderr}`.trim();
 }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { runCli } from '../../../src/cli/main';
 import { fixedRuntimeProbe } from '../../../src/core/publish/content/runtimeVersions';
-import { runPublishCli } from '../../../src/cli/publishCommand';
+import { runPublishCli } from '../../../src/cli/commands/publish';
 import { startAuthWorld, type AuthWorld } from '../auth/authHarness';
 import { makeProject, removeProjects } from './projectFixture';
 

@@ -1,17 +1,11 @@
 // `posit-snowflake publish <dir> --server <url> [--snowflake-connection <name>] [--api-key-env <VAR>]`: the same
 // pipeline as the editor's command, for CI. Progress and task lines go to stderr, the content URL to stdout.
 import path from 'node:path';
-import { createAuthService } from '../core/auth/authService';
-import { cliHost, parseArgs } from './authCommands';
-import { MemorySecretStorage, SecretStore } from '../core/auth/secretStore';
-import type { AuthService } from '../core/auth/types';
-import type { CliIo } from './main';
-import { isCancelled, toExtError } from '../core/shared/errors';
-import { nullLogger, type Logger } from '../core/shared/logger';
-import { isSnowflakeIngressUrl, normaliseServerUrl } from '../core/publish/connect/connectServers';
-import { publish, TaskFailedError } from '../core/publish/publishPipeline';
-import type { RuntimeProbe } from '../core/publish/content/runtimeVersions';
-import { isAppMode, type ConnectServer, type ContentOverride, type PublishEvent } from '../core/publish/types';
+import { CliAuth } from '../cliAuth';
+import { parseArgs, reportError, UsageError, type CliIo, type CliOptions } from '../io';
+import { isSnowflakeIngressUrl, normaliseServerUrl } from '../../core/publish/connect/connectServers';
+import { publish, TaskFailedError } from '../../core/publish/publishPipeline';
+import { isAppMode, type ConnectServer, type ContentOverride, type PublishEvent } from '../../core/publish/types';
 
 export const PUBLISH_USAGE = `Usage: posit-snowflake publish <dir> --server <url> [options]
   --server <url>                 the Posit Connect server
@@ -25,17 +19,6 @@ export const PUBLISH_USAGE = `Usage: posit-snowflake publish <dir> --server <url
   --new                          create new content even if the project was published before
 `;
 
-export interface CliPublishOptions {
-  readonly fetch?: typeof fetch;
-  readonly homedir?: string;
-  readonly logger?: Logger;
-  readonly probe?: RuntimeProbe;
-  readonly signal?: AbortSignal;
-  /** Tests supply their own auth service (with its emulator fetch). */
-  readonly auth?: AuthService;
-}
-
-class UsageError extends Error {}
 
 function describe(e: PublishEvent): string | undefined {
   switch (e.type) {
@@ -58,20 +41,14 @@ interface Parsed {
   readonly newContent: boolean;
 }
 
-async function parse(args: readonly string[], io: CliIo, auth: () => AuthService): Promise<Parsed> {
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs(args, ['server', 'api-key-env', 'snowflake-connection', 'entrypoint', 'type', 'title'], ['new', 'snowflake']);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const { positional, options: o } = parsed;
+async function parse(args: readonly string[], auth: CliAuth): Promise<Parsed> {
+  const { positional, options: o } = parseArgs(args, ['server', 'api-key-env', 'snowflake-connection', 'entrypoint', 'type', 'title'], ['new', 'snowflake']);
   if (positional.length !== 1) throw new UsageError('Give exactly one project folder.');
   if (typeof o.server !== 'string') throw new UsageError('--server <url> is required.');
   if (o.type !== undefined && !isAppMode(o.type)) throw new UsageError(`--type ${String(o.type)} is not a Connect app mode.`);
   const url = normaliseServerUrl(o.server);
   const snowflake = o.snowflake === true || typeof o['snowflake-connection'] === 'string' || isSnowflakeIngressUrl(url);
-  const connection = typeof o['snowflake-connection'] === 'string' ? o['snowflake-connection'] : snowflake ? (await auth().connections()).defaultName : undefined;
+  const connection = typeof o['snowflake-connection'] === 'string' ? o['snowflake-connection'] : snowflake ? (await auth.service.connections()).defaultName : undefined;
   const override: ContentOverride = { ...(isAppMode(o.type) ? { appmode: o.type } : {}), ...(typeof o.entrypoint === 'string' ? { entrypoint: o.entrypoint } : {}) };
   return {
     dir: path.resolve(positional[0]!),
@@ -84,21 +61,17 @@ async function parse(args: readonly string[], io: CliIo, auth: () => AuthService
 }
 
 /** Runs the publish subcommand; returns the exit code (0 ok, 1 failed, 2 usage, 130 cancelled). */
-export async function runPublishCli(args: readonly string[], io: CliIo, opts: CliPublishOptions = {}): Promise<number> {
-  let auth = opts.auth;
-  const getAuth = (): AuthService => {
-    auth ??= createAuthService({ host: cliHost(io, opts.homedir ? { homedir: opts.homedir } : {}), secrets: new SecretStore(new MemorySecretStorage()), logger: opts.logger ?? nullLogger, watch: false, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
-    return auth;
-  };
+export async function runPublishCli(args: readonly string[], io: CliIo, opts: CliOptions = {}): Promise<number> {
+  const auth = new CliAuth(io, opts);
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   if (!opts.signal) process.once('SIGINT', onSigint);
   try {
-    const p = await parse(args, io, getAuth);
+    const p = await parse(args, auth);
     const apiKey = io.env[p.keyVar];
     if (!apiKey) throw new UsageError(`The Connect API key is not in $${p.keyVar}; set it, or name another variable with --api-key-env.`);
     const result = await publish({
-      dir: p.dir, server: p.server, apiKey, ...(p.server.snowflake ? { auth: getAuth() } : {}),
+      dir: p.dir, server: p.server, apiKey, ...(p.server.snowflake ? { auth: auth.service } : {}),
       ...(p.override ? { override: p.override } : {}), ...(p.title ? { title: p.title } : {}), newContent: p.newContent,
       signal: opts.signal ?? controller.signal, clientVersion: 'posit-snowflake-cli',
       ...(opts.fetch ? { fetch: opts.fetch } : {}), ...(opts.probe ? { probe: opts.probe } : {}), ...(opts.logger ? { logger: opts.logger } : {}),
@@ -111,20 +84,14 @@ export async function runPublishCli(args: readonly string[], io: CliIo, opts: Cl
     io.stdout.write(`${result.contentUrl}\n`);
     return 0;
   } catch (err) {
-    if (err instanceof UsageError) {
-      io.stderr.write(`posit-snowflake publish: ${err.message}\n${PUBLISH_USAGE}`);
-      return 2;
-    }
-    if (isCancelled(err)) {
-      io.stderr.write('posit-snowflake publish: cancelled; nothing was recorded.\n');
-      return 130;
-    }
-    const e = toExtError(err);
-    if (e instanceof TaskFailedError) io.stderr.write(`Last lines of the deployment log:\n${e.lastLines.map((l) => `  ${l}`).join('\n')}\n`);
-    io.stderr.write(`posit-snowflake publish: ${e.userText}\n`);
-    return 1;
+    return reportError(err, io, {
+      prefix: 'posit-snowflake publish',
+      usage: PUBLISH_USAGE,
+      cancelled: 'cancelled; nothing was recorded.',
+      detail: (e) => (e instanceof TaskFailedError ? `Last lines of the deployment log:\n${e.lastLines.map((l) => `  ${l}`).join('\n')}\n` : undefined),
+    });
   } finally {
     process.removeListener('SIGINT', onSigint);
-    if (!opts.auth) (auth as { dispose?: () => void } | undefined)?.dispose?.();
+    auth.dispose();
   }
 }
