@@ -44,6 +44,7 @@ function suite(name, cmd, args, countsFile) {
 
 const bin = (name) => path.join(ROOT, 'node_modules', '.bin', name);
 check('lint', bin('eslint'), ['--max-warnings', '0', '.']);
+check('format', bin('prettier'), ['--check', '.']);
 check('type-check', bin('tsc'), ['--noEmit', '-p', '.']);
 check('type-check tests', bin('tsc'), ['--noEmit', '-p', 'test']);
 suite('unit and emulator tests', bin('mocha'), [], path.join(runs, 'unit-counts.json'));
