@@ -14,7 +14,9 @@ const only = process.argv.slice(2);
 for (const script of ['scripts/build.mjs', 'scripts/package.mjs']) {
   if (spawnSync('node', [script], { stdio: ['ignore', 'ignore', 'inherit'] }).status !== 0) process.exit(1);
 }
-const files = readdirSync('test/bench').filter((f) => f.endsWith('.bench.ts') && (only.length === 0 || only.some((w) => f.includes(w)))).sort();
+const files = readdirSync('test/bench')
+  .filter((f) => f.endsWith('.bench.ts') && (only.length === 0 || only.some((w) => f.includes(w))))
+  .sort();
 const runs = path.join(ROOT, '.test-runs');
 mkdirSync(runs, { recursive: true });
 const all = [];
@@ -22,7 +24,11 @@ const problems = [];
 for (const f of files) {
   process.stdout.write(`[bench] ${f} …\n`);
   const out = path.join(runs, `bench-${f}.json`);
-  const res = spawnSync('node', ['--expose-gc', '--import', 'tsx', 'test/bench/runOne.ts', path.join('test/bench', f), out], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const res = spawnSync(
+    'node',
+    ['--expose-gc', '--import', 'tsx', 'test/bench/runOne.ts', path.join('test/bench', f), out],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
   if (res.status !== 0 || !existsSync(out)) {
     problems.push(`${f} did not finish (exit ${res.status})`);
     continue;
@@ -32,7 +38,18 @@ for (const f of files) {
 const { printResults } = await import('../test/bench/types.ts');
 process.stdout.write('\n');
 printResults(all);
-const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` };
-writeFileSync(path.join(ROOT, 'bench-results.json'), JSON.stringify({ at: new Date().toISOString(), machine, results: all, problems }, null, 2));
+const machine = {
+  cpus: os.cpus().length,
+  cpuModel: os.cpus()[0]?.model,
+  memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+  platform: `${process.platform}-${process.arch}`,
+};
+writeFileSync(
+  path.join(ROOT, 'bench-results.json'),
+  JSON.stringify({ at: new Date().toISOString(), machine, results: all, problems }, null, 2),
+);
 for (const p of problems) process.stdout.write(`[bench] ${p}\n`);
-process.stdout.write(`[bench] machine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}; figures in bench-results.json\n`);
+process.stdout.write(
+  `[bench] machine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}; figures in bench-results.json\n`,
+);

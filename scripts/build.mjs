@@ -44,7 +44,12 @@ function listFiles(dir, suffix) {
 }
 
 const builds = [
-  { ...common, entryPoints: { extension: 'src/extension.ts', cli: 'src/cli/index.ts' }, outdir, plugins: [sqlDriverChunk] },
+  {
+    ...common,
+    entryPoints: { extension: 'src/extension.ts', cli: 'src/cli/index.ts' },
+    outdir,
+    plugins: [sqlDriverChunk],
+  },
   {
     ...common,
     entryPoints: { sqlDriver: 'src/core/snowflake/sqlDriverEntry.ts' },
@@ -59,12 +64,19 @@ if (!production) {
   const suites = [path.join(integration, 'index.ts'), ...listFiles(path.join(integration, 'suites'), '.test.ts')];
   builds.push({
     ...common,
-    entryPoints: suites.map((f) => ({ in: f, out: path.relative(path.join(root, 'test', 'integration'), f).replace(/\.ts$/, '') })),
+    entryPoints: suites.map((f) => ({
+      in: f,
+      out: path.relative(path.join(root, 'test', 'integration'), f).replace(/\.ts$/, ''),
+    })),
     outdir: 'out/test/integration',
     external: ['vscode', 'mocha'],
     plugins: [sqlDriverChunk],
   });
-  builds.push({ ...common, entryPoints: { activationProbe: 'test/bench/activationProbe.ts', treeHostProbe: 'test/bench/treeHostProbe.ts' }, outdir: 'out/test/bench' });
+  builds.push({
+    ...common,
+    entryPoints: { activationProbe: 'test/bench/activationProbe.ts', treeHostProbe: 'test/bench/treeHostProbe.ts' },
+    outdir: 'out/test/bench',
+  });
 }
 
 process.chdir(root);

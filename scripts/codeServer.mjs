@@ -47,14 +47,18 @@ export async function startCodeServer(opts) {
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   const args = [
     opts.entry,
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
-    '--user-data-dir', dirs.userData,
-    '--extensions-dir', dirs.extensions,
+    '--user-data-dir',
+    dirs.userData,
+    '--extensions-dir',
+    dirs.extensions,
   ];
   if (opts.smokeTestDriver !== false) args.push('--vscode-option', 'enable-smoke-test-driver');
   args.push(opts.workspace);
@@ -109,12 +113,18 @@ export async function installVsix({ node, entry, extensionsDir, vsix, runDir }) 
   await new Promise((resolve, reject) => {
     const child = spawn(node, [entry, '--extensions-dir', extensionsDir, '--install-extension', vsix], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, XDG_CONFIG_HOME: path.join(runDir, 'xdg-config'), XDG_DATA_HOME: path.join(runDir, 'xdg-data') },
+      env: {
+        ...process.env,
+        XDG_CONFIG_HOME: path.join(runDir, 'xdg-config'),
+        XDG_DATA_HOME: path.join(runDir, 'xdg-data'),
+      },
     });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`installing ${vsix} failed (${code}):\n${output}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`installing ${vsix} failed (${code}):\n${output}`)),
+    );
   });
 }
 

@@ -33,13 +33,18 @@ function isRoot() {
 }
 
 function hasDebPackage(name) {
-  return spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' }).stdout?.includes('install ok installed');
+  return spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' }).stdout?.includes(
+    'install ok installed',
+  );
 }
 
 function ensureDebPackages(names) {
   const missing = names.filter((n) => !hasDebPackage(n));
   if (missing.length === 0) return;
-  if (!isRoot()) fail(`install the Debian packages ${missing.join(', ')} (sudo apt-get install -y ${missing.join(' ')}) and run again.`);
+  if (!isRoot())
+    fail(
+      `install the Debian packages ${missing.join(', ')} (sudo apt-get install -y ${missing.join(' ')}) and run again.`,
+    );
   log(`installing Debian packages: ${missing.join(', ')}`);
   run('apt-get', ['update', '-qq']);
   run('apt-get', ['install', '-y', '-qq', ...missing], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
@@ -69,16 +74,20 @@ export function ensureCodeServer() {
     // Under `npm test` the outer npm's variables (npm_node_execpath, NODE, ...) would make the install scripts run
     // on Node 20, which code-server refuses: the inner npm gets a clean environment with Node 24 first.
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE'));
-    run('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', dir, `code-server@${CODE_SERVER_VERSION}`], {
-      env: {
-        ...env,
-        PATH: `${path.dirname(node.bin)}:${process.env.PATH}`,
-        NODE: node.bin,
-        npm_node_execpath: node.bin,
-        npm_config_nodedir: node.home,
-        npm_config_yes: 'true',
+    run(
+      'npm',
+      ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', dir, `code-server@${CODE_SERVER_VERSION}`],
+      {
+        env: {
+          ...env,
+          PATH: `${path.dirname(node.bin)}:${process.env.PATH}`,
+          NODE: node.bin,
+          npm_node_execpath: node.bin,
+          npm_config_nodedir: node.home,
+          npm_config_yes: 'true',
+        },
       },
-    });
+    );
     if (!existsSync(entry)) fail(`code-server did not install its entry point ${entry}.`);
   }
   return { node: node.bin, entry };

@@ -16,7 +16,13 @@ export async function runInEditor(opts) {
   mkdirSync(workspace, { recursive: true });
   const cleanups = [];
   try {
-    const cs = await startCodeServer({ ...editor, runDir: opts.runDir, workspace, env: opts.env ?? {}, extensionsDir: opts.extensionsDir });
+    const cs = await startCodeServer({
+      ...editor,
+      runDir: opts.runDir,
+      workspace,
+      env: opts.env ?? {},
+      extensionsDir: opts.extensionsDir,
+    });
     cleanups.push(cs.stop);
     const browser = await launchChromium(editor.chromium, opts.runDir);
     cleanups.push(() => browser.close());
@@ -34,13 +40,17 @@ export async function runInEditor(opts) {
       ...(opts.devPaths ?? [ROOT]).map((p) => ['extensionDevelopmentPath', remote(p)]),
       ['extensionTestsPath', remote(opts.testsPath)],
     ];
-    await page.goto(`${cs.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    await page.goto(
+      `${cs.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
+    );
     const timeoutMs = opts.timeoutMs ?? 12 * 60_000;
     const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), timeoutMs).unref());
     const code = await Promise.race([done, timeout]);
     if (code === 'timeout') {
       await page.screenshot({ path: path.join(opts.runDir, 'timeout.png') }).catch(() => undefined);
-      throw new Error(`the extension host did not finish within ${timeoutMs / 1000} s; see ${path.relative(ROOT, opts.runDir)}/code-server.log and timeout.png`);
+      throw new Error(
+        `the extension host did not finish within ${timeoutMs / 1000} s; see ${path.relative(ROOT, opts.runDir)}/code-server.log and timeout.png`,
+      );
     }
     return code;
   } finally {

@@ -7,13 +7,19 @@ import { ROOT } from './editor-deps.mjs';
 
 /** @returns {Promise<{ info: any, stop: () => Promise<void> }>} */
 export async function startSandbox(dir, extraArgs = []) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test', 'integration', 'sandboxProcess.ts'), '--dir', dir, ...extraArgs], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'test', 'integration', 'sandboxProcess.ts'), '--dir', dir, ...extraArgs],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const lines = createInterface({ input: child.stdout });
   const info = await new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the sandbox emulator exited with code ${code} before it was ready`)));
+    child.once('exit', (code) =>
+      reject(new Error(`the sandbox emulator exited with code ${code} before it was ready`)),
+    );
     lines.once('line', (line) => {
       try {
         resolve(JSON.parse(line));

@@ -13,14 +13,16 @@ function say(msg) {
 
 async function main() {
   process.chdir(ROOT);
-  if (!existsSync(path.join(ROOT, 'node_modules', '.package-lock.json'))) execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { stdio: 'inherit' });
+  if (!existsSync(path.join(ROOT, 'node_modules', '.package-lock.json')))
+    execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { stdio: 'inherit' });
   const editor = ensureEditor();
   execFileSync('node', ['scripts/package.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
   const { name, version } = JSON.parse(readFileSync('package.json', 'utf8'));
   const runDir = path.join(ROOT, '.sandbox');
   mkdirSync(runDir, { recursive: true });
   const workspace = path.join(runDir, 'workspace');
-  if (!existsSync(workspace)) cpSync(path.join(ROOT, 'test', 'fixtures', 'sandbox-workspace'), workspace, { recursive: true });
+  if (!existsSync(workspace))
+    cpSync(path.join(ROOT, 'test', 'fixtures', 'sandbox-workspace'), workspace, { recursive: true });
   const extensionsDir = path.join(runDir, 'extensions');
   await installVsix({ ...editor, extensionsDir, vsix: path.join(ROOT, `${name}-${version}.vsix`), runDir });
 
@@ -32,7 +34,14 @@ async function main() {
   };
   process.on('SIGINT', stopAll);
   process.on('SIGTERM', stopAll);
-  const cs = await startCodeServer({ ...editor, runDir, workspace, extensionsDir, smokeTestDriver: false, env: sandbox.info.editorEnv ?? sandbox.info.env ?? {} });
+  const cs = await startCodeServer({
+    ...editor,
+    runDir,
+    workspace,
+    extensionsDir,
+    smokeTestDriver: false,
+    env: sandbox.info.editorEnv ?? sandbox.info.env ?? {},
+  });
   stops.push(cs.stop);
   writeFileSync(path.join(runDir, 'sandbox.json'), JSON.stringify({ ...sandbox.info, editor: cs.url }, null, 2));
   say(`Snowflake emulator: ${sandbox.info.snowflake}`);

@@ -17,7 +17,9 @@ function step(name, cmd, args, env = {}) {
   process.stdout.write(`\n=== ${name}\n`);
   const t0 = Date.now();
   const res = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...env } });
-  process.stdout.write(`=== ${name}: ${res.status === 0 ? 'ok' : 'FAILED'} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
+  process.stdout.write(
+    `=== ${name}: ${res.status === 0 ? 'ok' : 'FAILED'} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`,
+  );
   if (res.status !== 0) failedSteps.push(name);
   return res.status === 0;
 }
@@ -49,9 +51,19 @@ check('type-check', bin('tsc'), ['--noEmit', '-p', '.']);
 check('type-check tests', bin('tsc'), ['--noEmit', '-p', 'test']);
 suite('unit and emulator tests', bin('mocha'), [], path.join(runs, 'unit-counts.json'));
 check('build', 'node', ['scripts/build.mjs']);
-suite('integration tests in a real VS Code', 'node', ['test/integration/run.mjs'], path.join(runs, 'integration-summary.json'));
+suite(
+  'integration tests in a real VS Code',
+  'node',
+  ['test/integration/run.mjs'],
+  path.join(runs, 'integration-summary.json'),
+);
 // A person's journeys through the packaged extension (test/e2e): about 1.5 minutes for the four on 2 cores.
-suite('journeys through the real UI (packaged .vsix)', bin('tsx'), ['test/e2e/run.ts'], path.join(runs, 'e2e-summary.json'));
+suite(
+  'journeys through the real UI (packaged .vsix)',
+  bin('tsx'),
+  ['test/e2e/run.ts'],
+  path.join(runs, 'e2e-summary.json'),
+);
 
 if (failedSteps.length) process.stdout.write(`\nFailed steps: ${failedSteps.join(', ')}\n`);
 process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);

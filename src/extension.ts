@@ -19,13 +19,24 @@ export function activate(context: vscode.ExtensionContext): PositSnowflakeApi {
   const log: Logger = redactingLogger(channel);
   const secrets = new SecretStore(context.secrets);
   const auth = createAuthService({
-    host: { env: process.env, homedir: os.homedir(), platform: process.platform, uid: process.getuid?.(), fs: nodeFileSystem },
+    host: {
+      env: process.env,
+      homedir: os.homedir(),
+      platform: process.platform,
+      uid: process.getuid?.(),
+      fs: nodeFileSystem,
+    },
     secrets,
     logger: log,
     prompter: createPrompter(),
     watch: true,
   });
-  context.subscriptions.push(channel, secrets, auth, vscode.commands.registerCommand('positSnowflake.showLog', () => channel.show()));
+  context.subscriptions.push(
+    channel,
+    secrets,
+    auth,
+    vscode.commands.registerCommand('positSnowflake.showLog', () => channel.show()),
+  );
 
   const deps: ExtensionDeps = { context, log, channel, auth, secrets };
   registerAuth(deps);

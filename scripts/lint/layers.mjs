@@ -32,12 +32,20 @@ const isTypeOnly = (node) =>
   node.importKind === 'type' || (node.specifiers.length > 0 && node.specifiers.every((s) => s.importKind === 'type'));
 
 const noUnlayeredFiles = {
-  meta: { type: 'problem', schema: [], messages: { unlayered: "'{{file}}' is in no layer: put it under src/core, src/cli or src/editor." } },
+  meta: {
+    type: 'problem',
+    schema: [],
+    messages: { unlayered: "'{{file}}' is in no layer: put it under src/core, src/cli or src/editor." },
+  },
   create(context) {
     return {
       Program(node) {
         if (!layerOf(context.filename, context.cwd)) {
-          context.report({ node, messageId: 'unlayered', data: { file: path.relative(context.cwd, context.filename) } });
+          context.report({
+            node,
+            messageId: 'unlayered',
+            data: { file: path.relative(context.cwd, context.filename) },
+          });
         }
       },
     };
@@ -62,9 +70,11 @@ const layerImports = {
         return;
       }
       if (!spec.startsWith('.')) return;
-      const to = layerOf(path.resolve(path.dirname(context.filename), spec) + '.ts', context.cwd)
-        ?? layerOf(path.resolve(path.dirname(context.filename), spec), context.cwd);
-      if (to && to !== from && !ALLOWED[from].has(to)) context.report({ node, messageId: 'upward', data: { from, to, spec } });
+      const to =
+        layerOf(path.resolve(path.dirname(context.filename), spec) + '.ts', context.cwd) ??
+        layerOf(path.resolve(path.dirname(context.filename), spec), context.cwd);
+      if (to && to !== from && !ALLOWED[from].has(to))
+        context.report({ node, messageId: 'upward', data: { from, to, spec } });
     };
     return {
       ImportDeclaration: (node) => check(node, node.source.value, isTypeOnly(node)),
@@ -79,7 +89,8 @@ const TYPE_STATEMENTS = new Set(['TSInterfaceDeclaration', 'TSTypeAliasDeclarati
 const isTypeStatement = (s) =>
   TYPE_STATEMENTS.has(s.type) ||
   (s.type === 'ImportDeclaration' && isTypeOnly(s)) ||
-  (s.type === 'ExportNamedDeclaration' && (s.exportKind === 'type' || (s.declaration && TYPE_STATEMENTS.has(s.declaration.type))));
+  (s.type === 'ExportNamedDeclaration' &&
+    (s.exportKind === 'type' || (s.declaration && TYPE_STATEMENTS.has(s.declaration.type))));
 
 const editorUsesEditor = {
   meta: {
@@ -92,7 +103,9 @@ const editorUsesEditor = {
     return {
       Program(node) {
         const src = context.sourceCode.text;
-        const runtimeVscode = node.body.some((s) => s.type === 'ImportDeclaration' && s.source.value === 'vscode' && !isTypeOnly(s));
+        const runtimeVscode = node.body.some(
+          (s) => s.type === 'ImportDeclaration' && s.source.value === 'vscode' && !isTypeOnly(s),
+        );
         const positron = /\bacquirePositronApi\b/.test(src);
         const onlyTypes = node.body.every(isTypeStatement);
         if (!runtimeVscode && !positron && !onlyTypes) context.report({ node, messageId: 'editorFree' });
@@ -102,5 +115,9 @@ const editorUsesEditor = {
 };
 
 export default {
-  rules: { 'no-unlayered-files': noUnlayeredFiles, 'layer-imports': layerImports, 'editor-uses-editor': editorUsesEditor },
+  rules: {
+    'no-unlayered-files': noUnlayeredFiles,
+    'layer-imports': layerImports,
+    'editor-uses-editor': editorUsesEditor,
+  },
 };

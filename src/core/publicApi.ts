@@ -7,7 +7,13 @@ export function createPublicApi(auth: AuthService): PositSnowflakeApi {
     version: 1,
     async listConnections() {
       const { connections } = await auth.connections();
-      return connections.map((c) => ({ name: c.name, source: c.source, isDefault: c.isDefault, account: c.account, authenticator: c.authenticator }));
+      return connections.map((c) => ({
+        name: c.name,
+        source: c.source,
+        isDefault: c.isDefault,
+        account: c.account,
+        authenticator: c.authenticator,
+      }));
     },
     async getRestHeaders(name) {
       const cred = await auth.forRest(await auth.getConnection(name));

@@ -13,7 +13,10 @@ async function timeActivation(id: string): Promise<number> {
 
 export async function run(): Promise<void> {
   const order = (process.env.POSIT_SNOWFLAKE_BENCH_ORDER ?? 'empty,ours').split(',');
-  const ids: Record<string, string> = { empty: 'posit-snowflake-bench.empty-extension', ours: 'posit-snowflake.posit-snowflake' };
+  const ids: Record<string, string> = {
+    empty: 'posit-snowflake-bench.empty-extension',
+    ours: 'posit-snowflake.posit-snowflake',
+  };
   const ms: Record<string, number> = {};
   await timeActivation('posit-snowflake-bench.warmup-extension');
   for (const which of order) ms[which] = await timeActivation(ids[which]!);

@@ -67,9 +67,11 @@ function binaryContent(size: number, rand: () => number): Buffer {
   // Mostly random words with short repeated runs, like images or parquet pages: gzip saves a few percent.
   let x = Math.floor(rand() * 0xffffffff) >>> 0;
   for (let i = 0; i + 4 <= size; i += 4) {
-    x ^= x << 13; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
     x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
+    x ^= x << 5;
+    x >>>= 0;
     buf.writeUInt32LE((x & 0xff) < 24 ? 0 : x, i);
   }
   for (let i = size - (size % 4); i < size; i++) buf[i] = 0;

@@ -29,11 +29,17 @@ async function main(): Promise<void> {
   if (!detection) throw new Error('the bench project was not detected');
   const listing = await listProjectFiles(dir);
   const inputs = await gatherManifestInputs(dir, detection, listing, fixedRuntimeProbe({}));
-  const bundle = await createBundle({ entries: listing.entries, manifest: (c) => manifestBytes(buildManifest(inputs, c)), tempDir });
+  const bundle = await createBundle({
+    entries: listing.entries,
+    manifest: (c) => manifestBytes(buildManifest(inputs, c)),
+    tempDir,
+  });
   const ms = performance.now() - t0;
   clearInterval(timer);
   sampled = Math.max(sampled, process.memoryUsage().rss);
-  process.stdout.write(`${JSON.stringify({ ms, contentBytes: bundle.contentBytes, files: bundle.fileCount, size: bundle.size, peakRssMb: peakRssMb(sampled / 2 ** 20), sampledRssMb: sampled / 2 ** 20 })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ ms, contentBytes: bundle.contentBytes, files: bundle.fileCount, size: bundle.size, peakRssMb: peakRssMb(sampled / 2 ** 20), sampledRssMb: sampled / 2 ** 20 })}\n`,
+  );
   await bundle.dispose();
 }
 

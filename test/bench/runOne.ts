@@ -6,7 +6,10 @@ import type { BenchResult } from './types';
 async function main(): Promise<void> {
   const [file, out] = process.argv.slice(2);
   if (!file || !out) throw new Error('usage: runOne <bench file> <out.json>');
-  const mod = (await import(path.resolve(file))) as { run?: () => Promise<BenchResult[]>; default?: { run?: () => Promise<BenchResult[]> } };
+  const mod = (await import(path.resolve(file))) as {
+    run?: () => Promise<BenchResult[]>;
+    default?: { run?: () => Promise<BenchResult[]> };
+  };
   const run = mod.run ?? mod.default?.run;
   if (!run) throw new Error(`${file} exports no run()`);
   fs.writeFileSync(out, JSON.stringify(await run()));

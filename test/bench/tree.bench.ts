@@ -26,13 +26,23 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const ROUNDS = 40;
 const SHOW = 'SHOW TABLES IN SCHEMA "BIG_DB"."MANY_TABLES" LIMIT 501';
 
-interface Sandbox { readonly snowflake: string; readonly pat: string; readonly account: string; readonly child: ChildProcess }
+interface Sandbox {
+  readonly snowflake: string;
+  readonly pat: string;
+  readonly account: string;
+  readonly child: ChildProcess;
+}
 
 async function startSandbox(): Promise<Sandbox> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'posit-snowflake-tree-bench-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test', 'integration', 'sandboxProcess.ts'), '--dir', dir], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'test', 'integration', 'sandboxProcess.ts'), '--dir', dir],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   process.on('exit', () => child.kill('SIGTERM'));
   const line = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the emulator exited with ${code}`)));
@@ -62,20 +72,41 @@ function median(xs: readonly number[]): number {
 
 function setup(sb: Sandbox) {
   const credential: LoginCredential = { authenticator: 'PROGRAMMATIC_ACCESS_TOKEN', token: sb.pat };
-  const auth: Pick<AuthService, 'forLogin' | 'invalidate'> = { forLogin: async () => credential, invalidate: () => undefined };
+  const auth: Pick<AuthService, 'forLogin' | 'invalidate'> = {
+    forLogin: async () => credential,
+    invalidate: () => undefined,
+  };
   const profile: ConnectionProfile = {
-    name: 'bench', source: 'connections.toml', isDefault: true, params: {}, authenticator: 'PROGRAMMATIC_ACCESS_TOKEN',
-    account: sb.account, baseUrl: sb.snowflake, user: 'DEMO_USER', role: 'ANALYST', warehouse: 'DEMO_WH',
+    name: 'bench',
+    source: 'connections.toml',
+    isDefault: true,
+    params: {},
+    authenticator: 'PROGRAMMATIC_ACCESS_TOKEN',
+    account: sb.account,
+    baseUrl: sb.snowflake,
+    user: 'DEMO_USER',
+    role: 'ANALYST',
+    warehouse: 'DEMO_WH',
   };
   const sessions = new SqlSessionManager({ auth, driver: createSnowflakeSdkDriver(nullLogger), logger: nullLogger });
   const model = new ConnectionsTreeModel({ connections: async () => [profile], sessions, logger: nullLogger });
   return { sessions, model, profile, credential };
 }
 
-async function find(model: ConnectionsTreeModel, parent: ConnectionsNode | undefined, test: (n: ConnectionsNode) => boolean): Promise<ConnectionsNode> {
+async function find(
+  model: ConnectionsTreeModel,
+  parent: ConnectionsNode | undefined,
+  test: (n: ConnectionsNode) => boolean,
+): Promise<ConnectionsNode> {
   const kids = await model.children(parent);
   const n = kids.find(test);
-  if (!n) throw new Error(`not found under ${parent?.id ?? 'root'}: ${kids.map((k) => k.id).slice(0, 5).join(', ')}`);
+  if (!n)
+    throw new Error(
+      `not found under ${parent?.id ?? 'root'}: ${kids
+        .map((k) => k.id)
+        .slice(0, 5)
+        .join(', ')}`,
+    );
   return n;
 }
 
@@ -104,8 +135,26 @@ async function memoryResults(sb: Sandbox): Promise<BenchResult[]> {
   const rss = after.rss - before.rss;
   const heap = after.heap - before.heap;
   return [
-    { name: 'tree: RSS after listing 20,000 tables (incl. SQL driver load)', value: Math.round(rss * 10) / 10, unit: 'MB', baseline: Math.round(before.rss), baselineName: 'RSS before', ratio: after.rss / before.rss, target: '< 150 MB more', met: rss < 150 && keep.length === 2 },
-    { name: 'tree: heap after listing 20,000 tables', value: Math.round(heap * 10) / 10, unit: 'MB', baseline: Math.round(before.heap), baselineName: 'heap before', ratio: after.heap / before.heap, target: '< 150 MB more', met: heap < 150 },
+    {
+      name: 'tree: RSS after listing 20,000 tables (incl. SQL driver load)',
+      value: Math.round(rss * 10) / 10,
+      unit: 'MB',
+      baseline: Math.round(before.rss),
+      baselineName: 'RSS before',
+      ratio: after.rss / before.rss,
+      target: '< 150 MB more',
+      met: rss < 150 && keep.length === 2,
+    },
+    {
+      name: 'tree: heap after listing 20,000 tables',
+      value: Math.round(heap * 10) / 10,
+      unit: 'MB',
+      baseline: Math.round(before.heap),
+      baselineName: 'heap before',
+      ratio: after.heap / before.heap,
+      target: '< 150 MB more',
+      met: heap < 150,
+    },
   ];
 }
 
@@ -118,10 +167,19 @@ function bareShow(conn: Connection): Promise<number> {
 /** First page: our model and our loader, each against the bare SDK, rounds interleaved so drift hits all alike. */
 async function firstPageResults(sb: Sandbox): Promise<BenchResult[]> {
   const { model, sessions, profile } = setup(sb);
-  const loader = new CatalogLoader((sql, what, signal, options) => sessions.query(profile, sql, { what, signal, ...options }));
+  const loader = new CatalogLoader((sql, what, signal, options) =>
+    sessions.query(profile, sql, { what, signal, ...options }),
+  );
   // The same SDK module our driver loads (with its side effects switched off), on its own connection.
   const sdk = (await import('../../src/core/snowflake/sqlDriverEntry')).default;
-  const bare = sdk.createConnection({ account: sb.account, accessUrl: sb.snowflake, authenticator: 'PROGRAMMATIC_ACCESS_TOKEN', token: sb.pat, role: 'ANALYST', warehouse: 'DEMO_WH' });
+  const bare = sdk.createConnection({
+    account: sb.account,
+    accessUrl: sb.snowflake,
+    authenticator: 'PROGRAMMATIC_ACCESS_TOKEN',
+    token: sb.pat,
+    role: 'ANALYST',
+    warehouse: 'DEMO_WH',
+  });
   await bare.connectAsync();
   const folder = await tablesFolder(model);
   const times = { model: [] as number[], loader: [] as number[], bare: [] as number[] };
@@ -154,7 +212,16 @@ async function firstPageResults(sb: Sandbox): Promise<BenchResult[]> {
   const b = median(times.bare);
   const result = (name: string, xs: number[]): BenchResult => {
     const v = median(xs);
-    return { name, value: Math.round(v * 100) / 100, unit: 'ms', baseline: Math.round(b * 100) / 100, baselineName: 'bare snowflake-sdk', ratio: v / b, target: '≤ 1.2×', met: v / b <= 1.2 };
+    return {
+      name,
+      value: Math.round(v * 100) / 100,
+      unit: 'ms',
+      baseline: Math.round(b * 100) / 100,
+      baselineName: 'bare snowflake-sdk',
+      ratio: v / b,
+      target: '≤ 1.2×',
+      met: v / b <= 1.2,
+    };
   };
   return [
     result('tree: first page of 20,000 tables (tree model)', times.model),

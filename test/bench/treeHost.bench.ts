@@ -8,8 +8,12 @@ import { printResults, type BenchResult } from './types';
 const ROOT = path.resolve(__dirname, '..', '..');
 
 export async function run(): Promise<BenchResult[]> {
-  const { runInEditor } = (await import(path.join(ROOT, 'scripts', 'editorRun.mjs'))) as typeof import('../../scripts/editorRun.mjs');
-  const { startSandbox } = (await import(path.join(ROOT, 'scripts', 'sandbox.mjs'))) as typeof import('../../scripts/sandbox.mjs');
+  const { runInEditor } = (await import(
+    path.join(ROOT, 'scripts', 'editorRun.mjs')
+  )) as typeof import('../../scripts/editorRun.mjs');
+  const { startSandbox } = (await import(
+    path.join(ROOT, 'scripts', 'sandbox.mjs')
+  )) as typeof import('../../scripts/sandbox.mjs');
   const runDir = path.join(ROOT, '.test-runs', 'bench-tree-host');
   fs.rmSync(runDir, { recursive: true, force: true });
   const out = path.join(runDir, 'result.json');
@@ -28,11 +32,33 @@ export async function run(): Promise<BenchResult[]> {
   } finally {
     await sandbox.stop();
   }
-  const r = JSON.parse(fs.readFileSync(out, 'utf8')) as { before: { rss: number; heap: number }; after: { rss: number; heap: number }; tables: number };
+  const r = JSON.parse(fs.readFileSync(out, 'utf8')) as {
+    before: { rss: number; heap: number };
+    after: { rss: number; heap: number };
+    tables: number;
+  };
   const grew = r.after.rss - r.before.rss;
   return [
-    { name: `tree (extension host): RSS after listing ${r.tables} tables`, value: r.after.rss, unit: 'MB', baseline: r.before.rss, baselineName: 'after activation', ratio: r.after.rss / r.before.rss, target: '< 150 MB more', met: grew < 150 },
-    { name: 'tree (extension host): heap after listing them', value: r.after.heap, unit: 'MB', baseline: r.before.heap, baselineName: 'after activation', ratio: r.after.heap / r.before.heap, target: '< 150 MB more', met: r.after.heap - r.before.heap < 150 },
+    {
+      name: `tree (extension host): RSS after listing ${r.tables} tables`,
+      value: r.after.rss,
+      unit: 'MB',
+      baseline: r.before.rss,
+      baselineName: 'after activation',
+      ratio: r.after.rss / r.before.rss,
+      target: '< 150 MB more',
+      met: grew < 150,
+    },
+    {
+      name: 'tree (extension host): heap after listing them',
+      value: r.after.heap,
+      unit: 'MB',
+      baseline: r.before.heap,
+      baselineName: 'after activation',
+      ratio: r.after.heap / r.before.heap,
+      target: '< 150 MB more',
+      met: r.after.heap - r.before.heap < 150,
+    },
   ];
 }
 

@@ -5,13 +5,17 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import * as vscode from 'vscode';
 
-interface Node { readonly kind: string }
+interface Node {
+  readonly kind: string;
+}
 type Provider = vscode.TreeDataProvider<Node>;
 
-const labelOf = (item: vscode.TreeItem): string => (typeof item.label === 'string' ? item.label : (item.label?.label ?? ''));
+const labelOf = (item: vscode.TreeItem): string =>
+  typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
 
 async function child(provider: Provider, parent: Node | undefined, label: string): Promise<Node> {
-  for (const k of (await provider.getChildren(parent)) ?? []) if (labelOf(await provider.getTreeItem(k)) === label) return k;
+  for (const k of (await provider.getChildren(parent)) ?? [])
+    if (labelOf(await provider.getTreeItem(k)) === label) return k;
   throw new Error(`"${label}" not found in the tree`);
 }
 

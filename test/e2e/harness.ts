@@ -65,7 +65,11 @@ export class Person {
    * Calls the emulator's control API (`<snowflake>/__emulator/<route>`), e.g. `emulator('POST', 'workbench/rotate')`
    * or `emulator('POST', 'clock', { advanceSeconds: 31 })`. Throws on a non-2xx answer; returns the JSON body.
    */
-  async emulator<T = Record<string, unknown>>(method: 'GET' | 'POST' | 'DELETE', route: string, body?: unknown): Promise<T> {
+  async emulator<T = Record<string, unknown>>(
+    method: 'GET' | 'POST' | 'DELETE',
+    route: string,
+    body?: unknown,
+  ): Promise<T> {
     const res = await fetch(`${this.sandbox.snowflake}/__emulator/${route.replace(/^\//, '')}`, {
       method,
       headers: { 'content-type': 'application/json' },
@@ -89,11 +93,17 @@ export class Person {
       } catch (err) {
         if (attempt >= 3) throw err;
         await this.page.keyboard.press('Escape');
-        await this.page.locator('.monaco-workbench .part.statusbar').click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+        await this.page
+          .locator('.monaco-workbench .part.statusbar')
+          .click({ position: { x: 5, y: 5 } })
+          .catch(() => undefined);
       }
     }
     const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
-    const shown = await row.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
+    const shown = await row.waitFor({ state: 'visible', timeout: 10_000 }).then(
+      () => true,
+      () => false,
+    );
     if (!shown) {
       // The palette's matcher misses some long "Category: Title" queries (a repeated word); type the title alone.
       await input.fill(`>${title.replace(/^[^:]*:\s*/, '')}`);
@@ -112,7 +122,9 @@ export class Person {
    * typing. An empty answer presses Enter on an empty box (an optional step skipped).
    */
   async answerStep(step: string | RegExp, text: string): Promise<void> {
-    const widget = this.page.locator('.quick-input-widget').filter({ has: this.page.locator('.quick-input-title', { hasText: step }) });
+    const widget = this.page
+      .locator('.quick-input-widget')
+      .filter({ has: this.page.locator('.quick-input-title', { hasText: step }) });
     await widget.waitFor({ state: 'visible', timeout: 30_000 });
     const input = widget.locator('input.input').first();
     await input.fill(text);
@@ -124,16 +136,26 @@ export class Person {
    * the path, waits until the dialog lists the file, then presses OK.
    */
   async chooseFile(step: string | RegExp, file: string): Promise<void> {
-    const widget = this.page.locator('.quick-input-widget').filter({ has: this.page.locator('.quick-input-title', { hasText: step }) });
+    const widget = this.page
+      .locator('.quick-input-widget')
+      .filter({ has: this.page.locator('.quick-input-title', { hasText: step }) });
     await widget.waitFor({ state: 'visible', timeout: 30_000 });
     // The dialog fills in its start folder and lists it a moment after it opens; typing before that gets mixed in.
     await widget.locator('.monaco-list-row').first().waitFor({ state: 'visible', timeout: 15_000 });
     const input = widget.locator('input.input').first();
     for (let attempt = 1; ; attempt++) {
       await input.fill(file);
-      const listed = await widget.locator('.monaco-list-row', { hasText: path.basename(file) }).first().waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+      const listed = await widget
+        .locator('.monaco-list-row', { hasText: path.basename(file) })
+        .first()
+        .waitFor({ state: 'visible', timeout: 5_000 })
+        .then(
+          () => true,
+          () => false,
+        );
       if (listed && (await input.inputValue()) === file) break;
-      if (attempt >= 3) throw new Error(`the file dialog did not take the path ${file} (it shows "${await input.inputValue()}")`);
+      if (attempt >= 3)
+        throw new Error(`the file dialog did not take the path ${file} (it shows "${await input.inputValue()}")`);
     }
     await widget.locator('.monaco-button', { hasText: 'OK' }).first().click();
     await widget.locator('.quick-input-title', { hasText: step }).waitFor({ state: 'hidden', timeout: 15_000 });
@@ -164,19 +186,32 @@ export class Person {
   /** Dismisses every notification toast, as a person does before looking at the screen. */
   async clearNotifications(): Promise<void> {
     await this.runCommand('Notifications: Clear All Notifications');
-    await this.page.locator('.notification-toast').first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+    await this.page
+      .locator('.notification-toast')
+      .first()
+      .waitFor({ state: 'hidden', timeout: 5_000 })
+      .catch(() => undefined);
   }
 
   async openSnowflakeView(): Promise<void> {
-    await this.page.locator('.activitybar a[aria-label^="Snowflake"], .activitybar .action-label[aria-label^="Snowflake"]').first().click();
+    await this.page
+      .locator('.activitybar a[aria-label^="Snowflake"], .activitybar .action-label[aria-label^="Snowflake"]')
+      .first()
+      .click();
     // With one view in the container its pane header is hidden; the container's title says "Snowflake: Connections".
     await this.page.locator('[id="workbench.view.extension.positSnowflake"]').first().waitFor({ state: 'visible' });
-    await this.page.locator('.composite.title', { hasText: /Snowflake/ }).first().waitFor({ state: 'visible' });
+    await this.page
+      .locator('.composite.title', { hasText: /Snowflake/ })
+      .first()
+      .waitFor({ state: 'visible' });
   }
 
   /** A row of the Connections tree whose label contains the text. */
   treeRow(text: string | RegExp): Locator {
-    return this.page.locator('[id="workbench.view.extension.positSnowflake"] .monaco-list-row').filter({ hasText: text }).first();
+    return this.page
+      .locator('[id="workbench.view.extension.positSnowflake"] .monaco-list-row')
+      .filter({ hasText: text })
+      .first();
   }
 
   /** The row of the Connections tree whose label is exactly `label` (its description is not part of the match). */
@@ -199,13 +234,22 @@ export class Person {
   /** Right-clicks a row and chooses an item of its context menu, e.g. "Preview Table". */
   async contextMenu(row: Locator, item: string | RegExp): Promise<void> {
     await row.click({ button: 'right' });
-    const entry = this.page.locator('.context-view .action-item', { has: this.page.locator('.action-label', { hasText: item }) }).first();
+    const entry = this.page
+      .locator('.context-view .action-item', { has: this.page.locator('.action-label', { hasText: item }) })
+      .first();
     await entry.waitFor({ state: 'visible', timeout: 10_000 });
     // A menu ignores a click that comes right after it opened (a guard against accidental picks): pause as a person does.
     await this.page.waitForTimeout(300);
     await entry.hover();
     await entry.click();
-    const closed = await this.page.locator('.context-view .monaco-menu').first().waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false);
+    const closed = await this.page
+      .locator('.context-view .monaco-menu')
+      .first()
+      .waitFor({ state: 'hidden', timeout: 3_000 })
+      .then(
+        () => true,
+        () => false,
+      );
     if (!closed) await this.page.keyboard.press('Enter');
   }
 

@@ -21,7 +21,10 @@ async function loadModules(): Promise<Modules> {
 async function journeys(): Promise<[string, JourneyModule][]> {
   const dir = path.join(__dirname, 'journeys');
   const out: [string, JourneyModule][] = [];
-  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.ts')).sort()) {
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith('.ts'))
+    .sort()) {
     out.push([f.replace(/\.ts$/, ''), (await import(path.join(dir, f))) as JourneyModule]);
   }
   return out;
@@ -38,20 +41,35 @@ function writeUserFiles(mod: JourneyModule, sandbox: SandboxInfo, runDir: string
   const userDir = path.join(runDir, 'user-data', 'User');
   fs.mkdirSync(userDir, { recursive: true });
   // The workspace is a copy inside this repository's folder: without this, Git offers to open the parent repository.
-  const settings = { 'workbench.tips.enabled': false, 'git.openRepositoryInParentFolders': 'never', ...(mod.settings ?? {}) };
+  const settings = {
+    'workbench.tips.enabled': false,
+    'git.openRepositoryInParentFolders': 'never',
+    ...(mod.settings ?? {}),
+  };
   fs.writeFileSync(path.join(userDir, 'settings.json'), JSON.stringify(settings, null, 2));
-  if (mod.keybindings) fs.writeFileSync(path.join(userDir, 'keybindings.json'), JSON.stringify(mod.keybindings(sandbox), null, 2));
+  if (mod.keybindings)
+    fs.writeFileSync(path.join(userDir, 'keybindings.json'), JSON.stringify(mod.keybindings(sandbox), null, 2));
 }
 
 /** Leaves the shared emulator as the next journey expects it: no faults, Cortex at full speed. */
 async function resetEmulator(sandbox: SandboxInfo): Promise<void> {
   const call = (method: string, p: string, body?: unknown) =>
-    fetch(`${sandbox.snowflake}/__emulator/${p}`, { method, headers: { 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) }).catch(() => undefined);
+    fetch(`${sandbox.snowflake}/__emulator/${p}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    }).catch(() => undefined);
   await call('DELETE', 'faults');
   await call('POST', 'cortex', { frameDelayMs: 0, clear: true });
 }
 
-async function runJourney(m: Modules, name: string, mod: JourneyModule, sandbox: SandboxInfo, vsix: string): Promise<string | undefined> {
+async function runJourney(
+  m: Modules,
+  name: string,
+  mod: JourneyModule,
+  sandbox: SandboxInfo,
+  vsix: string,
+): Promise<string | undefined> {
   const runDir = path.join(RUN_DIR, name);
   fs.rmSync(runDir, { recursive: true, force: true });
   const workspace = path.join(runDir, 'workspace');
@@ -60,7 +78,14 @@ async function runJourney(m: Modules, name: string, mod: JourneyModule, sandbox:
   const extensionsDir = path.join(runDir, 'extensions');
   await m.cs.installVsix({ ...editor, extensionsDir, vsix, runDir });
   writeUserFiles(mod, sandbox, runDir);
-  const cs = await m.cs.startCodeServer({ ...editor, runDir, workspace, extensionsDir, smokeTestDriver: false, env: editorEnvOf(mod, sandbox, runDir) });
+  const cs = await m.cs.startCodeServer({
+    ...editor,
+    runDir,
+    workspace,
+    extensionsDir,
+    smokeTestDriver: false,
+    env: editorEnvOf(mod, sandbox, runDir),
+  });
   cleanups.add(cs.stop);
   const browser = await m.cs.launchChromium(editor.chromium, runDir);
   const closeBrowser = (): Promise<void> => browser.close().catch(() => undefined);
@@ -102,7 +127,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 // A journey that leaves a promise failing after it ended must not kill the run before it cleans up.
 process.on('unhandledRejection', (reason) => {
-  process.stderr.write(`e2e: a promise failed after its journey moved on: ${reason instanceof Error ? reason.message : String(reason)}\n`);
+  process.stderr.write(
+    `e2e: a promise failed after its journey moved on: ${reason instanceof Error ? reason.message : String(reason)}\n`,
+  );
 });
 
 async function main(): Promise<void> {
@@ -130,7 +157,9 @@ async function main(): Promise<void> {
       if (error) {
         failed++;
         const dir = path.relative(ROOT, path.join(RUN_DIR, name));
-        process.stdout.write(`  ✘ ${name} (${secs} s)\n${error}\n    screenshot and logs: ${dir}/failure.png, ${dir}/browser-console.log, ${dir}/code-server.log, extension logs under ${dir}/user-data/logs\n`);
+        process.stdout.write(
+          `  ✘ ${name} (${secs} s)\n${error}\n    screenshot and logs: ${dir}/failure.png, ${dir}/browser-console.log, ${dir}/code-server.log, extension logs under ${dir}/user-data/logs\n`,
+        );
       } else {
         passed++;
         process.stdout.write(`  ✔ ${name} (${secs} s)\n`);
@@ -140,7 +169,10 @@ async function main(): Promise<void> {
     await cleanUp();
   }
   const totalSeconds = (Date.now() - started) / 1000;
-  fs.writeFileSync(path.join(ROOT, '.test-runs', 'e2e-summary.json'), JSON.stringify({ passed, failed, seconds, totalSeconds }));
+  fs.writeFileSync(
+    path.join(ROOT, '.test-runs', 'e2e-summary.json'),
+    JSON.stringify({ passed, failed, seconds, totalSeconds }),
+  );
   process.stdout.write(`e2e: ${passed} passed, ${failed} failed\n`);
   process.exitCode = failed > 0 ? 1 : 0;
 }
@@ -149,6 +181,9 @@ main().catch(async (err: unknown) => {
   await cleanUp();
   process.stderr.write(`e2e: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   fs.mkdirSync(path.join(ROOT, '.test-runs'), { recursive: true });
-  fs.writeFileSync(path.join(ROOT, '.test-runs', 'e2e-summary.json'), JSON.stringify({ passed: 0, failed: 1, error: String(err) }));
+  fs.writeFileSync(
+    path.join(ROOT, '.test-runs', 'e2e-summary.json'),
+    JSON.stringify({ passed: 0, failed: 1, error: String(err) }),
+  );
   process.exitCode = 1;
 });

@@ -11,7 +11,12 @@ export interface ColumnType {
   readonly length?: number;
 }
 
-export interface ColumnDef { readonly name: string; readonly t: ColumnType; readonly nullable: boolean; readonly comment?: string }
+export interface ColumnDef {
+  readonly name: string;
+  readonly t: ColumnType;
+  readonly nullable: boolean;
+  readonly comment?: string;
+}
 
 export interface TableDef {
   readonly name: string;
@@ -32,7 +37,12 @@ export interface SchemaDef {
   table(name: string): TableDef | undefined;
 }
 
-export interface DatabaseDef { readonly name: string; readonly comment: string; readonly createdOn: number; readonly schemas: readonly SchemaDef[] }
+export interface DatabaseDef {
+  readonly name: string;
+  readonly comment: string;
+  readonly createdOn: number;
+  readonly schemas: readonly SchemaDef[];
+}
 
 export const T = {
   number: (p = 38, s = 0): ColumnType => ({ type: 'fixed', sql: `NUMBER(${p},${s})`, precision: p, scale: s }),
@@ -46,22 +56,70 @@ export const T = {
 };
 
 const CREATED = Date.UTC(2024, 2, 14, 9, 30);
-const col = (name: string, t: ColumnType, nullable = true, comment?: string): ColumnDef => ({ name, t, nullable, comment });
+const col = (name: string, t: ColumnType, nullable = true, comment?: string): ColumnDef => ({
+  name,
+  t,
+  nullable,
+  comment,
+});
 
 /** Deterministic pseudo-random numbers so the demo data is the same in every run. */
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => { s = (s * 1664525 + 1013904223) >>> 0; return s / 2 ** 32; };
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
 }
 
-const FIRST = ['Ada', 'Grace', 'Alan', 'Katherine', 'Linus', 'Margaret', 'Dennis', 'Barbara', 'Ken', 'Frances', 'John', 'Radia', 'Tim', 'Hedy', 'Guido'];
-const LAST = ['Lovelace', 'Hopper', 'Turing', 'Johnson', 'Torvalds', 'Hamilton', 'Ritchie', 'Liskov', 'Thompson', 'Allen', 'Backus', 'Perlman', 'Berners-Lee', 'Lamarr', 'van Rossum'];
+const FIRST = [
+  'Ada',
+  'Grace',
+  'Alan',
+  'Katherine',
+  'Linus',
+  'Margaret',
+  'Dennis',
+  'Barbara',
+  'Ken',
+  'Frances',
+  'John',
+  'Radia',
+  'Tim',
+  'Hedy',
+  'Guido',
+];
+const LAST = [
+  'Lovelace',
+  'Hopper',
+  'Turing',
+  'Johnson',
+  'Torvalds',
+  'Hamilton',
+  'Ritchie',
+  'Liskov',
+  'Thompson',
+  'Allen',
+  'Backus',
+  'Perlman',
+  'Berners-Lee',
+  'Lamarr',
+  'van Rossum',
+];
 const COUNTRIES = ['US', 'GB', 'DE', 'FR', 'JP', 'BR', 'IN', 'AU', 'CA', 'NL'];
 const PRODUCTS: readonly [string, string, number, number][] = [
-  ['Trail Backpack 30L', 'Outdoor', 89.0, 1.1], ['Espresso Grinder', 'Kitchen', 149.5, 2.4], ['Noise-Cancelling Headphones', 'Audio', 229.99, 0.3],
-  ['Standing Desk', 'Office', 499.0, 28.5], ['Merino Base Layer', 'Apparel', 64.0, 0.2], ['Cast Iron Skillet', 'Kitchen', 39.95, 2.7],
-  ['Bluetooth Speaker', 'Audio', 79.0, 0.6], ['Ergonomic Chair', 'Office', 349.0, 17.0], ['Rain Jacket', 'Apparel', 129.0, 0.5],
-  ['Camping Stove', 'Outdoor', 54.5, 0.9], ['Mechanical Keyboard', 'Office', 119.0, 1.0], ['Pour-Over Kettle', 'Kitchen', 45.0, 0.8],
+  ['Trail Backpack 30L', 'Outdoor', 89.0, 1.1],
+  ['Espresso Grinder', 'Kitchen', 149.5, 2.4],
+  ['Noise-Cancelling Headphones', 'Audio', 229.99, 0.3],
+  ['Standing Desk', 'Office', 499.0, 28.5],
+  ['Merino Base Layer', 'Apparel', 64.0, 0.2],
+  ['Cast Iron Skillet', 'Kitchen', 39.95, 2.7],
+  ['Bluetooth Speaker', 'Audio', 79.0, 0.6],
+  ['Ergonomic Chair', 'Office', 349.0, 17.0],
+  ['Rain Jacket', 'Apparel', 129.0, 0.5],
+  ['Camping Stove', 'Outdoor', 54.5, 0.9],
+  ['Mechanical Keyboard', 'Office', 119.0, 1.0],
+  ['Pour-Over Kettle', 'Kitchen', 45.0, 0.8],
 ];
 const STATUSES = ['PENDING', 'SHIPPED', 'DELIVERED', 'RETURNED'];
 
@@ -70,7 +128,16 @@ const tsNtz = (ms: number): string => `${Math.floor(ms / 1000)}.000000000`;
 
 function staticSchema(name: string, comment: string, tables: readonly TableDef[]): SchemaDef {
   const byName = new Map(tables.map((t) => [t.name, t]));
-  const names = { TABLE: tables.filter((t) => t.kind === 'TABLE').map((t) => t.name).sort(), VIEW: tables.filter((t) => t.kind === 'VIEW').map((t) => t.name).sort() };
+  const names = {
+    TABLE: tables
+      .filter((t) => t.kind === 'TABLE')
+      .map((t) => t.name)
+      .sort(),
+    VIEW: tables
+      .filter((t) => t.kind === 'VIEW')
+      .map((t) => t.name)
+      .sort(),
+  };
   return { name, comment, names: (kind) => names[kind], table: (n) => byName.get(n) };
 }
 
@@ -80,47 +147,127 @@ function salesSchema(): SchemaDef {
     const first = FIRST[i % FIRST.length]!;
     const last = LAST[(i * 7) % LAST.length]!;
     const signup = Date.UTC(2022, 0, 1) + Math.floor(r() * 900) * 86_400_000;
-    return [String(i + 1), `${first} ${last}`, `${first}.${last}${i + 1}@example.com`.toLowerCase().replace(/ /g, ''), COUNTRIES[Math.floor(r() * COUNTRIES.length)]!,
-      days(signup), r() > 0.2 ? '1' : '0', (r() * 5000).toFixed(2)];
+    return [
+      String(i + 1),
+      `${first} ${last}`,
+      `${first}.${last}${i + 1}@example.com`.toLowerCase().replace(/ /g, ''),
+      COUNTRIES[Math.floor(r() * COUNTRIES.length)]!,
+      days(signup),
+      r() > 0.2 ? '1' : '0',
+      (r() * 5000).toFixed(2),
+    ];
   });
-  const products = PRODUCTS.map(([n, c, price, kg], i) => [String(101 + i), n, c, price.toFixed(2), String(kg), JSON.stringify({ color: ['black', 'green', 'grey'][i % 3], warranty_years: 1 + (i % 3) })]);
+  const products = PRODUCTS.map(([n, c, price, kg], i) => [
+    String(101 + i),
+    n,
+    c,
+    price.toFixed(2),
+    String(kg),
+    JSON.stringify({ color: ['black', 'green', 'grey'][i % 3], warranty_years: 1 + (i % 3) }),
+  ]);
   const orders = Array.from({ length: 50 }, (_, i) => {
     const qty = 1 + Math.floor(r() * 4);
     const p = PRODUCTS[Math.floor(r() * PRODUCTS.length)]!;
-    return [String(5001 + i), String(1 + Math.floor(r() * 40)), String(101 + PRODUCTS.indexOf(p)), String(qty),
-      tsNtz(Date.UTC(2024, 0, 1) + Math.floor(r() * 200 * 86_400_000)), STATUSES[Math.floor(r() * STATUSES.length)]!, (qty * p[2]).toFixed(2),
-      i % 9 === 0 ? null : ['web', 'store', 'phone'][i % 3]!];
+    return [
+      String(5001 + i),
+      String(1 + Math.floor(r() * 40)),
+      String(101 + PRODUCTS.indexOf(p)),
+      String(qty),
+      tsNtz(Date.UTC(2024, 0, 1) + Math.floor(r() * 200 * 86_400_000)),
+      STATUSES[Math.floor(r() * STATUSES.length)]!,
+      (qty * p[2]).toFixed(2),
+      i % 9 === 0 ? null : ['web', 'store', 'phone'][i % 3]!,
+    ];
   });
   const summary = ['PENDING', 'SHIPPED', 'DELIVERED', 'RETURNED'].map((s) => {
     const rows = orders.filter((o) => o[5] === s);
     return [s, String(rows.length), rows.reduce((a, o) => a + Number(o[6]), 0).toFixed(2)];
   });
   return staticSchema('PUBLIC', 'Demo sales data', [
-    { name: 'CUSTOMERS', kind: 'TABLE', comment: 'One row per customer', createdOn: CREATED, rows: customers, columns: [
-      col('CUSTOMER_ID', T.number(), false, 'Primary key'), col('NAME', T.varchar(200)), col('EMAIL', T.varchar(320)), col('COUNTRY', T.varchar(2)),
-      col('SIGNUP_DATE', T.date()), col('IS_ACTIVE', T.boolean()), col('LIFETIME_VALUE', T.number(12, 2)),
-    ] },
-    { name: 'ORDERS', kind: 'TABLE', comment: 'Orders placed in 2024', createdOn: CREATED, rows: orders, columns: [
-      col('ORDER_ID', T.number(), false), col('CUSTOMER_ID', T.number(), false), col('PRODUCT_ID', T.number(), false), col('QUANTITY', T.number()),
-      col('ORDERED_AT', T.timestampNtz()), col('STATUS', T.varchar(16)), col('AMOUNT', T.number(10, 2)), col('CHANNEL', T.varchar(16)),
-    ] },
-    { name: 'PRODUCTS', kind: 'TABLE', comment: 'Product catalogue', createdOn: CREATED, rows: products, columns: [
-      col('PRODUCT_ID', T.number(), false), col('NAME', T.varchar(200)), col('CATEGORY', T.varchar(50)), col('PRICE', T.number(10, 2)),
-      col('WEIGHT_KG', T.float()), col('ATTRIBUTES', T.variant()),
-    ] },
-    { name: 'ORDER_SUMMARY', kind: 'VIEW', comment: 'Orders by status', createdOn: CREATED, rows: summary,
-      viewText: 'CREATE VIEW ORDER_SUMMARY AS SELECT STATUS, COUNT(*) AS ORDER_COUNT, SUM(AMOUNT) AS REVENUE FROM ORDERS GROUP BY STATUS',
-      columns: [col('STATUS', T.varchar(16)), col('ORDER_COUNT', T.number(18, 0)), col('REVENUE', T.number(38, 2))] },
+    {
+      name: 'CUSTOMERS',
+      kind: 'TABLE',
+      comment: 'One row per customer',
+      createdOn: CREATED,
+      rows: customers,
+      columns: [
+        col('CUSTOMER_ID', T.number(), false, 'Primary key'),
+        col('NAME', T.varchar(200)),
+        col('EMAIL', T.varchar(320)),
+        col('COUNTRY', T.varchar(2)),
+        col('SIGNUP_DATE', T.date()),
+        col('IS_ACTIVE', T.boolean()),
+        col('LIFETIME_VALUE', T.number(12, 2)),
+      ],
+    },
+    {
+      name: 'ORDERS',
+      kind: 'TABLE',
+      comment: 'Orders placed in 2024',
+      createdOn: CREATED,
+      rows: orders,
+      columns: [
+        col('ORDER_ID', T.number(), false),
+        col('CUSTOMER_ID', T.number(), false),
+        col('PRODUCT_ID', T.number(), false),
+        col('QUANTITY', T.number()),
+        col('ORDERED_AT', T.timestampNtz()),
+        col('STATUS', T.varchar(16)),
+        col('AMOUNT', T.number(10, 2)),
+        col('CHANNEL', T.varchar(16)),
+      ],
+    },
+    {
+      name: 'PRODUCTS',
+      kind: 'TABLE',
+      comment: 'Product catalogue',
+      createdOn: CREATED,
+      rows: products,
+      columns: [
+        col('PRODUCT_ID', T.number(), false),
+        col('NAME', T.varchar(200)),
+        col('CATEGORY', T.varchar(50)),
+        col('PRICE', T.number(10, 2)),
+        col('WEIGHT_KG', T.float()),
+        col('ATTRIBUTES', T.variant()),
+      ],
+    },
+    {
+      name: 'ORDER_SUMMARY',
+      kind: 'VIEW',
+      comment: 'Orders by status',
+      createdOn: CREATED,
+      rows: summary,
+      viewText:
+        'CREATE VIEW ORDER_SUMMARY AS SELECT STATUS, COUNT(*) AS ORDER_COUNT, SUM(AMOUNT) AS REVENUE FROM ORDERS GROUP BY STATUS',
+      columns: [col('STATUS', T.varchar(16)), col('ORDER_COUNT', T.number(18, 0)), col('REVENUE', T.number(38, 2))],
+    },
   ]);
 }
 
 function financeSchema(): SchemaDef {
-  const ledger = Array.from({ length: 24 }, (_, i) => [String(i + 1), days(Date.UTC(2024, i % 12, 1 + (i % 27))), ['Revenue', 'COGS', 'Payroll', 'Rent'][i % 4]!,
-    ((i % 4 === 0 ? 1 : -1) * (1000 + i * 137.25)).toFixed(2), tsNtz(Date.UTC(2024, i % 12, 2))]);
+  const ledger = Array.from({ length: 24 }, (_, i) => [
+    String(i + 1),
+    days(Date.UTC(2024, i % 12, 1 + (i % 27))),
+    ['Revenue', 'COGS', 'Payroll', 'Rent'][i % 4]!,
+    ((i % 4 === 0 ? 1 : -1) * (1000 + i * 137.25)).toFixed(2),
+    tsNtz(Date.UTC(2024, i % 12, 2)),
+  ]);
   return staticSchema('REPORTING', 'Finance-only reporting', [
-    { name: 'LEDGER', kind: 'TABLE', comment: 'General ledger entries', createdOn: CREATED, rows: ledger, columns: [
-      col('ENTRY_ID', T.number(), false), col('BOOKED_ON', T.date()), col('ACCOUNT', T.varchar(64)), col('AMOUNT_USD', T.number(14, 2)), col('POSTED_AT', T.timestampNtz()),
-    ] },
+    {
+      name: 'LEDGER',
+      kind: 'TABLE',
+      comment: 'General ledger entries',
+      createdOn: CREATED,
+      rows: ledger,
+      columns: [
+        col('ENTRY_ID', T.number(), false),
+        col('BOOKED_ON', T.date()),
+        col('ACCOUNT', T.varchar(64)),
+        col('AMOUNT_USD', T.number(14, 2)),
+        col('POSTED_AT', T.timestampNtz()),
+      ],
+    },
   ]);
 }
 
@@ -131,27 +278,57 @@ function manyTablesSchema(): SchemaDef {
   let names: string[] | undefined;
   const width = String(BIG_TABLE_COUNT).length;
   return {
-    name: 'MANY_TABLES', comment: `${BIG_TABLE_COUNT} generated tables`,
-    names: (kind) => (kind === 'VIEW' ? [] : (names ??= Array.from({ length: BIG_TABLE_COUNT }, (_, i) => `T_${String(i + 1).padStart(width, '0')}`))),
+    name: 'MANY_TABLES',
+    comment: `${BIG_TABLE_COUNT} generated tables`,
+    names: (kind) =>
+      kind === 'VIEW'
+        ? []
+        : (names ??= Array.from({ length: BIG_TABLE_COUNT }, (_, i) => `T_${String(i + 1).padStart(width, '0')}`)),
     table: (n) => {
       const m = /^T_(\d+)$/.exec(n);
       const i = m ? Number(m[1]) : 0;
       if (!m || m[1]!.length !== width || i < 1 || i > BIG_TABLE_COUNT) return undefined;
-      return { name: n, kind: 'TABLE', comment: '', createdOn: CREATED, columns: [col('ID', T.number(), false), col('LABEL', T.varchar(100)), col('VALUE', T.float())],
-        rows: Array.from({ length: 3 }, (_, k) => [String(k + 1), `${n.toLowerCase()}-${k + 1}`, String((i * (k + 1)) % 97 / 4)]) };
+      return {
+        name: n,
+        kind: 'TABLE',
+        comment: '',
+        createdOn: CREATED,
+        columns: [col('ID', T.number(), false), col('LABEL', T.varchar(100)), col('VALUE', T.float())],
+        rows: Array.from({ length: 3 }, (_, k) => [
+          String(k + 1),
+          `${n.toLowerCase()}-${k + 1}`,
+          String(((i * (k + 1)) % 97) / 4),
+        ]),
+      };
     },
   };
 }
 
 export class Catalog {
   readonly databases: readonly DatabaseDef[] = [
-    { name: 'BIG_DB', comment: 'Generated tables for paging', createdOn: CREATED, schemas: [manyTablesSchema(), staticSchema('PUBLIC', '', [])] },
+    {
+      name: 'BIG_DB',
+      comment: 'Generated tables for paging',
+      createdOn: CREATED,
+      schemas: [manyTablesSchema(), staticSchema('PUBLIC', '', [])],
+    },
     { name: 'FINANCE_DB', comment: 'Finance team data', createdOn: CREATED, schemas: [financeSchema()] },
     { name: 'SALES_DB', comment: 'Demo sales data', createdOn: CREATED, schemas: [salesSchema()] },
-    { name: 'SNOWFLAKE', comment: 'Snowflake shared database', createdOn: CREATED, schemas: [staticSchema('ACCOUNT_USAGE', '', [])] },
+    {
+      name: 'SNOWFLAKE',
+      comment: 'Snowflake shared database',
+      createdOn: CREATED,
+      schemas: [staticSchema('ACCOUNT_USAGE', '', [])],
+    },
   ];
 
-  database(name: string): DatabaseDef | undefined { return this.databases.find((d) => d.name === name); }
-  schema(db: string, name: string): SchemaDef | undefined { return this.database(db)?.schemas.find((s) => s.name === name); }
-  table(db: string, schema: string, name: string): TableDef | undefined { return this.schema(db, schema)?.table(name); }
+  database(name: string): DatabaseDef | undefined {
+    return this.databases.find((d) => d.name === name);
+  }
+  schema(db: string, name: string): SchemaDef | undefined {
+    return this.database(db)?.schemas.find((s) => s.name === name);
+  }
+  table(db: string, schema: string, name: string): TableDef | undefined {
+    return this.schema(db, schema)?.table(name);
+  }
 }

@@ -21,17 +21,23 @@ function num(name: string): number | undefined {
 async function main(): Promise<void> {
   const home = path.resolve(arg('home') ?? fs.mkdtempSync(path.join(os.tmpdir(), 'posit-snowflake-sandbox-')));
   const emulator = await startEmulator({
-    port: num('port') ?? 0, home,
+    port: num('port') ?? 0,
+    home,
     accessTokenTtlSeconds: num('token-ttl'),
     workbenchRotateSeconds: num('rotate') ?? 240,
     workbenchGraceSeconds: num('grace'),
   });
-  process.stdout.write(`${JSON.stringify({ snowflake: emulator.snowflakeUrl, connect: emulator.connectUrl, connectApiKey: emulator.connectApiKey, home, plainConnect: emulator.plainConnectUrl, workbenchHome: emulator.home?.workbenchHome })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ snowflake: emulator.snowflakeUrl, connect: emulator.connectUrl, connectApiKey: emulator.connectApiKey, home, plainConnect: emulator.plainConnectUrl, workbenchHome: emulator.home?.workbenchHome })}\n`,
+  );
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
-    emulator.close().then(() => process.exit(0), () => process.exit(1));
+    emulator.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

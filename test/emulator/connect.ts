@@ -68,12 +68,27 @@ export function createConnectState(): ConnectState {
   const users = new Map<string, ConnectUserRecord>();
   const addUser: ConnectState['addUser'] = (username, role) => {
     const apiKey = crypto.randomBytes(16).toString('hex');
-    const user = { guid: crypto.randomUUID(), username, email: `${username}@example.com`, user_role: role, locked: false };
+    const user = {
+      guid: crypto.randomUUID(),
+      username,
+      email: `${username}@example.com`,
+      user_role: role,
+      locked: false,
+    };
     users.set(apiKey, user);
     return { user, apiKey };
   };
   const { apiKey } = addUser('publisher1', 'publisher');
-  return { users, contents: new Map(), bundles: new Map(), tasks: new Map(), apiKey, taskLineDelayMs: 15, requireAffinity: true, addUser };
+  return {
+    users,
+    contents: new Map(),
+    bundles: new Map(),
+    tasks: new Map(),
+    apiKey,
+    taskLineDelayMs: 15,
+    requireAffinity: true,
+    addUser,
+  };
 }
 
 /** Connect's error body: `{code, error, payload}`. */
@@ -89,13 +104,29 @@ function apiKeyOf(req: EmuRequest, behindIngress: boolean): string | undefined {
 
 function contentJson(c: ConnectContentRecord, base: string): Record<string, unknown> {
   return {
-    guid: c.guid, name: c.name, title: c.title, description: c.description, app_mode: c.app_mode, locked: c.locked,
-    owner_guid: c.owner_guid, bundle_id: c.bundle_id, created_time: c.created_time, last_deployed_time: c.last_deployed_time,
-    dashboard_url: `${base}/connect/#/apps/${c.guid}`, content_url: `${base}/content/${c.guid}/`,
+    guid: c.guid,
+    name: c.name,
+    title: c.title,
+    description: c.description,
+    app_mode: c.app_mode,
+    locked: c.locked,
+    owner_guid: c.owner_guid,
+    bundle_id: c.bundle_id,
+    created_time: c.created_time,
+    last_deployed_time: c.last_deployed_time,
+    dashboard_url: `${base}/connect/#/apps/${c.guid}`,
+    content_url: `${base}/content/${c.guid}/`,
   };
 }
 
-const TASK_SCRIPT = ['Building bundle', 'Bundle requested Python version; using the closest installed', 'Installing packages from the manifest', 'Packages installed', 'Launching the content', 'Content is running'];
+const TASK_SCRIPT = [
+  'Building bundle',
+  'Bundle requested Python version; using the closest installed',
+  'Installing packages from the manifest',
+  'Packages installed',
+  'Launching the content',
+  'Content is running',
+];
 
 function runTask(state: ConnectState, task: ConnectTaskRecord, failure: string | undefined): void {
   const script = failure ? [...TASK_SCRIPT.slice(0, 3), `ERROR: ${failure}`] : TASK_SCRIPT;
@@ -114,7 +145,11 @@ function runTask(state: ConnectState, task: ConnectTaskRecord, failure: string |
   setTimeout(tick, state.taskLineDelayMs).unref();
 }
 
-function registerContentRoutes(server: EmulatorServer, state: ConnectState, who: (req: EmuRequest, res: http.ServerResponse) => ConnectUserRecord | undefined): void {
+function registerContentRoutes(
+  server: EmulatorServer,
+  state: ConnectState,
+  who: (req: EmuRequest, res: http.ServerResponse) => ConnectUserRecord | undefined,
+): void {
   const base = (): string => server.url;
   const owned = (req: EmuRequest, res: http.ServerResponse): ConnectContentRecord | undefined => {
     const c = state.contents.get(req.params.guid ?? '');
@@ -124,13 +159,25 @@ function registerContentRoutes(server: EmulatorServer, state: ConnectState, who:
   server.route('POST', '/__api__/v1/content', (req, res) => {
     const user = who(req, res);
     if (!user) return;
-    if (user.user_role === 'viewer') return connectError(res, 403, 19, 'You do not have permission to perform this operation.');
+    if (user.user_role === 'viewer')
+      return connectError(res, 403, 19, 'You do not have permission to perform this operation.');
     const body = req.json<{ name?: string; title?: string }>() ?? {};
-    if (!body.name || !/^[A-Za-z0-9_-]{1,64}$/.test(body.name)) return connectError(res, 400, 10, 'The content name must be 1-64 letters, digits, _ or -.');
-    if ([...state.contents.values()].some((c) => c.name === body.name && c.owner_guid === user.guid)) return connectError(res, 409, 14, 'A content item with this name already exists.');
+    if (!body.name || !/^[A-Za-z0-9_-]{1,64}$/.test(body.name))
+      return connectError(res, 400, 10, 'The content name must be 1-64 letters, digits, _ or -.');
+    if ([...state.contents.values()].some((c) => c.name === body.name && c.owner_guid === user.guid))
+      return connectError(res, 409, 14, 'A content item with this name already exists.');
     const c: ConnectContentRecord = {
-      guid: crypto.randomUUID(), name: body.name, title: body.title ?? body.name, description: '', app_mode: 'unknown', locked: false,
-      owner_guid: user.guid, bundle_id: null, environment: new Map(), created_time: new Date().toISOString(), last_deployed_time: null,
+      guid: crypto.randomUUID(),
+      name: body.name,
+      title: body.title ?? body.name,
+      description: '',
+      app_mode: 'unknown',
+      locked: false,
+      owner_guid: user.guid,
+      bundle_id: null,
+      environment: new Map(),
+      created_time: new Date().toISOString(),
+      last_deployed_time: null,
     };
     state.contents.set(c.guid, c);
     sendJson(res, 200, contentJson(c, base()));
@@ -161,7 +208,11 @@ function registerContentRoutes(server: EmulatorServer, state: ConnectState, who:
   });
 }
 
-function registerDeployRoutes(server: EmulatorServer, state: ConnectState, who: (req: EmuRequest, res: http.ServerResponse) => ConnectUserRecord | undefined): void {
+function registerDeployRoutes(
+  server: EmulatorServer,
+  state: ConnectState,
+  who: (req: EmuRequest, res: http.ServerResponse) => ConnectUserRecord | undefined,
+): void {
   server.route('POST', '/__api__/v1/content/:guid/bundles', (req, res) => {
     if (!who(req, res)) return;
     const c = state.contents.get(req.params.guid ?? '');
@@ -169,20 +220,49 @@ function registerDeployRoutes(server: EmulatorServer, state: ConnectState, who: 
     const check = checkBundle(req.body);
     if (!check.ok) return connectError(res, 400, 19, `Invalid bundle: ${check.error}`);
     const id = String(state.bundles.size + 1);
-    state.bundles.set(id, { id, contentGuid: c.guid, size: req.body.length, manifest: check.manifest, files: check.files, members: check.members });
-    sendJson(res, 200, { id, content_guid: c.guid, size: req.body.length, active: false, created_time: new Date().toISOString() });
+    state.bundles.set(id, {
+      id,
+      contentGuid: c.guid,
+      size: req.body.length,
+      manifest: check.manifest,
+      files: check.files,
+      members: check.members,
+    });
+    sendJson(res, 200, {
+      id,
+      content_guid: c.guid,
+      size: req.body.length,
+      active: false,
+      created_time: new Date().toISOString(),
+    });
   });
   server.route('POST', '/__api__/v1/content/:guid/deploy', (req, res) => {
     if (!who(req, res)) return;
     const c = state.contents.get(req.params.guid ?? '');
     if (!c) return connectError(res, 404, 4, `Content ${req.params.guid} not found.`);
     const bundle = state.bundles.get(String(req.json<{ bundle_id?: unknown }>()?.bundle_id ?? ''));
-    if (!bundle || bundle.contentGuid !== c.guid) return connectError(res, 404, 4, 'Bundle not found for this content.');
+    if (!bundle || bundle.contentGuid !== c.guid)
+      return connectError(res, 404, 4, 'Bundle not found for this content.');
     const appmode = String(bundle.manifest.metadata.appmode);
-    if (c.app_mode !== 'unknown' && c.app_mode !== appmode) return connectError(res, 400, 162, `Cannot change the app mode of deployed content from ${c.app_mode} to ${appmode}.`);
-    const failure = state.failNextDeploy ?? (bundle.files.has('FAIL_DEPLOY') ? 'The content failed to start (FAIL_DEPLOY is in the bundle).' : undefined);
+    if (c.app_mode !== 'unknown' && c.app_mode !== appmode)
+      return connectError(
+        res,
+        400,
+        162,
+        `Cannot change the app mode of deployed content from ${c.app_mode} to ${appmode}.`,
+      );
+    const failure =
+      state.failNextDeploy ??
+      (bundle.files.has('FAIL_DEPLOY') ? 'The content failed to start (FAIL_DEPLOY is in the bundle).' : undefined);
     state.failNextDeploy = undefined;
-    const task: ConnectTaskRecord = { id: crypto.randomBytes(8).toString('hex'), lines: [], finished: false, code: 0, error: '', node: crypto.randomBytes(6).toString('hex') };
+    const task: ConnectTaskRecord = {
+      id: crypto.randomBytes(8).toString('hex'),
+      lines: [],
+      finished: false,
+      code: 0,
+      error: '',
+      node: crypto.randomBytes(6).toString('hex'),
+    };
     state.tasks.set(task.id, task);
     runTask(state, task, failure);
     if (!failure) {
@@ -200,14 +280,26 @@ function registerDeployRoutes(server: EmulatorServer, state: ConnectState, who: 
     const first = Math.max(0, Number(req.url.searchParams.get('first') ?? 0) || 0);
     const waitMs = Math.min(10, Number(req.url.searchParams.get('wait') ?? 0) || 0) * 1000;
     const until = Date.now() + waitMs;
-    while (!task.finished && task.lines.length <= first && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    while (!task.finished && task.lines.length <= first && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 10));
     const output = task.lines.slice(first);
-    sendJson(res, 200, { id: task.id, output, finished: task.finished && first + output.length >= task.lines.length, code: task.code, error: task.error, last: first + output.length });
+    sendJson(res, 200, {
+      id: task.id,
+      output,
+      finished: task.finished && first + output.length >= task.lines.length,
+      code: task.code,
+      error: task.error,
+      last: first + output.length,
+    });
   });
 }
 
 /** Registers the Connect routes. Behind the ingress, only X-RSC-Authorization carries the key. */
-export function registerConnect(server: EmulatorServer, state: ConnectState, opts: { behindIngress?: boolean } = {}): void {
+export function registerConnect(
+  server: EmulatorServer,
+  state: ConnectState,
+  opts: { behindIngress?: boolean } = {},
+): void {
   const who = (req: EmuRequest, res: http.ServerResponse): ConnectUserRecord | undefined => {
     const key = apiKeyOf(req, opts.behindIngress ?? false);
     const user = key ? state.users.get(key) : undefined;
@@ -223,7 +315,8 @@ export function registerConnect(server: EmulatorServer, state: ConnectState, opt
   };
   server.route('GET', '/__api__/v1/user', (req, res) => {
     const user = who(req, res);
-    if (user) sendJson(res, 200, { ...user, first_name: user.username, last_name: '', active_time: new Date().toISOString() });
+    if (user)
+      sendJson(res, 200, { ...user, first_name: user.username, last_name: '', active_time: new Date().toISOString() });
   });
   registerContentRoutes(server, state, who);
   registerDeployRoutes(server, state, who);
@@ -235,6 +328,8 @@ export function registerConnect(server: EmulatorServer, state: ConnectState, opt
       return;
     }
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-    res.end(`<!doctype html><html><head><title>${c.title}</title></head><body><h1>${c.title}</h1><p>${c.app_mode} content, bundle ${c.bundle_id}.</p></body></html>`);
+    res.end(
+      `<!doctype html><html><head><title>${c.title}</title></head><body><h1>${c.title}</h1><p>${c.app_mode} content, bundle ${c.bundle_id}.</p></body></html>`,
+    );
   });
 }

@@ -12,9 +12,24 @@ export interface TarFile {
 }
 
 export const KNOWN_APP_MODES = new Set([
-  'static', 'jupyter-static', 'jupyter-voila', 'nodejs', 'python-bokeh', 'python-dash', 'python-fastapi', 'python-api',
-  'python-shiny', 'python-streamlit', 'python-gradio', 'python-panel', 'quarto-static', 'quarto-shiny', 'api', 'shiny',
-  'rmd-static', 'rmd-shiny',
+  'static',
+  'jupyter-static',
+  'jupyter-voila',
+  'nodejs',
+  'python-bokeh',
+  'python-dash',
+  'python-fastapi',
+  'python-api',
+  'python-shiny',
+  'python-streamlit',
+  'python-gradio',
+  'python-panel',
+  'quarto-static',
+  'quarto-shiny',
+  'api',
+  'shiny',
+  'rmd-static',
+  'rmd-shiny',
 ]);
 
 function text(buf: Buffer, start: number, length: number): string {
@@ -110,7 +125,8 @@ function countMembers(gz: Buffer): number {
 /** Everything Connect would check before accepting a bundle. */
 export function checkBundle(gz: Buffer): BundleCheck {
   const files = new Map<string, Buffer>();
-  if (gz.length < 2 || gz[0] !== 0x1f || gz[1] !== 0x8b) return { ok: false, error: 'Bundle is not a gzip file.', files, members: 0 };
+  if (gz.length < 2 || gz[0] !== 0x1f || gz[1] !== 0x8b)
+    return { ok: false, error: 'Bundle is not a gzip file.', files, members: 0 };
   let tar: Buffer;
   try {
     tar = zlib.gunzipSync(gz);
@@ -134,13 +150,29 @@ export function checkBundle(gz: Buffer): BundleCheck {
     return { ok: false, error: 'manifest.json is not valid JSON.', files, members };
   }
   const appmode = manifest?.metadata?.appmode;
-  if (!KNOWN_APP_MODES.has(appmode)) return { ok: false, error: `Unknown app mode '${String(appmode)}' in manifest.json.`, manifest, files, members };
-  if (!manifest.metadata.entrypoint && appmode !== 'static') return { ok: false, error: 'manifest.json names no entrypoint.', manifest, files, members };
+  if (!KNOWN_APP_MODES.has(appmode))
+    return { ok: false, error: `Unknown app mode '${String(appmode)}' in manifest.json.`, manifest, files, members };
+  if (!manifest.metadata.entrypoint && appmode !== 'static')
+    return { ok: false, error: 'manifest.json names no entrypoint.', manifest, files, members };
   for (const [name, info] of Object.entries<any>(manifest.files ?? {})) {
     const data = files.get(name);
-    if (!data) return { ok: false, error: `manifest.json lists '${name}', which is not in the bundle.`, manifest, files, members };
+    if (!data)
+      return {
+        ok: false,
+        error: `manifest.json lists '${name}', which is not in the bundle.`,
+        manifest,
+        files,
+        members,
+      };
     const md5 = crypto.createHash('md5').update(data).digest('hex');
-    if (md5 !== info?.checksum) return { ok: false, error: `Checksum mismatch for '${name}': manifest says ${String(info?.checksum)}, file is ${md5}.`, manifest, files, members };
+    if (md5 !== info?.checksum)
+      return {
+        ok: false,
+        error: `Checksum mismatch for '${name}': manifest says ${String(info?.checksum)}, file is ${md5}.`,
+        manifest,
+        files,
+        members,
+      };
   }
   return { ok: true, manifest, files, members };
 }

@@ -26,13 +26,19 @@ describe('emulator: control API, Workbench, sandbox home', function () {
   it('writes a sandbox home: four connections, 0600 files, the default, and a Workbench directory', () => {
     const home = emu.home!;
     const toml = fs.readFileSync(path.join(home.home, 'connections.toml'), 'utf8');
-    for (const name of ['keypair', 'encrypted_key', 'pat', 'oauth_code']) assert.match(toml, new RegExp(`^\\[${name}\\]$`, 'm'));
+    for (const name of ['keypair', 'encrypted_key', 'pat', 'oauth_code'])
+      assert.match(toml, new RegExp(`^\\[${name}\\]$`, 'm'));
     assert.match(toml, /host = "127\.0\.0\.1"/);
     assert.match(toml, new RegExp(`port = ${new URL(emu.snowflakeUrl).port}\\b`));
     assert.match(toml, /authenticator = "oauth_authorization_code"/);
     assert.ok(!toml.includes(home.passphrase), 'the passphrase is not in the file');
     assert.match(fs.readFileSync(path.join(home.home, 'config.toml'), 'utf8'), /^default_connection_name = "keypair"/m);
-    for (const f of [path.join(home.home, 'connections.toml'), home.keyFiles.keypair, home.keyFiles.encrypted, path.join(home.workbenchHome, 'connections.toml')]) {
+    for (const f of [
+      path.join(home.home, 'connections.toml'),
+      home.keyFiles.keypair,
+      home.keyFiles.encrypted,
+      path.join(home.workbenchHome, 'connections.toml'),
+    ]) {
       assert.equal(fs.statSync(f).mode & 0o777, 0o600, f);
     }
     assert.match(fs.readFileSync(home.keyFiles.encrypted, 'utf8'), /BEGIN ENCRYPTED PRIVATE KEY/);
@@ -45,8 +51,14 @@ describe('emulator: control API, Workbench, sandbox home', function () {
   it('the sandbox keys and PAT log in', async () => {
     const pem = fs.readFileSync(emu.home!.keyFiles.keypair, 'utf8');
     const jwt = signKeypairJwt(pem, emu.state.account, 'DEMO_USER');
-    assert.equal((await login(emu, { LOGIN_NAME: 'DEMO_USER', AUTHENTICATOR: 'SNOWFLAKE_JWT', TOKEN: jwt })).json.success, true);
-    assert.equal((await login(emu, { AUTHENTICATOR: 'PROGRAMMATIC_ACCESS_TOKEN', TOKEN: emu.home!.pat })).json.success, true);
+    assert.equal(
+      (await login(emu, { LOGIN_NAME: 'DEMO_USER', AUTHENTICATOR: 'SNOWFLAKE_JWT', TOKEN: jwt })).json.success,
+      true,
+    );
+    assert.equal(
+      (await login(emu, { AUTHENTICATOR: 'PROGRAMMATIC_ACCESS_TOKEN', TOKEN: emu.home!.pat })).json.success,
+      true,
+    );
   });
 
   it('rotating the Workbench token rewrites the file; the old token works only during the grace period', async () => {
@@ -58,7 +70,11 @@ describe('emulator: control API, Workbench, sandbox home', function () {
     assert.equal(r.json.ok, true);
     const after = tokenIn();
     assert.notEqual(after, before);
-    assert.equal((await login(emu, { AUTHENTICATOR: 'OAUTH', TOKEN: before })).json.success, true, 'still within grace');
+    assert.equal(
+      (await login(emu, { AUTHENTICATOR: 'OAUTH', TOKEN: before })).json.success,
+      true,
+      'still within grace',
+    );
     emu.state.advanceClock(6);
     assert.equal((await login(emu, { AUTHENTICATOR: 'OAUTH', TOKEN: before })).json.code, '390318');
     assert.equal((await login(emu, { AUTHENTICATOR: 'OAUTH', TOKEN: after })).json.success, true);
@@ -103,14 +119,32 @@ describe('emulator: control API, Workbench, sandbox home', function () {
     const user = emu.state.addUser('REST_USER', { roles: ['ANALYST'] });
     emu.state.addPublicKey(user.name, key.publicKey);
     const jwt = signKeypairJwt(key.privateKey, emu.state.account, 'REST_USER');
-    assert.deepEqual(emu.state.authenticateRest({ authorization: `Bearer ${jwt}`, 'x-snowflake-authorization-token-type': 'KEYPAIR_JWT' }), { ok: true, user: 'REST_USER', role: 'ANALYST', via: 'KEYPAIR_JWT' });
+    assert.deepEqual(
+      emu.state.authenticateRest({
+        authorization: `Bearer ${jwt}`,
+        'x-snowflake-authorization-token-type': 'KEYPAIR_JWT',
+      }),
+      { ok: true, user: 'REST_USER', role: 'ANALYST', via: 'KEYPAIR_JWT' },
+    );
     const oauth = emu.state.issueOAuthAccessToken('DEMO_USER', 'FINANCE', 600);
-    assert.equal(emu.state.authenticateRest({ authorization: `Bearer ${oauth}` }).ok, true, 'OAUTH is the default type');
+    assert.equal(
+      emu.state.authenticateRest({ authorization: `Bearer ${oauth}` }).ok,
+      true,
+      'OAUTH is the default type',
+    );
     const pat = emu.state.addPat('DEMO_USER');
-    assert.equal(emu.state.authenticateRest({ authorization: `Bearer ${pat}`, 'x-snowflake-authorization-token-type': 'PROGRAMMATIC_ACCESS_TOKEN' }).ok, true);
+    assert.equal(
+      emu.state.authenticateRest({
+        authorization: `Bearer ${pat}`,
+        'x-snowflake-authorization-token-type': 'PROGRAMMATIC_ACCESS_TOKEN',
+      }).ok,
+      true,
+    );
     const s = await login(emu, { AUTHENTICATOR: 'OAUTH', TOKEN: oauth });
     assert.equal(emu.state.authenticateRest({ authorization: `Snowflake Token="${s.json.data.token}"` }).ok, true);
-    const expired = emu.state.authenticateRest({ authorization: `Bearer ${emu.state.issueOAuthAccessToken('DEMO_USER', 'ANALYST', -1)}` });
+    const expired = emu.state.authenticateRest({
+      authorization: `Bearer ${emu.state.issueOAuthAccessToken('DEMO_USER', 'ANALYST', -1)}`,
+    });
     assert.ok(!expired.ok && expired.status === 401 && expired.body.code === '390318');
     const wrongType = emu.state.authenticateRest({ authorization: `Bearer ${jwt}` });
     assert.ok(!wrongType.ok && wrongType.body.code === '390303');
@@ -120,10 +154,17 @@ describe('emulator: control API, Workbench, sandbox home', function () {
 
   it('`npm run emulator` prints one JSON line when ready and stops on SIGTERM', async () => {
     const home = path.join(dir, 'cli-home');
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'cli.ts'), '--port', '0', '--home', home], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(__dirname, 'cli.ts'), '--port', '0', '--home', home],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     const line = await new Promise<string>((resolve, reject) => {
       let out = '';
-      child.stdout.on('data', (d: Buffer) => { out += d.toString(); if (out.includes('\n')) resolve(out.split('\n')[0]!); });
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('\n')) resolve(out.split('\n')[0]!);
+      });
       child.on('exit', (code) => reject(new Error(`exited ${code}`)));
     });
     const ready = JSON.parse(line);
@@ -133,7 +174,10 @@ describe('emulator: control API, Workbench, sandbox home', function () {
     assert.ok(ready.connectApiKey);
     assert.ok(fs.existsSync(path.join(home, 'connections.toml')));
     assert.equal((await http(`${ready.snowflake}/__emulator/info`)).json.home, home);
-    const code = await new Promise<number | null>((resolve) => { child.on('exit', resolve); child.kill('SIGTERM'); });
+    const code = await new Promise<number | null>((resolve) => {
+      child.on('exit', resolve);
+      child.kill('SIGTERM');
+    });
     assert.equal(code, 0);
   });
 });

@@ -23,12 +23,21 @@ function pick(t: ControlTarget, name: string | null | undefined): EmulatorServer
 }
 
 export function registerControl(server: EmulatorServer, t: ControlTarget): void {
-  const body = (raw: () => unknown): Record<string, any> => { try { return (raw() as Record<string, any>) ?? {}; } catch { return {}; } };
+  const body = (raw: () => unknown): Record<string, any> => {
+    try {
+      return (raw() as Record<string, any>) ?? {};
+    } catch {
+      return {};
+    }
+  };
   server.route('GET', '/__emulator/info', (_req, res) => sendJson(res, 200, t.info()));
 
   server.route('POST', '/__emulator/faults', (req, res) => {
     const { server: name, ...fault } = body(req.json);
-    if (typeof fault.route !== 'string') return sendJson(res, 400, { message: 'A fault needs a route, e.g. "POST /session/v1/login-request" or "/api/v2/cortex/*".' });
+    if (typeof fault.route !== 'string')
+      return sendJson(res, 400, {
+        message: 'A fault needs a route, e.g. "POST /session/v1/login-request" or "/api/v2/cortex/*".',
+      });
     const targets = pick(t, name ?? 'snowflake');
     for (const s of targets) s.addFault({ ...(fault as Fault) });
     sendJson(res, 200, { ok: true, server: name ?? 'snowflake' });
@@ -38,13 +47,21 @@ export function registerControl(server: EmulatorServer, t: ControlTarget): void 
     sendJson(res, 200, { ok: true });
   });
   server.route('GET', '/__emulator/faults', (req, res) => {
-    sendJson(res, 200, Object.fromEntries(pick(t, req.url.searchParams.get('server')).map((s) => [nameOf(t, s), s.faults])));
+    sendJson(
+      res,
+      200,
+      Object.fromEntries(pick(t, req.url.searchParams.get('server')).map((s) => [nameOf(t, s), s.faults])),
+    );
   });
 
   server.route('GET', '/__emulator/requests', (req, res) => {
     const name = req.url.searchParams.get('server') ?? 'snowflake';
     const since = Number(req.url.searchParams.get('since') ?? 0);
-    sendJson(res, 200, pick(t, name)[0]!.log.filter((e) => e.at >= since));
+    sendJson(
+      res,
+      200,
+      pick(t, name)[0]!.log.filter((e) => e.at >= since),
+    );
   });
   server.route('DELETE', '/__emulator/requests', (req, res) => {
     for (const s of pick(t, req.url.searchParams.get('server'))) s.log.splice(0);
@@ -56,7 +73,9 @@ export function registerControl(server: EmulatorServer, t: ControlTarget): void 
     try {
       t.workbench.rotate();
       sendJson(res, 200, { ok: true, rotations: t.workbench.rotations, file: t.workbench.file });
-    } catch (e) { sendJson(res, 409, { message: (e as Error).message }); }
+    } catch (e) {
+      sendJson(res, 409, { message: (e as Error).message });
+    }
   });
   server.route('POST', '/__emulator/tokens/expire', (req, res) => {
     t.state.expireAllTokens({ masters: body(req.json).masters === true });
@@ -76,5 +95,5 @@ export function registerControl(server: EmulatorServer, t: ControlTarget): void 
 }
 
 function nameOf(t: ControlTarget, s: EmulatorServer): string {
-  return (Object.entries(t.servers).find(([, v]) => v === s)?.[0]) ?? '?';
+  return Object.entries(t.servers).find(([, v]) => v === s)?.[0] ?? '?';
 }

@@ -10,7 +10,13 @@ import { pieces, scriptReply, type ScriptInput, type ScriptReply, type ScriptToo
 import { openAiChatCompletions } from './cortexOpenAi';
 
 export const CORTEX_MODELS: readonly string[] = [
-  'claude-sonnet-4-5', 'claude-haiku-4-5', 'claude-4-sonnet', 'openai-gpt-4.1', 'llama3.1-70b', 'mistral-large2', 'deepseek-r1',
+  'claude-sonnet-4-5',
+  'claude-haiku-4-5',
+  'claude-4-sonnet',
+  'openai-gpt-4.1',
+  'llama3.1-70b',
+  'mistral-large2',
+  'deepseek-r1',
 ];
 /** Listed, but inference answers that it is not available in the account's region. */
 export const REGION_LOCKED_MODEL = 'deepseek-r1';
@@ -37,7 +43,10 @@ export interface CortexEmulator {
   nextEarlyClose(): Promise<CortexAnswerRecord>;
 }
 
-const controllers = new WeakMap<EmulatorServer, CortexEmulator & { closeWaiters: ((r: CortexAnswerRecord) => void)[] }>();
+const controllers = new WeakMap<
+  EmulatorServer,
+  CortexEmulator & { closeWaiters: ((r: CortexAnswerRecord) => void)[] }
+>();
 
 export function cortexEmulatorOf(server: EmulatorServer): CortexEmulator {
   const c = controllers.get(server);
@@ -48,20 +57,38 @@ export function cortexEmulatorOf(server: EmulatorServer): CortexEmulator {
 export function registerCortex(server: EmulatorServer, state: EmulatorState): CortexEmulator {
   const closeWaiters: ((r: CortexAnswerRecord) => void)[] = [];
   const ctl = {
-    answers: [] as CortexAnswerRecord[], frameDelayMs: 0, pieceSize: 12, closeWaiters,
+    answers: [] as CortexAnswerRecord[],
+    frameDelayMs: 0,
+    pieceSize: 12,
+    closeWaiters,
     nextEarlyClose: () => new Promise<CortexAnswerRecord>((resolve) => closeWaiters.push(resolve)),
   };
   controllers.set(server, ctl);
-  const authed = (handler: (req: EmuRequest, res: http.ServerResponse, user: string) => Promise<void> | void) =>
+  const authed =
+    (handler: (req: EmuRequest, res: http.ServerResponse, user: string) => Promise<void> | void) =>
     async (req: EmuRequest, res: http.ServerResponse): Promise<void> => {
       const auth = state.authenticateRest(req.headers);
       if (!auth.ok) return sendJson(res, auth.status, auth.body);
       await handler(req, res, auth.user);
     };
-  server.route('GET', '/api/v2/cortex/models', authed((_req, res) => sendJson(res, 200, { models: CORTEX_MODELS.map((name) => ({ name })) })));
-  server.route('POST', '/api/v2/cortex/inference:complete', authed((req, res, user) => nativeComplete(ctl, req, res, user)));
-  server.route('POST', '/api/v2/cortex/v1/chat/completions', authed((req, res, user) => openAiChatCompletions(ctl, req, res, user)));
-  server.route('GET', '/__emulator/cortex', (_req, res) => sendJson(res, 200, { answers: ctl.answers, frameDelayMs: ctl.frameDelayMs, pieceSize: ctl.pieceSize }));
+  server.route(
+    'GET',
+    '/api/v2/cortex/models',
+    authed((_req, res) => sendJson(res, 200, { models: CORTEX_MODELS.map((name) => ({ name })) })),
+  );
+  server.route(
+    'POST',
+    '/api/v2/cortex/inference:complete',
+    authed((req, res, user) => nativeComplete(ctl, req, res, user)),
+  );
+  server.route(
+    'POST',
+    '/api/v2/cortex/v1/chat/completions',
+    authed((req, res, user) => openAiChatCompletions(ctl, req, res, user)),
+  );
+  server.route('GET', '/__emulator/cortex', (_req, res) =>
+    sendJson(res, 200, { answers: ctl.answers, frameDelayMs: ctl.frameDelayMs, pieceSize: ctl.pieceSize }),
+  );
   server.route('POST', '/__emulator/cortex', (req, res) => {
     const body = req.json<{ frameDelayMs?: number; pieceSize?: number; clear?: boolean }>() ?? {};
     if (typeof body.frameDelayMs === 'number') ctl.frameDelayMs = body.frameDelayMs;
@@ -80,10 +107,15 @@ export function cortexFail(res: http.ServerResponse, status: number, message: st
 
 /** Model checks shared by both endpoints: unknown → 400, region-locked → 400 naming cross-region inference. */
 export function checkModel(res: http.ServerResponse, model: unknown): model is string {
-  if (typeof model !== 'string' || !model) return cortexFail(res, 400, 'model is required'), false;
-  if (!CORTEX_MODELS.includes(model)) return cortexFail(res, 400, `unknown model "${model}"`, '399504'), false;
+  if (typeof model !== 'string' || !model) return (cortexFail(res, 400, 'model is required'), false);
+  if (!CORTEX_MODELS.includes(model)) return (cortexFail(res, 400, `unknown model "${model}"`, '399504'), false);
   if (model === REGION_LOCKED_MODEL) {
-    cortexFail(res, 400, `Model ${model} is not available in the current region. Enable cross-region inference (CORTEX_ENABLED_CROSS_REGION) to use it.`, '399505');
+    cortexFail(
+      res,
+      400,
+      `Model ${model} is not available in the current region. Enable cross-region inference (CORTEX_ENABLED_CROSS_REGION) to use it.`,
+      '399505',
+    );
     return false;
   }
   return true;
@@ -93,8 +125,17 @@ export function toolModel(model: string): boolean {
   return TOOL_MODELS.test(model);
 }
 
-interface NativeMessage { role?: unknown; content?: unknown; content_list?: unknown }
-interface NativeItem { type?: string; text?: string; tool_use?: { tool_use_id?: string; name?: string; input?: unknown }; tool_results?: { tool_use_id?: string; name?: string; content?: { type?: string; text?: string }[] } }
+interface NativeMessage {
+  role?: unknown;
+  content?: unknown;
+  content_list?: unknown;
+}
+interface NativeItem {
+  type?: string;
+  text?: string;
+  tool_use?: { tool_use_id?: string; name?: string; input?: unknown };
+  tool_results?: { tool_use_id?: string; name?: string; content?: { type?: string; text?: string }[] };
+}
 
 /** Validates a native request the way Cortex does and reduces it to the script's view; undefined after a 400. */
 function readNative(res: http.ServerResponse, body: Record<string, unknown>): ScriptInput | undefined {
@@ -104,10 +145,12 @@ function readNative(res: http.ServerResponse, body: Record<string, unknown>): Sc
   const tools: ScriptTool[] = [];
   for (const t of (body.tools ?? []) as { tool_spec?: { type?: string; name?: string; input_schema?: unknown } }[]) {
     const spec = t.tool_spec;
-    if (!spec || spec.type !== 'generic' || !spec.name || typeof spec.input_schema !== 'object') return bad('each tool needs tool_spec {type:"generic", name, input_schema}');
+    if (!spec || spec.type !== 'generic' || !spec.name || typeof spec.input_schema !== 'object')
+      return bad('each tool needs tool_spec {type:"generic", name, input_schema}');
     tools.push({ name: spec.name, schema: spec.input_schema as Record<string, unknown> });
   }
-  if (tools.length > 0 && !toolModel(String(body.model))) return bad(`model ${String(body.model)} does not support tools`);
+  if (tools.length > 0 && !toolModel(String(body.model)))
+    return bad(`model ${String(body.model)} does not support tools`);
   const calls = new Map<string, string>();
   let system = '';
   let lastUserText = '';
@@ -115,17 +158,21 @@ function readNative(res: http.ServerResponse, body: Record<string, unknown>): Sc
   let allText = '';
   for (const [i, raw] of (body.messages as NativeMessage[]).entries()) {
     const role = raw.role;
-    if (role !== 'system' && role !== 'user' && role !== 'assistant') return bad(`messages[${i}].role must be system, user or assistant`);
+    if (role !== 'system' && role !== 'user' && role !== 'assistant')
+      return bad(`messages[${i}].role must be system, user or assistant`);
     const list = (Array.isArray(raw.content_list) ? raw.content_list : []) as NativeItem[];
-    if ((typeof raw.content !== 'string' || raw.content.length === 0) && list.length === 0) return bad(`messages[${i}]: content must not be empty`);
+    if ((typeof raw.content !== 'string' || raw.content.length === 0) && list.length === 0)
+      return bad(`messages[${i}]: content must not be empty`);
     let text = typeof raw.content === 'string' ? raw.content : '';
     let result: ScriptInput['toolResult'];
     for (const item of list) {
       if (item.type === 'text') text += item.text ?? '';
-      else if (item.type === 'tool_use' && role === 'assistant' && item.tool_use?.tool_use_id && item.tool_use.name) calls.set(item.tool_use.tool_use_id, item.tool_use.name);
+      else if (item.type === 'tool_use' && role === 'assistant' && item.tool_use?.tool_use_id && item.tool_use.name)
+        calls.set(item.tool_use.tool_use_id, item.tool_use.name);
       else if (item.type === 'tool_results' && role === 'user') {
         const r = item.tool_results;
-        if (!r?.tool_use_id || calls.get(r.tool_use_id) !== r.name) return bad(`messages[${i}]: tool_results must answer an earlier tool_use with the same tool_use_id and name`);
+        if (!r?.tool_use_id || calls.get(r.tool_use_id) !== r.name)
+          return bad(`messages[${i}]: tool_results must answer an earlier tool_use with the same tool_use_id and name`);
         result = { name: r.name!, text: (r.content ?? []).map((c) => c.text ?? '').join('') };
       } else return bad(`messages[${i}]: unsupported content_list item ${JSON.stringify(item.type)}`);
     }
@@ -148,7 +195,11 @@ export interface ScriptedRequest {
 }
 
 /** Parses and checks a completion request in either dialect and scripts its reply; answers the error itself. */
-export function scriptRequest(req: EmuRequest, res: http.ServerResponse, read: (res: http.ServerResponse, body: Record<string, unknown>) => ScriptInput | undefined): ScriptedRequest | undefined {
+export function scriptRequest(
+  req: EmuRequest,
+  res: http.ServerResponse,
+  read: (res: http.ServerResponse, body: Record<string, unknown>) => ScriptInput | undefined,
+): ScriptedRequest | undefined {
   let body: Record<string, unknown>;
   try {
     body = req.json<Record<string, unknown>>() ?? {};
@@ -168,43 +219,96 @@ async function nativeComplete(ctl: Controller, req: EmuRequest, res: http.Server
   if (!scripted) return;
   const { body, model, reply, usage } = scripted;
   const id = crypto.randomUUID();
-  const record: CortexAnswerRecord = { endpoint: 'native', model, stream: body.stream !== false, user, framesSent: 0, closedEarly: false, finished: false };
+  const record: CortexAnswerRecord = {
+    endpoint: 'native',
+    model,
+    stream: body.stream !== false,
+    user,
+    framesSent: 0,
+    closedEarly: false,
+    finished: false,
+  };
   ctl.answers.push(record);
   if (body.stream === false) {
     record.finished = true;
-    return sendJson(res, 200, { id, model, created: Math.floor(Date.now() / 1000), choices: [{ message: nativeMessage(reply), finish_reason: reply.kind === 'tool' ? 'tool_use' : 'stop' }], usage });
+    return sendJson(res, 200, {
+      id,
+      model,
+      created: Math.floor(Date.now() / 1000),
+      choices: [{ message: nativeMessage(reply), finish_reason: reply.kind === 'tool' ? 'tool_use' : 'stop' }],
+      usage,
+    });
   }
   const frames = nativeFrames(reply, ctl.pieceSize).map((delta) => ({ id, model, choices: [{ delta }], usage: {} }));
   frames.push({ id, model, choices: [], usage });
-  await streamFrames(ctl, res, record, frames.map((f) => `data: ${JSON.stringify(f)}\n\n`), ': keep-alive\n\n');
+  await streamFrames(
+    ctl,
+    res,
+    record,
+    frames.map((f) => `data: ${JSON.stringify(f)}\n\n`),
+    ': keep-alive\n\n',
+  );
 }
 
 function nativeMessage(reply: ScriptReply): Record<string, unknown> {
   if (reply.kind === 'text') return { content: reply.text, content_list: [{ type: 'text', text: reply.text }] };
   return {
     content: reply.preface,
-    content_list: [{ type: 'text', text: reply.preface }, { type: 'tool_use', tool_use: { tool_use_id: reply.callId, name: reply.name, input: reply.input } }],
+    content_list: [
+      { type: 'text', text: reply.preface },
+      { type: 'tool_use', tool_use: { tool_use_id: reply.callId, name: reply.name, input: reply.input } },
+    ],
   };
 }
 
 /** Deltas as Cortex streams them: text pieces; a tool_use opening (id + name) then its input as partial JSON. */
 function nativeFrames(reply: ScriptReply, size: number): Record<string, unknown>[] {
-  const text = (t: string): Record<string, unknown> => ({ type: 'text', content: t, text: t, content_list: [{ type: 'text', text: t }] });
+  const text = (t: string): Record<string, unknown> => ({
+    type: 'text',
+    content: t,
+    text: t,
+    content_list: [{ type: 'text', text: t }],
+  });
   if (reply.kind === 'text') return pieces(reply.text, size).map(text);
-  const open = { type: 'tool_use', tool_use_id: reply.callId, name: reply.name, input: '', content_list: [{ tool_use_id: reply.callId, name: reply.name, input: '' }] };
-  const input = pieces(JSON.stringify(reply.input), 7).map((p) => ({ type: 'tool_use', input: p, content_list: [{ input: p }] }));
+  const open = {
+    type: 'tool_use',
+    tool_use_id: reply.callId,
+    name: reply.name,
+    input: '',
+    content_list: [{ tool_use_id: reply.callId, name: reply.name, input: '' }],
+  };
+  const input = pieces(JSON.stringify(reply.input), 7).map((p) => ({
+    type: 'tool_use',
+    input: p,
+    content_list: [{ input: p }],
+  }));
   return [...pieces(reply.preface, size).map(text), open, ...input];
 }
 
-export function usageOf(input: ScriptInput, reply: ScriptReply): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {
+export function usageOf(
+  input: ScriptInput,
+  reply: ScriptReply,
+): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {
   const prompt = Math.ceil(input.allText.length / 4) + 1;
-  const completion = Math.ceil((reply.kind === 'text' ? reply.text.length : reply.preface.length + JSON.stringify(reply.input).length) / 4);
+  const completion = Math.ceil(
+    (reply.kind === 'text' ? reply.text.length : reply.preface.length + JSON.stringify(reply.input).length) / 4,
+  );
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }
 
 /** Writes SSE frames, pausing between them if asked, and notes a client that hangs up before the end. */
-export async function streamFrames(ctl: Controller, res: http.ServerResponse, record: CortexAnswerRecord, frames: readonly string[], preamble = ''): Promise<void> {
-  res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+export async function streamFrames(
+  ctl: Controller,
+  res: http.ServerResponse,
+  record: CortexAnswerRecord,
+  frames: readonly string[],
+  preamble = '',
+): Promise<void> {
+  res.writeHead(200, {
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-cache',
+    Connection: 'keep-alive',
+  });
   let closed = false;
   res.on('close', () => {
     if (record.finished) return;
@@ -218,7 +322,11 @@ export async function streamFrames(ctl: Controller, res: http.ServerResponse, re
     const ok = res.write(frame);
     record.framesSent++;
     if (ctl.frameDelayMs > 0) await new Promise((r) => setTimeout(r, ctl.frameDelayMs));
-    else if (!ok) await new Promise((r) => { res.once('drain', r); res.once('close', r); });
+    else if (!ok)
+      await new Promise((r) => {
+        res.once('drain', r);
+        res.once('close', r);
+      });
     else if (record.framesSent % 64 === 0) await new Promise((r) => setImmediate(r));
   }
   if (closed) return;

@@ -24,18 +24,31 @@ export interface ScriptInput {
 
 export type ScriptReply =
   | { readonly kind: 'text'; readonly text: string }
-  | { readonly kind: 'tool'; readonly preface: string; readonly callId: string; readonly name: string; readonly input: Record<string, unknown> };
+  | {
+      readonly kind: 'tool';
+      readonly preface: string;
+      readonly callId: string;
+      readonly name: string;
+      readonly input: Record<string, unknown>;
+    };
 
 export const LONG_STREAM_LINE = (i: number): string => `Line ${i}: snow ❄ café 雪 naïve résumé — déjà vu 🏔️.\n`;
 
 let callCounter = 0;
 
 export function scriptReply(input: ScriptInput): ScriptReply {
-  if (input.toolResult) return { kind: 'text', text: `The tool ${input.toolResult.name} returned: ${input.toolResult.text}` };
+  if (input.toolResult)
+    return { kind: 'text', text: `The tool ${input.toolResult.name} returned: ${input.toolResult.text}` };
   const user = input.lastUserText;
   if (input.tools.length > 0 && /\b(use|call) (the |a )?tools?\b/i.test(user)) {
     const tool = input.tools.find((t) => user.includes(t.name)) ?? input.tools[0]!;
-    return { kind: 'tool', preface: `Calling ${tool.name}.`, callId: `tooluse_${String(++callCounter).padStart(6, '0')}`, name: tool.name, input: inputFor(tool.schema) };
+    return {
+      kind: 'tool',
+      preface: `Calling ${tool.name}.`,
+      callId: `tooluse_${String(++callCounter).padStart(6, '0')}`,
+      name: tool.name,
+      input: inputFor(tool.schema),
+    };
   }
   const long = /\blong stream(?:\s+(\d+))?/i.exec(user);
   if (long) {
@@ -43,7 +56,8 @@ export function scriptReply(input: ScriptInput): ScriptReply {
     return { kind: 'text', text: Array.from({ length: n }, (_, i) => LONG_STREAM_LINE(i + 1)).join('') };
   }
   const tables = tablesIn(`${input.system}\n${user}`);
-  if (tables.length > 0 && /\bsql\b|\bquery\b|\bselect\b/i.test(`${input.system}\n${user}`)) return { kind: 'text', text: sqlAnswer(tables, user) };
+  if (tables.length > 0 && /\bsql\b|\bquery\b|\bselect\b/i.test(`${input.system}\n${user}`))
+    return { kind: 'text', text: sqlAnswer(tables, user) };
   return { kind: 'text', text: user };
 }
 
@@ -70,9 +84,13 @@ interface PromptTable {
 /** Tables listed in a prompt the way the participant lists them: `- DB.SCHEMA.TABLE: COL TYPE, COL TYPE`. */
 export function tablesIn(text: string): PromptTable[] {
   const out: PromptTable[] = [];
-  const re = /^- ((?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)(?:\.(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)){2})(?: \(view\))?: (.*)$/gm;
+  const re =
+    /^- ((?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)(?:\.(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)){2})(?: \(view\))?: (.*)$/gm;
   for (const m of text.matchAll(re)) {
-    const columns = (m[2] ?? '').split(', ').map((c) => c.split(' ')[0] ?? '').filter((c) => c && !c.startsWith('…'));
+    const columns = (m[2] ?? '')
+      .split(', ')
+      .map((c) => c.split(' ')[0] ?? '')
+      .filter((c) => c && !c.startsWith('…'));
     out.push({ name: m[1]!, columns });
   }
   return out;
@@ -80,7 +98,9 @@ export function tablesIn(text: string): PromptTable[] {
 
 function sqlAnswer(tables: readonly PromptTable[], question: string): string {
   const words = question.toUpperCase();
-  const mentioned = tables.filter((t) => words.includes(t.name.split('.').pop()!.replace(/"/g, '').toUpperCase().replace(/S$/, '')));
+  const mentioned = tables.filter((t) =>
+    words.includes(t.name.split('.').pop()!.replace(/"/g, '').toUpperCase().replace(/S$/, '')),
+  );
   const [main, other] = mentioned.length > 0 ? [mentioned[0]!, mentioned[1]] : [tables[0]!, undefined];
   const cols = main.columns.slice(0, 3);
   const select = cols.length > 0 ? cols.map((c) => `  t.${c}`).join(',\n') : '  *';

@@ -20,7 +20,10 @@ export function removeDriverLog(): void {
 }
 
 export type Row = Record<string, unknown>;
-export interface DriverError extends Error { code?: string | number; sqlState?: string }
+export interface DriverError extends Error {
+  code?: string | number;
+  sqlState?: string;
+}
 
 export async function connect(options: Record<string, unknown>): Promise<import('snowflake-sdk').Connection> {
   const conn = sdk.createConnection({ ...options } as never);
@@ -39,6 +42,10 @@ export function destroy(conn: import('snowflake-sdk').Connection): Promise<void>
 }
 
 export async function failure(p: Promise<unknown>): Promise<DriverError> {
-  try { await p; } catch (e) { return e as DriverError; }
+  try {
+    await p;
+  } catch (e) {
+    return e as DriverError;
+  }
   throw new Error('expected the driver call to fail');
 }

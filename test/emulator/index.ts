@@ -42,7 +42,11 @@ export interface Emulator {
   /** What registerCortex returned (its scripted-answer controls). */
   readonly cortex: ReturnType<typeof registerCortex>;
   readonly queries: QueryEngine;
-  readonly servers: { readonly snowflake: EmulatorServer; readonly ingress: EmulatorServer; readonly connect: EmulatorServer };
+  readonly servers: {
+    readonly snowflake: EmulatorServer;
+    readonly ingress: EmulatorServer;
+    readonly connect: EmulatorServer;
+  };
   readonly workbench: WorkbenchTokens;
   home?: SandboxHome;
   rotateWorkbenchToken(): string;
@@ -50,12 +54,18 @@ export interface Emulator {
 }
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
-  const state = new EmulatorState({ accessTokenTtlSeconds: opts.accessTokenTtlSeconds, sessionTtlSeconds: opts.sessionTtlSeconds });
+  const state = new EmulatorState({
+    accessTokenTtlSeconds: opts.accessTokenTtlSeconds,
+    sessionTtlSeconds: opts.sessionTtlSeconds,
+  });
   const snowflake = new EmulatorServer();
   const ingress = new EmulatorServer();
   const plain = new EmulatorServer();
   const queries = new QueryEngine(state);
-  const workbench = new WorkbenchTokens(state, { rotateSeconds: opts.workbenchRotateSeconds, graceSeconds: opts.workbenchGraceSeconds });
+  const workbench = new WorkbenchTokens(state, {
+    rotateSeconds: opts.workbenchRotateSeconds,
+    graceSeconds: opts.workbenchGraceSeconds,
+  });
   const connectState = createConnectState();
   const apiKey = connectState.apiKey;
 
@@ -74,11 +84,21 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const ingressHost = '127.0.0.1';
   installIngress(ingress, state, {
     hosts: new Set([ingressHost, `127.0.0.1:${ingressPort}`, 'localhost', `localhost:${ingressPort}`]),
-    loginUrl: () => `${snowflakeUrl}/oauth/authorize?response_type=code&client_id=LOCAL_APPLICATION&redirect_uri=${encodeURIComponent(`${connectUrl}/sfc-endpoint/callback`)}`,
+    loginUrl: () =>
+      `${snowflakeUrl}/oauth/authorize?response_type=code&client_id=LOCAL_APPLICATION&redirect_uri=${encodeURIComponent(`${connectUrl}/sfc-endpoint/callback`)}`,
   });
 
   const emulator: Emulator = {
-    snowflakeUrl, connectUrl, plainConnectUrl, connectApiKey: apiKey, ingressHost, state, connectState, cortex, queries, workbench,
+    snowflakeUrl,
+    connectUrl,
+    plainConnectUrl,
+    connectApiKey: apiKey,
+    ingressHost,
+    state,
+    connectState,
+    cortex,
+    queries,
+    workbench,
     servers: { snowflake, ingress, connect: plain },
     rotateWorkbenchToken: () => workbench.rotate(),
     close: async () => {
@@ -88,13 +108,22 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     },
   };
   registerControl(snowflake, {
-    state, workbench, queries, servers: emulator.servers,
+    state,
+    workbench,
+    queries,
+    servers: emulator.servers,
     info: () => ({
-      snowflake: snowflakeUrl, connect: connectUrl, plainConnect: plainConnectUrl, connectApiKey: apiKey, ingressHost,
-      home: emulator.home?.home, workbenchHome: emulator.home?.workbenchHome, workbenchRotations: workbench.rotations, ...state.describe(),
+      snowflake: snowflakeUrl,
+      connect: connectUrl,
+      plainConnect: plainConnectUrl,
+      connectApiKey: apiKey,
+      ingressHost,
+      home: emulator.home?.home,
+      workbenchHome: emulator.home?.workbenchHome,
+      workbenchRotations: workbench.rotations,
+      ...state.describe(),
     }),
   });
   if (opts.home) writeSandboxHome(opts.home, emulator);
   return emulator;
 }
-

@@ -18,7 +18,8 @@ const MAX_LIFETIME_SECONDS = 3600;
 
 /** `SHA256:` + base64 of SHA-256 over the DER SubjectPublicKeyInfo (equals DESCRIBE USER's RSA_PUBLIC_KEY_FP). */
 export function fingerprintOf(key: crypto.KeyObject | string): string {
-  const pub = typeof key === 'string' ? crypto.createPublicKey(key) : key.type === 'private' ? crypto.createPublicKey(key) : key;
+  const pub =
+    typeof key === 'string' ? crypto.createPublicKey(key) : key.type === 'private' ? crypto.createPublicKey(key) : key;
   const der = pub.export({ type: 'spki', format: 'der' });
   return `SHA256:${crypto.createHash('sha256').update(der).digest('base64')}`;
 }
@@ -47,20 +48,32 @@ function decodePart(part: string): any {
 
 export function verifyKeypairJwt(lookup: KeyLookup, token: string | undefined): JwtResult {
   const parts = (token ?? '').split('.');
-  if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]*$/.test(p))) return fail('394306', 'JWT token has an invalid format.');
+  if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]*$/.test(p)))
+    return fail('394306', 'JWT token has an invalid format.');
   let header: any;
   let claims: any;
-  try { header = decodePart(parts[0]!); claims = decodePart(parts[1]!); } catch { return fail('394306', 'JWT token has an invalid format.'); }
+  try {
+    header = decodePart(parts[0]!);
+    claims = decodePart(parts[1]!);
+  } catch {
+    return fail('394306', 'JWT token has an invalid format.');
+  }
   if (typeof claims !== 'object' || claims === null) return fail('394306', 'JWT token has an invalid format.');
-  if (header?.alg !== 'RS256') return fail('394305', `JWT token uses an unsupported algorithm: ${String(header?.alg)}. Use RS256.`);
+  if (header?.alg !== 'RS256')
+    return fail('394305', `JWT token uses an unsupported algorithm: ${String(header?.alg)}. Use RS256.`);
   const iss = String(claims.iss ?? '');
   const m = /^([^.]+)\.(.+)\.(SHA256:[A-Za-z0-9+/=]+)$/.exec(iss);
   if (!m) return fail('390144', 'JWT token is invalid.');
   const [, account, user, fp] = m as unknown as [string, string, string, string];
-  if (!lookup.isAccount(account) || account !== account.toUpperCase() || user !== user.toUpperCase()) return fail('390144', 'JWT token is invalid.');
+  if (!lookup.isAccount(account) || account !== account.toUpperCase() || user !== user.toUpperCase())
+    return fail('390144', 'JWT token is invalid.');
   if (claims.sub !== `${account}.${user}`) return fail('390144', 'JWT token is invalid.');
   const key = lookup.publicKey(user, fp);
-  if (!key) return fail('394304', `JWT token is invalid: public key fingerprint mismatch (${fp} is not registered for user ${user}).`);
+  if (!key)
+    return fail(
+      '394304',
+      `JWT token is invalid: public key fingerprint mismatch (${fp} is not registered for user ${user}).`,
+    );
   const signed = Buffer.from(`${parts[0]}.${parts[1]}`);
   const sig = Buffer.from(parts[2]!, 'base64url');
   if (!crypto.verify('RSA-SHA256', signed, key, sig)) return fail('390144', 'JWT token is invalid.');
@@ -68,7 +81,8 @@ export function verifyKeypairJwt(lookup: KeyLookup, token: string | undefined): 
   const exp = toSeconds(claims.exp);
   if (iat === undefined || exp === undefined) return fail('394303', 'JWT token has an invalid expiration time.');
   const now = lookup.now() / 1000;
-  if (exp - iat > MAX_LIFETIME_SECONDS || exp <= iat) return fail('394303', 'JWT token has an invalid expiration time: the lifetime must be at most one hour.');
+  if (exp - iat > MAX_LIFETIME_SECONDS || exp <= iat)
+    return fail('394303', 'JWT token has an invalid expiration time: the lifetime must be at most one hour.');
   if (iat > now + JWT_LEEWAY_SECONDS) return fail('394302', 'JWT token is not yet valid (issued in the future).');
   if (exp < now - JWT_LEEWAY_SECONDS) return fail('394301', 'JWT token has expired.');
   return { ok: true, user, fingerprint: fp, account };
@@ -76,7 +90,9 @@ export function verifyKeypairJwt(lookup: KeyLookup, token: string | undefined): 
 
 /** Test helper and reference: a key-pair JWT as our clients mint it (seconds). */
 export function signKeypairJwt(
-  privateKey: crypto.KeyObject | string, account: string, user: string,
+  privateKey: crypto.KeyObject | string,
+  account: string,
+  user: string,
   opts: { iat?: number; exp?: number; lifetimeSeconds?: number; fingerprint?: string; alg?: string } = {},
 ): string {
   const key = typeof privateKey === 'string' ? crypto.createPrivateKey(privateKey) : privateKey;

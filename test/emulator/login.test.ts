@@ -28,42 +28,77 @@ describe('emulator: login rules', function () {
     const r = await jwtLogin(emu, key.privateKey);
     assert.equal(r.json.success, true);
     assert.ok(r.json.data.token && r.json.data.masterToken && r.json.data.validityInSeconds > 0);
-    assert.deepEqual(r.json.data.sessionInfo, { databaseName: null, schemaName: null, warehouseName: 'DEMO_WH', roleName: 'ANALYST' });
+    assert.deepEqual(r.json.data.sessionInfo, {
+      databaseName: null,
+      schemaName: null,
+      warehouseName: 'DEMO_WH',
+      roleName: 'ANALYST',
+    });
   });
 
-  it('accepts the Node driver\'s millisecond iat/exp, the account locator, and gzip bodies without a header', async () => {
+  it("accepts the Node driver's millisecond iat/exp, the account locator, and gzip bodies without a header", async () => {
     const ms = Date.now();
     assert.equal((await jwtLogin(emu, key.privateKey, 'DEMO_USER', { iat: ms, exp: ms + 120_000 })).json.success, true);
     const locator = signKeypairJwt(key.privateKey, 'XY12345.us-east-1', 'demo_user');
-    assert.equal((await login(emu, { LOGIN_NAME: 'demo_user', AUTHENTICATOR: 'SNOWFLAKE_JWT', TOKEN: locator })).json.success, true);
+    assert.equal(
+      (await login(emu, { LOGIN_NAME: 'demo_user', AUTHENTICATOR: 'SNOWFLAKE_JWT', TOKEN: locator })).json.success,
+      true,
+    );
     const token = signKeypairJwt(key.privateKey, emu.state.account, 'DEMO_USER');
-    assert.equal((await login(emu, { LOGIN_NAME: 'DEMO_USER', AUTHENTICATOR: 'SNOWFLAKE_JWT', TOKEN: token }, '', true)).json.success, true);
+    assert.equal(
+      (await login(emu, { LOGIN_NAME: 'DEMO_USER', AUTHENTICATOR: 'SNOWFLAKE_JWT', TOKEN: token }, '', true)).json
+        .success,
+      true,
+    );
   });
 
   it('rejects a wrong signature (registered fingerprint, other key)', async () => {
     const other = newKey();
-    const jwt = signKeypairJwt(other.privateKey, emu.state.account, 'DEMO_USER', { fingerprint: fingerprintOf(key.publicKey) });
-    assert.equal(await code(login(emu, { LOGIN_NAME: 'DEMO_USER', AUTHENTICATOR: 'SNOWFLAKE_JWT', TOKEN: jwt })), '390144');
+    const jwt = signKeypairJwt(other.privateKey, emu.state.account, 'DEMO_USER', {
+      fingerprint: fingerprintOf(key.publicKey),
+    });
+    assert.equal(
+      await code(login(emu, { LOGIN_NAME: 'DEMO_USER', AUTHENTICATOR: 'SNOWFLAKE_JWT', TOKEN: jwt })),
+      '390144',
+    );
   });
 
   it('rejects an expired JWT, a lifetime over one hour, and an iat in the future', async () => {
-    assert.equal(await code(jwtLogin(emu, key.privateKey, 'DEMO_USER', { iat: now() - 7200, exp: now() - 3700 })), '394301');
+    assert.equal(
+      await code(jwtLogin(emu, key.privateKey, 'DEMO_USER', { iat: now() - 7200, exp: now() - 3700 })),
+      '394301',
+    );
     assert.equal(await code(jwtLogin(emu, key.privateKey, 'DEMO_USER', { iat: now(), exp: now() + 3601 })), '394303');
-    assert.equal(await code(jwtLogin(emu, key.privateKey, 'DEMO_USER', { iat: now() + 600, exp: now() + 1200 })), '394302');
+    assert.equal(
+      await code(jwtLogin(emu, key.privateKey, 'DEMO_USER', { iat: now() + 600, exp: now() + 1200 })),
+      '394302',
+    );
     // Within the 60 s leeway a slightly fast client clock is fine.
-    assert.equal((await jwtLogin(emu, key.privateKey, 'DEMO_USER', { iat: now() + 30, exp: now() + 600 })).json.success, true);
+    assert.equal(
+      (await jwtLogin(emu, key.privateKey, 'DEMO_USER', { iat: now() + 30, exp: now() + 600 })).json.success,
+      true,
+    );
   });
 
   it('rejects a key whose fingerprint is not registered (394304) and a JWT for another account', async () => {
     assert.equal(await code(jwtLogin(emu, newKey().privateKey)), '394304');
     const foreign = signKeypairJwt(key.privateKey, 'otherorg-other', 'DEMO_USER');
-    assert.equal(await code(login(emu, { LOGIN_NAME: 'DEMO_USER', AUTHENTICATOR: 'SNOWFLAKE_JWT', TOKEN: foreign })), '390144');
+    assert.equal(
+      await code(login(emu, { LOGIN_NAME: 'DEMO_USER', AUTHENTICATOR: 'SNOWFLAKE_JWT', TOKEN: foreign })),
+      '390144',
+    );
   });
 
   it('rejects a non-RS256 algorithm and garbage tokens', async () => {
     const hs = signKeypairJwt(key.privateKey, emu.state.account, 'DEMO_USER', { alg: 'HS256' });
-    assert.equal(await code(login(emu, { LOGIN_NAME: 'DEMO_USER', AUTHENTICATOR: 'SNOWFLAKE_JWT', TOKEN: hs })), '394305');
-    assert.equal(await code(login(emu, { LOGIN_NAME: 'DEMO_USER', AUTHENTICATOR: 'SNOWFLAKE_JWT', TOKEN: 'not-a-jwt' })), '394306');
+    assert.equal(
+      await code(login(emu, { LOGIN_NAME: 'DEMO_USER', AUTHENTICATOR: 'SNOWFLAKE_JWT', TOKEN: hs })),
+      '394305',
+    );
+    assert.equal(
+      await code(login(emu, { LOGIN_NAME: 'DEMO_USER', AUTHENTICATOR: 'SNOWFLAKE_JWT', TOKEN: 'not-a-jwt' })),
+      '394306',
+    );
   });
 
   it('a user may have two keys; either logs in', async () => {
@@ -79,20 +114,56 @@ describe('emulator: login rules', function () {
     const ok = emu.state.issueOAuthAccessToken('DEMO_USER', 'FINANCE', 600);
     const r = await login(emu, { AUTHENTICATOR: 'OAUTH', TOKEN: ok });
     assert.equal(r.json.data.sessionInfo.roleName, 'FINANCE');
-    assert.equal(await code(login(emu, { AUTHENTICATOR: 'OAUTH', TOKEN: emu.state.issueOAuthAccessToken('DEMO_USER', 'ANALYST', -1) })), '390318');
+    assert.equal(
+      await code(
+        login(emu, { AUTHENTICATOR: 'OAUTH', TOKEN: emu.state.issueOAuthAccessToken('DEMO_USER', 'ANALYST', -1) }),
+      ),
+      '390318',
+    );
     assert.equal(await code(login(emu, { AUTHENTICATOR: 'OAUTH', TOKEN: 'forged' })), '390303');
-    assert.match((await login(emu, { AUTHENTICATOR: 'OAUTH', TOKEN: 'forged' })).json.message, /Invalid OAuth access token/);
+    assert.match(
+      (await login(emu, { AUTHENTICATOR: 'OAUTH', TOKEN: 'forged' })).json.message,
+      /Invalid OAuth access token/,
+    );
   });
 
   it('PAT: valid logs in; unknown or expired → 394400', async () => {
-    assert.equal((await login(emu, { LOGIN_NAME: 'DEMO_USER', AUTHENTICATOR: 'PROGRAMMATIC_ACCESS_TOKEN', TOKEN: emu.state.addPat('DEMO_USER') })).json.success, true);
-    assert.equal(await code(login(emu, { AUTHENTICATOR: 'PROGRAMMATIC_ACCESS_TOKEN', TOKEN: 'pat_invalid' })), '394400');
-    assert.equal(await code(login(emu, { AUTHENTICATOR: 'PROGRAMMATIC_ACCESS_TOKEN', TOKEN: emu.state.addPat('DEMO_USER', undefined, -1) })), '394400');
+    assert.equal(
+      (
+        await login(emu, {
+          LOGIN_NAME: 'DEMO_USER',
+          AUTHENTICATOR: 'PROGRAMMATIC_ACCESS_TOKEN',
+          TOKEN: emu.state.addPat('DEMO_USER'),
+        })
+      ).json.success,
+      true,
+    );
+    assert.equal(
+      await code(login(emu, { AUTHENTICATOR: 'PROGRAMMATIC_ACCESS_TOKEN', TOKEN: 'pat_invalid' })),
+      '394400',
+    );
+    assert.equal(
+      await code(
+        login(emu, { AUTHENTICATOR: 'PROGRAMMATIC_ACCESS_TOKEN', TOKEN: emu.state.addPat('DEMO_USER', undefined, -1) }),
+      ),
+      '394400',
+    );
   });
 
   it('honours warehouse/database/schema/role query parameters; an ungranted role is refused', async () => {
-    const r = await jwtLogin(emu, key.privateKey, 'DEMO_USER', {}, '&roleName=FINANCE&warehouse=BIG_WH&databaseName=FINANCE_DB&schemaName=REPORTING');
-    assert.deepEqual(r.json.data.sessionInfo, { databaseName: 'FINANCE_DB', schemaName: 'REPORTING', warehouseName: 'BIG_WH', roleName: 'FINANCE' });
+    const r = await jwtLogin(
+      emu,
+      key.privateKey,
+      'DEMO_USER',
+      {},
+      '&roleName=FINANCE&warehouse=BIG_WH&databaseName=FINANCE_DB&schemaName=REPORTING',
+    );
+    assert.deepEqual(r.json.data.sessionInfo, {
+      databaseName: 'FINANCE_DB',
+      schemaName: 'REPORTING',
+      warehouseName: 'BIG_WH',
+      roleName: 'FINANCE',
+    });
     assert.equal(await code(jwtLogin(emu, key.privateKey, 'DEMO_USER', {}, '&roleName=ACCOUNTADMIN')), '390189');
     const token = emu.state.issueOAuthAccessToken('DEMO_USER', 'ANALYST', 600);
     assert.equal(await code(login(emu, { AUTHENTICATOR: 'OAUTH', TOKEN: token }, '&roleName=FINANCE')), '390186');
@@ -103,11 +174,19 @@ describe('emulator: login rules', function () {
     emu.state.expireAllTokens();
     const expired = await sql(emu, s.token, 'SHOW DATABASES');
     assert.equal(expired.json.code, '390112');
-    const renew = await postJson(`${emu.snowflakeUrl}/session/token-request?requestId=${crypto.randomUUID()}`, { requestType: 'RENEW', oldSessionToken: s.token }, { Authorization: `Snowflake Token="${s.masterToken}"` });
+    const renew = await postJson(
+      `${emu.snowflakeUrl}/session/token-request?requestId=${crypto.randomUUID()}`,
+      { requestType: 'RENEW', oldSessionToken: s.token },
+      { Authorization: `Snowflake Token="${s.masterToken}"` },
+    );
     assert.equal(renew.json.success, true);
     assert.equal((await sql(emu, renew.json.data.sessionToken, 'SHOW DATABASES')).json.success, true);
     emu.state.expireAllTokens({ masters: true });
-    const dead = await postJson(`${emu.snowflakeUrl}/session/token-request`, { requestType: 'RENEW' }, { Authorization: `Snowflake Token="${s.masterToken}"` });
+    const dead = await postJson(
+      `${emu.snowflakeUrl}/session/token-request`,
+      { requestType: 'RENEW' },
+      { Authorization: `Snowflake Token="${s.masterToken}"` },
+    );
     assert.equal(dead.json.code, '390114');
   });
 

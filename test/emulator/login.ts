@@ -25,11 +25,24 @@ export const SESSION_PARAMETERS: readonly { name: string; value: unknown }[] = [
   { name: 'JS_TREAT_INTEGER_AS_BIGINT', value: false },
 ];
 
-export function gsFailure(res: http.ServerResponse, code: string, message: string, data: Record<string, unknown> | null = null, status = 200): void {
-  sendJson(res, status, { data: data ?? { nextAction: 'RETRY_LOGIN', authnMethod: 'UNKNOWN' }, code, message, success: false, headers: null });
+export function gsFailure(
+  res: http.ServerResponse,
+  code: string,
+  message: string,
+  data: Record<string, unknown> | null = null,
+  status = 200,
+): void {
+  sendJson(res, status, {
+    data: data ?? { nextAction: 'RETRY_LOGIN', authnMethod: 'UNKNOWN' },
+    code,
+    message,
+    success: false,
+    headers: null,
+  });
 }
 
-type Identity = { ok: true; user: string; tokenRole?: string; via: string } | { ok: false; code: string; message: string };
+type Identity =
+  { ok: true; user: string; tokenRole?: string; via: string } | { ok: false; code: string; message: string };
 
 function identify(state: EmulatorState, data: Record<string, any>): Identity {
   const authenticator = String(data.AUTHENTICATOR ?? 'SNOWFLAKE').toUpperCase();
@@ -38,14 +51,19 @@ function identify(state: EmulatorState, data: Record<string, any>): Identity {
   if (authenticator === 'SNOWFLAKE_JWT') {
     const r = verifyKeypairJwt(state, token);
     if (!r.ok) return r;
-    if (loginName && loginName !== r.user) return { ok: false, code: '390144', message: 'JWT token is invalid: the subject does not match the login name.' };
+    if (loginName && loginName !== r.user)
+      return { ok: false, code: '390144', message: 'JWT token is invalid: the subject does not match the login name.' };
     return { ok: true, user: r.user, via: 'SNOWFLAKE_JWT' };
   }
   if (authenticator === 'OAUTH') {
     const r = checkAccessToken(state, token);
     if (!r.ok) return r;
     if (loginName && loginName !== r.user) {
-      return { ok: false, code: '390309', message: 'The user you were trying to authenticate as differs from the user tied to the access token.' };
+      return {
+        ok: false,
+        code: '390309',
+        message: 'The user you were trying to authenticate as differs from the user tied to the access token.',
+      };
     }
     return { ok: true, user: r.user, tokenRole: r.role, via: 'OAUTH' };
   }
@@ -62,25 +80,43 @@ function identify(state: EmulatorState, data: Record<string, any>): Identity {
 }
 
 export function sessionInfo(s: Session): Record<string, unknown> {
-  return { databaseName: s.database ?? null, schemaName: s.schema ?? null, warehouseName: s.warehouse ?? null, roleName: s.role };
+  return {
+    databaseName: s.database ?? null,
+    schemaName: s.schema ?? null,
+    warehouseName: s.warehouse ?? null,
+    roleName: s.role,
+  };
 }
 
 function login(state: EmulatorState, req: EmuRequest, res: http.ServerResponse): void {
   let body: any;
-  try { body = req.json(); } catch { return gsFailure(res, '390100', 'Login request body is not valid JSON.'); }
+  try {
+    body = req.json();
+  } catch {
+    return gsFailure(res, '390100', 'Login request body is not valid JSON.');
+  }
   const data: Record<string, any> = body?.data ?? {};
   const who = identify(state, data);
   if (!who.ok) return gsFailure(res, who.code, who.message);
   const user = state.user(who.user);
-  if (!user || user.disabled) return gsFailure(res, '390101', 'User temporarily locked. Contact your local system administrator.');
+  if (!user || user.disabled)
+    return gsFailure(res, '390101', 'User temporarily locked. Contact your local system administrator.');
   const q = req.url.searchParams;
   const asked = q.get('roleName') || undefined;
   const role = asked ?? who.tokenRole ?? user.defaultRole;
   if (who.tokenRole && asked && asked !== who.tokenRole) {
-    return gsFailure(res, '390186', `The role requested in the connection or the default role if none was requested in the connection ('${asked}') is not listed in the Access Token or was filtered. Please specify another role, or contact your OAuth Authorization server administrator.`);
+    return gsFailure(
+      res,
+      '390186',
+      `The role requested in the connection or the default role if none was requested in the connection ('${asked}') is not listed in the Access Token or was filtered. Please specify another role, or contact your OAuth Authorization server administrator.`,
+    );
   }
   if (!user.roles.has(role)) {
-    return gsFailure(res, '390189', `Role '${role}' specified in the connect string is not granted to this user. Contact your local system administrator, or attempt to login with another role, e.g. PUBLIC.`);
+    return gsFailure(
+      res,
+      '390189',
+      `Role '${role}' specified in the connect string is not granted to this user. Contact your local system administrator, or attempt to login with another role, e.g. PUBLIC.`,
+    );
   }
   // Like Snowflake, an unknown warehouse/database does not fail the login: the session just has none.
   const wh = q.get('warehouse') || user.defaultWarehouse;
@@ -88,15 +124,36 @@ function login(state: EmulatorState, req: EmuRequest, res: http.ServerResponse):
   const dbOk = db !== undefined && state.databasesFor(role).has(db) ? db : undefined;
   const schema = q.get('schemaName') || (dbOk ? 'PUBLIC' : undefined);
   const schemaOk = dbOk && schema && state.catalog.schema(dbOk, schema) ? schema : undefined;
-  const s = state.openSession(user.name, role, who.via, { warehouse: wh && state.warehouses.has(wh) ? wh : undefined, database: dbOk, schema: schemaOk });
+  const s = state.openSession(user.name, role, who.via, {
+    warehouse: wh && state.warehouses.has(wh) ? wh : undefined,
+    database: dbOk,
+    schema: schemaOk,
+  });
   sendJson(res, 200, {
     data: {
-      masterToken: s.masterToken, token: s.token, validityInSeconds: state.sessionTtlSeconds, masterValidityInSeconds: state.masterTtlSeconds,
-      displayUserName: user.name, serverVersion: '9.20.1', firstLogin: false, remMeToken: null, remMeValidityInSeconds: 0,
-      healthCheckInterval: 45, newClientForUpgrade: null, sessionId: s.id, parameters: SESSION_PARAMETERS, sessionInfo: sessionInfo(s),
-      idToken: null, idTokenValidityInSeconds: 0, responseData: null, mfaToken: null, mfaTokenValidityInSeconds: 0,
+      masterToken: s.masterToken,
+      token: s.token,
+      validityInSeconds: state.sessionTtlSeconds,
+      masterValidityInSeconds: state.masterTtlSeconds,
+      displayUserName: user.name,
+      serverVersion: '9.20.1',
+      firstLogin: false,
+      remMeToken: null,
+      remMeValidityInSeconds: 0,
+      healthCheckInterval: 45,
+      newClientForUpgrade: null,
+      sessionId: s.id,
+      parameters: SESSION_PARAMETERS,
+      sessionInfo: sessionInfo(s),
+      idToken: null,
+      idTokenValidityInSeconds: 0,
+      responseData: null,
+      mfaToken: null,
+      mfaTokenValidityInSeconds: 0,
     },
-    code: null, message: 'Login successful', success: true,
+    code: null,
+    message: 'Login successful',
+    success: true,
   });
 }
 
@@ -106,12 +163,25 @@ function renew(state: EmulatorState, req: EmuRequest, res: http.ServerResponse):
   if (!s || s.closed) return gsFailure(res, '390104', MSG.sessionInvalid, null, 401);
   if (s.masterExpiresAt <= state.now()) return gsFailure(res, '390114', MSG.masterExpired);
   let body: any = {};
-  try { body = req.json() ?? {}; } catch { /* an empty body is a plain renew */ }
-  if (body.requestType && body.requestType !== 'RENEW' && body.requestType !== 'ISSUE') return gsFailure(res, '390100', `Unsupported requestType ${String(body.requestType)}.`);
+  try {
+    body = req.json() ?? {};
+  } catch {
+    /* an empty body is a plain renew */
+  }
+  if (body.requestType && body.requestType !== 'RENEW' && body.requestType !== 'ISSUE')
+    return gsFailure(res, '390100', `Unsupported requestType ${String(body.requestType)}.`);
   state.renewSession(s);
   sendJson(res, 200, {
-    data: { sessionToken: s.token, validityInSecondsST: state.sessionTtlSeconds, masterToken: s.masterToken, validityInSecondsMT: Math.max(1, Math.floor((s.masterExpiresAt - state.now()) / 1000)), sessionId: s.id },
-    code: null, message: null, success: true,
+    data: {
+      sessionToken: s.token,
+      validityInSecondsST: state.sessionTtlSeconds,
+      masterToken: s.masterToken,
+      validityInSecondsMT: Math.max(1, Math.floor((s.masterExpiresAt - state.now()) / 1000)),
+      sessionId: s.id,
+    },
+    code: null,
+    message: null,
+    success: true,
   });
 }
 
@@ -132,11 +202,18 @@ export function registerLogin(server: EmulatorServer, state: EmulatorState): voi
   server.route('POST', '/session', (req, res) => {
     if (req.url.searchParams.get('delete') !== 'true') return gsFailure(res, '390100', 'Unsupported session request.');
     const r = sessionFromToken(state, snowflakeToken(req.header('authorization')));
-    if (!r.ok) return gsFailure(res, r.code === '390104' ? '390111' : r.code, 'Session no longer exists.  New login required to access the service.');
+    if (!r.ok)
+      return gsFailure(
+        res,
+        r.code === '390104' ? '390111' : r.code,
+        'Session no longer exists.  New login required to access the service.',
+      );
     r.session.closed = true;
     state.sessions.delete(r.session.token);
     state.masterTokens.delete(r.session.masterToken);
     sendJson(res, 200, { data: null, code: null, message: null, success: true });
   });
-  server.route('POST', '/telemetry/send', (_req, res) => sendJson(res, 200, { data: 'Log Received', code: null, message: null, success: true }));
+  server.route('POST', '/telemetry/send', (_req, res) =>
+    sendJson(res, 200, { data: 'Log Received', code: null, message: null, success: true }),
+  );
 }

@@ -6,7 +6,9 @@ import { startEmulator, type Emulator } from './index';
 import { http, login, postForm } from './testClient';
 
 const LOCAL = 'LOCAL_APPLICATION';
-const basic = (id: string, secret: string): Record<string, string> => ({ Authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` });
+const basic = (id: string, secret: string): Record<string, string> => ({
+  Authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`,
+});
 
 function pkce(): { verifier: string; challenge: string } {
   const verifier = crypto.randomBytes(32).toString('base64url');
@@ -24,7 +26,13 @@ describe('emulator: OAuth', function () {
   after(() => emu.close());
 
   async function authorize(params: Record<string, string>): Promise<URL> {
-    const q = new URLSearchParams({ response_type: 'code', client_id: LOCAL, redirect_uri: redirect, state: 'st-1', ...params });
+    const q = new URLSearchParams({
+      response_type: 'code',
+      client_id: LOCAL,
+      redirect_uri: redirect,
+      state: 'st-1',
+      ...params,
+    });
     const r = await http(`${emu.snowflakeUrl}/oauth/authorize?${q}`);
     assert.equal(r.status, 302, r.text);
     return new URL(r.headers.get('location')!);
@@ -32,11 +40,19 @@ describe('emulator: OAuth', function () {
 
   it('LOCAL_APPLICATION: code + PKCE → access and refresh tokens; the access token logs in', async () => {
     const p = pkce();
-    const back = await authorize({ code_challenge: p.challenge, code_challenge_method: 'S256', scope: 'session:role:FINANCE refresh_token' });
+    const back = await authorize({
+      code_challenge: p.challenge,
+      code_challenge_method: 'S256',
+      scope: 'session:role:FINANCE refresh_token',
+    });
     assert.equal(back.origin + back.pathname, redirect);
     assert.equal(back.searchParams.get('state'), 'st-1');
     const code = back.searchParams.get('code')!;
-    const r = await postForm(`${emu.snowflakeUrl}/oauth/token-request`, { grant_type: 'authorization_code', code, redirect_uri: redirect, code_verifier: p.verifier }, basic(LOCAL, LOCAL));
+    const r = await postForm(
+      `${emu.snowflakeUrl}/oauth/token-request`,
+      { grant_type: 'authorization_code', code, redirect_uri: redirect, code_verifier: p.verifier },
+      basic(LOCAL, LOCAL),
+    );
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.token_type, 'Bearer');
     assert.equal(r.json.expires_in, 120);
@@ -45,21 +61,36 @@ describe('emulator: OAuth', function () {
     assert.ok(r.json.refresh_token && r.json.refresh_token_expires_in > 0);
     const s = await login(emu, { AUTHENTICATOR: 'OAUTH', TOKEN: r.json.access_token });
     assert.equal(s.json.data.sessionInfo.roleName, 'FINANCE');
-    const again = await postForm(`${emu.snowflakeUrl}/oauth/token-request`, { grant_type: 'authorization_code', code, redirect_uri: redirect, code_verifier: p.verifier }, basic(LOCAL, LOCAL));
+    const again = await postForm(
+      `${emu.snowflakeUrl}/oauth/token-request`,
+      { grant_type: 'authorization_code', code, redirect_uri: redirect, code_verifier: p.verifier },
+      basic(LOCAL, LOCAL),
+    );
     assert.equal(again.json.error, 'invalid_grant', 'a code is single-use');
   });
 
   it('any loopback port is a valid redirect for LOCAL_APPLICATION; other hosts are not', async () => {
     assert.ok((await authorize({ redirect_uri: 'http://localhost:40001/' })).searchParams.get('code'));
-    const r = await http(`${emu.snowflakeUrl}/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: LOCAL, redirect_uri: 'http://evil.example.com/cb' })}`);
+    const r = await http(
+      `${emu.snowflakeUrl}/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: LOCAL, redirect_uri: 'http://evil.example.com/cb' })}`,
+    );
     assert.equal(r.status, 400);
     assert.match(r.text, /redirect_uri/);
   });
 
   it('PKCE mismatch is refused', async () => {
     const p = pkce();
-    const code = (await authorize({ code_challenge: p.challenge, code_challenge_method: 'S256' })).searchParams.get('code')!;
-    const r = await postForm(`${emu.snowflakeUrl}/oauth/token-request`, { grant_type: 'authorization_code', code, redirect_uri: redirect, code_verifier: pkce().verifier, client_id: LOCAL, client_secret: LOCAL });
+    const code = (await authorize({ code_challenge: p.challenge, code_challenge_method: 'S256' })).searchParams.get(
+      'code',
+    )!;
+    const r = await postForm(`${emu.snowflakeUrl}/oauth/token-request`, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirect,
+      code_verifier: pkce().verifier,
+      client_id: LOCAL,
+      client_secret: LOCAL,
+    });
     assert.equal(r.status, 400);
     assert.equal(r.json.error, 'invalid_grant');
     assert.match(r.json.error_description, /PKCE/);
@@ -67,27 +98,51 @@ describe('emulator: OAuth', function () {
 
   it('redirect_uri must match between authorize and token request', async () => {
     const p = pkce();
-    const code = (await authorize({ code_challenge: p.challenge, code_challenge_method: 'S256' })).searchParams.get('code')!;
-    const r = await postForm(`${emu.snowflakeUrl}/oauth/token-request`, { grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1:9/other', code_verifier: p.verifier }, basic(LOCAL, LOCAL));
+    const code = (await authorize({ code_challenge: p.challenge, code_challenge_method: 'S256' })).searchParams.get(
+      'code',
+    )!;
+    const r = await postForm(
+      `${emu.snowflakeUrl}/oauth/token-request`,
+      { grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1:9/other', code_verifier: p.verifier },
+      basic(LOCAL, LOCAL),
+    );
     assert.equal(r.json.error, 'invalid_grant');
     assert.match(r.json.error_description, /redirect_uri/);
   });
 
   it('client authentication: a wrong secret is invalid_client (401)', async () => {
-    const r = await postForm(`${emu.snowflakeUrl}/oauth/token-request`, { grant_type: 'refresh_token', refresh_token: 'x' }, basic(LOCAL, 'wrong'));
+    const r = await postForm(
+      `${emu.snowflakeUrl}/oauth/token-request`,
+      { grant_type: 'refresh_token', refresh_token: 'x' },
+      basic(LOCAL, 'wrong'),
+    );
     assert.equal(r.status, 401);
     assert.equal(r.json.error, 'invalid_client');
   });
 
   it('refresh_token grant issues a new access token; a revoked refresh token is refused', async () => {
     const p = pkce();
-    const code = (await authorize({ code_challenge: p.challenge, code_challenge_method: 'S256' })).searchParams.get('code')!;
-    const first = await postForm(`${emu.snowflakeUrl}/oauth/token-request`, { grant_type: 'authorization_code', code, redirect_uri: redirect, code_verifier: p.verifier }, basic(LOCAL, LOCAL));
-    const refreshed = await postForm(`${emu.snowflakeUrl}/oauth/token-request`, { grant_type: 'refresh_token', refresh_token: first.json.refresh_token }, basic(LOCAL, LOCAL));
+    const code = (await authorize({ code_challenge: p.challenge, code_challenge_method: 'S256' })).searchParams.get(
+      'code',
+    )!;
+    const first = await postForm(
+      `${emu.snowflakeUrl}/oauth/token-request`,
+      { grant_type: 'authorization_code', code, redirect_uri: redirect, code_verifier: p.verifier },
+      basic(LOCAL, LOCAL),
+    );
+    const refreshed = await postForm(
+      `${emu.snowflakeUrl}/oauth/token-request`,
+      { grant_type: 'refresh_token', refresh_token: first.json.refresh_token },
+      basic(LOCAL, LOCAL),
+    );
     assert.equal(refreshed.status, 200);
     assert.notEqual(refreshed.json.access_token, first.json.access_token);
     emu.state.revokeRefreshTokens('DEMO_USER');
-    const revoked = await postForm(`${emu.snowflakeUrl}/oauth/token-request`, { grant_type: 'refresh_token', refresh_token: first.json.refresh_token }, basic(LOCAL, LOCAL));
+    const revoked = await postForm(
+      `${emu.snowflakeUrl}/oauth/token-request`,
+      { grant_type: 'refresh_token', refresh_token: first.json.refresh_token },
+      basic(LOCAL, LOCAL),
+    );
     assert.equal(revoked.status, 400);
     assert.equal(revoked.json.error, 'invalid_grant');
     assert.match(revoked.json.error_description, /revoked/);
@@ -98,15 +153,34 @@ describe('emulator: OAuth', function () {
     const hexRedirect = (hex.redirectUris as string[])[0]!;
     const noPkce = await authorize({ client_id: hex.id, redirect_uri: hexRedirect });
     assert.equal(noPkce.searchParams.get('error'), 'invalid_request');
-    const wrong = await http(`${emu.snowflakeUrl}/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: hex.id, redirect_uri: 'http://127.0.0.1:1/x' })}`);
+    const wrong = await http(
+      `${emu.snowflakeUrl}/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: hex.id, redirect_uri: 'http://127.0.0.1:1/x' })}`,
+    );
     assert.equal(wrong.status, 400);
     const p = pkce();
     emu.state.browserUser = 'ADMIN_USER';
-    const blocked = await authorize({ client_id: hex.id, redirect_uri: hexRedirect, code_challenge: p.challenge, code_challenge_method: 'S256', scope: 'session:role:ACCOUNTADMIN' });
+    const blocked = await authorize({
+      client_id: hex.id,
+      redirect_uri: hexRedirect,
+      code_challenge: p.challenge,
+      code_challenge_method: 'S256',
+      scope: 'session:role:ACCOUNTADMIN',
+    });
     assert.equal(blocked.searchParams.get('error'), 'invalid_scope');
     emu.state.browserUser = 'DEMO_USER';
-    const code = (await authorize({ client_id: hex.id, redirect_uri: hexRedirect, code_challenge: p.challenge, code_challenge_method: 'S256' })).searchParams.get('code')!;
-    const ok = await postForm(`${emu.snowflakeUrl}/oauth/token-request`, { grant_type: 'authorization_code', code, redirect_uri: hexRedirect, code_verifier: p.verifier }, basic(hex.id, hex.secret));
+    const code = (
+      await authorize({
+        client_id: hex.id,
+        redirect_uri: hexRedirect,
+        code_challenge: p.challenge,
+        code_challenge_method: 'S256',
+      })
+    ).searchParams.get('code')!;
+    const ok = await postForm(
+      `${emu.snowflakeUrl}/oauth/token-request`,
+      { grant_type: 'authorization_code', code, redirect_uri: hexRedirect, code_verifier: p.verifier },
+      basic(hex.id, hex.secret),
+    );
     assert.equal(ok.status, 200, ok.text);
   });
 
@@ -116,9 +190,16 @@ describe('emulator: OAuth', function () {
     const pageReply = await http(`${emu.snowflakeUrl}/oauth/authorize?${q}`);
     assert.equal(pageReply.status, 200);
     assert.match(pageReply.text, /<button[^>]*id="allow"/);
-    const allow = await postForm(`${emu.snowflakeUrl}/oauth/authorize/decision`, { ...Object.fromEntries(q), decision: 'allow', user: 'DEMO_USER' });
+    const allow = await postForm(`${emu.snowflakeUrl}/oauth/authorize/decision`, {
+      ...Object.fromEntries(q),
+      decision: 'allow',
+      user: 'DEMO_USER',
+    });
     assert.ok(new URL(allow.headers.get('location')!).searchParams.get('code'));
-    const deny = await postForm(`${emu.snowflakeUrl}/oauth/authorize/decision`, { ...Object.fromEntries(q), decision: 'deny' });
+    const deny = await postForm(`${emu.snowflakeUrl}/oauth/authorize/decision`, {
+      ...Object.fromEntries(q),
+      decision: 'deny',
+    });
     assert.equal(new URL(deny.headers.get('location')!).searchParams.get('error'), 'access_denied');
     emu.state.autoApprove = true;
   });

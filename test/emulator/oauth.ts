@@ -23,8 +23,14 @@ export function redirectUriAllowed(client: OAuthClient, uri: string): boolean {
   if (client.redirectUris === 'loopback') {
     try {
       const u = new URL(uri);
-      return u.protocol === 'http:' && (u.hostname === '127.0.0.1' || u.hostname === 'localhost' || u.hostname === '[::1]') && !u.hash;
-    } catch { return false; }
+      return (
+        u.protocol === 'http:' &&
+        (u.hostname === '127.0.0.1' || u.hostname === 'localhost' || u.hostname === '[::1]') &&
+        !u.hash
+      );
+    } catch {
+      return false;
+    }
   }
   return client.redirectUris.includes(uri);
 }
@@ -40,14 +46,40 @@ export function roleFromScope(scope: string): string | undefined {
   return m?.[1];
 }
 
-interface AuthorizeRequest { client: OAuthClient; redirectUri: string; state?: string; scope: string; challenge?: string }
+interface AuthorizeRequest {
+  client: OAuthClient;
+  redirectUri: string;
+  state?: string;
+  scope: string;
+  challenge?: string;
+}
 
 /** Validates an authorize request; errors that cannot be redirected are shown as a page, the others are redirected. */
-function validateAuthorize(state: EmulatorState, q: URLSearchParams, res: http.ServerResponse): AuthorizeRequest | undefined {
+function validateAuthorize(
+  state: EmulatorState,
+  q: URLSearchParams,
+  res: http.ServerResponse,
+): AuthorizeRequest | undefined {
   const client = state.clients.get(q.get('client_id') ?? '');
-  if (!client) { page(res, 400, 'Invalid OAuth request', '<p>Invalid consent request: the client_id is not a known OAuth client (security integration).</p>'); return undefined; }
+  if (!client) {
+    page(
+      res,
+      400,
+      'Invalid OAuth request',
+      '<p>Invalid consent request: the client_id is not a known OAuth client (security integration).</p>',
+    );
+    return undefined;
+  }
   const redirectUri = q.get('redirect_uri') ?? '';
-  if (!redirectUriAllowed(client, redirectUri)) { page(res, 400, 'Invalid OAuth request', '<p>Invalid consent request: redirect_uri does not match the one registered for this client.</p>'); return undefined; }
+  if (!redirectUriAllowed(client, redirectUri)) {
+    page(
+      res,
+      400,
+      'Invalid OAuth request',
+      '<p>Invalid consent request: redirect_uri does not match the one registered for this client.</p>',
+    );
+    return undefined;
+  }
   const st = q.get('state') ?? undefined;
   const fail = (error: string, description: string): undefined => {
     res.writeHead(302, { Location: withParams(redirectUri, { error, error_description: description, state: st }) });
@@ -58,7 +90,8 @@ function validateAuthorize(state: EmulatorState, q: URLSearchParams, res: http.S
   const challenge = q.get('code_challenge') ?? undefined;
   const method = q.get('code_challenge_method') ?? undefined;
   if (challenge && method !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256');
-  if (client.enforcePkce && !challenge) return fail('invalid_request', 'This client requires PKCE: send code_challenge and code_challenge_method=S256');
+  if (client.enforcePkce && !challenge)
+    return fail('invalid_request', 'This client requires PKCE: send code_challenge and code_challenge_method=S256');
   return { client, redirectUri, state: st, scope: q.get('scope') ?? '', challenge };
 }
 
@@ -70,23 +103,42 @@ function issueCode(state: EmulatorState, a: AuthorizeRequest, userName: string, 
   else if (!user.roles.has(role)) error = `Role ${role} is not granted to user ${user.name}`;
   else if (a.client.blockedRoles.has(role)) error = `Role ${role} is blocked for this OAuth integration`;
   if (error) {
-    res.writeHead(302, { Location: withParams(a.redirectUri, { error: 'invalid_scope', error_description: error, state: a.state }) });
+    res.writeHead(302, {
+      Location: withParams(a.redirectUri, { error: 'invalid_scope', error_description: error, state: a.state }),
+    });
     res.end();
     return;
   }
   const code = randomToken(24);
-  state.authCodes.set(code, { clientId: a.client.id, redirectUri: a.redirectUri, user: user!.name, role, scope: a.scope, challenge: a.challenge, expiresAt: state.now() + CODE_TTL_MS });
+  state.authCodes.set(code, {
+    clientId: a.client.id,
+    redirectUri: a.redirectUri,
+    user: user!.name,
+    role,
+    scope: a.scope,
+    challenge: a.challenge,
+    expiresAt: state.now() + CODE_TTL_MS,
+  });
   res.writeHead(302, { Location: withParams(a.redirectUri, { code, state: a.state }) });
   res.end();
 }
 
 function consentPage(state: EmulatorState, q: URLSearchParams, a: AuthorizeRequest, res: http.ServerResponse): void {
-  const hidden = [...q.entries()].map(([k, v]) => `<input type="hidden" name="${htmlEscape(k)}" value="${htmlEscape(v)}">`).join('');
-  const users = [...state.users.keys()].map((u) => `<option${u === state.browserUser ? ' selected' : ''}>${htmlEscape(u)}</option>`).join('');
+  const hidden = [...q.entries()]
+    .map(([k, v]) => `<input type="hidden" name="${htmlEscape(k)}" value="${htmlEscape(v)}">`)
+    .join('');
+  const users = [...state.users.keys()]
+    .map((u) => `<option${u === state.browserUser ? ' selected' : ''}>${htmlEscape(u)}</option>`)
+    .join('');
   const role = roleFromScope(a.scope);
-  page(res, 200, 'Allow access to Snowflake?', `<p><b>${htmlEscape(a.client.id)}</b> wants to access the Snowflake account <b>${htmlEscape(state.account)}</b>${role ? ` with role <b>${htmlEscape(role)}</b>` : ''}.</p>
+  page(
+    res,
+    200,
+    'Allow access to Snowflake?',
+    `<p><b>${htmlEscape(a.client.id)}</b> wants to access the Snowflake account <b>${htmlEscape(state.account)}</b>${role ? ` with role <b>${htmlEscape(role)}</b>` : ''}.</p>
 <form method="post" action="/oauth/authorize/decision">${hidden}<p><label>Signed in as <select name="user" id="user">${users}</select></label></p>
-<button class="allow" id="allow" name="decision" value="allow" type="submit">Allow</button><button class="deny" id="deny" name="decision" value="deny" type="submit">Deny</button></form>`);
+<button class="allow" id="allow" name="decision" value="allow" type="submit">Allow</button><button class="deny" id="deny" name="decision" value="deny" type="submit">Deny</button></form>`,
+  );
 }
 
 function clientFrom(state: EmulatorState, req: EmuRequest, form: URLSearchParams): OAuthClient | undefined {
@@ -106,35 +158,68 @@ function clientFrom(state: EmulatorState, req: EmuRequest, form: URLSearchParams
   return a.length === b.length && crypto.timingSafeEqual(a, b) ? client : undefined;
 }
 
-function tokenResponse(state: EmulatorState, res: http.ServerResponse, client: OAuthClient, user: string, role: string, scope: string, refresh?: string): void {
+function tokenResponse(
+  state: EmulatorState,
+  res: http.ServerResponse,
+  client: OAuthClient,
+  user: string,
+  role: string,
+  scope: string,
+  refresh?: string,
+): void {
   const access = state.issueOAuthAccessToken(user, role, state.accessTokenTtlSeconds, client.id);
   const refreshToken = refresh ?? state.issueRefreshToken(user, role, client.id, scope);
   const rt = state.refreshTokens.get(refreshToken)!;
   sendJson(res, 200, {
-    access_token: access, refresh_token: refreshToken, token_type: 'Bearer', expires_in: state.accessTokenTtlSeconds,
-    refresh_token_expires_in: Math.max(0, Math.floor((rt.expiresAt - state.now()) / 1000)), username: user,
-    scope: `refresh_token session:role:${role}`, idpInitiated: false,
+    access_token: access,
+    refresh_token: refreshToken,
+    token_type: 'Bearer',
+    expires_in: state.accessTokenTtlSeconds,
+    refresh_token_expires_in: Math.max(0, Math.floor((rt.expiresAt - state.now()) / 1000)),
+    username: user,
+    scope: `refresh_token session:role:${role}`,
+    idpInitiated: false,
   });
 }
 
 function grantError(res: http.ServerResponse, error: string, description: string, status = 400): void {
-  sendJson(res, status, { data: null, error, error_description: description, message: description, code: null, success: false });
+  sendJson(res, status, {
+    data: null,
+    error,
+    error_description: description,
+    message: description,
+    code: null,
+    success: false,
+  });
 }
 
 function tokenRequest(state: EmulatorState, req: EmuRequest, res: http.ServerResponse): void {
   const form = req.form();
   const client = clientFrom(state, req, form);
-  if (!client) return grantError(res, 'invalid_client', 'Client authentication failed (HTTP Basic or client_id/client_secret).', 401);
+  if (!client)
+    return grantError(
+      res,
+      'invalid_client',
+      'Client authentication failed (HTTP Basic or client_id/client_secret).',
+      401,
+    );
   const grant = form.get('grant_type');
   if (grant === 'authorization_code') {
     const code = state.authCodes.get(form.get('code') ?? '');
-    if (!code || code.used || code.expiresAt <= state.now() || code.clientId !== client.id) return grantError(res, 'invalid_grant', 'Authorization code is invalid or expired.');
+    if (!code || code.used || code.expiresAt <= state.now() || code.clientId !== client.id)
+      return grantError(res, 'invalid_grant', 'Authorization code is invalid or expired.');
     code.used = true;
-    if ((form.get('redirect_uri') ?? '') !== code.redirectUri) return grantError(res, 'invalid_grant', 'redirect_uri does not match the authorization request.');
+    if ((form.get('redirect_uri') ?? '') !== code.redirectUri)
+      return grantError(res, 'invalid_grant', 'redirect_uri does not match the authorization request.');
     if (code.challenge) {
       const verifier = form.get('code_verifier') ?? '';
       const computed = crypto.createHash('sha256').update(verifier).digest('base64url');
-      if (!verifier || computed !== code.challenge) return grantError(res, 'invalid_grant', 'PKCE verification failed: code_verifier does not match code_challenge.');
+      if (!verifier || computed !== code.challenge)
+        return grantError(
+          res,
+          'invalid_grant',
+          'PKCE verification failed: code_verifier does not match code_challenge.',
+        );
     } else if (client.enforcePkce) {
       return grantError(res, 'invalid_grant', 'This client requires PKCE.');
     }
@@ -163,7 +248,13 @@ export function registerOAuth(server: EmulatorServer, state: EmulatorState): voi
     const a = validateAuthorize(state, form, res);
     if (!a) return;
     if (form.get('decision') !== 'allow') {
-      res.writeHead(302, { Location: withParams(a.redirectUri, { error: 'access_denied', error_description: 'The user denied access.', state: a.state }) });
+      res.writeHead(302, {
+        Location: withParams(a.redirectUri, {
+          error: 'access_denied',
+          error_description: 'The user denied access.',
+          state: a.state,
+        }),
+      });
       res.end();
       return;
     }

@@ -33,7 +33,9 @@ describe('emulator: queries', function () {
     const seen: string[] = [];
     let from: string | undefined;
     for (let page = 0; page < 10; page++) {
-      const batch = await names(`SHOW TABLES IN SCHEMA "BIG_DB"."MANY_TABLES" LIMIT 3000${from ? ` FROM '${from}'` : ''}`);
+      const batch = await names(
+        `SHOW TABLES IN SCHEMA "BIG_DB"."MANY_TABLES" LIMIT 3000${from ? ` FROM '${from}'` : ''}`,
+      );
       seen.push(...batch);
       if (batch.length < 3000) break;
       from = batch[batch.length - 1];
@@ -46,7 +48,11 @@ describe('emulator: queries', function () {
 
   it('SHOW returns at most 10,000 rows; STARTS WITH and LIKE filter', async () => {
     assert.equal((await names('SHOW TERSE TABLES IN BIG_DB.MANY_TABLES')).length, 10_000);
-    assert.deepEqual(await names("SHOW TABLES STARTS WITH 'T_1999' IN SCHEMA BIG_DB.MANY_TABLES LIMIT 3"), ['T_19990', 'T_19991', 'T_19992']);
+    assert.deepEqual(await names("SHOW TABLES STARTS WITH 'T_1999' IN SCHEMA BIG_DB.MANY_TABLES LIMIT 3"), [
+      'T_19990',
+      'T_19991',
+      'T_19992',
+    ]);
     assert.deepEqual(await names("SHOW TABLES LIKE '%cust%' IN SCHEMA SALES_DB.PUBLIC"), ['CUSTOMERS']);
     const tooMany = await run('SHOW TABLES IN SCHEMA BIG_DB.MANY_TABLES LIMIT 10001');
     assert.equal(tooMany.json.success, false);
@@ -89,7 +95,9 @@ describe('emulator: queries', function () {
     const rows = rowsOf(await sql(emu, bare, 'SELECT * FROM ORDERS LIMIT 2'));
     assert.equal(rows.length, 2);
     const ctx = rowsOf(await sql(emu, bare, 'select current_database(), current_schema(), current_warehouse()'));
-    assert.deepEqual(ctx, [{ 'CURRENT_DATABASE()': 'SALES_DB', 'CURRENT_SCHEMA()': 'PUBLIC', 'CURRENT_WAREHOUSE()': 'DEMO_WH' }]);
+    assert.deepEqual(ctx, [
+      { 'CURRENT_DATABASE()': 'SALES_DB', 'CURRENT_SCHEMA()': 'PUBLIC', 'CURRENT_WAREHOUSE()': 'DEMO_WH' },
+    ]);
     assert.equal((await sql(emu, bare, 'USE WAREHOUSE NOPE_WH')).json.success, false);
   });
 
@@ -97,16 +105,28 @@ describe('emulator: queries', function () {
     const r = await run('SELECT * FROM SALES_DB.PUBLIC.ORDERS LIMIT 1');
     assert.equal(r.json.data.finalRoleName, 'ANALYST');
     assert.equal(r.json.data.finalWarehouseName, 'DEMO_WH');
-    assert.deepEqual(r.json.data.rowtype.map((c: any) => c.type), ['fixed', 'fixed', 'fixed', 'fixed', 'timestamp_ntz', 'text', 'fixed', 'text']);
+    assert.deepEqual(
+      r.json.data.rowtype.map((c: any) => c.type),
+      ['fixed', 'fixed', 'fixed', 'fixed', 'timestamp_ntz', 'text', 'fixed', 'text'],
+    );
     assert.equal(r.json.data.total, 1);
     assert.ok(r.json.data.rowset[0].every((v: unknown) => v === null || typeof v === 'string'));
   });
 
   it('SHOW ROLES and SHOW WAREHOUSES mark the current ones; DESCRIBE USER shows key fingerprints', async () => {
     const roles = rowsOf(await run('SHOW ROLES'));
-    assert.deepEqual(roles.filter((r) => r.is_current === 'Y').map((r) => r.name), ['ANALYST']);
+    assert.deepEqual(
+      roles.filter((r) => r.is_current === 'Y').map((r) => r.name),
+      ['ANALYST'],
+    );
     const whs = rowsOf(await run('SHOW WAREHOUSES'));
-    assert.deepEqual(whs.map((w) => [w.name, w.is_current]), [['BIG_WH', 'N'], ['DEMO_WH', 'Y']]);
+    assert.deepEqual(
+      whs.map((w) => [w.name, w.is_current]),
+      [
+        ['BIG_WH', 'N'],
+        ['DEMO_WH', 'Y'],
+      ],
+    );
     const props = rowsOf(await run('DESCRIBE USER DEMO_USER'));
     assert.ok(props.some((p) => p.property === 'RSA_PUBLIC_KEY_FP'));
   });

@@ -7,7 +7,11 @@ import type { EmulatorState, Session } from './state';
 
 export type RestAuthResult =
   | { readonly ok: true; readonly user: string; readonly role: string; readonly via: string }
-  | { readonly ok: false; readonly status: number; readonly body: { code: string; message: string; request_id: string } };
+  | {
+      readonly ok: false;
+      readonly status: number;
+      readonly body: { code: string; message: string; request_id: string };
+    };
 
 export type SessionResult =
   | { readonly ok: true; readonly session: Session }
@@ -47,7 +51,10 @@ export function sessionFromToken(state: EmulatorState, token: string | undefined
 }
 
 /** Checks an OAuth access token: 390318 expired, 390303 invalid. */
-export function checkAccessToken(state: EmulatorState, token: string | undefined): { ok: true; user: string; role: string } | { ok: false; code: string; message: string } {
+export function checkAccessToken(
+  state: EmulatorState,
+  token: string | undefined,
+): { ok: true; user: string; role: string } | { ok: false; code: string; message: string } {
   const t = token ? state.accessTokens.get(token) : undefined;
   const id = crypto.randomUUID();
   if (!t || t.revoked) return { ok: false, code: '390303', message: MSG.oauthInvalid.replace('{id}', id) };
@@ -56,7 +63,10 @@ export function checkAccessToken(state: EmulatorState, token: string | undefined
 }
 
 /** Checks a PAT: 394400 when unknown, expired or revoked. */
-export function checkPat(state: EmulatorState, token: string | undefined): { ok: true; user: string; role: string } | { ok: false; code: string; message: string } {
+export function checkPat(
+  state: EmulatorState,
+  token: string | undefined,
+): { ok: true; user: string; role: string } | { ok: false; code: string; message: string } {
   const p = token ? state.pats.get(token) : undefined;
   if (!p || p.revoked || p.expiresAt <= state.now()) return { ok: false, code: '394400', message: MSG.patInvalid };
   return { ok: true, user: p.user, role: p.role };
@@ -64,7 +74,12 @@ export function checkPat(state: EmulatorState, token: string | undefined): { ok:
 
 export function authenticateRest(state: EmulatorState, headers: http.IncomingHttpHeaders): RestAuthResult {
   const authorization = header(headers, 'authorization');
-  if (!authorization) return denied(401, '390101', 'Authorization header is missing. Provide a bearer token and X-Snowflake-Authorization-Token-Type.');
+  if (!authorization)
+    return denied(
+      401,
+      '390101',
+      'Authorization header is missing. Provide a bearer token and X-Snowflake-Authorization-Token-Type.',
+    );
   const st = snowflakeToken(authorization);
   if (st !== undefined) {
     const s = sessionFromToken(state, st);
@@ -86,7 +101,9 @@ export function authenticateRest(state: EmulatorState, headers: http.IncomingHtt
   }
   if (type === 'PROGRAMMATIC_ACCESS_TOKEN') {
     const r = checkPat(state, bearer);
-    return r.ok ? { ok: true, user: r.user, role: r.role, via: 'PROGRAMMATIC_ACCESS_TOKEN' } : denied(401, r.code, r.message);
+    return r.ok
+      ? { ok: true, user: r.user, role: r.role, via: 'PROGRAMMATIC_ACCESS_TOKEN' }
+      : denied(401, r.code, r.message);
   }
   return denied(401, '390101', `Unsupported X-Snowflake-Authorization-Token-Type: ${type}.`);
 }

@@ -56,34 +56,71 @@ export function writeSandboxHome(dir: string, emulator: SandboxTarget): SandboxH
   const passphrase = crypto.randomBytes(12).toString('base64url');
   const enc = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
   const encryptedFile = path.join(home, 'keys', 'rsa_key_encrypted.p8');
-  writePrivate(encryptedFile, enc.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase }).toString());
+  writePrivate(
+    encryptedFile,
+    enc.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase }).toString(),
+  );
   const user = state.user(SANDBOX_USER)!;
   for (const fp of [...user.keys.keys()]) state.removePublicKey(SANDBOX_USER, fp);
-  const fingerprints = { keypair: state.addPublicKey(SANDBOX_USER, plain.publicKey), encrypted: state.addPublicKey(SANDBOX_USER, enc.publicKey) };
+  const fingerprints = {
+    keypair: state.addPublicKey(SANDBOX_USER, plain.publicKey),
+    encrypted: state.addPublicKey(SANDBOX_USER, enc.publicKey),
+  };
   const pat = state.addPat(SANDBOX_USER, SANDBOX_ROLE);
 
-  const common = { account: state.account, user: SANDBOX_USER, host: url.hostname, port, protocol: url.protocol.replace(':', ''), role: SANDBOX_ROLE, warehouse: SANDBOX_WAREHOUSE };
+  const common = {
+    account: state.account,
+    user: SANDBOX_USER,
+    host: url.hostname,
+    port,
+    protocol: url.protocol.replace(':', ''),
+    role: SANDBOX_ROLE,
+    warehouse: SANDBOX_WAREHOUSE,
+  };
   const connections = {
-    keypair: { ...common, authenticator: 'SNOWFLAKE_JWT', private_key_file: keypairFile, database: 'SALES_DB', schema: 'PUBLIC' },
+    keypair: {
+      ...common,
+      authenticator: 'SNOWFLAKE_JWT',
+      private_key_file: keypairFile,
+      database: 'SALES_DB',
+      schema: 'PUBLIC',
+    },
     encrypted_key: { ...common, authenticator: 'SNOWFLAKE_JWT', private_key_file: encryptedFile },
     pat: { ...common, authenticator: 'PROGRAMMATIC_ACCESS_TOKEN', token: pat },
     // LOCAL_APPLICATION is Snowflake's public built-in client; drivers only assume it for *.snowflakecomputing.com hosts.
-    oauth_code: { ...common, authenticator: 'oauth_authorization_code', oauth_client_id: 'LOCAL_APPLICATION', oauth_client_secret: 'LOCAL_APPLICATION' },
+    oauth_code: {
+      ...common,
+      authenticator: 'oauth_authorization_code',
+      oauth_client_id: 'LOCAL_APPLICATION',
+      oauth_client_secret: 'LOCAL_APPLICATION',
+    },
   };
-  writePrivate(path.join(home, 'connections.toml'), `# Sandbox connections for the posit-snowflake emulator (generated at run time).\n${stringify(connections)}`);
+  writePrivate(
+    path.join(home, 'connections.toml'),
+    `# Sandbox connections for the posit-snowflake emulator (generated at run time).\n${stringify(connections)}`,
+  );
   writePrivate(path.join(home, 'config.toml'), 'default_connection_name = "keypair"\n');
 
   const workbenchHome = path.join(home, 'posit-workbench', 'snowflake');
   emulator.workbench.attach(workbenchHome, { host: url.hostname, port, protocol: common.protocol });
 
   const written: SandboxHome = {
-    home, workbenchHome, passphrase, pat, user: SANDBOX_USER, fingerprints,
+    home,
+    workbenchHome,
+    passphrase,
+    pat,
+    user: SANDBOX_USER,
+    fingerprints,
     keyFiles: { keypair: keypairFile, encrypted: encryptedFile },
     connectionNames: Object.keys(connections),
     env: { SNOWFLAKE_HOME: home },
     workbenchEnv: {
-      SNOWFLAKE_HOME: workbenchHome, SNOWFLAKE_DEFAULT_CONNECTION_NAME: 'workbench', SNOWFLAKE_ACCOUNT: state.account,
-      RS_SERVER_URL: 'http://127.0.0.1:8787/', RSTUDIO_PROGRAM_MODE: 'server', POSIT_PRODUCT: 'WORKBENCH',
+      SNOWFLAKE_HOME: workbenchHome,
+      SNOWFLAKE_DEFAULT_CONNECTION_NAME: 'workbench',
+      SNOWFLAKE_ACCOUNT: state.account,
+      RS_SERVER_URL: 'http://127.0.0.1:8787/',
+      RSTUDIO_PROGRAM_MODE: 'server',
+      POSIT_PRODUCT: 'WORKBENCH',
     },
   };
   emulator.home = written;

@@ -99,9 +99,15 @@ export class EmulatorServer {
         const seg = route.segments[i]!;
         const part = parts[i];
         if (seg === '*') break;
-        if (part === undefined) { ok = false; break; }
+        if (part === undefined) {
+          ok = false;
+          break;
+        }
         if (seg.startsWith(':')) params[seg.slice(1)] = decodeURIComponent(part);
-        else if (seg !== part) { ok = false; break; }
+        else if (seg !== part) {
+          ok = false;
+          break;
+        }
       }
       if (ok) return { route, params };
     }
@@ -109,7 +115,10 @@ export class EmulatorServer {
   }
 
   private takeFault(routeKey: string, path: string): Fault | undefined {
-    const i = this.faults.findIndex((f) => f.route === routeKey || (f.route.endsWith('*') && path.startsWith(f.route.slice(0, -1))) || f.route === path);
+    const i = this.faults.findIndex(
+      (f) =>
+        f.route === routeKey || (f.route.endsWith('*') && path.startsWith(f.route.slice(0, -1))) || f.route === path,
+    );
     if (i < 0) return undefined;
     const f = this.faults[i]!;
     f.times = (f.times ?? 1) - 1;
@@ -121,25 +130,57 @@ export class EmulatorServer {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     let body = Buffer.concat(chunks);
-    if (body.length >= 2 && body[0] === 0x1f && body[1] === 0x8b && !(req.headers['content-type'] ?? '').includes('gzip')) {
-      try { body = gunzipSync(body); } catch { /* not gzip after all */ }
+    if (
+      body.length >= 2 &&
+      body[0] === 0x1f &&
+      body[1] === 0x8b &&
+      !(req.headers['content-type'] ?? '').includes('gzip')
+    ) {
+      try {
+        body = gunzipSync(body);
+      } catch {
+        /* not gzip after all */
+      }
     }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
     const found = this.match(method, url.pathname);
-    const fault = found || url.pathname.startsWith('/__emulator') ? this.takeFault(found?.route.key ?? '', url.pathname) : undefined;
+    const fault =
+      found || url.pathname.startsWith('/__emulator')
+        ? this.takeFault(found?.route.key ?? '', url.pathname)
+        : undefined;
     const entryHeaders: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) entryHeaders[k] = redact(`${k}: ${Array.isArray(v) ? v.join(', ') : (v ?? '')}`).slice(k.length + 2);
-    const isBinary = (req.headers['content-type'] ?? '').includes('gzip') || (req.headers['content-type'] ?? '').includes('octet');
-    const entry = { at: Date.now(), method, path: url.pathname, query: url.search, status: 0, headers: entryHeaders, body: isBinary ? `<${body.length} bytes>` : redact(body.toString('utf8').slice(0, 4000)) };
+    for (const [k, v] of Object.entries(req.headers))
+      entryHeaders[k] = redact(`${k}: ${Array.isArray(v) ? v.join(', ') : (v ?? '')}`).slice(k.length + 2);
+    const isBinary =
+      (req.headers['content-type'] ?? '').includes('gzip') || (req.headers['content-type'] ?? '').includes('octet');
+    const entry = {
+      at: Date.now(),
+      method,
+      path: url.pathname,
+      query: url.search,
+      status: 0,
+      headers: entryHeaders,
+      body: isBinary ? `<${body.length} bytes>` : redact(body.toString('utf8').slice(0, 4000)),
+    };
     if (!url.pathname.startsWith('/__emulator')) this.log.push(entry);
-    res.on('finish', () => { entry.status = res.statusCode; });
+    res.on('finish', () => {
+      entry.status = res.statusCode;
+    });
 
     const emuReq: EmuRequest = {
-      method, url, path: url.pathname, headers: req.headers, body, params: found?.params ?? {},
+      method,
+      url,
+      path: url.pathname,
+      headers: req.headers,
+      body,
+      params: found?.params ?? {},
       json: () => JSON.parse(body.toString('utf8') || 'null'),
       form: () => new URLSearchParams(body.toString('utf8')),
-      header: (name) => { const v = req.headers[name.toLowerCase()]; return Array.isArray(v) ? v[0] : v; },
+      header: (name) => {
+        const v = req.headers[name.toLowerCase()];
+        return Array.isArray(v) ? v[0] : v;
+      },
     };
     try {
       if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
@@ -148,7 +189,9 @@ export class EmulatorServer {
       if (fault?.status) {
         if (fault.retryAfter !== undefined) res.setHeader('Retry-After', String(fault.retryAfter));
         res.writeHead(fault.status, { 'Content-Type': 'application/json' });
-        res.end(fault.body ?? JSON.stringify({ message: `Injected fault: HTTP ${fault.status}`, code: String(fault.status) }));
+        res.end(
+          fault.body ?? JSON.stringify({ message: `Injected fault: HTTP ${fault.status}`, code: String(fault.status) }),
+        );
         return;
       }
       if (fault?.dropAfterBytes !== undefined) wrapDrop(res, fault.dropAfterBytes);
@@ -183,7 +226,12 @@ function wrapDrop(res: http.ServerResponse, limit: number): void {
   }) as typeof res.write;
 }
 
-export function sendJson(res: http.ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(value);
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
   res.end(text);

@@ -10,11 +10,15 @@ describe('emulator: SPCS token exchange and ingress', function () {
   let emu: Emulator;
   const key = newKey();
   const assertion = (): string => signKeypairJwt(key.privateKey, emu.state.account, 'DEMO_USER');
-  const exchange = (scope: string, jwt = assertion()) => postForm(`${emu.snowflakeUrl}/oauth/token`, { grant_type: JWT_BEARER, assertion: jwt, scope });
+  const exchange = (scope: string, jwt = assertion()) =>
+    postForm(`${emu.snowflakeUrl}/oauth/token`, { grant_type: JWT_BEARER, assertion: jwt, scope });
   const viaIngress = (token: string | undefined, headers: Record<string, string> = {}) =>
-    http(`${emu.connectUrl}/__api__/v1/user`, { headers: { ...(token ? { Authorization: `Snowflake Token="${token}"` } : {}), ...headers } });
+    http(`${emu.connectUrl}/__api__/v1/user`, {
+      headers: { ...(token ? { Authorization: `Snowflake Token="${token}"` } : {}), ...headers },
+    });
   /** The ingress let the request through when the answer is not its own plain-text 401 or redirect. */
-  const passed = (r: { status: number; text: string }): boolean => r.status !== 302 && !(r.status === 401 && r.text.startsWith('Unauthorized'));
+  const passed = (r: { status: number; text: string }): boolean =>
+    r.status !== 302 && !(r.status === 401 && r.text.startsWith('Unauthorized'));
 
   before(async () => {
     emu = await startEmulator();
@@ -36,7 +40,10 @@ describe('emulator: SPCS token exchange and ingress', function () {
 
   it('verifies the assertion like a login (expired JWT refused)', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const r = await exchange(emu.ingressHost, signKeypairJwt(key.privateKey, emu.state.account, 'DEMO_USER', { iat: now - 7200, exp: now - 3700 }));
+    const r = await exchange(
+      emu.ingressHost,
+      signKeypairJwt(key.privateKey, emu.state.account, 'DEMO_USER', { iat: now - 7200, exp: now - 3700 }),
+    );
     assert.equal(r.status, 400);
     assert.equal(r.json.code, '394301');
   });
@@ -60,7 +67,10 @@ describe('emulator: SPCS token exchange and ingress', function () {
   it('accepts PATs and session tokens from OAuth/PAT logins, not from a key-pair login', async () => {
     const pat = emu.state.addPat('DEMO_USER');
     assert.ok(passed(await viaIngress(pat)));
-    const oauth = await login(emu, { AUTHENTICATOR: 'OAUTH', TOKEN: emu.state.issueOAuthAccessToken('DEMO_USER', 'ANALYST', 600) });
+    const oauth = await login(emu, {
+      AUTHENTICATOR: 'OAUTH',
+      TOKEN: emu.state.issueOAuthAccessToken('DEMO_USER', 'ANALYST', 600),
+    });
     assert.ok(passed(await viaIngress(oauth.json.data.token)));
     const kp = await login(emu, { LOGIN_NAME: 'DEMO_USER', AUTHENTICATOR: 'SNOWFLAKE_JWT', TOKEN: assertion() });
     assert.equal((await viaIngress(kp.json.data.token)).status, 401);

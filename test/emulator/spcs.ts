@@ -16,7 +16,13 @@ function oauthError(res: http.ServerResponse, status: number, error: string, des
 export function registerSpcsTokenExchange(server: EmulatorServer, state: EmulatorState): void {
   server.route('POST', '/oauth/token', (req, res) => {
     const form = req.form();
-    if (form.get('grant_type') !== JWT_BEARER) return oauthError(res, 400, 'unsupported_grant_type', `Unsupported grant_type ${form.get('grant_type') ?? '(none)'}; use ${JWT_BEARER}.`);
+    if (form.get('grant_type') !== JWT_BEARER)
+      return oauthError(
+        res,
+        400,
+        'unsupported_grant_type',
+        `Unsupported grant_type ${form.get('grant_type') ?? '(none)'}; use ${JWT_BEARER}.`,
+      );
     const jwt = verifyKeypairJwt(state, form.get('assertion') ?? undefined);
     if (!jwt.ok) return oauthError(res, 400, 'invalid_grant', jwt.message, jwt.code);
     const user = state.user(jwt.user)!;
@@ -26,8 +32,15 @@ export function registerSpcsTokenExchange(server: EmulatorServer, state: Emulato
       if (part.startsWith('session:role:')) role = part.slice('session:role:'.length);
       else hosts.push(part.toLowerCase());
     }
-    if (hosts.length !== 1) return oauthError(res, 400, 'invalid_scope', 'The scope must name exactly one ingress host, optionally preceded by session:role:<ROLE>.');
-    if (!user.roles.has(role)) return oauthError(res, 400, 'invalid_scope', `Role '${role}' is not granted to user ${user.name}.`);
+    if (hosts.length !== 1)
+      return oauthError(
+        res,
+        400,
+        'invalid_scope',
+        'The scope must name exactly one ingress host, optionally preceded by session:role:<ROLE>.',
+      );
+    if (!user.roles.has(role))
+      return oauthError(res, 400, 'invalid_scope', `Role '${role}' is not granted to user ${user.name}.`);
     const token = state.issueIngressToken(user.name, role, hosts[0]!);
     res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
     res.end(token);
@@ -44,7 +57,11 @@ export interface IngressOptions {
 export type IngressDecision = { ok: true; user: string; role: string } | { ok: false; reason: string };
 
 /** Who is calling, by the rules of the ingress: exchanged tokens for this host, sessions from OAuth/PAT logins, PATs. */
-export function ingressIdentity(state: EmulatorState, headers: http.IncomingHttpHeaders, hosts: ReadonlySet<string>): IngressDecision {
+export function ingressIdentity(
+  state: EmulatorState,
+  headers: http.IncomingHttpHeaders,
+  hosts: ReadonlySet<string>,
+): IngressDecision {
   const raw = headers.authorization;
   const token = snowflakeToken(Array.isArray(raw) ? raw[0] : raw);
   if (!token) return { ok: false, reason: 'missing Authorization: Snowflake Token="..."' };
@@ -56,7 +73,8 @@ export function ingressIdentity(state: EmulatorState, headers: http.IncomingHttp
   }
   const session = sessionFromToken(state, token);
   if (session.ok) {
-    if (session.session.via !== 'OAUTH' && session.session.via !== 'PROGRAMMATIC_ACCESS_TOKEN') return { ok: false, reason: 'session token not from an OAuth or PAT login' };
+    if (session.session.via !== 'OAUTH' && session.session.via !== 'PROGRAMMATIC_ACCESS_TOKEN')
+      return { ok: false, reason: 'session token not from an OAuth or PAT login' };
     return { ok: true, user: session.session.user, role: session.session.role };
   }
   if (state.sessions.has(token)) return { ok: false, reason: 'session token expired' };

@@ -2,8 +2,18 @@
 // against the catalog, through the session's role grants, with Snowflake's error codes and messages.
 import { T, type TableDef } from './catalog';
 import {
-  SqlError, describeTable, showColumns, showDatabases, showObjects, showRoles, showSchemas, showWarehouses,
-  type QueryResult, type ResultColumn, type SchemaRef, type ShowFilter,
+  SqlError,
+  describeTable,
+  showColumns,
+  showDatabases,
+  showObjects,
+  showRoles,
+  showSchemas,
+  showWarehouses,
+  type QueryResult,
+  type ResultColumn,
+  type SchemaRef,
+  type ShowFilter,
 } from './show';
 import { Cursor, tokenize } from './sqlLexer';
 import type { EmulatorState, Session } from './state';
@@ -19,7 +29,11 @@ export function executeSql(state: EmulatorState, session: Session, sql: string):
 }
 
 class SqlExecutor {
-  constructor(private readonly state: EmulatorState, private readonly s: Session, private readonly c: Cursor) {}
+  constructor(
+    private readonly state: EmulatorState,
+    private readonly s: Session,
+    private readonly c: Cursor,
+  ) {}
 
   run(): QueryResult {
     const c = this.c;
@@ -27,21 +41,35 @@ class SqlExecutor {
     if (c.accept('DESCRIBE') || c.accept('DESC')) return this.describe();
     if (c.accept('USE')) return this.use();
     if (c.accept('SELECT')) return this.select();
-    if (c.accept('ALTER', 'SESSION')) { while (!c.done) c.next(); return STATUS_OK; }
+    if (c.accept('ALTER', 'SESSION')) {
+      while (!c.done) c.next();
+      return STATUS_OK;
+    }
     throw c.unexpected();
   }
 
   // ---- name resolution through grants ------------------------------------------------------------------------
-  private visible(db: string): boolean { return this.state.databasesFor(this.s.role).has(db); }
+  private visible(db: string): boolean {
+    return this.state.databasesFor(this.s.role).has(db);
+  }
 
   private db(name: string) {
     const d = this.visible(name) ? this.state.catalog.database(name) : undefined;
-    if (!d) throw new SqlError('002043', '02000', `SQL compilation error:\nDatabase '${name}' does not exist or not authorized.`);
+    if (!d)
+      throw new SqlError(
+        '002043',
+        '02000',
+        `SQL compilation error:\nDatabase '${name}' does not exist or not authorized.`,
+      );
     return d;
   }
 
   private noCurrent(what: string, cmd: string): SqlError {
-    return new SqlError('090105', '22000', `Cannot perform ${cmd}. This session does not have a current ${what}. Call 'USE ${what.toUpperCase()}', or use a qualified name.`);
+    return new SqlError(
+      '090105',
+      '22000',
+      `Cannot perform ${cmd}. This session does not have a current ${what}. Call 'USE ${what.toUpperCase()}', or use a qualified name.`,
+    );
   }
 
   private schemaRef(parts: readonly string[], cmd: string): SchemaRef {
@@ -49,7 +77,12 @@ class SqlExecutor {
     if (!dbName) throw this.noCurrent('database', cmd);
     const d = this.db(dbName);
     const schema = d.schemas.find((x) => x.name === schemaName);
-    if (!schema) throw new SqlError('002003', '02000', `SQL compilation error:\nSchema '${d.name}.${schemaName}' does not exist or not authorized.`);
+    if (!schema)
+      throw new SqlError(
+        '002003',
+        '02000',
+        `SQL compilation error:\nSchema '${d.name}.${schemaName}' does not exist or not authorized.`,
+      );
     return { db: d.name, schema };
   }
 
@@ -58,11 +91,21 @@ class SqlExecutor {
     const schemaParts = parts.length > 1 ? parts.slice(0, -1) : this.s.schema ? [this.s.schema] : [];
     if (schemaParts.length === 0) throw this.noCurrent('schema', cmd);
     let ref: SchemaRef | undefined;
-    try { ref = this.schemaRef(schemaParts, cmd); } catch (e) { if ((e as SqlError).code === '090105') throw e; }
+    try {
+      ref = this.schemaRef(schemaParts, cmd);
+    } catch (e) {
+      if ((e as SqlError).code === '090105') throw e;
+    }
     const t = ref?.schema.table(name);
     if (!ref || !t) {
-      const full = [...(schemaParts.length === 1 ? [this.s.database ?? ''] : []), ...schemaParts, name].filter(Boolean).join('.');
-      throw new SqlError('002003', '42S02', `SQL compilation error:\nObject '${full}' does not exist or not authorized.`);
+      const full = [...(schemaParts.length === 1 ? [this.s.database ?? ''] : []), ...schemaParts, name]
+        .filter(Boolean)
+        .join('.');
+      throw new SqlError(
+        '002003',
+        '42S02',
+        `SQL compilation error:\nObject '${full}' does not exist or not authorized.`,
+      );
     }
     return { db: ref.db, schema: ref.schema.name, t };
   }
@@ -78,16 +121,28 @@ class SqlExecutor {
     this.showClauses(f, kind);
     const visibleDbs = this.state.catalog.databases.filter((d) => this.visible(d.name));
     switch (kind) {
-      case 'DATABASES': return showDatabases(visibleDbs, this.s.database, f);
+      case 'DATABASES':
+        return showDatabases(visibleDbs, this.s.database, f);
       case 'SCHEMAS': {
         const dbName = f.scope?.parts[0] ?? this.s.database;
         if (!dbName) throw this.noCurrent('database', 'SHOW SCHEMAS');
         return showSchemas(this.db(dbName), this.s.database === dbName ? this.s.schema : undefined, f);
       }
-      case 'TABLES': case 'VIEWS': case 'OBJECTS': return showObjects(kind === 'VIEWS' ? 'VIEW' : 'TABLE', this.objectScopes(f.scope), f);
-      case 'ROLES': return showRoles([...this.state.user(this.s.user)!.roles], this.s.role, this.state.user(this.s.user)!.defaultRole, f);
-      case 'WAREHOUSES': return showWarehouses([...this.state.warehouses], this.s.warehouse, f);
-      default: throw c.unexpected();
+      case 'TABLES':
+      case 'VIEWS':
+      case 'OBJECTS':
+        return showObjects(kind === 'VIEWS' ? 'VIEW' : 'TABLE', this.objectScopes(f.scope), f);
+      case 'ROLES':
+        return showRoles(
+          [...this.state.user(this.s.user)!.roles],
+          this.s.role,
+          this.state.user(this.s.user)!.defaultRole,
+          f,
+        );
+      case 'WAREHOUSES':
+        return showWarehouses([...this.state.warehouses], this.s.warehouse, f);
+      default:
+        throw c.unexpected();
     }
   }
 
@@ -96,13 +151,23 @@ class SqlExecutor {
     while (!c.done) {
       if (c.accept('LIKE')) f.like = c.string();
       else if (c.accept('STARTS', 'WITH')) f.startsWith = c.string();
-      else if (c.accept('LIMIT')) { f.limit = c.integer(); if (c.accept('FROM')) f.from = c.string(); }
-      else if (c.accept('IN')) {
+      else if (c.accept('LIMIT')) {
+        f.limit = c.integer();
+        if (c.accept('FROM')) f.from = c.string();
+      } else if (c.accept('IN')) {
         if (c.accept('ACCOUNT')) f.scope = { kind: 'ACCOUNT', parts: [] };
-        else if (c.accept('DATABASE')) f.scope = { kind: 'DATABASE', parts: c.done || c.peek()?.value === 'LIMIT' ? [this.s.database ?? ''] : c.qualified(1) };
+        else if (c.accept('DATABASE'))
+          f.scope = {
+            kind: 'DATABASE',
+            parts: c.done || c.peek()?.value === 'LIMIT' ? [this.s.database ?? ''] : c.qualified(1),
+          };
         else if (c.accept('SCHEMA')) f.scope = { kind: 'SCHEMA', parts: c.qualified(2) };
         // `IN <name>` names a database for SHOW SCHEMAS and a schema for SHOW TABLES/VIEWS.
-        else f.scope = kind === 'SCHEMAS' ? { kind: 'DATABASE', parts: c.qualified(1) } : { kind: 'SCHEMA', parts: c.qualified(2) };
+        else
+          f.scope =
+            kind === 'SCHEMAS'
+              ? { kind: 'DATABASE', parts: c.qualified(1) }
+              : { kind: 'SCHEMA', parts: c.qualified(2) };
       } else throw c.unexpected();
     }
   }
@@ -112,7 +177,8 @@ class SqlExecutor {
     const allOf = (dbName: string): SchemaRef[] => this.db(dbName).schemas.map((schema) => ({ db: dbName, schema }));
     if (scope?.kind === 'SCHEMA') return [this.schemaRef(scope.parts, cmd)];
     if (scope?.kind === 'DATABASE') return allOf(scope.parts[0] || (this.s.database ?? ''));
-    if (scope?.kind === 'ACCOUNT') return this.state.catalog.databases.filter((d) => this.visible(d.name)).flatMap((d) => allOf(d.name));
+    if (scope?.kind === 'ACCOUNT')
+      return this.state.catalog.databases.filter((d) => this.visible(d.name)).flatMap((d) => allOf(d.name));
     if (this.s.database && this.s.schema) return [this.schemaRef([this.s.database, this.s.schema], cmd)];
     if (this.s.database) return allOf(this.s.database);
     throw this.noCurrent('database', cmd);
@@ -141,10 +207,16 @@ class SqlExecutor {
   private describeUser(): QueryResult {
     const name = this.c.done ? this.s.user : this.c.ident();
     const u = this.state.user(name);
-    if (!u) throw new SqlError('002003', '02000', `SQL compilation error:\nUser '${name}' does not exist or not authorized.`);
+    if (!u)
+      throw new SqlError('002003', '02000', `SQL compilation error:\nUser '${name}' does not exist or not authorized.`);
     const fps = [...u.keys.keys()];
-    const rows = [['NAME', u.name], ['DEFAULT_WAREHOUSE', u.defaultWarehouse ?? 'null'], ['DEFAULT_ROLE', u.defaultRole],
-      ['RSA_PUBLIC_KEY_FP', fps[0] ?? 'null'], ['RSA_PUBLIC_KEY_2_FP', fps[1] ?? 'null']].map(([p, v]) => [p!, v!, 'null', '']);
+    const rows = [
+      ['NAME', u.name],
+      ['DEFAULT_WAREHOUSE', u.defaultWarehouse ?? 'null'],
+      ['DEFAULT_ROLE', u.defaultRole],
+      ['RSA_PUBLIC_KEY_FP', fps[0] ?? 'null'],
+      ['RSA_PUBLIC_KEY_2_FP', fps[1] ?? 'null'],
+    ].map(([p, v]) => [p!, v!, 'null', '']);
     return { rows, columns: [text('property'), text('value'), text('default'), text('description')] };
   }
 
@@ -155,14 +227,26 @@ class SqlExecutor {
       const role = c.ident();
       c.end();
       if (!this.state.hasRole(this.s.user, role)) {
-        throw new SqlError('003013', '42501', `SQL access control error:\nRequested role '${role}' is not assigned to the executing user. Specify another role to activate.`);
+        throw new SqlError(
+          '003013',
+          '42501',
+          `SQL access control error:\nRequested role '${role}' is not assigned to the executing user. Specify another role to activate.`,
+        );
       }
       this.s.role = role;
-      if (this.s.database && !this.visible(this.s.database)) { this.s.database = undefined; this.s.schema = undefined; }
+      if (this.s.database && !this.visible(this.s.database)) {
+        this.s.database = undefined;
+        this.s.schema = undefined;
+      }
     } else if (c.accept('WAREHOUSE')) {
       const wh = c.ident();
       c.end();
-      if (!this.state.warehouses.has(wh)) throw new SqlError('002043', '02000', `SQL compilation error:\nObject does not exist, or operation cannot be performed.`);
+      if (!this.state.warehouses.has(wh))
+        throw new SqlError(
+          '002043',
+          '02000',
+          `SQL compilation error:\nObject does not exist, or operation cannot be performed.`,
+        );
       this.s.warehouse = wh;
     } else if (c.accept('SCHEMA')) {
       const ref = this.schemaRef(c.qualified(2), 'USE SCHEMA');
@@ -188,7 +272,11 @@ class SqlExecutor {
       c.expect('FROM');
       const { t } = this.fromTable(c.qualified());
       c.end();
-      return { columns: [{ name: 'COUNT(*)', t: T.number(18, 0) }], rows: [[String(t.rows.length)]], statementTypeId: 4096 };
+      return {
+        columns: [{ name: 'COUNT(*)', t: T.number(18, 0) }],
+        rows: [[String(t.rows.length)]],
+        statementTypeId: 4096,
+      };
     }
     const columns: ResultColumn[] = [];
     const row: (string | null)[] = [];
@@ -206,14 +294,23 @@ class SqlExecutor {
     const tok = c.next();
     if (tok.kind === 'number') return [tok.text, tok.value, T.number(1, 0)];
     if (tok.kind === 'string') return [`'${tok.value}'`, tok.value, T.varchar(tok.value.length)];
-    if (tok.kind !== 'word' || !tok.value.startsWith('CURRENT_')) { throw new Cursor(c.sql, [tok]).unexpected(); }
+    if (tok.kind !== 'word' || !tok.value.startsWith('CURRENT_')) {
+      throw new Cursor(c.sql, [tok]).unexpected();
+    }
     c.expect('(');
     c.expect(')');
     const values: Record<string, string | null> = {
-      CURRENT_USER: this.s.user, CURRENT_ROLE: this.s.role, CURRENT_WAREHOUSE: this.s.warehouse ?? null,
-      CURRENT_DATABASE: this.s.database ?? null, CURRENT_SCHEMA: this.s.schema ?? null,
-      CURRENT_ACCOUNT: this.state.accountLocator.toUpperCase(), CURRENT_ACCOUNT_NAME: 'DEMO', CURRENT_ORGANIZATION_NAME: 'SANDBOX',
-      CURRENT_REGION: 'AWS_US_WEST_2', CURRENT_VERSION: '9.20.1', CURRENT_SESSION: String(this.s.id),
+      CURRENT_USER: this.s.user,
+      CURRENT_ROLE: this.s.role,
+      CURRENT_WAREHOUSE: this.s.warehouse ?? null,
+      CURRENT_DATABASE: this.s.database ?? null,
+      CURRENT_SCHEMA: this.s.schema ?? null,
+      CURRENT_ACCOUNT: this.state.accountLocator.toUpperCase(),
+      CURRENT_ACCOUNT_NAME: 'DEMO',
+      CURRENT_ORGANIZATION_NAME: 'SANDBOX',
+      CURRENT_REGION: 'AWS_US_WEST_2',
+      CURRENT_VERSION: '9.20.1',
+      CURRENT_SESSION: String(this.s.id),
     };
     if (!(tok.value in values)) {
       throw new SqlError('002140', '42601', `SQL compilation error:\nUnknown function ${tok.value}`);
@@ -224,7 +321,11 @@ class SqlExecutor {
   private fromTable(parts: string[]): { db: string; schema: string; t: TableDef } {
     const found = this.table(parts, 'SELECT');
     if (!this.s.warehouse) {
-      throw new SqlError('000606', '57P03', "No active warehouse selected in the current session.  Select an active warehouse with the 'use warehouse' command.\n");
+      throw new SqlError(
+        '000606',
+        '57P03',
+        "No active warehouse selected in the current session.  Select an active warehouse with the 'use warehouse' command.\n",
+      );
     }
     return found;
   }
@@ -236,6 +337,10 @@ class SqlExecutor {
     let limit = Infinity;
     if (c.accept('LIMIT')) limit = c.integer();
     c.end();
-    return { columns: t.columns.map((col) => ({ name: col.name, t: col.t, nullable: col.nullable })), rows: t.rows.slice(0, limit).map((r) => [...r]), statementTypeId: 4096 };
+    return {
+      columns: t.columns.map((col) => ({ name: col.name, t: col.t, nullable: col.nullable })),
+      rows: t.rows.slice(0, limit).map((r) => [...r]),
+      statementTypeId: 4096,
+    };
   }
 }

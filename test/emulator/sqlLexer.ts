@@ -2,9 +2,15 @@
 // "syntax error line 1 at position N unexpected '<token>'" Snowflake prints.
 import { SqlError } from './show';
 
-export interface Token { readonly kind: 'word' | 'quoted' | 'string' | 'number' | 'punct'; readonly text: string; readonly value: string; readonly pos: number }
+export interface Token {
+  readonly kind: 'word' | 'quoted' | 'string' | 'number' | 'punct';
+  readonly text: string;
+  readonly value: string;
+  readonly pos: number;
+}
 
-const TOKEN = /\s+|--[^\n]*|\/\*[\s\S]*?\*\/|("(?:[^"]|"")*")|('(?:[^'\\]|''|\\.)*')|(\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_$]*)|([.,()*;=])/gy;
+const TOKEN =
+  /\s+|--[^\n]*|\/\*[\s\S]*?\*\/|("(?:[^"]|"")*")|('(?:[^'\\]|''|\\.)*')|(\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_$]*)|([.,()*;=])/gy;
 
 export function tokenize(sql: string): Token[] {
   const out: Token[] = [];
@@ -15,7 +21,8 @@ export function tokenize(sql: string): Token[] {
     if (!m) throw syntaxError(sql, pos, sql.slice(pos, pos + 1));
     const [text, quoted, str, num, word, punct] = m;
     if (quoted) out.push({ kind: 'quoted', text, value: quoted.slice(1, -1).replace(/""/g, '"'), pos });
-    else if (str) out.push({ kind: 'string', text, value: str.slice(1, -1).replace(/''/g, "'").replace(/\\(.)/g, '$1'), pos });
+    else if (str)
+      out.push({ kind: 'string', text, value: str.slice(1, -1).replace(/''/g, "'").replace(/\\(.)/g, '$1'), pos });
     else if (num) out.push({ kind: 'number', text, value: num, pos });
     else if (word) out.push({ kind: 'word', text, value: word.toUpperCase(), pos });
     else if (punct) out.push({ kind: 'punct', text, value: punct, pos });
@@ -28,15 +35,26 @@ export function syntaxError(sql: string, pos: number, unexpected: string): SqlEr
   const before = sql.slice(0, pos);
   const line = before.split('\n').length;
   const col = pos - (before.lastIndexOf('\n') + 1);
-  return new SqlError('001003', '42000', `SQL compilation error:\nsyntax error line ${line} at position ${col} unexpected '${unexpected}'.`);
+  return new SqlError(
+    '001003',
+    '42000',
+    `SQL compilation error:\nsyntax error line ${line} at position ${col} unexpected '${unexpected}'.`,
+  );
 }
 
 export class Cursor {
   private i = 0;
-  constructor(readonly sql: string, private readonly tokens: readonly Token[]) {}
+  constructor(
+    readonly sql: string,
+    private readonly tokens: readonly Token[],
+  ) {}
 
-  get done(): boolean { return this.i >= this.tokens.length; }
-  peek(offset = 0): Token | undefined { return this.tokens[this.i + offset]; }
+  get done(): boolean {
+    return this.i >= this.tokens.length;
+  }
+  peek(offset = 0): Token | undefined {
+    return this.tokens[this.i + offset];
+  }
 
   /** Consumes the keyword sequence if it is next (e.g. accept('STARTS', 'WITH')). */
   accept(...words: string[]): boolean {

@@ -16,7 +16,10 @@ export interface UserRecord {
   disabled?: boolean;
 }
 
-export interface RoleRecord { readonly name: string; readonly databases: Set<string> }
+export interface RoleRecord {
+  readonly name: string;
+  readonly databases: Set<string>;
+}
 
 export interface OAuthClient {
   readonly id: string;
@@ -28,14 +31,36 @@ export interface OAuthClient {
   readonly refreshValiditySeconds: number;
 }
 
-export interface Grant { user: string; role: string; expiresAt: number; revoked?: boolean }
-export interface AccessToken extends Grant { readonly clientId: string; readonly scope: string }
-export interface RefreshToken extends Grant { readonly clientId: string; readonly scope: string }
-export interface Pat extends Grant { readonly name: string; readonly roleRestriction?: string }
-export interface IngressToken extends Grant { readonly host: string }
+export interface Grant {
+  user: string;
+  role: string;
+  expiresAt: number;
+  revoked?: boolean;
+}
+export interface AccessToken extends Grant {
+  readonly clientId: string;
+  readonly scope: string;
+}
+export interface RefreshToken extends Grant {
+  readonly clientId: string;
+  readonly scope: string;
+}
+export interface Pat extends Grant {
+  readonly name: string;
+  readonly roleRestriction?: string;
+}
+export interface IngressToken extends Grant {
+  readonly host: string;
+}
 export interface AuthCode {
-  readonly clientId: string; readonly redirectUri: string; readonly user: string; readonly role: string;
-  readonly scope: string; readonly challenge?: string; readonly expiresAt: number; used?: boolean;
+  readonly clientId: string;
+  readonly redirectUri: string;
+  readonly user: string;
+  readonly role: string;
+  readonly scope: string;
+  readonly challenge?: string;
+  readonly expiresAt: number;
+  used?: boolean;
 }
 
 export interface Session {
@@ -102,22 +127,37 @@ export class EmulatorState implements KeyLookup {
     this.addRole('FINANCE', ['FINANCE_DB']);
     this.addRole('ACCOUNTADMIN', ['SALES_DB', 'BIG_DB', 'FINANCE_DB', 'SNOWFLAKE']);
     this.addUser('DEMO_USER', { roles: ['ANALYST', 'FINANCE'], defaultRole: 'ANALYST', defaultWarehouse: 'DEMO_WH' });
-    this.addUser('ADMIN_USER', { roles: ['ACCOUNTADMIN', 'ANALYST'], defaultRole: 'ACCOUNTADMIN', defaultWarehouse: 'DEMO_WH' });
+    this.addUser('ADMIN_USER', {
+      roles: ['ACCOUNTADMIN', 'ANALYST'],
+      defaultRole: 'ACCOUNTADMIN',
+      defaultWarehouse: 'DEMO_WH',
+    });
     this.clients.set('LOCAL_APPLICATION', {
-      id: 'LOCAL_APPLICATION', secret: 'LOCAL_APPLICATION', redirectUris: 'loopback', enforcePkce: false,
-      blockedRoles: new Set(), refreshValiditySeconds: 90 * 86400,
+      id: 'LOCAL_APPLICATION',
+      secret: 'LOCAL_APPLICATION',
+      redirectUris: 'loopback',
+      enforcePkce: false,
+      blockedRoles: new Set(),
+      refreshValiditySeconds: 90 * 86400,
     });
     this.clients.set('HEX_CLIENT', {
-      id: 'HEX_CLIENT', secret: crypto.randomBytes(18).toString('base64url'),
-      redirectUris: ['http://127.0.0.1:8765/oauth/callback'], enforcePkce: true,
-      blockedRoles: new Set(ADMIN_ROLES), refreshValiditySeconds: 7 * 86400,
+      id: 'HEX_CLIENT',
+      secret: crypto.randomBytes(18).toString('base64url'),
+      redirectUris: ['http://127.0.0.1:8765/oauth/callback'],
+      enforcePkce: true,
+      blockedRoles: new Set(ADMIN_ROLES),
+      refreshValiditySeconds: 7 * 86400,
     });
   }
 
   // ---- time -------------------------------------------------------------------------------------------------
-  now(): number { return Date.now() + this.clockOffsetMs; }
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
   /** Moves the emulator's clock forward (tests: expire tokens without waiting). */
-  advanceClock(seconds: number): void { this.clockOffsetMs += seconds * 1000; }
+  advanceClock(seconds: number): void {
+    this.clockOffsetMs += seconds * 1000;
+  }
 
   // ---- directory ----------------------------------------------------------------------------------------------
   addRole(name: string, databases: readonly string[]): RoleRecord {
@@ -126,11 +166,17 @@ export class EmulatorState implements KeyLookup {
     return role;
   }
 
-  addUser(name: string, opts: { roles?: readonly string[]; defaultRole?: string; defaultWarehouse?: string } = {}): UserRecord {
+  addUser(
+    name: string,
+    opts: { roles?: readonly string[]; defaultRole?: string; defaultWarehouse?: string } = {},
+  ): UserRecord {
     const roles = new Set(['PUBLIC', ...(opts.roles ?? [])]);
     const user: UserRecord = {
-      name: name.toUpperCase(), roles, keys: new Map(),
-      defaultRole: opts.defaultRole ?? opts.roles?.[0] ?? 'PUBLIC', defaultWarehouse: opts.defaultWarehouse,
+      name: name.toUpperCase(),
+      roles,
+      keys: new Map(),
+      defaultRole: opts.defaultRole ?? opts.roles?.[0] ?? 'PUBLIC',
+      defaultWarehouse: opts.defaultWarehouse,
     };
     this.users.set(user.name, user);
     return user;
@@ -143,14 +189,22 @@ export class EmulatorState implements KeyLookup {
   /** Registers a public key (PEM, public or private) for a user; returns its fingerprint. At most two keys. */
   addPublicKey(userName: string, pem: string | crypto.KeyObject): string {
     const user = this.mustUser(userName);
-    const key = typeof pem === 'string' ? crypto.createPublicKey(pem) : pem.type === 'private' ? crypto.createPublicKey(pem) : pem;
+    const key =
+      typeof pem === 'string'
+        ? crypto.createPublicKey(pem)
+        : pem.type === 'private'
+          ? crypto.createPublicKey(pem)
+          : pem;
     const fp = fingerprintOf(key);
-    if (!user.keys.has(fp) && user.keys.size >= 2) throw new Error(`User ${user.name} already has two public keys (RSA_PUBLIC_KEY, RSA_PUBLIC_KEY_2)`);
+    if (!user.keys.has(fp) && user.keys.size >= 2)
+      throw new Error(`User ${user.name} already has two public keys (RSA_PUBLIC_KEY, RSA_PUBLIC_KEY_2)`);
     user.keys.set(fp, key);
     return fp;
   }
 
-  removePublicKey(userName: string, fingerprint: string): void { this.mustUser(userName).keys.delete(fingerprint); }
+  removePublicKey(userName: string, fingerprint: string): void {
+    this.mustUser(userName).keys.delete(fingerprint);
+  }
 
   /** Is this the emulated account, in any of its accepted spellings (org-account, locator, with region suffix)? */
   isAccount(name: string | undefined): boolean {
@@ -164,7 +218,9 @@ export class EmulatorState implements KeyLookup {
     return this.user(userName)?.keys.get(fingerprint);
   }
 
-  hasRole(userName: string, role: string): boolean { return this.user(userName)?.roles.has(role) ?? false; }
+  hasRole(userName: string, role: string): boolean {
+    return this.user(userName)?.roles.has(role) ?? false;
+  }
 
   /** Databases visible to a role; PUBLIC is inherited by every role. */
   databasesFor(role: string): Set<string> {
@@ -184,42 +240,85 @@ export class EmulatorState implements KeyLookup {
   addPat(userName: string, role?: string, ttlSeconds = 15 * 86400): string {
     const user = this.mustUser(userName);
     const token = `pat_${randomToken(40)}`;
-    this.pats.set(token, { user: user.name, role: role ?? user.defaultRole, roleRestriction: role, name: `PAT_${this.pats.size + 1}`, expiresAt: this.now() + ttlSeconds * 1000 });
+    this.pats.set(token, {
+      user: user.name,
+      role: role ?? user.defaultRole,
+      roleRestriction: role,
+      name: `PAT_${this.pats.size + 1}`,
+      expiresAt: this.now() + ttlSeconds * 1000,
+    });
     return token;
   }
 
-  issueOAuthAccessToken(userName: string, role?: string, ttlSeconds = this.accessTokenTtlSeconds, clientId = 'LOCAL_APPLICATION'): string {
+  issueOAuthAccessToken(
+    userName: string,
+    role?: string,
+    ttlSeconds = this.accessTokenTtlSeconds,
+    clientId = 'LOCAL_APPLICATION',
+  ): string {
     const user = this.mustUser(userName);
     const r = role ?? user.defaultRole;
     const token = `ver:1-hint:${this.nextSessionId}-oat_${randomToken(48)}`;
-    this.accessTokens.set(token, { user: user.name, role: r, clientId, scope: `session:role:${r}`, expiresAt: this.now() + ttlSeconds * 1000 });
+    this.accessTokens.set(token, {
+      user: user.name,
+      role: r,
+      clientId,
+      scope: `session:role:${r}`,
+      expiresAt: this.now() + ttlSeconds * 1000,
+    });
     return token;
   }
 
   issueRefreshToken(userName: string, role: string, clientId: string, scope: string): string {
     const client = this.clients.get(clientId);
     const token = `ver:2-hint:${this.nextSessionId}-ort_${randomToken(48)}`;
-    this.refreshTokens.set(token, { user: userName, role, clientId, scope, expiresAt: this.now() + (client?.refreshValiditySeconds ?? 86400) * 1000 });
+    this.refreshTokens.set(token, {
+      user: userName,
+      role,
+      clientId,
+      scope,
+      expiresAt: this.now() + (client?.refreshValiditySeconds ?? 86400) * 1000,
+    });
     return token;
   }
 
   revokeRefreshTokens(userName?: string): number {
     let n = 0;
-    for (const t of this.refreshTokens.values()) if (!userName || t.user === userName.toUpperCase()) { t.revoked = true; n++; }
+    for (const t of this.refreshTokens.values())
+      if (!userName || t.user === userName.toUpperCase()) {
+        t.revoked = true;
+        n++;
+      }
     return n;
   }
 
   issueIngressToken(userName: string, role: string, host: string, ttlSeconds = 3600): string {
     const token = `ingress_${randomToken(48)}`;
-    this.ingressTokens.set(token, { user: userName, role, host: host.toLowerCase(), expiresAt: this.now() + ttlSeconds * 1000 });
+    this.ingressTokens.set(token, {
+      user: userName,
+      role,
+      host: host.toLowerCase(),
+      expiresAt: this.now() + ttlSeconds * 1000,
+    });
     return token;
   }
 
-  openSession(userName: string, role: string, via: string, ctx: { warehouse?: string; database?: string; schema?: string } = {}): Session {
+  openSession(
+    userName: string,
+    role: string,
+    via: string,
+    ctx: { warehouse?: string; database?: string; schema?: string } = {},
+  ): Session {
     const s: Session = {
-      id: this.nextSessionId++, token: `ver:1-hint:st-${randomToken(40)}`, masterToken: `ver:1-hint:mt-${randomToken(40)}`,
-      user: userName, role, via, ...ctx,
-      tokenExpiresAt: this.now() + this.sessionTtlSeconds * 1000, masterExpiresAt: this.now() + this.masterTtlSeconds * 1000,
+      id: this.nextSessionId++,
+      token: `ver:1-hint:st-${randomToken(40)}`,
+      masterToken: `ver:1-hint:mt-${randomToken(40)}`,
+      user: userName,
+      role,
+      via,
+      ...ctx,
+      tokenExpiresAt: this.now() + this.sessionTtlSeconds * 1000,
+      masterExpiresAt: this.now() + this.masterTtlSeconds * 1000,
     };
     this.sessions.set(s.token, s);
     this.masterTokens.set(s.masterToken, s);
@@ -236,7 +335,10 @@ export class EmulatorState implements KeyLookup {
   /** Expires every session token and OAuth access token now (the control API's "tokens expired now"). */
   expireAllTokens(opts: { masters?: boolean } = {}): void {
     const past = this.now() - 1000;
-    for (const s of this.sessions.values()) { s.tokenExpiresAt = past; if (opts.masters) s.masterExpiresAt = past; }
+    for (const s of this.sessions.values()) {
+      s.tokenExpiresAt = past;
+      if (opts.masters) s.masterExpiresAt = past;
+    }
     for (const t of this.accessTokens.values()) t.expiresAt = past;
     for (const t of this.ingressTokens.values()) t.expiresAt = past;
   }
@@ -249,13 +351,20 @@ export class EmulatorState implements KeyLookup {
   /** What the control API's /info shows. */
   describe(): Record<string, unknown> {
     return {
-      account: this.account, accountLocator: this.accountLocator, users: [...this.users.keys()],
-      roles: [...this.roles.keys()], warehouses: [...this.warehouses], clients: [...this.clients.keys()],
-      accessTokenTtlSeconds: this.accessTokenTtlSeconds, autoApprove: this.autoApprove,
+      account: this.account,
+      accountLocator: this.accountLocator,
+      users: [...this.users.keys()],
+      roles: [...this.roles.keys()],
+      warehouses: [...this.warehouses],
+      clients: [...this.clients.keys()],
+      accessTokenTtlSeconds: this.accessTokenTtlSeconds,
+      autoApprove: this.autoApprove,
     };
   }
 
-  static adminRoles(): readonly string[] { return ADMIN_ROLES; }
+  static adminRoles(): readonly string[] {
+    return ADMIN_ROLES;
+  }
 }
 
 export function randomToken(bytes: number): string {

@@ -10,7 +10,10 @@ export async function run(): Promise<void> {
   if (grep) mocha.grep(grep);
   if (process.env.POSIT_SNOWFLAKE_TEST_INVERT === '1') mocha.invert();
   const suitesDir = path.join(__dirname, 'suites');
-  for (const file of fs.readdirSync(suitesDir).filter((f) => f.endsWith('.test.js')).sort()) {
+  for (const file of fs
+    .readdirSync(suitesDir)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort()) {
     mocha.addFile(path.join(suitesDir, file));
   }
   const failures: { title: string; error: string }[] = [];
@@ -18,9 +21,12 @@ export async function run(): Promise<void> {
   await new Promise<void>((resolve) => {
     const runner = mocha.run(() => resolve());
     runner.on('pass', () => passed++);
-    runner.on('fail', (test, err: Error) => failures.push({ title: test.fullTitle(), error: String(err?.stack ?? err) }));
+    runner.on('fail', (test, err: Error) =>
+      failures.push({ title: test.fullTitle(), error: String(err?.stack ?? err) }),
+    );
   });
   const resultsFile = process.env.POSIT_SNOWFLAKE_TEST_RESULTS;
-  if (resultsFile) fs.writeFileSync(resultsFile, JSON.stringify({ passed, failed: failures.length, failures }, null, 2));
+  if (resultsFile)
+    fs.writeFileSync(resultsFile, JSON.stringify({ passed, failed: failures.length, failures }, null, 2));
   if (failures.length > 0) throw new Error(`${failures.length} integration test(s) failed`);
 }

@@ -32,7 +32,16 @@ async function pass(name, sandbox, env, grep, invert) {
     },
   });
   if (existsSync(resultsFile)) return JSON.parse(readFileSync(resultsFile, 'utf8'));
-  return { passed: 0, failed: 1, failures: [{ title: `integration runner (${name})`, error: `the editor exited with ${exitCode} before writing results; see .test-runs/integration/${name}/code-server.log` }] };
+  return {
+    passed: 0,
+    failed: 1,
+    failures: [
+      {
+        title: `integration runner (${name})`,
+        error: `the editor exited with ${exitCode} before writing results; see .test-runs/integration/${name}/code-server.log`,
+      },
+    ],
+  };
 }
 
 async function main() {
@@ -70,6 +79,9 @@ async function main() {
 main().catch((err) => {
   process.stderr.write(`[integration] ${err instanceof Error ? err.message : String(err)}\n`);
   mkdirSync(path.dirname(summaryFile), { recursive: true });
-  writeFileSync(summaryFile, JSON.stringify({ passed: 0, failed: 1, failures: [{ title: 'integration runner', error: String(err) }] }));
+  writeFileSync(
+    summaryFile,
+    JSON.stringify({ passed: 0, failed: 1, failures: [{ title: 'integration runner', error: String(err) }] }),
+  );
   process.exitCode = 1;
 });

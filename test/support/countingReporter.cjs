@@ -7,7 +7,11 @@ class CountingReporter extends Mocha.reporters.Spec {
     super(runner, options);
     runner.once('end', () => {
       const file = process.env.POSIT_SNOWFLAKE_COUNTS;
-      if (file) fs.writeFileSync(file, JSON.stringify({ passed: this.stats.passes, failed: this.stats.failures, pending: this.stats.pending }));
+      if (file)
+        fs.writeFileSync(
+          file,
+          JSON.stringify({ passed: this.stats.passes, failed: this.stats.failures, pending: this.stats.pending }),
+        );
     });
   }
 }

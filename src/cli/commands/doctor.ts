@@ -4,9 +4,16 @@ import { formatDoctorReport } from '../../core/auth/diagnostics/formatDoctorRepo
 import { parseArgs, type CliIo, type CliOptions } from '../io';
 import type { CliAuth } from '../cliAuth';
 
-export async function doctorCommand(args: readonly string[], io: CliIo, auth: CliAuth, opts: CliOptions): Promise<number> {
+export async function doctorCommand(
+  args: readonly string[],
+  io: CliIo,
+  auth: CliAuth,
+  opts: CliOptions,
+): Promise<number> {
   const { positional } = parseArgs(args, []);
-  const report = await runDoctor(auth.host, auth.service, positional[0], { ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+  const report = await runDoctor(auth.host, auth.service, positional[0], {
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  });
   io.stdout.write(formatDoctorReport(report));
   return report.problemCount === 0 ? 0 : 1;
 }

@@ -19,16 +19,22 @@ export const PUBLISH_USAGE = `Usage: posit-snowflake publish <dir> --server <url
   --new                          create new content even if the project was published before
 `;
 
-
 function describe(e: PublishEvent): string | undefined {
   switch (e.type) {
-    case 'phase': return e.message;
-    case 'detected': return `Detected ${e.detection.appmode} (entrypoint ${e.detection.entrypoint}).`;
-    case 'warning': return `Warning: ${e.message}`;
-    case 'bundled': return `Bundle: ${e.files} files, ${(e.size / (1024 * 1024)).toFixed(1)} MB, md5 ${e.md5}.`;
-    case 'uploaded': return `Uploaded bundle ${e.bundleId}.`;
-    case 'taskLine': return `  ${e.line}`;
-    default: return undefined;
+    case 'phase':
+      return e.message;
+    case 'detected':
+      return `Detected ${e.detection.appmode} (entrypoint ${e.detection.entrypoint}).`;
+    case 'warning':
+      return `Warning: ${e.message}`;
+    case 'bundled':
+      return `Bundle: ${e.files} files, ${(e.size / (1024 * 1024)).toFixed(1)} MB, md5 ${e.md5}.`;
+    case 'uploaded':
+      return `Uploaded bundle ${e.bundleId}.`;
+    case 'taskLine':
+      return `  ${e.line}`;
+    default:
+      return undefined;
   }
 }
 
@@ -42,17 +48,34 @@ interface Parsed {
 }
 
 async function parse(args: readonly string[], auth: CliAuth): Promise<Parsed> {
-  const { positional, options: o } = parseArgs(args, ['server', 'api-key-env', 'snowflake-connection', 'entrypoint', 'type', 'title'], ['new', 'snowflake']);
+  const { positional, options: o } = parseArgs(
+    args,
+    ['server', 'api-key-env', 'snowflake-connection', 'entrypoint', 'type', 'title'],
+    ['new', 'snowflake'],
+  );
   if (positional.length !== 1) throw new UsageError('Give exactly one project folder.');
   if (typeof o.server !== 'string') throw new UsageError('--server <url> is required.');
-  if (o.type !== undefined && !isAppMode(o.type)) throw new UsageError(`--type ${String(o.type)} is not a Connect app mode.`);
+  if (o.type !== undefined && !isAppMode(o.type))
+    throw new UsageError(`--type ${String(o.type)} is not a Connect app mode.`);
   const url = normaliseServerUrl(o.server);
   const snowflake = o.snowflake === true || typeof o['snowflake-connection'] === 'string' || isSnowflakeIngressUrl(url);
-  const connection = typeof o['snowflake-connection'] === 'string' ? o['snowflake-connection'] : snowflake ? (await auth.service.connections()).defaultName : undefined;
-  const override: ContentOverride = { ...(isAppMode(o.type) ? { appmode: o.type } : {}), ...(typeof o.entrypoint === 'string' ? { entrypoint: o.entrypoint } : {}) };
+  const connection =
+    typeof o['snowflake-connection'] === 'string'
+      ? o['snowflake-connection']
+      : snowflake
+        ? (await auth.service.connections()).defaultName
+        : undefined;
+  const override: ContentOverride = {
+    ...(isAppMode(o.type) ? { appmode: o.type } : {}),
+    ...(typeof o.entrypoint === 'string' ? { entrypoint: o.entrypoint } : {}),
+  };
   return {
     dir: path.resolve(positional[0]!),
-    server: { url, ...(snowflake ? { snowflake: true } : {}), ...(connection ? { snowflakeConnection: connection } : {}) },
+    server: {
+      url,
+      ...(snowflake ? { snowflake: true } : {}),
+      ...(connection ? { snowflakeConnection: connection } : {}),
+    },
     keyVar: typeof o['api-key-env'] === 'string' ? o['api-key-env'] : 'CONNECT_API_KEY',
     ...(override.appmode || override.entrypoint ? { override } : {}),
     ...(typeof o.title === 'string' ? { title: o.title } : {}),
@@ -69,18 +92,31 @@ export async function runPublishCli(args: readonly string[], io: CliIo, opts: Cl
   try {
     const p = await parse(args, auth);
     const apiKey = io.env[p.keyVar];
-    if (!apiKey) throw new UsageError(`The Connect API key is not in $${p.keyVar}; set it, or name another variable with --api-key-env.`);
+    if (!apiKey)
+      throw new UsageError(
+        `The Connect API key is not in $${p.keyVar}; set it, or name another variable with --api-key-env.`,
+      );
     const result = await publish({
-      dir: p.dir, server: p.server, apiKey, ...(p.server.snowflake ? { auth: auth.service } : {}),
-      ...(p.override ? { override: p.override } : {}), ...(p.title ? { title: p.title } : {}), newContent: p.newContent,
-      signal: opts.signal ?? controller.signal, clientVersion: 'posit-snowflake-cli',
-      ...(opts.fetch ? { fetch: opts.fetch } : {}), ...(opts.probe ? { probe: opts.probe } : {}), ...(opts.logger ? { logger: opts.logger } : {}),
+      dir: p.dir,
+      server: p.server,
+      apiKey,
+      ...(p.server.snowflake ? { auth: auth.service } : {}),
+      ...(p.override ? { override: p.override } : {}),
+      ...(p.title ? { title: p.title } : {}),
+      newContent: p.newContent,
+      signal: opts.signal ?? controller.signal,
+      clientVersion: 'posit-snowflake-cli',
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
+      ...(opts.probe ? { probe: opts.probe } : {}),
+      ...(opts.logger ? { logger: opts.logger } : {}),
       onEvent: (e) => {
         const line = describe(e);
         if (line) io.stderr.write(`${line}\n`);
       },
     });
-    io.stderr.write(`Deployed ${result.created ? 'new' : 'existing'} content ${result.contentGuid}; record ${path.relative(p.dir, result.recordPath)}.\n`);
+    io.stderr.write(
+      `Deployed ${result.created ? 'new' : 'existing'} content ${result.contentGuid}; record ${path.relative(p.dir, result.recordPath)}.\n`,
+    );
     io.stdout.write(`${result.contentUrl}\n`);
     return 0;
   } catch (err) {
@@ -88,7 +124,10 @@ export async function runPublishCli(args: readonly string[], io: CliIo, opts: Cl
       prefix: 'posit-snowflake publish',
       usage: PUBLISH_USAGE,
       cancelled: 'cancelled; nothing was recorded.',
-      detail: (e) => (e instanceof TaskFailedError ? `Last lines of the deployment log:\n${e.lastLines.map((l) => `  ${l}`).join('\n')}\n` : undefined),
+      detail: (e) =>
+        e instanceof TaskFailedError
+          ? `Last lines of the deployment log:\n${e.lastLines.map((l) => `  ${l}`).join('\n')}\n`
+          : undefined,
     });
   } finally {
     process.removeListener('SIGINT', onSigint);

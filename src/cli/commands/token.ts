@@ -5,7 +5,8 @@ import type { CliAuth } from '../cliAuth';
 
 export async function tokenCommand(args: readonly string[], io: CliIo, auth: CliAuth): Promise<number> {
   const { positional, options } = parseArgs(args, ['ingress', 'role']);
-  if (positional.length !== 1) throw new UsageError('Usage: posit-snowflake token <name> [--ingress <host>] [--role <role>]');
+  if (positional.length !== 1)
+    throw new UsageError('Usage: posit-snowflake token <name> [--ingress <host>] [--role <role>]');
   const ingress = stringOption(options, 'ingress');
   const role = stringOption(options, 'role');
   const profile = await auth.service.getConnection(positional[0]!);

@@ -65,7 +65,14 @@ export function profileStamp(profile: ConnectionProfile): string {
   // Profiles are immutable (a file change makes new ones), so the stamp is computed once per profile.
   let stamp = stamps.get(profile);
   if (stamp === undefined) {
-    stamp = JSON.stringify([profile.source, profile.file, profile.baseUrl, profile.account, profile.authenticator, profile.params]);
+    stamp = JSON.stringify([
+      profile.source,
+      profile.file,
+      profile.baseUrl,
+      profile.account,
+      profile.authenticator,
+      profile.params,
+    ]);
     stamps.set(profile, stamp);
   }
   return stamp;

@@ -1,7 +1,14 @@
 // createAuthService: the composition of the auth core. Resolves connections (re-resolved when files change), hands
 // out credentials for REST, SQL login and SPCS ingress from one cache, and reports every change on one event.
 import path from 'node:path';
-import type { AuthChange, AuthPrompter, AuthService, ConnectionProfile, HostEnvironment, ResolvedConnections } from './types';
+import type {
+  AuthChange,
+  AuthPrompter,
+  AuthService,
+  ConnectionProfile,
+  HostEnvironment,
+  ResolvedConnections,
+} from './types';
 import { secretKey, type SecretStore } from './secretStore';
 import type { Logger } from '../shared/logger';
 import { Emitter, type Disposable } from '../shared/events';
@@ -36,13 +43,24 @@ export interface AuthServiceOptions {
 /** "Connection 'x' cannot be found", or the error that kept it out of the list. */
 export function connectionNotFound(resolved: ResolvedConnections, name: string): SnowflakeExtError {
   const problem = resolved.diagnostics.find((d) => d.connection === name && d.severity === 'error');
-  if (problem) return new SnowflakeExtError('config', problem.message, problem.fix ? { text: problem.fix } : undefined, 'connectionInvalid');
+  if (problem)
+    return new SnowflakeExtError(
+      'config',
+      problem.message,
+      problem.fix ? { text: problem.fix } : undefined,
+      'connectionInvalid',
+    );
   const fileError = resolved.diagnostics.find((d) => d.severity === 'error' && !d.connection);
   const known = resolved.connections.map((c) => `'${c.name}'`).join(', ');
   return new SnowflakeExtError(
     'notFound',
     `Connection '${name}' cannot be found, known ones are [${known}].${fileError ? ` ${fileError.message}` : ''}`,
-    { text: fileError?.fix ?? `Check the name, or add it to ${path.join(resolved.directory, 'connections.toml')} ('Snowflake: Add Connection').`, command: 'positSnowflake.addConnection' },
+    {
+      text:
+        fileError?.fix ??
+        `Check the name, or add it to ${path.join(resolved.directory, 'connections.toml')} ('Snowflake: Add Connection').`,
+      command: 'positSnowflake.addConnection',
+    },
     'connectionNotFound',
   );
 }
@@ -134,7 +152,12 @@ export function createAuthService(opts: AuthServiceOptions): AuthService & Dispo
     isSignedIn: (profile) => isSignedIn(ctx, profile),
     async describeKey(profile, o) {
       if (profile.authenticator !== 'SNOWFLAKE_JWT') {
-        throw new SnowflakeExtError('config', `Connection '${profile.name}' uses ${profile.authenticator.toLowerCase()}, not a key pair.`, undefined, 'notKeyPair');
+        throw new SnowflakeExtError(
+          'config',
+          `Connection '${profile.name}' uses ${profile.authenticator.toLowerCase()}, not a key pair.`,
+          undefined,
+          'notKeyPair',
+        );
       }
       return (await connectionKey(ctx, profile, o)).info;
     },

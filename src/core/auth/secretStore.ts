@@ -54,7 +54,8 @@ export class SecretStore {
     if (text === undefined) return undefined;
     try {
       const env = JSON.parse(text) as Partial<Envelope>;
-      if (env.v === 1 && env.kind === ref.kind && typeof env.value === 'string' && env.value.length > 0) return env.value;
+      if (env.v === 1 && env.kind === ref.kind && typeof env.value === 'string' && env.value.length > 0)
+        return env.value;
     } catch {
       // An unreadable envelope is treated as absent: the user is asked again rather than sent a broken secret.
     }

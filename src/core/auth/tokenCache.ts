@@ -40,7 +40,12 @@ export class TokenCache {
    * The cached value for `key` when it was minted from the same `stamp` and is not due for renewal; otherwise the
    * result of `mint`, shared with every concurrent caller for that key.
    */
-  async get<T>(key: string, stamp: string, mint: () => Promise<Minted<T>>, opts: CacheOptions = {}): Promise<Minted<T>> {
+  async get<T>(
+    key: string,
+    stamp: string,
+    mint: () => Promise<Minted<T>>,
+    opts: CacheOptions = {},
+  ): Promise<Minted<T>> {
     const now = this.now();
     const entry = this.entries.get(key) as Entry<T> | undefined;
     // A forced refresh still shares a value another caller minted after the one the server refused.
@@ -61,7 +66,12 @@ export class TokenCache {
     this.mints++;
     const minted = await mint();
     const mintedAt = this.now();
-    const entry: Entry<T> = { ...minted, renewAt: minted.renewAt ?? defaultRenewAt(mintedAt, minted.expiresAt), stamp, mintedAt };
+    const entry: Entry<T> = {
+      ...minted,
+      renewAt: minted.renewAt ?? defaultRenewAt(mintedAt, minted.expiresAt),
+      stamp,
+      mintedAt,
+    };
     this.entries.set(key, entry);
     return entry;
   }

@@ -116,7 +116,8 @@ export interface KeyInfo {
   readonly fingerprint: string;
   readonly bits?: number;
   /** Where the passphrase came from, when the key is encrypted. */
-  readonly passphraseFrom?: 'PRIVATE_KEY_PASSPHRASE' | 'private_key_file_pwd' | 'private_key_passphrase' | 'secretStorage' | 'prompt';
+  readonly passphraseFrom?:
+    'PRIVATE_KEY_PASSPHRASE' | 'private_key_file_pwd' | 'private_key_passphrase' | 'secretStorage' | 'prompt';
 }
 
 /** The one owner of every credential. Callers say what they need, never how to get it. */
@@ -146,7 +147,9 @@ export interface AuthService {
 /** File-system access the resolvers need; node:fs in production, a map in tests. */
 export interface FileSystem {
   readFile(path: string): Promise<string>;
-  stat(path: string): Promise<{ mode: number; uid: number; mtimeMs: number; isFile(): boolean; isDirectory(): boolean } | undefined>;
+  stat(
+    path: string,
+  ): Promise<{ mode: number; uid: number; mtimeMs: number; isFile(): boolean; isDirectory(): boolean } | undefined>;
 }
 
 /** Where the resolvers look: a pure description of the environment. */

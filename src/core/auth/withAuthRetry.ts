@@ -6,7 +6,11 @@ import { AUTH_FAILURE_CODES, explainServerFailure, serverDateOf, SnowflakeServer
 import type { AuthRequestOptions, AuthService, ConnectionProfile, LoginCredential, RestCredential } from './types';
 
 export type Audience = 'rest' | 'login' | { readonly ingress: string; readonly role?: string };
-export type CredentialFor<A extends Audience> = A extends 'rest' ? RestCredential : A extends 'login' ? LoginCredential : string;
+export type CredentialFor<A extends Audience> = A extends 'rest'
+  ? RestCredential
+  : A extends 'login'
+    ? LoginCredential
+    : string;
 
 export interface AuthRetryOptions {
   readonly signal?: AbortSignal;
@@ -31,10 +35,17 @@ function codeOf(err: unknown): string | undefined {
 export function isCredentialRefused(err: unknown): boolean {
   if (err instanceof HttpError && err.status === 401) return true;
   const code = codeOf(err);
-  return code !== undefined && AUTH_FAILURE_CODES.has(code) && err instanceof SnowflakeExtError && err.kind !== 'config';
+  return (
+    code !== undefined && AUTH_FAILURE_CODES.has(code) && err instanceof SnowflakeExtError && err.kind !== 'config'
+  );
 }
 
-function getCredential<A extends Audience>(auth: AuthService, profile: ConnectionProfile, audience: A, opts: AuthRequestOptions): Promise<CredentialFor<A>> {
+function getCredential<A extends Audience>(
+  auth: AuthService,
+  profile: ConnectionProfile,
+  audience: A,
+  opts: AuthRequestOptions,
+): Promise<CredentialFor<A>> {
   if (audience === 'rest') return auth.forRest(profile, opts) as Promise<CredentialFor<A>>;
   if (audience === 'login') return auth.forLogin(profile, opts) as Promise<CredentialFor<A>>;
   const { ingress, role } = audience as { ingress: string; role?: string };
@@ -42,7 +53,12 @@ function getCredential<A extends Audience>(auth: AuthService, profile: Connectio
 }
 
 /** The error the user sees after the retry also failed: explained by code, with clock skew when the Date says so. */
-async function finalError(auth: AuthService, profile: ConnectionProfile, err: unknown, now: number): Promise<SnowflakeExtError> {
+async function finalError(
+  auth: AuthService,
+  profile: ConnectionProfile,
+  err: unknown,
+  now: number,
+): Promise<SnowflakeExtError> {
   if (err instanceof SnowflakeServerError) return err;
   const code = codeOf(err);
   let message: string | undefined;
@@ -55,7 +71,10 @@ async function finalError(auth: AuthService, profile: ConnectionProfile, err: un
     }
   }
   const serverDate = err instanceof HttpError ? serverDateOf(err.headers) : undefined;
-  const fingerprint = profile.authenticator === 'SNOWFLAKE_JWT' ? (await auth.describeKey(profile, { silent: true }).catch(() => undefined))?.fingerprint : undefined;
+  const fingerprint =
+    profile.authenticator === 'SNOWFLAKE_JWT'
+      ? (await auth.describeKey(profile, { silent: true }).catch(() => undefined))?.fingerprint
+      : undefined;
   return explainServerFailure(
     { ...(code ? { code } : {}), ...(message ? { message } : {}), ...(serverDate !== undefined ? { serverDate } : {}) },
     { profile, now, ...(fingerprint ? { fingerprint } : {}) },
@@ -69,7 +88,10 @@ export async function withAuthRetry<A extends Audience, T>(
   fn: (credential: CredentialFor<A>) => Promise<T>,
   opts: AuthRetryOptions = {},
 ): Promise<T> {
-  const base: AuthRequestOptions = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.silent ? { silent: true } : {}) };
+  const base: AuthRequestOptions = {
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.silent ? { silent: true } : {}),
+  };
   const first = await getCredential(auth, profile, audience, base);
   try {
     return await fn(first);

@@ -40,7 +40,10 @@ export function accountHost(account: string, host?: string): string {
 }
 
 /** `https://<host>[:port]` with the connection's protocol and port honoured (default ports omitted). */
-export function baseUrlOf(account: string, params: { host?: string; port?: string | number; protocol?: string }): string {
+export function baseUrlOf(
+  account: string,
+  params: { host?: string; port?: string | number; protocol?: string },
+): string {
   const protocol = (params.protocol ?? 'https').toLowerCase().replace(/:?\/*$/, '');
   const host = accountHost(account, params.host);
   const port = params.port === undefined || params.port === '' ? undefined : String(params.port);

@@ -33,7 +33,8 @@ export function userPath(host: Pick<HostEnvironment, 'homedir' | 'platform'>, va
 export function platformConfigDir(host: HostEnvironment): string {
   const p = pathApi(host);
   if (host.platform === 'darwin') return p.join(host.homedir, 'Library', 'Application Support', 'snowflake');
-  if (host.platform === 'win32') return p.join(host.env.LOCALAPPDATA || p.join(host.homedir, 'AppData', 'Local'), 'snowflake');
+  if (host.platform === 'win32')
+    return p.join(host.env.LOCALAPPDATA || p.join(host.homedir, 'AppData', 'Local'), 'snowflake');
   const xdg = host.env.XDG_CONFIG_HOME;
   return p.join(xdg && p.isAbsolute(xdg) ? xdg : p.join(host.homedir, '.config'), 'snowflake');
 }
@@ -76,9 +77,13 @@ export async function chooseDirectory(host: HostEnvironment): Promise<DirectoryC
 
   const unused: Diagnostic[] = [];
   const others: [string, string][] = [];
-  if (homeVar && homeVar !== directory) others.push([homeVar, 'SNOWFLAKE_HOME points to a directory that does not exist']);
+  if (homeVar && homeVar !== directory)
+    others.push([homeVar, 'SNOWFLAKE_HOME points to a directory that does not exist']);
   if (dotSnowflake !== directory) {
-    others.push([dotSnowflake, homeVar ? 'SNOWFLAKE_HOME is set, so ~/.snowflake is never read' : 'it is not the chosen directory']);
+    others.push([
+      dotSnowflake,
+      homeVar ? 'SNOWFLAKE_HOME is set, so ~/.snowflake is never read' : 'it is not the chosen directory',
+    ]);
   }
   if (platformDir !== directory) others.push([platformDir, `${directory} comes first`]);
   for (const [dir, reason] of others) {

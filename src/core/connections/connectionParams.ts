@@ -7,29 +7,103 @@ export type Params = Record<string, ParamValue>;
 
 /** Keys the project reads (§1.5) plus the other parameters the Python connector accepts, so they are not called unknown. */
 const KNOWN_KEYS = new Set([
-  'account', 'user', 'host', 'port', 'protocol', 'region', 'role', 'warehouse', 'database', 'schema', 'authenticator',
-  'private_key_file', 'private_key_file_pwd', 'private_key_passphrase', 'private_key_raw', 'token', 'token_file_path',
-  'oauth_client_id', 'oauth_client_secret', 'oauth_authorization_url', 'oauth_token_request_url', 'oauth_redirect_uri',
-  'oauth_scope', 'oauth_enable_pkce', 'oauth_enable_refresh_tokens', 'oauth_enable_single_use_refresh_tokens',
-  'password', 'passcode', 'passcode_in_password', 'login_timeout', 'network_timeout', 'socket_timeout',
-  'client_session_keep_alive', 'client_session_keep_alive_heartbeat_frequency', 'client_store_temporary_credential',
-  'client_request_mfa_token', 'client_prefetch_threads', 'validate_default_parameters', 'paramstyle', 'timezone',
-  'autocommit', 'application', 'ocsp_fail_open', 'insecure_mode', 'disable_ocsp_checks', 'session_parameters',
-  'proxy_host', 'proxy_port', 'proxy_user', 'proxy_password', 'workload_identity_provider', 'workload_identity_entra_resource',
-  'connection_name', 'query_tag', 'client_telemetry_enabled', 'disable_request_pooling', 'internal_application_name',
-  'internal_application_version', 'log_imported_packages_in_telemetry', 'max_connection_pool',
+  'account',
+  'user',
+  'host',
+  'port',
+  'protocol',
+  'region',
+  'role',
+  'warehouse',
+  'database',
+  'schema',
+  'authenticator',
+  'private_key_file',
+  'private_key_file_pwd',
+  'private_key_passphrase',
+  'private_key_raw',
+  'token',
+  'token_file_path',
+  'oauth_client_id',
+  'oauth_client_secret',
+  'oauth_authorization_url',
+  'oauth_token_request_url',
+  'oauth_redirect_uri',
+  'oauth_scope',
+  'oauth_enable_pkce',
+  'oauth_enable_refresh_tokens',
+  'oauth_enable_single_use_refresh_tokens',
+  'password',
+  'passcode',
+  'passcode_in_password',
+  'login_timeout',
+  'network_timeout',
+  'socket_timeout',
+  'client_session_keep_alive',
+  'client_session_keep_alive_heartbeat_frequency',
+  'client_store_temporary_credential',
+  'client_request_mfa_token',
+  'client_prefetch_threads',
+  'validate_default_parameters',
+  'paramstyle',
+  'timezone',
+  'autocommit',
+  'application',
+  'ocsp_fail_open',
+  'insecure_mode',
+  'disable_ocsp_checks',
+  'session_parameters',
+  'proxy_host',
+  'proxy_port',
+  'proxy_user',
+  'proxy_password',
+  'workload_identity_provider',
+  'workload_identity_entra_resource',
+  'connection_name',
+  'query_tag',
+  'client_telemetry_enabled',
+  'disable_request_pooling',
+  'internal_application_name',
+  'internal_application_version',
+  'log_imported_packages_in_telemetry',
+  'max_connection_pool',
 ]);
 
 /** Keys the generic SNOWFLAKE_<KEY> variables may fill (Snowflake CLI). */
 const GENERIC_ENV_KEYS = [
-  'account', 'user', 'host', 'port', 'protocol', 'authenticator', 'private_key_file', 'private_key_path', 'private_key_raw',
-  'database', 'schema', 'role', 'warehouse', 'token', 'token_file_path', 'oauth_client_id', 'oauth_client_secret',
-  'oauth_authorization_url', 'oauth_token_request_url', 'oauth_redirect_uri', 'oauth_scope',
+  'account',
+  'user',
+  'host',
+  'port',
+  'protocol',
+  'authenticator',
+  'private_key_file',
+  'private_key_path',
+  'private_key_raw',
+  'database',
+  'schema',
+  'role',
+  'warehouse',
+  'token',
+  'token_file_path',
+  'oauth_client_id',
+  'oauth_client_secret',
+  'oauth_authorization_url',
+  'oauth_token_request_url',
+  'oauth_redirect_uri',
+  'oauth_scope',
 ];
 
 /** Parameters whose value is a secret: never shown, never logged. */
 export const SECRET_KEYS = new Set([
-  'token', 'password', 'passcode', 'private_key_file_pwd', 'private_key_passphrase', 'oauth_client_secret', 'private_key_raw', 'proxy_password',
+  'token',
+  'password',
+  'passcode',
+  'private_key_file_pwd',
+  'private_key_passphrase',
+  'oauth_client_secret',
+  'private_key_raw',
+  'proxy_password',
 ]);
 
 const ALIASES: Readonly<Record<string, string>> = { private_key_path: 'private_key_file' };
@@ -40,7 +114,11 @@ export interface NormalisedParams {
 }
 
 /** Lower-cases keys, keeps scalars, folds aliases. Tables and arrays are reported and left out. */
-export function normaliseTable(name: string, table: Record<string, unknown>, file: string | undefined): NormalisedParams {
+export function normaliseTable(
+  name: string,
+  table: Record<string, unknown>,
+  file: string | undefined,
+): NormalisedParams {
   const params: Params = {};
   const diagnostics: Diagnostic[] = [];
   const where = { connection: name, ...(file ? { file } : {}) };
@@ -49,7 +127,11 @@ export function normaliseTable(name: string, table: Record<string, unknown>, fil
     const lower = rawKey.toLowerCase();
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
       if (lower !== 'session_parameters') {
-        diagnostics.push({ severity: 'warning', ...where, message: `Connection '${name}': '${rawKey}' is not a plain value, so it is ignored.` });
+        diagnostics.push({
+          severity: 'warning',
+          ...where,
+          message: `Connection '${name}': '${rawKey}' is not a plain value, so it is ignored.`,
+        });
       }
       continue;
     }
@@ -60,7 +142,11 @@ export function normaliseTable(name: string, table: Record<string, unknown>, fil
   // Aliases only fill in: when both spellings are set, the canonical key wins, as in the Snowflake CLI.
   for (const [alias, canonical, value] of aliased) {
     if (canonical in params) {
-      diagnostics.push({ severity: 'warning', ...where, message: `Connection '${name}': both ${canonical} and its alias ${alias} are set; ${canonical} is used.` });
+      diagnostics.push({
+        severity: 'warning',
+        ...where,
+        message: `Connection '${name}': both ${canonical} and its alias ${alias} are set; ${canonical} is used.`,
+      });
     } else {
       params[canonical] = value;
     }
@@ -77,7 +163,12 @@ function envPrefixOf(name: string): string | undefined {
  * Applies SNOWFLAKE_CONNECTIONS_<NAME>_<KEY> (highest) and generic SNOWFLAKE_<KEY> (only where the connection has no
  * value). `allNames` decides ambiguous prefixes (MY_CONN_ACCOUNT targets "my_conn", not "my" with key conn_account).
  */
-export function applyEnvironment(name: string, params: Params, env: Readonly<Record<string, string | undefined>>, allNames: readonly string[]): Params {
+export function applyEnvironment(
+  name: string,
+  params: Params,
+  env: Readonly<Record<string, string | undefined>>,
+  allNames: readonly string[],
+): Params {
   const out: Params = { ...params };
   const prefix = envPrefixOf(name);
   if (prefix) {

@@ -5,12 +5,24 @@ import { stringParam, type Params } from './connectionParams';
 import type { Authenticator, ConnectionProfile, ConnectionSource, Diagnostic } from '../auth/types';
 
 export const KNOWN_AUTHENTICATORS: readonly Authenticator[] = [
-  'SNOWFLAKE', 'EXTERNALBROWSER', 'SNOWFLAKE_JWT', 'OAUTH', 'OAUTH_AUTHORIZATION_CODE', 'OAUTH_CLIENT_CREDENTIALS',
-  'USERNAME_PASSWORD_MFA', 'WORKLOAD_IDENTITY', 'PROGRAMMATIC_ACCESS_TOKEN',
+  'SNOWFLAKE',
+  'EXTERNALBROWSER',
+  'SNOWFLAKE_JWT',
+  'OAUTH',
+  'OAUTH_AUTHORIZATION_CODE',
+  'OAUTH_CLIENT_CREDENTIALS',
+  'USERNAME_PASSWORD_MFA',
+  'WORKLOAD_IDENTITY',
+  'PROGRAMMATIC_ACCESS_TOKEN',
 ];
 
 /** The authenticators this extension can mint credentials for. */
-export const SUPPORTED_AUTHENTICATORS: readonly Authenticator[] = ['SNOWFLAKE_JWT', 'OAUTH', 'PROGRAMMATIC_ACCESS_TOKEN', 'OAUTH_AUTHORIZATION_CODE'];
+export const SUPPORTED_AUTHENTICATORS: readonly Authenticator[] = [
+  'SNOWFLAKE_JWT',
+  'OAUTH',
+  'PROGRAMMATIC_ACCESS_TOKEN',
+  'OAUTH_AUTHORIZATION_CODE',
+];
 
 export interface ProfileInput {
   readonly name: string;
@@ -35,7 +47,11 @@ function isOktaUrl(value: string): boolean {
   }
 }
 
-function parseAuthenticator(name: string, params: Params, note: (d: Omit<Diagnostic, 'connection'>) => void): Authenticator | undefined {
+function parseAuthenticator(
+  name: string,
+  params: Params,
+  note: (d: Omit<Diagnostic, 'connection'>) => void,
+): Authenticator | undefined {
   const raw = stringParam(params, 'authenticator');
   let auth: Authenticator | undefined;
   if (raw !== undefined) {
@@ -53,14 +69,22 @@ function parseAuthenticator(name: string, params: Params, note: (d: Omit<Diagnos
   }
   if (stringParam(params, 'private_key_file') !== undefined || stringParam(params, 'private_key_raw') !== undefined) {
     if (auth && auth !== 'SNOWFLAKE_JWT') {
-      note({ severity: 'warning', message: `Connection '${name}': a private key is set, so it signs in with a key pair (SNOWFLAKE_JWT), not ${raw}.`, fix: `Remove private_key_file to use ${raw}.` });
+      note({
+        severity: 'warning',
+        message: `Connection '${name}': a private key is set, so it signs in with a key pair (SNOWFLAKE_JWT), not ${raw}.`,
+        fix: `Remove private_key_file to use ${raw}.`,
+      });
     }
     return 'SNOWFLAKE_JWT';
   }
   if (auth) return auth;
   // Ours: a token with no authenticator can only mean OAuth; the Python connector would try a password and fail.
   if (stringParam(params, 'token') !== undefined || stringParam(params, 'token_file_path') !== undefined) {
-    note({ severity: 'info', message: `Connection '${name}' has a token and no authenticator, so it is used as OAuth.`, fix: `Add authenticator = "oauth" (or "programmatic_access_token" for a PAT).` });
+    note({
+      severity: 'info',
+      message: `Connection '${name}' has a token and no authenticator, so it is used as OAuth.`,
+      fix: `Add authenticator = "oauth" (or "programmatic_access_token" for a PAT).`,
+    });
     return 'OAUTH';
   }
   return 'SNOWFLAKE';
@@ -72,25 +96,49 @@ function accountFromHost(host: string | undefined): string | undefined {
 }
 
 /** Account and the account part of the host, or error notes. */
-function parseAccount(name: string, params: Params, note: (d: Omit<Diagnostic, 'connection'>) => void): { account: string; hostAccount: string } | undefined {
+function parseAccount(
+  name: string,
+  params: Params,
+  note: (d: Omit<Diagnostic, 'connection'>) => void,
+): { account: string; hostAccount: string } | undefined {
   const written = stringParam(params, 'account') ?? accountFromHost(stringParam(params, 'host'));
   if (!written) {
-    note({ severity: 'error', message: `Connection '${name}' has no account.`, fix: `Add account = "<orgname>-<account_name>" to the connection.` });
+    note({
+      severity: 'error',
+      message: `Connection '${name}' has no account.`,
+      fix: `Add account = "<orgname>-<account_name>" to the connection.`,
+    });
     return undefined;
   }
   const { account, cleaned } = cleanAccount(written);
-  if (cleaned) note({ severity: 'warning', message: `Connection '${name}': account '${written}' looks like a URL; using '${account}'.`, fix: `Set account = "${account}".` });
+  if (cleaned)
+    note({
+      severity: 'warning',
+      message: `Connection '${name}': account '${written}' looks like a URL; using '${account}'.`,
+      fix: `Set account = "${account}".`,
+    });
   const problem = accountProblem(account);
   if (problem) {
-    note({ severity: 'error', message: `Connection '${name}': account '${account}' is not valid: ${problem}.`, fix: 'Use the account identifier from Snowsight (Account → View account details), e.g. myorg-myaccount.' });
+    note({
+      severity: 'error',
+      message: `Connection '${name}': account '${account}' is not valid: ${problem}.`,
+      fix: 'Use the account identifier from Snowsight (Account → View account details), e.g. myorg-myaccount.',
+    });
     return undefined;
   }
   const parts = account.split('.');
   const extra = parts.slice(1).filter((p) => !/^(privatelink|global)$/i.test(p));
   if (parts[0]!.includes('-') && extra.length > 0 && !/\.global$/i.test(account)) {
-    note({ severity: 'warning', message: `Connection '${name}': account '${account}' mixes the org-account form with a region (${extra.join('.')}); org-account identifiers take no region.`, fix: `Set account = "${parts[0]}".` });
+    note({
+      severity: 'warning',
+      message: `Connection '${name}': account '${account}' mixes the org-account form with a region (${extra.join('.')}); org-account identifiers take no region.`,
+      fix: `Set account = "${parts[0]}".`,
+    });
   } else if (extra.length > 0) {
-    note({ severity: 'info', message: `Connection '${name}': account '${account}' includes its region; the host keeps it and key-pair JWTs name the account ${jwtAccount(account)}.` });
+    note({
+      severity: 'info',
+      message: `Connection '${name}': account '${account}' includes its region; the host keeps it and key-pair JWTs name the account ${jwtAccount(account)}.`,
+    });
   }
   const region = stringParam(params, 'region');
   const hostAccount = region && parts.length === 1 ? `${account}.${region}` : account;
@@ -117,7 +165,11 @@ export function buildProfile(input: ProfileInput): ProfileResult {
     params,
     authenticator,
     account: acct.account,
-    baseUrl: baseUrlOf(acct.hostAccount, { ...(host ? { host } : {}), ...(port !== undefined ? { port: String(port) } : {}), ...(protocol ? { protocol } : {}) }),
+    baseUrl: baseUrlOf(acct.hostAccount, {
+      ...(host ? { host } : {}),
+      ...(port !== undefined ? { port: String(port) } : {}),
+      ...(protocol ? { protocol } : {}),
+    }),
     ...optional('user', stringParam(params, 'user')),
     ...optional('role', stringParam(params, 'role')),
     ...optional('warehouse', stringParam(params, 'warehouse')),

@@ -10,7 +10,11 @@ export class DirectoryWatcher implements Disposable {
   private readonly watchers = new Map<string, fs.FSWatcher>();
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly onChange: () => void, private readonly logger: Logger, private readonly debounceMs = WATCH_DEBOUNCE_MS) {}
+  constructor(
+    private readonly onChange: () => void,
+    private readonly logger: Logger,
+    private readonly debounceMs = WATCH_DEBOUNCE_MS,
+  ) {}
 
   /** Watches exactly these directories (missing ones are skipped), closing watchers of directories no longer listed. */
   watch(directories: Iterable<string>): void {

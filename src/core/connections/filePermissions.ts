@@ -23,32 +23,59 @@ function octal(mode: number): string {
 }
 
 /** Checks one file; `what` names it for the user ("connections file", "token file", "private key"). */
-export async function checkFilePermissions(host: HostEnvironment, file: string, what: string, opts: { writableIsError?: boolean } = {}): Promise<PermissionVerdict> {
+export async function checkFilePermissions(
+  host: HostEnvironment,
+  file: string,
+  what: string,
+  opts: { writableIsError?: boolean } = {},
+): Promise<PermissionVerdict> {
   if (host.platform === 'win32') return { usable: true, diagnostics: [] };
   const st = await host.fs.stat(file);
   if (!st) return { usable: true, diagnostics: [] };
   const fix = `Run: chmod 0600 ${file}`;
   if (st.mode & 0o022 && opts.writableIsError === false) {
-    return { usable: true, diagnostics: [{ severity: 'warning', file, message: `The ${what} ${file} is writable by group or others (mode ${octal(st.mode)}).`, fix }] };
+    return {
+      usable: true,
+      diagnostics: [
+        {
+          severity: 'warning',
+          file,
+          message: `The ${what} ${file} is writable by group or others (mode ${octal(st.mode)}).`,
+          fix,
+        },
+      ],
+    };
   }
   if (st.mode & 0o022) {
     return {
       usable: false,
-      diagnostics: [{
-        severity: 'error',
-        file,
-        message: `The ${what} ${file} is writable by group or others (mode ${octal(st.mode)}), so it is not used: anyone could change your connection.`,
-        fix,
-      }],
+      diagnostics: [
+        {
+          severity: 'error',
+          file,
+          message: `The ${what} ${file} is writable by group or others (mode ${octal(st.mode)}), so it is not used: anyone could change your connection.`,
+          fix,
+        },
+      ],
     };
   }
   const diagnostics: Diagnostic[] = [];
   if (!readWarningsSkipped(host.env)) {
     if (st.mode & 0o044) {
-      diagnostics.push({ severity: 'warning', file, message: `The ${what} ${file} is readable by group or others (mode ${octal(st.mode)}).`, fix });
+      diagnostics.push({
+        severity: 'warning',
+        file,
+        message: `The ${what} ${file} is readable by group or others (mode ${octal(st.mode)}).`,
+        fix,
+      });
     }
     if (host.uid !== undefined && st.uid !== host.uid) {
-      diagnostics.push({ severity: 'warning', file, message: `The ${what} ${file} is owned by another user (uid ${st.uid}).`, fix: `Make it yours: chown $(id -u) ${file}; chmod 0600 ${file}` });
+      diagnostics.push({
+        severity: 'warning',
+        file,
+        message: `The ${what} ${file} is owned by another user (uid ${st.uid}).`,
+        fix: `Make it yours: chown $(id -u) ${file}; chmod 0600 ${file}`,
+      });
     }
   }
   return { usable: true, diagnostics };

@@ -1,11 +1,24 @@
 // resolveConnections: the connections the official Snowflake clients would see (PROTOCOLS §1), as a pure function of
 // env, home directory, platform and a file system, with diagnostics saying what was used, what was not, and why.
 import { chooseDirectory, CONFIG_FILE, CONNECTIONS_FILE, pathApi, userPath } from './connectionDirectory';
-import { applyEnvironment, genericEnvironmentParams, normaliseTable, stringParam, unknownKeyDiagnostics, type Params } from './connectionParams';
+import {
+  applyEnvironment,
+  genericEnvironmentParams,
+  normaliseTable,
+  stringParam,
+  unknownKeyDiagnostics,
+  type Params,
+} from './connectionParams';
 import { buildProfile } from './connectionProfile';
 import { checkFilePermissions } from './filePermissions';
 import { isTable, loadToml, parseToml, type LoadedToml, type TomlTable } from './tomlFiles';
-import type { ConnectionProfile, ConnectionSource, Diagnostic, HostEnvironment, ResolvedConnections } from '../auth/types';
+import type {
+  ConnectionProfile,
+  ConnectionSource,
+  Diagnostic,
+  HostEnvironment,
+  ResolvedConnections,
+} from '../auth/types';
 
 /** Token file SPCS mounts in every container (used by authenticator=oauth without a token). */
 export const SPCS_TOKEN_FILE = '/snowflake/session/token';
@@ -40,21 +53,42 @@ function defaultNameOf(host: HostEnvironment, config: LoadedToml, diagnostics: D
 }
 
 /** Top-level tables of a document are connections; anything else is reported. */
-function tablesOf(doc: TomlTable, source: ConnectionSource, label: string, file: string | undefined, diagnostics: Diagnostic[]): RawConnection[] {
+function tablesOf(
+  doc: TomlTable,
+  source: ConnectionSource,
+  label: string,
+  file: string | undefined,
+  diagnostics: Diagnostic[],
+): RawConnection[] {
   const out: RawConnection[] = [];
   for (const [name, value] of Object.entries(doc)) {
     if (isTable(value)) {
       out.push({ name, table: value, source, ...(file ? { file } : {}) });
     } else if (name === 'default_connection_name') {
-      diagnostics.push({ severity: 'warning', ...(file ? { file } : {}), message: `default_connection_name in ${label} does nothing.`, fix: 'Put default_connection_name at the top of config.toml, or set SNOWFLAKE_DEFAULT_CONNECTION_NAME.' });
+      diagnostics.push({
+        severity: 'warning',
+        ...(file ? { file } : {}),
+        message: `default_connection_name in ${label} does nothing.`,
+        fix: 'Put default_connection_name at the top of config.toml, or set SNOWFLAKE_DEFAULT_CONNECTION_NAME.',
+      });
     } else {
-      diagnostics.push({ severity: 'warning', ...(file ? { file } : {}), message: `'${name}' at the top of ${label} is not a [connection] table, so it is ignored.` });
+      diagnostics.push({
+        severity: 'warning',
+        ...(file ? { file } : {}),
+        message: `'${name}' at the top of ${label} is not a [connection] table, so it is ignored.`,
+      });
     }
   }
   return out;
 }
 
-function rawConnections(host: HostEnvironment, directory: string, config: LoadedToml, conns: LoadedToml, diagnostics: Diagnostic[]): RawConnection[] {
+function rawConnections(
+  host: HostEnvironment,
+  directory: string,
+  config: LoadedToml,
+  conns: LoadedToml,
+  diagnostics: Diagnostic[],
+): RawConnection[] {
   const workbench = isWorkbenchDirectory(host, directory);
   const envToml = host.env.SNOWFLAKE_CONNECTIONS;
   if (envToml && envToml.trim()) {
@@ -64,7 +98,10 @@ function rawConnections(host: HostEnvironment, directory: string, config: Loaded
       return [];
     }
     if (conns.present || isTable(config.data?.connections)) {
-      diagnostics.push({ severity: 'info', message: 'SNOWFLAKE_CONNECTIONS is set, so it replaces every connection in the connection files.' });
+      diagnostics.push({
+        severity: 'info',
+        message: 'SNOWFLAKE_CONNECTIONS is set, so it replaces every connection in the connection files.',
+      });
     }
     return tablesOf(parsed.data ?? {}, 'environment', 'SNOWFLAKE_CONNECTIONS', undefined, diagnostics);
   }
@@ -77,19 +114,29 @@ function rawConnections(host: HostEnvironment, directory: string, config: Loaded
         fix: `Move them into ${conns.file}.`,
       });
     }
-    return conns.data ? tablesOf(conns.data, workbench ? 'workbench' : 'connections.toml', conns.file, conns.file, diagnostics) : [];
+    return conns.data
+      ? tablesOf(conns.data, workbench ? 'workbench' : 'connections.toml', conns.file, conns.file, diagnostics)
+      : [];
   }
   const section = config.data?.connections;
   if (!isTable(section)) return [];
   const tables = Object.fromEntries(Object.entries(section).filter(([k]) => k !== 'default_connection_name'));
-  return tablesOf(tables, workbench ? 'workbench' : 'config.toml', `[connections] of ${config.file}`, config.file, diagnostics);
+  return tablesOf(
+    tables,
+    workbench ? 'workbench' : 'config.toml',
+    `[connections] of ${config.file}`,
+    config.file,
+    diagnostics,
+  );
 }
 
 /** When no file has connections but SNOWFLAKE_ACCOUNT is set (SPCS, CI), the generic variables make one. */
 async function environmentConnection(host: HostEnvironment, defaultName: string): Promise<RawConnection | undefined> {
   const params = genericEnvironmentParams(host.env);
   if (!stringParam(params, 'account') && !stringParam(params, 'host')) return undefined;
-  const hasCredential = ['authenticator', 'token', 'token_file_path', 'private_key_file', 'private_key_raw'].some((k) => stringParam(params, k));
+  const hasCredential = ['authenticator', 'token', 'token_file_path', 'private_key_file', 'private_key_raw'].some((k) =>
+    stringParam(params, k),
+  );
   if (!hasCredential) {
     // SNOWFLAKE_ACCOUNT alone (a Workbench session before its file is written) is not a connection; inside SPCS it is.
     if (!(await host.fs.stat(SPCS_TOKEN_FILE))?.isFile()) return undefined;
@@ -101,13 +148,22 @@ async function environmentConnection(host: HostEnvironment, defaultName: string)
 /** Existence and permissions of the files a connection points to (key, token). */
 async function referencedFileDiagnostics(host: HostEnvironment, name: string, params: Params): Promise<Diagnostic[]> {
   const out: Diagnostic[] = [];
-  for (const [key, what] of [['private_key_file', 'private key'], ['token_file_path', 'token file']] as const) {
+  for (const [key, what] of [
+    ['private_key_file', 'private key'],
+    ['token_file_path', 'token file'],
+  ] as const) {
     const value = stringParam(params, key);
     if (!value) continue;
     const file = userPath(host, value);
     const st = await host.fs.stat(file);
     if (!st) {
-      out.push({ severity: 'error', connection: name, file, message: `Connection '${name}': the ${what} ${file} (${key}) does not exist.`, fix: `Fix ${key} in the connection, or create the file.` });
+      out.push({
+        severity: 'error',
+        connection: name,
+        file,
+        message: `Connection '${name}': the ${what} ${file} (${key}) does not exist.`,
+        fix: `Fix ${key} in the connection, or create the file.`,
+      });
       continue;
     }
     // Only connection and token files are refused when others can write them (as the Python connector does).
@@ -128,7 +184,10 @@ function orderConnections(list: ConnectionProfile[]): ConnectionProfile[] {
  */
 async function withUserConnections(host: HostEnvironment, managed: ResolvedConnections): Promise<ResolvedConnections> {
   if (host.env.SNOWFLAKE_CONNECTIONS?.trim()) return managed;
-  const userHost: HostEnvironment = { ...host, env: { ...host.env, SNOWFLAKE_HOME: undefined, SNOWFLAKE_DEFAULT_CONNECTION_NAME: undefined } };
+  const userHost: HostEnvironment = {
+    ...host,
+    env: { ...host.env, SNOWFLAKE_HOME: undefined, SNOWFLAKE_DEFAULT_CONNECTION_NAME: undefined },
+  };
   const own = await resolveConnections(userHost);
   const taken = new Set(managed.connections.map((c) => c.name.toLowerCase()));
   const added = own.connections.filter((c) => c.source !== 'environment' && !taken.has(c.name.toLowerCase()));
@@ -136,7 +195,13 @@ async function withUserConnections(host: HostEnvironment, managed: ResolvedConne
   const diagnostics: Diagnostic[] = [
     ...managed.diagnostics.filter((d) => !(d.file && own.files.includes(d.file) && d.severity === 'info')),
     ...own.diagnostics.filter((d) => d.severity !== 'info' || d.connection),
-    ...shadowed.map((c) => ({ severity: 'warning' as const, connection: c.name, file: c.file, message: `Connection '${c.name}' in ${c.file} has the name of a Posit Workbench-managed connection, which wins.`, fix: `Rename [${c.name}] in ${c.file}.` })),
+    ...shadowed.map((c) => ({
+      severity: 'warning' as const,
+      connection: c.name,
+      file: c.file,
+      message: `Connection '${c.name}' in ${c.file} has the name of a Posit Workbench-managed connection, which wins.`,
+      fix: `Rename [${c.name}] in ${c.file}.`,
+    })),
   ];
   if (added.length > 0) {
     diagnostics.push({
@@ -172,7 +237,11 @@ async function resolveOneDirectory(host: HostEnvironment): Promise<ResolvedConne
     const fromEnv = await environmentConnection(host, defaultName);
     if (fromEnv) {
       raw.push(fromEnv);
-      diagnostics.push({ severity: 'info', connection: fromEnv.name, message: `No connection file in ${directory}; connection '${fromEnv.name}' is made from the SNOWFLAKE_* environment variables.` });
+      diagnostics.push({
+        severity: 'info',
+        connection: fromEnv.name,
+        message: `No connection file in ${directory}; connection '${fromEnv.name}' is made from the SNOWFLAKE_* environment variables.`,
+      });
     }
   }
   const names = raw.map((r) => r.name);
@@ -181,7 +250,13 @@ async function resolveOneDirectory(host: HostEnvironment): Promise<ResolvedConne
     const normalised = normaliseTable(r.name, r.table, r.file);
     const params = applyEnvironment(r.name, normalised.params, host.env, names);
     diagnostics.push(...normalised.diagnostics, ...unknownKeyDiagnostics(r.name, params, r.file));
-    const built = buildProfile({ name: r.name, source: r.source, ...(r.file ? { file: r.file } : {}), params, isDefault: r.name === defaultName });
+    const built = buildProfile({
+      name: r.name,
+      source: r.source,
+      ...(r.file ? { file: r.file } : {}),
+      params,
+      isDefault: r.name === defaultName,
+    });
     diagnostics.push(...built.diagnostics, ...(await referencedFileDiagnostics(host, r.name, params)));
     if (built.profile) connections.push(built.profile);
   }

@@ -26,7 +26,8 @@ export function parseToml(text: string, label: string, file?: string): { data?: 
   } catch (err) {
     const e = err as { message?: string; line?: number; column?: number };
     const reason = (e.message ?? 'unreadable').split('\n')[0]!.replace(/^Invalid TOML document:\s*/, '');
-    const where = e.line !== undefined ? ` at line ${e.line}${e.column !== undefined ? `, column ${e.column}` : ''}` : '';
+    const where =
+      e.line !== undefined ? ` at line ${e.line}${e.column !== undefined ? `, column ${e.column}` : ''}` : '';
     return {
       error: {
         severity: 'error',
@@ -46,7 +47,11 @@ export async function loadToml(host: HostEnvironment, file: string, what: string
   const st = await host.fs.stat(file);
   if (!st) return { file, present: false, diagnostics: [] };
   if (!st.isFile()) {
-    return { file, present: true, diagnostics: [{ severity: 'error', file, message: `${file} is not a file, so it is not used.` }] };
+    return {
+      file,
+      present: true,
+      diagnostics: [{ severity: 'error', file, message: `${file} is not a file, so it is not used.` }],
+    };
   }
   const verdict = await checkFilePermissions(host, file, what);
   if (!verdict.usable) return { file, present: true, diagnostics: verdict.diagnostics };
@@ -59,7 +64,15 @@ export async function loadToml(host: HostEnvironment, file: string, what: string
     return {
       file,
       present: true,
-      diagnostics: [...verdict.diagnostics, { severity: 'error', file, message: `${file} could not be read (${code}), so it is not used.`, fix: `Run: chmod 0600 ${file}` }],
+      diagnostics: [
+        ...verdict.diagnostics,
+        {
+          severity: 'error',
+          file,
+          message: `${file} could not be read (${code}), so it is not used.`,
+          fix: `Run: chmod 0600 ${file}`,
+        },
+      ],
     };
   }
   const parsed = parseToml(text, file, file);

@@ -82,12 +82,24 @@ export class CortexClient {
    */
   complete(profile: ConnectionProfile, request: CortexRequest, options: CompleteOptions): Promise<CompletionSummary> {
     const accept = request.stream ? 'text/event-stream' : 'application/json';
-    const ctx: SendContext = { profile, path: COMPLETE_PATH, method: 'POST', accept, body: JSON.stringify(request), model: request.model, signal: options.signal };
+    const ctx: SendContext = {
+      profile,
+      path: COMPLETE_PATH,
+      method: 'POST',
+      accept,
+      body: JSON.stringify(request),
+      model: request.model,
+      signal: options.signal,
+    };
     return this.withAuth(ctx, async (cred) => {
       const res = await this.attempt(ctx, cred);
       if ((res.headers.get('content-type') ?? '').includes('text/html')) {
         await res.body?.cancel().catch(() => undefined);
-        throw new SnowflakeExtError('server', `Cortex answered with a web page instead of a completion (connection '${profile.name}').`, { text: 'Check the host in the connection: it may point at a proxy or sign-in page.' });
+        throw new SnowflakeExtError(
+          'server',
+          `Cortex answered with a web page instead of a completion (connection '${profile.name}').`,
+          { text: 'Check the host in the connection: it may point at a proxy or sign-in page.' },
+        );
       }
       return readCompletion(res, { connection: profile.name, model: request.model, status: res.status }, options);
     });
@@ -111,18 +123,34 @@ export class CortexClient {
     this.modelCache.clear();
   }
 
-  private async fetchModels(profile: ConnectionProfile, signal: AbortSignal | undefined, silent: boolean): Promise<ModelList> {
+  private async fetchModels(
+    profile: ConnectionProfile,
+    signal: AbortSignal | undefined,
+    silent: boolean,
+  ): Promise<ModelList> {
     try {
-      const ctx: SendContext = { profile, path: MODELS_PATH, method: 'GET', accept: 'application/json', signal, silent };
+      const ctx: SendContext = {
+        profile,
+        path: MODELS_PATH,
+        method: 'GET',
+        accept: 'application/json',
+        signal,
+        silent,
+      };
       const res = await this.withAuth(ctx, (cred) => this.attempt(ctx, cred));
       const models = parseModelsResponse(await readJson<unknown>(res, MODELS_PATH));
       if (models.length > 0) return { models, source: 'account' };
-      this.opts.logger.warn(`Cortex models for '${profile.name}': the endpoint listed no models; using the built-in list.`);
+      this.opts.logger.warn(
+        `Cortex models for '${profile.name}': the endpoint listed no models; using the built-in list.`,
+      );
     } catch (err) {
       // Without credentials, or when cancelled, there is nothing to show; any other failure of this one endpoint
       // (older account, proxy, 404) should not hide Cortex: the built-in list stands in and requests explain errors.
-      if (isCancelled(err) || (err instanceof SnowflakeExtError && (err.kind === 'auth' || err.kind === 'config'))) throw err;
-      this.opts.logger.warn(`Cortex models for '${profile.name}': ${err instanceof Error ? err.message : String(err)} Using the built-in list.`);
+      if (isCancelled(err) || (err instanceof SnowflakeExtError && (err.kind === 'auth' || err.kind === 'config')))
+        throw err;
+      this.opts.logger.warn(
+        `Cortex models for '${profile.name}': ${err instanceof Error ? err.message : String(err)} Using the built-in list.`,
+      );
     }
     return { models: fallbackModels(), source: 'fallback' };
   }
@@ -132,7 +160,10 @@ export class CortexClient {
    * auth service's explanation (expired token, clock skew, key fingerprint).
    */
   private withAuth<T>(ctx: SendContext, fn: (cred: RestCredential) => Promise<T>): Promise<T> {
-    return withAuthRetry(this.opts.auth, ctx.profile, 'rest', fn, { ...(ctx.signal ? { signal: ctx.signal } : {}), ...(ctx.silent ? { silent: true } : {}) });
+    return withAuthRetry(this.opts.auth, ctx.profile, 'rest', fn, {
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      ...(ctx.silent ? { silent: true } : {}),
+    });
   }
 
   /** One HTTP exchange (with 429/5xx back-off): the OK response, an HttpError for a 401, else a Cortex error. */
@@ -140,20 +171,35 @@ export class CortexClient {
     const url = `${ctx.profile.baseUrl.replace(/\/+$/, '')}${ctx.path}`;
     let res: Response;
     try {
-      res = await fetchWithRetry(url, {
-        method: ctx.method,
-        headers: { ...cred.headers, Accept: ctx.accept, 'User-Agent': this.userAgent, ...(ctx.body ? { 'Content-Type': 'application/json' } : {}) },
-        ...(ctx.body ? { body: ctx.body } : {}),
-        signal: ctx.signal,
-        retries: this.opts.retries ?? 2,
-        backoffMs: this.opts.backoffMs ?? 500,
-        maxDelayMs: this.opts.maxDelayMs ?? 20_000,
-        logger: this.opts.logger,
-        acceptStatus: (s) => s >= 400 && s < 500 && s !== 429,
-      }, this.fetchImpl);
+      res = await fetchWithRetry(
+        url,
+        {
+          method: ctx.method,
+          headers: {
+            ...cred.headers,
+            Accept: ctx.accept,
+            'User-Agent': this.userAgent,
+            ...(ctx.body ? { 'Content-Type': 'application/json' } : {}),
+          },
+          ...(ctx.body ? { body: ctx.body } : {}),
+          signal: ctx.signal,
+          retries: this.opts.retries ?? 2,
+          backoffMs: this.opts.backoffMs ?? 500,
+          maxDelayMs: this.opts.maxDelayMs ?? 20_000,
+          logger: this.opts.logger,
+          acceptStatus: (s) => s >= 400 && s < 500 && s !== 429,
+        },
+        this.fetchImpl,
+      );
     } catch (err) {
       if (err instanceof HttpError) {
-        throw cortexError({ status: err.status, body: err.bodySnippet, retryAfterMs: parseRetryAfter(err.headers.get('retry-after'), Date.now()), model: ctx.model, connection: ctx.profile.name });
+        throw cortexError({
+          status: err.status,
+          body: err.bodySnippet,
+          retryAfterMs: parseRetryAfter(err.headers.get('retry-after'), Date.now()),
+          model: ctx.model,
+          connection: ctx.profile.name,
+        });
       }
       throw err;
     }
@@ -164,7 +210,13 @@ export class CortexClient {
       // withAuthRetry reads the server code from the snippet: keep it, redact only the message (redact() would
       // mask `"code": "394400"` as if it were an OAuth code).
       const server = parseServerError(body);
-      throw new HttpError(401, res.headers, JSON.stringify({ code: server.code, message: server.message }), url, ctx.method);
+      throw new HttpError(
+        401,
+        res.headers,
+        JSON.stringify({ code: server.code, message: server.message }),
+        url,
+        ctx.method,
+      );
     }
     throw cortexError({ status: res.status, body, model: ctx.model, connection: ctx.profile.name });
   }
@@ -229,13 +281,17 @@ async function readCompletion(res: Response, ctx: ReadContext, options: Complete
     }
     take(parser.end());
     // A body with no data frame at all is not a Cortex stream (a proxy's page, a truncated answer): say what it was.
-    if (frames === 0 && !parser.done) throw cortexError({ status: ctx.status, body: head.slice(0, 300), model: ctx.model, connection: ctx.connection });
+    if (frames === 0 && !parser.done)
+      throw cortexError({ status: ctx.status, body: head.slice(0, 300), model: ctx.model, connection: ctx.connection });
     sink.emit(assembler.finish());
     finished = true;
     return sink.summary();
   } catch (err) {
     // After parts were shown, a retry would show them twice: report the failure instead.
-    if (sink.parts > 0 && isCredentialRefused(err)) throw new SnowflakeExtError('auth', (err as Error).message, (err as SnowflakeExtError).fix, undefined, { cause: err });
+    if (sink.parts > 0 && isCredentialRefused(err))
+      throw new SnowflakeExtError('auth', (err as Error).message, (err as SnowflakeExtError).fix, undefined, {
+        cause: err,
+      });
     throw streamFailure(err, ctx, options.signal);
   } finally {
     // Stops the download (and frees the socket) when we stop early: [DONE], an error or cancellation.
@@ -248,7 +304,9 @@ function parseFrame(data: string, ctx: ReadContext): CortexStreamChunk {
   try {
     value = JSON.parse(data);
   } catch {
-    throw new SnowflakeExtError('server', `Cortex sent a stream frame that is not JSON (model '${ctx.model}').`, { text: 'Try again; if it keeps happening, check for a proxy that rewrites responses.' });
+    throw new SnowflakeExtError('server', `Cortex sent a stream frame that is not JSON (model '${ctx.model}').`, {
+      text: 'Try again; if it keeps happening, check for a proxy that rewrites responses.',
+    });
   }
   if (isErrorFrame(value)) throw cortexError({ status: 200, body: data, model: ctx.model, connection: ctx.connection });
   return value as CortexStreamChunk;
@@ -261,7 +319,8 @@ async function handleJsonBody(text: string, ctx: ReadContext, options: CompleteO
   } catch {
     throw cortexError({ status: ctx.status, body: text, model: ctx.model, connection: ctx.connection });
   }
-  if (isErrorFrame(value) || !value || typeof value !== 'object') throw cortexError({ status: ctx.status, body: text, model: ctx.model, connection: ctx.connection });
+  if (isErrorFrame(value) || !value || typeof value !== 'object')
+    throw cortexError({ status: ctx.status, body: text, model: ctx.model, connection: ctx.connection });
   const sink = new PartSink(options.onPart);
   sink.emit(fromCompletionResponse(value as CortexStreamChunk));
   return sink.summary();
@@ -290,5 +349,11 @@ function streamFailure(err: unknown, ctx: ReadContext, signal: AbortSignal | und
   if (signal?.aborted || isCancelled(err)) return new CancelledError();
   if (err instanceof SnowflakeExtError) return err;
   const code = (err as { cause?: { code?: string } } | undefined)?.cause?.code;
-  return new SnowflakeExtError('network', `The Cortex answer from model '${ctx.model}' was cut off (connection '${ctx.connection}').`, { text: 'Check the network and try again.' }, code, { cause: err });
+  return new SnowflakeExtError(
+    'network',
+    `The Cortex answer from model '${ctx.model}' was cut off (connection '${ctx.connection}').`,
+    { text: 'Check the network and try again.' },
+    code,
+    { cause: err },
+  );
 }

@@ -6,17 +6,26 @@ import { SnowflakeExtError } from '../shared/errors';
 export const CORTEX_CONNECTION_SETTING = 'positSnowflake.cortex.connection';
 
 /** The chosen connection, or undefined when there is none to choose. Throws when the setting names a missing one. */
-export function chooseCortexConnection(resolved: ResolvedConnections, setting: string | undefined): ConnectionProfile | undefined {
+export function chooseCortexConnection(
+  resolved: ResolvedConnections,
+  setting: string | undefined,
+): ConnectionProfile | undefined {
   const wanted = setting?.trim();
   if (wanted) {
     const named = resolved.connections.find((c) => c.name === wanted);
     if (named) return named;
     const names = resolved.connections.map((c) => `'${c.name}'`).join(', ');
-    throw new SnowflakeExtError('config', `The setting ${CORTEX_CONNECTION_SETTING} names the connection '${wanted}', which does not exist.`, {
-      text: names ? `Set it to one of ${names}, or clear it to use the default connection.` : 'Clear the setting, or add the connection first.',
-      command: 'workbench.action.openSettings',
-      commandTitle: 'Open Settings',
-    });
+    throw new SnowflakeExtError(
+      'config',
+      `The setting ${CORTEX_CONNECTION_SETTING} names the connection '${wanted}', which does not exist.`,
+      {
+        text: names
+          ? `Set it to one of ${names}, or clear it to use the default connection.`
+          : 'Clear the setting, or add the connection first.',
+        command: 'workbench.action.openSettings',
+        commandTitle: 'Open Settings',
+      },
+    );
   }
   return (
     resolved.connections.find((c) => c.source === 'workbench') ??

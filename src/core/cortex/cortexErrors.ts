@@ -22,9 +22,11 @@ interface ServerError {
   readonly requestId?: string;
 }
 
-const REGION = /cross[- ]region|not available in (the |your )?(current )?region|unavailable in (the |your )?(current )?region/i;
+const REGION =
+  /cross[- ]region|not available in (the |your )?(current )?region|unavailable in (the |your )?(current )?region/i;
 const NETWORK_POLICY = /network policy/i;
-const MODEL_UNAVAILABLE = /(unknown|invalid|unsupported) model|model\b.*\b(not found|does not exist|is not available|not supported|unavailable)/i;
+const MODEL_UNAVAILABLE =
+  /(unknown|invalid|unsupported) model|model\b.*\b(not found|does not exist|is not available|not supported|unavailable)/i;
 const NOT_ENABLED = /not enabled|disabled|cortex_user|insufficient privileges|not authori[sz]ed/i;
 const DIAGNOSTICS = { command: 'positSnowflake.showDiagnostics', commandTitle: 'Show Diagnostics' } as const;
 
@@ -34,7 +36,10 @@ export function parseServerError(body: string): ServerError {
   try {
     const v = JSON.parse(text) as Record<string, unknown>;
     const inner = typeof v.error === 'object' && v.error ? (v.error as Record<string, unknown>) : v;
-    const message = [inner.message, v.message, typeof v.error === 'string' ? v.error : undefined].find((m): m is string => typeof m === 'string' && m.length > 0) ?? '';
+    const message =
+      [inner.message, v.message, typeof v.error === 'string' ? v.error : undefined].find(
+        (m): m is string => typeof m === 'string' && m.length > 0,
+      ) ?? '';
     const code = inner.code ?? v.code;
     const requestId = v.request_id ?? inner.request_id;
     return {
@@ -67,10 +72,14 @@ export function cortexError(ctx: CortexErrorContext): SnowflakeExtError {
     });
   }
   if (ctx.status === 401) {
-    return make('auth', `Snowflake refused the credential of the Cortex request${conn}, even after getting a fresh one${said}`, {
-      text: "Check the connection with 'Snowflake: Show Diagnostics'; in Posit Workbench, refresh the session's Snowflake credentials.",
-      ...DIAGNOSTICS,
-    });
+    return make(
+      'auth',
+      `Snowflake refused the credential of the Cortex request${conn}, even after getting a fresh one${said}`,
+      {
+        text: "Check the connection with 'Snowflake: Show Diagnostics'; in Posit Workbench, refresh the session's Snowflake credentials.",
+        ...DIAGNOSTICS,
+      },
+    );
   }
   if (ctx.status === 404 || MODEL_UNAVAILABLE.test(server.message)) {
     return make('notFound', `Cortex model ${model} is not available to you${conn}${said}`, {
@@ -80,20 +89,30 @@ export function cortexError(ctx: CortexErrorContext): SnowflakeExtError {
   if (ctx.status === 403) {
     const notEnabled = NOT_ENABLED.test(server.message);
     return make('permission', `Cortex refused the request${conn} (HTTP 403)${said}`, {
-      text: notEnabled || !server.message
-        ? 'Cortex may be off for the account, or your role may lack the SNOWFLAKE.CORTEX_USER database role: ask an administrator to grant it (a 403 does not mean your sign-in is wrong).'
-        : 'Your sign-in worked but the account does not allow this request: ask a Snowflake administrator about Cortex access for your role.',
+      text:
+        notEnabled || !server.message
+          ? 'Cortex may be off for the account, or your role may lack the SNOWFLAKE.CORTEX_USER database role: ask an administrator to grant it (a 403 does not mean your sign-in is wrong).'
+          : 'Your sign-in worked but the account does not allow this request: ask a Snowflake administrator about Cortex access for your role.',
     });
   }
   if (ctx.status === 429) {
-    const wait = ctx.retryAfterMs !== undefined ? `Try again in ${Math.max(1, Math.ceil(ctx.retryAfterMs / 1000))} s.` : 'Try again in a minute.';
-    return make('rateLimit', `Cortex is limiting the rate of requests${conn}${retried(ctx)}${said}`, { text: `${wait} Shorter conversations use less of the limit.` });
+    const wait =
+      ctx.retryAfterMs !== undefined
+        ? `Try again in ${Math.max(1, Math.ceil(ctx.retryAfterMs / 1000))} s.`
+        : 'Try again in a minute.';
+    return make('rateLimit', `Cortex is limiting the rate of requests${conn}${retried(ctx)}${said}`, {
+      text: `${wait} Shorter conversations use less of the limit.`,
+    });
   }
   if (ctx.status === 503 || ctx.status === 504 || ctx.status >= 500) {
-    return make('server', `Cortex is busy or timed out (HTTP ${ctx.status})${retried(ctx)}${said}`, { text: 'Try again in a moment, or pick a smaller model.' });
+    return make('server', `Cortex is busy or timed out (HTTP ${ctx.status})${retried(ctx)}${said}`, {
+      text: 'Try again in a moment, or pick a smaller model.',
+    });
   }
   const how = ctx.status < 300 ? 'answered with an error' : `could not answer (HTTP ${ctx.status})`;
-  return make('server', `Cortex ${how}${conn}${said}`, { text: 'Try again; if it keeps happening, pick another model and show the log to your administrator.' });
+  return make('server', `Cortex ${how}${conn}${said}`, {
+    text: 'Try again; if it keeps happening, pick another model and show the log to your administrator.',
+  });
 }
 
 function retried(ctx: CortexErrorContext): string {

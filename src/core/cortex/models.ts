@@ -12,12 +12,27 @@ interface KnownModel {
 // Limits follow Snowflake's published Cortex model table where it gives them, rounded down; tool calling through
 // the REST API is offered for the Claude and OpenAI models only. Unknown models get conservative limits.
 const KNOWN: Readonly<Record<string, KnownModel>> = {
-  'claude-sonnet-4-6': { name: 'Claude Sonnet 4.6', maxInputTokens: 200_000, maxOutputTokens: 64_000, toolCalling: true },
-  'claude-sonnet-4-5': { name: 'Claude Sonnet 4.5', maxInputTokens: 200_000, maxOutputTokens: 64_000, toolCalling: true },
+  'claude-sonnet-4-6': {
+    name: 'Claude Sonnet 4.6',
+    maxInputTokens: 200_000,
+    maxOutputTokens: 64_000,
+    toolCalling: true,
+  },
+  'claude-sonnet-4-5': {
+    name: 'Claude Sonnet 4.5',
+    maxInputTokens: 200_000,
+    maxOutputTokens: 64_000,
+    toolCalling: true,
+  },
   'claude-haiku-4-5': { name: 'Claude Haiku 4.5', maxInputTokens: 200_000, maxOutputTokens: 64_000, toolCalling: true },
   'claude-4-sonnet': { name: 'Claude 4 Sonnet', maxInputTokens: 200_000, maxOutputTokens: 32_000, toolCalling: true },
   'claude-4-opus': { name: 'Claude 4 Opus', maxInputTokens: 200_000, maxOutputTokens: 32_000, toolCalling: true },
-  'claude-3-7-sonnet': { name: 'Claude 3.7 Sonnet', maxInputTokens: 200_000, maxOutputTokens: 32_000, toolCalling: true },
+  'claude-3-7-sonnet': {
+    name: 'Claude 3.7 Sonnet',
+    maxInputTokens: 200_000,
+    maxOutputTokens: 32_000,
+    toolCalling: true,
+  },
   'claude-3-5-sonnet': { name: 'Claude 3.5 Sonnet', maxInputTokens: 18_000, maxOutputTokens: 8_192, toolCalling: true },
   'openai-gpt-5': { name: 'OpenAI GPT-5', maxInputTokens: 272_000, maxOutputTokens: 128_000, toolCalling: true },
   'openai-gpt-4.1': { name: 'OpenAI GPT-4.1', maxInputTokens: 128_000, maxOutputTokens: 32_000, toolCalling: true },
@@ -31,13 +46,25 @@ const UNKNOWN_LIMITS = { maxInputTokens: 32_000, maxOutputTokens: 4_096, toolCal
 
 /** Shown when the models endpoint cannot be used (older accounts, proxies): widely available models first. */
 export const FALLBACK_MODEL_IDS: readonly string[] = [
-  'claude-sonnet-4-5', 'claude-4-sonnet', 'claude-haiku-4-5', 'openai-gpt-4.1', 'llama3.1-70b', 'mistral-large2',
+  'claude-sonnet-4-5',
+  'claude-4-sonnet',
+  'claude-haiku-4-5',
+  'openai-gpt-4.1',
+  'llama3.1-70b',
+  'mistral-large2',
 ];
 
 /** The default model is the first of these that the account offers, else the first model listed. */
 const PREFERRED_DEFAULTS: readonly string[] = [
-  'claude-sonnet-4-6', 'claude-sonnet-4-5', 'claude-4-sonnet', 'openai-gpt-5', 'openai-gpt-4.1', 'claude-haiku-4-5',
-  'claude-3-7-sonnet', 'mistral-large2', 'llama3.1-70b',
+  'claude-sonnet-4-6',
+  'claude-sonnet-4-5',
+  'claude-4-sonnet',
+  'openai-gpt-5',
+  'openai-gpt-4.1',
+  'claude-haiku-4-5',
+  'claude-3-7-sonnet',
+  'mistral-large2',
+  'llama3.1-70b',
 ];
 
 export interface ModelOverrides {

@@ -18,7 +18,8 @@ export function estimateTextTokens(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x80) ascii++;
-    else if (c >= 0xdc00 && c <= 0xdfff) continue; // low surrogate: counted with its high half
+    else if (c >= 0xdc00 && c <= 0xdfff)
+      continue; // low surrogate: counted with its high half
     else if (c < 0x3000) narrow++;
     else wide++;
   }

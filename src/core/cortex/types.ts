@@ -70,7 +70,11 @@ export interface CortexTextContent {
 
 export interface CortexToolUseContent {
   readonly type: 'tool_use';
-  readonly tool_use: { readonly tool_use_id: string; readonly name: string; readonly input: Readonly<Record<string, unknown>> };
+  readonly tool_use: {
+    readonly tool_use_id: string;
+    readonly name: string;
+    readonly input: Readonly<Record<string, unknown>>;
+  };
 }
 
 export interface CortexToolResultsContent {
@@ -92,10 +96,16 @@ export interface CortexMessage {
 }
 
 export interface CortexToolSpec {
-  readonly tool_spec: { readonly type: 'generic'; readonly name: string; readonly description: string; readonly input_schema: object };
+  readonly tool_spec: {
+    readonly type: 'generic';
+    readonly name: string;
+    readonly description: string;
+    readonly input_schema: object;
+  };
 }
 
-export type CortexToolChoice = { readonly type: 'auto' | 'required' | 'none' } | { readonly type: 'tool'; readonly name: readonly string[] };
+export type CortexToolChoice =
+  { readonly type: 'auto' | 'required' | 'none' } | { readonly type: 'tool'; readonly name: readonly string[] };
 
 export interface CortexRequest {
   readonly model: string;
@@ -112,8 +122,16 @@ export interface CortexRequest {
 export interface CortexStreamChunk {
   readonly id?: string;
   readonly model?: string;
-  readonly choices?: readonly { readonly delta?: CortexDelta; readonly message?: CortexDelta; readonly finish_reason?: string | null }[];
-  readonly usage?: { readonly prompt_tokens?: number; readonly completion_tokens?: number; readonly total_tokens?: number };
+  readonly choices?: readonly {
+    readonly delta?: CortexDelta;
+    readonly message?: CortexDelta;
+    readonly finish_reason?: string | null;
+  }[];
+  readonly usage?: {
+    readonly prompt_tokens?: number;
+    readonly completion_tokens?: number;
+    readonly total_tokens?: number;
+  };
   /** Present when the frame is an error ({message, code, request_id}). */
   readonly message?: string;
   readonly code?: string | number;
@@ -136,7 +154,11 @@ export interface CortexDeltaContent {
   readonly tool_use_id?: string;
   readonly name?: string;
   readonly input?: string | Readonly<Record<string, unknown>>;
-  readonly tool_use?: { readonly tool_use_id?: string; readonly name?: string; readonly input?: string | Readonly<Record<string, unknown>> };
+  readonly tool_use?: {
+    readonly tool_use_id?: string;
+    readonly name?: string;
+    readonly input?: string | Readonly<Record<string, unknown>>;
+  };
 }
 
 /** A Cortex model as the picker shows it. */

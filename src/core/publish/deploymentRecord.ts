@@ -18,13 +18,24 @@ export const RECORDS_DIR = path.join('.posit', 'publish', 'deployments');
 
 /** Publisher's content `type` for each app mode: [in the record (its enum), in the configuration]. */
 const PUBLISHER_TYPES: Readonly<Record<AppMode, readonly [string, string]>> = {
-  static: ['html', 'html'], 'jupyter-static': ['jupyter-notebook', 'jupyter-notebook'], 'jupyter-voila': ['jupyter-voila', 'jupyter-voila'],
-  nodejs: ['unknown', 'unknown'], 'python-bokeh': ['python-bokeh', 'python-bokeh'], 'python-dash': ['python-dash', 'python-dash'],
-  'python-fastapi': ['python-fastapi', 'python-fastapi'], 'python-api': ['python-flask', 'python-flask'],
-  'python-shiny': ['python-shiny', 'python-shiny'], 'python-streamlit': ['python-streamlit', 'python-streamlit'],
-  'python-gradio': ['unknown', 'python-gradio'], 'python-panel': ['unknown', 'unknown'], 'quarto-static': ['quarto', 'quarto-static'],
-  'quarto-shiny': ['quarto-shiny', 'quarto-shiny'], api: ['r-plumber', 'r-plumber'], shiny: ['r-shiny', 'r-shiny'],
-  'rmd-static': ['rmd', 'rmd'], 'rmd-shiny': ['rmd-shiny', 'rmd-shiny'],
+  static: ['html', 'html'],
+  'jupyter-static': ['jupyter-notebook', 'jupyter-notebook'],
+  'jupyter-voila': ['jupyter-voila', 'jupyter-voila'],
+  nodejs: ['unknown', 'unknown'],
+  'python-bokeh': ['python-bokeh', 'python-bokeh'],
+  'python-dash': ['python-dash', 'python-dash'],
+  'python-fastapi': ['python-fastapi', 'python-fastapi'],
+  'python-api': ['python-flask', 'python-flask'],
+  'python-shiny': ['python-shiny', 'python-shiny'],
+  'python-streamlit': ['python-streamlit', 'python-streamlit'],
+  'python-gradio': ['unknown', 'python-gradio'],
+  'python-panel': ['unknown', 'unknown'],
+  'quarto-static': ['quarto', 'quarto-static'],
+  'quarto-shiny': ['quarto-shiny', 'quarto-shiny'],
+  api: ['r-plumber', 'r-plumber'],
+  shiny: ['r-shiny', 'r-shiny'],
+  'rmd-static': ['rmd', 'rmd'],
+  'rmd-shiny': ['rmd-shiny', 'rmd-shiny'],
 };
 
 /** The app mode a Publisher configuration `type` stands for (to honour its choice on redeploy). */
@@ -72,7 +83,9 @@ async function readRecords(dir: string): Promise<FoundRecord[]> {
 
 /** The latest successful deployment of this project to `serverUrl` (Publisher's or ours), if any. */
 export async function findRecord(dir: string, serverUrl: string, name?: string): Promise<FoundRecord | undefined> {
-  const all = (await readRecords(dir)).filter((r) => sameServer(r.record.server_url, serverUrl) && typeof r.record.id === 'string' && r.record.id !== '');
+  const all = (await readRecords(dir)).filter(
+    (r) => sameServer(r.record.server_url, serverUrl) && typeof r.record.id === 'string' && r.record.id !== '',
+  );
   const named = name ? all.filter((r) => r.name === name) : all;
   return named.sort((a, b) => String(b.record.deployed_at ?? '').localeCompare(String(a.record.deployed_at ?? '')))[0];
 }
@@ -83,7 +96,12 @@ export async function listRecords(dir: string): Promise<FoundRecord[]> {
 }
 
 function slug(serverUrl: string): string {
-  return new URL(serverUrl).host.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase() || 'deployment';
+  return (
+    new URL(serverUrl).host
+      .replace(/[^A-Za-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .toLowerCase() || 'deployment'
+  );
 }
 
 /** A file name for a new record: the server's host, numbered when taken by another deployment. */
@@ -122,7 +140,9 @@ export function recordToml(input: RecordInput): string {
     type: configType,
     entrypoint: input.detection.entrypoint,
     title: input.title,
-    ...(input.python ? { python: { version: input.python, package_file: 'requirements.txt', package_manager: 'pip' } } : {}),
+    ...(input.python
+      ? { python: { version: input.python, package_file: 'requirements.txt', package_manager: 'pip' } }
+      : {}),
     ...(input.r ? { r: { version: input.r, package_file: 'renv.lock', package_manager: 'renv' } } : {}),
     ...(input.quarto ? { quarto: { version: input.quarto.version, engines: [...input.quarto.engines] } } : {}),
   };

@@ -2,9 +2,24 @@
 
 /** Connect's app modes (PROTOCOLS §8), as manifest.json's `metadata.appmode` spells them. */
 export const APP_MODES = [
-  'static', 'jupyter-static', 'jupyter-voila', 'nodejs', 'python-bokeh', 'python-dash', 'python-fastapi', 'python-api',
-  'python-shiny', 'python-streamlit', 'python-gradio', 'python-panel', 'quarto-static', 'quarto-shiny', 'api', 'shiny',
-  'rmd-static', 'rmd-shiny',
+  'static',
+  'jupyter-static',
+  'jupyter-voila',
+  'nodejs',
+  'python-bokeh',
+  'python-dash',
+  'python-fastapi',
+  'python-api',
+  'python-shiny',
+  'python-streamlit',
+  'python-gradio',
+  'python-panel',
+  'quarto-static',
+  'quarto-shiny',
+  'api',
+  'shiny',
+  'rmd-static',
+  'rmd-shiny',
 ] as const;
 export type AppMode = (typeof APP_MODES)[number];
 
@@ -14,11 +29,24 @@ export function isAppMode(value: unknown): value is AppMode {
 
 /** Words a person recognises, for pickers and messages. */
 export const APP_MODE_LABELS: Readonly<Record<AppMode, string>> = {
-  static: 'Static HTML', 'jupyter-static': 'Jupyter notebook', 'jupyter-voila': 'Voilà dashboard', nodejs: 'Node.js app',
-  'python-bokeh': 'Bokeh app', 'python-dash': 'Dash app', 'python-fastapi': 'FastAPI API', 'python-api': 'Flask API',
-  'python-shiny': 'Shiny for Python app', 'python-streamlit': 'Streamlit app', 'python-gradio': 'Gradio app',
-  'python-panel': 'Panel app', 'quarto-static': 'Quarto document', 'quarto-shiny': 'Quarto document with Shiny',
-  api: 'Plumber API', shiny: 'Shiny app (R)', 'rmd-static': 'R Markdown document', 'rmd-shiny': 'R Markdown with Shiny',
+  static: 'Static HTML',
+  'jupyter-static': 'Jupyter notebook',
+  'jupyter-voila': 'Voilà dashboard',
+  nodejs: 'Node.js app',
+  'python-bokeh': 'Bokeh app',
+  'python-dash': 'Dash app',
+  'python-fastapi': 'FastAPI API',
+  'python-api': 'Flask API',
+  'python-shiny': 'Shiny for Python app',
+  'python-streamlit': 'Streamlit app',
+  'python-gradio': 'Gradio app',
+  'python-panel': 'Panel app',
+  'quarto-static': 'Quarto document',
+  'quarto-shiny': 'Quarto document with Shiny',
+  api: 'Plumber API',
+  shiny: 'Shiny app (R)',
+  'rmd-static': 'R Markdown document',
+  'rmd-shiny': 'R Markdown with Shiny',
 };
 
 export type QuartoEngine = 'knitr' | 'jupyter' | 'markdown';
@@ -68,7 +96,13 @@ export type PublishEvent =
   | { readonly type: 'phase'; readonly phase: PublishPhase; readonly message: string }
   | { readonly type: 'detected'; readonly detection: ContentDetection }
   | { readonly type: 'warning'; readonly message: string }
-  | { readonly type: 'bundleProgress'; readonly files: number; readonly totalFiles: number; readonly bytes: number; readonly totalBytes: number }
+  | {
+      readonly type: 'bundleProgress';
+      readonly files: number;
+      readonly totalFiles: number;
+      readonly bytes: number;
+      readonly totalBytes: number;
+    }
   | { readonly type: 'bundled'; readonly size: number; readonly md5: string; readonly files: number }
   | { readonly type: 'uploaded'; readonly bundleId: string }
   | { readonly type: 'taskLine'; readonly line: string }

@@ -35,7 +35,12 @@ export class HttpError extends SnowflakeExtError {
     readonly method: string,
     message?: string,
   ) {
-    super(kindForStatus(status), message ?? describeStatus(method, url, status, bodySnippet), fixForStatus(status, headers), String(status));
+    super(
+      kindForStatus(status),
+      message ?? describeStatus(method, url, status, bodySnippet),
+      fixForStatus(status, headers),
+      String(status),
+    );
   }
 
   /** Seconds the server asked us to wait, if it said. */
@@ -56,7 +61,9 @@ export function kindForStatus(status: number): ErrorKind {
 function fixForStatus(status: number, headers: Headers): { text: string } | undefined {
   if (status === 429) {
     const ms = parseRetryAfter(headers.get('retry-after'), Date.now());
-    return { text: ms !== undefined ? `Try again in ${Math.max(1, Math.ceil(ms / 1000))} s.` : 'Try again in a minute.' };
+    return {
+      text: ms !== undefined ? `Try again in ${Math.max(1, Math.ceil(ms / 1000))} s.` : 'Try again in a minute.',
+    };
   }
   if (status >= 500) return { text: 'The server had a problem; try again later.' };
   return undefined;
@@ -125,8 +132,15 @@ export function networkError(method: string, url: string, err: unknown): Snowfla
 
 /** A request body can be sent again unless it is a one-shot stream. */
 function replayable(body: RequestInit['body']): boolean {
-  return body === undefined || body === null || typeof body === 'string' || body instanceof URLSearchParams ||
-    body instanceof ArrayBuffer || ArrayBuffer.isView(body) || (typeof Blob !== 'undefined' && body instanceof Blob);
+  return (
+    body === undefined ||
+    body === null ||
+    typeof body === 'string' ||
+    body instanceof URLSearchParams ||
+    body instanceof ArrayBuffer ||
+    ArrayBuffer.isView(body) ||
+    (typeof Blob !== 'undefined' && body instanceof Blob)
+  );
 }
 
 function backoffDelay(attempt: number, base: number): number {
@@ -147,20 +161,40 @@ async function readSnippet(res: Response): Promise<string> {
  * fetch with retries. Returns the Response for 2xx/3xx and accepted statuses; raises HttpError otherwise,
  * CancelledError on abort, and a 'network' SnowflakeExtError when the server cannot be reached.
  */
-export async function fetchWithRetry(url: string, init: FetchRetryInit = {}, fetchImpl: typeof fetch = fetch): Promise<Response> {
-  const { signal, retries = 3, logger, backoffMs = 500, maxDelayMs = 30_000, acceptStatus, timeoutMs, ...requestInit } = init;
+export async function fetchWithRetry(
+  url: string,
+  init: FetchRetryInit = {},
+  fetchImpl: typeof fetch = fetch,
+): Promise<Response> {
+  const {
+    signal,
+    retries = 3,
+    logger,
+    backoffMs = 500,
+    maxDelayMs = 30_000,
+    acceptStatus,
+    timeoutMs,
+    ...requestInit
+  } = init;
   const method = (requestInit.method ?? 'GET').toUpperCase();
   const maxRetries = replayable(requestInit.body) ? retries : 0;
   for (let attempt = 0; ; attempt++) {
     if (signal?.aborted) throw new CancelledError();
-    const attemptSignal = timeoutMs ? AbortSignal.any([signal ?? new AbortController().signal, AbortSignal.timeout(timeoutMs)]) : signal;
+    const attemptSignal = timeoutMs
+      ? AbortSignal.any([signal ?? new AbortController().signal, AbortSignal.timeout(timeoutMs)])
+      : signal;
     let res: Response;
     try {
       res = await fetchImpl(url, { ...requestInit, signal: attemptSignal });
     } catch (err) {
       if (signal?.aborted || (isCancelled(err) && !attemptSignal?.aborted)) throw new CancelledError();
       const failure = attemptSignal?.aborted
-        ? new SnowflakeExtError('network', `${method} ${describeUrl(url)} got no answer within ${Math.round((timeoutMs ?? 0) / 1000)} s.`, { text: 'Check the network and try again.' }, 'ETIMEDOUT')
+        ? new SnowflakeExtError(
+            'network',
+            `${method} ${describeUrl(url)} got no answer within ${Math.round((timeoutMs ?? 0) / 1000)} s.`,
+            { text: 'Check the network and try again.' },
+            'ETIMEDOUT',
+          )
         : networkError(method, url, err);
       if (attempt >= maxRetries) throw failure;
       const wait = Math.min(backoffDelay(attempt, backoffMs), maxDelayMs);
@@ -170,13 +204,16 @@ export async function fetchWithRetry(url: string, init: FetchRetryInit = {}, fet
     }
     if (res.ok || (res.status >= 300 && res.status < 400) || acceptStatus?.(res.status)) return res;
     const retryAfter = parseRetryAfter(res.headers.get('retry-after'), Date.now());
-    const canRetry = RETRY_STATUSES.has(res.status) && attempt < maxRetries && (retryAfter === undefined || retryAfter <= maxDelayMs);
+    const canRetry =
+      RETRY_STATUSES.has(res.status) && attempt < maxRetries && (retryAfter === undefined || retryAfter <= maxDelayMs);
     if (!canRetry) {
       throw new HttpError(res.status, res.headers, await readSnippet(res), url, method);
     }
     await res.body?.cancel().catch(() => undefined);
     const wait = Math.min(retryAfter ?? backoffDelay(attempt, backoffMs), maxDelayMs);
-    logger?.warn(`${method} ${describeUrl(url)} answered HTTP ${res.status}; retrying in ${wait} ms (${attempt + 1}/${maxRetries}).`);
+    logger?.warn(
+      `${method} ${describeUrl(url)} answered HTTP ${res.status}; retrying in ${wait} ms (${attempt + 1}/${maxRetries}).`,
+    );
     await sleep(wait, signal);
   }
 }
@@ -187,6 +224,10 @@ export async function readJson<T>(res: Response, url: string): Promise<T> {
   try {
     return JSON.parse(text) as T;
   } catch {
-    throw new SnowflakeExtError('server', `${describeUrl(url)} answered with something that is not JSON (HTTP ${res.status}).`, { text: 'Check the host in the connection: it may point at a proxy or a different service.' });
+    throw new SnowflakeExtError(
+      'server',
+      `${describeUrl(url)} answered with something that is not JSON (HTTP ${res.status}).`,
+      { text: 'Check the host in the connection: it may point at a proxy or a different service.' },
+    );
   }
 }

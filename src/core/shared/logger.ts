@@ -16,7 +16,10 @@ const PATTERNS: readonly [RegExp, string][] = [
   [/\b(Bearer|Key|Basic)\s+[\w~+/=.:-]{6,}/g, '$1 ***'],
   // OAuth authorization codes travel as `code=` in URLs and forms; Snowflake's numeric error codes stay readable.
   [/([?&]code=)[^&\s"]+/g, '$1***'],
-  [/\b(token|access_token|refresh_token|masterToken|password|passphrase|secret|client_secret|assertion|code_verifier|api_key|apiKey|private_key_file_pwd|private_key_passphrase)("?\s*[:=]\s*"?)([^"&\s,}]{4,})/gi, '$1$2***'],
+  [
+    /\b(token|access_token|refresh_token|masterToken|password|passphrase|secret|client_secret|assertion|code_verifier|api_key|apiKey|private_key_file_pwd|private_key_passphrase)("?\s*[:=]\s*"?)([^"&\s,}]{4,})/gi,
+    '$1$2***',
+  ],
 ];
 
 /** Masks anything that looks like a token, key or password. */
@@ -42,9 +45,19 @@ export const nullLogger: Logger = { trace() {}, debug() {}, info() {}, warn() {}
 /** A logger that keeps lines in memory (tests, the CLI's --verbose). */
 export class MemoryLogger implements Logger {
   readonly lines: string[] = [];
-  trace(m: string): void { this.lines.push(`trace ${redact(m)}`); }
-  debug(m: string): void { this.lines.push(`debug ${redact(m)}`); }
-  info(m: string): void { this.lines.push(`info ${redact(m)}`); }
-  warn(m: string): void { this.lines.push(`warn ${redact(m)}`); }
-  error(m: string): void { this.lines.push(`error ${redact(m)}`); }
+  trace(m: string): void {
+    this.lines.push(`trace ${redact(m)}`);
+  }
+  debug(m: string): void {
+    this.lines.push(`debug ${redact(m)}`);
+  }
+  info(m: string): void {
+    this.lines.push(`info ${redact(m)}`);
+  }
+  warn(m: string): void {
+    this.lines.push(`warn ${redact(m)}`);
+  }
+  error(m: string): void {
+    this.lines.push(`error ${redact(m)}`);
+  }
 }

@@ -17,7 +17,12 @@ export interface RunOptions {
 const LISTING: RunOptions = { datesAs: 'iso' };
 
 /** Runs one statement for the loaders (the session manager bound to a connection, or a fake in tests). */
-export type QueryRunner = (sqlText: string, what: string, signal?: AbortSignal, options?: RunOptions) => Promise<QueryResult>;
+export type QueryRunner = (
+  sqlText: string,
+  what: string,
+  signal?: AbortSignal,
+  options?: RunOptions,
+) => Promise<QueryResult>;
 
 export interface Page<T> {
   readonly items: readonly T[];
@@ -25,8 +30,18 @@ export interface Page<T> {
   readonly next?: string;
 }
 
-export interface DatabaseInfo { readonly name: string; readonly comment?: string; readonly owner?: string; readonly kind?: string; readonly origin?: string }
-export interface SchemaInfo { readonly name: string; readonly comment?: string; readonly owner?: string }
+export interface DatabaseInfo {
+  readonly name: string;
+  readonly comment?: string;
+  readonly owner?: string;
+  readonly kind?: string;
+  readonly origin?: string;
+}
+export interface SchemaInfo {
+  readonly name: string;
+  readonly comment?: string;
+  readonly owner?: string;
+}
 export type ObjectKind = 'table' | 'view';
 export interface TableInfo {
   readonly name: string;
@@ -36,10 +51,29 @@ export interface TableInfo {
   readonly bytes?: number;
   readonly owner?: string;
 }
-export interface ColumnInfo { readonly name: string; readonly type: string; readonly nullable: boolean; readonly comment?: string; readonly primaryKey?: boolean }
-export interface RoleInfo { readonly name: string; readonly isDefault: boolean; readonly isCurrent: boolean }
-export interface WarehouseInfo { readonly name: string; readonly state?: string; readonly size?: string; readonly isDefault: boolean; readonly isCurrent: boolean }
-export interface TablePreview { readonly columns: readonly ResultColumn[]; readonly rows: readonly (readonly (string | null)[])[] }
+export interface ColumnInfo {
+  readonly name: string;
+  readonly type: string;
+  readonly nullable: boolean;
+  readonly comment?: string;
+  readonly primaryKey?: boolean;
+}
+export interface RoleInfo {
+  readonly name: string;
+  readonly isDefault: boolean;
+  readonly isCurrent: boolean;
+}
+export interface WarehouseInfo {
+  readonly name: string;
+  readonly state?: string;
+  readonly size?: string;
+  readonly isDefault: boolean;
+  readonly isCurrent: boolean;
+}
+export interface TablePreview {
+  readonly columns: readonly ResultColumn[];
+  readonly rows: readonly (readonly (string | null)[])[];
+}
 
 type Row = readonly (string | null)[];
 
@@ -54,21 +88,37 @@ function reader(result: QueryResult): (row: Row, column: string) => string | und
 }
 
 const yes = (v: string | undefined): boolean => v === 'Y' || v === 'true' || v === 'YES';
-const num = (v: string | undefined): number | undefined => (v === undefined || !Number.isFinite(Number(v)) ? undefined : Number(v));
+const num = (v: string | undefined): number | undefined =>
+  v === undefined || !Number.isFinite(Number(v)) ? undefined : Number(v);
 
 export class CatalogLoader {
-  constructor(private readonly run: QueryRunner, private readonly pageSize = PAGE_SIZE) {}
+  constructor(
+    private readonly run: QueryRunner,
+    private readonly pageSize = PAGE_SIZE,
+  ) {}
 
   listDatabases(after?: string, signal?: AbortSignal): Promise<Page<DatabaseInfo>> {
     return this.page('SHOW DATABASES', 'Listing databases', after, signal, (get, r) => ({
-      name: get(r, 'name')!, comment: get(r, 'comment'), owner: get(r, 'owner'), kind: get(r, 'kind'), origin: get(r, 'origin'),
+      name: get(r, 'name')!,
+      comment: get(r, 'comment'),
+      owner: get(r, 'owner'),
+      kind: get(r, 'kind'),
+      origin: get(r, 'origin'),
     }));
   }
 
   listSchemas(database: string, after?: string, signal?: AbortSignal): Promise<Page<SchemaInfo>> {
-    return this.page(`SHOW SCHEMAS IN DATABASE ${sqlIdentifier(database)}`, `Listing schemas in ${database}`, after, signal, (get, r) => ({
-      name: get(r, 'name')!, comment: get(r, 'comment'), owner: get(r, 'owner'),
-    }));
+    return this.page(
+      `SHOW SCHEMAS IN DATABASE ${sqlIdentifier(database)}`,
+      `Listing schemas in ${database}`,
+      after,
+      signal,
+      (get, r) => ({
+        name: get(r, 'name')!,
+        comment: get(r, 'comment'),
+        owner: get(r, 'owner'),
+      }),
+    );
   }
 
   listTables(database: string, schema: string, after?: string, signal?: AbortSignal): Promise<Page<TableInfo>> {
@@ -79,14 +129,23 @@ export class CatalogLoader {
     return this.listObjects('view', database, schema, after, signal);
   }
 
-  async listColumns(database: string, schema: string, table: string, kind: ObjectKind = 'table', signal?: AbortSignal): Promise<ColumnInfo[]> {
+  async listColumns(
+    database: string,
+    schema: string,
+    table: string,
+    kind: ObjectKind = 'table',
+    signal?: AbortSignal,
+  ): Promise<ColumnInfo[]> {
     const sql = `DESCRIBE ${kind === 'view' ? 'VIEW' : 'TABLE'} ${sqlIdentifier(database, schema, table)}`;
     const result = await this.run(sql, `Listing columns of ${database}.${schema}.${table}`, signal, LISTING);
     const get = reader(result);
     return result.rows
       .filter((r) => (get(r, 'kind') ?? 'COLUMN') === 'COLUMN')
       .map((r) => ({
-        name: get(r, 'name')!, type: get(r, 'type') ?? '', nullable: yes(get(r, 'null?')), comment: get(r, 'comment'),
+        name: get(r, 'name')!,
+        type: get(r, 'type') ?? '',
+        nullable: yes(get(r, 'null?')),
+        comment: get(r, 'comment'),
         primaryKey: yes(get(r, 'primary key')),
       }));
   }
@@ -94,40 +153,81 @@ export class CatalogLoader {
   async listRoles(signal?: AbortSignal): Promise<RoleInfo[]> {
     const result = await this.run('SHOW ROLES', 'Listing roles', signal, LISTING);
     const get = reader(result);
-    return result.rows.map((r) => ({ name: get(r, 'name')!, isDefault: yes(get(r, 'is_default')), isCurrent: yes(get(r, 'is_current')) }));
+    return result.rows.map((r) => ({
+      name: get(r, 'name')!,
+      isDefault: yes(get(r, 'is_default')),
+      isCurrent: yes(get(r, 'is_current')),
+    }));
   }
 
   async listWarehouses(signal?: AbortSignal): Promise<WarehouseInfo[]> {
     const result = await this.run('SHOW WAREHOUSES', 'Listing warehouses', signal, LISTING);
     const get = reader(result);
     return result.rows.map((r) => ({
-      name: get(r, 'name')!, state: get(r, 'state'), size: get(r, 'size'), isDefault: yes(get(r, 'is_default')), isCurrent: yes(get(r, 'is_current')),
+      name: get(r, 'name')!,
+      state: get(r, 'state'),
+      size: get(r, 'size'),
+      isDefault: yes(get(r, 'is_default')),
+      isCurrent: yes(get(r, 'is_current')),
     }));
   }
 
   /** The first `limit` rows with the column types; needs a warehouse. */
-  async previewTable(database: string, schema: string, table: string, limit = PREVIEW_ROWS, signal?: AbortSignal): Promise<TablePreview> {
+  async previewTable(
+    database: string,
+    schema: string,
+    table: string,
+    limit = PREVIEW_ROWS,
+    signal?: AbortSignal,
+  ): Promise<TablePreview> {
     const name = `${database}.${schema}.${table}`;
     try {
-      const result = await this.run(`SELECT * FROM ${sqlIdentifier(database, schema, table)} LIMIT ${limit}`, `Previewing ${name}`, signal);
+      const result = await this.run(
+        `SELECT * FROM ${sqlIdentifier(database, schema, table)} LIMIT ${limit}`,
+        `Previewing ${name}`,
+        signal,
+      );
       return { columns: result.columns, rows: result.rows };
     } catch (err) {
       if (err instanceof SnowflakeExtError && err.code === '000606') {
-        throw new SnowflakeExtError('config', `Previewing ${name} needs a warehouse, and this session has none.`, {
-          text: "Run 'Snowflake: Switch Warehouse' on the connection, or set `warehouse` in the connection.",
-          command: 'positSnowflake.switchWarehouse',
-          commandTitle: 'Switch Warehouse',
-        }, err.code, { cause: err });
+        throw new SnowflakeExtError(
+          'config',
+          `Previewing ${name} needs a warehouse, and this session has none.`,
+          {
+            text: "Run 'Snowflake: Switch Warehouse' on the connection, or set `warehouse` in the connection.",
+            command: 'positSnowflake.switchWarehouse',
+            commandTitle: 'Switch Warehouse',
+          },
+          err.code,
+          { cause: err },
+        );
       }
       throw err;
     }
   }
 
-  private listObjects(kind: ObjectKind, database: string, schema: string, after?: string, signal?: AbortSignal): Promise<Page<TableInfo>> {
+  private listObjects(
+    kind: ObjectKind,
+    database: string,
+    schema: string,
+    after?: string,
+    signal?: AbortSignal,
+  ): Promise<Page<TableInfo>> {
     const plural = kind === 'view' ? 'VIEWS' : 'TABLES';
-    return this.page(`SHOW ${plural} IN SCHEMA ${sqlIdentifier(database, schema)}`, `Listing ${plural.toLowerCase()} in ${database}.${schema}`, after, signal, (get, r) => ({
-      name: get(r, 'name')!, kind, comment: get(r, 'comment'), owner: get(r, 'owner'), rows: num(get(r, 'rows')), bytes: num(get(r, 'bytes')),
-    }));
+    return this.page(
+      `SHOW ${plural} IN SCHEMA ${sqlIdentifier(database, schema)}`,
+      `Listing ${plural.toLowerCase()} in ${database}.${schema}`,
+      after,
+      signal,
+      (get, r) => ({
+        name: get(r, 'name')!,
+        kind,
+        comment: get(r, 'comment'),
+        owner: get(r, 'owner'),
+        rows: num(get(r, 'rows')),
+        bytes: num(get(r, 'bytes')),
+      }),
+    );
   }
 
   /**
@@ -135,7 +235,10 @@ export class CatalogLoader {
    * the cursor row itself should a server include it.
    */
   private async page<T extends { name: string }>(
-    base: string, what: string, after: string | undefined, signal: AbortSignal | undefined,
+    base: string,
+    what: string,
+    after: string | undefined,
+    signal: AbortSignal | undefined,
     map: (get: ReturnType<typeof reader>, row: Row) => T,
   ): Promise<Page<T>> {
     const limit = this.pageSize + 1;

@@ -113,10 +113,14 @@ class SdkConnection implements SqlConnection {
           if (settled) return;
           settled = true;
           if (err) return reject(err);
-          const state = st.getSessionState() as { getCurrentRole?(): string; getCurrentWarehouse?(): string } | undefined;
+          const state = st.getSessionState() as
+            { getCurrentRole?(): string; getCurrentWarehouse?(): string } | undefined;
           resolve({
             columns: columnsOf(st),
-            rows: options?.datesAs === 'iso' ? (rows ?? []).map((r: unknown[]) => r.map(isoCell)) : ((rows ?? []) as (string | null)[][]),
+            rows:
+              options?.datesAs === 'iso'
+                ? (rows ?? []).map((r: unknown[]) => r.map(isoCell))
+                : ((rows ?? []) as (string | null)[][]),
             role: state?.getCurrentRole?.() ?? undefined,
             warehouse: state?.getCurrentWarehouse?.() ?? undefined,
           });

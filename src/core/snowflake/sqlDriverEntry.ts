@@ -36,9 +36,17 @@ export function setSdkLogSink(next: SdkLogSink | undefined): void {
   sink = next ?? silent;
 }
 
-interface RetryConfig { maxRetries?: number; sleepCap?: number }
-interface RequestConfig { useSnowflakeRetryMiddleware?: boolean; snowflakeRetryConfig?: RetryConfig }
-interface AxiosLike { interceptors: { request: { use(f: (c: RequestConfig) => RequestConfig): number } } }
+interface RetryConfig {
+  maxRetries?: number;
+  sleepCap?: number;
+}
+interface RequestConfig {
+  useSnowflakeRetryMiddleware?: boolean;
+  snowflakeRetryConfig?: RetryConfig;
+}
+interface AxiosLike {
+  interceptors: { request: { use(f: (c: RequestConfig) => RequestConfig): number } };
+}
 
 let retryInterceptorInstalled = false;
 

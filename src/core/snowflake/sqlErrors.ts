@@ -33,7 +33,8 @@ function httpStatusOf(e: DriverError): number | undefined {
 
 /** True when logging in again with a freshly minted credential may make the failed call succeed. */
 export function needsReauth(err: unknown): boolean {
-  if (err instanceof SnowflakeExtError) return err.kind === 'auth' && err.code !== undefined && REAUTH_CODES.has(err.code);
+  if (err instanceof SnowflakeExtError)
+    return err.kind === 'auth' && err.code !== undefined && REAUTH_CODES.has(err.code);
   const code = (err as DriverError | undefined)?.code;
   return code !== undefined && REAUTH_CODES.has(String(code));
 }
@@ -48,42 +49,101 @@ export function toSqlError(err: unknown, what: string): SnowflakeExtError {
   const status = httpStatusOf(e);
   const opts = { cause: err };
   if (code && REAUTH_CODES.has(code)) {
-    return new SnowflakeExtError('auth', `${what}: Snowflake refused the credential (${detail}).`, {
-      text: "Run 'Snowflake: Test Connection' to check the credential, then refresh.",
-      command: 'positSnowflake.testConnection',
-      commandTitle: 'Test Connection',
-    }, code, opts);
+    return new SnowflakeExtError(
+      'auth',
+      `${what}: Snowflake refused the credential (${detail}).`,
+      {
+        text: "Run 'Snowflake: Test Connection' to check the credential, then refresh.",
+        command: 'positSnowflake.testConnection',
+        commandTitle: 'Test Connection',
+      },
+      code,
+      opts,
+    );
   }
   if (code && /^39\d{4}$/.test(code)) {
     // Other login refusals (wrong user for the token, role not granted, authenticator not allowed): no retry helps.
-    return new SnowflakeExtError('auth', `${what}: Snowflake refused the login (${detail}).`, {
-      text: "Run 'Snowflake: Test Connection' for details.", command: 'positSnowflake.testConnection', commandTitle: 'Test Connection',
-    }, code, opts);
+    return new SnowflakeExtError(
+      'auth',
+      `${what}: Snowflake refused the login (${detail}).`,
+      {
+        text: "Run 'Snowflake: Test Connection' for details.",
+        command: 'positSnowflake.testConnection',
+        commandTitle: 'Test Connection',
+      },
+      code,
+      opts,
+    );
   }
   if (code?.startsWith('404')) {
-    return new SnowflakeExtError('config', `${what}: the connection's settings are not valid for the SQL driver (${detail}).`, {
-      text: "Run 'Snowflake: Show Diagnostics' to check the connection.", command: 'positSnowflake.showDiagnostics', commandTitle: 'Show Diagnostics',
-    }, code, opts);
+    return new SnowflakeExtError(
+      'config',
+      `${what}: the connection's settings are not valid for the SQL driver (${detail}).`,
+      {
+        text: "Run 'Snowflake: Show Diagnostics' to check the connection.",
+        command: 'positSnowflake.showDiagnostics',
+        commandTitle: 'Show Diagnostics',
+      },
+      code,
+      opts,
+    );
   }
   if ((code && NETWORK_CODES.has(code)) || (e.cause?.code && NETWORK_CODES.has(e.cause.code))) {
-    return new SnowflakeExtError('network', `${what}: could not reach Snowflake (${detail}).`, {
-      text: 'Check the network and the connection\'s host or account, then Retry.',
-    }, code, opts);
+    return new SnowflakeExtError(
+      'network',
+      `${what}: could not reach Snowflake (${detail}).`,
+      {
+        text: "Check the network and the connection's host or account, then Retry.",
+      },
+      code,
+      opts,
+    );
   }
   if (status === 403) {
-    return new SnowflakeExtError('permission', `${what}: access denied (HTTP 403).`, {
-      text: 'A network policy may block this address; ask your Snowflake administrator.',
-    }, code, opts);
+    return new SnowflakeExtError(
+      'permission',
+      `${what}: access denied (HTTP 403).`,
+      {
+        text: 'A network policy may block this address; ask your Snowflake administrator.',
+      },
+      code,
+      opts,
+    );
   }
-  if (status === 429) return new SnowflakeExtError('rateLimit', `${what}: Snowflake is throttling requests (HTTP 429).`, { text: 'Wait a moment, then Retry.' }, code, opts);
+  if (status === 429)
+    return new SnowflakeExtError(
+      'rateLimit',
+      `${what}: Snowflake is throttling requests (HTTP 429).`,
+      { text: 'Wait a moment, then Retry.' },
+      code,
+      opts,
+    );
   if (status !== undefined && status >= 500) {
-    return new SnowflakeExtError('server', `${what}: Snowflake answered HTTP ${status}.`, { text: 'This is usually temporary: Retry in a moment.' }, code, opts);
+    return new SnowflakeExtError(
+      'server',
+      `${what}: Snowflake answered HTTP ${status}.`,
+      { text: 'This is usually temporary: Retry in a moment.' },
+      code,
+      opts,
+    );
   }
   if (e.sqlState === '02000' || code === '002003') {
-    return new SnowflakeExtError('notFound', `${what}: ${detail}`, { text: 'Refresh the parent, or switch to a role that can see it.' }, code, opts);
+    return new SnowflakeExtError(
+      'notFound',
+      `${what}: ${detail}`,
+      { text: 'Refresh the parent, or switch to a role that can see it.' },
+      code,
+      opts,
+    );
   }
   if (e.sqlState === '42501' || code === '003001') {
-    return new SnowflakeExtError('permission', `${what}: ${detail}`, { text: "Switch role ('Snowflake: Switch Role') or ask for the grant." }, code, opts);
+    return new SnowflakeExtError(
+      'permission',
+      `${what}: ${detail}`,
+      { text: "Switch role ('Snowflake: Switch Role') or ask for the grant." },
+      code,
+      opts,
+    );
   }
   return new SnowflakeExtError('server', `${what}: ${detail}`, undefined, code, opts);
 }

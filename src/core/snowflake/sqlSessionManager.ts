@@ -106,7 +106,10 @@ export class SqlSessionManager implements Disposable {
 
   /** Switches the session's warehouse (USE WAREHOUSE) and remembers it for later logins. */
   async useWarehouse(profile: ConnectionProfile, warehouse: string, signal?: AbortSignal): Promise<void> {
-    await this.query(profile, `USE WAREHOUSE ${sqlIdentifier(warehouse)}`, { signal, what: `Switching to warehouse ${warehouse}` });
+    await this.query(profile, `USE WAREHOUSE ${sqlIdentifier(warehouse)}`, {
+      signal,
+      what: `Switching to warehouse ${warehouse}`,
+    });
     this.prefs.set(profile.name, { ...this.preferences(profile.name), warehouse });
     this.updateContext(profile.name, { warehouse });
   }
@@ -148,11 +151,18 @@ export class SqlSessionManager implements Disposable {
     return session;
   }
 
-  private async run(session: Session, connection: Promise<SqlConnection>, sqlText: string, signal: AbortSignal, opts: QueryOptions): Promise<QueryResult> {
+  private async run(
+    session: Session,
+    connection: Promise<SqlConnection>,
+    sqlText: string,
+    signal: AbortSignal,
+    opts: QueryOptions,
+  ): Promise<QueryResult> {
     const conn = await abortable(connection, signal);
     this.opts.logger.trace(`${session.profile.name}: ${sqlText}`);
     const result = await conn.execute(sqlText, signal, opts.datesAs ? { datesAs: opts.datesAs } : undefined);
-    if (result.role || result.warehouse) this.updateContext(session.profile.name, { role: result.role, warehouse: result.warehouse });
+    if (result.role || result.warehouse)
+      this.updateContext(session.profile.name, { role: result.role, warehouse: result.warehouse });
     return result;
   }
 
@@ -201,11 +211,19 @@ export class SqlSessionManager implements Disposable {
       schema: profile.schema,
     });
     // A Workbench or OAuth token need not name its user: ask Snowflake, so the tree can say who is connected.
-    session.user = credential.user ?? profile.user ?? (await currentUser(conn, (m) => this.opts.logger.debug(`${profile.name}: ${m}`)));
+    session.user =
+      credential.user ??
+      profile.user ??
+      (await currentUser(conn, (m) => this.opts.logger.debug(`${profile.name}: ${m}`)));
     session.role = prefs.role ?? profile.role;
     session.warehouse = prefs.warehouse ?? profile.warehouse;
     this.opts.logger.info(`${profile.name}: logged in (${profile.authenticator}) in ${Date.now() - started} ms`);
-    this.setState(session, { status: 'connected', user: session.user, role: session.role, warehouse: session.warehouse });
+    this.setState(session, {
+      status: 'connected',
+      user: session.user,
+      role: session.role,
+      warehouse: session.warehouse,
+    });
     return conn;
   }
 
@@ -234,7 +252,18 @@ function codeOf(err: unknown): string {
 
 /** What identifies the connection's definition: a change means the old session must not be reused. */
 function fingerprint(p: ConnectionProfile): string {
-  return JSON.stringify([p.account, p.baseUrl, p.user, p.authenticator, p.role, p.warehouse, p.database, p.schema, p.file, p.source]);
+  return JSON.stringify([
+    p.account,
+    p.baseUrl,
+    p.user,
+    p.authenticator,
+    p.role,
+    p.warehouse,
+    p.database,
+    p.schema,
+    p.file,
+    p.source,
+  ]);
 }
 
 /** Rejects as soon as the signal aborts, leaving the shared promise running for other callers. */

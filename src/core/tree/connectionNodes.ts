@@ -107,10 +107,14 @@ export function isObjectNode(n: unknown): n is ObjectNode {
 /** The parts of an object's qualified name, outermost first. */
 export function nameParts(n: ObjectNode): string[] {
   switch (n.kind) {
-    case 'database': return [n.database];
-    case 'schema': return [n.database, n.schema];
-    case 'table': return [n.database, n.schema, n.name];
-    case 'column': return [n.database, n.schema, n.table, n.name];
+    case 'database':
+      return [n.database];
+    case 'schema':
+      return [n.database, n.schema];
+    case 'table':
+      return [n.database, n.schema, n.name];
+    case 'column':
+      return [n.database, n.schema, n.table, n.name];
   }
 }
 

@@ -6,8 +6,23 @@ import type { SqlSessionManager } from '../snowflake/sqlSessionManager';
 import { isCancelled } from '../shared/errors';
 import { Emitter, type Disposable, type Event } from '../shared/events';
 import type { Logger } from '../shared/logger';
-import { errorNode, loadColumns, loadDatabases, loadObjects, loadSchemaChildren, loadSchemas, type NodePage } from './childrenLoader';
-import { connectionId, isUnder, type ConnectionNode, type ConnectionsNode, type ErrorNode, type LoadMoreNode } from './connectionNodes';
+import {
+  errorNode,
+  loadColumns,
+  loadDatabases,
+  loadObjects,
+  loadSchemaChildren,
+  loadSchemas,
+  type NodePage,
+} from './childrenLoader';
+import {
+  connectionId,
+  isUnder,
+  type ConnectionNode,
+  type ConnectionsNode,
+  type ErrorNode,
+  type LoadMoreNode,
+} from './connectionNodes';
 
 export interface TreeModelDeps {
   /** The connections to show (a Workbench-managed one is put first). */
@@ -45,7 +60,9 @@ const EMPTY_TEXT: Record<Expandable['kind'], string> = {
 const ROOT_ID = '#root';
 
 function isExpandable(n: ConnectionsNode): n is Expandable {
-  return n.kind === 'connection' || n.kind === 'database' || n.kind === 'schema' || n.kind === 'folder' || n.kind === 'table';
+  return (
+    n.kind === 'connection' || n.kind === 'database' || n.kind === 'schema' || n.kind === 'folder' || n.kind === 'table'
+  );
 }
 
 /**
@@ -53,7 +70,18 @@ function isExpandable(n: ConnectionsNode): n is Expandable {
  * rotated token, a new key file) are not part of it: they change how to log in, not what the tree shows.
  */
 function fingerprint(p: ConnectionProfile): string {
-  return JSON.stringify([p.account, p.baseUrl, p.user, p.authenticator, p.role, p.warehouse, p.database, p.schema, p.source, p.file]);
+  return JSON.stringify([
+    p.account,
+    p.baseUrl,
+    p.user,
+    p.authenticator,
+    p.role,
+    p.warehouse,
+    p.database,
+    p.schema,
+    p.source,
+    p.file,
+  ]);
 }
 
 export class ConnectionsTreeModel implements Disposable {
@@ -68,10 +96,12 @@ export class ConnectionsTreeModel implements Disposable {
   readonly onDidChange: Event<ConnectionsNode | undefined> = this.changed.event;
 
   constructor(private readonly deps: TreeModelDeps) {
-    this.subscriptions.push(deps.sessions.onDidChangeState((name) => {
-      const root = this.roots.get(connectionId(name));
-      if (root) this.changed.fire(root);
-    }));
+    this.subscriptions.push(
+      deps.sessions.onDidChangeState((name) => {
+        const root = this.roots.get(connectionId(name));
+        if (root) this.changed.fire(root);
+      }),
+    );
   }
 
   /** Children of a node (roots for undefined). Never throws: failures come back as an error node. */
@@ -95,7 +125,10 @@ export class ConnectionsTreeModel implements Disposable {
     } catch (err) {
       if (isCancelled(err)) return [];
       this.deps.logger.warn(`Connections tree: ${(err as Error).message}`);
-      if (node.kind === 'connection' && (err as { fix?: { command?: string } }).fix?.command === 'positSnowflake.signIn') {
+      if (
+        node.kind === 'connection' &&
+        (err as { fix?: { command?: string } }).fix?.command === 'positSnowflake.signIn'
+      ) {
         return [{ kind: 'signIn', id: `${node.id}/#signIn`, parentId: node.id, connectionName: node.connectionName }];
       }
       return [errorNode(node, err)];
@@ -123,8 +156,12 @@ export class ConnectionsTreeModel implements Disposable {
       return n === undefined ? undefined : `${n} ${n === '1' ? 'schema' : 'schemas'}`;
     }
     if (node.kind === 'schema') {
-      const parts = (['table', 'view'] as const).map((k) => [count(`${node.id}/${k}s`), k] as const).filter(([n]) => n !== undefined && n !== '0');
-      return this.entries.has(node.id) ? parts.map(([n, k]) => `${n} ${k}${n === '1' ? '' : 's'}`).join(' · ') || undefined : undefined;
+      const parts = (['table', 'view'] as const)
+        .map((k) => [count(`${node.id}/${k}s`), k] as const)
+        .filter(([n]) => n !== undefined && n !== '0');
+      return this.entries.has(node.id)
+        ? parts.map(([n, k]) => `${n} ${k}${n === '1' ? '' : 's'}`).join(' · ') || undefined
+        : undefined;
     }
     return undefined;
   }
@@ -183,7 +220,8 @@ export class ConnectionsTreeModel implements Disposable {
     const affected = (name: string): boolean => !change.connections || change.connections.includes(name);
     if (change.reason === 'workbenchToken') {
       for (const root of this.roots.values()) {
-        if (affected(root.connectionName) && this.deps.sessions.state(root.connectionName).status === 'error') this.refresh(root);
+        if (affected(root.connectionName) && this.deps.sessions.state(root.connectionName).status === 'error')
+          this.refresh(root);
       }
       return;
     }
@@ -197,8 +235,12 @@ export class ConnectionsTreeModel implements Disposable {
     for (const root of [...this.roots.values()]) {
       const name = root.connectionName;
       const now = next.get(name);
-      const stale = !now || fingerprint(now) !== fingerprint(root.profile) || change.reason === 'signIn' || change.reason === 'signOut'
-        || this.deps.sessions.state(name).status === 'error';
+      const stale =
+        !now ||
+        fingerprint(now) !== fingerprint(root.profile) ||
+        change.reason === 'signIn' ||
+        change.reason === 'signOut' ||
+        this.deps.sessions.state(name).status === 'error';
       if (affected(name) && stale) {
         this.forget(root.id);
         await this.deps.sessions.reset(name);
@@ -217,7 +259,12 @@ export class ConnectionsTreeModel implements Disposable {
     try {
       const all = await this.deps.connections();
       const profiles = [...all.filter((c) => c.source === 'workbench'), ...all.filter((c) => c.source !== 'workbench')];
-      const roots = profiles.map((profile): ConnectionNode => ({ kind: 'connection', id: connectionId(profile.name), connectionName: profile.name, profile }));
+      const roots = profiles.map((profile): ConnectionNode => ({
+        kind: 'connection',
+        id: connectionId(profile.name),
+        connectionName: profile.name,
+        profile,
+      }));
       this.roots = new Map(roots.map((r) => [r.id, r]));
       return roots;
     } catch (err) {
@@ -237,7 +284,9 @@ export class ConnectionsTreeModel implements Disposable {
   private loaderFor(connectionName: string): CatalogLoader {
     const profile = this.profile(connectionName);
     if (!profile) throw new Error(`The connection "${connectionName}" is gone; refresh the view.`);
-    return new CatalogLoader((sql, what, signal, options) => this.deps.sessions.query(profile, sql, { what, signal, ...options }));
+    return new CatalogLoader((sql, what, signal, options) =>
+      this.deps.sessions.query(profile, sql, { what, signal, ...options }),
+    );
   }
 
   private startLoad(node: Expandable): Load {
@@ -260,7 +309,8 @@ export class ConnectionsTreeModel implements Disposable {
     if (node.kind === 'schema') {
       const { folders, pages } = await loadSchemaChildren(this.loaderFor(node.connectionName), node, signal);
       if (signal.aborted) return;
-      for (const f of folders) this.entries.set(f.id, { parent: f, nodes: [...(pages.get(f.id)?.nodes ?? [])], next: pages.get(f.id)?.next });
+      for (const f of folders)
+        this.entries.set(f.id, { parent: f, nodes: [...(pages.get(f.id)?.nodes ?? [])], next: pages.get(f.id)?.next });
       this.entries.set(node.id, { parent: node, nodes: [...folders] });
       return;
     }
@@ -271,21 +321,35 @@ export class ConnectionsTreeModel implements Disposable {
   private async fetchPage(node: ConnectionsNode, after: string | undefined, signal: AbortSignal): Promise<NodePage> {
     const loader = this.loaderFor(node.connectionName);
     switch (node.kind) {
-      case 'connection': return loadDatabases(loader, node, after, signal);
-      case 'database': return loadSchemas(loader, node, after, signal);
-      case 'folder': return loadObjects(loader, node, after, signal);
-      case 'table': return { nodes: await loadColumns(loader, node, signal) };
-      default: return { nodes: [] };
+      case 'connection':
+        return loadDatabases(loader, node, after, signal);
+      case 'database':
+        return loadSchemas(loader, node, after, signal);
+      case 'folder':
+        return loadObjects(loader, node, after, signal);
+      case 'table':
+        return { nodes: await loadColumns(loader, node, signal) };
+      default:
+        return { nodes: [] };
     }
   }
 
   private present(node: Expandable, entry: Entry): ConnectionsNode[] {
     if (entry.nodes.length === 0 && !entry.loadMoreError) {
-      return [{ kind: 'empty', id: `${node.id}/#empty`, parentId: node.id, connectionName: node.connectionName, message: EMPTY_TEXT[node.kind] }];
+      return [
+        {
+          kind: 'empty',
+          id: `${node.id}/#empty`,
+          parentId: node.id,
+          connectionName: node.connectionName,
+          message: EMPTY_TEXT[node.kind],
+        },
+      ];
     }
     const out = entry.nodes.slice();
     if (entry.loadMoreError) out.push(entry.loadMoreError);
-    else if (entry.next !== undefined) out.push({ kind: 'loadMore', id: `${node.id}/#more`, parentId: node.id, connectionName: node.connectionName });
+    else if (entry.next !== undefined)
+      out.push({ kind: 'loadMore', id: `${node.id}/#more`, parentId: node.id, connectionName: node.connectionName });
     return out;
   }
 

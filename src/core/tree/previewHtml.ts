@@ -5,25 +5,40 @@ import type { ResultColumn } from '../snowflake/sqlDriver';
 /** The type as Snowflake users write it (the protocol says "fixed" for NUMBER, "text" for VARCHAR, ...). */
 export function displayType(c: ResultColumn): string {
   switch (c.type) {
-    case 'fixed': return c.precision !== undefined ? `NUMBER(${c.precision},${c.scale ?? 0})` : 'NUMBER';
-    case 'text': return c.length !== undefined ? `VARCHAR(${c.length})` : 'VARCHAR';
-    case 'real': return 'FLOAT';
-    default: return c.type.toUpperCase();
+    case 'fixed':
+      return c.precision !== undefined ? `NUMBER(${c.precision},${c.scale ?? 0})` : 'NUMBER';
+    case 'text':
+      return c.length !== undefined ? `VARCHAR(${c.length})` : 'VARCHAR';
+    case 'real':
+      return 'FLOAT';
+    default:
+      return c.type.toUpperCase();
   }
 }
 
 function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 export function previewHtml(title: string, preview: TablePreview, limit: number): string {
   const head = preview.columns
-    .map((c) => `<th title="${esc(c.nullable ? 'nullable' : 'not null')}">${esc(c.name)}<br><span class="type">${esc(displayType(c))}</span></th>`)
+    .map(
+      (c) =>
+        `<th title="${esc(c.nullable ? 'nullable' : 'not null')}">${esc(c.name)}<br><span class="type">${esc(displayType(c))}</span></th>`,
+    )
     .join('');
   const body = preview.rows
     .map((r) => `<tr>${r.map((v) => (v === null ? '<td class="null">NULL</td>' : `<td>${esc(v)}</td>`)).join('')}</tr>`)
     .join('\n');
-  const note = preview.rows.length >= limit ? `First ${limit} rows` : `${preview.rows.length} row${preview.rows.length === 1 ? '' : 's'}`;
+  const note =
+    preview.rows.length >= limit
+      ? `First ${limit} rows`
+      : `${preview.rows.length} row${preview.rows.length === 1 ? '' : 's'}`;
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline';">

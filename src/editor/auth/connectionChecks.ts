@@ -23,31 +23,61 @@ export interface TestConnectionResult {
 
 /** The same view of the machine the auth service was built with (see extension.ts). */
 function editorHost(): HostEnvironment {
-  return { env: process.env, homedir: os.homedir(), platform: process.platform, uid: process.getuid?.(), fs: nodeFileSystem };
+  return {
+    env: process.env,
+    homedir: os.homedir(),
+    platform: process.platform,
+    uid: process.getuid?.(),
+    fs: nodeFileSystem,
+  };
 }
 
 /** `positSnowflake.testConnection(connection?)`: connection = name or tree node; logs in and asks who we are. */
 export async function testConnection(deps: ExtensionDeps, arg?: unknown): Promise<TestConnectionResult> {
   const profile = await pickConnection(deps.auth, arg, { title: 'Snowflake: Test Connection' });
   const probe = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Testing Snowflake connection "${profile.name}"…`, cancellable: true },
-    (_progress, token) => loginProbe(deps.auth, profile, { logger: deps.log, ...(token ? { signal: toAbortSignal(token) } : {}) }),
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Testing Snowflake connection "${profile.name}"…`,
+      cancellable: true,
+    },
+    (_progress, token) =>
+      loginProbe(deps.auth, profile, { logger: deps.log, ...(token ? { signal: toAbortSignal(token) } : {}) }),
   );
   const message = `Connected to ${profile.account} as ${probe.user} · ${probe.role} · ${probe.warehouse ?? 'no warehouse'}`;
   deps.log.info(`Test Connection "${profile.name}": ${message}`);
   void vscode.window.showInformationMessage(message);
-  return { connection: profile.name, account: profile.account, user: probe.user, role: probe.role, ...(probe.warehouse ? { warehouse: probe.warehouse } : {}), message };
+  return {
+    connection: profile.name,
+    account: profile.account,
+    user: probe.user,
+    role: probe.role,
+    ...(probe.warehouse ? { warehouse: probe.warehouse } : {}),
+    message,
+  };
 }
 
 /**
  * `positSnowflake.showDiagnostics(connection?)`: runs the doctor (one connection, or all) and opens the report as a
  * read-only document. Returns the report text.
  */
-export async function showDiagnostics(deps: ExtensionDeps, docs: DiagnosticsDocumentProvider, arg?: unknown): Promise<string> {
+export async function showDiagnostics(
+  deps: ExtensionDeps,
+  docs: DiagnosticsDocumentProvider,
+  arg?: unknown,
+): Promise<string> {
   const name = connectionNameOf(arg);
   const report = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: name ? `Checking Snowflake connection "${name}"…` : 'Checking Snowflake connections…', cancellable: true },
-    (_progress, token) => runDoctor(editorHost(), deps.auth, name, { logger: deps.log, ...(token ? { signal: toAbortSignal(token) } : {}) }),
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: name ? `Checking Snowflake connection "${name}"…` : 'Checking Snowflake connections…',
+      cancellable: true,
+    },
+    (_progress, token) =>
+      runDoctor(editorHost(), deps.auth, name, {
+        logger: deps.log,
+        ...(token ? { signal: toAbortSignal(token) } : {}),
+      }),
   );
   const text = formatDoctorReport(report);
   await docs.show(DiagnosticsDocumentProvider.uriFor(name), text);

@@ -25,7 +25,11 @@ export interface PickOptions {
   readonly noneMessage?: string;
 }
 
-const ADD_FIX = { text: "Run 'Snowflake: Add Connection'.", command: 'positSnowflake.addConnection', commandTitle: 'Add Connection' };
+const ADD_FIX = {
+  text: "Run 'Snowflake: Add Connection'.",
+  command: 'positSnowflake.addConnection',
+  commandTitle: 'Add Connection',
+};
 
 function describe(p: ConnectionProfile): string {
   return [p.account, p.user, p.source === 'workbench' ? 'Posit Workbench' : p.source].filter(Boolean).join(' · ');
@@ -41,8 +45,16 @@ export async function pickConnection(auth: AuthService, arg: unknown, opts: Pick
     throw new SnowflakeExtError('notFound', opts.noneMessage ?? 'No Snowflake connection was found.', ADD_FIX);
   }
   if (candidates.length === 1 && candidates[0]) return candidates[0];
-  const items = candidates.map((p) => ({ label: p.name, description: `${p.isDefault ? '(default) ' : ''}${describe(p)}`, profile: p }));
-  const picked = await vscode.window.showQuickPick(items, { title: opts.title, placeHolder: 'Choose a connection', ignoreFocusOut: true });
+  const items = candidates.map((p) => ({
+    label: p.name,
+    description: `${p.isDefault ? '(default) ' : ''}${describe(p)}`,
+    profile: p,
+  }));
+  const picked = await vscode.window.showQuickPick(items, {
+    title: opts.title,
+    placeHolder: 'Choose a connection',
+    ignoreFocusOut: true,
+  });
   if (!picked) throw new CancelledError();
   return picked.profile;
 }

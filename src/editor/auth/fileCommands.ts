@@ -16,7 +16,9 @@ async function isFile(file: string): Promise<boolean> {
 /** Offset of `[name]` / `[connections.name]` in the text, if written as a header. */
 async function headerOffset(file: string, name: string): Promise<number | undefined> {
   const text = await fsp.readFile(file, 'utf8');
-  const header = scanTomlStatements(text).find((s) => s.kind === 'table' && s.path[s.path.length - 1] === name && s.path.length <= 2);
+  const header = scanTomlStatements(text).find(
+    (s) => s.kind === 'table' && s.path[s.path.length - 1] === name && s.path.length <= 2,
+  );
   return header?.start;
 }
 
@@ -31,7 +33,11 @@ export async function openConnectionsFile(auth: AuthService, arg?: unknown): Pro
   let offset: number | undefined;
   if (named !== undefined) {
     const profile = await auth.getConnection(named);
-    if (!profile.file) throw new SnowflakeExtError('notFound', `Connection "${named}" comes from the SNOWFLAKE_CONNECTIONS environment variable, not a file.`);
+    if (!profile.file)
+      throw new SnowflakeExtError(
+        'notFound',
+        `Connection "${named}" comes from the SNOWFLAKE_CONNECTIONS environment variable, not a file.`,
+      );
     file = profile.file;
     offset = await headerOffset(file, named).catch(() => undefined);
   } else {
@@ -43,7 +49,10 @@ export async function openConnectionsFile(auth: AuthService, arg?: unknown): Pro
       }
     }
     if (!file) {
-      const choice = await vscode.window.showInformationMessage(`There is no connections.toml or config.toml in ${directory} yet.`, 'Add Connection');
+      const choice = await vscode.window.showInformationMessage(
+        `There is no connections.toml or config.toml in ${directory} yet.`,
+        'Add Connection',
+      );
       if (choice === 'Add Connection') await vscode.commands.executeCommand('positSnowflake.addConnection');
       return undefined;
     }
@@ -58,7 +67,11 @@ export async function openConnectionsFile(auth: AuthService, arg?: unknown): Pro
  * `positSnowflake.setDefaultConnection(connection?)`: writes `default_connection_name` at the top of config.toml in
  * the clients' directory (creating it 0600), so the CLI, the Python connector and this extension agree.
  */
-export async function setDefaultConnection(auth: AuthService, arg?: unknown, env: NodeJS.ProcessEnv = process.env): Promise<{ connection: string; file: string }> {
+export async function setDefaultConnection(
+  auth: AuthService,
+  arg?: unknown,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ connection: string; file: string }> {
   const profile = await pickConnection(auth, arg, { title: 'Snowflake: Set as Default Connection' });
   const { directory } = await auth.connections();
   const file = path.join(directory, 'config.toml');
@@ -66,9 +79,13 @@ export async function setDefaultConnection(auth: AuthService, arg?: unknown, env
   await auth.reload();
   const override = env.SNOWFLAKE_DEFAULT_CONNECTION_NAME?.trim();
   if (override && override !== profile.name) {
-    void vscode.window.showWarningMessage(`Wrote default_connection_name = "${profile.name}" to ${res.file}, but SNOWFLAKE_DEFAULT_CONNECTION_NAME=${override} is set in this environment and wins over the file.`);
+    void vscode.window.showWarningMessage(
+      `Wrote default_connection_name = "${profile.name}" to ${res.file}, but SNOWFLAKE_DEFAULT_CONNECTION_NAME=${override} is set in this environment and wins over the file.`,
+    );
   } else {
-    void vscode.window.showInformationMessage(`"${profile.name}" is now the default Snowflake connection (${res.file}).`);
+    void vscode.window.showInformationMessage(
+      `"${profile.name}" is now the default Snowflake connection (${res.file}).`,
+    );
   }
   return { connection: profile.name, file: res.file };
 }

@@ -15,18 +15,33 @@
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../deps';
 import { registerCommand, toAbortSignal } from '../runCommand';
-import { addConnection, type AddConnectionOptions, type AddConnectionResult } from '../../core/connections/edit/addConnection';
+import {
+  addConnection,
+  type AddConnectionOptions,
+  type AddConnectionResult,
+} from '../../core/connections/edit/addConnection';
 import { promptForConnection } from './addConnectionFlow';
 import { showDiagnostics, testConnection } from './connectionChecks';
 import { connectionNameOf, pickConnection } from './connectionPicker';
 import { DiagnosticsDocumentProvider, DOCTOR_SCHEME } from './diagnosticsDocument';
 import { openConnectionsFile, setDefaultConnection } from './fileCommands';
 import { setKeyPassphrase, setPat } from './secretCommands';
-import { isOAuthSignIn, PROVIDER_ID, PROVIDER_LABEL, sessionIdFor, SnowflakeAuthProvider } from './snowflakeAuthProvider';
+import {
+  isOAuthSignIn,
+  PROVIDER_ID,
+  PROVIDER_LABEL,
+  sessionIdFor,
+  SnowflakeAuthProvider,
+} from './snowflakeAuthProvider';
 import { registerTestHooks } from './testHooks';
 
 function isOptions(arg: unknown): arg is AddConnectionOptions {
-  return typeof arg === 'object' && arg !== null && typeof (arg as { name?: unknown }).name === 'string' && typeof (arg as { account?: unknown }).account === 'string';
+  return (
+    typeof arg === 'object' &&
+    arg !== null &&
+    typeof (arg as { name?: unknown }).name === 'string' &&
+    typeof (arg as { account?: unknown }).account === 'string'
+  );
 }
 
 async function runAddConnection(deps: ExtensionDeps, arg: unknown): Promise<AddConnectionResult> {
@@ -37,17 +52,30 @@ async function runAddConnection(deps: ExtensionDeps, arg: unknown): Promise<AddC
   const result = await addConnection(auth, secrets, options);
   deps.log.info(`Added connection "${result.name}" to ${result.file}`);
   const next = options.authenticator === 'OAUTH_AUTHORIZATION_CODE' ? 'Sign In' : 'Test Connection';
-  void vscode.window.showInformationMessage(`Added connection "${result.name}" to ${result.file}.`, next).then((choice) => {
-    if (choice === 'Sign In') void vscode.commands.executeCommand('positSnowflake.signIn', result.name);
-    else if (choice === 'Test Connection') void vscode.commands.executeCommand('positSnowflake.testConnection', result.name);
-  });
+  void vscode.window
+    .showInformationMessage(`Added connection "${result.name}" to ${result.file}.`, next)
+    .then((choice) => {
+      if (choice === 'Sign In') void vscode.commands.executeCommand('positSnowflake.signIn', result.name);
+      else if (choice === 'Test Connection')
+        void vscode.commands.executeCommand('positSnowflake.testConnection', result.name);
+    });
   return result;
 }
 
 function registerProvider(deps: ExtensionDeps): SnowflakeAuthProvider {
-  const choose = () => pickConnection(deps.auth, undefined, { title: 'Snowflake: Sign In', filter: isOAuthSignIn, noneMessage: 'No connection signs in with the browser (authenticator = "OAUTH_AUTHORIZATION_CODE").' });
+  const choose = () =>
+    pickConnection(deps.auth, undefined, {
+      title: 'Snowflake: Sign In',
+      filter: isOAuthSignIn,
+      noneMessage: 'No connection signs in with the browser (authenticator = "OAUTH_AUTHORIZATION_CODE").',
+    });
   const provider = new SnowflakeAuthProvider(deps.auth, deps.secrets, deps.log, choose);
-  deps.context.subscriptions.push(provider, vscode.authentication.registerAuthenticationProvider(PROVIDER_ID, PROVIDER_LABEL, provider, { supportsMultipleAccounts: true }));
+  deps.context.subscriptions.push(
+    provider,
+    vscode.authentication.registerAuthenticationProvider(PROVIDER_ID, PROVIDER_LABEL, provider, {
+      supportsMultipleAccounts: true,
+    }),
+  );
   return provider;
 }
 
@@ -55,9 +83,17 @@ function registerSignInOut(deps: ExtensionDeps, provider: SnowflakeAuthProvider)
   const { auth, log } = deps;
   return [
     registerCommand(log, 'positSnowflake.signIn', async (arg?: unknown) => {
-      const profile = await pickConnection(auth, arg, { title: 'Snowflake: Sign In', filter: isOAuthSignIn, noneMessage: 'No connection signs in with the browser (authenticator = "OAUTH_AUTHORIZATION_CODE").' });
+      const profile = await pickConnection(auth, arg, {
+        title: 'Snowflake: Sign In',
+        filter: isOAuthSignIn,
+        noneMessage: 'No connection signs in with the browser (authenticator = "OAUTH_AUTHORIZATION_CODE").',
+      });
       const session = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Signing in to Snowflake ("${profile.name}") in your browser…`, cancellable: true },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `Signing in to Snowflake ("${profile.name}") in your browser…`,
+          cancellable: true,
+        },
         (_progress, token) => provider.signIn(profile, toAbortSignal(token)),
       );
       void vscode.window.showInformationMessage(`Signed in to "${profile.name}" as ${session.account.label}.`);
@@ -71,7 +107,13 @@ function registerSignInOut(deps: ExtensionDeps, provider: SnowflakeAuthProvider)
           void vscode.window.showInformationMessage('No Snowflake connection is signed in.');
           return undefined;
         }
-        name = signedIn.length === 1 ? signedIn[0] : await vscode.window.showQuickPick(signedIn, { title: 'Snowflake: Sign Out', placeHolder: 'Choose a connection' });
+        name =
+          signedIn.length === 1
+            ? signedIn[0]
+            : await vscode.window.showQuickPick(signedIn, {
+                title: 'Snowflake: Sign Out',
+                placeHolder: 'Choose a connection',
+              });
         if (name === undefined) return undefined;
       }
       await provider.removeSession(sessionIdFor(name));
@@ -90,8 +132,12 @@ export function registerAuth(deps: ExtensionDeps): void {
     vscode.workspace.registerTextDocumentContentProvider(DOCTOR_SCHEME, doctorDocs),
     registerCommand(log, 'positSnowflake.addConnection', (arg?: unknown) => runAddConnection(deps, arg)),
     registerCommand(log, 'positSnowflake.testConnection', (arg?: unknown) => testConnection(deps, arg)),
-    registerCommand(log, 'positSnowflake.setKeyPassphrase', (arg?: unknown, second?: unknown) => setKeyPassphrase(auth, secrets, arg, second)),
-    registerCommand(log, 'positSnowflake.setPat', (arg?: unknown, second?: unknown) => setPat(auth, secrets, arg, second)),
+    registerCommand(log, 'positSnowflake.setKeyPassphrase', (arg?: unknown, second?: unknown) =>
+      setKeyPassphrase(auth, secrets, arg, second),
+    ),
+    registerCommand(log, 'positSnowflake.setPat', (arg?: unknown, second?: unknown) =>
+      setPat(auth, secrets, arg, second),
+    ),
     registerCommand(log, 'positSnowflake.openConnectionsFile', (arg?: unknown) => openConnectionsFile(auth, arg)),
     registerCommand(log, 'positSnowflake.showDiagnostics', (arg?: unknown) => showDiagnostics(deps, doctorDocs, arg)),
     registerCommand(log, 'positSnowflake.setDefaultConnection', (arg?: unknown) => setDefaultConnection(auth, arg)),
@@ -110,7 +156,11 @@ async function updateConnectionContext(deps: ExtensionDeps): Promise<void> {
   try {
     const { connections } = await deps.auth.connections();
     await vscode.commands.executeCommand('setContext', 'positSnowflake.hasConnection', connections.length > 0);
-    await vscode.commands.executeCommand('setContext', 'positSnowflake.hasWorkbenchConnection', connections.some((c) => c.source === 'workbench'));
+    await vscode.commands.executeCommand(
+      'setContext',
+      'positSnowflake.hasWorkbenchConnection',
+      connections.some((c) => c.source === 'workbench'),
+    );
   } catch (err) {
     deps.log.debug(`Connection context keys not updated: ${(err as Error).message}`);
   }

@@ -21,14 +21,21 @@ function secretArg(arg: unknown, second: unknown, field: 'passphrase' | 'pat'): 
 
 function keyFileOf(profile: ConnectionProfile): string | undefined {
   const raw = profile.params.private_key_file;
-  return typeof raw === 'string' && raw.trim() ? userPath({ homedir: os.homedir(), platform: process.platform }, raw) : undefined;
+  return typeof raw === 'string' && raw.trim()
+    ? userPath({ homedir: os.homedir(), platform: process.platform }, raw)
+    : undefined;
 }
 
 /**
  * `positSnowflake.setKeyPassphrase(connection?, passphrase?)`: connection = name, tree node or `{name, passphrase}`.
  * Without a passphrase argument it asks (password box).
  */
-export async function setKeyPassphrase(auth: AuthService, secrets: SecretStore, arg?: unknown, second?: unknown): Promise<{ connection: string }> {
+export async function setKeyPassphrase(
+  auth: AuthService,
+  secrets: SecretStore,
+  arg?: unknown,
+  second?: unknown,
+): Promise<{ connection: string }> {
   const profile = await pickConnection(auth, arg, {
     title: 'Snowflake: Set Key Passphrase',
     filter: (p) => p.authenticator === 'SNOWFLAKE_JWT',
@@ -36,42 +43,64 @@ export async function setKeyPassphrase(auth: AuthService, secrets: SecretStore, 
   });
   const keyFile = keyFileOf(profile);
   const given = secretArg(arg, second, 'passphrase');
-  const passphrase = given ?? answered(await vscode.window.showInputBox({
-    title: `Snowflake: passphrase for connection "${profile.name}"`,
-    prompt: `Passphrase of ${keyFile ?? 'the private key'}. It is kept in the editor's secret storage, never in a file.`,
-    password: true,
-    ignoreFocusOut: true,
-    validateInput: (v) => (v ? undefined : 'An encrypted key needs a non-empty passphrase.'),
-  }));
+  const passphrase =
+    given ??
+    answered(
+      await vscode.window.showInputBox({
+        title: `Snowflake: passphrase for connection "${profile.name}"`,
+        prompt: `Passphrase of ${keyFile ?? 'the private key'}. It is kept in the editor's secret storage, never in a file.`,
+        password: true,
+        ignoreFocusOut: true,
+        validateInput: (v) => (v ? undefined : 'An encrypted key needs a non-empty passphrase.'),
+      }),
+    );
   if (!passphrase) throw new SnowflakeExtError('config', 'An empty passphrase is not accepted. Nothing was saved.');
   if (keyFile) {
     const { encrypted } = await checkKeyFile(keyFile, passphrase);
-    if (!encrypted) throw new SnowflakeExtError('config', `${keyFile} is not encrypted, so connection "${profile.name}" needs no passphrase. Nothing was saved.`);
+    if (!encrypted)
+      throw new SnowflakeExtError(
+        'config',
+        `${keyFile} is not encrypted, so connection "${profile.name}" needs no passphrase. Nothing was saved.`,
+      );
   }
   await secrets.set({ kind: 'keyPassphrase', id: profile.name }, passphrase);
   auth.invalidate(profile);
-  void vscode.window.showInformationMessage(`Saved the key passphrase for "${profile.name}" in the editor's secret storage.`);
+  void vscode.window.showInformationMessage(
+    `Saved the key passphrase for "${profile.name}" in the editor's secret storage.`,
+  );
   return { connection: profile.name };
 }
 
 /** `positSnowflake.setPat(connection?, pat?)`: connection = name, tree node or `{name, pat}`. */
-export async function setPat(auth: AuthService, secrets: SecretStore, arg?: unknown, second?: unknown): Promise<{ connection: string }> {
+export async function setPat(
+  auth: AuthService,
+  secrets: SecretStore,
+  arg?: unknown,
+  second?: unknown,
+): Promise<{ connection: string }> {
   const profile = await pickConnection(auth, arg, {
     title: 'Snowflake: Set PAT',
     filter: (p) => p.authenticator === 'PROGRAMMATIC_ACCESS_TOKEN',
     noneMessage: 'No PROGRAMMATIC_ACCESS_TOKEN connection was found.',
   });
   const given = secretArg(arg, second, 'pat');
-  const pat = (given ?? answered(await vscode.window.showInputBox({
-    title: `Snowflake: programmatic access token for "${profile.name}"`,
-    prompt: 'Paste the token. It is kept in the editor\'s secret storage, never in a file.',
-    password: true,
-    ignoreFocusOut: true,
-    validateInput: (v) => (v.trim() ? undefined : 'Paste the token.'),
-  }))).trim();
+  const pat = (
+    given ??
+    answered(
+      await vscode.window.showInputBox({
+        title: `Snowflake: programmatic access token for "${profile.name}"`,
+        prompt: "Paste the token. It is kept in the editor's secret storage, never in a file.",
+        password: true,
+        ignoreFocusOut: true,
+        validateInput: (v) => (v.trim() ? undefined : 'Paste the token.'),
+      }),
+    )
+  ).trim();
   if (!pat) throw new SnowflakeExtError('config', 'An empty token is not accepted. Nothing was saved.');
   if (typeof profile.params.token === 'string' && profile.params.token) {
-    void vscode.window.showWarningMessage(`Connection "${profile.name}" also has a token in ${profile.file ?? 'its file'}; that one is used first.`);
+    void vscode.window.showWarningMessage(
+      `Connection "${profile.name}" also has a token in ${profile.file ?? 'its file'}; that one is used first.`,
+    );
   }
   await secrets.set({ kind: 'pat', id: profile.name }, pat);
   auth.invalidate(profile);

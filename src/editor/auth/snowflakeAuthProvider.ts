@@ -98,7 +98,11 @@ export class SnowflakeAuthProvider implements vscode.AuthenticationProvider, vsc
       const added = after.filter((s) => !has(before, s));
       const removed = before.filter((s) => !has(after, s));
       if (added.length || removed.length) {
-        this.changed.fire({ added: added.map((s) => this.placeholder(s)), removed: removed.map((s) => this.placeholder(s)), changed: [] });
+        this.changed.fire({
+          added: added.map((s) => this.placeholder(s)),
+          removed: removed.map((s) => this.placeholder(s)),
+          changed: [],
+        });
       }
     });
     return this.updating;
@@ -116,34 +120,49 @@ export class SnowflakeAuthProvider implements vscode.AuthenticationProvider, vsc
       const cred = await this.auth.forRest(profile, { silent: true });
       return { id: s.id, account: s.account, scopes: [...s.scopes], accessToken: bearerOf(cred.headers) };
     } catch (err) {
-      this.log.warn(`Snowflake sign-in for "${s.connection}" has no usable token: ${err instanceof SnowflakeExtError ? err.message : String(err)}`);
+      this.log.warn(
+        `Snowflake sign-in for "${s.connection}" has no usable token: ${err instanceof SnowflakeExtError ? err.message : String(err)}`,
+      );
       return undefined;
     }
   }
 
-  async getSessions(scopes: readonly string[] | undefined, _options?: vscode.AuthenticationProviderSessionOptions): Promise<vscode.AuthenticationSession[]> {
+  async getSessions(
+    scopes: readonly string[] | undefined,
+    _options?: vscode.AuthenticationProviderSessionOptions,
+  ): Promise<vscode.AuthenticationSession[]> {
     const wanted = parseScopes(scopes ?? []);
     const infos = (await this.sessionsPromise).filter(
-      (s) => (!wanted.connection || s.connection === wanted.connection) && (!wanted.role || s.scopes.includes(`session:role:${wanted.role}`)),
+      (s) =>
+        (!wanted.connection || s.connection === wanted.connection) &&
+        (!wanted.role || s.scopes.includes(`session:role:${wanted.role}`)),
     );
     const sessions = await Promise.all(infos.map((s) => this.withToken(s)));
     return sessions.filter((s): s is vscode.AuthenticationSession => s !== undefined);
   }
 
-  async createSession(scopes: readonly string[], _options?: vscode.AuthenticationProviderSessionOptions): Promise<vscode.AuthenticationSession> {
+  async createSession(
+    scopes: readonly string[],
+    _options?: vscode.AuthenticationProviderSessionOptions,
+  ): Promise<vscode.AuthenticationSession> {
     const wanted = parseScopes(scopes);
     let profile = wanted.connection ? await this.auth.getConnection(wanted.connection) : await this.choose();
     // A session:role: scope asks for a token limited to that role.
-    if (wanted.role && wanted.role !== profile.role) profile = { ...profile, role: wanted.role, params: { ...profile.params, role: wanted.role } };
+    if (wanted.role && wanted.role !== profile.role)
+      profile = { ...profile, role: wanted.role, params: { ...profile.params, role: wanted.role } };
     return this.signIn(profile);
   }
 
   /** Signs in through the auth service (browser, loopback) and reports the session; used by createSession and Sign In. */
   async signIn(profile: ConnectionProfile, signal?: AbortSignal): Promise<vscode.AuthenticationSession> {
     if (!isOAuthSignIn(profile)) {
-      throw new SnowflakeExtError('config', `Connection "${profile.name}" uses ${profile.authenticator}, not a browser sign-in, so there is nothing to sign in to.`, {
-        text: 'Sign-in applies to connections with authenticator = "OAUTH_AUTHORIZATION_CODE".',
-      });
+      throw new SnowflakeExtError(
+        'config',
+        `Connection "${profile.name}" uses ${profile.authenticator}, not a browser sign-in, so there is nothing to sign in to.`,
+        {
+          text: 'Sign-in applies to connections with authenticator = "OAUTH_AUTHORIZATION_CODE".',
+        },
+      );
     }
     const existed = (await this.sessionsPromise).some((s) => s.connection === profile.name);
     const result = await this.auth.signIn(profile, signal ? { signal } : {});
@@ -151,14 +170,20 @@ export class SnowflakeAuthProvider implements vscode.AuthenticationProvider, vsc
     await this.checkForUpdates(); // reports the new session as added
     const info = (await this.sessionsPromise).find((s) => s.connection === profile.name);
     const session = info && (await this.withToken(info));
-    if (!session) throw new SnowflakeExtError('auth', `Signed in to "${profile.name}", but no access token could be obtained.`, { text: "Run 'Snowflake: Show Diagnostics'.", command: 'positSnowflake.showDiagnostics', commandTitle: 'Show Diagnostics' });
+    if (!session)
+      throw new SnowflakeExtError('auth', `Signed in to "${profile.name}", but no access token could be obtained.`, {
+        text: "Run 'Snowflake: Show Diagnostics'.",
+        command: 'positSnowflake.showDiagnostics',
+        commandTitle: 'Show Diagnostics',
+      });
     if (existed) this.changed.fire({ added: [], removed: [], changed: [session] });
     return session;
   }
 
   async removeSession(sessionId: string): Promise<void> {
     const info = (await this.sessionsPromise).find((s) => s.id === sessionId);
-    const name = info?.connection ?? (sessionId.startsWith(SESSION_PREFIX) ? sessionId.slice(SESSION_PREFIX.length) : undefined);
+    const name =
+      info?.connection ?? (sessionId.startsWith(SESSION_PREFIX) ? sessionId.slice(SESSION_PREFIX.length) : undefined);
     if (!name) return;
     await this.auth.signOut(await this.auth.getConnection(name));
     this.usernames.delete(name);

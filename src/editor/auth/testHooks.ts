@@ -14,7 +14,11 @@ type Request =
   | { readonly op: 'get'; readonly kind: SecretKind; readonly id: string }
   | { readonly op: 'sessions'; readonly scopes: readonly string[] };
 
-export function registerTestHooks(context: vscode.ExtensionContext, secrets: SecretStore, provider: vscode.AuthenticationProvider): void {
+export function registerTestHooks(
+  context: vscode.ExtensionContext,
+  secrets: SecretStore,
+  provider: vscode.AuthenticationProvider,
+): void {
   if (context.extensionMode !== vscode.ExtensionMode.Test) return;
   context.subscriptions.push(
     vscode.commands.registerCommand(SECRETS_TEST_COMMAND, async (req: Request) => {

@@ -9,7 +9,15 @@ import { CancelledError, SnowflakeExtError } from '../../core/shared/errors';
 import type { Logger } from '../../core/shared/logger';
 import { registerCommand, toAbortSignal } from '../runCommand';
 import { pythonConnectionCode, rConnectionCode } from '../../core/snowflake/connectionCode';
-import { isObjectNode, nameParts, type ConnectionsNode, type ErrorNode, type LoadMoreNode, type ObjectNode, type TableNode } from '../../core/tree/connectionNodes';
+import {
+  isObjectNode,
+  nameParts,
+  type ConnectionsNode,
+  type ErrorNode,
+  type LoadMoreNode,
+  type ObjectNode,
+  type TableNode,
+} from '../../core/tree/connectionNodes';
 import type { ConnectionsTreeModel } from '../../core/tree/connectionsTreeModel';
 import { previewHtml } from '../../core/tree/previewHtml';
 
@@ -31,27 +39,43 @@ export function restorePreferences(state: vscode.Memento, sessions: SqlSessionMa
 function needNode<T>(node: T | undefined, what: string): T {
   if (!node) {
     throw new SnowflakeExtError('config', `Run this on ${what} in the Snowflake Connections view.`, {
-      text: 'Open the Snowflake view and right-click an item.', command: 'positSnowflake.connections.focus', commandTitle: 'Open View',
+      text: 'Open the Snowflake view and right-click an item.',
+      command: 'positSnowflake.connections.focus',
+      commandTitle: 'Open View',
     });
   }
   return node;
 }
 
 /** The connection a command was run on: its tree node, its name, or (from the palette) the user's pick. */
-async function profileOf(deps: CommandDeps, node: { connectionName: string } | string | undefined): Promise<ConnectionProfile> {
+async function profileOf(
+  deps: CommandDeps,
+  node: { connectionName: string } | string | undefined,
+): Promise<ConnectionProfile> {
   let name = typeof node === 'string' ? node : node?.connectionName;
   if (name === undefined) {
     const names = (await deps.model.children()).filter((n) => n.kind === 'connection').map((n) => n.connectionName);
-    name = names.length === 1 ? names[0] : await vscode.window.showQuickPick(names, { title: 'Snowflake connection', placeHolder: 'Choose a connection' });
+    name =
+      names.length === 1
+        ? names[0]
+        : await vscode.window.showQuickPick(names, {
+            title: 'Snowflake connection',
+            placeHolder: 'Choose a connection',
+          });
     if (name === undefined) throw new CancelledError();
   }
   const profile = deps.model.profile(name);
-  if (!profile) throw new SnowflakeExtError('notFound', `No connection named "${name}" is shown.`, { text: 'Refresh the Connections view.' });
+  if (!profile)
+    throw new SnowflakeExtError('notFound', `No connection named "${name}" is shown.`, {
+      text: 'Refresh the Connections view.',
+    });
   return profile;
 }
 
 function loaderFor(deps: CommandDeps, profile: ConnectionProfile): CatalogLoader {
-  return new CatalogLoader((sql, what, signal, options) => deps.sessions.query(profile, sql, { what, signal, ...options }));
+  return new CatalogLoader((sql, what, signal, options) =>
+    deps.sessions.query(profile, sql, { what, signal, ...options }),
+  );
 }
 
 /** The text for "Insert Name": a column by its name (as used in a query), anything else fully qualified. */
@@ -62,27 +86,47 @@ function insertText(node: ObjectNode): string {
 async function insertName(node: ObjectNode | undefined): Promise<string> {
   const text = insertText(needNode(node, 'a database, schema, table or column'));
   const editor = vscode.window.activeTextEditor;
-  if (!editor) throw new SnowflakeExtError('config', 'There is no open editor to insert the name into.', { text: 'Open a file and place the cursor, then try again.' });
+  if (!editor)
+    throw new SnowflakeExtError('config', 'There is no open editor to insert the name into.', {
+      text: 'Open a file and place the cursor, then try again.',
+    });
   await editor.edit((edit) => {
     for (const sel of editor.selections) edit.replace(sel, text);
   });
   return text;
 }
 
-async function previewTable(deps: CommandDeps, node: TableNode | undefined): Promise<{ title: string; columns: number; rows: number }> {
+async function previewTable(
+  deps: CommandDeps,
+  node: TableNode | undefined,
+): Promise<{ title: string; columns: number; rows: number }> {
   const table = needNode(node, 'a table or view');
   const profile = await profileOf(deps, table);
   const title = `Preview: ${qualifiedName(table.database, table.schema, table.name)}`;
   const preview = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Loading ${title}…`, cancellable: true },
-    (_p, token) => loaderFor(deps, profile).previewTable(table.database, table.schema, table.name, PREVIEW_ROWS, toAbortSignal(token)),
+    (_p, token) =>
+      loaderFor(deps, profile).previewTable(
+        table.database,
+        table.schema,
+        table.name,
+        PREVIEW_ROWS,
+        toAbortSignal(token),
+      ),
   );
-  const panel = vscode.window.createWebviewPanel('positSnowflake.preview', title, vscode.ViewColumn.Active, { enableScripts: false, enableFindWidget: true });
+  const panel = vscode.window.createWebviewPanel('positSnowflake.preview', title, vscode.ViewColumn.Active, {
+    enableScripts: false,
+    enableFindWidget: true,
+  });
   panel.webview.html = previewHtml(`${title} (${profile.name})`, preview, PREVIEW_ROWS);
   return { title, columns: preview.columns.length, rows: preview.rows.length };
 }
 
-async function pick(items: readonly { name: string; isCurrent: boolean; detail?: string }[], title: string, given: unknown): Promise<string> {
+async function pick(
+  items: readonly { name: string; isCurrent: boolean; detail?: string }[],
+  title: string,
+  given: unknown,
+): Promise<string> {
   if (typeof given === 'string' && given) return given;
   const choice = await vscode.window.showQuickPick(
     items.map((i) => ({ label: i.name, description: i.isCurrent ? 'current' : undefined, detail: i.detail })),
@@ -97,9 +141,17 @@ async function remember(deps: CommandDeps, name: string, prefs: SessionPreferenc
   await deps.workspaceState.update(PREFS_KEY, { ...saved, [name]: { ...saved[name], ...prefs } });
 }
 
-async function switchRole(deps: CommandDeps, node: ConnectionsNode | string | undefined, given: unknown): Promise<string> {
+async function switchRole(
+  deps: CommandDeps,
+  node: ConnectionsNode | string | undefined,
+  given: unknown,
+): Promise<string> {
   const profile = await profileOf(deps, node);
-  const role = await pick(typeof given === 'string' ? [] : await loaderFor(deps, profile).listRoles(), `Switch role for "${profile.name}"`, given);
+  const role = await pick(
+    typeof given === 'string' ? [] : await loaderFor(deps, profile).listRoles(),
+    `Switch role for "${profile.name}"`,
+    given,
+  );
   await deps.sessions.useRole(profile, role);
   await remember(deps, profile.name, { role });
   // Another role sees other databases: what was loaded is no longer what the user may see.
@@ -108,9 +160,19 @@ async function switchRole(deps: CommandDeps, node: ConnectionsNode | string | un
   return role;
 }
 
-async function switchWarehouse(deps: CommandDeps, node: ConnectionsNode | string | undefined, given: unknown): Promise<string> {
+async function switchWarehouse(
+  deps: CommandDeps,
+  node: ConnectionsNode | string | undefined,
+  given: unknown,
+): Promise<string> {
   const profile = await profileOf(deps, node);
-  const items = typeof given === 'string' ? [] : (await loaderFor(deps, profile).listWarehouses()).map((w) => ({ ...w, detail: [w.size, w.state].filter(Boolean).join(' · ') }));
+  const items =
+    typeof given === 'string'
+      ? []
+      : (await loaderFor(deps, profile).listWarehouses()).map((w) => ({
+          ...w,
+          detail: [w.size, w.state].filter(Boolean).join(' · '),
+        }));
   const warehouse = await pick(items, `Switch warehouse for "${profile.name}"`, given);
   await deps.sessions.useWarehouse(profile, warehouse);
   await remember(deps, profile.name, { warehouse });
@@ -125,20 +187,35 @@ async function copy(text: string, what: string): Promise<string> {
 
 export function registerConnectionCommands(deps: CommandDeps): vscode.Disposable[] {
   const { log, model } = deps;
-  const connectionName = async (node: ConnectionsNode | string | undefined): Promise<string> => (await profileOf(deps, node)).name;
+  const connectionName = async (node: ConnectionsNode | string | undefined): Promise<string> =>
+    (await profileOf(deps, node)).name;
   return [
     registerCommand(log, 'positSnowflake.refresh', (node?: ConnectionsNode) => model.refresh(node)),
     registerCommand(log, 'positSnowflake.retry', (node?: ErrorNode) => (node ? model.retry(node) : model.refresh())),
-    registerCommand(log, 'positSnowflake.loadMore', (node?: LoadMoreNode) => model.loadMore(needNode(node, '"Load more…"'))),
+    registerCommand(log, 'positSnowflake.loadMore', (node?: LoadMoreNode) =>
+      model.loadMore(needNode(node, '"Load more…"')),
+    ),
     registerCommand(log, 'positSnowflake.copyQualifiedName', (node?: ObjectNode) => {
       const n = needNode(isObjectNode(node) ? node : undefined, 'a database, schema, table or column');
       return copy(qualifiedName(...nameParts(n)), 'the qualified name');
     }),
-    registerCommand(log, 'positSnowflake.insertName', (node?: ObjectNode) => insertName(isObjectNode(node) ? node : undefined)),
-    registerCommand(log, 'positSnowflake.previewTable', (node?: TableNode) => previewTable(deps, node?.kind === 'table' ? node : undefined)),
-    registerCommand(log, 'positSnowflake.switchRole', (node?: ConnectionsNode | string, role?: unknown) => switchRole(deps, node, role)),
-    registerCommand(log, 'positSnowflake.switchWarehouse', (node?: ConnectionsNode | string, wh?: unknown) => switchWarehouse(deps, node, wh)),
-    registerCommand(log, 'positSnowflake.copyPythonCode', async (node?: ConnectionsNode | string) => copy(pythonConnectionCode(await connectionName(node)), 'Python connection code')),
-    registerCommand(log, 'positSnowflake.copyRCode', async (node?: ConnectionsNode | string) => copy(rConnectionCode(await connectionName(node)), 'R connection code')),
+    registerCommand(log, 'positSnowflake.insertName', (node?: ObjectNode) =>
+      insertName(isObjectNode(node) ? node : undefined),
+    ),
+    registerCommand(log, 'positSnowflake.previewTable', (node?: TableNode) =>
+      previewTable(deps, node?.kind === 'table' ? node : undefined),
+    ),
+    registerCommand(log, 'positSnowflake.switchRole', (node?: ConnectionsNode | string, role?: unknown) =>
+      switchRole(deps, node, role),
+    ),
+    registerCommand(log, 'positSnowflake.switchWarehouse', (node?: ConnectionsNode | string, wh?: unknown) =>
+      switchWarehouse(deps, node, wh),
+    ),
+    registerCommand(log, 'positSnowflake.copyPythonCode', async (node?: ConnectionsNode | string) =>
+      copy(pythonConnectionCode(await connectionName(node)), 'Python connection code'),
+    ),
+    registerCommand(log, 'positSnowflake.copyRCode', async (node?: ConnectionsNode | string) =>
+      copy(rConnectionCode(await connectionName(node)), 'R connection code'),
+    ),
   ];
 }

@@ -10,7 +10,10 @@ export class ConnectionsTreeDataProvider implements vscode.TreeDataProvider<Conn
   private readonly subscription: { dispose(): void };
   readonly onDidChangeTreeData = this.emitter.event;
 
-  constructor(readonly model: ConnectionsTreeModel, private readonly sessions: Pick<SqlSessionManager, 'state'>) {
+  constructor(
+    readonly model: ConnectionsTreeModel,
+    private readonly sessions: Pick<SqlSessionManager, 'state'>,
+  ) {
     this.subscription = model.onDidChange((node) => this.emitter.fire(node));
   }
 

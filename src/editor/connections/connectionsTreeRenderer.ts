@@ -3,7 +3,13 @@ import * as vscode from 'vscode';
 import type { Authenticator, ConnectionSource } from '../../core/auth/types';
 import type { SessionState } from '../../core/snowflake/sqlSessionManager';
 import { qualifiedName } from '../../core/snowflake/identifiers';
-import type { ColumnNode, ConnectionNode, ConnectionsNode, ErrorNode, TableNode } from '../../core/tree/connectionNodes';
+import type {
+  ColumnNode,
+  ConnectionNode,
+  ConnectionsNode,
+  ErrorNode,
+  TableNode,
+} from '../../core/tree/connectionNodes';
 
 export interface RenderContext {
   /** Session state of the node's connection. */
@@ -34,9 +40,12 @@ export function authLabel(a: Authenticator): string {
 
 export function stateText(state: SessionState): string {
   switch (state.status) {
-    case 'notConnected': return 'not connected';
-    case 'connecting': return 'connecting…';
-    case 'error': return 'error';
+    case 'notConnected':
+      return 'not connected';
+    case 'connecting':
+      return 'connecting…';
+    case 'error':
+      return 'error';
     case 'connected': {
       const who = [state.user, state.role, state.warehouse].filter(Boolean).join(' · ');
       return who ? `connected as ${who}` : 'connected';
@@ -49,27 +58,46 @@ const None = vscode.TreeItemCollapsibleState.None;
 
 function stateIcon(state: SessionState, workbench: boolean): vscode.ThemeIcon {
   switch (state.status) {
-    case 'connected': return new vscode.ThemeIcon(workbench ? 'cloud' : 'plug', new vscode.ThemeColor('testing.iconPassed'));
-    case 'connecting': return new vscode.ThemeIcon('loading~spin');
-    case 'error': return new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
-    case 'notConnected': return new vscode.ThemeIcon(workbench ? 'cloud' : 'plug');
+    case 'connected':
+      return new vscode.ThemeIcon(workbench ? 'cloud' : 'plug', new vscode.ThemeColor('testing.iconPassed'));
+    case 'connecting':
+      return new vscode.ThemeIcon('loading~spin');
+    case 'error':
+      return new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+    case 'notConnected':
+      return new vscode.ThemeIcon(workbench ? 'cloud' : 'plug');
   }
 }
 
 function renderConnection(n: ConnectionNode, ctx: RenderContext): vscode.TreeItem {
   const p = n.profile;
   const item = new vscode.TreeItem(p.name, Collapsed);
-  item.description = [p.isDefault ? 'default' : undefined, SOURCE_LABEL[p.source], authLabel(p.authenticator), stateText(ctx.state)].filter(Boolean).join(' · ');
+  item.description = [
+    p.isDefault ? 'default' : undefined,
+    SOURCE_LABEL[p.source],
+    authLabel(p.authenticator),
+    stateText(ctx.state),
+  ]
+    .filter(Boolean)
+    .join(' · ');
   item.iconPath = stateIcon(ctx.state, p.source === 'workbench');
   const tip = new vscode.MarkdownString(undefined, true);
   tip.appendMarkdown(`**${escapeMd(p.name)}**${p.isDefault ? ' (default connection)' : ''}\n\n`);
   tip.appendMarkdown(`Source: ${escapeMd(SOURCE_LABEL[p.source])}${p.file ? ` — \`${escapeMd(p.file)}\`` : ''}  \n`);
-  tip.appendMarkdown(`Account: \`${escapeMd(p.account)}\`  \nAuthentication: ${escapeMd(authLabel(p.authenticator))}  \n`);
+  tip.appendMarkdown(
+    `Account: \`${escapeMd(p.account)}\`  \nAuthentication: ${escapeMd(authLabel(p.authenticator))}  \n`,
+  );
   if (p.user) tip.appendMarkdown(`User: ${escapeMd(p.user)}  \n`);
   tip.appendMarkdown(`State: ${escapeMd(stateText(ctx.state))}`);
   if (ctx.state.status === 'error') tip.appendMarkdown(`\n\n${escapeMd(ctx.state.error.userText)}`);
   item.tooltip = tip;
-  item.contextValue = ['connection', p.authenticator === 'OAUTH_AUTHORIZATION_CODE' ? 'oauth' : '', p.isDefault ? 'default' : ''].filter(Boolean).join('.');
+  item.contextValue = [
+    'connection',
+    p.authenticator === 'OAUTH_AUTHORIZATION_CODE' ? 'oauth' : '',
+    p.isDefault ? 'default' : '',
+  ]
+    .filter(Boolean)
+    .join('.');
   return item;
 }
 
@@ -93,8 +121,13 @@ function renderColumn(n: ColumnNode): vscode.TreeItem {
   const item = new vscode.TreeItem(n.name, None);
   item.description = `${n.info.type}${n.info.nullable ? '' : ' NOT NULL'}`;
   item.iconPath = columnIcon(n);
-  item.tooltip = [`${qualifiedName(n.database, n.schema, n.table, n.name)}`, `${n.info.type}, ${n.info.nullable ? 'nullable' : 'not null'}${n.info.primaryKey ? ', primary key' : ''}`, n.info.comment]
-    .filter(Boolean).join('\n');
+  item.tooltip = [
+    `${qualifiedName(n.database, n.schema, n.table, n.name)}`,
+    `${n.info.type}, ${n.info.nullable ? 'nullable' : 'not null'}${n.info.primaryKey ? ', primary key' : ''}`,
+    n.info.comment,
+  ]
+    .filter(Boolean)
+    .join('\n');
   item.contextValue = 'column';
   return item;
 }
@@ -104,7 +137,9 @@ function renderTable(n: TableNode): vscode.TreeItem {
   const isView = n.info.kind === 'view';
   item.iconPath = new vscode.ThemeIcon(isView ? 'eye' : 'table');
   if (n.info.rows !== undefined && !isView) item.description = `${n.info.rows.toLocaleString('en-US')} rows`;
-  item.tooltip = [qualifiedName(n.database, n.schema, n.name), isView ? 'View' : 'Table', n.info.comment].filter(Boolean).join('\n');
+  item.tooltip = [qualifiedName(n.database, n.schema, n.name), isView ? 'View' : 'Table', n.info.comment]
+    .filter(Boolean)
+    .join('\n');
   item.contextValue = isView ? 'view' : 'table';
   return item;
 }
@@ -128,12 +163,19 @@ export function renderNode(n: ConnectionsNode, ctx: RenderContext): vscode.TreeI
 
 function renderWithoutId(n: ConnectionsNode, ctx: RenderContext): vscode.TreeItem {
   switch (n.kind) {
-    case 'connection': return renderConnection(n, ctx);
+    case 'connection':
+      return renderConnection(n, ctx);
     case 'database': {
       const item = new vscode.TreeItem(n.database, Collapsed);
       item.description = ctx.countText;
       item.iconPath = new vscode.ThemeIcon('database');
-      item.tooltip = [qualifiedName(n.database), n.info.kind && n.info.kind !== 'STANDARD' ? n.info.kind : undefined, n.info.comment].filter(Boolean).join('\n');
+      item.tooltip = [
+        qualifiedName(n.database),
+        n.info.kind && n.info.kind !== 'STANDARD' ? n.info.kind : undefined,
+        n.info.comment,
+      ]
+        .filter(Boolean)
+        .join('\n');
       item.contextValue = 'database';
       return item;
     }
@@ -152,8 +194,10 @@ function renderWithoutId(n: ConnectionsNode, ctx: RenderContext): vscode.TreeIte
       item.contextValue = 'folder';
       return item;
     }
-    case 'table': return renderTable(n);
-    case 'column': return renderColumn(n);
+    case 'table':
+      return renderTable(n);
+    case 'column':
+      return renderColumn(n);
     case 'loadMore': {
       const item = new vscode.TreeItem('Load more…', None);
       item.iconPath = new vscode.ThemeIcon('ellipsis');
@@ -161,7 +205,8 @@ function renderWithoutId(n: ConnectionsNode, ctx: RenderContext): vscode.TreeIte
       item.contextValue = 'loadMore';
       return item;
     }
-    case 'error': return renderError(n);
+    case 'error':
+      return renderError(n);
     case 'signIn': {
       const item = new vscode.TreeItem('Sign in to browse this connection', None);
       item.iconPath = new vscode.ThemeIcon('sign-in');

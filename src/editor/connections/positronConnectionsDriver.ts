@@ -6,7 +6,13 @@ import type { Logger } from '../../core/shared/logger';
 import { pythonConnectionCode, rConnectionCode } from '../../core/snowflake/connectionCode';
 
 /** The slice of `positron.connections` / `positron.runtime` this driver uses (from @posit-dev/positron's types). */
-interface ConnectionsInput { id: string; label: string; type: 'string' | 'number' | 'option'; options?: { identifier: string; title: string }[]; value?: string }
+interface ConnectionsInput {
+  id: string;
+  label: string;
+  type: 'string' | 'number' | 'option';
+  options?: { identifier: string; title: string }[];
+  value?: string;
+}
 interface ConnectionsDriver {
   driverId: string;
   metadata: { languageId: string; name: string; inputs: ConnectionsInput[] };
@@ -28,17 +34,27 @@ export function tryAcquirePositronApi(): PositronApi | undefined {
   }
 }
 
-function driver(languageId: 'python' | 'r', names: readonly string[], defaultName: string, api: PositronApi): ConnectionsDriver {
+function driver(
+  languageId: 'python' | 'r',
+  names: readonly string[],
+  defaultName: string,
+  api: PositronApi,
+): ConnectionsDriver {
   const generate = languageId === 'python' ? pythonConnectionCode : rConnectionCode;
   return {
     driverId: `positSnowflake-${languageId}`,
     metadata: {
       languageId,
       name: 'Snowflake (named connection)',
-      inputs: [{
-        id: 'connection', label: 'Connection', type: 'option',
-        options: names.map((n) => ({ identifier: n, title: n })), value: names.includes(defaultName) ? defaultName : names[0],
-      }],
+      inputs: [
+        {
+          id: 'connection',
+          label: 'Connection',
+          type: 'option',
+          options: names.map((n) => ({ identifier: n, title: n })),
+          value: names.includes(defaultName) ? defaultName : names[0],
+        },
+      ],
     },
     generateCode: (inputs) => generate(inputs.find((i) => i.id === 'connection')?.value ?? defaultName),
     connect: async (code) => {
@@ -48,7 +64,10 @@ function driver(languageId: 'python' | 'r', names: readonly string[], defaultNam
 }
 
 /** Registers the Python and R drivers, again whenever the connection files change (the list of names is static). */
-export function registerPositronConnectionsDriver(auth: Pick<AuthService, 'connections' | 'onDidChange'>, log: Logger): vscode.Disposable {
+export function registerPositronConnectionsDriver(
+  auth: Pick<AuthService, 'connections' | 'onDidChange'>,
+  log: Logger,
+): vscode.Disposable {
   const api = tryAcquirePositronApi();
   const connections = api?.connections;
   if (!connections) return { dispose: () => undefined };
@@ -61,10 +80,16 @@ export function registerPositronConnectionsDriver(auth: Pick<AuthService, 'conne
     if (key === shown) return;
     shown = key;
     for (const d of registered) d.dispose();
-    registered = names.length === 0 ? [] : (['python', 'r'] as const).map((lang) => connections.registerConnectionDriver(driver(lang, names, resolved.defaultName, api)));
+    registered =
+      names.length === 0
+        ? []
+        : (['python', 'r'] as const).map((lang) =>
+            connections.registerConnectionDriver(driver(lang, names, resolved.defaultName, api)),
+          );
     log.info(`Positron: Snowflake connection drivers for Python and R offer ${names.length} connection(s)`);
   };
-  const fail = (err: unknown): void => log.warn(`Positron: could not register the connection drivers: ${(err as Error).message}`);
+  const fail = (err: unknown): void =>
+    log.warn(`Positron: could not register the connection drivers: ${(err as Error).message}`);
   update().catch(fail);
   const sub = auth.onDidChange((c) => {
     if (c.reason === 'files') update().catch(fail);

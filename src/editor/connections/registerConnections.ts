@@ -28,7 +28,10 @@ export function registerConnections(deps: ExtensionDeps): ConnectionsServices {
     logger: log,
   });
   const provider = new ConnectionsTreeDataProvider(model, sessions);
-  const view = vscode.window.createTreeView('positSnowflake.connections', { treeDataProvider: provider, showCollapseAll: true });
+  const view = vscode.window.createTreeView('positSnowflake.connections', {
+    treeDataProvider: provider,
+    showCollapseAll: true,
+  });
   context.subscriptions.push(
     sessions,
     model,

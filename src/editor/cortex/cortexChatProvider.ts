@@ -28,7 +28,11 @@ export interface CortexProviderEnv {
   connectionNamed(name: string): Promise<ConnectionProfile | undefined>;
 }
 
-export function toModelInformation(m: CortexModel, profile: ConnectionProfile, fallback: boolean): CortexModelInformation {
+export function toModelInformation(
+  m: CortexModel,
+  profile: ConnectionProfile,
+  fallback: boolean,
+): CortexModelInformation {
   return {
     id: m.id,
     name: m.name,
@@ -59,7 +63,10 @@ export class CortexChatProvider implements vscode.LanguageModelChatProvider<Cort
     this.changed.dispose();
   }
 
-  async provideLanguageModelChatInformation(options: vscode.PrepareLanguageModelChatModelOptions, token: vscode.CancellationToken): Promise<CortexModelInformation[]> {
+  async provideLanguageModelChatInformation(
+    options: vscode.PrepareLanguageModelChatModelOptions,
+    token: vscode.CancellationToken,
+  ): Promise<CortexModelInformation[]> {
     const signal = toAbortSignal(token);
     try {
       const profile = await this.env.chosenConnection();
@@ -95,8 +102,15 @@ export class CortexChatProvider implements vscode.LanguageModelChatProvider<Cort
       ...(numberOption(mo.top_p) !== undefined ? { topP: numberOption(mo.top_p) } : {}),
     });
     try {
-      const profile = (model.connection ? await this.env.connectionNamed(model.connection) : undefined) ?? (await this.env.chosenConnection());
-      if (!profile) throw new SnowflakeExtError('config', 'No Snowflake connection is available for Cortex.', { text: 'Add a connection, or set positSnowflake.cortex.connection.', command: 'positSnowflake.addConnection', commandTitle: 'Add Connection' });
+      const profile =
+        (model.connection ? await this.env.connectionNamed(model.connection) : undefined) ??
+        (await this.env.chosenConnection());
+      if (!profile)
+        throw new SnowflakeExtError('config', 'No Snowflake connection is available for Cortex.', {
+          text: 'Add a connection, or set positSnowflake.cortex.connection.',
+          command: 'positSnowflake.addConnection',
+          commandTitle: 'Add Connection',
+        });
       const summary = await this.env.client.complete(profile, request, {
         signal,
         onPart: (p) => {
@@ -104,7 +118,10 @@ export class CortexChatProvider implements vscode.LanguageModelChatProvider<Cort
           if (part) progress.report(part);
         },
       });
-      if (summary.usage) this.env.log.debug(`Cortex ${model.id}: ${summary.usage.promptTokens} prompt + ${summary.usage.completionTokens} completion tokens`);
+      if (summary.usage)
+        this.env.log.debug(
+          `Cortex ${model.id}: ${summary.usage.promptTokens} prompt + ${summary.usage.completionTokens} completion tokens`,
+        );
     } catch (err) {
       if (isCancelled(err) || token.isCancellationRequested) return;
       const e = toExtError(err);
@@ -114,7 +131,10 @@ export class CortexChatProvider implements vscode.LanguageModelChatProvider<Cort
     }
   }
 
-  async provideTokenCount(_model: CortexModelInformation, text: string | vscode.LanguageModelChatRequestMessage): Promise<number> {
+  async provideTokenCount(
+    _model: CortexModelInformation,
+    text: string | vscode.LanguageModelChatRequestMessage,
+  ): Promise<number> {
     return typeof text === 'string' ? estimateTextTokens(text) : estimateMessageTokens(fromVscodeMessage(text));
   }
 }
@@ -130,5 +150,6 @@ async function explainNoConnection(): Promise<void> {
     'Open Settings',
   );
   if (choice === 'Add Connection') await vscode.commands.executeCommand('positSnowflake.addConnection');
-  else if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'positSnowflake.cortex.connection');
+  else if (choice === 'Open Settings')
+    await vscode.commands.executeCommand('workbench.action.openSettings', 'positSnowflake.cortex.connection');
 }

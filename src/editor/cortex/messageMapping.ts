@@ -27,12 +27,16 @@ function roleOf(role: vscode.LanguageModelChatMessageRole): ChatRole {
 
 function fromVscodePart(p: unknown): MessagePart | undefined {
   if (p instanceof vscode.LanguageModelTextPart) return { kind: 'text', text: p.value };
-  if (p instanceof vscode.LanguageModelToolCallPart) return { kind: 'toolCall', callId: p.callId, name: p.name, input: asObject(p.input) };
-  if (p instanceof vscode.LanguageModelToolResultPart) return { kind: 'toolResult', callId: p.callId, content: p.content.map(resultText) };
+  if (p instanceof vscode.LanguageModelToolCallPart)
+    return { kind: 'toolCall', callId: p.callId, name: p.name, input: asObject(p.input) };
+  if (p instanceof vscode.LanguageModelToolResultPart)
+    return { kind: 'toolResult', callId: p.callId, content: p.content.map(resultText) };
   if (!p || typeof p !== 'object') return undefined;
   const o = p as Record<string, unknown>;
-  if (typeof o.callId === 'string' && typeof o.name === 'string' && 'input' in o) return { kind: 'toolCall', callId: o.callId, name: o.name, input: asObject(o.input) };
-  if (typeof o.callId === 'string' && Array.isArray(o.content)) return { kind: 'toolResult', callId: o.callId, content: o.content.map(resultText) };
+  if (typeof o.callId === 'string' && typeof o.name === 'string' && 'input' in o)
+    return { kind: 'toolCall', callId: o.callId, name: o.name, input: asObject(o.input) };
+  if (typeof o.callId === 'string' && Array.isArray(o.content))
+    return { kind: 'toolResult', callId: o.callId, content: o.content.map(resultText) };
   if (typeof o.value === 'string') return { kind: 'text', text: o.value };
   const data = dataText(o);
   return data === undefined ? undefined : { kind: 'text', text: data };
@@ -64,7 +68,11 @@ function asObject(v: unknown): Readonly<Record<string, unknown>> {
 
 export function toChatTools(tools: readonly vscode.LanguageModelChatTool[] | undefined): ChatTool[] | undefined {
   if (!tools || tools.length === 0) return undefined;
-  return tools.map((t) => ({ name: t.name, description: t.description, ...(t.inputSchema ? { inputSchema: t.inputSchema } : {}) }));
+  return tools.map((t) => ({
+    name: t.name,
+    description: t.description,
+    ...(t.inputSchema ? { inputSchema: t.inputSchema } : {}),
+  }));
 }
 
 /** The editor part for a core response part; reasoning and usage have no stable editor part and are dropped. */

@@ -25,7 +25,12 @@ export interface CortexSharedServices {
 export function registerCortex(deps: ExtensionDeps, shared: CortexSharedServices = {}): void {
   const { context, log, auth } = deps;
   const version = (context.extension?.packageJSON as { version?: string } | undefined)?.version ?? '0';
-  const client = new CortexClient({ auth, logger: log, userAgent: `posit-snowflake/${version}`, partner: process.env.SF_PARTNER || undefined });
+  const client = new CortexClient({
+    auth,
+    logger: log,
+    userAgent: `posit-snowflake/${version}`,
+    partner: process.env.SF_PARTNER || undefined,
+  });
 
   let sessions = shared.sessions;
   const sqlSessions = (): Pick<SqlSessionManager, 'query'> => {
@@ -38,10 +43,14 @@ export function registerCortex(deps: ExtensionDeps, shared: CortexSharedServices
     return sessions;
   };
   const chosenConnection = async (): Promise<ConnectionProfile | undefined> =>
-    chooseCortexConnection(await auth.connections(), vscode.workspace.getConfiguration().get<string>(CORTEX_CONNECTION_SETTING));
+    chooseCortexConnection(
+      await auth.connections(),
+      vscode.workspace.getConfiguration().get<string>(CORTEX_CONNECTION_SETTING),
+    );
   const connectionNamed = async (name: string): Promise<ConnectionProfile | undefined> =>
     (await auth.connections()).connections.find((c) => c.name === name);
-  const query = (profile: ConnectionProfile, sql: string, signal?: AbortSignal) => sqlSessions().query(profile, sql, { signal, what: 'Running the preview' });
+  const query = (profile: ConnectionProfile, sql: string, signal?: AbortSignal) =>
+    sqlSessions().query(profile, sql, { signal, what: 'Running the preview' });
   const schemas = new SchemaContextCache();
 
   const provider = new CortexChatProvider({ client, log, chosenConnection, connectionNamed });
@@ -49,17 +58,25 @@ export function registerCortex(deps: ExtensionDeps, shared: CortexSharedServices
   if (typeof vscode.lm?.registerLanguageModelChatProvider === 'function') {
     context.subscriptions.push(vscode.lm.registerLanguageModelChatProvider(CORTEX_VENDOR, provider));
   } else {
-    log.info('This editor has no language-model provider API (needs VS Code 1.104 or later): Cortex models are not offered.');
+    log.info(
+      'This editor has no language-model provider API (needs VS Code 1.104 or later): Cortex models are not offered.',
+    );
   }
 
   const answers: ParticipantRecord[] = [];
   const testing = context.extensionMode === vscode.ExtensionMode.Test;
   if (typeof vscode.chat?.createChatParticipant === 'function') {
-    context.subscriptions.push(createSnowflakeParticipant({
-      client, log, schemas, chosenConnection,
-      catalogFor: (profile) => new CatalogLoader((sql, what, signal) => sqlSessions().query(profile, sql, { signal, what })),
-      ...(testing ? { record: (entry: ParticipantRecord) => void answers.push(entry) } : {}),
-    }));
+    context.subscriptions.push(
+      createSnowflakeParticipant({
+        client,
+        log,
+        schemas,
+        chosenConnection,
+        catalogFor: (profile) =>
+          new CatalogLoader((sql, what, signal) => sqlSessions().query(profile, sql, { signal, what })),
+        ...(testing ? { record: (entry: ParticipantRecord) => void answers.push(entry) } : {}),
+      }),
+    );
   }
   context.subscriptions.push(...registerSqlCommands({ log, chosenConnection, connectionNamed, query }));
   if (testing) context.subscriptions.push(vscode.commands.registerCommand(TEST_ANSWERS_COMMAND, () => answers.slice()));

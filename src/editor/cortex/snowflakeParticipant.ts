@@ -5,9 +5,20 @@ import type { ConnectionProfile } from '../../core/auth/types';
 import type { CortexClient } from '../../core/cortex/cortexClient';
 import { pickDefaultModel } from '../../core/cortex/models';
 import { toCortexRequest } from '../../core/cortex/convert/requestConverter';
-import { loadSchemaContext, loadTable, type SchemaCatalog, type SchemaContextCache } from '../../core/cortex/grounding/schemaContext';
 import {
-  buildChatMessages, extractSql, parseTableRef, renderSchema, schemaSystemPrompt, sqlSystemPrompt, type HistoryTurn,
+  loadSchemaContext,
+  loadTable,
+  type SchemaCatalog,
+  type SchemaContextCache,
+} from '../../core/cortex/grounding/schemaContext';
+import {
+  buildChatMessages,
+  extractSql,
+  parseTableRef,
+  renderSchema,
+  schemaSystemPrompt,
+  sqlSystemPrompt,
+  type HistoryTurn,
 } from '../../core/cortex/grounding/sqlPrompts';
 import { qualifiedName } from '../../core/snowflake/identifiers';
 import { SnowflakeExtError, isCancelled, toExtError } from '../../core/shared/errors';
@@ -54,20 +65,32 @@ class Answer {
 }
 
 export function createSnowflakeParticipant(env: ParticipantEnv): vscode.ChatParticipant {
-  const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, (request, context, stream, token) => handle(env, request, context, stream, token));
+  const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, (request, context, stream, token) =>
+    handle(env, request, context, stream, token),
+  );
   participant.iconPath = new vscode.ThemeIcon('database');
-  participant.followupProvider = { provideFollowups: (result) => followups(result.metadata as SnowflakeResultMetadata | undefined) };
+  participant.followupProvider = {
+    provideFollowups: (result) => followups(result.metadata as SnowflakeResultMetadata | undefined),
+  };
   return participant;
 }
 
-async function handle(env: ParticipantEnv, request: vscode.ChatRequest, context: vscode.ChatContext, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<vscode.ChatResult> {
+async function handle(
+  env: ParticipantEnv,
+  request: vscode.ChatRequest,
+  context: vscode.ChatContext,
+  stream: vscode.ChatResponseStream,
+  token: vscode.CancellationToken,
+): Promise<vscode.ChatResult> {
   const signal = toAbortSignal(token);
   const answer = new Answer(stream);
   const command = request.command;
   try {
     const profile = await env.chosenConnection();
     if (!profile) {
-      answer.markdown('I need a Snowflake connection to answer. Add one, or open this in a Posit Workbench session with Snowflake credentials.');
+      answer.markdown(
+        'I need a Snowflake connection to answer. Add one, or open this in a Posit Workbench session with Snowflake credentials.',
+      );
       stream.button({ command: 'positSnowflake.addConnection', title: 'Add Connection' });
       return { metadata: { command } };
     }
@@ -106,29 +129,60 @@ async function handle(env: ParticipantEnv, request: vscode.ChatRequest, context:
 }
 
 /** The chat's model when it is a Cortex model, else the account's default Cortex model. */
-async function chooseModel(env: ParticipantEnv, chatModel: vscode.LanguageModelChat | undefined, profile: ConnectionProfile, signal?: AbortSignal): Promise<string> {
+async function chooseModel(
+  env: ParticipantEnv,
+  chatModel: vscode.LanguageModelChat | undefined,
+  profile: ConnectionProfile,
+  signal?: AbortSignal,
+): Promise<string> {
   if (chatModel?.vendor === CORTEX_VENDOR) return chatModel.id;
   const { models } = await env.client.listModels(profile, signal);
   const model = pickDefaultModel(models);
-  if (!model) throw new SnowflakeExtError('notFound', `Connection '${profile.name}' offers no Cortex model.`, { text: 'Ask an administrator to allow Cortex models for your role.' });
+  if (!model)
+    throw new SnowflakeExtError('notFound', `Connection '${profile.name}' offers no Cortex model.`, {
+      text: 'Ask an administrator to allow Cortex models for your role.',
+    });
   return model.id;
 }
 
-async function sqlContext(env: ParticipantEnv, profile: ConnectionProfile, stream: vscode.ChatResponseStream, answer: Answer, signal?: AbortSignal): Promise<string> {
+async function sqlContext(
+  env: ParticipantEnv,
+  profile: ConnectionProfile,
+  stream: vscode.ChatResponseStream,
+  answer: Answer,
+  signal?: AbortSignal,
+): Promise<string> {
   stream.progress(`Reading tables of connection '${profile.name}'…`);
   try {
-    const ctx = await env.schemas.get(profile.name, () => loadSchemaContext(env.catalogFor(profile), profile, {}, signal));
-    const more = ctx.omitted > 0 ? `\n(${ctx.omitted} more tables in ${qualifiedName(ctx.database, ctx.schema)} not listed)` : '';
-    return sqlSystemPrompt(renderSchema(ctx.tables) + more, { connection: profile.name, database: ctx.database, schema: ctx.schema, ...(profile.role ? { role: profile.role } : {}) });
+    const ctx = await env.schemas.get(profile.name, () =>
+      loadSchemaContext(env.catalogFor(profile), profile, {}, signal),
+    );
+    const more =
+      ctx.omitted > 0 ? `\n(${ctx.omitted} more tables in ${qualifiedName(ctx.database, ctx.schema)} not listed)` : '';
+    return sqlSystemPrompt(renderSchema(ctx.tables) + more, {
+      connection: profile.name,
+      database: ctx.database,
+      schema: ctx.schema,
+      ...(profile.role ? { role: profile.role } : {}),
+    });
   } catch (err) {
     if (isCancelled(err)) throw err;
     // Without the schema the model can still help; say so rather than fail.
-    answer.markdown(`*Could not read the tables (${toExtError(err).userText}); this answer is not grounded in your schema.*\n\n`);
+    answer.markdown(
+      `*Could not read the tables (${toExtError(err).userText}); this answer is not grounded in your schema.*\n\n`,
+    );
     return sqlSystemPrompt('', { connection: profile.name });
   }
 }
 
-async function schemaContext(env: ParticipantEnv, profile: ConnectionProfile, prompt: string, stream: vscode.ChatResponseStream, answer: Answer, signal?: AbortSignal): Promise<{ system: string; table: string } | undefined> {
+async function schemaContext(
+  env: ParticipantEnv,
+  profile: ConnectionProfile,
+  prompt: string,
+  stream: vscode.ChatResponseStream,
+  answer: Answer,
+  signal?: AbortSignal,
+): Promise<{ system: string; table: string } | undefined> {
   const ref = parseTableRef(prompt);
   if (!ref) {
     answer.markdown('Name a table, for example `/schema ORDERS` or `/schema SALES_DB.PUBLIC.ORDERS`.');
@@ -137,7 +191,9 @@ async function schemaContext(env: ParticipantEnv, profile: ConnectionProfile, pr
   stream.progress(`Reading ${ref.name}…`);
   const table = await loadTable(env.catalogFor(profile), profile, ref, signal);
   if (!table) {
-    answer.markdown(`I could not find the table \`${qualifiedName(...[ref.database, ref.schema, ref.name].filter((x): x is string => !!x))}\` with connection '${profile.name}'. Check the name, or give it as DATABASE.SCHEMA.TABLE.`);
+    answer.markdown(
+      `I could not find the table \`${qualifiedName(...[ref.database, ref.schema, ref.name].filter((x): x is string => !!x))}\` with connection '${profile.name}'. Check the name, or give it as DATABASE.SCHEMA.TABLE.`,
+    );
     return undefined;
   }
   return { system: schemaSystemPrompt(table), table: qualifiedName(table.database, table.schema, table.name) };
@@ -149,7 +205,9 @@ function historyOf(context: vscode.ChatContext): HistoryTurn[] {
   for (const turn of context.history) {
     if (turn instanceof vscode.ChatRequestTurn) turns.push({ role: 'user', text: turn.prompt });
     else if (turn instanceof vscode.ChatResponseTurn) {
-      const text = turn.response.map((r) => (r instanceof vscode.ChatResponseMarkdownPart ? r.value.value : '')).join('');
+      const text = turn.response
+        .map((r) => (r instanceof vscode.ChatResponseMarkdownPart ? r.value.value : ''))
+        .join('');
       turns.push({ role: 'assistant', text });
     }
   }

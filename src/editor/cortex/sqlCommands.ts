@@ -29,10 +29,20 @@ export async function insertSql(sql: string): Promise<void> {
 export async function previewSql(env: SqlCommandEnv, sql: string, connection?: string): Promise<string> {
   const statement = previewStatement(sql);
   const profile = (connection ? await env.connectionNamed(connection) : undefined) ?? (await env.chosenConnection());
-  if (!profile) throw new SnowflakeExtError('config', 'There is no Snowflake connection to run the preview with.', { text: 'Add a connection first.', command: 'positSnowflake.addConnection', commandTitle: 'Add Connection' });
+  if (!profile)
+    throw new SnowflakeExtError('config', 'There is no Snowflake connection to run the preview with.', {
+      text: 'Add a connection first.',
+      command: 'positSnowflake.addConnection',
+      commandTitle: 'Add Connection',
+    });
   const markdown = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Running preview on '${profile.name}'…`, cancellable: true },
-    async (_progress, token) => renderPreviewMarkdown(profile.name, statement, await env.query(profile, statement, toAbortSignal(token))),
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Running preview on '${profile.name}'…`,
+      cancellable: true,
+    },
+    async (_progress, token) =>
+      renderPreviewMarkdown(profile.name, statement, await env.query(profile, statement, toAbortSignal(token))),
   );
   const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
   await vscode.window.showTextDocument(doc, { preview: true });
@@ -42,6 +52,8 @@ export async function previewSql(env: SqlCommandEnv, sql: string, connection?: s
 export function registerSqlCommands(env: SqlCommandEnv): vscode.Disposable[] {
   return [
     registerCommand(env.log, INSERT_SQL_COMMAND, (sql: unknown) => insertSql(String(sql ?? ''))),
-    registerCommand(env.log, PREVIEW_SQL_COMMAND, (sql: unknown, connection: unknown) => previewSql(env, String(sql ?? ''), typeof connection === 'string' ? connection : undefined)),
+    registerCommand(env.log, PREVIEW_SQL_COMMAND, (sql: unknown, connection: unknown) =>
+      previewSql(env, String(sql ?? ''), typeof connection === 'string' ? connection : undefined),
+    ),
   ];
 }

@@ -7,7 +7,14 @@ import * as vscode from 'vscode';
 import { findRecord } from '../../core/publish/deploymentRecord';
 import type { ConnectServerRegistry } from '../../core/publish/connect/connectServers';
 import { publish, TaskFailedError } from '../../core/publish/publishPipeline';
-import { APP_MODE_LABELS, APP_MODES, isAppMode, type ContentOverride, type PublishEvent, type PublishResult } from '../../core/publish/types';
+import {
+  APP_MODE_LABELS,
+  APP_MODES,
+  isAppMode,
+  type ContentOverride,
+  type PublishEvent,
+  type PublishResult,
+} from '../../core/publish/types';
 import { CancelledError, SnowflakeExtError } from '../../core/shared/errors';
 import type { ExtensionDeps } from '../deps';
 import { toAbortSignal } from '../runCommand';
@@ -30,8 +37,16 @@ export interface PublishCommandResult extends PublishResult {
 
 /** The project folder and chosen file from the command's argument: a Uri (Explorer, editor title) or PublishArgs. */
 async function target(arg: unknown): Promise<{ dir: string; file?: string }> {
-  const given = arg instanceof vscode.Uri ? arg.fsPath : typeof arg === 'object' && arg !== null ? (arg as PublishArgs).dir ?? (arg as PublishArgs).file : undefined;
-  if (given !== undefined && !fs.existsSync(given)) throw new SnowflakeExtError('notFound', `${given} does not exist.`, { text: 'Choose an existing project folder or file to publish.' });
+  const given =
+    arg instanceof vscode.Uri
+      ? arg.fsPath
+      : typeof arg === 'object' && arg !== null
+        ? ((arg as PublishArgs).dir ?? (arg as PublishArgs).file)
+        : undefined;
+  if (given !== undefined && !fs.existsSync(given))
+    throw new SnowflakeExtError('notFound', `${given} does not exist.`, {
+      text: 'Choose an existing project folder or file to publish.',
+    });
   const picked = given ?? vscode.window.activeTextEditor?.document.uri.fsPath;
   if (picked && fs.existsSync(picked)) {
     const isDir = fs.statSync(picked).isDirectory();
@@ -45,22 +60,41 @@ async function target(arg: unknown): Promise<{ dir: string; file?: string }> {
     if (!f) throw new CancelledError();
     return { dir: f.uri.fsPath };
   }
-  throw new SnowflakeExtError('notFound', 'There is nothing to publish: no folder is open.', { text: 'Open the project folder, or right-click a file in the Explorer → Publish to Posit Connect…' });
+  throw new SnowflakeExtError('notFound', 'There is nothing to publish: no folder is open.', {
+    text: 'Open the project folder, or right-click a file in the Explorer → Publish to Posit Connect…',
+  });
 }
 
 /** When detection cannot tell: the person picks the type, then the entrypoint. */
 async function chooseContent(dir: string): Promise<ContentOverride | undefined> {
-  const mode = await vscode.window.showQuickPick(APP_MODES.map((m) => ({ label: APP_MODE_LABELS[m], description: m, mode: m })), {
-    title: `What is ${path.basename(dir)}?`, placeHolder: 'The content type could not be detected; choose one', ignoreFocusOut: true,
-  });
+  const mode = await vscode.window.showQuickPick(
+    APP_MODES.map((m) => ({ label: APP_MODE_LABELS[m], description: m, mode: m })),
+    {
+      title: `What is ${path.basename(dir)}?`,
+      placeHolder: 'The content type could not be detected; choose one',
+      ignoreFocusOut: true,
+    },
+  );
   if (!mode) return undefined;
-  const files = fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isFile()).map((d) => d.name).sort();
-  const entry = await vscode.window.showQuickPick(files, { title: `${APP_MODE_LABELS[mode.mode]}: entrypoint`, placeHolder: 'The file Connect runs or renders', ignoreFocusOut: true });
+  const files = fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => d.name)
+    .sort();
+  const entry = await vscode.window.showQuickPick(files, {
+    title: `${APP_MODE_LABELS[mode.mode]}: entrypoint`,
+    placeHolder: 'The file Connect runs or renders',
+    ignoreFocusOut: true,
+  });
   return entry ? { appmode: mode.mode, entrypoint: entry } : undefined;
 }
 
 /** Turns core events into the notification's message and increments, and the deployment log's lines. */
-function progressReporter(progress: vscode.Progress<{ message?: string; increment?: number }>, log: vscode.OutputChannel, seen: string[]): (e: PublishEvent) => void {
+function progressReporter(
+  progress: vscode.Progress<{ message?: string; increment?: number }>,
+  log: vscode.OutputChannel,
+  seen: string[],
+): (e: PublishEvent) => void {
   let bundledPct = 0;
   const say = (message: string, increment?: number): void => {
     seen.push(message);
@@ -73,7 +107,9 @@ function progressReporter(progress: vscode.Progress<{ message?: string; incremen
         say(e.message, e.phase === 'upload' ? 5 : e.phase === 'deploy' ? 10 : e.phase === 'record' ? 5 : 0);
         break;
       case 'detected':
-        log.appendLine(`Content: ${APP_MODE_LABELS[e.detection.appmode]} (${e.detection.appmode}), entrypoint ${e.detection.entrypoint}`);
+        log.appendLine(
+          `Content: ${APP_MODE_LABELS[e.detection.appmode]} (${e.detection.appmode}), entrypoint ${e.detection.entrypoint}`,
+        );
         break;
       case 'warning':
         log.appendLine(`Warning: ${e.message}`);
@@ -102,40 +138,89 @@ function progressReporter(progress: vscode.Progress<{ message?: string; incremen
   };
 }
 
-export async function runPublish(deps: ExtensionDeps, registry: ConnectServerRegistry, deployLog: vscode.OutputChannel, arg: unknown): Promise<PublishCommandResult> {
-  const args: PublishArgs = typeof arg === 'object' && arg !== null && !(arg instanceof vscode.Uri) ? (arg as PublishArgs) : {};
+export async function runPublish(
+  deps: ExtensionDeps,
+  registry: ConnectServerRegistry,
+  deployLog: vscode.OutputChannel,
+  arg: unknown,
+): Promise<PublishCommandResult> {
+  const args: PublishArgs =
+    typeof arg === 'object' && arg !== null && !(arg instanceof vscode.Uri) ? (arg as PublishArgs) : {};
   const { dir, file } = await target(arg);
-  const server = args.serverUrl ? registry.find(args.serverUrl) : await pickServer(deps, registry, `Publish ${path.basename(dir)} to`);
-  if (!server) throw new SnowflakeExtError('notFound', `${args.serverUrl} is not one of your Connect servers.`, { text: "Add it with 'Posit Connect: Add Connect Server…'.", command: 'positSnowflake.addConnectServer', commandTitle: 'Add Connect Server' });
+  const server = args.serverUrl
+    ? registry.find(args.serverUrl)
+    : await pickServer(deps, registry, `Publish ${path.basename(dir)} to`);
+  if (!server)
+    throw new SnowflakeExtError('notFound', `${args.serverUrl} is not one of your Connect servers.`, {
+      text: "Add it with 'Posit Connect: Add Connect Server…'.",
+      command: 'positSnowflake.addConnectServer',
+      commandTitle: 'Add Connect Server',
+    });
   const apiKey = await registry.apiKey(server);
-  if (!apiKey) throw new SnowflakeExtError('config', `No API key is stored for ${server.name ?? server.url}.`, { text: "Add the server again with 'Posit Connect: Add Connect Server…'.", command: 'positSnowflake.addConnectServer', commandTitle: 'Add Connect Server' });
-  const override: ContentOverride = { ...(isAppMode(args.appmode) ? { appmode: args.appmode } : {}), ...(args.entrypoint ? { entrypoint: args.entrypoint } : {}) };
+  if (!apiKey)
+    throw new SnowflakeExtError('config', `No API key is stored for ${server.name ?? server.url}.`, {
+      text: "Add the server again with 'Posit Connect: Add Connect Server…'.",
+      command: 'positSnowflake.addConnectServer',
+      commandTitle: 'Add Connect Server',
+    });
+  const override: ContentOverride = {
+    ...(isAppMode(args.appmode) ? { appmode: args.appmode } : {}),
+    ...(args.entrypoint ? { entrypoint: args.entrypoint } : {}),
+  };
   const previous = args.newContent ? undefined : await findRecord(dir, server.url);
   const relative = vscode.workspace.asRelativePath(dir, true);
   const where = path.isAbsolute(relative) ? path.basename(dir) : relative;
-  deployLog.appendLine(`\n=== ${new Date().toLocaleString()} · ${where} → ${server.url}${previous ? ` (content ${previous.record.id})` : ' (new content)'}`);
+  deployLog.appendLine(
+    `\n=== ${new Date().toLocaleString()} · ${where} → ${server.url}${previous ? ` (content ${previous.record.id})` : ' (new content)'}`,
+  );
   const seen: string[] = [];
   try {
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Publishing ${path.basename(dir)} to ${server.name ?? server.url}`, cancellable: true },
-      (progress, token) => publish({
-        dir, server, apiKey, auth: deps.auth, logger: deps.log, signal: toAbortSignal(token)!, clientVersion: `posit-snowflake ${String(deps.context.extension.packageJSON.version ?? '')}`.trim(),
-        ...(file ? { file } : {}), ...(override.appmode || override.entrypoint ? { override } : {}), ...(args.title ? { title: args.title } : {}),
-        ...(args.newContent ? { newContent: true } : {}), chooseContent, onEvent: progressReporter(progress, deployLog, seen),
-      }),
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Publishing ${path.basename(dir)} to ${server.name ?? server.url}`,
+        cancellable: true,
+      },
+      (progress, token) =>
+        publish({
+          dir,
+          server,
+          apiKey,
+          auth: deps.auth,
+          logger: deps.log,
+          signal: toAbortSignal(token)!,
+          clientVersion: `posit-snowflake ${String(deps.context.extension.packageJSON.version ?? '')}`.trim(),
+          ...(file ? { file } : {}),
+          ...(override.appmode || override.entrypoint ? { override } : {}),
+          ...(args.title ? { title: args.title } : {}),
+          ...(args.newContent ? { newContent: true } : {}),
+          chooseContent,
+          onEvent: progressReporter(progress, deployLog, seen),
+        }),
     );
-    void vscode.window.showInformationMessage(`Published ${path.basename(dir)} to ${server.name ?? server.url}.`, 'Open Content', 'Open Dashboard').then((choice) => {
-      if (choice === 'Open Content') void vscode.env.openExternal(vscode.Uri.parse(result.contentUrl));
-      else if (choice === 'Open Dashboard') void vscode.env.openExternal(vscode.Uri.parse(result.dashboardUrl));
-    });
+    void vscode.window
+      .showInformationMessage(
+        `Published ${path.basename(dir)} to ${server.name ?? server.url}.`,
+        'Open Content',
+        'Open Dashboard',
+      )
+      .then((choice) => {
+        if (choice === 'Open Content') void vscode.env.openExternal(vscode.Uri.parse(result.contentUrl));
+        else if (choice === 'Open Dashboard') void vscode.env.openExternal(vscode.Uri.parse(result.dashboardUrl));
+      });
     return { ...result, progress: seen };
   } catch (err) {
     if (err instanceof TaskFailedError) {
       deployLog.appendLine(`Deployment failed: ${err.message}`);
       deployLog.show(true);
-      throw new TaskFailedError(`${err.message} Last lines: ${err.lastLines.slice(-3).join(' · ')}`, err.lastLines, err.contentGuid);
+      throw new TaskFailedError(
+        `${err.message} Last lines: ${err.lastLines.slice(-3).join(' · ')}`,
+        err.lastLines,
+        err.contentGuid,
+      );
     }
-    if (err instanceof CancelledError || (err instanceof Error && err.name === 'AbortError')) deployLog.appendLine('Cancelled; nothing was recorded.');
+    if (err instanceof CancelledError || (err instanceof Error && err.name === 'AbortError'))
+      deployLog.appendLine('Cancelled; nothing was recorded.');
     throw err;
   }
 }

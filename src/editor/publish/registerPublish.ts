@@ -27,32 +27,52 @@ async function recordsOfWorkspace(dir?: string): Promise<FoundRecord[]> {
   // Projects in subfolders publish from there; look one level down as well.
   if (!dir) {
     for (const d of dirs) {
-      const subs = await vscode.workspace.fs.readDirectory(vscode.Uri.file(d)).then((e) => e, () => [] as [string, vscode.FileType][]);
-      for (const [name, type] of subs) if (type === vscode.FileType.Directory && !name.startsWith('.')) all.push(...(await listRecords(path.join(d, name))));
+      const subs = await vscode.workspace.fs.readDirectory(vscode.Uri.file(d)).then(
+        (e) => e,
+        () => [] as [string, vscode.FileType][],
+      );
+      for (const [name, type] of subs)
+        if (type === vscode.FileType.Directory && !name.startsWith('.'))
+          all.push(...(await listRecords(path.join(d, name))));
     }
   }
   return all;
 }
 
 async function openDeployed(arg: unknown): Promise<string> {
-  const args: OpenArgs = arg instanceof vscode.Uri ? { dir: arg.fsPath } : typeof arg === 'object' && arg !== null ? (arg as OpenArgs) : {};
+  const args: OpenArgs =
+    arg instanceof vscode.Uri ? { dir: arg.fsPath } : typeof arg === 'object' && arg !== null ? (arg as OpenArgs) : {};
   const records = await recordsOfWorkspace(args.dir);
   if (records.length === 0) {
-    throw new SnowflakeExtError('notFound', 'Nothing here has been published yet (no deployment record in .posit/publish/deployments).', {
-      text: "Run 'Posit Connect: Publish to Posit Connect…' first.", command: 'positSnowflake.publish', commandTitle: 'Publish',
-    });
+    throw new SnowflakeExtError(
+      'notFound',
+      'Nothing here has been published yet (no deployment record in .posit/publish/deployments).',
+      {
+        text: "Run 'Posit Connect: Publish to Posit Connect…' first.",
+        command: 'positSnowflake.publish',
+        commandTitle: 'Publish',
+      },
+    );
   }
   let chosen = records[0]!;
   if (records.length > 1) {
     const pick = await vscode.window.showQuickPick(
-      records.map((r) => ({ label: r.name, description: `${r.record.server_url} · ${r.record.deployed_at ?? ''}`, detail: path.dirname(path.dirname(path.dirname(path.dirname(r.path)))), r })),
+      records.map((r) => ({
+        label: r.name,
+        description: `${r.record.server_url} · ${r.record.deployed_at ?? ''}`,
+        detail: path.dirname(path.dirname(path.dirname(path.dirname(r.path)))),
+        r,
+      })),
       { title: 'Open Deployed Content' },
     );
     if (!pick) throw new CancelledError();
     chosen = pick.r;
   }
   const rec = chosen.record;
-  const url = args.target === 'dashboard' ? rec.dashboard_url ?? `${rec.server_url}/connect/#/apps/${rec.id}` : rec.direct_url ?? `${rec.server_url}/content/${rec.id}/`;
+  const url =
+    args.target === 'dashboard'
+      ? (rec.dashboard_url ?? `${rec.server_url}/connect/#/apps/${rec.id}`)
+      : (rec.direct_url ?? `${rec.server_url}/content/${rec.id}/`);
   if (args.open !== false) await vscode.env.openExternal(vscode.Uri.parse(url));
   return url;
 }
@@ -64,8 +84,12 @@ export function registerPublish(deps: ExtensionDeps): void {
   context.subscriptions.push(
     deployLog,
     registerCommand(log, 'positSnowflake.publish', (arg?: unknown) => runPublish(deps, registry, deployLog, arg)),
-    registerCommand(log, 'positSnowflake.addConnectServer', (arg?: AddServerArgs) => addServer(deps, registry, typeof arg === 'object' && arg !== null ? arg : {})),
-    registerCommand(log, 'positSnowflake.removeConnectServer', (arg?: unknown) => removeServer(registry, log, typeof arg === 'string' ? arg : undefined)),
+    registerCommand(log, 'positSnowflake.addConnectServer', (arg?: AddServerArgs) =>
+      addServer(deps, registry, typeof arg === 'object' && arg !== null ? arg : {}),
+    ),
+    registerCommand(log, 'positSnowflake.removeConnectServer', (arg?: unknown) =>
+      removeServer(registry, log, typeof arg === 'string' ? arg : undefined),
+    ),
     registerCommand(log, 'positSnowflake.openDeployedContent', (arg?: unknown) => openDeployed(arg)),
     registerCommand(log, 'positSnowflake.showDeploymentLog', () => deployLog.show(true)),
   );

@@ -35,13 +35,20 @@ export async function journey(person: Person): Promise<void> {
   await expandPath(person, ['workbench', 'SALES_DB', 'PUBLIC', 'Tables', 'CUSTOMERS']);
   await person.treeItem('CUSTOMER_ID').waitFor({ state: 'visible', timeout: 60_000 });
   assert.match(await person.treeItem('CUSTOMER_ID').innerText(), /NUMBER/, 'a column shows its type');
-  assert.match(await workbench.innerText(), /connected as DEMO_USER · ANALYST/, `the connection says who is connected, with the role: ${await workbench.innerText()}`);
+  assert.match(
+    await workbench.innerText(),
+    /connected as DEMO_USER · ANALYST/,
+    `the connection says who is connected, with the role: ${await workbench.innerText()}`,
+  );
   await person.screenshot('tree-columns');
 
   // Preview a table from its context menu.
   await person.contextMenu(person.treeItem('ORDERS'), 'Preview Table');
   const preview = previewFrame(person);
-  await preview.getByText(/SALES_DB\.PUBLIC\.ORDERS/).first().waitFor({ state: 'visible', timeout: 60_000 });
+  await preview
+    .getByText(/SALES_DB\.PUBLIC\.ORDERS/)
+    .first()
+    .waitFor({ state: 'visible', timeout: 60_000 });
   const note = await preview.locator('p').first().innerText();
   assert.match(note, /50 rows|First \d+ rows/, `the preview says how many rows it shows: ${note}`);
   assert.ok((await preview.locator('tbody tr').count()) > 0, 'the preview shows rows');
@@ -57,8 +64,17 @@ export async function journey(person: Person): Promise<void> {
   await expandPath(person, ['workbench', 'SALES_DB', 'PUBLIC', 'Tables', 'PRODUCTS']);
   await person.treeItem('PRODUCT_ID').waitFor({ state: 'visible', timeout: 60_000 });
   const rows = await page.locator('[id="workbench.view.extension.positSnowflake"] .monaco-list-row').allInnerTexts();
-  assert.ok(!rows.some((r) => /error|expired|invalid/i.test(r)), `no error in the tree after the rotation:\n${rows.join('\n')}`);
-  const logins = await person.emulator<{ method: string; path: string }[]>('GET', `requests?server=snowflake&since=${rotatedAt}`);
-  assert.ok(logins.some((r) => r.method === 'POST' && r.path === '/session/v1/login-request'), 'the editor logged in again, with the new token (the old one is dead)');
+  assert.ok(
+    !rows.some((r) => /error|expired|invalid/i.test(r)),
+    `no error in the tree after the rotation:\n${rows.join('\n')}`,
+  );
+  const logins = await person.emulator<{ method: string; path: string }[]>(
+    'GET',
+    `requests?server=snowflake&since=${rotatedAt}`,
+  );
+  assert.ok(
+    logins.some((r) => r.method === 'POST' && r.path === '/session/v1/login-request'),
+    'the editor logged in again, with the new token (the old one is dead)',
+  );
   await person.screenshot('after-rotation');
 }

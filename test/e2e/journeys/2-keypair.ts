@@ -24,7 +24,12 @@ export function editorEnv(sandbox: SandboxInfo, runDir: string): Record<string, 
   fs.mkdirSync(home, { recursive: true, mode: 0o700 });
   const url = new URL(sandbox.snowflake);
   const prefix = `SNOWFLAKE_CONNECTIONS_${NAME.toUpperCase()}_`;
-  return { SNOWFLAKE_HOME: home, [`${prefix}HOST`]: url.hostname, [`${prefix}PORT`]: url.port, [`${prefix}PROTOCOL`]: url.protocol.replace(':', '') };
+  return {
+    SNOWFLAKE_HOME: home,
+    [`${prefix}HOST`]: url.hostname,
+    [`${prefix}PORT`]: url.port,
+    [`${prefix}PROTOCOL`]: url.protocol.replace(':', ''),
+  };
 }
 
 /** A walkthrough step shows a filled check once its completion event fired. */
@@ -44,7 +49,9 @@ async function expectSoon(check: () => Promise<boolean>, what: string, timeout =
 async function withoutPassphrasePrompt<T>(person: Person, what: string, work: () => Promise<T>): Promise<T> {
   const prompt = person.page.locator('.quick-input-widget').filter({ hasText: /passphrase/i });
   const asked = prompt.waitFor({ state: 'visible', timeout: 60_000 }).then(
-    () => { throw new Error(`${what} asked for the key's passphrase again, although the guided form had stored it`); },
+    () => {
+      throw new Error(`${what} asked for the key's passphrase again, although the guided form had stored it`);
+    },
     () => new Promise<never>(() => undefined),
   );
   return Promise.race([work(), asked]);
@@ -57,7 +64,10 @@ export async function journey(person: Person): Promise<void> {
   // The Welcome page lists the extension's walkthrough; it opens with its title and first step.
   await person.runCommand('Help: Welcome');
   await page.locator('.getting-started-category', { hasText: WALKTHROUGH_TITLE }).first().click();
-  await page.locator('.gettingStartedSlideDetails .category-title', { hasText: WALKTHROUGH_TITLE }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  await page
+    .locator('.gettingStartedSlideDetails .category-title', { hasText: WALKTHROUGH_TITLE })
+    .first()
+    .waitFor({ state: 'visible', timeout: 30_000 });
   const firstStep = page.locator('.getting-started-step', { hasText: 'Connect to Snowflake' }).first();
   await firstStep.waitFor({ state: 'visible' });
   assert.equal(await isStepDone(firstStep), false, 'the first step starts unchecked');
@@ -88,29 +98,54 @@ export async function journey(person: Person): Promise<void> {
   await person.screenshot('connection-added');
   const written = fs.readFileSync(path.join(person.runDir, 'snowflake-home', 'connections.toml'), 'utf8');
   assert.match(written, new RegExp(`\\[${NAME}\\]`), 'the connection was written to connections.toml');
-  assert.doesNotMatch(written, new RegExp(escapeRegExp(sandbox.passphrase)), 'the passphrase is not in connections.toml');
+  assert.doesNotMatch(
+    written,
+    new RegExp(escapeRegExp(sandbox.passphrase)),
+    'the passphrase is not in connections.toml',
+  );
 
   // Test Connection from the notification's button: no second passphrase prompt; who we are on screen.
   await added.locator('a.monaco-button', { hasText: 'Test Connection' }).click();
-  const connected = await withoutPassphrasePrompt(person, 'Test Connection', () => person.notification(/Connected to .* as DEMO_USER/, 60_000));
+  const connected = await withoutPassphrasePrompt(person, 'Test Connection', () =>
+    person.notification(/Connected to .* as DEMO_USER/, 60_000),
+  );
   const text = (await connected.innerText()).replace(/\s+/g, ' ');
-  assert.match(text, new RegExp(`Connected to ${account} as DEMO_USER · ANALYST · DEMO_WH`), `the notification names user, role and warehouse: ${text}`);
+  assert.match(
+    text,
+    new RegExp(`Connected to ${account} as DEMO_USER · ANALYST · DEMO_WH`),
+    `the notification names user, role and warehouse: ${text}`,
+  );
   await person.screenshot('test-connection');
   await page.locator('.tab', { hasText: 'Walkthrough' }).first().click();
   // Coming back to the tab can show the Welcome page's list again: open the walkthrough from there.
   const card = page.locator('.getting-started-category', { hasText: WALKTHROUGH_TITLE }).first();
   if (await card.isVisible()) await card.click();
   await firstStep.waitFor({ state: 'visible', timeout: 15_000 });
-  await expectSoon(() => isStepDone(firstStep), 'the walkthrough ticks "Connect to Snowflake" once a connection is added and tested');
+  await expectSoon(
+    () => isStepDone(firstStep),
+    'the walkthrough ticks "Connect to Snowflake" once a connection is added and tested',
+  );
   await person.screenshot('walkthrough-step-done');
 
   // Show Diagnostics: the key's fingerprint, to compare with DESCRIBE USER.
   await person.runCommand('Snowflake: Show Diagnostics');
   await withoutPassphrasePrompt(person, 'Show Diagnostics', () => person.waitForText(`Connection '${NAME}'`, 60_000));
-  await page.locator('.editor-instance .view-lines').getByText(sandbox.fingerprints.encrypted).first().waitFor({ state: 'visible', timeout: 30_000 });
+  await page
+    .locator('.editor-instance .view-lines')
+    .getByText(sandbox.fingerprints.encrypted)
+    .first()
+    .waitFor({ state: 'visible', timeout: 30_000 });
   const report = await person.editorText();
-  assert.match(report, new RegExp(`fingerprint: ${escapeRegExp(sandbox.fingerprints.encrypted)}`), `the report shows the key's fingerprint:\n${report}`);
-  assert.match(report, /login: OK as DEMO_USER, role ANALYST, warehouse DEMO_WH/, `the report shows the login test:\n${report}`);
+  assert.match(
+    report,
+    new RegExp(`fingerprint: ${escapeRegExp(sandbox.fingerprints.encrypted)}`),
+    `the report shows the key's fingerprint:\n${report}`,
+  );
+  assert.match(
+    report,
+    /login: OK as DEMO_USER, role ANALYST, warehouse DEMO_WH/,
+    `the report shows the login test:\n${report}`,
+  );
   assert.match(report, /passphrase from/, `the report says where the passphrase came from:\n${report}`);
   await person.screenshot('show-diagnostics-fingerprint');
 }

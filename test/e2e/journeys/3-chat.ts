@@ -18,7 +18,9 @@ export const settings = { 'workbench.startupEditor': 'none', 'chat.viewSessions.
  * README explains; after that the picker shows the Cortex model and typing in the chat box works.
  */
 export function keybindings(_sandbox: SandboxInfo): { key: string; command: string; args?: unknown }[] {
-  return [{ key: CHOOSE_CORTEX_KEY, command: 'workbench.action.chat.open', args: { modelSelector: MODEL, mode: 'ask' } }];
+  return [
+    { key: CHOOSE_CORTEX_KEY, command: 'workbench.action.chat.open', args: { modelSelector: MODEL, mode: 'ask' } },
+  ];
 }
 
 function chatView(person: Person): Locator {
@@ -37,7 +39,13 @@ function lastResponse(person: Person): Locator {
 }
 
 async function responseText(person: Person): Promise<string> {
-  return ((await lastResponse(person).locator('.value').first().textContent().catch(() => '')) ?? '').replace(/\u00a0/g, ' ');
+  return (
+    (await lastResponse(person)
+      .locator('.value')
+      .first()
+      .textContent()
+      .catch(() => '')) ?? ''
+  ).replace(/\u00a0/g, ' ');
 }
 
 /** Drags the border between the editor and the chat to the left, as a person does to read a wide answer. */
@@ -71,7 +79,10 @@ export async function journey(person: Person): Promise<void> {
   // @snowflake /sql about the demo schema: SQL that names its tables.
   await ask(person, '@snowflake /sql total order amount per customer');
   const answer = lastResponse(person);
-  const codeBlock = answer.locator('.interactive-result-code-block').filter({ hasText: /SALES_DB\.PUBLIC\.(ORDERS|CUSTOMERS)/ }).first();
+  const codeBlock = answer
+    .locator('.interactive-result-code-block')
+    .filter({ hasText: /SALES_DB\.PUBLIC\.(ORDERS|CUSTOMERS)/ })
+    .first();
   await codeBlock.waitFor({ state: 'visible', timeout: 90_000 });
   await answer.getByText('Run Preview').first().waitFor({ state: 'visible', timeout: 30_000 });
   const sql = await monacoText(codeBlock.locator('.view-lines').first());
@@ -102,7 +113,10 @@ export async function journey(person: Person): Promise<void> {
   assert.match(final, /Line 1: .*Line 25:/s, `the whole answer arrived:\n${final.slice(0, 400)}`);
   const partial = lengths.filter((n) => n > 0 && n < final.length);
   assert.ok(partial.length >= 2, `the answer appeared piece by piece (lengths seen: ${lengths.join(', ')})`);
-  const { answers } = await person.emulator<{ answers: { model: string; stream: boolean; framesSent: number }[] }>('GET', 'cortex');
+  const { answers } = await person.emulator<{ answers: { model: string; stream: boolean; framesSent: number }[] }>(
+    'GET',
+    'cortex',
+  );
   assert.equal(answers.at(-1)?.model, MODEL.id, 'the answer came from the model chosen in the chat');
   assert.equal(answers.at(-1)?.stream, true, 'the answer was streamed');
   await person.screenshot('chat-streamed-answer');

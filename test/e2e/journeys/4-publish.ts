@@ -14,7 +14,9 @@ const TASK_LINES = ['Building bundle', 'Installing packages from the manifest', 
 
 /** The text of the Output panel's editor (the deployment log), lines in screen order. */
 async function outputText(person: Person): Promise<string> {
-  const lines = person.page.locator('.part.panel .output-view .view-lines, .part.panel .editor-instance .view-lines').first();
+  const lines = person.page
+    .locator('.part.panel .output-view .view-lines, .part.panel .editor-instance .view-lines')
+    .first();
   await lines.waitFor({ state: 'visible', timeout: 30_000 });
   return monacoText(lines);
 }
@@ -40,7 +42,12 @@ export async function journey(person: Person): Promise<void> {
   await page.locator('.tab', { hasText: 'app.py' }).first().waitFor({ state: 'visible', timeout: 30_000 });
 
   // Connect answers slowly for a moment, so the progress can be seen (as on a real deployment).
-  await person.emulator('POST', 'faults', { server: 'ingress', route: 'GET /__api__/v1/tasks/:id', delayMs: 800, times: 3 });
+  await person.emulator('POST', 'faults', {
+    server: 'ingress',
+    route: 'GET /__api__/v1/tasks/:id',
+    delayMs: 800,
+    times: 3,
+  });
 
   // Publish; with no server yet, the command adds one first.
   await person.runCommand('Posit Connect: Publish to Posit Connect');
@@ -51,7 +58,11 @@ export async function journey(person: Person): Promise<void> {
   await person.pick(/^keypair/);
   await person.answerStep('Add Connect Server (3/3)', sandbox.connectApiKey);
   const who = await person.notification(`Connected to ${host} as`, 60_000);
-  assert.match(await who.innerText(), /through Snowflake connection 'keypair'/, 'the server check says which Snowflake connection opened the ingress');
+  assert.match(
+    await who.innerText(),
+    /through Snowflake connection 'keypair'/,
+    'the server check says which Snowflake connection opened the ingress',
+  );
 
   // Progress while Connect builds and starts the app.
   const progress = await person.notification(/Publishing workspace to/, 60_000);
@@ -65,7 +76,8 @@ export async function journey(person: Person): Promise<void> {
   await person.runCommand('Posit Connect: Show Deployment Log');
   await page.locator('.part.panel').getByText('Deployed:').first().waitFor({ state: 'visible', timeout: 30_000 });
   const log = await outputText(person);
-  for (const line of TASK_LINES) assert.ok(log.includes(line), `the deployment log shows Connect's task line "${line}":\n${log}`);
+  for (const line of TASK_LINES)
+    assert.ok(log.includes(line), `the deployment log shows Connect's task line "${line}":\n${log}`);
   const url = /Deployed: (\S+)/.exec(log)?.[1];
   assert.ok(url && url.startsWith(`${sandbox.connect}/content/`), `the log names the content URL:\n${log}`);
   await person.clearNotifications();
@@ -77,17 +89,32 @@ export async function journey(person: Person): Promise<void> {
   opened.catch(() => undefined); // awaited below; this keeps a timeout from surfacing as an unhandled rejection
   await person.runCommand('Posit Connect: Open Deployed Content');
   const confirm = page.locator('.monaco-dialog-box a.monaco-button', { hasText: /^Open$/ }).first();
-  if (await confirm.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false)) {
+  if (
+    await confirm.waitFor({ state: 'visible', timeout: 10_000 }).then(
+      () => true,
+      () => false,
+    )
+  ) {
     await person.screenshot('open-external-confirm');
     await confirm.click();
   }
   const tab = await opened;
   await tab.waitForLoadState('domcontentloaded').catch(() => undefined);
   const contentPath = new URL(url).pathname;
-  const ingressLog = await person.emulator<{ method: string; path: string; status: number }[]>('GET', 'requests?server=ingress');
-  assert.ok(ingressLog.some((r) => r.method === 'GET' && r.path === contentPath), `the browser asked the ingress for ${contentPath}`);
+  const ingressLog = await person.emulator<{ method: string; path: string; status: number }[]>(
+    'GET',
+    'requests?server=ingress',
+  );
+  assert.ok(
+    ingressLog.some((r) => r.method === 'GET' && r.path === contentPath),
+    `the browser asked the ingress for ${contentPath}`,
+  );
   // Snowflake's ingress sends a browser without a Snowflake session to sign in first, as on a real account.
-  assert.match(tab.url(), /\/oauth\/authorize\?.*sfc-endpoint%2Fcallback/, `the ingress asked the browser to sign in to Snowflake: ${tab.url()}`);
+  assert.match(
+    tab.url(),
+    /\/oauth\/authorize\?.*sfc-endpoint%2Fcallback/,
+    `the ingress asked the browser to sign in to Snowflake: ${tab.url()}`,
+  );
   await tab.close();
 
   // The deployment is recorded, so the next publish updates the same content.

@@ -21,11 +21,19 @@ describe('activation', () => {
   it('registers its commands, each under the positSnowflake prefix', async () => {
     const all = await vscode.commands.getCommands(true);
     const ours = all.filter((c) => c.startsWith('positSnowflake.'));
-    for (const id of ['positSnowflake.refresh', 'positSnowflake.addConnection', 'positSnowflake.showDiagnostics', 'positSnowflake.showLog']) {
+    for (const id of [
+      'positSnowflake.refresh',
+      'positSnowflake.addConnection',
+      'positSnowflake.showDiagnostics',
+      'positSnowflake.showLog',
+    ]) {
       assert.ok(ours.includes(id), `command ${id} is registered`);
     }
-    const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { commands: { command: string }[] } };
-    for (const c of pkg.contributes.commands) assert.ok(all.includes(c.command), `contributed command ${c.command} has a handler`);
+    const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as {
+      contributes: { commands: { command: string }[] };
+    };
+    for (const c of pkg.contributes.commands)
+      assert.ok(all.includes(c.command), `contributed command ${c.command} has a handler`);
   });
 
   it('contributes the Snowflake view container, the Connections view and its settings', async () => {

@@ -5,9 +5,24 @@ import * as assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, control, providerSessions, rawSecret, runDismissingErrors, sandbox, waitForConnections } from './authSandbox';
+import {
+  api,
+  control,
+  providerSessions,
+  rawSecret,
+  runDismissingErrors,
+  sandbox,
+  waitForConnections,
+} from './authSandbox';
 
-interface TestResult { connection: string; account: string; user: string; role?: string; warehouse?: string; message: string }
+interface TestResult {
+  connection: string;
+  account: string;
+  user: string;
+  role?: string;
+  warehouse?: string;
+  message: string;
+}
 
 const connectionsFile = (): string => path.join(sandbox().home, 'connections.toml');
 const configFile = (): string => path.join(sandbox().home, 'config.toml');
@@ -45,16 +60,25 @@ describe('auth in the editor', function () {
   });
 
   it('lists the sandbox connections through the public API, with the default from config.toml', async () => {
-    const list = await waitForConnections((l) => sandbox().connectionNames.every((n) => l.some((c) => c.name === n)), 'the sandbox connections are listed');
+    const list = await waitForConnections(
+      (l) => sandbox().connectionNames.every((n) => l.some((c) => c.name === n)),
+      'the sandbox connections are listed',
+    );
     const keypair = list.find((c) => c.name === 'keypair');
-    assert.deepEqual(keypair && { source: keypair.source, isDefault: keypair.isDefault, authenticator: keypair.authenticator }, { source: 'connections.toml', isDefault: true, authenticator: 'SNOWFLAKE_JWT' });
+    assert.deepEqual(
+      keypair && { source: keypair.source, isDefault: keypair.isDefault, authenticator: keypair.authenticator },
+      { source: 'connections.toml', isDefault: true, authenticator: 'SNOWFLAKE_JWT' },
+    );
     assert.equal(list.filter((c) => c.isDefault).length, 1);
   });
 
   it('Test Connection logs in to the emulator and shows user, role and warehouse', async () => {
     const res = await vscode.commands.executeCommand<TestResult>('positSnowflake.testConnection', 'keypair');
     assert.ok(res, 'the command returned a result (no error was shown)');
-    assert.deepEqual({ user: res.user, role: res.role, warehouse: res.warehouse }, { user: 'DEMO_USER', role: 'ANALYST', warehouse: 'DEMO_WH' });
+    assert.deepEqual(
+      { user: res.user, role: res.role, warehouse: res.warehouse },
+      { user: 'DEMO_USER', role: 'ANALYST', warehouse: 'DEMO_WH' },
+    );
     assert.equal(res.message, `Connected to ${res.account} as DEMO_USER · ANALYST · DEMO_WH`);
   });
 
@@ -62,10 +86,17 @@ describe('auth in the editor', function () {
     const { passphrase, home } = sandbox();
     const key = 'positSnowflake/keyPassphrase/encrypted_key';
     secretKeys.push(key);
-    const res = await vscode.commands.executeCommand<{ connection: string }>('positSnowflake.setKeyPassphrase', 'encrypted_key', passphrase);
+    const res = await vscode.commands.executeCommand<{ connection: string }>(
+      'positSnowflake.setKeyPassphrase',
+      'encrypted_key',
+      passphrase,
+    );
     assert.deepEqual(res, { connection: 'encrypted_key' });
     const envelope = JSON.parse((await rawSecret.get(key)) ?? 'null') as Record<string, unknown>;
-    assert.deepEqual({ v: envelope.v, kind: envelope.kind, value: envelope.value, savedAt: typeof envelope.savedAt }, { v: 1, kind: 'keyPassphrase', value: passphrase, savedAt: 'number' });
+    assert.deepEqual(
+      { v: envelope.v, kind: envelope.kind, value: envelope.value, savedAt: typeof envelope.savedAt },
+      { v: 1, kind: 'keyPassphrase', value: passphrase, savedAt: 'number' },
+    );
     assert.equal(await rawSecret.typed('keyPassphrase', 'encrypted_key'), passphrase);
 
     // The key now opens without a prompt: the login goes through.
@@ -105,27 +136,59 @@ describe('auth in the editor', function () {
     const before = await fsp.readFile(connectionsFile());
     assert.ok(before.toString('utf8').startsWith('# '), 'the sandbox file starts with a comment that must survive');
     const emulator = new URL(s.snowflake);
-    const res = await vscode.commands.executeCommand<{ name: string; file: string; created: boolean }>('positSnowflake.addConnection', {
-      name: 'added by test', account: 'sandbox-demo', user: s.user, authenticator: 'SNOWFLAKE_JWT', privateKeyFile: s.keyFiles.keypair,
-      role: 'ANALYST', warehouse: 'DEMO_WH', host: emulator.hostname, port: Number(emulator.port), protocol: emulator.protocol.replace(':', ''),
-    });
+    const res = await vscode.commands.executeCommand<{ name: string; file: string; created: boolean }>(
+      'positSnowflake.addConnection',
+      {
+        name: 'added by test',
+        account: 'sandbox-demo',
+        user: s.user,
+        authenticator: 'SNOWFLAKE_JWT',
+        privateKeyFile: s.keyFiles.keypair,
+        role: 'ANALYST',
+        warehouse: 'DEMO_WH',
+        host: emulator.hostname,
+        port: Number(emulator.port),
+        protocol: emulator.protocol.replace(':', ''),
+      },
+    );
     assert.deepEqual(res, { name: 'added by test', file: connectionsFile(), created: false });
     const after = await fsp.readFile(connectionsFile());
-    assert.ok(after.subarray(0, before.length).equals(before), 'the original bytes are an exact prefix of the new file');
-    assert.match(after.subarray(before.length).toString('utf8'), /^\n?\n\["added by test"\]\naccount = "sandbox-demo"\nuser = "DEMO_USER"\nauthenticator = "SNOWFLAKE_JWT"\n/);
+    assert.ok(
+      after.subarray(0, before.length).equals(before),
+      'the original bytes are an exact prefix of the new file',
+    );
+    assert.match(
+      after.subarray(before.length).toString('utf8'),
+      /^\n?\n\["added by test"\]\naccount = "sandbox-demo"\nuser = "DEMO_USER"\nauthenticator = "SNOWFLAKE_JWT"\n/,
+    );
     assert.equal((await fsp.stat(connectionsFile())).mode & 0o777, 0o600);
 
     await waitForConnections((l) => l.some((c) => c.name === 'added by test'), 'the added connection is listed');
-    const tested = await vscode.commands.executeCommand<TestResult>('positSnowflake.testConnection', { connectionName: 'added by test' });
+    const tested = await vscode.commands.executeCommand<TestResult>('positSnowflake.testConnection', {
+      connectionName: 'added by test',
+    });
     assert.deepEqual(tested && [tested.user, tested.role, tested.warehouse], ['DEMO_USER', 'ANALYST', 'DEMO_WH']);
   });
 
-  it('Add Connection\'s guided prompts check what is typed and write the table, the passphrase going to SecretStorage', async () => {
+  it("Add Connection's guided prompts check what is typed and write the table, the passphrase going to SecretStorage", async () => {
     const s = sandbox();
     const win = vscode.window as { -readonly [K in keyof typeof vscode.window]: (typeof vscode.window)[K] };
-    const saved = { showInputBox: win.showInputBox, showQuickPick: win.showQuickPick, showOpenDialog: win.showOpenDialog, showInformationMessage: win.showInformationMessage };
+    const saved = {
+      showInputBox: win.showInputBox,
+      showQuickPick: win.showQuickPick,
+      showOpenDialog: win.showOpenDialog,
+      showInformationMessage: win.showInformationMessage,
+    };
     const asked: string[] = [];
-    const answers: Record<string, string> = { name: 'guided', account: 'https://sandbox-demo.snowflakecomputing.com/', user: 'DEMO_USER', 'key passphrase': s.passphrase, 'role (optional)': 'ANALYST', 'warehouse (optional)': '', 'database (optional)': '' };
+    const answers: Record<string, string> = {
+      name: 'guided',
+      account: 'https://sandbox-demo.snowflakecomputing.com/',
+      user: 'DEMO_USER',
+      'key passphrase': s.passphrase,
+      'role (optional)': 'ANALYST',
+      'warehouse (optional)': '',
+      'database (optional)': '',
+    };
     const problems: Record<string, string | undefined> = {};
     win.showInputBox = (async (o?: vscode.InputBoxOptions) => {
       const step = (o?.title ?? '').replace(/^Add Snowflake Connection: /, '');
@@ -149,22 +212,45 @@ describe('auth in the editor', function () {
     secretKeys.push('positSnowflake/keyPassphrase/guided');
     try {
       const res = await vscode.commands.executeCommand<{ name: string; file: string }>('positSnowflake.addConnection');
-      assert.deepEqual(res && { name: res.name, file: res.file }, { name: 'guided', file: connectionsFile() }, 'the prompts were answered by this test (same API object as the extension)');
+      assert.deepEqual(
+        res && { name: res.name, file: res.file },
+        { name: 'guided', file: connectionsFile() },
+        'the prompts were answered by this test (same API object as the extension)',
+      );
     } finally {
       Object.assign(win, saved);
     }
-    assert.deepEqual(asked, ['name', 'account', 'method', 'user', 'key file', 'key passphrase', 'role (optional)', 'warehouse (optional)', 'database (optional)']);
+    assert.deepEqual(asked, [
+      'name',
+      'account',
+      'method',
+      'user',
+      'key file',
+      'key passphrase',
+      'role (optional)',
+      'warehouse (optional)',
+      'database (optional)',
+    ]);
     assert.match(problems.duplicate ?? '', /already exists/);
     assert.match(problems.badAccount ?? '', /only letters, digits/);
     const text = await fsp.readFile(connectionsFile(), 'utf8');
-    assert.ok(text.endsWith(`\n[guided]\naccount = "sandbox-demo"\nuser = "DEMO_USER"\nauthenticator = "SNOWFLAKE_JWT"\nprivate_key_file = ${JSON.stringify(s.keyFiles.encrypted)}\nrole = "ANALYST"\n`));
+    assert.ok(
+      text.endsWith(
+        `\n[guided]\naccount = "sandbox-demo"\nuser = "DEMO_USER"\nauthenticator = "SNOWFLAKE_JWT"\nprivate_key_file = ${JSON.stringify(s.keyFiles.encrypted)}\nrole = "ANALYST"\n`,
+      ),
+    );
     assert.ok(!text.includes(s.passphrase));
     assert.equal(await rawSecret.typed('keyPassphrase', 'guided'), s.passphrase);
   });
 
   it('Add Connection refuses a duplicate name and leaves the file alone', async () => {
     const before = await fsp.readFile(connectionsFile());
-    const res = await runDismissingErrors('positSnowflake.addConnection', { name: 'KEYPAIR', account: 'sandbox-demo', authenticator: 'PROGRAMMATIC_ACCESS_TOKEN', pat: 'x' });
+    const res = await runDismissingErrors('positSnowflake.addConnection', {
+      name: 'KEYPAIR',
+      account: 'sandbox-demo',
+      authenticator: 'PROGRAMMATIC_ACCESS_TOKEN',
+      pat: 'x',
+    });
     assert.equal(res, undefined);
     assert.ok((await fsp.readFile(connectionsFile())).equals(before));
   });
@@ -174,8 +260,14 @@ describe('auth in the editor', function () {
     const emulator = new URL(s.snowflake);
     secretKeys.push('positSnowflake/pat/pat_by_test');
     await vscode.commands.executeCommand('positSnowflake.addConnection', {
-      name: 'pat_by_test', account: 'sandbox-demo', user: s.user, authenticator: 'PROGRAMMATIC_ACCESS_TOKEN', pat: s.pat,
-      host: emulator.hostname, port: Number(emulator.port), protocol: emulator.protocol.replace(':', ''),
+      name: 'pat_by_test',
+      account: 'sandbox-demo',
+      user: s.user,
+      authenticator: 'PROGRAMMATIC_ACCESS_TOKEN',
+      pat: s.pat,
+      host: emulator.hostname,
+      port: Number(emulator.port),
+      protocol: emulator.protocol.replace(':', ''),
     });
     const text = await fsp.readFile(connectionsFile(), 'utf8');
     assert.match(text, /^\[pat_by_test\]$/m);
@@ -188,22 +280,31 @@ describe('auth in the editor', function () {
 
   it('Set PAT replaces the stored token and the next login uses the new one', async () => {
     const s = sandbox();
-    assert.deepEqual(await vscode.commands.executeCommand('positSnowflake.setPat', 'pat_by_test', 'not-a-valid-pat'), { connection: 'pat_by_test' });
+    assert.deepEqual(await vscode.commands.executeCommand('positSnowflake.setPat', 'pat_by_test', 'not-a-valid-pat'), {
+      connection: 'pat_by_test',
+    });
     assert.equal(await rawSecret.typed('pat', 'pat_by_test'), 'not-a-valid-pat');
-    assert.equal(await runDismissingErrors('positSnowflake.testConnection', 'pat_by_test'), undefined, 'the refused PAT fails the test');
+    assert.equal(
+      await runDismissingErrors('positSnowflake.testConnection', 'pat_by_test'),
+      undefined,
+      'the refused PAT fails the test',
+    );
     await vscode.commands.executeCommand('positSnowflake.setPat', { name: 'pat_by_test', pat: s.pat });
     const tested = await vscode.commands.executeCommand<TestResult>('positSnowflake.testConnection', 'pat_by_test');
     assert.equal(tested?.user, 'DEMO_USER');
   });
 
   it('Set as Default Connection writes default_connection_name at the top of config.toml', async () => {
-    const res = await vscode.commands.executeCommand<{ connection: string; file: string }>('positSnowflake.setDefaultConnection', 'pat');
+    const res = await vscode.commands.executeCommand<{ connection: string; file: string }>(
+      'positSnowflake.setDefaultConnection',
+      'pat',
+    );
     assert.deepEqual(res, { connection: 'pat', file: configFile() });
     assert.equal(await fsp.readFile(configFile(), 'utf8'), 'default_connection_name = "pat"\n');
     await waitForConnections((l) => l.find((c) => c.isDefault)?.name === 'pat', '"pat" becomes the default');
   });
 
-  it('Open Connections File opens the file at the connection\'s table', async () => {
+  it("Open Connections File opens the file at the connection's table", async () => {
     const opened = await vscode.commands.executeCommand<string>('positSnowflake.openConnectionsFile', 'pat');
     assert.equal(opened, connectionsFile());
     const editor = vscode.window.activeTextEditor;
@@ -213,7 +314,10 @@ describe('auth in the editor', function () {
 
   it('Show Diagnostics opens a read-only report naming the key fingerprint', async () => {
     const text = await vscode.commands.executeCommand<string>('positSnowflake.showDiagnostics', 'keypair');
-    assert.ok(text?.includes(sandbox().fingerprints.keypair), 'the report shows the key fingerprint to compare with DESCRIBE USER');
+    assert.ok(
+      text?.includes(sandbox().fingerprints.keypair),
+      'the report shows the key fingerprint to compare with DESCRIBE USER',
+    );
     const doc = vscode.window.activeTextEditor?.document;
     assert.equal(doc?.uri.scheme, 'posit-snowflake-doctor');
     assert.equal(doc.getText(), text);
@@ -221,20 +325,28 @@ describe('auth in the editor', function () {
 
   describe('the "Snowflake" authentication provider', () => {
     it('is registered and answers a silent request with no session before sign-in (no prompt)', async () => {
-      const session = await vscode.authentication.getSession('positSnowflake', ['connection:oauth_code'], { silent: true });
+      const session = await vscode.authentication.getSession('positSnowflake', ['connection:oauth_code'], {
+        silent: true,
+      });
       assert.equal(session, undefined);
     });
 
     it('Sign In (browser, auto-approved by the emulator) adds a session to the Accounts menu with a working token; Sign Out removes it', async () => {
       await control('/__emulator/oauth/auto-approve', { on: true });
       const events: vscode.AuthenticationSessionsChangeEvent[] = [];
-      const sub = vscode.authentication.onDidChangeSessions((e) => e.provider.id === 'positSnowflake' && events.push(e));
+      const sub = vscode.authentication.onDidChangeSessions(
+        (e) => e.provider.id === 'positSnowflake' && events.push(e),
+      );
       try {
         const res = await vscode.commands.executeCommand<{ connection: string }>('positSnowflake.signIn', 'oauth_code');
         assert.equal(res?.connection, 'oauth_code');
         secretKeys.push('positSnowflake/oauthRefreshToken/oauth_code');
         const accounts = await vscode.authentication.getAccounts('positSnowflake');
-        assert.deepEqual(accounts.map((a) => a.label), ['DEMO_USER (oauth_code)'], 'the Accounts menu lists the sign-in');
+        assert.deepEqual(
+          accounts.map((a) => a.label),
+          ['DEMO_USER (oauth_code)'],
+          'the Accounts menu lists the sign-in',
+        );
         assert.ok(events.length >= 1, 'onDidChangeSessions fired for the Snowflake provider');
 
         const [session, ...others] = await providerSessions(['connection:oauth_code']);
@@ -243,18 +355,31 @@ describe('auth in the editor', function () {
         const models = await fetch(new URL('/api/v2/cortex/models', sandbox().snowflake), {
           headers: { Authorization: `Bearer ${session?.accessToken}`, 'X-Snowflake-Authorization-Token-Type': 'OAUTH' },
         });
-        assert.equal(models.status, 200, 'the session\'s access token is accepted by Snowflake');
-        assert.deepEqual(await providerSessions(['connection:keypair']), [], 'a key-pair connection has no sign-in session');
-        const envelope = JSON.parse((await rawSecret.get('positSnowflake/oauthRefreshToken/oauth_code')) ?? 'null') as { kind?: string } | null;
+        assert.equal(models.status, 200, "the session's access token is accepted by Snowflake");
+        assert.deepEqual(
+          await providerSessions(['connection:keypair']),
+          [],
+          'a key-pair connection has no sign-in session',
+        );
+        const envelope = JSON.parse((await rawSecret.get('positSnowflake/oauthRefreshToken/oauth_code')) ?? 'null') as {
+          kind?: string;
+        } | null;
         assert.equal(envelope?.kind, 'oauthRefreshToken', 'the refresh token is in SecretStorage');
 
         const removedBefore = events.filter((e) => e.provider.id === 'positSnowflake').length;
         await vscode.commands.executeCommand('positSnowflake.signOut', 'oauth_code');
-        assert.equal(await rawSecret.get('positSnowflake/oauthRefreshToken/oauth_code'), undefined, 'sign-out deleted the stored token');
+        assert.equal(
+          await rawSecret.get('positSnowflake/oauthRefreshToken/oauth_code'),
+          undefined,
+          'sign-out deleted the stored token',
+        );
         assert.deepEqual(await vscode.authentication.getAccounts('positSnowflake'), []);
         assert.deepEqual(await providerSessions([]), []);
         assert.ok(events.length > removedBefore, 'sign-out was reported too');
-        assert.equal(await vscode.authentication.getSession('positSnowflake', ['connection:oauth_code'], { silent: true }), undefined);
+        assert.equal(
+          await vscode.authentication.getSession('positSnowflake', ['connection:oauth_code'], { silent: true }),
+          undefined,
+        );
       } finally {
         sub.dispose();
         await control('/__emulator/oauth/auto-approve', { on: false });

@@ -32,22 +32,31 @@ export async function api(): Promise<PositSnowflakeApi> {
 
 /** POSTs to the emulator's control API (/__emulator/*). */
 export async function control(pathname: string, body: unknown = {}): Promise<unknown> {
-  const res = await fetch(new URL(pathname, sandbox().snowflake), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(new URL(pathname, sandbox().snowflake), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   assert.equal(res.status, 200, `${pathname} answered ${res.status}`);
   return res.json();
 }
 
 export const rawSecret = {
   get: (key: string) => vscode.commands.executeCommand<string | undefined>(SECRETS_TEST_COMMAND, { op: 'getRaw', key }),
-  store: (key: string, value: string) => vscode.commands.executeCommand<void>(SECRETS_TEST_COMMAND, { op: 'storeRaw', key, value }),
+  store: (key: string, value: string) =>
+    vscode.commands.executeCommand<void>(SECRETS_TEST_COMMAND, { op: 'storeRaw', key, value }),
   delete: (key: string) => vscode.commands.executeCommand<void>(SECRETS_TEST_COMMAND, { op: 'deleteRaw', key }),
   /** Read through the extension's typed SecretStore (envelope validated). */
-  typed: (kind: string, id: string) => vscode.commands.executeCommand<string | undefined>(SECRETS_TEST_COMMAND, { op: 'get', kind, id }),
+  typed: (kind: string, id: string) =>
+    vscode.commands.executeCommand<string | undefined>(SECRETS_TEST_COMMAND, { op: 'get', kind, id }),
 };
 
 /** The sessions the provider hands out (with tokens), bypassing VS Code's per-extension access dialog. */
 export function providerSessions(scopes: readonly string[]): Thenable<vscode.AuthenticationSession[]> {
-  return vscode.commands.executeCommand<vscode.AuthenticationSession[]>(SECRETS_TEST_COMMAND, { op: 'sessions', scopes });
+  return vscode.commands.executeCommand<vscode.AuthenticationSession[]>(SECRETS_TEST_COMMAND, {
+    op: 'sessions',
+    scopes,
+  });
 }
 
 /**
@@ -67,7 +76,10 @@ export async function runDismissingErrors<T>(id: string, ...args: unknown[]): Pr
 }
 
 /** Waits until the public API lists connections satisfying `ok` (the file watcher may take a moment). */
-export async function waitForConnections(ok: (list: PublicConnection[]) => boolean, what: string): Promise<PublicConnection[]> {
+export async function waitForConnections(
+  ok: (list: PublicConnection[]) => boolean,
+  what: string,
+): Promise<PublicConnection[]> {
   const a = await api();
   let last: PublicConnection[] = [];
   for (let i = 0; i < 100; i++) {

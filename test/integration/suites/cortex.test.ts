@@ -9,9 +9,20 @@ const VENDOR = 'snowflake-cortex';
 const MODEL = 'claude-sonnet-4-5';
 const ANSWERS_COMMAND = 'positSnowflake.internal.cortexAnswers';
 
-interface ParticipantRecord { command?: string; prompt: string; model: string; markdown: string; sql?: string }
+interface ParticipantRecord {
+  command?: string;
+  prompt: string;
+  model: string;
+  markdown: string;
+  sql?: string;
+}
 
-async function until<T>(get: () => Thenable<T> | T, ok: (v: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
+async function until<T>(
+  get: () => Thenable<T> | T,
+  ok: (v: T) => boolean,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last = await get();
   while (!ok(last)) {
@@ -28,11 +39,19 @@ async function emulatorCortex(): Promise<{ answers: { closedEarly: boolean; fini
 }
 
 async function setFrameDelay(ms: number): Promise<void> {
-  await fetch(new URL('/__emulator/cortex', sandbox().snowflake), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ frameDelayMs: ms }) });
+  await fetch(new URL('/__emulator/cortex', sandbox().snowflake), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ frameDelayMs: ms }),
+  });
 }
 
 async function cortexModel(): Promise<vscode.LanguageModelChat> {
-  const [model] = await until(() => vscode.lm.selectChatModels({ vendor: VENDOR, id: MODEL }), (m) => m.length > 0, `the ${MODEL} model is offered`);
+  const [model] = await until(
+    () => vscode.lm.selectChatModels({ vendor: VENDOR, id: MODEL }),
+    (m) => m.length > 0,
+    `the ${MODEL} model is offered`,
+  );
   return model!;
 }
 
@@ -42,9 +61,14 @@ describe('Cortex in the editor', function () {
   after(() => setFrameDelay(0));
 
   it("offers the account's Cortex models with their limits and tool calling", async () => {
-    const models = await until(() => vscode.lm.selectChatModels({ vendor: VENDOR }), (m) => m.length >= 3, 'Cortex models are listed');
+    const models = await until(
+      () => vscode.lm.selectChatModels({ vendor: VENDOR }),
+      (m) => m.length >= 3,
+      'Cortex models are listed',
+    );
     const ids = models.map((m) => m.id);
-    for (const id of [MODEL, 'llama3.1-70b', 'mistral-large2']) assert.ok(ids.includes(id), `${id} is offered (got ${ids.join(', ')})`);
+    for (const id of [MODEL, 'llama3.1-70b', 'mistral-large2'])
+      assert.ok(ids.includes(id), `${id} is offered (got ${ids.join(', ')})`);
     const sonnet = models.find((m) => m.id === MODEL)!;
     assert.equal(sonnet.vendor, VENDOR);
     assert.ok(sonnet.maxInputTokens >= 100_000, `input limit ${sonnet.maxInputTokens}`);
@@ -52,7 +76,11 @@ describe('Cortex in the editor', function () {
 
   it('streams the scripted reply through sendRequest, in several pieces', async () => {
     const model = await cortexModel();
-    const res = await model.sendRequest([vscode.LanguageModelChatMessage.User('Hello from the editor ❄ — twice as long as one piece.')], {}, new vscode.CancellationTokenSource().token);
+    const res = await model.sendRequest(
+      [vscode.LanguageModelChatMessage.User('Hello from the editor ❄ — twice as long as one piece.')],
+      {},
+      new vscode.CancellationTokenSource().token,
+    );
     const pieces: string[] = [];
     for await (const t of res.text) pieces.push(t);
     assert.equal(pieces.join(''), 'Hello from the editor ❄ — twice as long as one piece.');
@@ -61,20 +89,36 @@ describe('Cortex in the editor', function () {
 
   it('does a tool round trip: the call arrives as a ToolCallPart, the result goes back as a ToolResultPart', async () => {
     const model = await cortexModel();
-    const tools: vscode.LanguageModelChatTool[] = [{ name: 'lookup_table', description: 'Looks up a table', inputSchema: { type: 'object', properties: { table: { type: 'string' } } } }];
+    const tools: vscode.LanguageModelChatTool[] = [
+      {
+        name: 'lookup_table',
+        description: 'Looks up a table',
+        inputSchema: { type: 'object', properties: { table: { type: 'string' } } },
+      },
+    ];
     const ask = vscode.LanguageModelChatMessage.User('Please use the tool lookup_table for ORDERS.');
     const first = await model.sendRequest([ask], { tools }, new vscode.CancellationTokenSource().token);
     const parts: unknown[] = [];
     for await (const p of first.stream) parts.push(p);
-    const call = parts.find((p): p is vscode.LanguageModelToolCallPart => p instanceof vscode.LanguageModelToolCallPart);
+    const call = parts.find(
+      (p): p is vscode.LanguageModelToolCallPart => p instanceof vscode.LanguageModelToolCallPart,
+    );
     assert.ok(call, 'a tool call part arrived');
     assert.equal(call.name, 'lookup_table');
     assert.deepEqual(call.input, { table: 'demo ❄' });
-    const second = await model.sendRequest([
-      ask,
-      vscode.LanguageModelChatMessage.Assistant([call]),
-      vscode.LanguageModelChatMessage.User([new vscode.LanguageModelToolResultPart(call.callId, [new vscode.LanguageModelTextPart('ORDERS has 1,200 rows')])]),
-    ], { tools }, new vscode.CancellationTokenSource().token);
+    const second = await model.sendRequest(
+      [
+        ask,
+        vscode.LanguageModelChatMessage.Assistant([call]),
+        vscode.LanguageModelChatMessage.User([
+          new vscode.LanguageModelToolResultPart(call.callId, [
+            new vscode.LanguageModelTextPart('ORDERS has 1,200 rows'),
+          ]),
+        ]),
+      ],
+      { tools },
+      new vscode.CancellationTokenSource().token,
+    );
     let text = '';
     for await (const t of second.text) text += t;
     assert.equal(text, 'The tool lookup_table returned: ORDERS has 1,200 rows');
@@ -99,7 +143,11 @@ describe('Cortex in the editor', function () {
     } catch {
       // The editor may end the stream with a cancellation error; either way the request must stop.
     }
-    const answer = await until(async () => (await emulatorCortex()).answers[before], (a) => a !== undefined && (a.closedEarly || a.finished), 'the emulator saw the answer end');
+    const answer = await until(
+      async () => (await emulatorCortex()).answers[before],
+      (a) => a !== undefined && (a.closedEarly || a.finished),
+      'the emulator saw the answer end',
+    );
     assert.equal(answer!.closedEarly, true, 'the client hung up before the stream finished');
     await setFrameDelay(0);
   });
@@ -110,7 +158,12 @@ describe('Cortex in the editor', function () {
       query: '@snowflake /sql total order amount per customer',
       modelSelector: { vendor: VENDOR, id: MODEL },
     });
-    const answers = await until(async () => (await vscode.commands.executeCommand<ParticipantRecord[]>(ANSWERS_COMMAND)) ?? [], (a) => a.length > before, 'the participant answered', 60_000);
+    const answers = await until(
+      async () => (await vscode.commands.executeCommand<ParticipantRecord[]>(ANSWERS_COMMAND)) ?? [],
+      (a) => a.length > before,
+      'the participant answered',
+      60_000,
+    );
     const answer = answers[answers.length - 1]!;
     assert.equal(answer.command, 'sql');
     assert.equal(answer.model, MODEL);
@@ -119,7 +172,11 @@ describe('Cortex in the editor', function () {
   });
 
   it('Run Preview runs the SQL read-only on the connection and shows the rows', async () => {
-    const markdown = await vscode.commands.executeCommand<string>('positSnowflake.cortex.previewSql', 'SELECT * FROM SALES_DB.PUBLIC.ORDERS', 'keypair');
+    const markdown = await vscode.commands.executeCommand<string>(
+      'positSnowflake.cortex.previewSql',
+      'SELECT * FROM SALES_DB.PUBLIC.ORDERS',
+      'keypair',
+    );
     assert.ok(markdown, 'the preview ran (no error was shown)');
     assert.match(markdown, /# Preview \(keypair, \d+ rows?\)/);
     assert.match(markdown, /\| ORDER_ID \|/);

@@ -39,7 +39,10 @@ function project(files: Record<string, string>): string {
   return dir;
 }
 
-const SITE = { 'index.html': '<!doctype html><title>Report</title><p>Quarterly numbers</p>\n', 'css/site.css': 'p { color: teal }\n' };
+const SITE = {
+  'index.html': '<!doctype html><title>Report</title><p>Quarterly numbers</p>\n',
+  'css/site.css': 'p { color: teal }\n',
+};
 
 describe('publish to Posit Connect (real editor)', function () {
   this.timeout(120_000);
@@ -54,38 +57,76 @@ describe('publish to Posit Connect (real editor)', function () {
   });
 
   it('Add Connect Server checks the key and says who you are', async () => {
-    const added = await vscode.commands.executeCommand<{ username: string; role: string; server: { url: string } }>('positSnowflake.addConnectServer', { url: sb.plainConnect, apiKey: sb.connectApiKey, name: 'Emulated Connect' });
+    const added = await vscode.commands.executeCommand<{ username: string; role: string; server: { url: string } }>(
+      'positSnowflake.addConnectServer',
+      { url: sb.plainConnect, apiKey: sb.connectApiKey, name: 'Emulated Connect' },
+    );
     assert.equal(added?.username, 'publisher1');
     assert.equal(added?.role, 'publisher');
-    const refused = await runDismissingErrors('positSnowflake.addConnectServer', { url: sb.plainConnect, apiKey: 'wrong-key', name: 'Wrong' });
+    const refused = await runDismissingErrors('positSnowflake.addConnectServer', {
+      url: sb.plainConnect,
+      apiKey: 'wrong-key',
+      name: 'Wrong',
+    });
     assert.equal(refused, undefined, 'a refused key adds nothing');
   });
 
   it('publishes a folder with progress, writes the record, and the content is served', async () => {
     const dir = project(SITE);
     dirs.push(dir);
-    const result = await vscode.commands.executeCommand<PublishCommandResult>('positSnowflake.publish', { dir, serverUrl: sb.plainConnect });
+    const result = await vscode.commands.executeCommand<PublishCommandResult>('positSnowflake.publish', {
+      dir,
+      serverUrl: sb.plainConnect,
+    });
     assert.ok(result, 'the command returned its result');
     assert.equal(result.created, true);
-    for (const step of ['Looking at the project', 'Bundling', 'Uploading', 'Deploying', 'Content is running', 'Saving the deployment record']) {
-      assert.ok(result.progress.some((m) => m.startsWith(step)), `progress showed "${step}": ${result.progress.join(' | ')}`);
+    for (const step of [
+      'Looking at the project',
+      'Bundling',
+      'Uploading',
+      'Deploying',
+      'Content is running',
+      'Saving the deployment record',
+    ]) {
+      assert.ok(
+        result.progress.some((m) => m.startsWith(step)),
+        `progress showed "${step}": ${result.progress.join(' | ')}`,
+      );
     }
-    assert.equal(result.recordPath, path.join(dir, '.posit', 'publish', 'deployments', path.basename(result.recordPath)));
+    assert.equal(
+      result.recordPath,
+      path.join(dir, '.posit', 'publish', 'deployments', path.basename(result.recordPath)),
+    );
     assert.match(fs.readFileSync(result.recordPath, 'utf8'), new RegExp(`id = "${result.contentGuid}"`));
     const page = await fetch(result.contentUrl);
     assert.equal(page.status, 200);
-    const again = await vscode.commands.executeCommand<PublishCommandResult>('positSnowflake.publish', { dir, serverUrl: sb.plainConnect });
+    const again = await vscode.commands.executeCommand<PublishCommandResult>('positSnowflake.publish', {
+      dir,
+      serverUrl: sb.plainConnect,
+    });
     assert.equal(again?.contentGuid, result.contentGuid, 'a redeploy goes to the same content');
-    const url = await vscode.commands.executeCommand<string>('positSnowflake.openDeployedContent', { dir, open: false });
+    const url = await vscode.commands.executeCommand<string>('positSnowflake.openDeployedContent', {
+      dir,
+      open: false,
+    });
     assert.equal(url, result.contentUrl);
   });
 
   it('publishes to the Connect inside Snowflake with a Snowflake connection opening the ingress', async () => {
-    const added = await vscode.commands.executeCommand<{ username: string }>('positSnowflake.addConnectServer', { url: sb.connect, apiKey: sb.connectApiKey, snowflake: true, snowflakeConnection: 'keypair', name: 'Connect in Snowflake' });
+    const added = await vscode.commands.executeCommand<{ username: string }>('positSnowflake.addConnectServer', {
+      url: sb.connect,
+      apiKey: sb.connectApiKey,
+      snowflake: true,
+      snowflakeConnection: 'keypair',
+      name: 'Connect in Snowflake',
+    });
     assert.equal(added?.username, 'publisher1');
     const dir = project(SITE);
     dirs.push(dir);
-    const result = await vscode.commands.executeCommand<PublishCommandResult>('positSnowflake.publish', { dir, serverUrl: sb.connect });
+    const result = await vscode.commands.executeCommand<PublishCommandResult>('positSnowflake.publish', {
+      dir,
+      serverUrl: sb.connect,
+    });
     assert.ok(result?.contentUrl.startsWith(sb.connect));
     assert.ok(fs.existsSync(result.recordPath));
   });
@@ -93,7 +134,10 @@ describe('publish to Posit Connect (real editor)', function () {
   it('a failing deployment is reported and writes no record', async () => {
     const dir = project({ ...SITE, FAIL_DEPLOY: 'x' });
     dirs.push(dir);
-    const result = await runDismissingErrors<PublishCommandResult>('positSnowflake.publish', { dir, serverUrl: sb.plainConnect });
+    const result = await runDismissingErrors<PublishCommandResult>('positSnowflake.publish', {
+      dir,
+      serverUrl: sb.plainConnect,
+    });
     assert.equal(result, undefined);
     assert.equal(fs.existsSync(path.join(dir, '.posit')), false);
   });
@@ -102,7 +146,10 @@ describe('publish to Posit Connect (real editor)', function () {
     await vscode.commands.executeCommand('positSnowflake.removeConnectServer', sb.plainConnect);
     const dir = project(SITE);
     dirs.push(dir);
-    const result = await runDismissingErrors<PublishCommandResult>('positSnowflake.publish', { dir, serverUrl: sb.plainConnect });
+    const result = await runDismissingErrors<PublishCommandResult>('positSnowflake.publish', {
+      dir,
+      serverUrl: sb.plainConnect,
+    });
     assert.equal(result, undefined, 'publishing to a removed server is refused');
   });
 });

@@ -7,7 +7,6 @@ import { labelOf, treeWalker, type Provider } from './treeWalker';
 const EXTENSION_ID = 'posit-snowflake.posit-snowflake';
 const TREE_TEST_COMMAND = 'positSnowflake.__treeProviderForTests';
 
-
 const emulator = (): string => {
   const url = process.env.POSIT_SNOWFLAKE_EMULATOR;
   assert.ok(url, 'the runner passes POSIT_SNOWFLAKE_EMULATOR');
@@ -16,7 +15,9 @@ const emulator = (): string => {
 
 async function control(method: 'POST' | 'DELETE' | 'GET', pathname: string, body?: unknown): Promise<any> {
   const res = await fetch(new URL(pathname, emulator()), {
-    method, headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+    method,
+    headers: { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
   assert.equal(res.status, 200, `${method} ${pathname} answered ${res.status}`);
   return res.json();
@@ -51,7 +52,9 @@ describe('Connections tree', function () {
     const desc = String((await item(keypair)).description);
     assert.match(desc, /^default · connections\.toml · key pair · /);
     assert.equal((await item(roots[names.indexOf('pat')]!)).description, 'connections.toml · PAT · not connected');
-    const workbench = roots.findIndex((r) => (r as unknown as { profile: { source: string } }).profile.source === 'workbench');
+    const workbench = roots.findIndex(
+      (r) => (r as unknown as { profile: { source: string } }).profile.source === 'workbench',
+    );
     assert.ok(workbench <= 0, 'a Workbench-managed connection comes first');
   });
 
@@ -63,7 +66,10 @@ describe('Connections tree', function () {
     assert.deepEqual([labelOf(first), first.description], ['ORDER_ID', 'NUMBER(38,0) NOT NULL']);
     const channel = await item(await child(orders, 'CHANNEL'));
     assert.equal(channel.description, 'VARCHAR(16)');
-    assert.equal((await item(await path('keypair'))).description, 'default · connections.toml · key pair · connected as DEMO_USER · ANALYST · DEMO_WH');
+    assert.equal(
+      (await item(await path('keypair'))).description,
+      'default · connections.toml · key pair · connected as DEMO_USER · ANALYST · DEMO_WH',
+    );
     assert.equal((await item(await path('keypair', 'SALES_DB', 'PUBLIC'))).description, '3 tables · 1 view');
   });
 
@@ -110,7 +116,10 @@ describe('Connections tree', function () {
     try {
       assert.equal(await vscode.commands.executeCommand('positSnowflake.switchRole', root, 'FINANCE'), 'FINANCE');
       assert.deepEqual(await labels(await path('keypair')), ['FINANCE_DB']);
-      assert.match(String((await item(await path('keypair'))).description), /connected as DEMO_USER · FINANCE · DEMO_WH$/);
+      assert.match(
+        String((await item(await path('keypair'))).description),
+        /connected as DEMO_USER · FINANCE · DEMO_WH$/,
+      );
     } finally {
       await vscode.commands.executeCommand('positSnowflake.switchRole', 'keypair', 'ANALYST');
     }
@@ -119,19 +128,27 @@ describe('Connections tree', function () {
 
   it('Preview shows the demo rows with column types in a read-only view', async () => {
     const orders = await path('keypair', 'SALES_DB', 'PUBLIC', 'Tables', 'ORDERS');
-    const shown = await vscode.commands.executeCommand<{ title: string; columns: number; rows: number }>('positSnowflake.previewTable', orders);
+    const shown = await vscode.commands.executeCommand<{ title: string; columns: number; rows: number }>(
+      'positSnowflake.previewTable',
+      orders,
+    );
     assert.deepEqual(shown, { title: 'Preview: SALES_DB.PUBLIC.ORDERS', columns: 8, rows: 50 });
     const previewTab = (): vscode.Tab | undefined =>
       vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'Preview: SALES_DB.PUBLIC.ORDERS');
     for (let i = 0; i < 50 && !previewTab(); i++) await new Promise((r) => setTimeout(r, 100));
-    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => `${t.label} (${t.input?.constructor?.name})`);
+    const tabs = vscode.window.tabGroups.all
+      .flatMap((g) => g.tabs)
+      .map((t) => `${t.label} (${t.input?.constructor?.name})`);
     assert.ok(previewTab(), `a preview tab is open; tabs: ${tabs.join(', ')}`);
     assert.ok(previewTab()!.input instanceof vscode.TabInputWebview, 'the preview is a read-only webview');
   });
 
   it('copies qualified names and connection code', async () => {
     const orders = await path('keypair', 'SALES_DB', 'PUBLIC', 'Tables', 'ORDERS');
-    assert.equal(await vscode.commands.executeCommand('positSnowflake.copyQualifiedName', orders), 'SALES_DB.PUBLIC.ORDERS');
+    assert.equal(
+      await vscode.commands.executeCommand('positSnowflake.copyQualifiedName', orders),
+      'SALES_DB.PUBLIC.ORDERS',
+    );
     assert.equal(await vscode.env.clipboard.readText(), 'SALES_DB.PUBLIC.ORDERS');
     const code = await vscode.commands.executeCommand<string>('positSnowflake.copyPythonCode', await path('keypair'));
     assert.match(code ?? '', /snowflake\.connector\.connect\(connection_name="keypair"\)/);
@@ -149,7 +166,10 @@ describe('Connections tree', function () {
     await vscode.commands.executeCommand('positSnowflake.refresh', sales);
     assert.ok((await labels(sales)).includes('PUBLIC'), 'the schemas load without an error');
     const log = (await control('GET', `/__emulator/requests?since=${since}`)) as { path: string }[];
-    assert.ok(log.some((e) => e.path === '/session/v1/login-request'), 'it logged in again with a fresh credential');
+    assert.ok(
+      log.some((e) => e.path === '/session/v1/login-request'),
+      'it logged in again with a fresh credential',
+    );
     assert.match(String((await item(await path(name))).description), /connected as /);
   });
 

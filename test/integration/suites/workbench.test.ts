@@ -12,7 +12,6 @@ import { labelOf, treeWalker, type Provider } from './treeWalker';
 const EXTENSION_ID = 'posit-snowflake.posit-snowflake';
 const TREE_TEST_COMMAND = 'positSnowflake.__treeProviderForTests';
 
-
 describe('Posit Workbench session @workbench', function () {
   this.timeout(120_000);
   let api: PositSnowflakeApi;
@@ -20,14 +19,15 @@ describe('Posit Workbench session @workbench', function () {
   const workbenchFile = path.join(process.env.SNOWFLAKE_HOME ?? '', 'connections.toml');
 
   const { children, labels, path: treePath } = treeWalker(() => provider);
-  const columnsOfOrders = async (): Promise<string[]> => labels(await treePath('workbench', 'SALES_DB', 'PUBLIC', 'Tables', 'ORDERS'));
+  const columnsOfOrders = async (): Promise<string[]> =>
+    labels(await treePath('workbench', 'SALES_DB', 'PUBLIC', 'Tables', 'ORDERS'));
 
   before(async () => {
     api = await vscode.extensions.getExtension<PositSnowflakeApi>(EXTENSION_ID)!.activate();
     provider = (await vscode.commands.executeCommand<Provider>(TREE_TEST_COMMAND))!;
   });
 
-  it('lists the Workbench-managed connection first, as the default, followed by the user\'s own', async () => {
+  it("lists the Workbench-managed connection first, as the default, followed by the user's own", async () => {
     assert.match(process.env.SNOWFLAKE_HOME ?? '', /posit-workbench/);
     const conns = await api.listConnections();
     assert.equal(conns[0]?.name, 'workbench');
@@ -41,7 +41,7 @@ describe('Posit Workbench session @workbench', function () {
     assert.match(String(first.description), /Posit Workbench/);
   });
 
-  it('REST headers carry the token in Workbench\'s file, and the rotated one right after Workbench rewrites it', async () => {
+  it("REST headers carry the token in Workbench's file, and the rotated one right after Workbench rewrites it", async () => {
     const tokenInFile = (): string => /token\s*=\s*"([^"]+)"/.exec(fs.readFileSync(workbenchFile, 'utf8'))![1]!;
     const before = await api.getRestHeaders('workbench');
     assert.equal(before.Authorization, `Bearer ${tokenInFile()}`);
@@ -69,12 +69,16 @@ describe('Posit Workbench session @workbench', function () {
     const own = path.join(os.homedir(), '.snowflake', 'connections.toml');
     const ownBefore = fs.readFileSync(own, 'utf8');
     await vscode.commands.executeCommand('positSnowflake.addConnection', {
-      name: 'wb_added', account: 'sandbox-demo', user: 'DEMO_USER', authenticator: 'PROGRAMMATIC_ACCESS_TOKEN', pat: 'not-a-real-pat-value',
+      name: 'wb_added',
+      account: 'sandbox-demo',
+      user: 'DEMO_USER',
+      authenticator: 'PROGRAMMATIC_ACCESS_TOKEN',
+      pat: 'not-a-real-pat-value',
     });
     assert.equal(fs.readFileSync(workbenchFile, 'utf8').includes('wb_added'), false);
     assert.equal(managedBefore.includes('wb_added'), false);
     const ownAfter = fs.readFileSync(own, 'utf8');
-    assert.ok(ownAfter.startsWith(ownBefore), 'the user\'s text is kept as it was');
+    assert.ok(ownAfter.startsWith(ownBefore), "the user's text is kept as it was");
     assert.match(ownAfter, /\[wb_added\]/);
     fs.writeFileSync(own, ownBefore);
   });

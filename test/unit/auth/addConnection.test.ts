@@ -8,10 +8,23 @@ import * as path from 'node:path';
 import { MemorySecretStorage, SecretStore } from '../../../src/core/auth/secretStore';
 import type { AuthService, ConnectionProfile } from '../../../src/core/auth/types';
 import { SnowflakeExtError } from '../../../src/core/shared/errors';
-import { addConnection, normaliseAccount, type AddConnectionOptions } from '../../../src/core/connections/edit/addConnection';
+import {
+  addConnection,
+  normaliseAccount,
+  type AddConnectionOptions,
+} from '../../../src/core/connections/edit/addConnection';
 
-function fakeAuth(directory: string, connections: Partial<ConnectionProfile>[] = []): AuthService & { reloads: number } {
-  const resolved = async () => ({ connections: connections as ConnectionProfile[], defaultName: 'default', directory, files: [], diagnostics: [] });
+function fakeAuth(
+  directory: string,
+  connections: Partial<ConnectionProfile>[] = [],
+): AuthService & { reloads: number } {
+  const resolved = async () => ({
+    connections: connections as ConnectionProfile[],
+    defaultName: 'default',
+    directory,
+    files: [],
+    diagnostics: [],
+  });
   const auth = {
     reloads: 0,
     connections: resolved,
@@ -47,7 +60,11 @@ describe('addConnection (editor flow without prompts)', () => {
     const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
     encryptedKey = path.join(dir, 'enc.p8');
     plainKey = path.join(dir, 'plain.p8');
-    await fsp.writeFile(encryptedKey, privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase }), { mode: 0o600 });
+    await fsp.writeFile(
+      encryptedKey,
+      privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase }),
+      { mode: 0o600 },
+    );
     await fsp.writeFile(plainKey, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
   });
   after(async () => {
@@ -60,7 +77,14 @@ describe('addConnection (editor flow without prompts)', () => {
   });
 
   const keyPair = (o: Partial<AddConnectionOptions> = {}): AddConnectionOptions => ({
-    name: 'prod', account: 'myorg-prod', user: 'ALICE', authenticator: 'SNOWFLAKE_JWT', privateKeyFile: encryptedKey, passphrase, role: 'ANALYST', ...o,
+    name: 'prod',
+    account: 'myorg-prod',
+    user: 'ALICE',
+    authenticator: 'SNOWFLAKE_JWT',
+    privateKeyFile: encryptedKey,
+    passphrase,
+    role: 'ANALYST',
+    ...o,
   });
 
   it('writes the table to connections.toml (0600) and the passphrase only to SecretStorage', async () => {
@@ -70,29 +94,50 @@ describe('addConnection (editor flow without prompts)', () => {
     assert.equal(res.file, path.join(home, 'connections.toml'));
     assert.equal(res.created, true);
     const text = await fsp.readFile(res.file, 'utf8');
-    assert.equal(text, `[prod]\naccount = "myorg-prod"\nuser = "ALICE"\nauthenticator = "SNOWFLAKE_JWT"\nprivate_key_file = ${JSON.stringify(encryptedKey)}\nrole = "ANALYST"\n`);
+    assert.equal(
+      text,
+      `[prod]\naccount = "myorg-prod"\nuser = "ALICE"\nauthenticator = "SNOWFLAKE_JWT"\nprivate_key_file = ${JSON.stringify(encryptedKey)}\nrole = "ANALYST"\n`,
+    );
     assert.equal((await fsp.stat(res.file)).mode & 0o777, 0o600);
     assert.equal(await secrets.get({ kind: 'keyPassphrase', id: 'prod' }), passphrase);
-    for (const f of await listFiles(dir)) assert.ok(!(await fsp.readFile(f, 'utf8')).includes(passphrase), `${f} holds no passphrase`);
+    for (const f of await listFiles(dir))
+      assert.ok(!(await fsp.readFile(f, 'utf8')).includes(passphrase), `${f} holds no passphrase`);
   });
 
   it('refuses a wrong passphrase before writing or storing anything', async () => {
-    await assert.rejects(addConnection(fakeAuth(home), secrets, keyPair({ passphrase: 'not-it' })), (err: unknown) => err instanceof SnowflakeExtError && err.code === 'badPassphrase');
+    await assert.rejects(
+      addConnection(fakeAuth(home), secrets, keyPair({ passphrase: 'not-it' })),
+      (err: unknown) => err instanceof SnowflakeExtError && err.code === 'badPassphrase',
+    );
     assert.deepEqual(await fsp.readdir(home), []);
     assert.equal(raw.data.size, 0);
   });
 
   it('refuses a key file that does not exist or is a public key', async () => {
-    await assert.rejects(addConnection(fakeAuth(home), secrets, keyPair({ privateKeyFile: path.join(dir, 'missing.p8') })), /missing\.p8 cannot be read \(ENOENT\)/);
+    await assert.rejects(
+      addConnection(fakeAuth(home), secrets, keyPair({ privateKeyFile: path.join(dir, 'missing.p8') })),
+      /missing\.p8 cannot be read \(ENOENT\)/,
+    );
     const pub = path.join(dir, 'pub.pem');
-    await fsp.writeFile(pub, crypto.createPublicKey(await fsp.readFile(plainKey, 'utf8')).export({ type: 'spki', format: 'pem' }));
-    await assert.rejects(addConnection(fakeAuth(home), secrets, keyPair({ privateKeyFile: pub, passphrase: undefined })), /holds a public key, not the private key/);
+    await fsp.writeFile(
+      pub,
+      crypto.createPublicKey(await fsp.readFile(plainKey, 'utf8')).export({ type: 'spki', format: 'pem' }),
+    );
+    await assert.rejects(
+      addConnection(fakeAuth(home), secrets, keyPair({ privateKeyFile: pub, passphrase: undefined })),
+      /holds a public key, not the private key/,
+    );
     assert.deepEqual(await fsp.readdir(home), []);
   });
 
   it('keeps a PAT out of the file', async () => {
     const pat = `pat_${crypto.randomBytes(12).toString('hex')}`;
-    const res = await addConnection(fakeAuth(home), secrets, { name: 'svc', account: 'myorg-prod', authenticator: 'PROGRAMMATIC_ACCESS_TOKEN', pat });
+    const res = await addConnection(fakeAuth(home), secrets, {
+      name: 'svc',
+      account: 'myorg-prod',
+      authenticator: 'PROGRAMMATIC_ACCESS_TOKEN',
+      pat,
+    });
     const text = await fsp.readFile(res.file, 'utf8');
     assert.equal(text, '[svc]\naccount = "myorg-prod"\nauthenticator = "PROGRAMMATIC_ACCESS_TOKEN"\n');
     assert.equal(await secrets.get({ kind: 'pat', id: 'svc' }), pat);
@@ -101,7 +146,11 @@ describe('addConnection (editor flow without prompts)', () => {
   it('adds to config.toml when that is where the connections are (a new connections.toml would hide them)', async () => {
     const config = '# mine\ndefault_connection_name = "old"\n\n[connections.old]\naccount = "o"\n';
     await fsp.writeFile(path.join(home, 'config.toml'), config, { mode: 0o600 });
-    const res = await addConnection(fakeAuth(home), secrets, keyPair({ privateKeyFile: plainKey, passphrase: undefined }));
+    const res = await addConnection(
+      fakeAuth(home),
+      secrets,
+      keyPair({ privateKeyFile: plainKey, passphrase: undefined }),
+    );
     assert.equal(res.file, path.join(home, 'config.toml'));
     const text = await fsp.readFile(res.file, 'utf8');
     assert.ok(text.startsWith(config));
@@ -111,7 +160,11 @@ describe('addConnection (editor flow without prompts)', () => {
 
   it('creates connections.toml when config.toml has no connections', async () => {
     await fsp.writeFile(path.join(home, 'config.toml'), 'default_connection_name = "prod"\n');
-    const res = await addConnection(fakeAuth(home), secrets, keyPair({ privateKeyFile: plainKey, passphrase: undefined }));
+    const res = await addConnection(
+      fakeAuth(home),
+      secrets,
+      keyPair({ privateKeyFile: plainKey, passphrase: undefined }),
+    );
     assert.equal(res.file, path.join(home, 'connections.toml'));
     assert.equal(await fsp.readFile(path.join(home, 'config.toml'), 'utf8'), 'default_connection_name = "prod"\n');
   });
@@ -119,23 +172,52 @@ describe('addConnection (editor flow without prompts)', () => {
   it('refuses the directory Posit Workbench manages, since Workbench rewrites its file', async () => {
     const wb = path.join(home, 'posit-workbench');
     await fsp.mkdir(wb);
-    await fsp.writeFile(path.join(wb, 'connections.toml'), '[workbench]\naccount = "a"\ntoken = "t"\nauthenticator = "oauth"\n');
+    await fsp.writeFile(
+      path.join(wb, 'connections.toml'),
+      '[workbench]\naccount = "a"\ntoken = "t"\nauthenticator = "oauth"\n',
+    );
     const auth = fakeAuth(wb, [{ name: 'workbench', source: 'workbench', file: path.join(wb, 'connections.toml') }]);
-    await assert.rejects(addConnection(auth, secrets, keyPair()), (err: unknown) => err instanceof SnowflakeExtError && err.kind === 'notSupported' && /managed by Posit Workbench/.test(err.message));
-    assert.equal(await fsp.readFile(path.join(wb, 'connections.toml'), 'utf8'), '[workbench]\naccount = "a"\ntoken = "t"\nauthenticator = "oauth"\n');
+    await assert.rejects(
+      addConnection(auth, secrets, keyPair()),
+      (err: unknown) =>
+        err instanceof SnowflakeExtError &&
+        err.kind === 'notSupported' &&
+        /managed by Posit Workbench/.test(err.message),
+    );
+    assert.equal(
+      await fsp.readFile(path.join(wb, 'connections.toml'), 'utf8'),
+      '[workbench]\naccount = "a"\ntoken = "t"\nauthenticator = "oauth"\n',
+    );
   });
 
   it('accepts a pasted Snowflake URL as the account and refuses what is not an account', async () => {
     assert.equal(normaliseAccount(' https://MyOrg-Prod.snowflakecomputing.com/console '), 'MyOrg-Prod');
-    const res = await addConnection(fakeAuth(home), secrets, keyPair({ account: 'https://xy12345.eu-west-1.snowflakecomputing.com', privateKeyFile: plainKey, passphrase: undefined }));
+    const res = await addConnection(
+      fakeAuth(home),
+      secrets,
+      keyPair({
+        account: 'https://xy12345.eu-west-1.snowflakecomputing.com',
+        privateKeyFile: plainKey,
+        passphrase: undefined,
+      }),
+    );
     assert.match(await fsp.readFile(res.file, 'utf8'), /^account = "xy12345\.eu-west-1"$/m);
-    await assert.rejects(addConnection(fakeAuth(home), secrets, keyPair({ name: 'x', account: 'my org' })), /"my org" is not an account identifier/);
+    await assert.rejects(
+      addConnection(fakeAuth(home), secrets, keyPair({ name: 'x', account: 'my org' })),
+      /"my org" is not an account identifier/,
+    );
   });
 
   it('says the connection was added but the secret was not when the keychain refuses the write', async () => {
     raw.failWrites = true;
-    await assert.rejects(addConnection(fakeAuth(home), secrets, keyPair()), (err: unknown) =>
-      err instanceof SnowflakeExtError && /^Connection "prod" was added to .*connections\.toml, but the editor's secret storage refused the secret\. Run 'Snowflake: Set Key Passphrase' to try again\.$/.test(err.userText));
+    await assert.rejects(
+      addConnection(fakeAuth(home), secrets, keyPair()),
+      (err: unknown) =>
+        err instanceof SnowflakeExtError &&
+        /^Connection "prod" was added to .*connections\.toml, but the editor's secret storage refused the secret\. Run 'Snowflake: Set Key Passphrase' to try again\.$/.test(
+          err.userText,
+        ),
+    );
     assert.match(await fsp.readFile(path.join(home, 'connections.toml'), 'utf8'), /^\[prod\]$/m);
   });
 });

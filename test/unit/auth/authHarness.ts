@@ -42,7 +42,8 @@ export async function startAuthWorld(): Promise<AuthWorld> {
 export function fsWithUnreadable(unreadable: ReadonlySet<string>): FileSystem {
   return {
     readFile: async (p) => {
-      if (unreadable.has(p)) throw Object.assign(new Error(`EACCES: permission denied, open '${p}'`), { code: 'EACCES' });
+      if (unreadable.has(p))
+        throw Object.assign(new Error(`EACCES: permission denied, open '${p}'`), { code: 'EACCES' });
       return nodeFileSystem.readFile(p);
     },
     stat: (p) => nodeFileSystem.stat(p),
@@ -57,17 +58,32 @@ export interface TestAuth {
   readonly host: HostEnvironment;
 }
 
-export function makeAuth(world: AuthWorld, env: Record<string, string | undefined>, opts: Partial<AuthServiceOptions> & { prompter?: AuthPrompter; fs?: FileSystem; raw?: MemorySecretStorage } = {}): TestAuth {
+export function makeAuth(
+  world: AuthWorld,
+  env: Record<string, string | undefined>,
+  opts: Partial<AuthServiceOptions> & { prompter?: AuthPrompter; fs?: FileSystem; raw?: MemorySecretStorage } = {},
+): TestAuth {
   const raw = opts.raw ?? new MemorySecretStorage();
   const secrets = new SecretStore(raw);
   const log = new MemoryLogger();
-  const host: HostEnvironment = { env, homedir: world.dir, platform: process.platform, uid: process.getuid?.() ?? 0, fs: opts.fs ?? nodeFileSystem };
+  const host: HostEnvironment = {
+    env,
+    homedir: world.dir,
+    platform: process.platform,
+    uid: process.getuid?.() ?? 0,
+    fs: opts.fs ?? nodeFileSystem,
+  };
   const auth = createAuthService({ host, secrets, logger: log, http: { retries: 1, backoffMs: 1 }, ...opts });
   return { auth, raw, secrets, log, host };
 }
 
 /** Writes a SNOWFLAKE_HOME with the given connections.toml text (0600) and returns its path. */
-export function writeHome(world: AuthWorld, name: string, connectionsToml: string, extra: Record<string, { text: string; mode?: number }> = {}): string {
+export function writeHome(
+  world: AuthWorld,
+  name: string,
+  connectionsToml: string,
+  extra: Record<string, { text: string; mode?: number }> = {},
+): string {
   const home = path.join(world.dir, name);
   fs.mkdirSync(home, { recursive: true });
   fs.writeFileSync(path.join(home, 'connections.toml'), connectionsToml, { mode: 0o600 });
@@ -96,7 +112,10 @@ export function snapshotDir(dir: string): string {
       const p = path.join(d, name);
       const st = fs.statSync(p);
       if (st.isDirectory()) walk(p);
-      else out.push(`${p} ${(st.mode & 0o777).toString(8)} ${crypto.createHash('sha256').update(fs.readFileSync(p)).digest('hex')}`);
+      else
+        out.push(
+          `${p} ${(st.mode & 0o777).toString(8)} ${crypto.createHash('sha256').update(fs.readFileSync(p)).digest('hex')}`,
+        );
     }
   };
   walk(dir);
@@ -104,7 +123,9 @@ export function snapshotDir(dir: string): string {
 }
 
 /** A browser for the OAuth flow: follows the authorize redirect to the loopback listener, as a real browser would. */
-export function browserPrompter(calls: { opened: string[]; mapped: string[]; landed: number[] } = { opened: [], mapped: [], landed: [] }): AuthPrompter & { calls: typeof calls } {
+export function browserPrompter(
+  calls: { opened: string[]; mapped: string[]; landed: number[] } = { opened: [], mapped: [], landed: [] },
+): AuthPrompter & { calls: typeof calls } {
   return {
     calls,
     asExternalUri: async (u) => {

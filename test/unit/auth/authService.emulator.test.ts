@@ -17,9 +17,15 @@ function restHeaders(h: Readonly<Record<string, string>>): Record<string, string
 
 describe('auth service against the emulator', function () {
   let w: AuthWorld;
-  before(async () => { w = await startAuthWorld(); });
-  after(async () => { await w.close(); });
-  beforeEach(() => { w.emu.servers.snowflake.log.splice(0); });
+  before(async () => {
+    w = await startAuthWorld();
+  });
+  after(async () => {
+    await w.close();
+  });
+  beforeEach(() => {
+    w.emu.servers.snowflake.log.splice(0);
+  });
   const requests = (p: string): number => w.emu.servers.snowflake.log.filter((e) => e.path === p).length;
 
   describe('credential kinds', () => {
@@ -28,7 +34,12 @@ describe('auth service against the emulator', function () {
       const c = await auth.getConnection('keypair');
       const rest = await auth.forRest(c);
       assert.equal(rest.headers['X-Snowflake-Authorization-Token-Type'], 'KEYPAIR_JWT');
-      assert.deepEqual(w.emu.state.authenticateRest(restHeaders(rest.headers)), { ok: true, user: 'DEMO_USER', role: 'ANALYST', via: 'KEYPAIR_JWT' });
+      assert.deepEqual(w.emu.state.authenticateRest(restHeaders(rest.headers)), {
+        ok: true,
+        user: 'DEMO_USER',
+        role: 'ANALYST',
+        via: 'KEYPAIR_JWT',
+      });
       assert.deepEqual({ ...(await loginProbe(auth, c)), serverDate: undefined }, { ...WHO, serverDate: undefined });
       const login = await auth.forLogin(c);
       assert.equal(login.authenticator, 'SNOWFLAKE_JWT');
@@ -38,7 +49,14 @@ describe('auth service against the emulator', function () {
     it('encrypted key: passphrase asked once, kept in the SecretStore only after it decrypts', async () => {
       const asked: boolean[] = [];
       const answers = ['not-it', w.emu.home!.passphrase];
-      const t = makeAuth(w, w.emu.home!.env, { prompter: { askPassphrase: async (_c, _f, retry) => { asked.push(retry); return answers.shift(); } } });
+      const t = makeAuth(w, w.emu.home!.env, {
+        prompter: {
+          askPassphrase: async (_c, _f, retry) => {
+            asked.push(retry);
+            return answers.shift();
+          },
+        },
+      });
       const c = await t.auth.getConnection('encrypted_key');
       const [a, b] = await Promise.all([t.auth.forRest(c), t.auth.forRest(c)]);
       assert.equal(a.headers.Authorization, b.headers.Authorization);
@@ -46,7 +64,10 @@ describe('auth service against the emulator', function () {
       assert.equal(await t.secrets.get({ kind: 'keyPassphrase', id: 'encrypted_key' }), w.emu.home!.passphrase);
       assert.deepEqual({ ...(await loginProbe(t.auth, c)), serverDate: undefined }, { ...WHO, serverDate: undefined });
       // A new service (another window) finds the passphrase in the store and asks nothing.
-      const again = makeAuth(w, w.emu.home!.env, { raw: t.raw, prompter: { askPassphrase: async () => assert.fail('asked again') } });
+      const again = makeAuth(w, w.emu.home!.env, {
+        raw: t.raw,
+        prompter: { askPassphrase: async () => assert.fail('asked again') },
+      });
       await again.auth.forRest(await again.auth.getConnection('encrypted_key'));
     });
 
@@ -59,9 +80,21 @@ describe('auth service against the emulator', function () {
     it('PAT from the file, and from the SecretStore', async () => {
       const { auth } = makeAuth(w, w.emu.home!.env);
       const c = await auth.getConnection('pat');
-      assert.equal((await auth.forRest(c)).headers['X-Snowflake-Authorization-Token-Type'], 'PROGRAMMATIC_ACCESS_TOKEN');
+      assert.equal(
+        (await auth.forRest(c)).headers['X-Snowflake-Authorization-Token-Type'],
+        'PROGRAMMATIC_ACCESS_TOKEN',
+      );
       assert.deepEqual({ ...(await loginProbe(auth, c)), serverDate: undefined }, { ...WHO, serverDate: undefined });
-      const home = writeHome(w, 'patstore', table(w, 'p', { user: 'DEMO_USER', authenticator: 'programmatic_access_token', role: 'ANALYST', warehouse: 'DEMO_WH' }));
+      const home = writeHome(
+        w,
+        'patstore',
+        table(w, 'p', {
+          user: 'DEMO_USER',
+          authenticator: 'programmatic_access_token',
+          role: 'ANALYST',
+          warehouse: 'DEMO_WH',
+        }),
+      );
       const t = makeAuth(w, { SNOWFLAKE_HOME: home });
       await t.secrets.set({ kind: 'pat', id: 'p' }, w.emu.state.addPat('DEMO_USER'));
       const p = await t.auth.getConnection('p');
@@ -71,7 +104,15 @@ describe('auth service against the emulator', function () {
 
     it('OAuth token from token_file_path (trimmed) and inline token', async () => {
       const token = w.emu.state.issueOAuthAccessToken('DEMO_USER', 'ANALYST', 3600);
-      const home = writeHome(w, 'oauthfile', table(w, 'f', { authenticator: 'oauth', token_file_path: 'TOKENFILE', warehouse: 'DEMO_WH' }).replace('TOKENFILE', path.join(w.dir, 'oauthfile', 'tok')) + table(w, 'i', { authenticator: 'OAUTH', token, warehouse: 'DEMO_WH' }), { tok: { text: `  ${token}\n\n` } });
+      const home = writeHome(
+        w,
+        'oauthfile',
+        table(w, 'f', { authenticator: 'oauth', token_file_path: 'TOKENFILE', warehouse: 'DEMO_WH' }).replace(
+          'TOKENFILE',
+          path.join(w.dir, 'oauthfile', 'tok'),
+        ) + table(w, 'i', { authenticator: 'OAUTH', token, warehouse: 'DEMO_WH' }),
+        { tok: { text: `  ${token}\n\n` } },
+      );
       const { auth } = makeAuth(w, { SNOWFLAKE_HOME: home });
       for (const name of ['f', 'i']) {
         const c = await auth.getConnection(name);
@@ -121,7 +162,9 @@ describe('auth service against the emulator', function () {
         const changed = new Promise<AuthChange>((resolve) => t.auth.onDidChange(resolve));
         w.emu.rotateWorkbenchToken();
         assert.deepEqual(await changed, { reason: 'files' });
-      } finally { t.auth.dispose(); }
+      } finally {
+        t.auth.dispose();
+      }
     });
   });
 
@@ -140,18 +183,35 @@ describe('auth service against the emulator', function () {
       let calls = 0;
       const err = await withAuthRetry(auth, c, 'rest', async () => {
         calls++;
-        throw new HttpError(401, new Headers(), '{"code":"390144","message":"JWT token is invalid."}', 'http://x/api', 'POST');
+        throw new HttpError(
+          401,
+          new Headers(),
+          '{"code":"390144","message":"JWT token is invalid."}',
+          'http://x/api',
+          'POST',
+        );
       }).catch((e: unknown) => e);
       assert.equal(calls, 2);
       assert.equal((err as { kind: string }).kind, 'auth');
-      assert.match((err as Error).message, /^Snowflake rejected the key-pair JWT of connection 'keypair' \(it names SANDBOX-DEMO\.DEMO_USER\) \(code 390144\)\. Snowflake said: JWT token is invalid\.$/);
+      assert.match(
+        (err as Error).message,
+        /^Snowflake rejected the key-pair JWT of connection 'keypair' \(it names SANDBOX-DEMO\.DEMO_USER\) \(code 390144\)\. Snowflake said: JWT token is invalid\.$/,
+      );
       assert.match((err as { fix: { text: string } }).fix.text, /Our key's fingerprint is SHA256:/);
     });
 
     it('an expired OAuth access token is refreshed once for 20 concurrent callers', async () => {
       const t = makeAuth(w, w.emu.home!.env);
       const c = await t.auth.getConnection('oauth_code');
-      await t.secrets.set({ kind: 'oauthRefreshToken', id: 'oauth_code' }, w.emu.state.issueRefreshToken('DEMO_USER', 'ANALYST', 'LOCAL_APPLICATION', 'session:role:ANALYST refresh_token'));
+      await t.secrets.set(
+        { kind: 'oauthRefreshToken', id: 'oauth_code' },
+        w.emu.state.issueRefreshToken(
+          'DEMO_USER',
+          'ANALYST',
+          'LOCAL_APPLICATION',
+          'session:role:ANALYST refresh_token',
+        ),
+      );
       const creds = await Promise.all(Array.from({ length: 20 }, () => t.auth.forRest(c)));
       assert.equal(requests('/oauth/token-request'), 1);
       assert.equal(new Set(creds.map((x) => x.headers.Authorization)).size, 1);
@@ -172,7 +232,9 @@ describe('auth service against the emulator', function () {
 
   describe('SPCS ingress', () => {
     async function through(header: string): Promise<number> {
-      const res = await fetch(`${w.emu.connectUrl}/__api__/v1/user`, { headers: { Authorization: header, 'X-RSC-Authorization': `Key ${w.emu.connectApiKey}` } });
+      const res = await fetch(`${w.emu.connectUrl}/__api__/v1/user`, {
+        headers: { Authorization: header, 'X-RSC-Authorization': `Key ${w.emu.connectApiKey}` },
+      });
       await res.text();
       return res.status;
     }

@@ -6,7 +6,17 @@ import path from 'node:path';
 import { loginProbe } from '../../../src/core/auth/diagnostics/loginProbe';
 import { toExtError } from '../../../src/core/shared/errors';
 import type { AuthService } from '../../../src/core/auth/types';
-import { fsWithUnreadable, makeAuth, newRsaKey, snapshotDir, startAuthWorld, table, writeHome, type AuthWorld, type TestAuth } from './authHarness';
+import {
+  fsWithUnreadable,
+  makeAuth,
+  newRsaKey,
+  snapshotDir,
+  startAuthWorld,
+  table,
+  writeHome,
+  type AuthWorld,
+  type TestAuth,
+} from './authHarness';
 
 const PASS = crypto.randomBytes(12).toString('base64url');
 const rsa = newRsaKey();
@@ -46,27 +56,34 @@ interface BadCase {
 const JWT = { user: 'DEMO_USER', authenticator: 'SNOWFLAKE_JWT', role: 'ANALYST', warehouse: 'DEMO_WH' };
 const rest = async (c: Ctx): Promise<unknown> => c.t.auth.forRest(await c.conn());
 const probe = async (c: Ctx): Promise<unknown> => loginProbe(c.t.auth, await c.conn(), { silent: true });
-const diagnostic = (severity: string) => async (c: Ctx): Promise<string> => {
-  const r = await c.t.auth.connections();
-  const d = r.diagnostics.find((x) => x.severity === severity && x.connection !== undefined) ?? r.diagnostics.find((x) => x.severity === severity);
-  return d ? `${d.message}${d.fix ? ` ${d.fix}` : ''}` : 'no diagnostic';
-};
+const diagnostic =
+  (severity: string) =>
+  async (c: Ctx): Promise<string> => {
+    const r = await c.t.auth.connections();
+    const d =
+      r.diagnostics.find((x) => x.severity === severity && x.connection !== undefined) ??
+      r.diagnostics.find((x) => x.severity === severity);
+    return d ? `${d.message}${d.fix ? ` ${d.fix}` : ''}` : 'no diagnostic';
+  };
 
 const cases: BadCase[] = [
   {
     name: 'malformed TOML names the file and line',
     toml: () => '[c]\naccount = "acct"\ntoken = "abc\n',
-    expect: "Connection 'c' cannot be found, known ones are []. $DIR/connections.toml is not valid TOML at line 3, column 13: control characters are not allowed in strings. Its connections are not used. Fix line 3 of $DIR/connections.toml.",
+    expect:
+      "Connection 'c' cannot be found, known ones are []. $DIR/connections.toml is not valid TOML at line 3, column 13: control characters are not allowed in strings. Its connections are not used. Fix line 3 of $DIR/connections.toml.",
   },
   {
     name: 'unknown authenticator',
     toml: (w) => table(w, 'c', { user: 'u', authenticator: 'kerberos' }),
-    expect: "Connection 'c': authenticator 'kerberos' is not one Snowflake knows. Use one of snowflake, externalbrowser, snowflake_jwt, oauth, oauth_authorization_code, oauth_client_credentials, username_password_mfa, workload_identity, programmatic_access_token, or your Okta URL (https://<org>.okta.com).",
+    expect:
+      "Connection 'c': authenticator 'kerberos' is not one Snowflake knows. Use one of snowflake, externalbrowser, snowflake_jwt, oauth, oauth_authorization_code, oauth_client_credentials, username_password_mfa, workload_identity, programmatic_access_token, or your Okta URL (https://<org>.okta.com).",
   },
   {
     name: 'missing key file',
     toml: (w) => table(w, 'c', { ...JWT, private_key_file: '$DIR/nope.p8' }),
-    expect: "The private key file $DIR/nope.p8 (private_key_file of connection 'c') does not exist. Fix private_key_file in connection 'c'.",
+    expect:
+      "The private key file $DIR/nope.p8 (private_key_file of connection 'c') does not exist. Fix private_key_file in connection 'c'.",
   },
   {
     name: 'unreadable key file',
@@ -81,86 +98,109 @@ const cases: BadCase[] = [
     files: { 'k.p8': { text: KEYS.encrypted } },
     env: { PRIVATE_KEY_PASSPHRASE: 'definitely-wrong' },
     act: probe,
-    expect: 'The passphrase from PRIVATE_KEY_PASSPHRASE does not decrypt the private key $DIR/k.p8. Fix PRIVATE_KEY_PASSPHRASE, or unset it to be asked.',
+    expect:
+      'The passphrase from PRIVATE_KEY_PASSPHRASE does not decrypt the private key $DIR/k.p8. Fix PRIVATE_KEY_PASSPHRASE, or unset it to be asked.',
   },
   {
     name: 'wrong passphrase in the connection file',
     toml: (w) => table(w, 'c', { ...JWT, private_key_file: '$DIR/k.p8', private_key_file_pwd: 'definitely-wrong' }),
     files: { 'k.p8': { text: KEYS.encrypted } },
-    expect: "The passphrase from private_key_file_pwd of connection 'c' does not decrypt the private key $DIR/k.p8. Fix private_key_file_pwd of connection 'c', or unset it to be asked.",
+    expect:
+      "The passphrase from private_key_file_pwd of connection 'c' does not decrypt the private key $DIR/k.p8. Fix private_key_file_pwd of connection 'c', or unset it to be asked.",
   },
   {
     name: 'encrypted key with an empty passphrase',
     toml: (w) => table(w, 'c', { ...JWT, private_key_file: '$DIR/k.p8', private_key_file_pwd: '' }),
     files: { 'k.p8': { text: KEYS.encrypted } },
-    expect: "The private key $DIR/k.p8 is encrypted and private_key_file_pwd of connection 'c' is empty; an empty passphrase is not accepted. Set private_key_file_pwd of connection 'c' to the key's passphrase.",
+    expect:
+      "The private key $DIR/k.p8 is encrypted and private_key_file_pwd of connection 'c' is empty; an empty passphrase is not accepted. Set private_key_file_pwd of connection 'c' to the key's passphrase.",
   },
   {
     name: 'encrypted key, no passphrase anywhere, nobody to ask (the CLI)',
     toml: (w) => table(w, 'c', { ...JWT, private_key_file: '$DIR/k.p8' }),
     files: { 'k.p8': { text: KEYS.encrypted } },
-    expect: "The private key $DIR/k.p8 is encrypted and no passphrase is set. Run 'Snowflake: Set Key Passphrase', or set PRIVATE_KEY_PASSPHRASE.",
+    expect:
+      "The private key $DIR/k.p8 is encrypted and no passphrase is set. Run 'Snowflake: Set Key Passphrase', or set PRIVATE_KEY_PASSPHRASE.",
   },
   {
     name: 'a DSA key',
     toml: (w) => table(w, 'c', { ...JWT, private_key_file: '$DIR/k.p8' }),
     files: { 'k.p8': { text: KEYS.dsa } },
-    expect: 'The private key $DIR/k.p8 is a DSA key; Snowflake key-pair authentication needs an RSA key. Create an RSA key: openssl genrsa 2048 | openssl pkcs8 -topk8 -inform PEM -out rsa_key.p8 -nocrypt',
+    expect:
+      'The private key $DIR/k.p8 is a DSA key; Snowflake key-pair authentication needs an RSA key. Create an RSA key: openssl genrsa 2048 | openssl pkcs8 -topk8 -inform PEM -out rsa_key.p8 -nocrypt',
   },
   {
     name: 'an EC key',
     toml: (w) => table(w, 'c', { ...JWT, private_key_file: '$DIR/k.p8' }),
     files: { 'k.p8': { text: KEYS.ec } },
-    expect: 'The private key $DIR/k.p8 is an EC key; Snowflake key-pair authentication needs an RSA key. Create an RSA key: openssl genrsa 2048 | openssl pkcs8 -topk8 -inform PEM -out rsa_key.p8 -nocrypt',
+    expect:
+      'The private key $DIR/k.p8 is an EC key; Snowflake key-pair authentication needs an RSA key. Create an RSA key: openssl genrsa 2048 | openssl pkcs8 -topk8 -inform PEM -out rsa_key.p8 -nocrypt',
   },
   {
     name: 'a public key given as the private key',
     toml: (w) => table(w, 'c', { ...JWT, private_key_file: '$DIR/k.pub' }),
     files: { 'k.pub': { text: KEYS.publicKey } },
-    expect: 'The private key $DIR/k.pub holds a public key, not the private key. Use the private key here; the public key is what you set on the user with ALTER USER … SET RSA_PUBLIC_KEY.',
+    expect:
+      'The private key $DIR/k.pub holds a public key, not the private key. Use the private key here; the public key is what you set on the user with ALTER USER … SET RSA_PUBLIC_KEY.',
   },
   {
     name: 'a public key pasted into private_key_raw',
     toml: (w) => table(w, 'c', { ...JWT, private_key_raw: KEYS.publicKey.replace(/\n/g, '\\n') }),
-    expect: "The private key in private_key_raw of connection 'c' holds a public key, not the private key. Use the private key here; the public key is what you set on the user with ALTER USER … SET RSA_PUBLIC_KEY.",
+    expect:
+      "The private key in private_key_raw of connection 'c' holds a public key, not the private key. Use the private key here; the public key is what you set on the user with ALTER USER … SET RSA_PUBLIC_KEY.",
   },
   {
     name: 'a world-writable connections file is not used',
     toml: (w) => table(w, 'c', { authenticator: 'oauth', token: 'tok-world-writable' }),
     files: { 'connections.toml': { text: '', mode: 0o666 } },
-    expect: "Connection 'c' cannot be found, known ones are []. The connections file $DIR/connections.toml is writable by group or others (mode 0666), so it is not used: anyone could change your connection. Run: chmod 0600 $DIR/connections.toml",
+    expect:
+      "Connection 'c' cannot be found, known ones are []. The connections file $DIR/connections.toml is writable by group or others (mode 0666), so it is not used: anyone could change your connection. Run: chmod 0600 $DIR/connections.toml",
   },
   {
     name: 'an org-account with a region left in (warning)',
     toml: (w) => table(w, 'c', { authenticator: 'oauth', token: 't', account: 'myorg-myacct.us-east-1' }),
     act: diagnostic('warning'),
-    expect: "Connection 'c': account 'myorg-myacct.us-east-1' mixes the org-account form with a region (us-east-1); org-account identifiers take no region. Set account = \"myorg-myacct\".",
+    expect:
+      "Connection 'c': account 'myorg-myacct.us-east-1' mixes the org-account form with a region (us-east-1); org-account identifiers take no region. Set account = \"myorg-myacct\".",
   },
   {
     name: 'an account that is not an identifier',
     toml: (w) => table(w, 'c', { authenticator: 'oauth', token: 't', account: 'my account!' }),
-    expect: "Connection 'c': account 'my account!' is not valid: 'my account!' may hold only letters, digits, '_' and '-'. Use the account identifier from Snowsight (Account → View account details), e.g. myorg-myaccount.",
+    expect:
+      "Connection 'c': account 'my account!' is not valid: 'my account!' may hold only letters, digits, '_' and '-'. Use the account identifier from Snowsight (Account → View account details), e.g. myorg-myaccount.",
   },
   {
     name: 'an expired Workbench token',
     toml: () => '',
-    setup: (w) => { w.emu.rotateWorkbenchToken(); w.emu.state.accessTokens.get(w.emu.workbench.current!)!.expiresAt = 0; },
+    setup: (w) => {
+      w.emu.rotateWorkbenchToken();
+      w.emu.state.accessTokens.get(w.emu.workbench.current!)!.expiresAt = 0;
+    },
     env: { WORKBENCH: '1' },
     act: async (c) => loginProbe(c.t.auth, await c.t.auth.getConnection('workbench'), { silent: true }),
-    expect: "The Posit Workbench token of connection 'workbench' has expired and Workbench has not written a new one (code 390318). Snowflake said: OAuth access token expired. [id] Check the Snowflake sign-in on the Posit Workbench home page, or start a new session.",
+    expect:
+      "The Posit Workbench token of connection 'workbench' has expired and Workbench has not written a new one (code 390318). Snowflake said: OAuth access token expired. [id] Check the Snowflake sign-in on the Posit Workbench home page, or start a new session.",
   },
   {
     name: 'a revoked refresh token',
     toml: (w) => table(w, 'c', { authenticator: 'oauth_authorization_code', role: 'ANALYST' }),
-    secrets: (w) => ({ oauthRefreshToken: w.emu.state.issueRefreshToken('DEMO_USER', 'ANALYST', 'LOCAL_APPLICATION', 'refresh_token') }),
-    setup: (w) => { w.emu.state.revokeRefreshTokens('DEMO_USER'); },
-    expect: "The saved Snowflake sign-in of connection 'c' is no longer valid (the refresh token was revoked or has expired). Run 'Snowflake: Sign In'.",
+    secrets: (w) => ({
+      oauthRefreshToken: w.emu.state.issueRefreshToken('DEMO_USER', 'ANALYST', 'LOCAL_APPLICATION', 'refresh_token'),
+    }),
+    setup: (w) => {
+      w.emu.state.revokeRefreshTokens('DEMO_USER');
+    },
+    expect:
+      "The saved Snowflake sign-in of connection 'c' is no longer valid (the refresh token was revoked or has expired). Run 'Snowflake: Sign In'.",
   },
   {
     name: 'a 429 from the token endpoint that does not clear',
     toml: (w) => table(w, 'c', { authenticator: 'oauth_authorization_code', role: 'ANALYST' }),
-    secrets: (w) => ({ oauthRefreshToken: w.emu.state.issueRefreshToken('DEMO_USER', 'ANALYST', 'LOCAL_APPLICATION', 'refresh_token') }),
-    setup: (w) => w.emu.servers.snowflake.addFault({ route: 'POST /oauth/token-request', status: 429, retryAfter: 0, times: 5 }),
+    secrets: (w) => ({
+      oauthRefreshToken: w.emu.state.issueRefreshToken('DEMO_USER', 'ANALYST', 'LOCAL_APPLICATION', 'refresh_token'),
+    }),
+    setup: (w) =>
+      w.emu.servers.snowflake.addFault({ route: 'POST /oauth/token-request', status: 429, retryAfter: 0, times: 5 }),
     expect: "Snowflake's token endpoint is rate limiting requests for connection 'c' (HTTP 429). Try again in 1 s.",
   },
   {
@@ -180,29 +220,41 @@ const cases: BadCase[] = [
       w.emu.state.advanceClock(-600);
       w.emu.servers.snowflake.addFault({ route: 'POST /session/v1/login-request', dateSkewSeconds: -600, times: 2 });
     },
-    act: async (c) => { try { return await probe(c); } finally { c.w.emu.state.advanceClock(600); } },
-    expect: "Snowflake found the key-pair JWT of connection 'c' not yet valid (code 394302). Snowflake said: JWT token is not yet valid (issued in the future). [id] Your clock is 10 minutes ahead of Snowflake's. Set the computer's clock to the right time (enable automatic time), then try again.",
+    act: async (c) => {
+      try {
+        return await probe(c);
+      } finally {
+        c.w.emu.state.advanceClock(600);
+      }
+    },
+    expect:
+      "Snowflake found the key-pair JWT of connection 'c' not yet valid (code 394302). Snowflake said: JWT token is not yet valid (issued in the future). [id] Your clock is 10 minutes ahead of Snowflake's. Set the computer's clock to the right time (enable automatic time), then try again.",
   },
   {
     name: 'a PAT Snowflake refuses (with the network policy hint)',
-    toml: (w) => table(w, 'c', { authenticator: 'programmatic_access_token', token: 'pat_not_a_real_one', user: 'DEMO_USER' }),
+    toml: (w) =>
+      table(w, 'c', { authenticator: 'programmatic_access_token', token: 'pat_not_a_real_one', user: 'DEMO_USER' }),
     act: probe,
-    expect: "Snowflake did not accept the programmatic access token of connection 'c': it may be wrong, expired or revoked (code 394400). Snowflake said: Programmatic access token is invalid. Create a new PAT and run 'Snowflake: Set PAT'. A PAT also needs a network policy on the user (ALTER USER … SET NETWORK_POLICY) unless an authentication policy exempts it.",
+    expect:
+      "Snowflake did not accept the programmatic access token of connection 'c': it may be wrong, expired or revoked (code 394400). Snowflake said: Programmatic access token is invalid. Create a new PAT and run 'Snowflake: Set PAT'. A PAT also needs a network policy on the user (ALTER USER … SET NETWORK_POLICY) unless an authentication policy exempts it.",
   },
   {
     name: 'a PAT connection with no PAT',
     toml: (w) => table(w, 'c', { authenticator: 'programmatic_access_token', user: 'DEMO_USER' }),
-    expect: "Connection 'c' uses a programmatic access token, but none is set. Run 'Snowflake: Set PAT', or add token_file_path to the connection.",
+    expect:
+      "Connection 'c' uses a programmatic access token, but none is set. Run 'Snowflake: Set PAT', or add token_file_path to the connection.",
   },
   {
     name: 'an OAuth connection with no token',
     toml: (w) => table(w, 'c', { authenticator: 'oauth' }),
-    expect: "Connection 'c' uses OAuth but has no token. Add token_file_path (or token) to connection 'c', or set authenticator = \"oauth_authorization_code\" to sign in with the browser.",
+    expect:
+      "Connection 'c' uses OAuth but has no token. Add token_file_path (or token) to connection 'c', or set authenticator = \"oauth_authorization_code\" to sign in with the browser.",
   },
   {
     name: 'a token file that does not exist',
     toml: (w) => table(w, 'c', { authenticator: 'oauth', token_file_path: '$DIR/missing-token' }),
-    expect: "Connection 'c': the token file $DIR/missing-token does not exist. Create it, or fix the path in connection 'c'.",
+    expect:
+      "Connection 'c': the token file $DIR/missing-token does not exist. Create it, or fix the path in connection 'c'.",
   },
   {
     name: 'an empty token file',
@@ -214,17 +266,21 @@ const cases: BadCase[] = [
     name: 'a token file others can write',
     toml: (w) => table(w, 'c', { authenticator: 'oauth', token_file_path: '$DIR/tok' }),
     files: { tok: { text: 'tok-secret-abc', mode: 0o646 } },
-    expect: 'The token file $DIR/tok is writable by group or others (mode 0646), so it is not used: anyone could change your connection. Run: chmod 0600 $DIR/tok',
+    expect:
+      'The token file $DIR/tok is writable by group or others (mode 0646), so it is not used: anyone could change your connection. Run: chmod 0600 $DIR/tok',
   },
   {
     name: 'a connection that does not exist',
-    toml: (w) => table(w, 'a', { authenticator: 'oauth', token: 't' }) + table(w, 'b', { authenticator: 'oauth', token: 't' }),
-    expect: "Connection 'c' cannot be found, known ones are ['a', 'b']. Check the name, or add it to $DIR/connections.toml ('Snowflake: Add Connection').",
+    toml: (w) =>
+      table(w, 'a', { authenticator: 'oauth', token: 't' }) + table(w, 'b', { authenticator: 'oauth', token: 't' }),
+    expect:
+      "Connection 'c' cannot be found, known ones are ['a', 'b']. Check the name, or add it to $DIR/connections.toml ('Snowflake: Add Connection').",
   },
   {
     name: 'an authenticator not supported yet',
     toml: (w) => table(w, 'c', { user: 'u', authenticator: 'username_password_mfa' }),
-    expect: "Connection 'c' uses authenticator username_password_mfa, which this extension does not support yet. Use one of snowflake_jwt, oauth, programmatic_access_token, oauth_authorization_code.",
+    expect:
+      "Connection 'c' uses authenticator username_password_mfa, which this extension does not support yet. Use one of snowflake_jwt, oauth, programmatic_access_token, oauth_authorization_code.",
   },
   {
     name: 'a key pair without a user',
@@ -236,13 +292,21 @@ const cases: BadCase[] = [
     name: 'SNOWFLAKE_CONNECTIONS that is not TOML',
     toml: () => '',
     env: { SNOWFLAKE_CONNECTIONS: '[c]\naccount = ' },
-    expect: "Connection 'c' cannot be found, known ones are []. SNOWFLAKE_CONNECTIONS is not valid TOML at line 2, column 11: invalid value. Its connections are not used. Fix or unset the SNOWFLAKE_CONNECTIONS environment variable.",
+    expect:
+      "Connection 'c' cannot be found, known ones are []. SNOWFLAKE_CONNECTIONS is not valid TOML at line 2, column 11: invalid value. Its connections are not used. Fix or unset the SNOWFLAKE_CONNECTIONS environment variable.",
   },
   {
     name: 'a role the user does not have',
-    toml: (w) => table(w, 'c', { authenticator: 'programmatic_access_token', token: 'PAT', user: 'DEMO_USER', role: 'SYSADMIN' }).replace('"PAT"', JSON.stringify(patFor)),
+    toml: (w) =>
+      table(w, 'c', {
+        authenticator: 'programmatic_access_token',
+        token: 'PAT',
+        user: 'DEMO_USER',
+        role: 'SYSADMIN',
+      }).replace('"PAT"', JSON.stringify(patFor)),
     act: probe,
-    expect: "The role 'SYSADMIN' of connection 'c' is not granted to user DEMO_USER (code 390189). Snowflake said: Role 'SYSADMIN' specified in the connect string is not granted to this user. Contact your local system administrator, or attempt to login with another role, e.g. PUBLIC. Fix role in the connection (SHOW GRANTS TO USER lists the roles you have).",
+    expect:
+      "The role 'SYSADMIN' of connection 'c' is not granted to user DEMO_USER (code 390189). Snowflake said: Role 'SYSADMIN' specified in the connect string is not granted to this user. Contact your local system administrator, or attempt to login with another role, e.g. PUBLIC. Fix role in the connection (SHOW GRANTS TO USER lists the roles you have).",
   },
   {
     name: 'OAuth from a silent caller with no sign-in',
@@ -255,7 +319,10 @@ const cases: BadCase[] = [
 let patFor = '';
 
 function fp(k: crypto.KeyObject): string {
-  return `SHA256:${crypto.createHash('sha256').update(k.export({ type: 'spki', format: 'der' })).digest('base64')}`;
+  return `SHA256:${crypto
+    .createHash('sha256')
+    .update(k.export({ type: 'spki', format: 'der' }))
+    .digest('base64')}`;
 }
 
 describe('bad inputs: exact messages, nothing lost or written, no secret shown', () => {
@@ -264,7 +331,9 @@ describe('bad inputs: exact messages, nothing lost or written, no secret shown',
     w = await startAuthWorld();
     patFor = w.emu.state.addPat('DEMO_USER');
   });
-  after(async () => { await w.close(); });
+  after(async () => {
+    await w.close();
+  });
 
   it(`has at least 25 cases (${cases.length})`, () => assert.ok(cases.length >= 25));
 
@@ -273,12 +342,19 @@ describe('bad inputs: exact messages, nothing lost or written, no secret shown',
       const caseName = `bad${i}`;
       const dir = path.join(w.dir, caseName);
       const sub = (s: string): string => s.split('$DIR').join(dir);
-      const files = Object.fromEntries(Object.entries(bad.files ?? {}).filter(([k]) => k !== 'connections.toml').map(([k, v]) => [k, { ...v, text: sub(v.text) }]));
+      const files = Object.fromEntries(
+        Object.entries(bad.files ?? {})
+          .filter(([k]) => k !== 'connections.toml')
+          .map(([k, v]) => [k, { ...v, text: sub(v.text) }]),
+      );
       writeHome(w, caseName, sub(bad.toml(w)), files);
       const modeOverride = bad.files?.['connections.toml']?.mode;
-      if (modeOverride !== undefined) (await import('node:fs')).chmodSync(path.join(dir, 'connections.toml'), modeOverride);
+      if (modeOverride !== undefined)
+        (await import('node:fs')).chmodSync(path.join(dir, 'connections.toml'), modeOverride);
       const env = bad.env?.WORKBENCH ? { ...w.emu.home!.workbenchEnv } : { SNOWFLAKE_HOME: dir, ...(bad.env ?? {}) };
-      const t = makeAuth(w, env, { ...(bad.unreadable ? { fs: fsWithUnreadable(new Set(bad.unreadable.map((f) => path.join(dir, f)))) } : {}) });
+      const t = makeAuth(w, env, {
+        ...(bad.unreadable ? { fs: fsWithUnreadable(new Set(bad.unreadable.map((f) => path.join(dir, f)))) } : {}),
+      });
       const seeded = bad.secrets?.(w) ?? {};
       for (const [kind, value] of Object.entries(seeded)) await t.secrets.set({ kind: kind as never, id: 'c' }, value);
       bad.setup?.(w);
@@ -297,7 +373,19 @@ describe('bad inputs: exact messages, nothing lost or written, no secret shown',
       assert.equal(shown.replace(/\[[0-9a-f-]{36}\]/g, '[id]'), sub(bad.expect));
       assert.equal(snapshotDir(w.dir), filesBefore, 'no file was written or changed');
       assert.equal(JSON.stringify([...t.raw.data.entries()]), secretsBefore, 'the SecretStore is unchanged');
-      const secrets = [PASS, patFor, w.emu.home!.pat, w.emu.workbench.current!, 'definitely-wrong', 'tok-secret-abc', 'tok-world-writable', ...Object.values(seeded), KEYS.plain.split('\n')[3]!, KEYS.encrypted.split('\n')[3]!, KEYS.stranger.split('\n')[3]!];
+      const secrets = [
+        PASS,
+        patFor,
+        w.emu.home!.pat,
+        w.emu.workbench.current!,
+        'definitely-wrong',
+        'tok-secret-abc',
+        'tok-world-writable',
+        ...Object.values(seeded),
+        KEYS.plain.split('\n')[3]!,
+        KEYS.encrypted.split('\n')[3]!,
+        KEYS.stranger.split('\n')[3]!,
+      ];
       for (const s of secrets) assert.ok(!shown.includes(s), `the message shows a secret: ${s.slice(0, 6)}…`);
     });
   });

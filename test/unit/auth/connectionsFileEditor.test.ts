@@ -50,11 +50,24 @@ const parse = (text: string): Record<string, unknown> => parseTomlText(text, 'te
 
 describe('connectionsFileEditor: appendConnection', () => {
   it('appends one table and keeps every byte of the user text, comments included', () => {
-    const out = appendConnection(USER_FILE, 'dev', { account: 'myorg-dev', user: 'BOB', authenticator: 'SNOWFLAKE_JWT', private_key_file: '/home/bob/k.p8', role: undefined, warehouse: '' });
+    const out = appendConnection(USER_FILE, 'dev', {
+      account: 'myorg-dev',
+      user: 'BOB',
+      authenticator: 'SNOWFLAKE_JWT',
+      private_key_file: '/home/bob/k.p8',
+      role: undefined,
+      warehouse: '',
+    });
     assert.ok(out.startsWith(USER_FILE));
-    assert.equal(out.slice(USER_FILE.length), '\n[dev]\naccount = "myorg-dev"\nuser = "BOB"\nauthenticator = "SNOWFLAKE_JWT"\nprivate_key_file = "/home/bob/k.p8"\n');
+    assert.equal(
+      out.slice(USER_FILE.length),
+      '\n[dev]\naccount = "myorg-dev"\nuser = "BOB"\nauthenticator = "SNOWFLAKE_JWT"\nprivate_key_file = "/home/bob/k.p8"\n',
+    );
     const doc = parse(out) as Record<string, Record<string, unknown>>;
-    assert.deepEqual({ ...doc.dev }, { account: 'myorg-dev', user: 'BOB', authenticator: 'SNOWFLAKE_JWT', private_key_file: '/home/bob/k.p8' });
+    assert.deepEqual(
+      { ...doc.dev },
+      { account: 'myorg-dev', user: 'BOB', authenticator: 'SNOWFLAKE_JWT', private_key_file: '/home/bob/k.p8' },
+    );
     assert.equal(doc.prod?.user, 'ALICE');
   });
 
@@ -68,7 +81,10 @@ describe('connectionsFileEditor: appendConnection', () => {
   });
 
   it('does not stack blank lines when the file already ends with one', () => {
-    assert.equal(appendConnection('[a]\naccount = "x"\n\n', 'b', { account: 'y' }), '[a]\naccount = "x"\n\n[b]\naccount = "y"\n');
+    assert.equal(
+      appendConnection('[a]\naccount = "x"\n\n', 'b', { account: 'y' }),
+      '[a]\naccount = "x"\n\n[b]\naccount = "y"\n',
+    );
   });
 
   it('keeps Windows line endings in a CRLF file', () => {
@@ -79,7 +95,12 @@ describe('connectionsFileEditor: appendConnection', () => {
   it('quotes names that are not bare keys and escapes values so they read back exactly', () => {
     const name = 'team "blue".prod';
     const keyFile = 'C:\\Users\\me\\keys\\rsa "new".p8';
-    const out = appendConnection('', name, { account: 'a', private_key_file: keyFile, port: 8443, insecure_mode: false });
+    const out = appendConnection('', name, {
+      account: 'a',
+      private_key_file: keyFile,
+      port: 8443,
+      insecure_mode: false,
+    });
     assert.match(out, /^\["team \\"blue\\".prod"\]\n/);
     const doc = parse(out) as Record<string, Record<string, unknown>>;
     assert.deepEqual({ ...doc[name] }, { account: 'a', private_key_file: keyFile, port: 8443, insecure_mode: false });
@@ -88,30 +109,72 @@ describe('connectionsFileEditor: appendConnection', () => {
   });
 
   it('refuses a name that already exists, even written quoted, and leaves the text alone', () => {
-    throwsExt(() => appendConnection(USER_FILE, 'prod', { account: 'x' }), 'config', /A connection named "prod" already exists in connections\.toml\. Nothing was changed\./);
-    throwsExt(() => appendConnection(USER_FILE, 'eu analytics', { account: 'x' }), 'config', /"eu analytics" already exists/);
+    throwsExt(
+      () => appendConnection(USER_FILE, 'prod', { account: 'x' }),
+      'config',
+      /A connection named "prod" already exists in connections\.toml\. Nothing was changed\./,
+    );
+    throwsExt(
+      () => appendConnection(USER_FILE, 'eu analytics', { account: 'x' }),
+      'config',
+      /"eu analytics" already exists/,
+    );
   });
 
   it('refuses a name that differs only in case, because environment overrides upper-case names', () => {
-    throwsExt(() => appendConnection(USER_FILE, 'PROD', { account: 'x' }), 'config', /"prod" already exists \(the names differ only in case\)/);
+    throwsExt(
+      () => appendConnection(USER_FILE, 'PROD', { account: 'x' }),
+      'config',
+      /"prod" already exists \(the names differ only in case\)/,
+    );
   });
 
   it('refuses to touch a file that is not valid TOML and names the line', () => {
-    throwsExt(() => appendConnection('[a]\naccount = "x"\nuser = \n', 'b', { account: 'y' }, { file: '/h/.snowflake/connections.toml' }), 'config', /^\/h\/\.snowflake\/connections\.toml is not valid TOML at line 3.*left unchanged/);
+    throwsExt(
+      () =>
+        appendConnection(
+          '[a]\naccount = "x"\nuser = \n',
+          'b',
+          { account: 'y' },
+          { file: '/h/.snowflake/connections.toml' },
+        ),
+      'config',
+      /^\/h\/\.snowflake\/connections\.toml is not valid TOML at line 3.*left unchanged/,
+    );
   });
 
   it('appends [connections.<name>] to config.toml, after its other tables', () => {
-    const config = 'default_connection_name = "prod"\n\n[connections.prod]\naccount = "p"\n\n[cli.logs]\nsave_logs = true\n';
-    const out = appendConnection(config, 'dev', { account: 'd' }, { tablePrefix: ['connections'], file: 'config.toml' });
+    const config =
+      'default_connection_name = "prod"\n\n[connections.prod]\naccount = "p"\n\n[cli.logs]\nsave_logs = true\n';
+    const out = appendConnection(
+      config,
+      'dev',
+      { account: 'd' },
+      { tablePrefix: ['connections'], file: 'config.toml' },
+    );
     assert.ok(out.startsWith(config));
     assert.ok(out.endsWith('\n[connections.dev]\naccount = "d"\n'));
     const doc = parse(out) as { connections: Record<string, unknown> };
     assert.deepEqual(Object.keys(doc.connections), ['prod', 'dev']);
-    throwsExt(() => appendConnection(config, 'prod', { account: 'x' }, { tablePrefix: ['connections'], file: 'config.toml' }), 'config', /already exists in config\.toml/);
+    throwsExt(
+      () => appendConnection(config, 'prod', { account: 'x' }, { tablePrefix: ['connections'], file: 'config.toml' }),
+      'config',
+      /already exists in config\.toml/,
+    );
   });
 
   it('refuses config.toml whose connections are an inline table (a new table would break it)', () => {
-    throwsExt(() => appendConnection('connections = { a = { account = "x" } }\n', 'b', { account: 'y' }, { tablePrefix: ['connections'], file: 'config.toml' }), 'internal', /Could not edit config\.toml safely.*left unchanged/);
+    throwsExt(
+      () =>
+        appendConnection(
+          'connections = { a = { account = "x" } }\n',
+          'b',
+          { account: 'y' },
+          { tablePrefix: ['connections'], file: 'config.toml' },
+        ),
+      'internal',
+      /Could not edit config\.toml safely.*left unchanged/,
+    );
   });
 
   const badNames: [string, RegExp][] = [
@@ -135,9 +198,15 @@ describe('connectionsFileEditor: setTableKey', () => {
     assert.equal(out, USER_FILE.replace('user    = "ALICE"          # my user', 'user    = "BOB"          # my user'));
   });
 
-  it('adds a missing key after the table\'s last key, before the blank line and the next table\'s comment', () => {
+  it("adds a missing key after the table's last key, before the blank line and the next table's comment", () => {
     const out = setTableKey(USER_FILE, ['prod'], 'role', 'ANALYST');
-    assert.equal(out, USER_FILE.replace('private_key_file = "~/.ssh/snowflake.p8"\n', 'private_key_file = "~/.ssh/snowflake.p8"\nrole = "ANALYST"\n'));
+    assert.equal(
+      out,
+      USER_FILE.replace(
+        'private_key_file = "~/.ssh/snowflake.p8"\n',
+        'private_key_file = "~/.ssh/snowflake.p8"\nrole = "ANALYST"\n',
+      ),
+    );
   });
 
   it('finds a quoted table name and is not fooled by brackets inside arrays and multi-line strings', () => {
@@ -155,7 +224,10 @@ describe('connectionsFileEditor: setTableKey', () => {
 
   it('patches [connections.<name>] in config.toml', () => {
     const config = '[connections.prod]\naccount = "p"\n[connections.dev]\naccount = "d"\n';
-    assert.equal(setTableKey(config, ['connections', 'dev'], 'warehouse', 'WH', 'config.toml'), '[connections.prod]\naccount = "p"\n[connections.dev]\naccount = "d"\nwarehouse = "WH"\n');
+    assert.equal(
+      setTableKey(config, ['connections', 'dev'], 'warehouse', 'WH', 'config.toml'),
+      '[connections.prod]\naccount = "p"\n[connections.dev]\naccount = "d"\nwarehouse = "WH"\n',
+    );
   });
 
   it('adds a key to a last table that has no final newline', () => {
@@ -164,8 +236,16 @@ describe('connectionsFileEditor: setTableKey', () => {
 
   it('says so when the table does not exist, or is not written as a [header], or the value spans lines', () => {
     throwsExt(() => setTableKey(USER_FILE, ['staging'], 'role', 'R'), 'notFound', /has no \[staging\] table/);
-    throwsExt(() => setTableKey('[connections]\nprod.account = "p"\n', ['connections', 'prod'], 'role', 'R', 'config.toml'), 'config', /\[connections\.prod\] in config\.toml is not written as its own table/);
-    throwsExt(() => setTableKey(USER_FILE, ['eu analytics'], 'note', 'x'), 'config', /"note" in connections\.toml spans several lines/);
+    throwsExt(
+      () => setTableKey('[connections]\nprod.account = "p"\n', ['connections', 'prod'], 'role', 'R', 'config.toml'),
+      'config',
+      /\[connections\.prod\] in config\.toml is not written as its own table/,
+    );
+    throwsExt(
+      () => setTableKey(USER_FILE, ['eu analytics'], 'note', 'x'),
+      'config',
+      /"note" in connections\.toml spans several lines/,
+    );
   });
 });
 
@@ -173,7 +253,10 @@ describe('connectionsFileEditor: setTopLevelKey (default_connection_name)', () =
   it('goes above the first table and its comment block, with a blank line', () => {
     const config = '# Snowflake CLI config\n\n# my connections\n[connections.prod]\naccount = "p"\n';
     const out = setTopLevelKey(config, 'default_connection_name', 'prod');
-    assert.equal(out, '# Snowflake CLI config\n\ndefault_connection_name = "prod"\n\n# my connections\n[connections.prod]\naccount = "p"\n');
+    assert.equal(
+      out,
+      '# Snowflake CLI config\n\ndefault_connection_name = "prod"\n\n# my connections\n[connections.prod]\naccount = "p"\n',
+    );
     assert.equal((parse(out) as Record<string, unknown>).default_connection_name, 'prod');
   });
 
@@ -185,12 +268,18 @@ describe('connectionsFileEditor: setTopLevelKey (default_connection_name)', () =
   it('adds a top-level line even when the same key sits uselessly inside [connections]', () => {
     const config = 'log_level = "info"\n[connections]\ndefault_connection_name = "x"\n';
     const out = setTopLevelKey(config, 'default_connection_name', 'prod');
-    assert.equal(out, 'log_level = "info"\ndefault_connection_name = "prod"\n[connections]\ndefault_connection_name = "x"\n');
+    assert.equal(
+      out,
+      'log_level = "info"\ndefault_connection_name = "prod"\n[connections]\ndefault_connection_name = "x"\n',
+    );
   });
 
   it('creates the line in an empty or table-less file', () => {
     assert.equal(setTopLevelKey('', 'default_connection_name', 'a'), 'default_connection_name = "a"\n');
-    assert.equal(setTopLevelKey('# only a comment', 'default_connection_name', 'a'), '# only a comment\ndefault_connection_name = "a"\n');
+    assert.equal(
+      setTopLevelKey('# only a comment', 'default_connection_name', 'a'),
+      '# only a comment\ndefault_connection_name = "a"\n',
+    );
   });
 });
 
@@ -203,7 +292,9 @@ describe('tomlStatements: scanTomlStatements', () => {
       at = s.end;
     }
     assert.equal(at, USER_FILE.length);
-    const headers = statements.filter((s) => s.kind === 'table').map((s) => (s.kind === 'table' ? s.path.join('.') : ''));
+    const headers = statements
+      .filter((s) => s.kind === 'table')
+      .map((s) => (s.kind === 'table' ? s.path.join('.') : ''));
     assert.deepEqual(headers, ['prod', 'eu analytics']);
   });
 });
@@ -253,8 +344,13 @@ describe('connectionsFileEditor: editTomlFile (atomic, 0600)', () => {
       throw Object.assign(new Error('disk full'), { code: 'ENOSPC' });
     };
     await assert.rejects(
-      editTomlFile(file, (t) => appendConnection(t, 'a', { account: 'x' }), { rename: failingRename, writeFile: (f, t, o) => fsp.writeFile(f, t, o) }),
-      (err: unknown) => err instanceof SnowflakeExtError && /Could not write .*connections\.toml \(ENOSPC\)\. The file was left as it was\./.test(err.message),
+      editTomlFile(file, (t) => appendConnection(t, 'a', { account: 'x' }), {
+        rename: failingRename,
+        writeFile: (f, t, o) => fsp.writeFile(f, t, o),
+      }),
+      (err: unknown) =>
+        err instanceof SnowflakeExtError &&
+        /Could not write .*connections\.toml \(ENOSPC\)\. The file was left as it was\./.test(err.message),
     );
     assert.equal(await fsp.readFile(file, 'utf8'), USER_FILE);
     assert.deepEqual(await fsp.readdir(dir), ['connections.toml']);
@@ -263,7 +359,10 @@ describe('connectionsFileEditor: editTomlFile (atomic, 0600)', () => {
   it('writes nothing when the edit is refused (duplicate name)', async () => {
     const file = path.join(dir, 'connections.toml');
     await fsp.writeFile(file, USER_FILE, { mode: 0o600 });
-    await assert.rejects(editTomlFile(file, (t) => appendConnection(t, 'prod', { account: 'x' })), /already exists/);
+    await assert.rejects(
+      editTomlFile(file, (t) => appendConnection(t, 'prod', { account: 'x' })),
+      /already exists/,
+    );
     assert.equal(await fsp.readFile(file, 'utf8'), USER_FILE);
     assert.deepEqual(await fsp.readdir(dir), ['connections.toml']);
   });
@@ -290,7 +389,10 @@ describe('connectionsFileEditor: editTomlFile (atomic, 0600)', () => {
     const file = path.join(dir, 'connections.toml');
     const latin1 = Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9]), Buffer.from('\n[a]\naccount = "x"\n')]);
     await fsp.writeFile(file, latin1, { mode: 0o600 });
-    await assert.rejects(editTomlFile(file, (t) => appendConnection(t, 'b', { account: 'y' })), /is not UTF-8 text \(TOML must be\), so it was left unchanged/);
+    await assert.rejects(
+      editTomlFile(file, (t) => appendConnection(t, 'b', { account: 'y' })),
+      /is not UTF-8 text \(TOML must be\), so it was left unchanged/,
+    );
     assert.ok((await fsp.readFile(file)).equals(latin1));
   });
 

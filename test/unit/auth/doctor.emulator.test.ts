@@ -9,8 +9,12 @@ import { makeAuth, startAuthWorld, table, writeHome, type AuthWorld } from './au
 
 describe('doctor', () => {
   let w: AuthWorld;
-  before(async () => { w = await startAuthWorld(); });
-  after(async () => { await w.close(); });
+  before(async () => {
+    w = await startAuthWorld();
+  });
+  after(async () => {
+    await w.close();
+  });
 
   it('reports files in other locations as not used, with the reason', async () => {
     fs.mkdirSync(path.join(w.dir, '.snowflake'), { recursive: true });
@@ -19,7 +23,10 @@ describe('doctor', () => {
       const t = makeAuth(w, w.emu.home!.env);
       const report = await runDoctor(t.host, t.auth, 'keypair');
       const unused = report.general.find((d) => d.file === path.join(w.dir, '.snowflake', 'connections.toml'));
-      assert.equal(unused?.message, `${path.join(w.dir, '.snowflake', 'connections.toml')} is not used because SNOWFLAKE_HOME is set, so ~/.snowflake is never read; the Snowflake clients read ${w.home}.`);
+      assert.equal(
+        unused?.message,
+        `${path.join(w.dir, '.snowflake', 'connections.toml')} is not used because SNOWFLAKE_HOME is set, so ~/.snowflake is never read; the Snowflake clients read ${w.home}.`,
+      );
       assert.equal(report.directoryWhy, 'SNOWFLAKE_HOME points to it');
       const [c] = report.connections;
       assert.equal(c?.key?.fingerprint, w.emu.home!.fingerprints.keypair);
@@ -41,14 +48,32 @@ describe('doctor', () => {
   });
 
   it('explains a readable-by-others file, a broken connection and a refused login', async () => {
-    const home = writeHome(w, 'doc', table(w, 'bad', { authenticator: 'nonsense' }) + table(w, 'pat', { authenticator: 'programmatic_access_token', token: 'pat_wrong', user: 'DEMO_USER' }));
+    const home = writeHome(
+      w,
+      'doc',
+      table(w, 'bad', { authenticator: 'nonsense' }) +
+        table(w, 'pat', { authenticator: 'programmatic_access_token', token: 'pat_wrong', user: 'DEMO_USER' }),
+    );
     fs.chmodSync(path.join(home, 'connections.toml'), 0o644);
     const t = makeAuth(w, { SNOWFLAKE_HOME: home });
     const report = await runDoctor(t.host, t.auth);
     const text = formatDoctorReport(report);
-    assert.ok(text.includes(`! The connections file ${home}/connections.toml is readable by group or others (mode 0644).\n  → Run: chmod 0600 ${home}/connections.toml`), text);
-    assert.ok(text.includes("Connection 'bad'\n  ✗ Connection 'bad': authenticator 'nonsense' is not one Snowflake knows."), text);
-    assert.ok(text.includes("  ✗ login: Snowflake did not accept the programmatic access token of connection 'pat': it may be wrong, expired or revoked (code 394400)."), text);
+    assert.ok(
+      text.includes(
+        `! The connections file ${home}/connections.toml is readable by group or others (mode 0644).\n  → Run: chmod 0600 ${home}/connections.toml`,
+      ),
+      text,
+    );
+    assert.ok(
+      text.includes("Connection 'bad'\n  ✗ Connection 'bad': authenticator 'nonsense' is not one Snowflake knows."),
+      text,
+    );
+    assert.ok(
+      text.includes(
+        "  ✗ login: Snowflake did not accept the programmatic access token of connection 'pat': it may be wrong, expired or revoked (code 394400).",
+      ),
+      text,
+    );
     assert.equal(report.problemCount, 2);
   });
 });

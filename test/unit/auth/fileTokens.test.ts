@@ -8,7 +8,10 @@ import { HOME, MemoryFs, hostOf } from './memoryFs';
 
 function service(fs: MemoryFs, env: Record<string, string> = {}) {
   const raw = new MemorySecretStorage();
-  return { raw, auth: createAuthService({ host: hostOf(fs, env), secrets: new SecretStore(raw), logger: new MemoryLogger() }) };
+  return {
+    raw,
+    auth: createAuthService({ host: hostOf(fs, env), secrets: new SecretStore(raw), logger: new MemoryLogger() }),
+  };
 }
 
 describe('file tokens', () => {
@@ -23,7 +26,11 @@ describe('file tokens', () => {
   });
 
   it('token_file_path: read once per file version (mtime), trimmed', async () => {
-    const fs = new MemoryFs({ [`${HOME}/.snowflake/connections.toml`]: '[c]\naccount = "a"\nauthenticator = "oauth"\ntoken_file_path = "~/tok"\n', [`${HOME}/tok`]: ' one \n' });
+    const fs = new MemoryFs({
+      [`${HOME}/.snowflake/connections.toml`]:
+        '[c]\naccount = "a"\nauthenticator = "oauth"\ntoken_file_path = "~/tok"\n',
+      [`${HOME}/tok`]: ' one \n',
+    });
     const { auth } = service(fs);
     const c = await auth.getConnection('c');
     await auth.forRest(c);
@@ -35,7 +42,9 @@ describe('file tokens', () => {
 
   it('a Workbench file rewritten with a new token is picked up by a profile resolved before', async () => {
     const dir = '/var/lib/posit-workbench/s/snowflake';
-    const fs = new MemoryFs({ [`${dir}/connections.toml`]: '[workbench]\naccount = "a"\ntoken = "wb-1"\nauthenticator = "oauth"\n' });
+    const fs = new MemoryFs({
+      [`${dir}/connections.toml`]: '[workbench]\naccount = "a"\ntoken = "wb-1"\nauthenticator = "oauth"\n',
+    });
     const { auth, raw } = service(fs, { SNOWFLAKE_HOME: dir, SNOWFLAKE_DEFAULT_CONNECTION_NAME: 'workbench' });
     const c = await auth.getConnection('workbench');
     assert.equal((await auth.forRest(c)).headers.Authorization, 'Bearer wb-1');

@@ -3,7 +3,12 @@
 import path from 'node:path';
 import type { FileSystem, HostEnvironment } from '../../../src/core/auth/types';
 
-interface MemFile { text: string; mode: number; uid: number; mtimeMs: number }
+interface MemFile {
+  text: string;
+  mode: number;
+  uid: number;
+  mtimeMs: number;
+}
 
 export const HOME = '/home/ada';
 export const UID = 1000;
@@ -36,16 +41,30 @@ export class MemoryFs implements FileSystem {
 
   async readFile(p: string): Promise<string> {
     this.reads.push(p);
-    if (this.unreadable.has(p)) throw Object.assign(new Error(`EACCES: permission denied, open '${p}'`), { code: 'EACCES' });
+    if (this.unreadable.has(p))
+      throw Object.assign(new Error(`EACCES: permission denied, open '${p}'`), { code: 'EACCES' });
     const f = this.files.get(p);
     if (!f) throw Object.assign(new Error(`ENOENT: no such file, open '${p}'`), { code: 'ENOENT' });
     return f.text;
   }
 
-  async stat(p: string): Promise<{ mode: number; uid: number; mtimeMs: number; size: number; isFile(): boolean; isDirectory(): boolean } | undefined> {
+  async stat(
+    p: string,
+  ): Promise<
+    { mode: number; uid: number; mtimeMs: number; size: number; isFile(): boolean; isDirectory(): boolean } | undefined
+  > {
     const f = this.files.get(p);
-    if (f) return { mode: 0o100000 | f.mode, uid: f.uid, mtimeMs: f.mtimeMs, size: f.text.length, isFile: () => true, isDirectory: () => false };
-    if (this.dirs.has(p)) return { mode: 0o40755, uid: UID, mtimeMs: 0, size: 0, isFile: () => false, isDirectory: () => true };
+    if (f)
+      return {
+        mode: 0o100000 | f.mode,
+        uid: f.uid,
+        mtimeMs: f.mtimeMs,
+        size: f.text.length,
+        isFile: () => true,
+        isDirectory: () => false,
+      };
+    if (this.dirs.has(p))
+      return { mode: 0o40755, uid: UID, mtimeMs: 0, size: 0, isFile: () => false, isDirectory: () => true };
     return undefined;
   }
 
@@ -55,6 +74,10 @@ export class MemoryFs implements FileSystem {
   }
 }
 
-export function hostOf(fs: FileSystem, env: Record<string, string | undefined> = {}, extra: Partial<HostEnvironment> = {}): HostEnvironment {
+export function hostOf(
+  fs: FileSystem,
+  env: Record<string, string | undefined> = {},
+  extra: Partial<HostEnvironment> = {},
+): HostEnvironment {
   return { env, homedir: HOME, platform: 'linux', uid: UID, fs, ...extra };
 }

@@ -14,12 +14,20 @@ describe('OAuth authorization code + PKCE against the emulator', () => {
     w = await startAuthWorld();
     w.emu.state.autoApprove = true;
     w.emu.state.clients.set('CUSTOM_APP', {
-      id: 'CUSTOM_APP', secret: 'custom-secret-value', redirectUris: 'loopback', enforcePkce: true,
-      blockedRoles: new Set(['ACCOUNTADMIN']), refreshValiditySeconds: 86400,
+      id: 'CUSTOM_APP',
+      secret: 'custom-secret-value',
+      redirectUris: 'loopback',
+      enforcePkce: true,
+      blockedRoles: new Set(['ACCOUNTADMIN']),
+      refreshValiditySeconds: 86400,
     });
   });
-  after(async () => { await w.close(); });
-  beforeEach(() => { w.emu.servers.snowflake.log.splice(0); });
+  after(async () => {
+    await w.close();
+  });
+  beforeEach(() => {
+    w.emu.servers.snowflake.log.splice(0);
+  });
 
   it('signs in through the browser, keeps the refresh token, and signs out', async () => {
     const browser = browserPrompter();
@@ -41,14 +49,20 @@ describe('OAuth authorization code + PKCE against the emulator', () => {
     assert.ok((authorize.searchParams.get('state') ?? '').length >= 32);
     assert.ok(await t.auth.isSignedIn(c));
     assert.equal((await loginProbe(t.auth, c)).user, 'DEMO_USER');
-    const exchange = new URLSearchParams(w.emu.servers.snowflake.log.find((e) => e.path === '/oauth/token-request')!.body);
+    const exchange = new URLSearchParams(
+      w.emu.servers.snowflake.log.find((e) => e.path === '/oauth/token-request')!.body,
+    );
     assert.equal(exchange.get('grant_type'), 'authorization_code');
     assert.ok(changes.some((e) => e.reason === 'signIn'));
 
     await t.auth.signOut(c);
     assert.equal(await t.auth.isSignedIn(c), false);
     assert.equal(t.raw.data.size, 0, 'sign-out deletes the stored tokens');
-    await assert.rejects(t.auth.forRest(c, { silent: true }), { kind: 'auth', message: "Connection 'oauth_code' is not signed in to Snowflake.", fix: { text: "Run 'Snowflake: Sign In'.", command: 'positSnowflake.signIn', commandTitle: 'Sign In' } });
+    await assert.rejects(t.auth.forRest(c, { silent: true }), {
+      kind: 'auth',
+      message: "Connection 'oauth_code' is not signed in to Snowflake.",
+      fix: { text: "Run 'Snowflake: Sign In'.", command: 'positSnowflake.signIn', commandTitle: 'Sign In' },
+    });
     assert.ok(changes.some((e) => e.reason === 'signOut'));
   });
 
@@ -87,15 +101,37 @@ describe('OAuth authorization code + PKCE against the emulator', () => {
   });
 
   it('a custom client: secret from the SecretStore, PKCE enforced, blocked role explained', async () => {
-    const home = writeHome(w, 'custom', table(w, 'custom', { authenticator: 'oauth_authorization_code', oauth_client_id: 'CUSTOM_APP', role: 'ANALYST', warehouse: 'DEMO_WH' }) + table(w, 'admin', { authenticator: 'oauth_authorization_code', oauth_client_id: 'CUSTOM_APP', role: 'ACCOUNTADMIN' }));
+    const home = writeHome(
+      w,
+      'custom',
+      table(w, 'custom', {
+        authenticator: 'oauth_authorization_code',
+        oauth_client_id: 'CUSTOM_APP',
+        role: 'ANALYST',
+        warehouse: 'DEMO_WH',
+      }) +
+        table(w, 'admin', {
+          authenticator: 'oauth_authorization_code',
+          oauth_client_id: 'CUSTOM_APP',
+          role: 'ACCOUNTADMIN',
+        }),
+    );
     const t = makeAuth(w, { SNOWFLAKE_HOME: home }, { prompter: browserPrompter() });
     await t.secrets.set({ kind: 'oauthClientSecret', id: 'custom' }, 'custom-secret-value');
     await t.secrets.set({ kind: 'oauthClientSecret', id: 'admin' }, 'custom-secret-value');
     const r = await t.auth.signIn(await t.auth.getConnection('custom'));
     assert.equal(r.username, 'DEMO_USER');
     w.emu.state.browserUser = 'ADMIN_USER';
-    const err = await t.auth.signIn(await t.auth.getConnection('admin')).catch((e: unknown) => e).finally(() => { w.emu.state.browserUser = 'DEMO_USER'; });
-    assert.equal((err as Error).message, 'Snowflake sign-in was refused: Role ACCOUNTADMIN is blocked for this OAuth integration.');
+    const err = await t.auth
+      .signIn(await t.auth.getConnection('admin'))
+      .catch((e: unknown) => e)
+      .finally(() => {
+        w.emu.state.browserUser = 'DEMO_USER';
+      });
+    assert.equal(
+      (err as Error).message,
+      'Snowflake sign-in was refused: Role ACCOUNTADMIN is blocked for this OAuth integration.',
+    );
     assert.equal(await t.auth.isSignedIn(await t.auth.getConnection('admin')), false);
   });
 
@@ -108,13 +144,22 @@ describe('OAuth authorization code + PKCE against the emulator', () => {
       },
     };
     const t = makeAuth(w, w.emu.home!.env, { prompter });
-    await assert.rejects(t.auth.signIn(await t.auth.getConnection('oauth_code')), { kind: 'auth', code: 'stateMismatch', message: 'The sign-in answer did not carry the expected state, so it was refused.' });
+    await assert.rejects(t.auth.signIn(await t.auth.getConnection('oauth_code')), {
+      kind: 'auth',
+      code: 'stateMismatch',
+      message: 'The sign-in answer did not carry the expected state, so it was refused.',
+    });
     assert.equal(t.raw.data.size, 0);
   });
 
   it('cancel stops the wait and closes the listener; a timeout says what to do', async () => {
     let redirect = '';
-    const prompter = { openExternal: async (u: string) => { redirect = new URL(u).searchParams.get('redirect_uri')!; return true; } };
+    const prompter = {
+      openExternal: async (u: string) => {
+        redirect = new URL(u).searchParams.get('redirect_uri')!;
+        return true;
+      },
+    };
     const t = makeAuth(w, w.emu.home!.env, { prompter });
     const c = await t.auth.getConnection('oauth_code');
     const ac = new AbortController();
@@ -124,12 +169,22 @@ describe('OAuth authorization code + PKCE against the emulator', () => {
     await assert.rejects(p, CancelledError);
     await assert.rejects(fetch(redirect), /fetch failed/);
     const quick = makeAuth(w, w.emu.home!.env, { prompter, signInTimeoutMs: 30 });
-    await assert.rejects(quick.auth.signIn(c), { kind: 'auth', code: 'timeout', message: "The Snowflake sign-in of connection 'oauth_code' did not finish within 1 minute." });
+    await assert.rejects(quick.auth.signIn(c), {
+      kind: 'auth',
+      code: 'timeout',
+      message: "The Snowflake sign-in of connection 'oauth_code' did not finish within 1 minute.",
+    });
   });
 
   it('the command line (no browser) gets a clear error', async () => {
     const t = makeAuth(w, w.emu.home!.env);
-    await assert.rejects(t.auth.forRest(await t.auth.getConnection('oauth_code')), { kind: 'auth', code: 'signInNeeded' });
-    await assert.rejects(t.auth.signIn(await t.auth.getConnection('oauth_code')), { kind: 'notSupported', code: 'noBrowser' });
+    await assert.rejects(t.auth.forRest(await t.auth.getConnection('oauth_code')), {
+      kind: 'auth',
+      code: 'signInNeeded',
+    });
+    await assert.rejects(t.auth.signIn(await t.auth.getConnection('oauth_code')), {
+      kind: 'notSupported',
+      code: 'noBrowser',
+    });
   });
 });

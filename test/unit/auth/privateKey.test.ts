@@ -10,13 +10,23 @@ const rsa = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
 const PKCS8 = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const PKCS1 = rsa.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
 const PASS = crypto.randomBytes(9).toString('base64url');
-const ENC8 = rsa.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: PASS }).toString();
-const ENC1 = rsa.privateKey.export({ type: 'pkcs1', format: 'pem', cipher: 'aes-256-cbc', passphrase: PASS }).toString();
-const FP = `SHA256:${crypto.createHash('sha256').update(rsa.publicKey.export({ type: 'spki', format: 'der' })).digest('base64')}`;
+const ENC8 = rsa.privateKey
+  .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: PASS })
+  .toString();
+const ENC1 = rsa.privateKey
+  .export({ type: 'pkcs1', format: 'pem', cipher: 'aes-256-cbc', passphrase: PASS })
+  .toString();
+const FP = `SHA256:${crypto
+  .createHash('sha256')
+  .update(rsa.publicKey.export({ type: 'spki', format: 'der' }))
+  .digest('base64')}`;
 
 function decodeJwt(token: string): { header: any; claims: any } {
   const [h, c] = token.split('.');
-  return { header: JSON.parse(Buffer.from(h!, 'base64url').toString()), claims: JSON.parse(Buffer.from(c!, 'base64url').toString()) };
+  return {
+    header: JSON.parse(Buffer.from(h!, 'base64url').toString()),
+    claims: JSON.parse(Buffer.from(c!, 'base64url').toString()),
+  };
 }
 
 describe('private keys', () => {
@@ -49,24 +59,68 @@ describe('private keys', () => {
   });
 
   const refused: [string, string, string | undefined, string][] = [
-    ['a public key', rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString(), undefined, 'The private key k.p8 holds a public key, not the private key.'],
-    ['a DSA key', crypto.generateKeyPairSync('dsa', { modulusLength: 2048, divisorLength: 256 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), undefined, 'The private key k.p8 is a DSA key; Snowflake key-pair authentication needs an RSA key.'],
-    ['an EC key', crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'sec1', format: 'pem' }).toString(), undefined, 'The private key k.p8 is an EC key; Snowflake key-pair authentication needs an RSA key.'],
-    ['not PEM', 'hello', undefined, 'The private key k.p8 is not a PEM private key (no "BEGIN PRIVATE KEY" header line).'],
-    ['an encrypted key without passphrase', ENC8, undefined, 'The private key k.p8 is encrypted and no passphrase is set.'],
-    ['an encrypted key with an empty passphrase', ENC8, '', 'The private key k.p8 is encrypted; an empty passphrase is not accepted.'],
+    [
+      'a public key',
+      rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      undefined,
+      'The private key k.p8 holds a public key, not the private key.',
+    ],
+    [
+      'a DSA key',
+      crypto
+        .generateKeyPairSync('dsa', { modulusLength: 2048, divisorLength: 256 })
+        .privateKey.export({ type: 'pkcs8', format: 'pem' })
+        .toString(),
+      undefined,
+      'The private key k.p8 is a DSA key; Snowflake key-pair authentication needs an RSA key.',
+    ],
+    [
+      'an EC key',
+      crypto
+        .generateKeyPairSync('ec', { namedCurve: 'P-256' })
+        .privateKey.export({ type: 'sec1', format: 'pem' })
+        .toString(),
+      undefined,
+      'The private key k.p8 is an EC key; Snowflake key-pair authentication needs an RSA key.',
+    ],
+    [
+      'not PEM',
+      'hello',
+      undefined,
+      'The private key k.p8 is not a PEM private key (no "BEGIN PRIVATE KEY" header line).',
+    ],
+    [
+      'an encrypted key without passphrase',
+      ENC8,
+      undefined,
+      'The private key k.p8 is encrypted and no passphrase is set.',
+    ],
+    [
+      'an encrypted key with an empty passphrase',
+      ENC8,
+      '',
+      'The private key k.p8 is encrypted; an empty passphrase is not accepted.',
+    ],
     ['a wrong passphrase', ENC8, 'wrong-one', 'The passphrase does not decrypt the private key k.p8.'],
-    ['a damaged key', `${PKCS8.split('\n').slice(0, 8).join('\n')}\n-----END PRIVATE KEY-----\n`, undefined, 'The private key k.p8 could not be decoded'],
+    [
+      'a damaged key',
+      `${PKCS8.split('\n').slice(0, 8).join('\n')}\n-----END PRIVATE KEY-----\n`,
+      undefined,
+      'The private key k.p8 could not be decoded',
+    ],
   ];
   for (const [label, pem, pass, message] of refused) {
     it(`refuses ${label} with a clear config error`, () => {
-      assert.throws(() => decodePrivateKey(pem, 'The private key k.p8', pass), (err: unknown) => {
-        assert.ok(err instanceof SnowflakeExtError);
-        assert.equal(err.kind, 'config');
-        assert.ok(err.message.startsWith(message), `${err.message} does not start with ${message}`);
-        assert.ok(!err.message.includes(PASS) && !err.message.includes('wrong-one'));
-        return true;
-      });
+      assert.throws(
+        () => decodePrivateKey(pem, 'The private key k.p8', pass),
+        (err: unknown) => {
+          assert.ok(err instanceof SnowflakeExtError);
+          assert.equal(err.kind, 'config');
+          assert.ok(err.message.startsWith(message), `${err.message} does not start with ${message}`);
+          assert.ok(!err.message.includes(PASS) && !err.message.includes('wrong-one'));
+          return true;
+        },
+      );
     });
   }
 });

@@ -20,12 +20,19 @@ interface Case {
 const names = (r: ResolvedConnections): string[] => r.connections.map((c) => c.name);
 const conn = (r: ResolvedConnections, name: string) => {
   const c = r.connections.find((x) => x.name === name);
-  assert.ok(c, `connection ${name} missing; have ${names(r).join(',')}; diagnostics: ${r.diagnostics.map((d) => d.message).join(' | ')}`);
+  assert.ok(
+    c,
+    `connection ${name} missing; have ${names(r).join(',')}; diagnostics: ${r.diagnostics.map((d) => d.message).join(' | ')}`,
+  );
   return c;
 };
-const messages = (r: ResolvedConnections, severity?: string): string[] => r.diagnostics.filter((d) => !severity || d.severity === severity).map((d) => d.message);
+const messages = (r: ResolvedConnections, severity?: string): string[] =>
+  r.diagnostics.filter((d) => !severity || d.severity === severity).map((d) => d.message);
 const has = (r: ResolvedConnections, severity: string, text: string): void => {
-  assert.ok(messages(r, severity).some((m) => m.includes(text)), `no ${severity} containing "${text}" in: ${messages(r).join(' | ')}`);
+  assert.ok(
+    messages(r, severity).some((m) => m.includes(text)),
+    `no ${severity} containing "${text}" in: ${messages(r).join(' | ')}`,
+  );
 };
 
 const BASIC = '[a]\naccount = "acct"\nuser = "u"\ntoken = "t"\nauthenticator = "oauth"\n';
@@ -91,21 +98,33 @@ const directoryCases: Case[] = [
 const fileCases: Case[] = [
   {
     name: '1.2 connections.toml replaces config.toml [connections] entirely',
-    files: { [`${SF}/connections.toml`]: BASIC, [`${SF}/config.toml`]: '[connections.old]\naccount = "x"\ntoken="t"\n' },
+    files: {
+      [`${SF}/connections.toml`]: BASIC,
+      [`${SF}/config.toml`]: '[connections.old]\naccount = "x"\ntoken="t"\n',
+    },
     check: (r) => {
       assert.deepEqual(names(r), ['a']);
       assert.equal(conn(r, 'a').source, 'connections.toml');
-      has(r, 'info', `The [connections] of ${SF}/config.toml are not used because ${SF}/connections.toml exists and replaces them`);
+      has(
+        r,
+        'info',
+        `The [connections] of ${SF}/config.toml are not used because ${SF}/connections.toml exists and replaces them`,
+      );
     },
   },
   {
     name: '1.2 an empty connections.toml still replaces config.toml [connections]',
-    files: { [`${SF}/connections.toml`]: '# nothing yet\n', [`${SF}/config.toml`]: '[connections.old]\naccount = "x"\ntoken="t"\n' },
+    files: {
+      [`${SF}/connections.toml`]: '# nothing yet\n',
+      [`${SF}/config.toml`]: '[connections.old]\naccount = "x"\ntoken="t"\n',
+    },
     check: (r) => assert.deepEqual(names(r), []),
   },
   {
     name: '1.2 config.toml [connections.x] when there is no connections.toml',
-    files: { [`${SF}/config.toml`]: 'default_connection_name = "dev"\n[connections.dev]\naccount = "x"\ntoken = "t"\n' },
+    files: {
+      [`${SF}/config.toml`]: 'default_connection_name = "dev"\n[connections.dev]\naccount = "x"\ntoken = "t"\n',
+    },
     check: (r) => {
       const c = conn(r, 'dev');
       assert.equal(c.source, 'config.toml');
@@ -115,16 +134,26 @@ const fileCases: Case[] = [
   },
   {
     name: '1.2 default_connection_name inside [connections] does nothing and is pointed out',
-    files: { [`${SF}/config.toml`]: '[connections]\ndefault_connection_name = "dev"\n[connections.dev]\naccount = "x"\ntoken="t"\n' },
+    files: {
+      [`${SF}/config.toml`]:
+        '[connections]\ndefault_connection_name = "dev"\n[connections.dev]\naccount = "x"\ntoken="t"\n',
+    },
     check: (r) => {
       assert.equal(r.defaultName, 'default');
       assert.equal(conn(r, 'dev').isDefault, false);
-      has(r, 'warning', `default_connection_name = "dev" is inside [connections] in ${SF}/config.toml, where it does nothing.`);
+      has(
+        r,
+        'warning',
+        `default_connection_name = "dev" is inside [connections] in ${SF}/config.toml, where it does nothing.`,
+      );
     },
   },
   {
     name: '1.3 SNOWFLAKE_DEFAULT_CONNECTION_NAME beats config.toml',
-    files: { [`${SF}/connections.toml`]: `${BASIC}[b]\naccount="y"\ntoken="t"\n`, [`${SF}/config.toml`]: 'default_connection_name = "a"\n' },
+    files: {
+      [`${SF}/connections.toml`]: `${BASIC}[b]\naccount="y"\ntoken="t"\n`,
+      [`${SF}/config.toml`]: 'default_connection_name = "a"\n',
+    },
     env: { SNOWFLAKE_DEFAULT_CONNECTION_NAME: 'b' },
     check: (r) => {
       assert.equal(r.defaultName, 'b');
@@ -153,7 +182,12 @@ const fileCases: Case[] = [
   {
     name: '1.4 SNOWFLAKE_CONNECTIONS_<NAME>_<KEY> beats the file; generic SNOWFLAKE_<KEY> only fills gaps',
     files: { [`${SF}/connections.toml`]: '[prod]\naccount = "file_acct"\nuser = "file_user"\ntoken = "t"\n' },
-    env: { SNOWFLAKE_CONNECTIONS_PROD_USER: 'env_user', SNOWFLAKE_USER: 'generic_user', SNOWFLAKE_ACCOUNT: 'generic_acct', SNOWFLAKE_WAREHOUSE: 'WH' },
+    env: {
+      SNOWFLAKE_CONNECTIONS_PROD_USER: 'env_user',
+      SNOWFLAKE_USER: 'generic_user',
+      SNOWFLAKE_ACCOUNT: 'generic_acct',
+      SNOWFLAKE_WAREHOUSE: 'WH',
+    },
     check: (r) => {
       const c = conn(r, 'prod');
       assert.equal(c.user, 'env_user');
@@ -179,12 +213,18 @@ const fileCases: Case[] = [
   },
   {
     name: '1.4 private_key_path is an alias of private_key_file; both set: private_key_file wins',
-    files: { [`${SF}/connections.toml`]: `[k]\naccount = "a"\nuser = "u"\nprivate_key_path = "/p"\n[both]\naccount = "a"\nuser="u"\nprivate_key_file = "/f"\nprivate_key_path = "/p"\n` },
+    files: {
+      [`${SF}/connections.toml`]: `[k]\naccount = "a"\nuser = "u"\nprivate_key_path = "/p"\n[both]\naccount = "a"\nuser="u"\nprivate_key_file = "/f"\nprivate_key_path = "/p"\n`,
+    },
     check: (r) => {
       assert.equal(conn(r, 'k').params.private_key_file, '/p');
       assert.equal(conn(r, 'k').params.private_key_path, undefined);
       assert.equal(conn(r, 'both').params.private_key_file, '/f');
-      has(r, 'warning', "Connection 'both': both private_key_file and its alias private_key_path are set; private_key_file is used.");
+      has(
+        r,
+        'warning',
+        "Connection 'both': both private_key_file and its alias private_key_path are set; private_key_file is used.",
+      );
     },
   },
   {
@@ -197,7 +237,10 @@ const fileCases: Case[] = [
 const authenticatorCases: Case[] = [
   {
     name: '1.5 authenticators are case-insensitive',
-    files: { [`${SF}/connections.toml`]: '[a]\naccount="x"\nauthenticator="Programmatic_Access_Token"\n[b]\naccount="x"\nauthenticator="oauth"\ntoken="t"\n' },
+    files: {
+      [`${SF}/connections.toml`]:
+        '[a]\naccount="x"\nauthenticator="Programmatic_Access_Token"\n[b]\naccount="x"\nauthenticator="oauth"\ntoken="t"\n',
+    },
     check: (r) => {
       assert.equal(conn(r, 'a').authenticator, 'PROGRAMMATIC_ACCESS_TOKEN');
       assert.equal(conn(r, 'b').authenticator, 'OAUTH');
@@ -218,11 +261,18 @@ const authenticatorCases: Case[] = [
   },
   {
     name: '1.5 private_key_file forces SNOWFLAKE_JWT (with a warning when another was written)',
-    files: { [`${SF}/connections.toml`]: `[a]\naccount="x"\nuser="u"\nprivate_key_file="${KEY}"\n[b]\naccount="x"\nuser="u"\nauthenticator="oauth"\nprivate_key_file="${KEY}"\n`, [KEY]: 'k' },
+    files: {
+      [`${SF}/connections.toml`]: `[a]\naccount="x"\nuser="u"\nprivate_key_file="${KEY}"\n[b]\naccount="x"\nuser="u"\nauthenticator="oauth"\nprivate_key_file="${KEY}"\n`,
+      [KEY]: 'k',
+    },
     check: (r) => {
       assert.equal(conn(r, 'a').authenticator, 'SNOWFLAKE_JWT');
       assert.equal(conn(r, 'b').authenticator, 'SNOWFLAKE_JWT');
-      has(r, 'warning', "Connection 'b': a private key is set, so it signs in with a key pair (SNOWFLAKE_JWT), not oauth.");
+      has(
+        r,
+        'warning',
+        "Connection 'b': a private key is set, so it signs in with a key pair (SNOWFLAKE_JWT), not oauth.",
+      );
     },
   },
   {
@@ -254,7 +304,11 @@ const permissionCases: Case[] = [
     setup: (fs) => fs.file(`${SF}/connections.toml`, BASIC, { mode: 0o666 }),
     check: (r) => {
       assert.deepEqual(names(r), []);
-      has(r, 'error', `The connections file ${SF}/connections.toml is writable by group or others (mode 0666), so it is not used`);
+      has(
+        r,
+        'error',
+        `The connections file ${SF}/connections.toml is writable by group or others (mode 0666), so it is not used`,
+      );
     },
   },
   {
@@ -262,15 +316,25 @@ const permissionCases: Case[] = [
     setup: (fs) => fs.file(`${SF}/connections.toml`, BASIC, { mode: 0o644 }),
     check: (r) => {
       assert.deepEqual(names(r), ['a']);
-      const d = r.diagnostics.find((x) => x.severity === 'warning' && x.message.includes('readable by group or others'));
+      const d = r.diagnostics.find(
+        (x) => x.severity === 'warning' && x.message.includes('readable by group or others'),
+      );
       assert.equal(d?.fix, `Run: chmod 0600 ${SF}/connections.toml`);
     },
   },
-  ...['SF_SKIP_TOKEN_FILE_PERMISSIONS_VERIFICATION', 'SKIP_TOKEN_FILE_PERMISSIONS_VERIFICATION', 'SF_SKIP_WARNING_FOR_READ_PERMISSIONS_ON_CONFIG_FILE'].map((v): Case => ({
+  ...[
+    'SF_SKIP_TOKEN_FILE_PERMISSIONS_VERIFICATION',
+    'SKIP_TOKEN_FILE_PERMISSIONS_VERIFICATION',
+    'SF_SKIP_WARNING_FOR_READ_PERMISSIONS_ON_CONFIG_FILE',
+  ].map((v): Case => ({
     name: `1.6 ${v}=true skips the read warning`,
     setup: (fs) => fs.file(`${SF}/connections.toml`, BASIC, { mode: 0o644 }),
     env: { [v]: 'true' },
-    check: (r) => assert.deepEqual(messages(r, 'warning').filter((m) => m.includes('readable')), []),
+    check: (r) =>
+      assert.deepEqual(
+        messages(r, 'warning').filter((m) => m.includes('readable')),
+        [],
+      ),
   })),
   {
     name: '1.6 owned by another user is a warning',
@@ -290,7 +354,10 @@ const accountCases: Case[] = [
   },
   {
     name: '2 host/port/protocol honoured',
-    files: { [`${SF}/connections.toml`]: '[a]\naccount="acct"\ntoken="t"\nhost="acct.privatelink.snowflakecomputing.com"\n[b]\naccount="acct"\ntoken="t"\nhost="127.0.0.1"\nport=8080\nprotocol="http"\n' },
+    files: {
+      [`${SF}/connections.toml`]:
+        '[a]\naccount="acct"\ntoken="t"\nhost="acct.privatelink.snowflakecomputing.com"\n[b]\naccount="acct"\ntoken="t"\nhost="127.0.0.1"\nport=8080\nprotocol="http"\n',
+    },
     check: (r) => {
       assert.equal(conn(r, 'a').baseUrl, 'https://acct.privatelink.snowflakecomputing.com');
       assert.equal(conn(r, 'b').baseUrl, 'http://127.0.0.1:8080');
@@ -307,19 +374,27 @@ const accountCases: Case[] = [
   {
     name: '2 an org-account with a region is pointed out',
     files: { [`${SF}/connections.toml`]: '[a]\naccount="myorg-acct.us-east-1"\ntoken="t"\n' },
-    check: (r) => has(r, 'warning', "account 'myorg-acct.us-east-1' mixes the org-account form with a region (us-east-1)"),
+    check: (r) =>
+      has(r, 'warning', "account 'myorg-acct.us-east-1' mixes the org-account form with a region (us-east-1)"),
   },
   {
     name: '2 an invalid account is an error',
     files: { [`${SF}/connections.toml`]: '[a]\naccount="my acct"\ntoken="t"\n' },
     check: (r) => {
       assert.deepEqual(names(r), []);
-      has(r, 'error', "Connection 'a': account 'my acct' is not valid: 'my acct' may hold only letters, digits, '_' and '-'.");
+      has(
+        r,
+        'error',
+        "Connection 'a': account 'my acct' is not valid: 'my acct' may hold only letters, digits, '_' and '-'.",
+      );
     },
   },
   {
     name: '2 no account is an error; an account is taken from a Snowflake host',
-    files: { [`${SF}/connections.toml`]: '[none]\ntoken="t"\n[fromhost]\nhost="xy1.eu-west-1.snowflakecomputing.com"\ntoken="t"\n' },
+    files: {
+      [`${SF}/connections.toml`]:
+        '[none]\ntoken="t"\n[fromhost]\nhost="xy1.eu-west-1.snowflakecomputing.com"\ntoken="t"\n',
+    },
     check: (r) => {
       has(r, 'error', "Connection 'none' has no account.");
       assert.equal(conn(r, 'fromhost').account, 'xy1.eu-west-1');
@@ -335,7 +410,10 @@ const accountCases: Case[] = [
 const workbenchCases: Case[] = [
   {
     name: '1.7 a SNOWFLAKE_HOME under posit-workbench is Workbench-managed',
-    files: { '/var/lib/posit-workbench/u/snowflake/connections.toml': '[workbench]\naccount = "acct"\ntoken = "wb"\nauthenticator = "oauth"\n' },
+    files: {
+      '/var/lib/posit-workbench/u/snowflake/connections.toml':
+        '[workbench]\naccount = "acct"\ntoken = "wb"\nauthenticator = "oauth"\n',
+    },
     env: { SNOWFLAKE_HOME: '/var/lib/posit-workbench/u/snowflake', SNOWFLAKE_DEFAULT_CONNECTION_NAME: 'workbench' },
     check: (r) => {
       const c = conn(r, 'workbench');
@@ -348,8 +426,10 @@ const workbenchCases: Case[] = [
   {
     name: "1.7 in a Workbench session the user's own connections follow the Workbench ones, and are written to there",
     files: {
-      '/var/lib/posit-workbench/u/snowflake/connections.toml': '[workbench]\naccount = "acct"\ntoken = "wb"\nauthenticator = "oauth"\n',
-      [`${SF}/connections.toml`]: '[mine]\naccount = "acct"\ntoken = "t"\n[workbench]\naccount = "other"\ntoken = "t2"\n',
+      '/var/lib/posit-workbench/u/snowflake/connections.toml':
+        '[workbench]\naccount = "acct"\ntoken = "wb"\nauthenticator = "oauth"\n',
+      [`${SF}/connections.toml`]:
+        '[mine]\naccount = "acct"\ntoken = "t"\n[workbench]\naccount = "other"\ntoken = "t2"\n',
     },
     env: { SNOWFLAKE_HOME: '/var/lib/posit-workbench/u/snowflake', SNOWFLAKE_DEFAULT_CONNECTION_NAME: 'workbench' },
     check: (r) => {
@@ -361,7 +441,7 @@ const workbenchCases: Case[] = [
       assert.equal(r.directory, '/var/lib/posit-workbench/u/snowflake');
       assert.equal(r.userDirectory, SF);
       has(r, 'info', 'see only the Workbench-managed ones');
-      has(r, 'warning', "has the name of a Posit Workbench-managed connection, which wins");
+      has(r, 'warning', 'has the name of a Posit Workbench-managed connection, which wins');
       assert.ok(!messages(r).some((m) => m.includes('is not used because')), 'the own file is not reported as unused');
     },
   },
@@ -403,7 +483,15 @@ const malformedCases: Case[] = [
 ];
 
 describe('resolveConnections', () => {
-  for (const group of [directoryCases, fileCases, authenticatorCases, permissionCases, accountCases, workbenchCases, malformedCases]) {
+  for (const group of [
+    directoryCases,
+    fileCases,
+    authenticatorCases,
+    permissionCases,
+    accountCases,
+    workbenchCases,
+    malformedCases,
+  ]) {
     for (const c of group) {
       it(c.name, async () => {
         const fs = new MemoryFs(c.files ?? {});
@@ -417,7 +505,10 @@ describe('resolveConnections', () => {
   }
 
   it('is a pure function: same input, same output', async () => {
-    const fs = new MemoryFs({ [`${SF}/connections.toml`]: BASIC, [`${SF}/config.toml`]: 'default_connection_name = "a"\n' });
+    const fs = new MemoryFs({
+      [`${SF}/connections.toml`]: BASIC,
+      [`${SF}/config.toml`]: 'default_connection_name = "a"\n',
+    });
     const host = hostOf(fs, { SNOWFLAKE_CONNECTIONS_A_ROLE: 'R' });
     assert.deepEqual(await resolveConnections(host), await resolveConnections(host));
   });

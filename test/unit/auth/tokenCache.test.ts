@@ -5,15 +5,24 @@ import { TokenCache } from '../../../src/core/auth/tokenCache';
 describe('TokenCache', () => {
   let now = 1_000_000;
   const clock = (): number => now;
-  beforeEach(() => { now = 1_000_000; });
+  beforeEach(() => {
+    now = 1_000_000;
+  });
 
-  function minter(lifetimeMs: number, renewMarginMs?: number): { mint: () => Promise<{ value: string; expiresAt: number; renewAt?: number }>; count: () => number } {
+  function minter(
+    lifetimeMs: number,
+    renewMarginMs?: number,
+  ): { mint: () => Promise<{ value: string; expiresAt: number; renewAt?: number }>; count: () => number } {
     let n = 0;
     return {
       mint: async () => {
         n++;
         await new Promise((r) => setTimeout(r, 5));
-        return { value: `t${n}`, expiresAt: now + lifetimeMs, ...(renewMarginMs !== undefined ? { renewAt: now + lifetimeMs - renewMarginMs } : {}) };
+        return {
+          value: `t${n}`,
+          expiresAt: now + lifetimeMs,
+          ...(renewMarginMs !== undefined ? { renewAt: now + lifetimeMs - renewMarginMs } : {}),
+        };
       },
       count: () => n,
     };

@@ -1,7 +1,11 @@
 // The pure converters: chat messages → native Cortex request, and stream frames / whole answers → response parts.
 import assert from 'node:assert/strict';
 import { toCortexMessages, toCortexRequest } from '../../../src/core/cortex/convert/requestConverter';
-import { CortexResponseAssembler, fromCompletionResponse, isErrorFrame } from '../../../src/core/cortex/convert/responseConverter';
+import {
+  CortexResponseAssembler,
+  fromCompletionResponse,
+  isErrorFrame,
+} from '../../../src/core/cortex/convert/responseConverter';
 import { CortexStreamParser } from '../../../src/core/cortex/convert/streamParser';
 import type { ChatMessage, ChatTool, CortexStreamChunk, ResponsePart } from '../../../src/core/cortex/types';
 import { SnowflakeExtError } from '../../../src/core/shared/errors';
@@ -18,7 +22,13 @@ const text = (t: string) => ({ kind: 'text', text: t }) as const;
 const ROUND_TRIP: ChatMessage[] = [
   { role: 'system', parts: [text('You answer questions about Snowflake.')] },
   { role: 'user', parts: [text('How many rows has ORDERS?')] },
-  { role: 'assistant', parts: [text('Calling lookup_table.'), { kind: 'toolCall', callId: 'tooluse_1', name: 'lookup_table', input: { table: 'ORDERS' } }] },
+  {
+    role: 'assistant',
+    parts: [
+      text('Calling lookup_table.'),
+      { kind: 'toolCall', callId: 'tooluse_1', name: 'lookup_table', input: { table: 'ORDERS' } },
+    ],
+  },
   { role: 'user', parts: [{ kind: 'toolResult', callId: 'tooluse_1', content: ['42 rows'] }] },
   { role: 'user', parts: [text('And per day?')] },
   { role: 'assistant', parts: [text('')] },
@@ -30,18 +40,34 @@ function frames(name: string): CortexStreamChunk[] {
   return [...parser.push(fixture(name)), ...parser.end()].map((e) => JSON.parse(e.data) as CortexStreamChunk);
 }
 
-const toolDelta = (d: Record<string, unknown>): CortexStreamChunk => ({ choices: [{ delta: { type: 'tool_use', ...d } }] });
+const toolDelta = (d: Record<string, unknown>): CortexStreamChunk => ({
+  choices: [{ delta: { type: 'tool_use', ...d } }],
+});
 
 describe('toCortexRequest', () => {
   it('builds a tool round trip the way Cortex wants it (golden)', () => {
-    assertGolden('request-tool-round-trip', toCortexRequest('claude-sonnet-4-5', ROUND_TRIP, { tools: [LOOKUP], toolMode: 'required', maxTokens: 1000, temperature: 0.2 }));
+    assertGolden(
+      'request-tool-round-trip',
+      toCortexRequest('claude-sonnet-4-5', ROUND_TRIP, {
+        tools: [LOOKUP],
+        toolMode: 'required',
+        maxTokens: 1000,
+        temperature: 0.2,
+      }),
+    );
   });
 
   it('puts all system text first in one message, drops empty messages and merges same-role neighbours', () => {
     const msgs = toCortexMessages(ROUND_TRIP);
-    assert.deepEqual(msgs.map((m) => m.role), ['system', 'user', 'assistant', 'user']);
+    assert.deepEqual(
+      msgs.map((m) => m.role),
+      ['system', 'user', 'assistant', 'user'],
+    );
     assert.equal(msgs[0]!.content, 'You answer questions about Snowflake.\n\nBe brief.');
-    assert.ok(msgs.every((m) => (m.content && m.content.length > 0) || (m.content_list && m.content_list.length > 0)), 'no message is empty');
+    assert.ok(
+      msgs.every((m) => (m.content && m.content.length > 0) || (m.content_list && m.content_list.length > 0)),
+      'no message is empty',
+    );
   });
 
   it('names the tool in a result from the matching call, and marks error results', () => {
@@ -49,15 +75,37 @@ describe('toCortexRequest', () => {
       { role: 'assistant', parts: [{ kind: 'toolCall', callId: 'a', name: 'run_sql', input: {} }] },
       { role: 'user', parts: [{ kind: 'toolResult', callId: 'a', content: [], isError: true }] },
     ]);
-    assert.deepEqual(msgs[1]!.content_list, [{ type: 'tool_results', tool_results: { tool_use_id: 'a', name: 'run_sql', content: [{ type: 'text', text: '(no output)' }], status: 'error' } }]);
+    assert.deepEqual(msgs[1]!.content_list, [
+      {
+        type: 'tool_results',
+        tool_results: {
+          tool_use_id: 'a',
+          name: 'run_sql',
+          content: [{ type: 'text', text: '(no output)' }],
+          status: 'error',
+        },
+      },
+    ]);
   });
 
   it('asks for auto tool choice, or names the one required tool, and fills a missing schema', () => {
     const other: ChatTool = { name: 'ping', description: '' };
     assert.deepEqual(toCortexRequest('m', [], { tools: [LOOKUP, other] }).tool_choice, { type: 'auto' });
-    assert.deepEqual(toCortexRequest('m', [], { tools: [LOOKUP, other], toolMode: 'required' }).tool_choice, { type: 'required' });
-    assert.deepEqual(toCortexRequest('m', [], { tools: [LOOKUP], toolMode: 'required' }).tool_choice, { type: 'tool', name: ['lookup_table'] });
-    assert.deepEqual(toCortexRequest('m', [], { tools: [other] }).tools?.[0], { tool_spec: { type: 'generic', name: 'ping', description: 'ping', input_schema: { type: 'object', properties: {} } } });
+    assert.deepEqual(toCortexRequest('m', [], { tools: [LOOKUP, other], toolMode: 'required' }).tool_choice, {
+      type: 'required',
+    });
+    assert.deepEqual(toCortexRequest('m', [], { tools: [LOOKUP], toolMode: 'required' }).tool_choice, {
+      type: 'tool',
+      name: ['lookup_table'],
+    });
+    assert.deepEqual(toCortexRequest('m', [], { tools: [other] }).tools?.[0], {
+      tool_spec: {
+        type: 'generic',
+        name: 'ping',
+        description: 'ping',
+        input_schema: { type: 'object', properties: {} },
+      },
+    });
     assert.equal(toCortexRequest('m', []).tools, undefined);
   });
 });
@@ -65,7 +113,10 @@ describe('toCortexRequest', () => {
 describe('CortexResponseAssembler', () => {
   it('turns the recorded tool-call stream into text, one tool call and usage (golden)', () => {
     const parts = replay([fixture('tool-call.sse')]);
-    assertGolden('parts-tool-call', parts.map((p) => (p.kind === 'toolCall' ? { ...p, callId: '<id>' } : p)));
+    assertGolden(
+      'parts-tool-call',
+      parts.map((p) => (p.kind === 'toolCall' ? { ...p, callId: '<id>' } : p)),
+    );
   });
 
   it('reports the tool call at the frame whose input completes the JSON, not before', () => {
@@ -83,7 +134,10 @@ describe('CortexResponseAssembler', () => {
   });
 
   it('gives the SQL answer text of the recorded stream unchanged', () => {
-    assert.match(textOf(replay([fixture('sql.sse')])), /```sql\nSELECT[\s\S]*FROM SALES_DB\.PUBLIC\.\w+ AS t[\s\S]*```/);
+    assert.match(
+      textOf(replay([fixture('sql.sse')])),
+      /```sql\nSELECT[\s\S]*FROM SALES_DB\.PUBLIC\.\w+ AS t[\s\S]*```/,
+    );
   });
 
   it('treats a call without input as {} and keeps two calls apart', () => {
@@ -103,14 +157,21 @@ describe('CortexResponseAssembler', () => {
 
   it('takes an input sent whole as an object, and ignores trailing deltas of a reported call', () => {
     const a = new CortexResponseAssembler();
-    const parts = [...a.push(toolDelta({ tool_use_id: 't', name: 'n', input: { a: 1 } })), ...a.push(toolDelta({ tool_use_id: 't', input: ' ' })), ...a.finish()];
+    const parts = [
+      ...a.push(toolDelta({ tool_use_id: 't', name: 'n', input: { a: 1 } })),
+      ...a.push(toolDelta({ tool_use_id: 't', input: ' ' })),
+      ...a.finish(),
+    ];
     assert.deepEqual(parts, [{ kind: 'toolCall', callId: 't', name: 'n', input: { a: 1 } }]);
   });
 
   it('fails clearly when a call ends with input that is not JSON', () => {
     const a = new CortexResponseAssembler();
     a.push(toolDelta({ tool_use_id: 't', name: 'lookup', input: '{"table": "ORD' }));
-    assert.throws(() => a.finish(), (e: unknown) => e instanceof SnowflakeExtError && e.kind === 'server' && /lookup/.test(e.message));
+    assert.throws(
+      () => a.finish(),
+      (e: unknown) => e instanceof SnowflakeExtError && e.kind === 'server' && /lookup/.test(e.message),
+    );
   });
 
   it('reads reasoning deltas apart from the answer, and late usage', () => {
@@ -121,12 +182,25 @@ describe('CortexResponseAssembler', () => {
       ...a.push({ choices: [], usage: { prompt_tokens: 5, completion_tokens: 2 } }),
       ...a.finish(),
     ];
-    assert.deepEqual(parts, [{ kind: 'reasoning', text: 'hmm' }, { kind: 'text', text: 'Hi' }, { kind: 'usage', promptTokens: 5, completionTokens: 2, totalTokens: 7 }]);
+    assert.deepEqual(parts, [
+      { kind: 'reasoning', text: 'hmm' },
+      { kind: 'text', text: 'Hi' },
+      { kind: 'usage', promptTokens: 5, completionTokens: 2, totalTokens: 7 },
+    ]);
   });
 
   it('converts a whole (non-streaming) answer with text and a tool call', () => {
     const parts = fromCompletionResponse({
-      choices: [{ message: { content_list: [{ type: 'text', text: 'Calling.' }, { type: 'tool_use', tool_use: { tool_use_id: 'u1', name: 'lookup', input: { table: 'T' } } }] } }],
+      choices: [
+        {
+          message: {
+            content_list: [
+              { type: 'text', text: 'Calling.' },
+              { type: 'tool_use', tool_use: { tool_use_id: 'u1', name: 'lookup', input: { table: 'T' } } },
+            ],
+          },
+        },
+      ],
       usage: { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 },
     });
     assert.deepEqual(parts, [

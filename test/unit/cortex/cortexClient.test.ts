@@ -11,7 +11,11 @@ import { startEmulator, type Emulator } from '../../emulator/index';
 import { cortexEmulatorOf, type CortexEmulator } from '../../emulator/cortex';
 
 const COMPLETE = 'POST /api/v2/cortex/inference:complete';
-const LOOKUP: ChatTool = { name: 'lookup_table', description: 'Looks up a table', inputSchema: { type: 'object', properties: { table: { type: 'string' } } } };
+const LOOKUP: ChatTool = {
+  name: 'lookup_table',
+  description: 'Looks up a table',
+  inputSchema: { type: 'object', properties: { table: { type: 'string' } } },
+};
 const user = (text: string): ChatMessage => ({ role: 'user', parts: [{ kind: 'text', text }] });
 
 /**
@@ -26,7 +30,13 @@ class SequenceAuth {
     this.calls.push({ forceRefresh: opts?.forceRefresh });
     if (opts?.forceRefresh) this.refreshes++;
     const token = this.tokens[Math.min(this.refreshes, this.tokens.length - 1)]!;
-    return { headers: { Authorization: `Bearer ${token}`, 'X-Snowflake-Authorization-Token-Type': 'PROGRAMMATIC_ACCESS_TOKEN' }, expiresAt: Date.now() + 3600_000 };
+    return {
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'X-Snowflake-Authorization-Token-Type': 'PROGRAMMATIC_ACCESS_TOKEN',
+      },
+      expiresAt: Date.now() + 3600_000,
+    };
   }
   invalidate(): void {}
   asAuth(): AuthService {
@@ -45,7 +55,15 @@ describe('CortexClient against the emulator', function () {
     emu = await startEmulator();
     ctl = cortexEmulatorOf(emu.servers.snowflake);
     pat = emu.state.addPat('DEMO_USER', 'ANALYST');
-    profile = { name: 'pat', source: 'connections.toml', isDefault: true, params: {}, authenticator: 'PROGRAMMATIC_ACCESS_TOKEN', account: emu.state.account, baseUrl: emu.snowflakeUrl };
+    profile = {
+      name: 'pat',
+      source: 'connections.toml',
+      isDefault: true,
+      params: {},
+      authenticator: 'PROGRAMMATIC_ACCESS_TOKEN',
+      account: emu.state.account,
+      baseUrl: emu.snowflakeUrl,
+    };
   });
   after(() => emu.close());
   beforeEach(() => {
@@ -56,14 +74,24 @@ describe('CortexClient against the emulator', function () {
 
   const client = (auth = new SequenceAuth([pat]), extra: Partial<ConstructorParameters<typeof CortexClient>[0]> = {}) =>
     new CortexClient({ auth: auth.asAuth(), logger: log, backoffMs: 10, ...extra });
-  const run = async (c: CortexClient, messages: ChatMessage[], opts: { tools?: ChatTool[]; model?: string; signal?: AbortSignal; stream?: boolean } = {}) => {
+  const run = async (
+    c: CortexClient,
+    messages: ChatMessage[],
+    opts: { tools?: ChatTool[]; model?: string; signal?: AbortSignal; stream?: boolean } = {},
+  ) => {
     const parts: ResponsePart[] = [];
-    const summary = await c.complete(profile, toCortexRequest(opts.model ?? 'claude-sonnet-4-5', messages, { tools: opts.tools }, opts.stream ?? true), { signal: opts.signal, onPart: (p) => parts.push(p) });
+    const summary = await c.complete(
+      profile,
+      toCortexRequest(opts.model ?? 'claude-sonnet-4-5', messages, { tools: opts.tools }, opts.stream ?? true),
+      { signal: opts.signal, onPart: (p) => parts.push(p) },
+    );
     return { parts, summary, text: parts.map((p) => (p.kind === 'text' ? p.text : '')).join('') };
   };
 
   it('streams the echo as several text parts, then usage', async () => {
-    const { parts, text, summary } = await run(client(), [user('Grüße aus Zürich ❄ 雪 🏔️, twice as long as one piece.')]);
+    const { parts, text, summary } = await run(client(), [
+      user('Grüße aus Zürich ❄ 雪 🏔️, twice as long as one piece.'),
+    ]);
     assert.equal(text, 'Grüße aus Zürich ❄ 雪 🏔️, twice as long as one piece.');
     assert.ok(parts.filter((p) => p.kind === 'text').length > 2, 'text arrives in pieces');
     assert.equal(parts[parts.length - 1]!.kind, 'usage');
@@ -86,11 +114,15 @@ describe('CortexClient against the emulator', function () {
     assert.ok(call && call.kind === 'toolCall');
     assert.equal(call.name, 'lookup_table');
     assert.deepEqual(call.input, { table: 'demo ❄' });
-    const second = await run(c, [
-      user('Please use the tool lookup_table for ORDERS.'),
-      { role: 'assistant', parts: [{ kind: 'text', text: first.text }, call] },
-      { role: 'user', parts: [{ kind: 'toolResult', callId: call.callId, content: ['ORDERS has 1,200 rows'] }] },
-    ], { tools: [LOOKUP] });
+    const second = await run(
+      c,
+      [
+        user('Please use the tool lookup_table for ORDERS.'),
+        { role: 'assistant', parts: [{ kind: 'text', text: first.text }, call] },
+        { role: 'user', parts: [{ kind: 'toolResult', callId: call.callId, content: ['ORDERS has 1,200 rows'] }] },
+      ],
+      { tools: [LOOKUP] },
+    );
     assert.equal(second.text, 'The tool lookup_table returned: ORDERS has 1,200 rows');
   });
 
@@ -119,18 +151,32 @@ describe('CortexClient against the emulator', function () {
     const { text } = await run(client(auth), [user('after rotation')]);
     assert.equal(text, 'after rotation');
     assert.deepEqual(auth.calls, [{ forceRefresh: undefined }, { forceRefresh: true }]);
-    assert.deepEqual(emu.servers.snowflake.log.map((r) => r.status), [401, 200]);
+    assert.deepEqual(
+      emu.servers.snowflake.log.map((r) => r.status),
+      [401, 200],
+    );
   });
 
   it('explains a second 401 the way the auth service explains refused credentials', async () => {
     const auth = new SequenceAuth(['stale-token', 'still-stale']);
-    await assert.rejects(run(client(auth), [user('x')]), (e: unknown) =>
-      e instanceof SnowflakeExtError && e.kind === 'auth' && /programmatic access token of connection 'pat'/.test(e.message) && e.code === '394400' && !!e.fix?.text);
+    await assert.rejects(
+      run(client(auth), [user('x')]),
+      (e: unknown) =>
+        e instanceof SnowflakeExtError &&
+        e.kind === 'auth' &&
+        /programmatic access token of connection 'pat'/.test(e.message) &&
+        e.code === '394400' &&
+        !!e.fix?.text,
+    );
     assert.equal(emu.servers.snowflake.log.length, 2, 'only one retry');
   });
 
   it('takes an auth code in a JSON error body sent with HTTP 200 as a refused credential, and retries', async () => {
-    emu.servers.snowflake.addFault({ route: COMPLETE, status: 200, body: JSON.stringify({ code: '390318', message: 'OAuth access token expired. [x]' }) });
+    emu.servers.snowflake.addFault({
+      route: COMPLETE,
+      status: 200,
+      body: JSON.stringify({ code: '390318', message: 'OAuth access token expired. [x]' }),
+    });
     const auth = new SequenceAuth([pat]);
     assert.equal((await run(client(auth), [user('fresh')])).text, 'fresh');
     assert.deepEqual(auth.calls, [{ forceRefresh: undefined }, { forceRefresh: true }]);
@@ -149,34 +195,82 @@ describe('CortexClient against the emulator', function () {
     emu.servers.snowflake.addFault({ route: COMPLETE, status: 503 });
     assert.equal((await run(client(), [user('again')])).text, 'again');
     emu.servers.snowflake.addFault({ route: COMPLETE, status: 429, retryAfter: 0, times: 5 });
-    await assert.rejects(run(client(undefined, { retries: 1 }), [user('x')]), (e: unknown) =>
-      e instanceof SnowflakeExtError && e.kind === 'rateLimit' && /rate/.test(e.message) && /Try again/.test(e.fix?.text ?? ''));
+    await assert.rejects(
+      run(client(undefined, { retries: 1 }), [user('x')]),
+      (e: unknown) =>
+        e instanceof SnowflakeExtError &&
+        e.kind === 'rateLimit' &&
+        /rate/.test(e.message) &&
+        /Try again/.test(e.fix?.text ?? ''),
+    );
   });
 
   it('detects an error body sent with HTTP 200 before parsing the stream', async () => {
-    emu.servers.snowflake.addFault({ route: COMPLETE, status: 200, body: JSON.stringify({ message: 'Incoming request with IP 10.1.2.3 is not allowed to access Snowflake. Contact your account administrator. (network policy)', code: '390432' }) });
-    await assert.rejects(run(client(), [user('x')]), (e: unknown) =>
-      e instanceof SnowflakeExtError && e.kind === 'permission' && /network policy/.test(e.message) && /VPN|allow/.test(e.fix?.text ?? ''));
+    emu.servers.snowflake.addFault({
+      route: COMPLETE,
+      status: 200,
+      body: JSON.stringify({
+        message:
+          'Incoming request with IP 10.1.2.3 is not allowed to access Snowflake. Contact your account administrator. (network policy)',
+        code: '390432',
+      }),
+    });
+    await assert.rejects(
+      run(client(), [user('x')]),
+      (e: unknown) =>
+        e instanceof SnowflakeExtError &&
+        e.kind === 'permission' &&
+        /network policy/.test(e.message) &&
+        /VPN|allow/.test(e.fix?.text ?? ''),
+    );
   });
 
   it('says what came instead when a 200 body is neither a stream nor JSON', async () => {
-    emu.servers.snowflake.addFault({ route: COMPLETE, status: 200, body: 'Service temporarily unavailable, try later' });
-    await assert.rejects(run(client(), [user('x')]), (e: unknown) => e instanceof SnowflakeExtError && /Service temporarily unavailable/.test(e.message));
+    emu.servers.snowflake.addFault({
+      route: COMPLETE,
+      status: 200,
+      body: 'Service temporarily unavailable, try later',
+    });
+    await assert.rejects(
+      run(client(), [user('x')]),
+      (e: unknown) => e instanceof SnowflakeExtError && /Service temporarily unavailable/.test(e.message),
+    );
   });
 
   it('explains a model not available in the region, an unknown model and Cortex not enabled', async () => {
-    await assert.rejects(run(client(), [user('x')], { model: 'deepseek-r1' }), (e: unknown) =>
-      e instanceof SnowflakeExtError && e.kind === 'notSupported' && /region/.test(e.message) && /CORTEX_ENABLED_CROSS_REGION/.test(e.fix?.text ?? ''));
-    await assert.rejects(run(client(), [user('x')], { model: 'gpt-17' }), (e: unknown) =>
-      e instanceof SnowflakeExtError && e.kind === 'notFound' && /gpt-17/.test(e.message));
-    emu.servers.snowflake.addFault({ route: COMPLETE, status: 403, body: JSON.stringify({ message: 'Cortex is not enabled for this account.', code: '399503' }) });
-    await assert.rejects(run(client(), [user('x')]), (e: unknown) =>
-      e instanceof SnowflakeExtError && e.kind === 'permission' && /CORTEX_USER/.test(e.fix?.text ?? '') && e.code === '399503');
+    await assert.rejects(
+      run(client(), [user('x')], { model: 'deepseek-r1' }),
+      (e: unknown) =>
+        e instanceof SnowflakeExtError &&
+        e.kind === 'notSupported' &&
+        /region/.test(e.message) &&
+        /CORTEX_ENABLED_CROSS_REGION/.test(e.fix?.text ?? ''),
+    );
+    await assert.rejects(
+      run(client(), [user('x')], { model: 'gpt-17' }),
+      (e: unknown) => e instanceof SnowflakeExtError && e.kind === 'notFound' && /gpt-17/.test(e.message),
+    );
+    emu.servers.snowflake.addFault({
+      route: COMPLETE,
+      status: 403,
+      body: JSON.stringify({ message: 'Cortex is not enabled for this account.', code: '399503' }),
+    });
+    await assert.rejects(
+      run(client(), [user('x')]),
+      (e: unknown) =>
+        e instanceof SnowflakeExtError &&
+        e.kind === 'permission' &&
+        /CORTEX_USER/.test(e.fix?.text ?? '') &&
+        e.code === '399503',
+    );
   });
 
   it('says the answer was cut off when the connection drops mid-stream', async () => {
     emu.servers.snowflake.addFault({ route: COMPLETE, dropAfterBytes: 600 });
-    await assert.rejects(run(client(), [user('long stream 50')]), (e: unknown) => e instanceof SnowflakeExtError && e.kind === 'network' && /cut off/.test(e.message));
+    await assert.rejects(
+      run(client(), [user('long stream 50')]),
+      (e: unknown) => e instanceof SnowflakeExtError && e.kind === 'network' && /cut off/.test(e.message),
+    );
   });
 
   it("lists the account's models, and the built-in list when the endpoint is unavailable", async () => {
@@ -188,7 +282,10 @@ describe('CortexClient against the emulator', function () {
     const fallback = await client().listModels(profile);
     assert.equal(fallback.source, 'fallback');
     assert.ok(fallback.models.length >= 4);
-    await assert.rejects(client(new SequenceAuth(['bad', 'worse'])).listModels(profile), (e: unknown) => e instanceof SnowflakeExtError && e.kind === 'auth');
+    await assert.rejects(
+      client(new SequenceAuth(['bad', 'worse'])).listModels(profile),
+      (e: unknown) => e instanceof SnowflakeExtError && e.kind === 'auth',
+    );
   });
 
   it('caches the model list per connection until cleared', async () => {

@@ -6,7 +6,12 @@ const body = (message: string, code = '390000'): string => JSON.stringify({ mess
 
 describe('cortexError', () => {
   it('explains cross-region availability with the account setting to change', () => {
-    const e = cortexError({ status: 400, body: body('Model claude-4-opus is not available in the current region.'), model: 'claude-4-opus', connection: 'work' });
+    const e = cortexError({
+      status: 400,
+      body: body('Model claude-4-opus is not available in the current region.'),
+      model: 'claude-4-opus',
+      connection: 'work',
+    });
     assert.equal(e.kind, 'notSupported');
     assert.match(e.message, /'claude-4-opus' is not available in your account's region \(connection 'work'\)/);
     assert.match(e.fix!.text, /CORTEX_ENABLED_CROSS_REGION/);
@@ -45,12 +50,18 @@ describe('cortexError', () => {
   });
 
   it('keeps secrets out of messages taken from the server', () => {
-    const e = cortexError({ status: 400, body: body('bad token=abcdefghijkl in header Authorization: Bearer abcdefghijklmnop') });
+    const e = cortexError({
+      status: 400,
+      body: body('bad token=abcdefghijkl in header Authorization: Bearer abcdefghijklmnop'),
+    });
     assert.doesNotMatch(e.message, /abcdefghijkl/);
   });
 
   it('reads nested and text error bodies', () => {
-    assert.deepEqual(parseServerError(JSON.stringify({ error: { message: 'inner', code: 7 } })), { message: 'inner', code: '7' });
+    assert.deepEqual(parseServerError(JSON.stringify({ error: { message: 'inner', code: 7 } })), {
+      message: 'inner',
+      code: '7',
+    });
     assert.deepEqual(parseServerError('plain words'), { message: 'plain words' });
   });
 });

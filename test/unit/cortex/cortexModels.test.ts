@@ -2,25 +2,59 @@
 import assert from 'node:assert/strict';
 import { chooseCortexConnection } from '../../../src/core/cortex/cortexConnection';
 import { describeModel, fallbackModels, parseModelsResponse, pickDefaultModel } from '../../../src/core/cortex/models';
-import { extractSql, parseTableRef, renderSchema, sqlSystemPrompt, type SchemaTable } from '../../../src/core/cortex/grounding/sqlPrompts';
+import {
+  extractSql,
+  parseTableRef,
+  renderSchema,
+  sqlSystemPrompt,
+  type SchemaTable,
+} from '../../../src/core/cortex/grounding/sqlPrompts';
 import { estimateMessageTokens, estimateTextTokens } from '../../../src/core/cortex/tokenEstimate';
 import type { ConnectionProfile, ResolvedConnections } from '../../../src/core/auth/types';
 import { SnowflakeExtError } from '../../../src/core/shared/errors';
 
-const conn = (name: string, source: ConnectionProfile['source'] = 'connections.toml', isDefault = false): ConnectionProfile =>
-  ({ name, source, isDefault, params: {}, authenticator: 'SNOWFLAKE_JWT', account: 'a', baseUrl: 'https://a.snowflakecomputing.com' });
-const resolved = (connections: ConnectionProfile[], defaultName = 'default'): ResolvedConnections =>
-  ({ connections, defaultName, directory: '/h', files: [], diagnostics: [] });
+const conn = (
+  name: string,
+  source: ConnectionProfile['source'] = 'connections.toml',
+  isDefault = false,
+): ConnectionProfile => ({
+  name,
+  source,
+  isDefault,
+  params: {},
+  authenticator: 'SNOWFLAKE_JWT',
+  account: 'a',
+  baseUrl: 'https://a.snowflakecomputing.com',
+});
+const resolved = (connections: ConnectionProfile[], defaultName = 'default'): ResolvedConnections => ({
+  connections,
+  defaultName,
+  directory: '/h',
+  files: [],
+  diagnostics: [],
+});
 
 describe('Cortex models', () => {
   it('reads the models endpoint in the shapes it may take, with limits and tool calling', () => {
     const ids = (body: unknown) => parseModelsResponse(body).map((m) => m.id);
-    assert.deepEqual(ids({ models: [{ name: 'claude-sonnet-4-5' }, { name: 'llama3.1-70b' }] }), ['claude-sonnet-4-5', 'llama3.1-70b']);
+    assert.deepEqual(ids({ models: [{ name: 'claude-sonnet-4-5' }, { name: 'llama3.1-70b' }] }), [
+      'claude-sonnet-4-5',
+      'llama3.1-70b',
+    ]);
     assert.deepEqual(ids(['mistral-large2', 'mistral-large2']), ['mistral-large2']);
     assert.deepEqual(ids({ data: [{ id: 'openai-gpt-4.1' }] }), ['openai-gpt-4.1']);
     assert.deepEqual(ids({ nothing: true }), []);
-    const [custom] = parseModelsResponse({ models: [{ name: 'new-model', context_window: 50_000, max_output_tokens: 2_000, supports_tools: true }] });
-    assert.deepEqual(custom, { id: 'new-model', name: 'new-model', family: 'new-model', maxInputTokens: 50_000, maxOutputTokens: 2_000, toolCalling: true });
+    const [custom] = parseModelsResponse({
+      models: [{ name: 'new-model', context_window: 50_000, max_output_tokens: 2_000, supports_tools: true }],
+    });
+    assert.deepEqual(custom, {
+      id: 'new-model',
+      name: 'new-model',
+      family: 'new-model',
+      maxInputTokens: 50_000,
+      maxOutputTokens: 2_000,
+      toolCalling: true,
+    });
     assert.equal(describeModel('claude-sonnet-4-5').toolCalling, true);
     assert.equal(describeModel('mistral-large2').toolCalling, false);
   });
@@ -43,8 +77,14 @@ describe('chooseCortexConnection', () => {
   });
 
   it('says which connections exist when the setting names a missing one', () => {
-    assert.throws(() => chooseCortexConnection(resolved([conn('a'), conn('b')]), 'nope'), (e: unknown) =>
-      e instanceof SnowflakeExtError && e.kind === 'config' && /'nope'/.test(e.message) && /'a', 'b'/.test(e.fix!.text));
+    assert.throws(
+      () => chooseCortexConnection(resolved([conn('a'), conn('b')]), 'nope'),
+      (e: unknown) =>
+        e instanceof SnowflakeExtError &&
+        e.kind === 'config' &&
+        /'nope'/.test(e.message) &&
+        /'a', 'b'/.test(e.fix!.text),
+    );
   });
 });
 
@@ -55,23 +95,41 @@ describe('token estimate', () => {
     assert.equal(estimateTextTokens('雪雪雪'), 3);
     assert.equal(estimateTextTokens('🏔🏔'), 2);
     assert.equal(estimateTextTokens('café'), 2);
-    assert.equal(estimateMessageTokens({ role: 'user', parts: [{ kind: 'text', text: 'abcdefgh' }, { kind: 'toolCall', callId: 'c', name: 'run', input: { a: 1 } }] }), 4 + 2 + 1 + 2);
+    assert.equal(
+      estimateMessageTokens({
+        role: 'user',
+        parts: [
+          { kind: 'text', text: 'abcdefgh' },
+          { kind: 'toolCall', callId: 'c', name: 'run', input: { a: 1 } },
+        ],
+      }),
+      4 + 2 + 1 + 2,
+    );
   });
 });
 
 describe('@snowflake prompts', () => {
   const table = (name: string, cols = 3): SchemaTable => ({
-    database: 'SALES_DB', schema: 'PUBLIC', name, columns: Array.from({ length: cols }, (_, i) => ({ name: `COL_${i}`, type: 'NUMBER(38,0)' })),
+    database: 'SALES_DB',
+    schema: 'PUBLIC',
+    name,
+    columns: Array.from({ length: cols }, (_, i) => ({ name: `COL_${i}`, type: 'NUMBER(38,0)' })),
   });
 
   it('lists tables with their columns as they must be typed, bounded in size', () => {
     const text = renderSchema([table('ORDERS'), { ...table('Mixed Case', 1), kind: 'VIEW', comment: 'a\nview' }]);
-    assert.equal(text, '- SALES_DB.PUBLIC.ORDERS: COL_0 NUMBER(38,0), COL_1 NUMBER(38,0), COL_2 NUMBER(38,0)\n- SALES_DB.PUBLIC."Mixed Case" (view): COL_0 NUMBER(38,0) -- a view');
+    assert.equal(
+      text,
+      '- SALES_DB.PUBLIC.ORDERS: COL_0 NUMBER(38,0), COL_1 NUMBER(38,0), COL_2 NUMBER(38,0)\n- SALES_DB.PUBLIC."Mixed Case" (view): COL_0 NUMBER(38,0) -- a view',
+    );
     const many = renderSchema(Array.from({ length: 500 }, (_, i) => table(`T${i}`, 80)));
     assert.ok(many.length <= 12_100, `bounded (${many.length} chars)`);
     assert.match(many, /more tables not listed\)$/);
     assert.match(many, /… 40 more columns/);
-    assert.match(sqlSystemPrompt(many, { connection: 'c', database: 'SALES_DB' }), /Connection: c \(database SALES_DB\)/);
+    assert.match(
+      sqlSystemPrompt(many, { connection: 'c', database: 'SALES_DB' }),
+      /Connection: c \(database SALES_DB\)/,
+    );
   });
 
   it('extracts the SQL block of an answer', () => {
@@ -83,7 +141,11 @@ describe('@snowflake prompts', () => {
 
   it('reads the table a /schema question names', () => {
     assert.deepEqual(parseTableRef('orders'), { name: 'ORDERS' });
-    assert.deepEqual(parseTableRef(' sales_db.public.orders  please'), { database: 'SALES_DB', schema: 'PUBLIC', name: 'ORDERS' });
+    assert.deepEqual(parseTableRef(' sales_db.public.orders  please'), {
+      database: 'SALES_DB',
+      schema: 'PUBLIC',
+      name: 'ORDERS',
+    });
     assert.deepEqual(parseTableRef('"My ""odd"" table"'), { name: 'My "odd" table' });
     assert.deepEqual(parseTableRef('public."Mixed Case"'), { schema: 'PUBLIC', name: 'Mixed Case' });
     assert.equal(parseTableRef(''), undefined);

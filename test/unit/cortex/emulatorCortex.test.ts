@@ -8,11 +8,16 @@ describe('emulated Cortex', () => {
   let headers: Record<string, string>;
   before(async () => {
     emu = await startEmulator();
-    headers = { Authorization: `Bearer ${emu.state.addPat('DEMO_USER', 'ANALYST')}`, 'X-Snowflake-Authorization-Token-Type': 'PROGRAMMATIC_ACCESS_TOKEN', 'Content-Type': 'application/json' };
+    headers = {
+      Authorization: `Bearer ${emu.state.addPat('DEMO_USER', 'ANALYST')}`,
+      'X-Snowflake-Authorization-Token-Type': 'PROGRAMMATIC_ACCESS_TOKEN',
+      'Content-Type': 'application/json',
+    };
   });
   after(() => emu.close());
 
-  const post = (path: string, body: unknown, h = headers) => fetch(`${emu.snowflakeUrl}${path}`, { method: 'POST', headers: h, body: JSON.stringify(body) });
+  const post = (path: string, body: unknown, h = headers) =>
+    fetch(`${emu.snowflakeUrl}${path}`, { method: 'POST', headers: h, body: JSON.stringify(body) });
   const native = (body: unknown, h?: Record<string, string>) => post('/api/v2/cortex/inference:complete', body, h);
   const openai = (body: unknown) => post('/api/v2/cortex/v1/chat/completions', body);
   const events = async (res: Response): Promise<string[]> => {
@@ -21,7 +26,7 @@ describe('emulated Cortex', () => {
     return [...out, ...p.end().map((e) => e.data), ...(p.done ? ['[DONE]'] : [])];
   };
 
-  it('refuses a bad token with 401 and Snowflake\'s error body, on every route', async () => {
+  it("refuses a bad token with 401 and Snowflake's error body, on every route", async () => {
     const bad = { ...headers, Authorization: 'Bearer nope' };
     const res = await native({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'x' }] }, bad);
     assert.equal(res.status, 401);
@@ -36,20 +41,46 @@ describe('emulated Cortex', () => {
     const mismatch = await native({
       model: 'claude-sonnet-4-5',
       messages: [
-        { role: 'assistant', content_list: [{ type: 'tool_use', tool_use: { tool_use_id: 't1', name: 'a', input: {} } }] },
-        { role: 'user', content_list: [{ type: 'tool_results', tool_results: { tool_use_id: 't1', name: 'b', content: [{ type: 'text', text: 'r' }] } }] },
+        {
+          role: 'assistant',
+          content_list: [{ type: 'tool_use', tool_use: { tool_use_id: 't1', name: 'a', input: {} } }],
+        },
+        {
+          role: 'user',
+          content_list: [
+            {
+              type: 'tool_results',
+              tool_results: { tool_use_id: 't1', name: 'b', content: [{ type: 'text', text: 'r' }] },
+            },
+          ],
+        },
       ],
     });
     assert.equal(mismatch.status, 400);
-    const noTools = await native({ model: 'llama3.1-70b', messages: [{ role: 'user', content: 'x' }], tools: [{ tool_spec: { type: 'generic', name: 't', input_schema: {} } }] });
+    const noTools = await native({
+      model: 'llama3.1-70b',
+      messages: [{ role: 'user', content: 'x' }],
+      tools: [{ tool_spec: { type: 'generic', name: 't', input_schema: {} } }],
+    });
     assert.equal(noTools.status, 400);
   });
 
   it('OpenAI-compatible: refuses max_tokens and strict, streams role "" chunks and ends with [DONE]', async () => {
     const msg = [{ role: 'user', content: 'quirks' }];
     assert.equal((await openai({ model: 'claude-sonnet-4-5', messages: msg, max_tokens: 10 })).status, 400);
-    assert.equal((await openai({ model: 'claude-sonnet-4-5', messages: msg, tools: [{ type: 'function', function: { name: 't', parameters: {}, strict: true } }] })).status, 400);
-    const frames = await events(await openai({ model: 'claude-sonnet-4-5', messages: msg, stream: true, max_completion_tokens: 10 }));
+    assert.equal(
+      (
+        await openai({
+          model: 'claude-sonnet-4-5',
+          messages: msg,
+          tools: [{ type: 'function', function: { name: 't', parameters: {}, strict: true } }],
+        })
+      ).status,
+      400,
+    );
+    const frames = await events(
+      await openai({ model: 'claude-sonnet-4-5', messages: msg, stream: true, max_completion_tokens: 10 }),
+    );
     assert.equal(frames[frames.length - 1], '[DONE]');
     const first = JSON.parse(frames[0]!) as { choices: { delta: { role: string; content: string } }[] };
     assert.deepEqual(first.choices[0]!.delta, { role: '', content: 'quirks' });
@@ -57,15 +88,32 @@ describe('emulated Cortex', () => {
 
   it('OpenAI-compatible: a tool call opens with "arguments": "" and a tool message gets answered', async () => {
     const tools = [{ type: 'function', function: { name: 'ping', parameters: { type: 'object', properties: {} } } }];
-    const frames = await events(await openai({ model: 'openai-gpt-4.1', stream: true, tools, messages: [{ role: 'user', content: 'use the tool' }] }));
-    const open = frames.map((f) => (f === '[DONE]' ? undefined : JSON.parse(f))).find((f) => f?.choices?.[0]?.delta?.tool_calls);
+    const frames = await events(
+      await openai({
+        model: 'openai-gpt-4.1',
+        stream: true,
+        tools,
+        messages: [{ role: 'user', content: 'use the tool' }],
+      }),
+    );
+    const open = frames
+      .map((f) => (f === '[DONE]' ? undefined : JSON.parse(f)))
+      .find((f) => f?.choices?.[0]?.delta?.tool_calls);
     assert.equal(open.choices[0].delta.tool_calls[0].function.arguments, '');
     const id = open.choices[0].delta.tool_calls[0].id as string;
-    const res = await openai({ model: 'openai-gpt-4.1', tools, messages: [
-      { role: 'user', content: 'use the tool' },
-      { role: 'assistant', content: '', tool_calls: [{ id, type: 'function', function: { name: 'ping', arguments: '{}' } }] },
-      { role: 'tool', tool_call_id: id, content: 'pong' },
-    ] });
+    const res = await openai({
+      model: 'openai-gpt-4.1',
+      tools,
+      messages: [
+        { role: 'user', content: 'use the tool' },
+        {
+          role: 'assistant',
+          content: '',
+          tool_calls: [{ id, type: 'function', function: { name: 'ping', arguments: '{}' } }],
+        },
+        { role: 'tool', tool_call_id: id, content: 'pong' },
+      ],
+    });
     const body = (await res.json()) as { choices: { message: { content: string } }[] };
     assert.equal(body.choices[0]!.message.content, 'The tool ping returned: pong');
   });

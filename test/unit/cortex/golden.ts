@@ -13,6 +13,13 @@ export function assertGolden(name: string, actual: unknown): void {
     fs.writeFileSync(file, text);
     return;
   }
-  assert.ok(fs.existsSync(file), `golden file ${path.relative(process.cwd(), file)} is missing; run with UPDATE_GOLDEN=1 to create it`);
-  assert.deepEqual(JSON.parse(text), JSON.parse(fs.readFileSync(file, 'utf8')), `differs from ${name}.json (UPDATE_GOLDEN=1 rewrites it)`);
+  assert.ok(
+    fs.existsSync(file),
+    `golden file ${path.relative(process.cwd(), file)} is missing; run with UPDATE_GOLDEN=1 to create it`,
+  );
+  assert.deepEqual(
+    JSON.parse(text),
+    JSON.parse(fs.readFileSync(file, 'utf8')),
+    `differs from ${name}.json (UPDATE_GOLDEN=1 rewrites it)`,
+  );
 }

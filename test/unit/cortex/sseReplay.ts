@@ -23,7 +23,7 @@ export function seeded(seed: number): () => number {
 /** Cuts bytes at random points (1..maxLen bytes per piece). */
 export function randomSplit(bytes: Uint8Array, rand: () => number, maxLen = 17): Uint8Array[] {
   const out: Uint8Array[] = [];
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const n = 1 + Math.floor(rand() * maxLen);
     out.push(bytes.subarray(i, i + n));
     i += n;

@@ -46,7 +46,9 @@ describe('CortexStreamParser', () => {
   });
 
   it('skips comments and keep-alives, joins multi-line data and keeps an event name', () => {
-    const events = parseAll([enc(': keep-alive\n\n:ping\ndata:{"a":1}\n\nevent: error\ndata: line one\ndata: line two\nid: 7\nretry: 10\n\n')]);
+    const events = parseAll([
+      enc(': keep-alive\n\n:ping\ndata:{"a":1}\n\nevent: error\ndata: line one\ndata: line two\nid: 7\nretry: 10\n\n'),
+    ]);
     assert.deepEqual(events, [{ data: '{"a":1}' }, { event: 'error', data: 'line one\nline two' }]);
   });
 

@@ -37,7 +37,13 @@ const FILES = {
 };
 
 function manifestOf(checksums: ReadonlyMap<string, string>): Buffer {
-  return Buffer.from(JSON.stringify({ version: 1, metadata: { appmode: 'static', entrypoint: 'index.html' }, files: Object.fromEntries([...checksums].map(([k, v]) => [k, { checksum: v }])) }));
+  return Buffer.from(
+    JSON.stringify({
+      version: 1,
+      metadata: { appmode: 'static', entrypoint: 'index.html' },
+      files: Object.fromEntries([...checksums].map(([k, v]) => [k, { checksum: v }])),
+    }),
+  );
 }
 
 describe('publish: bundle', function () {
@@ -48,13 +54,29 @@ describe('publish: bundle', function () {
     it(`holds every file byte for byte and the manifest last (blocks of ${blockSize / 1024} KiB)`, async () => {
       const dir = makeProject(FILES);
       const listing = await listProjectFiles(dir);
-      const bundle = await createBundle({ entries: listing.entries, manifest: manifestOf, blockSize, tempDir: makeTempDir() });
+      const bundle = await createBundle({
+        entries: listing.entries,
+        manifest: manifestOf,
+        blockSize,
+        tempDir: makeTempDir(),
+      });
       const gz = fs.readFileSync(bundle.path);
       assert.equal(bundle.md5, md5(gz));
       assert.equal(bundle.size, gz.length);
       const entries = readTar(zlib.gunzipSync(gz));
       const files = new Map(entries.filter((e) => e.type === 'file').map((e) => [e.name, e]));
-      const expected = ['index.html', 'a/b/c.txt', `${LONG_DIR}/file.txt`, LONG_NAME, 'données/été.csv', 'empty.txt', 'run.sh', 'big/blob.bin', 'keep.log', 'manifest.json'];
+      const expected = [
+        'index.html',
+        'a/b/c.txt',
+        `${LONG_DIR}/file.txt`,
+        LONG_NAME,
+        'données/été.csv',
+        'empty.txt',
+        'run.sh',
+        'big/blob.bin',
+        'keep.log',
+        'manifest.json',
+      ];
       assert.deepEqual([...files.keys()].sort(), expected.sort());
       for (const name of expected.filter((n) => n !== 'manifest.json')) {
         assert.ok(files.get(name)!.data.equals(fs.readFileSync(path.join(dir, name))), `${name} differs`);
@@ -64,7 +86,10 @@ describe('publish: bundle', function () {
       assert.equal(files.get('run.sh')!.mode, 0o755);
       assert.equal(files.get('index.html')!.mode, 0o644);
       const dirIndex = entries.findIndex((e) => e.name === 'a/b/');
-      assert.ok(dirIndex >= 0 && dirIndex < entries.findIndex((e) => e.name === 'a/b/c.txt'), 'directory entries come before their files');
+      assert.ok(
+        dirIndex >= 0 && dirIndex < entries.findIndex((e) => e.name === 'a/b/c.txt'),
+        'directory entries come before their files',
+      );
       assert.ok(checkBundle(gz).ok, checkBundle(gz).error);
       assert.ok(checkBundle(gz).members > 1, 'several gzip members');
       await bundle.dispose();
@@ -75,11 +100,26 @@ describe('publish: bundle', function () {
   it('is read the same way by GNU tar (multi-member gzip included)', async () => {
     const dir = makeProject(FILES);
     const listing = await listProjectFiles(dir);
-    const bundle = await createBundle({ entries: listing.entries, manifest: manifestOf, blockSize: 64 * 1024, tempDir: makeTempDir() });
+    const bundle = await createBundle({
+      entries: listing.entries,
+      manifest: manifestOf,
+      blockSize: 64 * 1024,
+      tempDir: makeTempDir(),
+    });
     const out = makeTempDir();
     execFileSync('tar', ['xzf', bundle.path, '-C', out]);
-    for (const name of ['index.html', `${LONG_DIR}/file.txt`, LONG_NAME, 'données/été.csv', 'big/blob.bin', 'empty.txt']) {
-      assert.ok(fs.readFileSync(path.join(out, name)).equals(fs.readFileSync(path.join(dir, name))), `${name} differs after GNU tar`);
+    for (const name of [
+      'index.html',
+      `${LONG_DIR}/file.txt`,
+      LONG_NAME,
+      'données/été.csv',
+      'big/blob.bin',
+      'empty.txt',
+    ]) {
+      assert.ok(
+        fs.readFileSync(path.join(out, name)).equals(fs.readFileSync(path.join(dir, name))),
+        `${name} differs after GNU tar`,
+      );
     }
     assert.equal(fs.statSync(path.join(out, 'run.sh')).mode & 0o777, 0o755);
     execFileSync('gzip', ['-t', bundle.path]);
@@ -96,7 +136,11 @@ describe('publish: bundle', function () {
     let reports = 0;
     await assert.rejects(
       createBundle({
-        entries: listing.entries, manifest: manifestOf, blockSize: 64 * 1024, tempDir: temp, signal: controller.signal,
+        entries: listing.entries,
+        manifest: manifestOf,
+        blockSize: 64 * 1024,
+        tempDir: temp,
+        signal: controller.signal,
         onProgress: () => {
           if (++reports === 3) controller.abort();
         },
@@ -112,7 +156,10 @@ describe('publish: bundle', function () {
     const listing = await listProjectFiles(dir);
     fs.truncateSync(path.join(dir, 'b.txt'), 10);
     const temp = makeTempDir();
-    await assert.rejects(createBundle({ entries: listing.entries, manifest: manifestOf, tempDir: temp }), /'b\.txt' changed while it was being bundled/);
+    await assert.rejects(
+      createBundle({ entries: listing.entries, manifest: manifestOf, tempDir: temp }),
+      /'b\.txt' changed while it was being bundled/,
+    );
     assert.deepEqual(fs.readdirSync(temp), []);
   });
 
@@ -139,17 +186,29 @@ describe('publish: bundle', function () {
     fs.chmodSync(path.join(dir, 'private/a.csv'), 0o000);
     fs.chmodSync(path.join(dir, 'private/b.csv'), 0o000);
     const message = await listAs(dir);
-    assert.match(message, /Cannot read 2 files of the project: 'private\/a\.csv' \(EACCES\), 'private\/b\.csv' \(EACCES\)/);
+    assert.match(
+      message,
+      /Cannot read 2 files of the project: 'private\/a\.csv' \(EACCES\), 'private\/b\.csv' \(EACCES\)/,
+    );
   });
 });
 
 /** Lists `dir` as an unprivileged user (root reads anything, so as root the check runs as `nobody`). */
 async function listAs(dir: string): Promise<string> {
   if (process.getuid?.() !== 0) {
-    return listProjectFiles(dir).then(() => 'listed', (e: Error) => e.message);
+    return listProjectFiles(dir).then(
+      () => 'listed',
+      (e: Error) => e.message,
+    );
   }
   for (let d = dir; d !== path.dirname(d); d = path.dirname(d)) fs.chmodSync(d, fs.statSync(d).mode | 0o005);
   const script = `require(${JSON.stringify(path.resolve(__dirname, '../../../src/core/publish/bundle/projectFiles.ts'))}).listProjectFiles(${JSON.stringify(dir)}).then(() => console.log('listed'), (e) => console.log(e.message));`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { uid: 65534, gid: 65534, encoding: 'utf8', cwd: path.resolve(__dirname, '../../..'), env: { ...process.env, HOME: '/tmp' } });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], {
+    uid: 65534,
+    gid: 65534,
+    encoding: 'utf8',
+    cwd: path.resolve(__dirname, '../../..'),
+    env: { ...process.env, HOME: '/tmp' },
+  });
   return `${r.stdout}${r.stderr}`.trim();
 }

@@ -9,7 +9,13 @@ import { makeProject, removeProjects } from './projectFixture';
 
 const STREAMLIT = { 'app.py': 'import streamlit as st\n', 'requirements.txt': 'streamlit\n' };
 
-function io(env: Record<string, string | undefined>): { env: typeof env; out: string[]; err: string[]; stdout: { write(t: string): void }; stderr: { write(t: string): void } } {
+function io(env: Record<string, string | undefined>): {
+  env: typeof env;
+  out: string[];
+  err: string[];
+  stdout: { write(t: string): void };
+  stderr: { write(t: string): void };
+} {
   const out: string[] = [];
   const err: string[] = [];
   return { env, out, err, stdout: { write: (t) => out.push(t) }, stderr: { write: (t) => err.push(t) } };
@@ -19,7 +25,9 @@ describe('CLI: posit-snowflake publish', function () {
   this.timeout(30_000);
   let w: AuthWorld;
   const probe = fixedRuntimeProbe({ python: '3.11.9' });
-  before(async () => { w = await startAuthWorld(); });
+  before(async () => {
+    w = await startAuthWorld();
+  });
   after(async () => {
     await w.close();
     removeProjects();
@@ -38,7 +46,11 @@ describe('CLI: posit-snowflake publish', function () {
   it('reaches a Connect inside Snowflake with --snowflake-connection and --api-key-env', async () => {
     const dir = makeProject(STREAMLIT);
     const c = io({ ...w.emu.home!.env, MY_KEY: w.emu.connectApiKey });
-    const code = await runPublishCli([dir, '--server', w.emu.connectUrl, '--snowflake-connection', 'keypair', '--api-key-env', 'MY_KEY'], c, { probe, homedir: w.dir });
+    const code = await runPublishCli(
+      [dir, '--server', w.emu.connectUrl, '--snowflake-connection', 'keypair', '--api-key-env', 'MY_KEY'],
+      c,
+      { probe, homedir: w.dir },
+    );
     assert.equal(code, 0, c.err.join(''));
     assert.match(c.out.join(''), new RegExp(`^${w.emu.connectUrl}/content/`));
   });
@@ -60,7 +72,10 @@ describe('CLI: posit-snowflake publish', function () {
     assert.equal(await runCli(['publish', '.', '--server', 'https://connect.example.com'], noKey), 2);
     assert.match(noKey.err.join(''), /API key is not in \$CONNECT_API_KEY/);
     const badType = io({ CONNECT_API_KEY: 'k' });
-    assert.equal(await runCli(['publish', '.', '--server', 'https://c.example.com', '--type', 'python-rocket'], badType), 2);
+    assert.equal(
+      await runCli(['publish', '.', '--server', 'https://c.example.com', '--type', 'python-rocket'], badType),
+      2,
+    );
     assert.match(badType.err.join(''), /--type python-rocket is not a Connect app mode/);
   });
 
@@ -68,8 +83,19 @@ describe('CLI: posit-snowflake publish', function () {
     const dir = makeProject({ 'notes.txt': 'hello' });
     const c = io({ CONNECT_API_KEY: w.emu.connectApiKey });
     assert.equal(await runPublishCli([dir, '--server', w.emu.plainConnectUrl], c, { probe }), 1);
-    assert.match(c.err.join(''), /Cannot tell what kind of content .* is.*--entrypoint app\.py --type python-streamlit/);
+    assert.match(
+      c.err.join(''),
+      /Cannot tell what kind of content .* is.*--entrypoint app\.py --type python-streamlit/,
+    );
     const forced = io({ CONNECT_API_KEY: w.emu.connectApiKey });
-    assert.equal(await runPublishCli([dir, '--server', w.emu.plainConnectUrl, '--entrypoint', 'notes.txt', '--type', 'static'], forced, { probe }), 0, forced.err.join(''));
+    assert.equal(
+      await runPublishCli(
+        [dir, '--server', w.emu.plainConnectUrl, '--entrypoint', 'notes.txt', '--type', 'static'],
+        forced,
+        { probe },
+      ),
+      0,
+      forced.err.join(''),
+    );
   });
 });

@@ -16,28 +16,66 @@ import { makeProject, makeTempDir, removeProjects, type FixtureFiles } from './p
 const GOLDEN = path.join(__dirname, 'golden');
 const PROBE = fixedRuntimeProbe({ python: '3.11.9', quarto: '1.5.57' });
 
-const RENV_LOCK = JSON.stringify({
-  R: { Version: '4.4.1', Repositories: [{ Name: 'CRAN', URL: 'https://packagemanager.posit.co/cran/latest/' }] },
-  Packages: {
-    shiny: { Package: 'shiny', Version: '1.9.1', Source: 'Repository', Repository: 'CRAN', Hash: 'aa1b2c', Requirements: ['R6', 'httpuv'] },
-    R6: { Package: 'R6', Version: '2.5.1', Source: 'Repository', Repository: 'CRAN', Hash: 'bb2c3d' },
-    mypkg: { Package: 'mypkg', Version: '0.1.0', Source: 'GitHub', RemoteType: 'github', RemoteUsername: 'someone', RemoteRepo: 'mypkg', RemoteSha: 'abc123', Hash: 'cc3d4e' },
+const RENV_LOCK = JSON.stringify(
+  {
+    R: { Version: '4.4.1', Repositories: [{ Name: 'CRAN', URL: 'https://packagemanager.posit.co/cran/latest/' }] },
+    Packages: {
+      shiny: {
+        Package: 'shiny',
+        Version: '1.9.1',
+        Source: 'Repository',
+        Repository: 'CRAN',
+        Hash: 'aa1b2c',
+        Requirements: ['R6', 'httpuv'],
+      },
+      R6: { Package: 'R6', Version: '2.5.1', Source: 'Repository', Repository: 'CRAN', Hash: 'bb2c3d' },
+      mypkg: {
+        Package: 'mypkg',
+        Version: '0.1.0',
+        Source: 'GitHub',
+        RemoteType: 'github',
+        RemoteUsername: 'someone',
+        RemoteRepo: 'mypkg',
+        RemoteSha: 'abc123',
+        Hash: 'cc3d4e',
+      },
+    },
   },
-}, null, 2);
+  null,
+  2,
+);
 
 const CASES: Record<string, FixtureFiles> = {
-  'python-streamlit': { 'app.py': 'import streamlit as st\nst.title("Sales")\n', 'requirements.txt': 'streamlit==1.38.0\npandas\n', 'data/sales.csv': 'region,total\nEMEA,10\n' },
-  'quarto-knitr': { 'report.qmd': '---\ntitle: "Quarterly"\n---\n\n```{r}\nsummary(cars)\n```\n', 'renv.lock': RENV_LOCK },
-  'rmd-shiny': { 'app.Rmd': '---\ntitle: Explorer\nruntime: shiny\n---\n', 'renv.lock': RENV_LOCK, '_site.yml': 'name: site\n' },
+  'python-streamlit': {
+    'app.py': 'import streamlit as st\nst.title("Sales")\n',
+    'requirements.txt': 'streamlit==1.38.0\npandas\n',
+    'data/sales.csv': 'region,total\nEMEA,10\n',
+  },
+  'quarto-knitr': {
+    'report.qmd': '---\ntitle: "Quarterly"\n---\n\n```{r}\nsummary(cars)\n```\n',
+    'renv.lock': RENV_LOCK,
+  },
+  'rmd-shiny': {
+    'app.Rmd': '---\ntitle: Explorer\nruntime: shiny\n---\n',
+    'renv.lock': RENV_LOCK,
+    '_site.yml': 'name: site\n',
+  },
   'static-html': { 'index.html': '<!doctype html><p>Hello</p>\n', 'img/logo.svg': '<svg/>' },
-  'jupyter-notebook': { 'analysis.ipynb': '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}\n', 'requirements.txt': 'numpy\n' },
+  'jupyter-notebook': {
+    'analysis.ipynb': '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}\n',
+    'requirements.txt': 'numpy\n',
+  },
 };
 
 async function manifestOfBundle(dir: string): Promise<unknown> {
   const detection = (await detectContent(dir))!;
   const listing = await listProjectFiles(dir);
   const inputs = await gatherManifestInputs(dir, detection, listing, PROBE);
-  const bundle = await createBundle({ entries: listing.entries, manifest: (c) => manifestBytes(buildManifest(inputs, c)), tempDir: makeTempDir() });
+  const bundle = await createBundle({
+    entries: listing.entries,
+    manifest: (c) => manifestBytes(buildManifest(inputs, c)),
+    tempDir: makeTempDir(),
+  });
   const entries = readTar(zlib.gunzipSync(fs.readFileSync(bundle.path)));
   await bundle.dispose();
   return JSON.parse(entries.find((e) => e.name === 'manifest.json')!.data.toString('utf8'));
@@ -59,10 +97,31 @@ describe('publish: manifest.json (golden files)', () => {
   }
 
   const refusals: [string, FixtureFiles, RegExp, RegExp][] = [
-    ['Python content without requirements.txt', { 'app.py': 'import streamlit\n' }, /needs a requirements\.txt/, /pip freeze > requirements\.txt/],
+    [
+      'Python content without requirements.txt',
+      { 'app.py': 'import streamlit\n' },
+      /needs a requirements\.txt/,
+      /pip freeze > requirements\.txt/,
+    ],
     ['R content without renv.lock', { 'app.R': 'shinyApp(ui, server)\n' }, /needs renv\.lock/, /renv::snapshot\(\)/],
-    ['renv.lock naming a repository it does not list', { 'app.R': 'x', 'renv.lock': JSON.stringify({ R: { Version: '4.4.1', Repositories: [] }, Packages: { x: { Package: 'x', Version: '1', Source: 'Repository', Repository: 'Internal' } } }) }, /package 'x' comes from repository 'Internal'/, /renv::snapshot\(\)/],
-    ['an entrypoint excluded by .positignore', { 'index.html': 'x', '.positignore': 'index.html\n' }, /entrypoint 'index\.html' is not in the bundle/, /\.positignore/],
+    [
+      'renv.lock naming a repository it does not list',
+      {
+        'app.R': 'x',
+        'renv.lock': JSON.stringify({
+          R: { Version: '4.4.1', Repositories: [] },
+          Packages: { x: { Package: 'x', Version: '1', Source: 'Repository', Repository: 'Internal' } },
+        }),
+      },
+      /package 'x' comes from repository 'Internal'/,
+      /renv::snapshot\(\)/,
+    ],
+    [
+      'an entrypoint excluded by .positignore',
+      { 'index.html': 'x', '.positignore': 'index.html\n' },
+      /entrypoint 'index\.html' is not in the bundle/,
+      /\.positignore/,
+    ],
   ];
   for (const [title, files, message, fix] of refusals) {
     it(`refuses ${title}, before bundling, with a fix`, async () => {
@@ -81,6 +140,9 @@ describe('publish: manifest.json (golden files)', () => {
   it('asks for a Python version when none can be found', async () => {
     const dir = makeProject({ 'app.py': 'import streamlit\n', 'requirements.txt': 'streamlit\n' });
     const detection = (await detectContent(dir))!;
-    await assert.rejects(gatherManifestInputs(dir, detection, await listProjectFiles(dir), fixedRuntimeProbe({})), /\.python-version/);
+    await assert.rejects(
+      gatherManifestInputs(dir, detection, await listProjectFiles(dir), fixedRuntimeProbe({})),
+      /\.python-version/,
+    );
   });
 });

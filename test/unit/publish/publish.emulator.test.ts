@@ -12,7 +12,11 @@ import type { ConnectState } from '../../emulator/connect';
 import { makeAuth, startAuthWorld, table, writeHome, type AuthWorld } from '../auth/authHarness';
 import { makeProject, makeTempDir, removeProjects } from './projectFixture';
 
-const STREAMLIT = { 'app.py': 'import streamlit as st\nst.title("Sales")\n', 'requirements.txt': 'streamlit\n', 'data/sales.csv': 'region,total\nEMEA,10\n' };
+const STREAMLIT = {
+  'app.py': 'import streamlit as st\nst.title("Sales")\n',
+  'requirements.txt': 'streamlit\n',
+  'data/sales.csv': 'region,total\nEMEA,10\n',
+};
 const PROBE = fixedRuntimeProbe({ python: '3.11.9', quarto: '1.5.57' });
 
 describe('publish against the emulated Connect', function () {
@@ -34,10 +38,26 @@ describe('publish against the emulated Connect', function () {
   const plain = (): ConnectServer => ({ url: w.emu.plainConnectUrl, name: 'Plain Connect' });
   function request(dir: string, extra: Partial<PublishRequest> = {}): PublishRequest & { events: PublishEvent[] } {
     const events: PublishEvent[] = [];
-    return { dir, server: plain(), apiKey: w.emu.connectApiKey, probe: PROBE, tempDir: makeTempDir(), backoffMs: 1, onEvent: (e) => events.push(e), events, ...extra };
+    return {
+      dir,
+      server: plain(),
+      apiKey: w.emu.connectApiKey,
+      probe: PROBE,
+      tempDir: makeTempDir(),
+      backoffMs: 1,
+      onEvent: (e) => events.push(e),
+      events,
+      ...extra,
+    };
   }
-  const recordFile = (dir: string): string => path.join(dir, RECORDS_DIR, fs.readdirSync(path.join(dir, RECORDS_DIR)).find((f) => f.endsWith('.toml'))!);
-  const requests = (server: 'connect' | 'ingress' | 'snowflake', p: RegExp) => w.emu.servers[server].log.filter((e) => p.test(`${e.method} ${e.path}`));
+  const recordFile = (dir: string): string =>
+    path.join(
+      dir,
+      RECORDS_DIR,
+      fs.readdirSync(path.join(dir, RECORDS_DIR)).find((f) => f.endsWith('.toml'))!,
+    );
+  const requests = (server: 'connect' | 'ingress' | 'snowflake', p: RegExp) =>
+    w.emu.servers[server].log.filter((e) => p.test(`${e.method} ${e.path}`));
 
   it('deploys to a plain Connect: progress in order, task lines streamed, record written, content served', async () => {
     const dir = makeProject(STREAMLIT);
@@ -99,7 +119,10 @@ describe('publish against the emulated Connect', function () {
     w.emu.servers.connect.addFault({ route: 'POST /__api__/v1/content/:guid/bundles', status: 503, retryAfter: 0 });
     const result = await publish(request(makeProject(STREAMLIT)));
     const uploads = requests('connect', /^POST \/__api__\/v1\/content\/[^/]+\/bundles$/);
-    assert.deepEqual(uploads.map((u) => u.status), [503, 200]);
+    assert.deepEqual(
+      uploads.map((u) => u.status),
+      [503, 200],
+    );
     assert.ok(result.bundleId);
   });
 
@@ -138,12 +161,25 @@ describe('publish against the emulated Connect', function () {
     const user = await checkServer({ server: plain(), apiKey: w.emu.connectApiKey });
     assert.equal(user.username, 'publisher1');
     const viewer = connect.addUser('viewer1', 'viewer');
-    await assert.rejects(checkServer({ server: plain(), apiKey: viewer.apiKey }), /'viewer1' is a viewer; publishing needs the publisher or administrator role/);
-    await assert.rejects(checkServer({ server: plain(), apiKey: 'wrong' }), (err: unknown) => err instanceof SnowflakeExtError && err.code === 'connectApiKeyRefused' && /refused the API key\. Connect said: Invalid API key\./.test(err.message));
+    await assert.rejects(
+      checkServer({ server: plain(), apiKey: viewer.apiKey }),
+      /'viewer1' is a viewer; publishing needs the publisher or administrator role/,
+    );
+    await assert.rejects(
+      checkServer({ server: plain(), apiKey: 'wrong' }),
+      (err: unknown) =>
+        err instanceof SnowflakeExtError &&
+        err.code === 'connectApiKeyRefused' &&
+        /refused the API key\. Connect said: Invalid API key\./.test(err.message),
+    );
   });
 
   describe('Connect inside Snowflake (behind the SPCS ingress)', () => {
-    const spcs = (connection: string): ConnectServer => ({ url: w.emu.connectUrl, snowflake: true, snowflakeConnection: connection });
+    const spcs = (connection: string): ConnectServer => ({
+      url: w.emu.connectUrl,
+      snowflake: true,
+      snowflakeConnection: connection,
+    });
 
     for (const connection of ['keypair', 'pat']) {
       it(`deploys with the ${connection} connection: ingress token + X-RSC-Authorization`, async () => {
@@ -178,25 +214,45 @@ describe('publish against the emulated Connect', function () {
       const again = await publish(request(dir, { server: spcs('keypair'), auth }));
       assert.equal(again.created, false);
       const users = requests('ingress', /^GET \/__api__\/v1\/user$/);
-      assert.deepEqual(users.map((u) => u.status), [401, 200]);
+      assert.deepEqual(
+        users.map((u) => u.status),
+        [401, 200],
+      );
     });
 
     it('an API key Connect refuses and a token the ingress refuses get different messages', async () => {
       const { auth } = makeAuth(w, w.emu.home!.env);
-      await assert.rejects(publish(request(makeProject(STREAMLIT), { server: spcs('keypair'), auth, apiKey: 'not-a-key' })), (err: unknown) => {
-        assert.ok(err instanceof SnowflakeExtError && err.code === 'connectApiKeyRefused', String(err));
-        assert.match(err.message, /^Posit Connect at 127\.0\.0\.1:\d+ refused the API key\./);
-        return true;
-      });
-      const home = writeHome(w, 'badpat', table(w, 'badpat', { user: 'DEMO_USER', authenticator: 'PROGRAMMATIC_ACCESS_TOKEN', token: 'pat_revoked_or_wrong_0123456789' }));
+      await assert.rejects(
+        publish(request(makeProject(STREAMLIT), { server: spcs('keypair'), auth, apiKey: 'not-a-key' })),
+        (err: unknown) => {
+          assert.ok(err instanceof SnowflakeExtError && err.code === 'connectApiKeyRefused', String(err));
+          assert.match(err.message, /^Posit Connect at 127\.0\.0\.1:\d+ refused the API key\./);
+          return true;
+        },
+      );
+      const home = writeHome(
+        w,
+        'badpat',
+        table(w, 'badpat', {
+          user: 'DEMO_USER',
+          authenticator: 'PROGRAMMATIC_ACCESS_TOKEN',
+          token: 'pat_revoked_or_wrong_0123456789',
+        }),
+      );
       const bad = makeAuth(w, { SNOWFLAKE_HOME: home });
       w.emu.servers.ingress.log.splice(0);
-      await assert.rejects(publish(request(makeProject(STREAMLIT), { server: spcs('badpat'), auth: bad.auth })), (err: unknown) => {
-        assert.ok(err instanceof SnowflakeExtError && err.code === 'ingressRefused', String(err));
-        assert.match(err.message, /^The Snowflake ingress in front of 127\.0\.0\.1:\d+ refused the token of connection 'badpat' \(HTTP 401\), even after a fresh one was minted\. The ingress said: Unauthorized/);
-        assert.match(err.fix!.text, /user DEMO_USER/);
-        return true;
-      });
+      await assert.rejects(
+        publish(request(makeProject(STREAMLIT), { server: spcs('badpat'), auth: bad.auth })),
+        (err: unknown) => {
+          assert.ok(err instanceof SnowflakeExtError && err.code === 'ingressRefused', String(err));
+          assert.match(
+            err.message,
+            /^The Snowflake ingress in front of 127\.0\.0\.1:\d+ refused the token of connection 'badpat' \(HTTP 401\), even after a fresh one was minted\. The ingress said: Unauthorized/,
+          );
+          assert.match(err.fix!.text, /user DEMO_USER/);
+          return true;
+        },
+      );
       assert.equal(requests('ingress', /^GET \/__api__\/v1\/user$/).length, 2, 'one retry, no more');
     });
   });

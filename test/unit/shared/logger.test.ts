@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { MemoryLogger, redact } from '../../../src/core/shared/logger';
 
 /** A PEM-shaped block around a fake body (no key material is kept in the repository, even fake). */
-const pem = (body: string): string => ['-----BEGIN', 'PRIVATE KEY-----\n'].join(' ') + body + ['\n-----END', 'PRIVATE KEY-----'].join(' ');
+const pem = (body: string): string =>
+  ['-----BEGIN', 'PRIVATE KEY-----\n'].join(' ') + body + ['\n-----END', 'PRIVATE KEY-----'].join(' ');
 
 describe('log redaction', () => {
   const cases: [string, string, string][] = [

@@ -14,7 +14,10 @@ function showServer(names: readonly string[], opts: { inclusive?: boolean } = {}
     const from = m?.[2]?.replace(/''/g, "'");
     const sorted = [...names].sort();
     const start = from === undefined ? 0 : sorted.findIndex((n) => (opts.inclusive ? n >= from : n > from));
-    return showResult(start < 0 ? [] : sorted.slice(start, start + limit), { comment: (n) => `about ${n}`, rows: () => '42' });
+    return showResult(start < 0 ? [] : sorted.slice(start, start + limit), {
+      comment: (n) => `about ${n}`,
+      rows: () => '42',
+    });
   };
   return { run, sent };
 }
@@ -60,7 +63,13 @@ describe('CatalogLoader paging', () => {
 
   it('small schemas come back in one page with no cursor', async () => {
     const page = await new CatalogLoader(showServer(['B', 'A']).run).listTables('D', 'S');
-    assert.deepEqual(page.items.map((t) => [t.name, t.kind, t.comment, t.rows]), [['A', 'table', 'about A', 42], ['B', 'table', 'about B', 42]]);
+    assert.deepEqual(
+      page.items.map((t) => [t.name, t.kind, t.comment, t.rows]),
+      [
+        ['A', 'table', 'about A', 42],
+        ['B', 'table', 'about B', 42],
+      ],
+    );
     assert.equal(page.next, undefined);
   });
 
@@ -77,8 +86,15 @@ describe('CatalogLoader paging', () => {
 
 describe('CatalogLoader details', () => {
   const describeResult: QueryResult = {
-    columns: ['name', 'type', 'kind', 'null?', 'default', 'primary key', 'comment'].map((name) => ({ name, type: 'text', nullable: true })),
-    rows: [['ID', 'NUMBER(38,0)', 'COLUMN', 'N', null, 'Y', 'key'], ['LABEL', 'VARCHAR(100)', 'COLUMN', 'Y', null, 'N', null]],
+    columns: ['name', 'type', 'kind', 'null?', 'default', 'primary key', 'comment'].map((name) => ({
+      name,
+      type: 'text',
+      nullable: true,
+    })),
+    rows: [
+      ['ID', 'NUMBER(38,0)', 'COLUMN', 'N', null, 'Y', 'key'],
+      ['LABEL', 'VARCHAR(100)', 'COLUMN', 'Y', null, 'N', null],
+    ],
   };
 
   it('lists columns with type and nullability from DESCRIBE', async () => {
@@ -86,16 +102,35 @@ describe('CatalogLoader details', () => {
     const loader = new CatalogLoader(async (sql) => (sent.push(sql), describeResult));
     const cols = await loader.listColumns('SALES_DB', 'PUBLIC', 'ORDERS');
     assert.equal(sent[0], 'DESCRIBE TABLE "SALES_DB"."PUBLIC"."ORDERS"');
-    assert.deepEqual(cols.map((c) => [c.name, c.type, c.nullable, c.primaryKey]), [['ID', 'NUMBER(38,0)', false, true], ['LABEL', 'VARCHAR(100)', true, false]]);
+    assert.deepEqual(
+      cols.map((c) => [c.name, c.type, c.nullable, c.primaryKey]),
+      [
+        ['ID', 'NUMBER(38,0)', false, true],
+        ['LABEL', 'VARCHAR(100)', true, false],
+      ],
+    );
     await loader.listColumns('D', 'S', 'V', 'view');
     assert.equal(sent[1], 'DESCRIBE VIEW "D"."S"."V"');
   });
 
   it('marks the current role and warehouse', async () => {
     const loader = new CatalogLoader(async (sql) =>
-      showResult(sql === 'SHOW ROLES' ? ['ANALYST', 'PUBLIC'] : ['DEMO_WH'], { is_current: (n) => (n === 'ANALYST' || n === 'DEMO_WH' ? 'Y' : 'N'), is_default: () => 'N' }));
-    assert.deepEqual((await loader.listRoles()).map((r) => [r.name, r.isCurrent]), [['ANALYST', true], ['PUBLIC', false]]);
-    assert.deepEqual((await loader.listWarehouses()).map((w) => [w.name, w.isCurrent]), [['DEMO_WH', true]]);
+      showResult(sql === 'SHOW ROLES' ? ['ANALYST', 'PUBLIC'] : ['DEMO_WH'], {
+        is_current: (n) => (n === 'ANALYST' || n === 'DEMO_WH' ? 'Y' : 'N'),
+        is_default: () => 'N',
+      }),
+    );
+    assert.deepEqual(
+      (await loader.listRoles()).map((r) => [r.name, r.isCurrent]),
+      [
+        ['ANALYST', true],
+        ['PUBLIC', false],
+      ],
+    );
+    assert.deepEqual(
+      (await loader.listWarehouses()).map((w) => [w.name, w.isCurrent]),
+      [['DEMO_WH', true]],
+    );
   });
 
   it('previews the first rows with column types', async () => {
@@ -112,8 +147,16 @@ describe('CatalogLoader details', () => {
 
   it('explains a preview without a warehouse and offers to switch', async () => {
     const loader = new CatalogLoader(async () => {
-      throw new SnowflakeExtError('server', 'No active warehouse selected in the current session.', undefined, '000606');
+      throw new SnowflakeExtError(
+        'server',
+        'No active warehouse selected in the current session.',
+        undefined,
+        '000606',
+      );
     });
-    await assert.rejects(loader.previewTable('D', 'S', 'T'), (e: SnowflakeExtError) => e.kind === 'config' && e.fix?.command === 'positSnowflake.switchWarehouse');
+    await assert.rejects(
+      loader.previewTable('D', 'S', 'T'),
+      (e: SnowflakeExtError) => e.kind === 'config' && e.fix?.command === 'positSnowflake.switchWarehouse',
+    );
   });
 });

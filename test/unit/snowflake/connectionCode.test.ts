@@ -4,7 +4,10 @@ import { displayType, previewHtml } from '../../../src/core/tree/previewHtml';
 
 describe('connection code', () => {
   it('opens the same named connection from Python', () => {
-    assert.equal(pythonConnectionCode('workbench'), 'import snowflake.connector\n\nconn = snowflake.connector.connect(connection_name="workbench")\n');
+    assert.equal(
+      pythonConnectionCode('workbench'),
+      'import snowflake.connector\n\nconn = snowflake.connector.connect(connection_name="workbench")\n',
+    );
   });
 
   it('opens the same named connection from R with DBI and odbc', () => {
@@ -18,8 +21,14 @@ describe('connection code', () => {
 
 describe('table preview', () => {
   const preview = {
-    columns: [{ name: 'ID', type: 'fixed', nullable: false, precision: 38, scale: 0 }, { name: 'NOTE', type: 'text', nullable: true }],
-    rows: [['1', '<b>hi</b>'], ['2', null]],
+    columns: [
+      { name: 'ID', type: 'fixed', nullable: false, precision: 38, scale: 0 },
+      { name: 'NOTE', type: 'text', nullable: true },
+    ],
+    rows: [
+      ['1', '<b>hi</b>'],
+      ['2', null],
+    ],
   };
 
   it('shows Snowflake type names', () => {

@@ -25,7 +25,14 @@ interface Harness {
 
 function harness(profiles: ConnectionProfile[] = [profile({ name: 'dev', warehouse: 'DEMO_WH' })]): Harness {
   const state = new EmulatorState();
-  const h = { sql: [] as string[], changes: [] as (ConnectionsNode | undefined)[], failNext: [], hang: [], profiles, signedIn: false } as unknown as Harness;
+  const h = {
+    sql: [] as string[],
+    changes: [] as (ConnectionsNode | undefined)[],
+    failNext: [],
+    hang: [],
+    profiles,
+    signedIn: false,
+  } as unknown as Harness;
   const sessions = new WeakMap<object, ReturnType<EmulatorState['openSession']>>();
   h.driver = new FakeDriver((sql, conn) => {
     h.sql.push(sql);
@@ -42,7 +49,10 @@ function harness(profiles: ConnectionProfile[] = [profile({ name: 'dev', warehou
     }
     const r = executeSql(state, s, sql);
     conn.role = s.role;
-    return { columns: r.columns.map((c) => ({ name: c.name, type: c.t.type, nullable: c.nullable ?? true })), rows: r.rows };
+    return {
+      columns: r.columns.map((c) => ({ name: c.name, type: c.t.type, nullable: c.nullable ?? true })),
+      rows: r.rows,
+    };
   });
   h.sessions = new SqlSessionManager({ auth: new FakeAuth(), driver: h.driver, logger: new MemoryLogger() });
   h.model = new ConnectionsTreeModel({
@@ -57,7 +67,18 @@ function harness(profiles: ConnectionProfile[] = [profile({ name: 'dev', warehou
 
 async function child(h: Harness, parent: ConnectionsNode | undefined, label: string): Promise<ConnectionsNode> {
   const kids = await h.model.children(parent);
-  const found = kids.find((k) => ('database' in k && k.kind === 'database' ? k.database : 'schema' in k && k.kind === 'schema' ? k.schema : 'name' in k ? k.name : k.kind === 'folder' ? `${k.objectKind}s` : k.connectionName) === label);
+  const found = kids.find(
+    (k) =>
+      ('database' in k && k.kind === 'database'
+        ? k.database
+        : 'schema' in k && k.kind === 'schema'
+          ? k.schema
+          : 'name' in k
+            ? k.name
+            : k.kind === 'folder'
+              ? `${k.objectKind}s`
+              : k.connectionName) === label,
+  );
   assert.ok(found, `${label} among ${kids.map((k) => k.id).join(', ')}`);
   return found;
 }
@@ -67,7 +88,10 @@ const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 5));
 describe('ConnectionsTreeModel', () => {
   it('puts a Workbench-managed connection first', async () => {
     const h = harness([profile({ name: 'b' }), profile({ name: 'wb', source: 'workbench' }), profile({ name: 'a' })]);
-    assert.deepEqual((await h.model.children()).map((n) => n.connectionName), ['wb', 'b', 'a']);
+    assert.deepEqual(
+      (await h.model.children()).map((n) => n.connectionName),
+      ['wb', 'b', 'a'],
+    );
     assert.equal(h.driver.connections.length, 0, 'listing connections needs no SQL session');
   });
 
@@ -75,12 +99,18 @@ describe('ConnectionsTreeModel', () => {
     const h = harness();
     const conn = await child(h, undefined, 'dev');
     const dbs = await h.model.children(conn);
-    assert.deepEqual(dbs.map((d) => d.kind === 'database' && d.database), ['BIG_DB', 'SALES_DB']);
+    assert.deepEqual(
+      dbs.map((d) => d.kind === 'database' && d.database),
+      ['BIG_DB', 'SALES_DB'],
+    );
     const sales = await child(h, conn, 'SALES_DB');
     const publicSchema = await child(h, sales, 'PUBLIC');
     assert.equal(h.model.countText(sales), '2 schemas');
     const folders = await h.model.children(publicSchema);
-    assert.deepEqual(folders.map((f) => f.kind === 'folder' && f.objectKind), ['table', 'view']);
+    assert.deepEqual(
+      folders.map((f) => f.kind === 'folder' && f.objectKind),
+      ['table', 'view'],
+    );
     assert.equal(h.model.countText(publicSchema), '3 tables · 1 view');
     assert.equal(h.model.countText(folders[0]!), '3');
     const orders = await child(h, folders[0], 'ORDERS');
@@ -189,7 +219,10 @@ describe('ConnectionsTreeModel', () => {
     const h = harness([profile({ name: 'oauth', authenticator: 'OAUTH_AUTHORIZATION_CODE' })]);
     const conn = await child(h, undefined, 'oauth');
     const kids = await h.model.children(conn);
-    assert.deepEqual(kids.map((k) => k.kind), ['signIn']);
+    assert.deepEqual(
+      kids.map((k) => k.kind),
+      ['signIn'],
+    );
     assert.equal(kids[0]!.connectionName, 'oauth');
     assert.equal(h.driver.connections.length, 0);
     h.signedIn = true;
@@ -209,16 +242,25 @@ describe('ConnectionsTreeModel', () => {
     assert.equal(h.changes[h.changes.length - 1], undefined, 'the whole tree redraws');
     const conn2 = await child(h, undefined, 'dev');
     const dbs = await h.model.children(conn2);
-    assert.deepEqual(dbs.map((d) => d.kind === 'database' && d.database), ['FINANCE_DB']);
+    assert.deepEqual(
+      dbs.map((d) => d.kind === 'database' && d.database),
+      ['FINANCE_DB'],
+    );
   });
 
   it('switching role (USE ROLE + refresh) changes which databases appear', async () => {
     const h = harness();
     const conn = await child(h, undefined, 'dev');
-    assert.deepEqual((await h.model.children(conn)).map((d) => d.kind === 'database' && d.database), ['BIG_DB', 'SALES_DB']);
+    assert.deepEqual(
+      (await h.model.children(conn)).map((d) => d.kind === 'database' && d.database),
+      ['BIG_DB', 'SALES_DB'],
+    );
     await h.sessions.useRole(h.model.profile('dev')!, 'FINANCE');
     h.model.refresh(conn);
-    assert.deepEqual((await h.model.children(conn)).map((d) => d.kind === 'database' && d.database), ['FINANCE_DB']);
+    assert.deepEqual(
+      (await h.model.children(conn)).map((d) => d.kind === 'database' && d.database),
+      ['FINANCE_DB'],
+    );
   });
 
   it('redraws a connection when its session state changes', async () => {

@@ -5,8 +5,15 @@ import type { ConnectOptions, QueryResult, SqlConnection, SqlDriver } from '../.
 
 export function profile(over: Partial<ConnectionProfile> = {}): ConnectionProfile {
   return {
-    name: 'dev', source: 'connections.toml', isDefault: true, params: {}, authenticator: 'OAUTH', account: 'myorg-acct',
-    baseUrl: 'http://127.0.0.1:1', user: 'ALICE', ...over,
+    name: 'dev',
+    source: 'connections.toml',
+    isDefault: true,
+    params: {},
+    authenticator: 'OAUTH',
+    account: 'myorg-acct',
+    baseUrl: 'http://127.0.0.1:1',
+    user: 'ALICE',
+    ...over,
   };
 }
 
@@ -28,7 +35,10 @@ export class FakeAuth implements Pick<AuthService, 'forLogin' | 'invalidate'> {
   }
 }
 
-export interface DriverError extends Error { code?: string; sqlState?: string }
+export interface DriverError extends Error {
+  code?: string;
+  sqlState?: string;
+}
 
 export function driverError(code: string, message = `error ${code}`, sqlState?: string): DriverError {
   return Object.assign(new Error(message), { code, sqlState });
@@ -45,21 +55,31 @@ export class FakeConnection implements SqlConnection {
   role?: string;
   warehouse?: string;
 
-  constructor(readonly options: ConnectOptions, private readonly handler: Handler) {
+  constructor(
+    readonly options: ConnectOptions,
+    private readonly handler: Handler,
+  ) {
     this.role = options.role;
     this.warehouse = options.warehouse;
   }
 
   execute(sql: string, signal?: AbortSignal): Promise<QueryResult> {
     this.executed.push(sql);
-    if (this.closed) return Promise.reject(driverError('407002', 'Unable to perform operation because the connection was disconnected.'));
+    if (this.closed)
+      return Promise.reject(
+        driverError('407002', 'Unable to perform operation because the connection was disconnected.'),
+      );
     if (this.expired) return Promise.reject(this.expired);
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(new CancelledError());
-      signal?.addEventListener('abort', () => {
-        this.cancelled++;
-        reject(new CancelledError());
-      }, { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.cancelled++;
+          reject(new CancelledError());
+        },
+        { once: true },
+      );
       Promise.resolve()
         .then(() => this.handler(sql, this))
         .then((r) => resolve({ role: this.role, warehouse: this.warehouse, ...r }), reject);

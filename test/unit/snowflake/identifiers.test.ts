@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
-import { needsQuoting, qualifiedName, quoteIdentifier, sqlIdentifier, sqlString } from '../../../src/core/snowflake/identifiers';
+import {
+  needsQuoting,
+  qualifiedName,
+  quoteIdentifier,
+  sqlIdentifier,
+  sqlString,
+} from '../../../src/core/snowflake/identifiers';
 
 describe('identifiers', () => {
   it('leaves plain upper-case names as a user would type them', () => {

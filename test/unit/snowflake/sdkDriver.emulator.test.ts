@@ -14,7 +14,10 @@ import { SqlSessionManager } from '../../../src/core/snowflake/sqlSessionManager
 class EmulatorAuth implements Pick<AuthService, 'forLogin' | 'invalidate'> {
   minted = 0;
   invalidations = 0;
-  constructor(private readonly emu: Emulator, private readonly user = 'DEMO_USER') {}
+  constructor(
+    private readonly emu: Emulator,
+    private readonly user = 'DEMO_USER',
+  ) {}
   async forLogin(): Promise<LoginCredential> {
     this.minted++;
     return { authenticator: 'OAUTH', token: this.emu.state.issueOAuthAccessToken(this.user) };
@@ -43,7 +46,17 @@ describe('SQL sessions over snowflake-sdk against the emulator', function () {
     auth = new EmulatorAuth(emu);
     logger = new MemoryLogger();
     sessions = new SqlSessionManager({ auth, driver: createSnowflakeSdkDriver(logger), logger });
-    p = { name: 'emu', source: 'connections.toml', isDefault: true, params: {}, authenticator: 'OAUTH', account: emu.state.account, baseUrl: emu.snowflakeUrl, user: 'DEMO_USER', warehouse: 'DEMO_WH' };
+    p = {
+      name: 'emu',
+      source: 'connections.toml',
+      isDefault: true,
+      params: {},
+      authenticator: 'OAUTH',
+      account: emu.state.account,
+      baseUrl: emu.snowflakeUrl,
+      user: 'DEMO_USER',
+      warehouse: 'DEMO_WH',
+    };
     loader = new CatalogLoader((sql, what, signal, options) => sessions.query(p, sql, { what, signal, ...options }));
   });
   afterEach(async () => {
@@ -54,16 +67,36 @@ describe('SQL sessions over snowflake-sdk against the emulator', function () {
 
   it('lists what the role can see, down to columns', async () => {
     const dbs = await loader.listDatabases();
-    assert.deepEqual(dbs.items.map((d) => d.name), ['BIG_DB', 'SALES_DB']);
+    assert.deepEqual(
+      dbs.items.map((d) => d.name),
+      ['BIG_DB', 'SALES_DB'],
+    );
     const schemas = await loader.listSchemas('SALES_DB');
     assert.ok(schemas.items.some((s) => s.name === 'PUBLIC'));
     const tables = await loader.listTables('SALES_DB', 'PUBLIC');
-    assert.deepEqual(tables.items.map((t) => t.name), ['CUSTOMERS', 'ORDERS', 'PRODUCTS']);
+    assert.deepEqual(
+      tables.items.map((t) => t.name),
+      ['CUSTOMERS', 'ORDERS', 'PRODUCTS'],
+    );
     const views = await loader.listViews('SALES_DB', 'PUBLIC');
-    assert.deepEqual(views.items.map((t) => t.name), ['ORDER_SUMMARY']);
+    assert.deepEqual(
+      views.items.map((t) => t.name),
+      ['ORDER_SUMMARY'],
+    );
     const cols = await loader.listColumns('SALES_DB', 'PUBLIC', 'ORDERS');
-    assert.deepEqual(cols[0], { name: 'ORDER_ID', type: 'NUMBER(38,0)', nullable: false, comment: undefined, primaryKey: true });
-    assert.deepEqual(sessions.state('emu'), { status: 'connected', user: 'DEMO_USER', role: 'ANALYST', warehouse: 'DEMO_WH' });
+    assert.deepEqual(cols[0], {
+      name: 'ORDER_ID',
+      type: 'NUMBER(38,0)',
+      nullable: false,
+      comment: undefined,
+      primaryKey: true,
+    });
+    assert.deepEqual(sessions.state('emu'), {
+      status: 'connected',
+      user: 'DEMO_USER',
+      role: 'ANALYST',
+      warehouse: 'DEMO_WH',
+    });
     assert.equal(auth.minted, 1, 'one login for all of it');
   });
 
@@ -84,7 +117,10 @@ describe('SQL sessions over snowflake-sdk against the emulator', function () {
   it('previews the demo rows with column types', async () => {
     const preview = await loader.previewTable('SALES_DB', 'PUBLIC', 'CUSTOMERS');
     assert.equal(preview.rows.length, 40);
-    assert.deepEqual(preview.columns.map((c) => [c.name, c.type]).slice(0, 2), [['CUSTOMER_ID', 'fixed'], ['NAME', 'text']]);
+    assert.deepEqual(preview.columns.map((c) => [c.name, c.type]).slice(0, 2), [
+      ['CUSTOMER_ID', 'fixed'],
+      ['NAME', 'text'],
+    ]);
     assert.equal(preview.rows[0]![0], '1');
     assert.match(String(preview.rows[0]![4]), /^\d{4}-\d{2}-\d{2}$/, "dates shown in the session's DATE_OUTPUT_FORMAT");
   });
@@ -92,7 +128,10 @@ describe('SQL sessions over snowflake-sdk against the emulator', function () {
   it('switching role changes which databases appear', async () => {
     await sessions.useRole(p, 'FINANCE');
     const dbs = await loader.listDatabases();
-    assert.deepEqual(dbs.items.map((d) => d.name), ['FINANCE_DB']);
+    assert.deepEqual(
+      dbs.items.map((d) => d.name),
+      ['FINANCE_DB'],
+    );
     const state = sessions.state('emu');
     assert.equal(state.status === 'connected' ? state.role : state.status, 'FINANCE');
   });
@@ -127,7 +166,10 @@ describe('SQL sessions over snowflake-sdk against the emulator', function () {
     controller.abort();
     await assert.rejects(pending, CancelledError);
     await new Promise((r) => setTimeout(r, 300));
-    assert.ok(emu.servers.snowflake.log.some((e) => /\/queries\/.*\/abort-request$/.test(e.path)), 'abort-request sent');
+    assert.ok(
+      emu.servers.snowflake.log.some((e) => /\/queries\/.*\/abort-request$/.test(e.path)),
+      'abort-request sent',
+    );
   });
 
   it('writes no snowflake.log and keeps credentials out of our log', async () => {

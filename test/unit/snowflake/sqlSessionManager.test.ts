@@ -27,7 +27,12 @@ describe('SqlSessionManager', () => {
     assert.equal(o.accessUrl, 'http://127.0.0.1:1');
     assert.equal(o.role, 'ANALYST');
     assert.equal(auth.requests[0]!.silent, true, 'tree loads never prompt');
-    assert.deepEqual(sessions.state('dev'), { status: 'connected', user: 'ALICE', role: 'ANALYST', warehouse: 'DEMO_WH' });
+    assert.deepEqual(sessions.state('dev'), {
+      status: 'connected',
+      user: 'ALICE',
+      role: 'ANALYST',
+      warehouse: 'DEMO_WH',
+    });
   });
 
   it('concurrent first queries share one login', async () => {
@@ -37,7 +42,11 @@ describe('SqlSessionManager', () => {
     assert.equal(driver.connections.length, 1);
   });
 
-  for (const [code, what] of [['390318', 'OAuth token expired (Workbench rotated it)'], ['390114', 'master token expired'], ['407002', 'driver disconnected']] as const) {
+  for (const [code, what] of [
+    ['390318', 'OAuth token expired (Workbench rotated it)'],
+    ['390114', 'master token expired'],
+    ['407002', 'driver disconnected'],
+  ] as const) {
     it(`logs in again once with a fresh credential when the ${what}`, async () => {
       const { auth, driver, sessions } = setup();
       const p = profile();
@@ -66,12 +75,15 @@ describe('SqlSessionManager', () => {
   it('gives up after one fresh login and reports an auth error with a fix', async () => {
     const { driver, sessions } = setup();
     driver.loginFailures.push(driverError('390318'), driverError('390318'));
-    await assert.rejects(sessions.query(profile(), 'SHOW DATABASES', { what: 'Listing databases' }), (e: SnowflakeExtError) => {
-      assert.equal(e.kind, 'auth');
-      assert.match(e.message, /^Listing databases: /);
-      assert.ok(e.fix?.text);
-      return true;
-    });
+    await assert.rejects(
+      sessions.query(profile(), 'SHOW DATABASES', { what: 'Listing databases' }),
+      (e: SnowflakeExtError) => {
+        assert.equal(e.kind, 'auth');
+        assert.match(e.message, /^Listing databases: /);
+        assert.ok(e.fix?.text);
+        return true;
+      },
+    );
     const state = sessions.state('dev');
     assert.equal(state.status, 'error');
     // The next query tries again (errors are not cached).
@@ -83,16 +95,26 @@ describe('SqlSessionManager', () => {
     const { auth, sessions } = setup(() => {
       throw driverError('002003', "Schema 'X.Y' does not exist or not authorized.", '02000');
     });
-    await assert.rejects(sessions.query(profile(), 'SHOW TABLES IN SCHEMA "X"."Y"'), (e: SnowflakeExtError) => e.kind === 'notFound');
+    await assert.rejects(
+      sessions.query(profile(), 'SHOW TABLES IN SCHEMA "X"."Y"'),
+      (e: SnowflakeExtError) => e.kind === 'notFound',
+    );
     assert.equal(auth.minted, 1);
     assert.equal(sessions.state('dev').status, 'connected', 'the session itself is fine');
   });
 
   it('asks Snowflake who the user is when the token names none (a Workbench-managed connection)', async () => {
-    const { driver, sessions } = setup((sql) => (sql === 'SELECT CURRENT_USER()' ? { columns: [], rows: [['WB_USER']] } : { columns: [], rows: [] }));
+    const { driver, sessions } = setup((sql) =>
+      sql === 'SELECT CURRENT_USER()' ? { columns: [], rows: [['WB_USER']] } : { columns: [], rows: [] },
+    );
     await sessions.query(profile({ user: undefined, role: 'ANALYST', warehouse: 'DEMO_WH' }), 'SHOW DATABASES');
     assert.deepEqual(driver.connections[0]!.executed, ['SELECT CURRENT_USER()', 'SHOW DATABASES']);
-    assert.deepEqual(sessions.state('dev'), { status: 'connected', user: 'WB_USER', role: 'ANALYST', warehouse: 'DEMO_WH' });
+    assert.deepEqual(sessions.state('dev'), {
+      status: 'connected',
+      user: 'WB_USER',
+      role: 'ANALYST',
+      warehouse: 'DEMO_WH',
+    });
   });
 
   it('still connects when CURRENT_USER() cannot be read, naming no user', async () => {
@@ -137,7 +159,12 @@ describe('SqlSessionManager', () => {
     await sessions.useRole(p, 'FINANCE');
     await sessions.useWarehouse(p, 'BIG_WH');
     assert.deepEqual(driver.connections[0]!.executed, ['USE ROLE "FINANCE"', 'USE WAREHOUSE "BIG_WH"']);
-    assert.deepEqual(sessions.state('dev'), { status: 'connected', user: 'ALICE', role: 'FINANCE', warehouse: 'BIG_WH' });
+    assert.deepEqual(sessions.state('dev'), {
+      status: 'connected',
+      user: 'ALICE',
+      role: 'FINANCE',
+      warehouse: 'BIG_WH',
+    });
     assert.ok(states.includes('connecting'));
     await sessions.reset('dev');
     await sessions.query(p, 'SHOW DATABASES');
@@ -166,7 +193,10 @@ describe('SqlSessionManager', () => {
     await sessions.query(profile({ name: 'other' }), 'A');
     sessions.dispose();
     await new Promise((r) => setImmediate(r));
-    assert.deepEqual(driver.connections.map((c) => c.closed), [true, true]);
+    assert.deepEqual(
+      driver.connections.map((c) => c.closed),
+      [true, true],
+    );
   });
 
   it('never logs the credential', async () => {

@@ -29,12 +29,22 @@ describe('Workbench token rotated mid-browse (real auth service, snowflake-sdk, 
     emu = await startEmulator({ home: path.join(dir, 'home'), workbenchGraceSeconds: 0 });
     const log = new MemoryLogger();
     auth = createAuthService({
-      host: { env: emu.home!.workbenchEnv, homedir: dir, platform: process.platform, uid: process.getuid?.(), fs: nodeFileSystem },
+      host: {
+        env: emu.home!.workbenchEnv,
+        homedir: dir,
+        platform: process.platform,
+        uid: process.getuid?.(),
+        fs: nodeFileSystem,
+      },
       secrets: new SecretStore(new MemorySecretStorage()),
       logger: log,
     });
     sessions = new SqlSessionManager({ auth, driver: createSnowflakeSdkDriver(log), logger: log });
-    model = new ConnectionsTreeModel({ connections: async () => (await auth.connections()).connections, sessions, logger: log });
+    model = new ConnectionsTreeModel({
+      connections: async () => (await auth.connections()).connections,
+      sessions,
+      logger: log,
+    });
   });
 
   after(async () => {
@@ -46,7 +56,8 @@ describe('Workbench token rotated mid-browse (real auth service, snowflake-sdk, 
   });
 
   const logins = (): number => emu.servers.snowflake.log.filter((e) => e.path === '/session/v1/login-request').length;
-  const names = (nodes: ConnectionsNode[]): string[] => nodes.map((n) => (n.kind === 'database' ? n.database : n.kind === 'schema' ? n.schema : n.kind));
+  const names = (nodes: ConnectionsNode[]): string[] =>
+    nodes.map((n) => (n.kind === 'database' ? n.database : n.kind === 'schema' ? n.schema : n.kind));
 
   it('keeps listing after the token rotates and the old one and the session expire', async () => {
     const roots = await model.children();

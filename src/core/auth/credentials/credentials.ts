@@ -26,7 +26,11 @@ export function notSupported(profile: ConnectionProfile): SnowflakeExtError {
   );
 }
 
-export async function bearerToken(ctx: AuthContext, profile: ConnectionProfile, opts: AuthRequestOptions = {}): Promise<BearerToken> {
+export async function bearerToken(
+  ctx: AuthContext,
+  profile: ConnectionProfile,
+  opts: AuthRequestOptions = {},
+): Promise<BearerToken> {
   switch (profile.authenticator) {
     case 'SNOWFLAKE_JWT': {
       const jwt = await keyPairJwt(ctx, profile, opts);
@@ -35,7 +39,10 @@ export async function bearerToken(ctx: AuthContext, profile: ConnectionProfile, 
     case 'OAUTH':
       return { ...(await oauthToken(ctx, profile, !!opts.forceRefresh)), tokenType: 'OAUTH' };
     case 'PROGRAMMATIC_ACCESS_TOKEN':
-      return { ...(await programmaticAccessToken(ctx, profile, !!opts.forceRefresh)), tokenType: 'PROGRAMMATIC_ACCESS_TOKEN' };
+      return {
+        ...(await programmaticAccessToken(ctx, profile, !!opts.forceRefresh)),
+        tokenType: 'PROGRAMMATIC_ACCESS_TOKEN',
+      };
     case 'OAUTH_AUTHORIZATION_CODE':
       return { ...(await authorizationCodeToken(ctx, profile, opts)), tokenType: 'OAUTH' };
     default:
@@ -43,7 +50,11 @@ export async function bearerToken(ctx: AuthContext, profile: ConnectionProfile, 
   }
 }
 
-export async function restCredential(ctx: AuthContext, profile: ConnectionProfile, opts: AuthRequestOptions = {}): Promise<RestCredential> {
+export async function restCredential(
+  ctx: AuthContext,
+  profile: ConnectionProfile,
+  opts: AuthRequestOptions = {},
+): Promise<RestCredential> {
   const bearer = await bearerToken(ctx, profile, opts);
   return {
     headers: { Authorization: `Bearer ${bearer.token}`, 'X-Snowflake-Authorization-Token-Type': bearer.tokenType },
@@ -51,7 +62,11 @@ export async function restCredential(ctx: AuthContext, profile: ConnectionProfil
   };
 }
 
-export async function loginCredential(ctx: AuthContext, profile: ConnectionProfile, opts: AuthRequestOptions = {}): Promise<LoginCredential> {
+export async function loginCredential(
+  ctx: AuthContext,
+  profile: ConnectionProfile,
+  opts: AuthRequestOptions = {},
+): Promise<LoginCredential> {
   switch (profile.authenticator) {
     case 'SNOWFLAKE_JWT': {
       const user = requireUser(profile);
@@ -60,7 +75,11 @@ export async function loginCredential(ctx: AuthContext, profile: ConnectionProfi
     }
     case 'PROGRAMMATIC_ACCESS_TOKEN': {
       const pat = await programmaticAccessToken(ctx, profile, !!opts.forceRefresh);
-      return { authenticator: 'PROGRAMMATIC_ACCESS_TOKEN', token: pat.token, ...(profile.user ? { user: profile.user } : {}) };
+      return {
+        authenticator: 'PROGRAMMATIC_ACCESS_TOKEN',
+        token: pat.token,
+        ...(profile.user ? { user: profile.user } : {}),
+      };
     }
     case 'OAUTH':
     case 'OAUTH_AUTHORIZATION_CODE': {

@@ -30,23 +30,48 @@ export class FileTokenReader {
 
   /** The `token` of one table of a connections file (the Workbench-managed `[workbench]`). */
   async tomlToken(file: string, table: string, force = false): Promise<FileToken> {
-    return this.read(file, `${file}#${table}`, force, async (text) => {
-      const parsed = parseToml(text, file, file);
-      if (parsed.error) throw new SnowflakeExtError('config', parsed.error.message, parsed.error.fix ? { text: parsed.error.fix } : undefined);
-      const section = parsed.data?.[table];
-      const token = isTable(section) && typeof section.token === 'string' ? section.token.trim() : '';
-      return token;
-    }, table, 'connections file');
+    return this.read(
+      file,
+      `${file}#${table}`,
+      force,
+      async (text) => {
+        const parsed = parseToml(text, file, file);
+        if (parsed.error)
+          throw new SnowflakeExtError(
+            'config',
+            parsed.error.message,
+            parsed.error.fix ? { text: parsed.error.fix } : undefined,
+          );
+        const section = parsed.data?.[table];
+        const token = isTable(section) && typeof section.token === 'string' ? section.token.trim() : '';
+        return token;
+      },
+      table,
+      'connections file',
+    );
   }
 
-  private async read(file: string, key: string, force: boolean, extract: (text: string) => Promise<string>, connection: string, what: string): Promise<FileToken> {
+  private async read(
+    file: string,
+    key: string,
+    force: boolean,
+    extract: (text: string) => Promise<string>,
+    connection: string,
+    what: string,
+  ): Promise<FileToken> {
     const st = await this.host.fs.stat(file);
     if (!st) {
-      throw new SnowflakeExtError('config', `Connection '${connection}': the ${what} ${file} does not exist.`, { text: `Create it, or fix the path in connection '${connection}'.` }, 'tokenFileMissing');
+      throw new SnowflakeExtError(
+        'config',
+        `Connection '${connection}': the ${what} ${file} does not exist.`,
+        { text: `Create it, or fix the path in connection '${connection}'.` },
+        'tokenFileMissing',
+      );
     }
     const size = String((st as { size?: number }).size ?? '');
     const last = this.seen.get(key);
-    if (!force && last && last.mtimeMs === st.mtimeMs && last.size === size) return { token: last.token, rotated: false, mtimeMs: st.mtimeMs };
+    if (!force && last && last.mtimeMs === st.mtimeMs && last.size === size)
+      return { token: last.token, rotated: false, mtimeMs: st.mtimeMs };
     if (what === 'token file') {
       const verdict = await checkFilePermissions(this.host, file, what);
       if (!verdict.usable) {
@@ -59,11 +84,26 @@ export class FileTokenReader {
       text = await this.host.fs.readFile(file);
     } catch (err) {
       const code = (err as { code?: string }).code ?? 'unreadable';
-      throw new SnowflakeExtError('config', `Connection '${connection}': the ${what} ${file} could not be read (${code}).`, { text: `Run: chmod 0600 ${file}` }, 'tokenFileUnreadable');
+      throw new SnowflakeExtError(
+        'config',
+        `Connection '${connection}': the ${what} ${file} could not be read (${code}).`,
+        { text: `Run: chmod 0600 ${file}` },
+        'tokenFileUnreadable',
+      );
     }
     const token = await extract(text);
     if (!token) {
-      throw new SnowflakeExtError('config', `Connection '${connection}': the ${what} ${file} holds no token.`, { text: what === 'token file' ? `Write the token into ${file}.` : `Add token = "..." to [${connection}] in ${file}.` }, 'tokenMissing');
+      throw new SnowflakeExtError(
+        'config',
+        `Connection '${connection}': the ${what} ${file} holds no token.`,
+        {
+          text:
+            what === 'token file'
+              ? `Write the token into ${file}.`
+              : `Add token = "..." to [${connection}] in ${file}.`,
+        },
+        'tokenMissing',
+      );
     }
     this.seen.set(key, { mtimeMs: st.mtimeMs, size, token });
     return { token, rotated: last !== undefined && last.token !== token, mtimeMs: st.mtimeMs };

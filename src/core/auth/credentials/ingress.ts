@@ -47,22 +47,51 @@ export function parseExchangeBody(text: string): string | undefined {
   return t;
 }
 
-async function exchangeKeyPair(ctx: AuthContext, profile: ConnectionProfile, host: string, role: string | undefined, opts: AuthRequestOptions): Promise<{ value: string; expiresAt: number }> {
+async function exchangeKeyPair(
+  ctx: AuthContext,
+  profile: ConnectionProfile,
+  host: string,
+  role: string | undefined,
+  opts: AuthRequestOptions,
+): Promise<{ value: string; expiresAt: number }> {
   const jwt = await keyPairJwt(ctx, profile, { ...opts, forceRefresh: false });
   const url = `${profile.baseUrl}/oauth/token`;
-  const body = new URLSearchParams({ grant_type: JWT_BEARER_GRANT, assertion: jwt.token, scope: role ? `session:role:${role} ${host}` : host });
+  const body = new URLSearchParams({
+    grant_type: JWT_BEARER_GRANT,
+    assertion: jwt.token,
+    scope: role ? `session:role:${role} ${host}` : host,
+  });
   let res: Response;
   try {
-    res = await fetchWithRetry(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: body.toString(), ...retryOpts(ctx, opts.signal) }, ctx.fetch);
+    res = await fetchWithRetry(
+      url,
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: body.toString(),
+        ...retryOpts(ctx, opts.signal),
+      },
+      ctx.fetch,
+    );
   } catch (err) {
     throw await explainExchangeError(ctx, profile, host, err);
   }
   const token = parseExchangeBody(await res.text());
-  if (!token) throw new SnowflakeExtError('server', `Snowflake's token exchange for ${host} answered without a token (connection '${profile.name}').`, { text: 'Try again; if it persists, check the host in the connection.' });
+  if (!token)
+    throw new SnowflakeExtError(
+      'server',
+      `Snowflake's token exchange for ${host} answered without a token (connection '${profile.name}').`,
+      { text: 'Try again; if it persists, check the host in the connection.' },
+    );
   return { value: token, expiresAt: jwtExpiry(token) ?? ctx.now() + ASSUMED_INGRESS_LIFETIME_MS };
 }
 
-async function explainExchangeError(ctx: AuthContext, profile: ConnectionProfile, host: string, err: unknown): Promise<unknown> {
+async function explainExchangeError(
+  ctx: AuthContext,
+  profile: ConnectionProfile,
+  host: string,
+  err: unknown,
+): Promise<unknown> {
   if (!(err instanceof HttpError) || err.status === 429 || err.status >= 500) return err;
   let body: { code?: unknown; error?: unknown; error_description?: unknown } = {};
   try {
@@ -74,22 +103,48 @@ async function explainExchangeError(ctx: AuthContext, profile: ConnectionProfile
     const fingerprint = (await connectionKey(ctx, profile, { silent: true }).catch(() => undefined))?.fingerprint;
     const serverDate = serverDateOf(err.headers);
     return explainServerFailure(
-      { code: body.code, ...(typeof body.error_description === 'string' ? { message: body.error_description } : {}), ...(serverDate !== undefined ? { serverDate } : {}) },
+      {
+        code: body.code,
+        ...(typeof body.error_description === 'string' ? { message: body.error_description } : {}),
+        ...(serverDate !== undefined ? { serverDate } : {}),
+      },
       { profile, now: ctx.now(), ...(fingerprint ? { fingerprint } : {}) },
     );
   }
   const description = typeof body.error_description === 'string' ? body.error_description : err.message;
-  return new SnowflakeExtError(err.status === 400 ? 'permission' : err.kind, `Snowflake would not issue a token for ${host} to connection '${profile.name}': ${description}`, { text: 'Check the app host and the role; the role must be allowed to use the service.' }, typeof body.error === 'string' ? body.error : String(err.status));
+  return new SnowflakeExtError(
+    err.status === 400 ? 'permission' : err.kind,
+    `Snowflake would not issue a token for ${host} to connection '${profile.name}': ${description}`,
+    { text: 'Check the app host and the role; the role must be allowed to use the service.' },
+    typeof body.error === 'string' ? body.error : String(err.status),
+  );
 }
 
-async function exchangeOAuth(ctx: AuthContext, profile: ConnectionProfile, token: string, role: string | undefined, opts: AuthRequestOptions): Promise<{ value: string; expiresAt: number }> {
-  const session = await loginRequest(ctx, profile, { AUTHENTICATOR: 'OAUTH', TOKEN: token }, { ...(role ? { role } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+async function exchangeOAuth(
+  ctx: AuthContext,
+  profile: ConnectionProfile,
+  token: string,
+  role: string | undefined,
+  opts: AuthRequestOptions,
+): Promise<{ value: string; expiresAt: number }> {
+  const session = await loginRequest(
+    ctx,
+    profile,
+    { AUTHENTICATOR: 'OAUTH', TOKEN: token },
+    { ...(role ? { role } : {}), ...(opts.signal ? { signal: opts.signal } : {}) },
+  );
   const lifetime = (session.validityInSeconds ?? 3600) * 1000;
   return { value: session.token, expiresAt: ctx.now() + lifetime };
 }
 
 /** The `Snowflake Token="..."` header value for an SPCS app at `host`. */
-export async function ingressCredential(ctx: AuthContext, profile: ConnectionProfile, hostOrUrl: string, role: string | undefined, opts: AuthRequestOptions = {}): Promise<string> {
+export async function ingressCredential(
+  ctx: AuthContext,
+  profile: ConnectionProfile,
+  hostOrUrl: string,
+  role: string | undefined,
+  opts: AuthRequestOptions = {},
+): Promise<string> {
   const host = ingressHostOf(hostOrUrl);
   const key = cacheKey(profile, 'ingress', host, role ?? '');
   switch (profile.authenticator) {
@@ -98,7 +153,12 @@ export async function ingressCredential(ctx: AuthContext, profile: ConnectionPro
       return ingressHeader(pat.token);
     }
     case 'SNOWFLAKE_JWT': {
-      const entry = await ctx.cache.get(key, profileStamp(profile), () => exchangeKeyPair(ctx, profile, host, role, opts), refreshOptions(opts, (v) => v));
+      const entry = await ctx.cache.get(
+        key,
+        profileStamp(profile),
+        () => exchangeKeyPair(ctx, profile, host, role, opts),
+        refreshOptions(opts, (v) => v),
+      );
       return ingressHeader(entry.value);
     }
     case 'OAUTH':
@@ -106,7 +166,12 @@ export async function ingressCredential(ctx: AuthContext, profile: ConnectionPro
       const source = await bearerToken(ctx, profile, { ...opts, forceRefresh: opts.forceRefresh, rejected: undefined });
       // A rotated Workbench token or a new sign-in gives a new stamp, so the derived session token follows it.
       const stamp = `${profileStamp(profile)}|${crypto.createHash('sha256').update(source.token).digest('base64url').slice(0, 16)}`;
-      const entry = await ctx.cache.get(key, stamp, () => exchangeOAuth(ctx, profile, source.token, role, opts), refreshOptions(opts, (v) => v));
+      const entry = await ctx.cache.get(
+        key,
+        stamp,
+        () => exchangeOAuth(ctx, profile, source.token, role, opts),
+        refreshOptions(opts, (v) => v),
+      );
       return ingressHeader(entry.value);
     }
     default:

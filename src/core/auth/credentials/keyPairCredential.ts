@@ -38,7 +38,11 @@ async function keyFileMtime(ctx: AuthContext, profile: ConnectionProfile, file: 
   const st = await ctx.host.fs.stat(file);
   if (!st) {
     ctx.keyFileChecks.delete(file);
-    throw configError(`The private key file ${file} (private_key_file of connection '${profile.name}') does not exist.`, `Fix private_key_file in connection '${profile.name}'.`, 'keyFileMissing');
+    throw configError(
+      `The private key file ${file} (private_key_file of connection '${profile.name}') does not exist.`,
+      `Fix private_key_file in connection '${profile.name}'.`,
+      'keyFileMissing',
+    );
   }
   ctx.keyFileChecks.set(file, { checkedAt: now, mtime: st.mtimeMs });
   return st.mtimeMs;
@@ -47,9 +51,18 @@ async function keyFileMtime(ctx: AuthContext, profile: ConnectionProfile, file: 
 async function keySource(ctx: AuthContext, profile: ConnectionProfile): Promise<KeySource> {
   const raw = stringParam(profile.params, 'private_key_raw');
   const path = stringParam(profile.params, 'private_key_file');
-  if (!path && raw) return { where: `The private key in private_key_raw of connection '${profile.name}'`, mtime: 0, read: async () => raw };
+  if (!path && raw)
+    return {
+      where: `The private key in private_key_raw of connection '${profile.name}'`,
+      mtime: 0,
+      read: async () => raw,
+    };
   if (!path) {
-    throw configError(`Connection '${profile.name}' uses a key pair (SNOWFLAKE_JWT) but has no private_key_file.`, `Add private_key_file = "<path to rsa_key.p8>" to connection '${profile.name}'.`, 'keyMissing');
+    throw configError(
+      `Connection '${profile.name}' uses a key pair (SNOWFLAKE_JWT) but has no private_key_file.`,
+      `Add private_key_file = "<path to rsa_key.p8>" to connection '${profile.name}'.`,
+      'keyMissing',
+    );
   }
   const file = userPath(ctx.host, path);
   const mtime = await keyFileMtime(ctx, profile, file);
@@ -58,7 +71,11 @@ async function keySource(ctx: AuthContext, profile: ConnectionProfile): Promise<
       return await ctx.host.fs.readFile(file);
     } catch (err) {
       const code = (err as { code?: string }).code ?? 'unreadable';
-      throw configError(`The private key file ${file} could not be read (${code}).`, `Make it readable by you: chmod 0600 ${file}`, 'keyFileUnreadable');
+      throw configError(
+        `The private key file ${file} could not be read (${code}).`,
+        `Make it readable by you: chmod 0600 ${file}`,
+        'keyFileUnreadable',
+      );
     }
   };
   return { file, where: `The private key ${file}`, mtime, read };
@@ -70,21 +87,38 @@ function decodeWith(pem: string, where: string, passphrase: string, from: string
     return decodePrivateKey(pem, where, passphrase);
   } catch (err) {
     if (err instanceof SnowflakeExtError && err.code === 'badPassphrase') {
-      throw configError(`The passphrase from ${from} does not decrypt ${where.charAt(0).toLowerCase()}${where.slice(1)}.`, `Fix ${from}, or unset it to be asked.`, 'badPassphrase');
+      throw configError(
+        `The passphrase from ${from} does not decrypt ${where.charAt(0).toLowerCase()}${where.slice(1)}.`,
+        `Fix ${from}, or unset it to be asked.`,
+        'badPassphrase',
+      );
     }
     if (err instanceof SnowflakeExtError && err.code === 'emptyPassphrase') {
-      throw configError(`${where} is encrypted and ${from} is empty; an empty passphrase is not accepted.`, `Set ${from} to the key's passphrase.`, 'emptyPassphrase');
+      throw configError(
+        `${where} is encrypted and ${from} is empty; an empty passphrase is not accepted.`,
+        `Set ${from} to the key's passphrase.`,
+        'emptyPassphrase',
+      );
     }
     throw err;
   }
 }
 
-async function decodeEncrypted(ctx: AuthContext, profile: ConnectionProfile, pem: string, where: string, keyLabel: string, opts: AuthRequestOptions): Promise<ConnectionKey> {
+async function decodeEncrypted(
+  ctx: AuthContext,
+  profile: ConnectionProfile,
+  pem: string,
+  where: string,
+  keyLabel: string,
+  opts: AuthRequestOptions,
+): Promise<ConnectionKey> {
   const envPass = ctx.host.env.PRIVATE_KEY_PASSPHRASE;
-  if (envPass !== undefined) return withInfo(decodeWith(pem, where, envPass, 'PRIVATE_KEY_PASSPHRASE'), 'PRIVATE_KEY_PASSPHRASE');
+  if (envPass !== undefined)
+    return withInfo(decodeWith(pem, where, envPass, 'PRIVATE_KEY_PASSPHRASE'), 'PRIVATE_KEY_PASSPHRASE');
   for (const key of ['private_key_file_pwd', 'private_key_passphrase'] as const) {
     const v = profile.params[key];
-    if (v !== undefined) return withInfo(decodeWith(pem, where, String(v), `${key} of connection '${profile.name}'`), key);
+    if (v !== undefined)
+      return withInfo(decodeWith(pem, where, String(v), `${key} of connection '${profile.name}'`), key);
   }
   const ref = { kind: 'keyPassphrase' as const, id: profile.name };
   const stored = await ctx.secrets.get(ref);
@@ -99,29 +133,54 @@ async function decodeEncrypted(ctx: AuthContext, profile: ConnectionProfile, pem
     }
   }
   if (opts.silent || !ctx.prompter?.askPassphrase) {
-    throw new SnowflakeExtError('config', `${where} is encrypted and no passphrase is set${retry ? ' (the saved one no longer decrypts it)' : ''}.`, { text: "Run 'Snowflake: Set Key Passphrase', or set PRIVATE_KEY_PASSPHRASE.", ...SET_PASSPHRASE }, 'passphraseNeeded');
+    throw new SnowflakeExtError(
+      'config',
+      `${where} is encrypted and no passphrase is set${retry ? ' (the saved one no longer decrypts it)' : ''}.`,
+      { text: "Run 'Snowflake: Set Key Passphrase', or set PRIVATE_KEY_PASSPHRASE.", ...SET_PASSPHRASE },
+      'passphraseNeeded',
+    );
   }
   for (let i = 0; i < MAX_PROMPTS; i++) {
     const answer = await ctx.prompter.askPassphrase(profile.name, keyLabel, retry);
     if (answer === undefined) throw new CancelledError();
     try {
       const decoded = decodePrivateKey(pem, where, answer);
-      await storeSecret(ctx, ref, answer).catch((err: unknown) => ctx.logger.warn(`The passphrase could not be saved: ${(err as Error).message}`));
+      await storeSecret(ctx, ref, answer).catch((err: unknown) =>
+        ctx.logger.warn(`The passphrase could not be saved: ${(err as Error).message}`),
+      );
       return withInfo(decoded, 'prompt');
     } catch (err) {
-      if (!(err instanceof SnowflakeExtError && (err.code === 'badPassphrase' || err.code === 'emptyPassphrase'))) throw err;
+      if (!(err instanceof SnowflakeExtError && (err.code === 'badPassphrase' || err.code === 'emptyPassphrase')))
+        throw err;
       retry = true;
     }
   }
-  throw configError(`The passphrase does not decrypt ${where.charAt(0).toLowerCase()}${where.slice(1)}.`, "Run 'Snowflake: Set Key Passphrase' to try again.", 'badPassphrase');
+  throw configError(
+    `The passphrase does not decrypt ${where.charAt(0).toLowerCase()}${where.slice(1)}.`,
+    "Run 'Snowflake: Set Key Passphrase' to try again.",
+    'badPassphrase',
+  );
 }
 
 function withInfo(decoded: DecodedKey, passphraseFrom?: KeyInfo['passphraseFrom'], file?: string): ConnectionKey {
-  return { ...decoded, info: { ...(file ? { file } : {}), format: decoded.format, fingerprint: decoded.fingerprint, ...(decoded.bits ? { bits: decoded.bits } : {}), ...(passphraseFrom ? { passphraseFrom } : {}) } };
+  return {
+    ...decoded,
+    info: {
+      ...(file ? { file } : {}),
+      format: decoded.format,
+      fingerprint: decoded.fingerprint,
+      ...(decoded.bits ? { bits: decoded.bits } : {}),
+      ...(passphraseFrom ? { passphraseFrom } : {}),
+    },
+  };
 }
 
 /** The decoded key of a SNOWFLAKE_JWT connection; decoded (and any prompt shown) once per key file version. */
-export async function connectionKey(ctx: AuthContext, profile: ConnectionProfile, opts: AuthRequestOptions = {}): Promise<ConnectionKey> {
+export async function connectionKey(
+  ctx: AuthContext,
+  profile: ConnectionProfile,
+  opts: AuthRequestOptions = {},
+): Promise<ConnectionKey> {
   const source = await keySource(ctx, profile);
   const stamp = `${profileStamp(profile)}|${source.file ?? ''}|${source.mtime}`;
   const entry = await ctx.cache.get(cacheKey(profile, 'key'), stamp, async () => {
@@ -137,13 +196,21 @@ export async function connectionKey(ctx: AuthContext, profile: ConnectionProfile
 
 export function requireUser(profile: ConnectionProfile): string {
   if (!profile.user) {
-    throw configError(`Connection '${profile.name}' uses a key pair but has no user.`, `Add user = "<your Snowflake user>" to connection '${profile.name}'.`, 'userMissing');
+    throw configError(
+      `Connection '${profile.name}' uses a key pair but has no user.`,
+      `Add user = "<your Snowflake user>" to connection '${profile.name}'.`,
+      'userMissing',
+    );
   }
   return profile.user;
 }
 
 /** The key-pair JWT of a connection: cached, renewed when less than 5 minutes remain, one mint in flight. */
-export async function keyPairJwt(ctx: AuthContext, profile: ConnectionProfile, opts: AuthRequestOptions = {}): Promise<{ token: string; expiresAt: number }> {
+export async function keyPairJwt(
+  ctx: AuthContext,
+  profile: ConnectionProfile,
+  opts: AuthRequestOptions = {},
+): Promise<{ token: string; expiresAt: number }> {
   const user = requireUser(profile);
   const key = await connectionKey(ctx, profile, opts);
   const entry = await ctx.cache.get(
@@ -163,7 +230,9 @@ export async function keyPairJwt(ctx: AuthContext, profile: ConnectionProfile, o
 export function refreshOptions(opts: AuthRequestOptions, tokenOf: (value: unknown) => unknown): CacheOptions {
   if (!opts.forceRefresh) return {};
   const refused = rejectedToken(opts.rejected);
-  return refused === undefined ? { forceRefresh: true } : { forceRefresh: true, isRejected: (value) => tokenOf(value) === refused };
+  return refused === undefined
+    ? { forceRefresh: true }
+    : { forceRefresh: true, isRejected: (value) => tokenOf(value) === refused };
 }
 
 /** The bearer token inside a refused RestCredential, so the cache can tell whether it was already replaced. */

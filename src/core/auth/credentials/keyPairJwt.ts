@@ -20,7 +20,13 @@ function b64url(value: unknown): string {
 }
 
 /** `iss = ACCOUNT.USER.SHA256:<fp>`, `sub = ACCOUNT.USER`, `iat`/`exp` in seconds. */
-export function mintKeyPairJwt(key: crypto.KeyObject, account: string, user: string, now: number = Date.now(), fingerprint?: string): MintedJwt {
+export function mintKeyPairJwt(
+  key: crypto.KeyObject,
+  account: string,
+  user: string,
+  now: number = Date.now(),
+  fingerprint?: string,
+): MintedJwt {
   const subject = `${jwtAccount(account)}.${user.toUpperCase()}`;
   const issuer = `${subject}.${fingerprint ?? fingerprintOf(key)}`;
   const iat = Math.floor(now / 1000);

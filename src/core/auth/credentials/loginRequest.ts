@@ -20,7 +20,12 @@ export interface LoginSession {
   readonly token: string;
   readonly masterToken?: string;
   readonly validityInSeconds?: number;
-  readonly sessionInfo?: { readonly roleName?: string; readonly warehouseName?: string | null; readonly databaseName?: string | null; readonly schemaName?: string | null };
+  readonly sessionInfo?: {
+    readonly roleName?: string;
+    readonly warehouseName?: string | null;
+    readonly databaseName?: string | null;
+    readonly schemaName?: string | null;
+  };
   /** Epoch ms from the response's Date header. */
   readonly serverDate?: number;
 }
@@ -29,7 +34,12 @@ interface LoginResponse {
   success?: boolean;
   code?: string | null;
   message?: string | null;
-  data?: { token?: string; masterToken?: string; validityInSeconds?: number; sessionInfo?: LoginSession['sessionInfo'] } | null;
+  data?: {
+    token?: string;
+    masterToken?: string;
+    validityInSeconds?: number;
+    sessionInfo?: LoginSession['sessionInfo'];
+  } | null;
 }
 
 /** The account as the login body names it: what precedes the first dot (region and privatelink dropped). */
@@ -46,7 +56,12 @@ export interface LoginOptions {
   readonly signal?: AbortSignal;
 }
 
-export async function loginRequest(ctx: HttpContext, profile: ConnectionProfile, body: LoginBody, opts: LoginOptions = {}): Promise<LoginSession> {
+export async function loginRequest(
+  ctx: HttpContext,
+  profile: ConnectionProfile,
+  body: LoginBody,
+  opts: LoginOptions = {},
+): Promise<LoginSession> {
   const url = new URL(`${profile.baseUrl}/session/v1/login-request`);
   url.searchParams.set('requestId', crypto.randomUUID());
   if (opts.warehouse) url.searchParams.set('warehouse', opts.warehouse);
@@ -62,17 +77,25 @@ export async function loginRequest(ctx: HttpContext, profile: ConnectionProfile,
     CLIENT_APP_VERSION,
     CLIENT_ENVIRONMENT: { APPLICATION: CLIENT_APP_ID, OS: process.platform, OCSP_MODE: 'FAIL_OPEN' },
   };
-  const res = await fetchWithRetry(url.toString(), {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ data }),
-    ...retryOpts(ctx, opts.signal),
-  }, ctx.fetch);
+  const res = await fetchWithRetry(
+    url.toString(),
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ data }),
+      ...retryOpts(ctx, opts.signal),
+    },
+    ctx.fetch,
+  );
   const serverDate = serverDateOf(res.headers);
   const json = await readJson<LoginResponse>(res, url.toString());
   if (!json.success || !json.data?.token) {
     throw explainServerFailure(
-      { ...(json.code ? { code: String(json.code) } : {}), ...(json.message ? { message: json.message } : {}), ...(serverDate !== undefined ? { serverDate } : {}) },
+      {
+        ...(json.code ? { code: String(json.code) } : {}),
+        ...(json.message ? { message: json.message } : {}),
+        ...(serverDate !== undefined ? { serverDate } : {}),
+      },
       { profile, now: ctx.now(), ...(opts.fingerprint ? { fingerprint: opts.fingerprint } : {}) },
     );
   }

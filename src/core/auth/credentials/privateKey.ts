@@ -21,7 +21,12 @@ export function normalisePem(text: string): string {
   const m = PEM_BLOCK.exec(t);
   if (!m) return t.trim();
   const [, label, body] = m as unknown as [string, string, string];
-  if (/Proc-Type:/i.test(body)) return `-----BEGIN ${label}-----\n${body.trim().split('\n').map((l) => l.trim()).join('\n')}\n-----END ${label}-----\n`;
+  if (/Proc-Type:/i.test(body))
+    return `-----BEGIN ${label}-----\n${body
+      .trim()
+      .split('\n')
+      .map((l) => l.trim())
+      .join('\n')}\n-----END ${label}-----\n`;
   const base64 = body.replace(/\s+/g, '');
   const lines = base64.match(/.{1,64}/g) ?? [];
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
@@ -60,19 +65,39 @@ function configError(message: string, fix: string, code?: string): SnowflakeExtE
 function checkLabel(pem: string, where: string): void {
   const label = pemLabel(pem);
   if (!label) {
-    throw configError(`${where} is not a PEM private key (no "BEGIN PRIVATE KEY" header line).`, 'Point private_key_file at the .p8 file you created for Snowflake (openssl genrsa … | openssl pkcs8 -topk8 …).', 'keyFormat');
+    throw configError(
+      `${where} is not a PEM private key (no "BEGIN PRIVATE KEY" header line).`,
+      'Point private_key_file at the .p8 file you created for Snowflake (openssl genrsa … | openssl pkcs8 -topk8 …).',
+      'keyFormat',
+    );
   }
   if (/PUBLIC KEY/.test(label)) {
-    throw configError(`${where} holds a public key, not the private key.`, 'Use the private key here; the public key is what you set on the user with ALTER USER … SET RSA_PUBLIC_KEY.', 'keyIsPublic');
+    throw configError(
+      `${where} holds a public key, not the private key.`,
+      'Use the private key here; the public key is what you set on the user with ALTER USER … SET RSA_PUBLIC_KEY.',
+      'keyIsPublic',
+    );
   }
   if (label === 'DSA PRIVATE KEY' || label === 'EC PRIVATE KEY') {
-    throw configError(`${where} is ${article(label.split(' ')[0]!)} key; Snowflake key-pair authentication needs an RSA key.`, 'Create an RSA key: openssl genrsa 2048 | openssl pkcs8 -topk8 -inform PEM -out rsa_key.p8 -nocrypt', 'keyType');
+    throw configError(
+      `${where} is ${article(label.split(' ')[0]!)} key; Snowflake key-pair authentication needs an RSA key.`,
+      'Create an RSA key: openssl genrsa 2048 | openssl pkcs8 -topk8 -inform PEM -out rsa_key.p8 -nocrypt',
+      'keyType',
+    );
   }
   if (label === 'OPENSSH PRIVATE KEY') {
-    throw configError(`${where} is in OpenSSH format, which Snowflake clients do not read.`, 'Convert a copy to PKCS#8: ssh-keygen -p -m PKCS8 -f <copy of the key>', 'keyFormat');
+    throw configError(
+      `${where} is in OpenSSH format, which Snowflake clients do not read.`,
+      'Convert a copy to PKCS#8: ssh-keygen -p -m PKCS8 -f <copy of the key>',
+      'keyFormat',
+    );
   }
   if (!['PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'RSA PRIVATE KEY'].includes(label)) {
-    throw configError(`${where} holds a "${label}" block, not a private key.`, 'Point private_key_file at the RSA private key (.p8) you created for Snowflake.', 'keyFormat');
+    throw configError(
+      `${where} holds a "${label}" block, not a private key.`,
+      'Point private_key_file at the RSA private key (.p8) you created for Snowflake.',
+      'keyFormat',
+    );
   }
 }
 
@@ -92,23 +117,43 @@ export function decodePrivateKey(pemText: string, where: string, passphrase?: st
   checkLabel(pem, where);
   const encrypted = isEncryptedPem(pem);
   if (encrypted && passphrase === undefined) {
-    throw configError(`${where} is encrypted and no passphrase is set.`, "Run 'Snowflake: Set Key Passphrase', or set PRIVATE_KEY_PASSPHRASE.", 'passphraseNeeded');
+    throw configError(
+      `${where} is encrypted and no passphrase is set.`,
+      "Run 'Snowflake: Set Key Passphrase', or set PRIVATE_KEY_PASSPHRASE.",
+      'passphraseNeeded',
+    );
   }
   if (encrypted && passphrase === '') {
-    throw configError(`${where} is encrypted; an empty passphrase is not accepted.`, "Give the key's passphrase: run 'Snowflake: Set Key Passphrase', or set PRIVATE_KEY_PASSPHRASE.", 'emptyPassphrase');
+    throw configError(
+      `${where} is encrypted; an empty passphrase is not accepted.`,
+      "Give the key's passphrase: run 'Snowflake: Set Key Passphrase', or set PRIVATE_KEY_PASSPHRASE.",
+      'emptyPassphrase',
+    );
   }
   let key: crypto.KeyObject;
   try {
     key = crypto.createPrivateKey({ key: pem, format: 'pem', ...(encrypted ? { passphrase } : {}) });
   } catch (err) {
     if (encrypted) {
-      throw configError(`The passphrase does not decrypt ${lowerFirst(where)}.`, "Check the passphrase: run 'Snowflake: Set Key Passphrase', or fix PRIVATE_KEY_PASSPHRASE / private_key_file_pwd.", 'badPassphrase');
+      throw configError(
+        `The passphrase does not decrypt ${lowerFirst(where)}.`,
+        "Check the passphrase: run 'Snowflake: Set Key Passphrase', or fix PRIVATE_KEY_PASSPHRASE / private_key_file_pwd.",
+        'badPassphrase',
+      );
     }
     const code = (err as { code?: string }).code ?? 'unreadable';
-    throw configError(`${where} could not be decoded (${code}); the file may be damaged or cut short.`, 'Copy the key again from where you created it.', 'keyFormat');
+    throw configError(
+      `${where} could not be decoded (${code}); the file may be damaged or cut short.`,
+      'Copy the key again from where you created it.',
+      'keyFormat',
+    );
   }
   if (key.asymmetricKeyType !== 'rsa') {
-    throw configError(`${where} is ${article(String(key.asymmetricKeyType).toUpperCase())} key; Snowflake key-pair authentication needs an RSA key.`, 'Create an RSA key: openssl genrsa 2048 | openssl pkcs8 -topk8 -inform PEM -out rsa_key.p8 -nocrypt', 'keyType');
+    throw configError(
+      `${where} is ${article(String(key.asymmetricKeyType).toUpperCase())} key; Snowflake key-pair authentication needs an RSA key.`,
+      'Create an RSA key: openssl genrsa 2048 | openssl pkcs8 -topk8 -inform PEM -out rsa_key.p8 -nocrypt',
+      'keyType',
+    );
   }
   const bits = key.asymmetricKeyDetails?.modulusLength;
   return { key, format: formatOf(pem), fingerprint: fingerprintOf(key), ...(bits ? { bits } : {}) };

@@ -58,13 +58,19 @@ export async function oauthToken(ctx: AuthContext, profile: ConnectionProfile, f
   throw new SnowflakeExtError(
     'config',
     `Connection '${profile.name}' uses OAuth but has no token.`,
-    { text: `Add token_file_path (or token) to connection '${profile.name}', or set authenticator = "oauth_authorization_code" to sign in with the browser.` },
+    {
+      text: `Add token_file_path (or token) to connection '${profile.name}', or set authenticator = "oauth_authorization_code" to sign in with the browser.`,
+    },
     'tokenMissing',
   );
 }
 
 /** PROGRAMMATIC_ACCESS_TOKEN: token_file_path, token, or the PAT saved with 'Snowflake: Set PAT'. */
-export async function programmaticAccessToken(ctx: AuthContext, profile: ConnectionProfile, force = false): Promise<HeldToken> {
+export async function programmaticAccessToken(
+  ctx: AuthContext,
+  profile: ConnectionProfile,
+  force = false,
+): Promise<HeldToken> {
   const file = await fromFile(ctx, profile, force);
   if (file) return file;
   const inline = stringParam(profile.params, 'token');
@@ -74,7 +80,11 @@ export async function programmaticAccessToken(ctx: AuthContext, profile: Connect
   throw new SnowflakeExtError(
     'config',
     `Connection '${profile.name}' uses a programmatic access token, but none is set.`,
-    { text: "Run 'Snowflake: Set PAT', or add token_file_path to the connection.", command: 'positSnowflake.setPat', commandTitle: 'Set PAT' },
+    {
+      text: "Run 'Snowflake: Set PAT', or add token_file_path to the connection.",
+      command: 'positSnowflake.setPat',
+      commandTitle: 'Set PAT',
+    },
     'patMissing',
   );
 }

@@ -6,7 +6,14 @@ import { jwtAccount } from '../../connections/account';
 import { chooseDirectory } from '../../connections/connectionDirectory';
 import { loginProbe } from './loginProbe';
 import { clockSkewText, SnowflakeServerError } from '../serverCodes';
-import type { AuthService, ConnectionProfile, Diagnostic, HostEnvironment, KeyInfo, ResolvedConnections } from '../types';
+import type {
+  AuthService,
+  ConnectionProfile,
+  Diagnostic,
+  HostEnvironment,
+  KeyInfo,
+  ResolvedConnections,
+} from '../types';
 
 export interface DoctorProblem {
   readonly message: string;
@@ -59,7 +66,15 @@ export interface DoctorOptions {
   readonly skipLogin?: boolean;
 }
 
-const ENV_NAMES = ['SNOWFLAKE_HOME', 'SNOWFLAKE_DEFAULT_CONNECTION_NAME', 'SNOWFLAKE_CONNECTIONS', 'PRIVATE_KEY_PASSPHRASE', 'RS_SERVER_URL', 'SF_SKIP_TOKEN_FILE_PERMISSIONS_VERIFICATION', 'SKIP_TOKEN_FILE_PERMISSIONS_VERIFICATION'];
+const ENV_NAMES = [
+  'SNOWFLAKE_HOME',
+  'SNOWFLAKE_DEFAULT_CONNECTION_NAME',
+  'SNOWFLAKE_CONNECTIONS',
+  'PRIVATE_KEY_PASSPHRASE',
+  'RS_SERVER_URL',
+  'SF_SKIP_TOKEN_FILE_PERMISSIONS_VERIFICATION',
+  'SKIP_TOKEN_FILE_PERMISSIONS_VERIFICATION',
+];
 
 /** Which relevant variables are set (values of secrets are never shown). */
 function environmentNotes(host: HostEnvironment): string[] {
@@ -81,12 +96,25 @@ function problemOf(err: unknown): DoctorProblem {
   return { message: e.message, ...(e.fix ? { fix: e.fix.text } : {}), ...(e.code ? { code: e.code } : {}) };
 }
 
-async function checkConnection(auth: AuthService, profile: ConnectionProfile, resolved: ResolvedConnections, opts: DoctorOptions): Promise<DoctorConnection> {
+async function checkConnection(
+  auth: AuthService,
+  profile: ConnectionProfile,
+  resolved: ResolvedConnections,
+  opts: DoctorOptions,
+): Promise<DoctorConnection> {
   const now = opts.now ?? Date.now;
   const base: DoctorConnection = {
-    name: profile.name, source: profile.source, ...(profile.file ? { file: profile.file } : {}), isDefault: profile.isDefault,
-    authenticator: profile.authenticator.toLowerCase(), account: profile.account, jwtAccount: jwtAccount(profile.account), baseUrl: profile.baseUrl,
-    ...(profile.user ? { user: profile.user } : {}), ...(profile.role ? { role: profile.role } : {}), ...(profile.warehouse ? { warehouse: profile.warehouse } : {}),
+    name: profile.name,
+    source: profile.source,
+    ...(profile.file ? { file: profile.file } : {}),
+    isDefault: profile.isDefault,
+    authenticator: profile.authenticator.toLowerCase(),
+    account: profile.account,
+    jwtAccount: jwtAccount(profile.account),
+    baseUrl: profile.baseUrl,
+    ...(profile.user ? { user: profile.user } : {}),
+    ...(profile.role ? { role: profile.role } : {}),
+    ...(profile.warehouse ? { warehouse: profile.warehouse } : {}),
     diagnostics: resolved.diagnostics.filter((d) => d.connection === profile.name),
   };
   let key: KeyInfo | undefined;
@@ -101,26 +129,59 @@ async function checkConnection(auth: AuthService, profile: ConnectionProfile, re
   }
   if (opts.skipLogin || keyProblem) return { ...base, ...(key ? { key } : {}), ...(keyProblem ? { keyProblem } : {}) };
   try {
-    const probe = await loginProbe(auth, profile, { silent: true, ...(opts.fetch ? { fetch: opts.fetch } : {}), ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.logger ? { logger: opts.logger } : {}), now });
+    const probe = await loginProbe(auth, profile, {
+      silent: true,
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.logger ? { logger: opts.logger } : {}),
+      now,
+    });
     const skew = probe.serverDate !== undefined ? now() - probe.serverDate : undefined;
     const clockText = clockSkewText(probe.serverDate, now());
-    return { ...base, ...(key ? { key } : {}), login: { user: probe.user, role: probe.role, warehouse: probe.warehouse }, ...(skew !== undefined ? { clockSkewMs: skew } : {}), ...(clockText ? { clockText } : {}) };
+    return {
+      ...base,
+      ...(key ? { key } : {}),
+      login: { user: probe.user, role: probe.role, warehouse: probe.warehouse },
+      ...(skew !== undefined ? { clockSkewMs: skew } : {}),
+      ...(clockText ? { clockText } : {}),
+    };
   } catch (err) {
     if (isCancelled(err)) throw err;
     const serverDate = err instanceof SnowflakeServerError ? err.serverDate : undefined;
     const clockText = clockSkewText(serverDate, now());
-    return { ...base, ...(key ? { key } : {}), loginProblem: problemOf(err), ...(serverDate !== undefined ? { clockSkewMs: now() - serverDate } : {}), ...(clockText ? { clockText } : {}) };
+    return {
+      ...base,
+      ...(key ? { key } : {}),
+      loginProblem: problemOf(err),
+      ...(serverDate !== undefined ? { clockSkewMs: now() - serverDate } : {}),
+      ...(clockText ? { clockText } : {}),
+    };
   }
 }
 
 /** Connections that the files name but that could not be built (their error diagnostics). */
 function brokenConnections(resolved: ResolvedConnections): DoctorConnection[] {
   const good = new Set(resolved.connections.map((c) => c.name));
-  const names = [...new Set(resolved.diagnostics.filter((d) => d.connection && d.severity === 'error' && !good.has(d.connection)).map((d) => d.connection!))];
-  return names.map((name) => ({ name, isDefault: name === resolved.defaultName, diagnostics: resolved.diagnostics.filter((d) => d.connection === name) }));
+  const names = [
+    ...new Set(
+      resolved.diagnostics
+        .filter((d) => d.connection && d.severity === 'error' && !good.has(d.connection))
+        .map((d) => d.connection!),
+    ),
+  ];
+  return names.map((name) => ({
+    name,
+    isDefault: name === resolved.defaultName,
+    diagnostics: resolved.diagnostics.filter((d) => d.connection === name),
+  }));
 }
 
-export async function runDoctor(host: HostEnvironment, auth: AuthService, name?: string, opts: DoctorOptions = {}): Promise<DoctorReport> {
+export async function runDoctor(
+  host: HostEnvironment,
+  auth: AuthService,
+  name?: string,
+  opts: DoctorOptions = {},
+): Promise<DoctorReport> {
   const choice = await chooseDirectory(host);
   const resolved = await auth.connections();
   const profiles = resolved.connections.filter((c) => name === undefined || c.name === name);
@@ -129,10 +190,37 @@ export async function runDoctor(host: HostEnvironment, auth: AuthService, name?:
   const broken = brokenConnections(resolved).filter((c) => name === undefined || c.name === name);
   const all = [...checked, ...broken];
   if (name !== undefined && all.length === 0) {
-    all.push({ name, isDefault: false, diagnostics: [{ severity: 'error', connection: name, message: `Connection '${name}' cannot be found, known ones are [${resolved.connections.map((c) => `'${c.name}'`).join(', ')}].` }] });
+    all.push({
+      name,
+      isDefault: false,
+      diagnostics: [
+        {
+          severity: 'error',
+          connection: name,
+          message: `Connection '${name}' cannot be found, known ones are [${resolved.connections.map((c) => `'${c.name}'`).join(', ')}].`,
+        },
+      ],
+    });
   }
   const general = resolved.diagnostics.filter((d) => !d.connection);
-  const problemCount = general.filter((d) => d.severity === 'error').length +
-    all.reduce((n, c) => n + c.diagnostics.filter((d) => d.severity === 'error').length + (c.keyProblem ? 1 : 0) + (c.loginProblem ? 1 : 0), 0);
-  return { directory: resolved.directory, directoryWhy: choice.why, files: resolved.files, defaultName: resolved.defaultName, environment: environmentNotes(host), general, connections: all, problemCount };
+  const problemCount =
+    general.filter((d) => d.severity === 'error').length +
+    all.reduce(
+      (n, c) =>
+        n +
+        c.diagnostics.filter((d) => d.severity === 'error').length +
+        (c.keyProblem ? 1 : 0) +
+        (c.loginProblem ? 1 : 0),
+      0,
+    );
+  return {
+    directory: resolved.directory,
+    directoryWhy: choice.why,
+    files: resolved.files,
+    defaultName: resolved.defaultName,
+    environment: environmentNotes(host),
+    general,
+    connections: all,
+    problemCount,
+  };
 }

@@ -5,7 +5,10 @@ import type { DoctorConnection, DoctorProblem, DoctorReport } from './doctor';
 const MARK: Readonly<Record<Diagnostic['severity'], string>> = { error: '✗', warning: '!', info: '·' };
 
 function diagnosticLines(list: readonly Diagnostic[], indent: string): string[] {
-  return list.flatMap((d) => [`${indent}${MARK[d.severity]} ${d.message}`, ...(d.fix ? [`${indent}  → ${d.fix}`] : [])]);
+  return list.flatMap((d) => [
+    `${indent}${MARK[d.severity]} ${d.message}`,
+    ...(d.fix ? [`${indent}  → ${d.fix}`] : []),
+  ]);
 }
 
 function problemLines(label: string, p: DoctorProblem, indent: string): string[] {
@@ -17,20 +20,32 @@ function connectionLines(c: DoctorConnection): string[] {
   const lines = [head];
   const i = '  ';
   if (c.authenticator) lines.push(`${i}authenticator: ${c.authenticator}`);
-  if (c.account) lines.push(`${i}account: ${c.account}${c.authenticator === 'snowflake_jwt' ? ` (a key-pair JWT names it ${c.jwtAccount})` : ''}`);
+  if (c.account)
+    lines.push(
+      `${i}account: ${c.account}${c.authenticator === 'snowflake_jwt' ? ` (a key-pair JWT names it ${c.jwtAccount})` : ''}`,
+    );
   if (c.baseUrl) lines.push(`${i}host: ${c.baseUrl}`);
-  const who = [c.user && `user ${c.user}`, c.role && `role ${c.role}`, c.warehouse && `warehouse ${c.warehouse}`].filter(Boolean);
+  const who = [
+    c.user && `user ${c.user}`,
+    c.role && `role ${c.role}`,
+    c.warehouse && `warehouse ${c.warehouse}`,
+  ].filter(Boolean);
   if (who.length) lines.push(`${i}${who.join(', ')}`);
   if (c.key) {
     const bits = c.key.bits ? `, ${c.key.bits} bits` : '';
     const pass = c.key.passphraseFrom ? `, passphrase from ${c.key.passphraseFrom}` : '';
     lines.push(`${i}key: ${c.key.file ?? 'private_key_raw'} (${c.key.format}${bits}${pass})`);
-    lines.push(`${i}fingerprint: ${c.key.fingerprint} — compare with RSA_PUBLIC_KEY_FP in DESCRIBE USER ${(c.user ?? '<user>').toUpperCase()}`);
-    if (c.key.bits !== undefined && c.key.bits < 2048) lines.push(`${i}! Snowflake needs RSA keys of at least 2048 bits.`);
+    lines.push(
+      `${i}fingerprint: ${c.key.fingerprint} — compare with RSA_PUBLIC_KEY_FP in DESCRIBE USER ${(c.user ?? '<user>').toUpperCase()}`,
+    );
+    if (c.key.bits !== undefined && c.key.bits < 2048)
+      lines.push(`${i}! Snowflake needs RSA keys of at least 2048 bits.`);
   }
   if (c.keyProblem) lines.push(...problemLines('key', c.keyProblem, i));
-  if (c.clockSkewMs !== undefined) lines.push(`${i}clock: ${c.clockText ?? "in step with Snowflake's (within a minute)"}`);
-  if (c.login) lines.push(`${i}login: OK as ${c.login.user}, role ${c.login.role}, warehouse ${c.login.warehouse ?? '(none)'}`);
+  if (c.clockSkewMs !== undefined)
+    lines.push(`${i}clock: ${c.clockText ?? "in step with Snowflake's (within a minute)"}`);
+  if (c.login)
+    lines.push(`${i}login: OK as ${c.login.user}, role ${c.login.role}, warehouse ${c.login.warehouse ?? '(none)'}`);
   if (c.loginProblem) lines.push(...problemLines('login', c.loginProblem, i));
   lines.push(...diagnosticLines(c.diagnostics, i));
   return lines;
@@ -44,7 +59,17 @@ export function formatDoctorReport(report: DoctorReport): string {
   if (report.environment.length) lines.push(`Environment: ${report.environment.join('; ')}`);
   if (report.general.length) lines.push('', ...diagnosticLines(report.general, ''));
   for (const c of report.connections) lines.push('', ...connectionLines(c));
-  if (report.connections.length === 0) lines.push('', 'No connection found.', "  → Run 'Snowflake: Add Connection', or create connections.toml in the directory above.");
-  lines.push('', report.problemCount === 0 ? 'No problems found.' : `${report.problemCount} problem${report.problemCount === 1 ? '' : 's'} found.`);
+  if (report.connections.length === 0)
+    lines.push(
+      '',
+      'No connection found.',
+      "  → Run 'Snowflake: Add Connection', or create connections.toml in the directory above.",
+    );
+  lines.push(
+    '',
+    report.problemCount === 0
+      ? 'No problems found.'
+      : `${report.problemCount} problem${report.problemCount === 1 ? '' : 's'} found.`,
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -44,49 +44,118 @@ interface QueryResponse {
   data?: QueryData | null;
 }
 
-async function runQuery(http: HttpContext, profile: ConnectionProfile, session: LoginSession, sqlText: string, signal?: AbortSignal): Promise<unknown[]> {
-  const headers = { Authorization: `Snowflake Token="${session.token}"`, 'Content-Type': 'application/json', Accept: 'application/snowflake' };
+async function runQuery(
+  http: HttpContext,
+  profile: ConnectionProfile,
+  session: LoginSession,
+  sqlText: string,
+  signal?: AbortSignal,
+): Promise<unknown[]> {
+  const headers = {
+    Authorization: `Snowflake Token="${session.token}"`,
+    'Content-Type': 'application/json',
+    Accept: 'application/snowflake',
+  };
   const url = `${profile.baseUrl}/queries/v1/query-request?requestId=${crypto.randomUUID()}`;
-  const res = await fetchWithRetry(url, { method: 'POST', headers, body: JSON.stringify({ sqlText, asyncExec: false, sequenceId: 1, querySubmissionTime: Date.now() }), ...(signal ? { signal } : {}), logger: http.logger }, http.fetch);
+  const res = await fetchWithRetry(
+    url,
+    {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ sqlText, asyncExec: false, sequenceId: 1, querySubmissionTime: Date.now() }),
+      ...(signal ? { signal } : {}),
+      logger: http.logger,
+    },
+    http.fetch,
+  );
   let json = await readJson<QueryResponse>(res, url);
   // 333333: still running; poll the result URL a few times (this query is instant on a healthy account).
   for (let i = 0; i < 20 && json.code === '333333' && json.data?.getResultUrl; i++) {
     await sleep(200, signal);
     const next = `${profile.baseUrl}${json.data.getResultUrl}`;
-    json = await readJson<QueryResponse>(await fetchWithRetry(next, { headers, ...(signal ? { signal } : {}) }, http.fetch), next);
+    json = await readJson<QueryResponse>(
+      await fetchWithRetry(next, { headers, ...(signal ? { signal } : {}) }, http.fetch),
+      next,
+    );
   }
   const row = json.data?.rowset?.[0];
   if (!json.success || !row) {
-    throw new SnowflakeExtError('server', `Logged in to connection '${profile.name}', but the test query failed${json.message ? `: ${json.message}` : '.'}`, { text: 'Try again; if it persists, run doctor for details.' }, json.code ?? undefined);
+    throw new SnowflakeExtError(
+      'server',
+      `Logged in to connection '${profile.name}', but the test query failed${json.message ? `: ${json.message}` : '.'}`,
+      { text: 'Try again; if it persists, run doctor for details.' },
+      json.code ?? undefined,
+    );
   }
   return row;
 }
 
 async function closeSession(http: HttpContext, profile: ConnectionProfile, session: LoginSession): Promise<void> {
   try {
-    await fetchWithRetry(`${profile.baseUrl}/session?delete=true&requestId=${crypto.randomUUID()}`, { method: 'POST', headers: { Authorization: `Snowflake Token="${session.token}"` }, retries: 0 }, http.fetch);
+    await fetchWithRetry(
+      `${profile.baseUrl}/session?delete=true&requestId=${crypto.randomUUID()}`,
+      { method: 'POST', headers: { Authorization: `Snowflake Token="${session.token}"` }, retries: 0 },
+      http.fetch,
+    );
   } catch {
     // Closing is a courtesy: an unclosed session expires on its own.
   }
 }
 
-export async function loginProbe(auth: AuthService, profile: ConnectionProfile, opts: ProbeOptions = {}): Promise<ProbeResult> {
-  const http: HttpContext = { fetch: opts.fetch ?? fetch, logger: opts.logger ?? nullLogger, now: opts.now ?? Date.now };
-  const fingerprint = profile.authenticator === 'SNOWFLAKE_JWT' ? (await auth.describeKey(profile, { silent: opts.silent ?? false, ...(opts.signal ? { signal: opts.signal } : {}) })).fingerprint : undefined;
-  const session = await withAuthRetry(auth, profile, 'rest', (cred: RestCredential) => {
-    const tokenType = cred.headers['X-Snowflake-Authorization-Token-Type'] ?? 'OAUTH';
-    const token = (cred.headers.Authorization ?? '').replace(/^Bearer\s+/i, '');
-    return loginRequest(http, profile, { AUTHENTICATOR: AUTHENTICATOR_OF[tokenType] ?? 'OAUTH', TOKEN: token, ...(profile.user ? { LOGIN_NAME: profile.user } : {}) }, {
-      ...(profile.role ? { role: profile.role } : {}),
-      ...(profile.warehouse ? { warehouse: profile.warehouse } : {}),
-      ...(profile.database ? { database: profile.database } : {}),
-      ...(profile.schema ? { schema: profile.schema } : {}),
-      ...(fingerprint ? { fingerprint } : {}),
-      ...(opts.signal ? { signal: opts.signal } : {}),
-    });
-  }, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.silent ? { silent: true } : {}), now: http.now });
+export async function loginProbe(
+  auth: AuthService,
+  profile: ConnectionProfile,
+  opts: ProbeOptions = {},
+): Promise<ProbeResult> {
+  const http: HttpContext = {
+    fetch: opts.fetch ?? fetch,
+    logger: opts.logger ?? nullLogger,
+    now: opts.now ?? Date.now,
+  };
+  const fingerprint =
+    profile.authenticator === 'SNOWFLAKE_JWT'
+      ? (
+          await auth.describeKey(profile, {
+            silent: opts.silent ?? false,
+            ...(opts.signal ? { signal: opts.signal } : {}),
+          })
+        ).fingerprint
+      : undefined;
+  const session = await withAuthRetry(
+    auth,
+    profile,
+    'rest',
+    (cred: RestCredential) => {
+      const tokenType = cred.headers['X-Snowflake-Authorization-Token-Type'] ?? 'OAUTH';
+      const token = (cred.headers.Authorization ?? '').replace(/^Bearer\s+/i, '');
+      return loginRequest(
+        http,
+        profile,
+        {
+          AUTHENTICATOR: AUTHENTICATOR_OF[tokenType] ?? 'OAUTH',
+          TOKEN: token,
+          ...(profile.user ? { LOGIN_NAME: profile.user } : {}),
+        },
+        {
+          ...(profile.role ? { role: profile.role } : {}),
+          ...(profile.warehouse ? { warehouse: profile.warehouse } : {}),
+          ...(profile.database ? { database: profile.database } : {}),
+          ...(profile.schema ? { schema: profile.schema } : {}),
+          ...(fingerprint ? { fingerprint } : {}),
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        },
+      );
+    },
+    { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.silent ? { silent: true } : {}), now: http.now },
+  );
   try {
-    const [user, role, warehouse] = await runQuery(http, profile, session, 'SELECT CURRENT_USER(), CURRENT_ROLE(), CURRENT_WAREHOUSE()', opts.signal);
+    const [user, role, warehouse] = await runQuery(
+      http,
+      profile,
+      session,
+      'SELECT CURRENT_USER(), CURRENT_ROLE(), CURRENT_WAREHOUSE()',
+      opts.signal,
+    );
     return {
       user: String(user ?? ''),
       role: String(role ?? ''),

@@ -29,7 +29,11 @@ export interface OAuthTokenResponse {
   readonly scope?: string;
 }
 
-export const SIGN_IN_FIX = { text: "Run 'Snowflake: Sign In'.", command: 'positSnowflake.signIn', commandTitle: 'Sign In' };
+export const SIGN_IN_FIX = {
+  text: "Run 'Snowflake: Sign In'.",
+  command: 'positSnowflake.signIn',
+  commandTitle: 'Sign In',
+};
 
 /** `session:role:<ROLE>` (roles are case-sensitive) and `refresh_token`, unless oauth_scope says otherwise. */
 export function scopeOf(profile: ConnectionProfile): string {
@@ -59,7 +63,11 @@ function oauthErrorOf(err: HttpError): { error?: string; description?: string } 
     const body = JSON.parse(err.bodySnippet) as { error?: unknown; error_description?: unknown; message?: unknown };
     return {
       ...(typeof body.error === 'string' ? { error: body.error } : {}),
-      ...(typeof body.error_description === 'string' ? { description: body.error_description } : typeof body.message === 'string' ? { description: body.message } : {}),
+      ...(typeof body.error_description === 'string'
+        ? { description: body.error_description }
+        : typeof body.message === 'string'
+          ? { description: body.message }
+          : {}),
     };
   } catch {
     return {};
@@ -74,42 +82,92 @@ export async function requestToken(
   form: Record<string, string>,
   signal?: AbortSignal,
 ): Promise<OAuthTokenResponse> {
-  const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' };
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/x-www-form-urlencoded',
+    Accept: 'application/json',
+  };
   const body = new URLSearchParams(form);
-  if (client.clientSecret) headers.Authorization = `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`;
+  if (client.clientSecret)
+    headers.Authorization = `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`;
   else body.set('client_id', client.clientId);
   let res: Response;
   try {
-    res = await fetchWithRetry(client.tokenUrl, { method: 'POST', headers, body: body.toString(), ...retryOpts(ctx, signal) }, ctx.fetch);
+    res = await fetchWithRetry(
+      client.tokenUrl,
+      { method: 'POST', headers, body: body.toString(), ...retryOpts(ctx, signal) },
+      ctx.fetch,
+    );
   } catch (err) {
     throw explainTokenError(profile, form.grant_type ?? '', err);
   }
   const json = await readJson<Partial<OAuthTokenResponse> & { message?: string }>(res, client.tokenUrl);
   if (typeof json.access_token !== 'string' || !json.access_token) {
-    throw new SnowflakeExtError('server', `Snowflake's token endpoint answered without an access token for connection '${profile.name}'${json.message ? `: ${json.message}` : '.'}`, SIGN_IN_FIX);
+    throw new SnowflakeExtError(
+      'server',
+      `Snowflake's token endpoint answered without an access token for connection '${profile.name}'${json.message ? `: ${json.message}` : '.'}`,
+      SIGN_IN_FIX,
+    );
   }
   return json as OAuthTokenResponse;
 }
 
-export function retryOpts(ctx: HttpContext, signal?: AbortSignal): { signal?: AbortSignal; retries?: number; backoffMs?: number; logger: HttpContext['logger'] } {
-  return { ...(signal ? { signal } : {}), ...(ctx.http?.retries !== undefined ? { retries: ctx.http.retries } : {}), ...(ctx.http?.backoffMs !== undefined ? { backoffMs: ctx.http.backoffMs } : {}), logger: ctx.logger };
+export function retryOpts(
+  ctx: HttpContext,
+  signal?: AbortSignal,
+): { signal?: AbortSignal; retries?: number; backoffMs?: number; logger: HttpContext['logger'] } {
+  return {
+    ...(signal ? { signal } : {}),
+    ...(ctx.http?.retries !== undefined ? { retries: ctx.http.retries } : {}),
+    ...(ctx.http?.backoffMs !== undefined ? { backoffMs: ctx.http.backoffMs } : {}),
+    logger: ctx.logger,
+  };
 }
 
 function explainTokenError(profile: ConnectionProfile, grant: string, err: unknown): unknown {
   if (!(err instanceof HttpError)) return err;
   if (err.status === 429) {
     const wait = err.retryAfterSeconds;
-    return new SnowflakeExtError('rateLimit', `Snowflake's token endpoint is rate limiting requests for connection '${profile.name}' (HTTP 429).`, { text: wait !== undefined ? `Try again in ${Math.max(1, wait)} s.` : 'Try again in a minute.' }, '429', { cause: err });
+    return new SnowflakeExtError(
+      'rateLimit',
+      `Snowflake's token endpoint is rate limiting requests for connection '${profile.name}' (HTTP 429).`,
+      { text: wait !== undefined ? `Try again in ${Math.max(1, wait)} s.` : 'Try again in a minute.' },
+      '429',
+      { cause: err },
+    );
   }
   const { error, description } = oauthErrorOf(err);
-  if (error !== 'invalid_client' && grant === 'refresh_token' && (error === 'invalid_grant' || err.status === 400 || err.status === 401)) {
-    return new SnowflakeExtError('auth', `The saved Snowflake sign-in of connection '${profile.name}' is no longer valid (the refresh token was revoked or has expired).`, SIGN_IN_FIX, error ?? String(err.status), { cause: err });
+  if (
+    error !== 'invalid_client' &&
+    grant === 'refresh_token' &&
+    (error === 'invalid_grant' || err.status === 400 || err.status === 401)
+  ) {
+    return new SnowflakeExtError(
+      'auth',
+      `The saved Snowflake sign-in of connection '${profile.name}' is no longer valid (the refresh token was revoked or has expired).`,
+      SIGN_IN_FIX,
+      error ?? String(err.status),
+      { cause: err },
+    );
   }
   if (error === 'invalid_client' || err.status === 401) {
-    return new SnowflakeExtError('config', `Snowflake did not accept the OAuth client of connection '${profile.name}'${description ? `: ${description}` : '.'}`, { text: 'Check oauth_client_id and oauth_client_secret of the connection (the secret of a custom client may also be in the editor\'s secret storage).' }, error ?? String(err.status), { cause: err });
+    return new SnowflakeExtError(
+      'config',
+      `Snowflake did not accept the OAuth client of connection '${profile.name}'${description ? `: ${description}` : '.'}`,
+      {
+        text: "Check oauth_client_id and oauth_client_secret of the connection (the secret of a custom client may also be in the editor's secret storage).",
+      },
+      error ?? String(err.status),
+      { cause: err },
+    );
   }
   if (error) {
-    return new SnowflakeExtError('auth', `Snowflake refused the sign-in of connection '${profile.name}' (${error})${description ? `: ${description}` : '.'}`, SIGN_IN_FIX, error, { cause: err });
+    return new SnowflakeExtError(
+      'auth',
+      `Snowflake refused the sign-in of connection '${profile.name}' (${error})${description ? `: ${description}` : '.'}`,
+      SIGN_IN_FIX,
+      error,
+      { cause: err },
+    );
   }
   return err;
 }

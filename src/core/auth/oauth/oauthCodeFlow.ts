@@ -35,14 +35,21 @@ function listenTarget(redirectUri: string | undefined): { port: number; path: st
   if (!redirectUri) return { port: 0, path: '/' };
   try {
     const u = new URL(redirectUri);
-    if (u.protocol === 'http:' && /^(127\.0\.0\.1|localhost|\[::1\])$/.test(u.hostname)) return { port: Number(u.port || 80), path: u.pathname || '/' };
+    if (u.protocol === 'http:' && /^(127\.0\.0\.1|localhost|\[::1\])$/.test(u.hostname))
+      return { port: Number(u.port || 80), path: u.pathname || '/' };
   } catch {
     // Not a URL: the authorize call will say so; listen anywhere.
   }
   return { port: 0, path: '/' };
 }
 
-function handleCallback(req: http.IncomingMessage, res: http.ServerResponse, path: string, state: string, settle: { ok(code: string): void; fail(err: Error): void }): void {
+function handleCallback(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  path: string,
+  state: string,
+  settle: { ok(code: string): void; fail(err: Error): void },
+): void {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   if (url.pathname !== path || req.method !== 'GET') {
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
@@ -51,18 +58,42 @@ function handleCallback(req: http.IncomingMessage, res: http.ServerResponse, pat
   const error = url.searchParams.get('error');
   if (error) {
     const description = url.searchParams.get('error_description') ?? error;
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(PAGE('Snowflake sign-in failed', 'You can close this tab and return to the editor.'));
-    settle.fail(new SnowflakeExtError('auth', `Snowflake sign-in was refused: ${description.replace(/\.$/, '')}.`, SIGN_IN_FIX, error));
+    res
+      .writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
+      .end(PAGE('Snowflake sign-in failed', 'You can close this tab and return to the editor.'));
+    settle.fail(
+      new SnowflakeExtError(
+        'auth',
+        `Snowflake sign-in was refused: ${description.replace(/\.$/, '')}.`,
+        SIGN_IN_FIX,
+        error,
+      ),
+    );
     return;
   }
   const code = url.searchParams.get('code');
   if (url.searchParams.get('state') !== state || !code) {
     // A request that does not carry our state did not come from the sign-in we started.
-    res.writeHead(400, { 'Content-Type': 'text/html; charset=utf-8' }).end(PAGE('Sign-in not recognised', 'This answer does not belong to the sign-in the editor started.'));
-    settle.fail(new SnowflakeExtError('auth', 'The sign-in answer did not carry the expected state, so it was refused.', { text: "Run 'Snowflake: Sign In' again.", command: SIGN_IN_FIX.command, commandTitle: SIGN_IN_FIX.commandTitle }, 'stateMismatch'));
+    res
+      .writeHead(400, { 'Content-Type': 'text/html; charset=utf-8' })
+      .end(PAGE('Sign-in not recognised', 'This answer does not belong to the sign-in the editor started.'));
+    settle.fail(
+      new SnowflakeExtError(
+        'auth',
+        'The sign-in answer did not carry the expected state, so it was refused.',
+        {
+          text: "Run 'Snowflake: Sign In' again.",
+          command: SIGN_IN_FIX.command,
+          commandTitle: SIGN_IN_FIX.commandTitle,
+        },
+        'stateMismatch',
+      ),
+    );
     return;
   }
-  res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(PAGE('Signed in to Snowflake', 'You can close this tab and return to the editor.'));
+  res
+    .writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
+    .end(PAGE('Signed in to Snowflake', 'You can close this tab and return to the editor.'));
   settle.ok(code);
 }
 
@@ -76,7 +107,15 @@ async function startLoopback(redirectUri: string | undefined, state: string): Pr
   const server = http.createServer((req, res) => handleCallback(req, res, path, state, settle));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(new SnowflakeExtError('config', `Could not listen on 127.0.0.1:${port} for the sign-in (${err.code ?? err.message}).`, { text: 'Close what uses that port, or change oauth_redirect_uri.' }, err.code)));
+      reject(
+        new SnowflakeExtError(
+          'config',
+          `Could not listen on 127.0.0.1:${port} for the sign-in (${err.code ?? err.message}).`,
+          { text: 'Close what uses that port, or change oauth_redirect_uri.' },
+          err.code,
+        ),
+      ),
+    );
     server.listen(port, '127.0.0.1', () => resolve());
   });
   const actual = (server.address() as AddressInfo).port;
@@ -90,7 +129,12 @@ async function startLoopback(redirectUri: string | undefined, state: string): Pr
   };
 }
 
-function waitFor<T>(promise: Promise<T>, timeoutMs: number, signal: AbortSignal | undefined, connection: string): Promise<T> {
+function waitFor<T>(
+  promise: Promise<T>,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+  connection: string,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const minutes = Math.max(1, Math.round(timeoutMs / 60_000));
     // Whatever settles first (answer, timeout, cancel) clears the others, so no timer outlives the sign-in.
@@ -99,11 +143,31 @@ function waitFor<T>(promise: Promise<T>, timeoutMs: number, signal: AbortSignal 
       signal?.removeEventListener('abort', onAbort);
       settle();
     };
-    const timer = setTimeout(() => done(() => reject(new SnowflakeExtError('auth', `The Snowflake sign-in of connection '${connection}' did not finish within ${minutes} minute${minutes === 1 ? '' : 's'}.`, { text: "Run 'Snowflake: Sign In' again and finish in the browser.", command: SIGN_IN_FIX.command, commandTitle: SIGN_IN_FIX.commandTitle }, 'timeout'))), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        done(() =>
+          reject(
+            new SnowflakeExtError(
+              'auth',
+              `The Snowflake sign-in of connection '${connection}' did not finish within ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+              {
+                text: "Run 'Snowflake: Sign In' again and finish in the browser.",
+                command: SIGN_IN_FIX.command,
+                commandTitle: SIGN_IN_FIX.commandTitle,
+              },
+              'timeout',
+            ),
+          ),
+        ),
+      timeoutMs,
+    );
     const onAbort = (): void => done(() => reject(new CancelledError()));
     if (signal?.aborted) onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
-    promise.then((v) => done(() => resolve(v)), (e: unknown) => done(() => reject(e)));
+    promise.then(
+      (v) => done(() => resolve(v)),
+      (e: unknown) => done(() => reject(e)),
+    );
   });
 }
 
@@ -120,23 +184,49 @@ export function authorizeUrl(client: OAuthClientConfig, redirectUri: string, sta
 }
 
 /** Runs the whole browser sign-in and returns the tokens. Needs a prompter that can open a browser. */
-export async function runAuthorizationCodeFlow(ctx: AuthContext, profile: ConnectionProfile, client: OAuthClientConfig, signal?: AbortSignal): Promise<OAuthTokenResponse> {
+export async function runAuthorizationCodeFlow(
+  ctx: AuthContext,
+  profile: ConnectionProfile,
+  client: OAuthClientConfig,
+  signal?: AbortSignal,
+): Promise<OAuthTokenResponse> {
   const open = ctx.prompter?.openExternal;
   if (!open) {
-    throw new SnowflakeExtError('notSupported', `Connection '${profile.name}' signs in through the browser, which is not possible here.`, { text: "Sign in from the editor ('Snowflake: Sign In'), or use a key pair or a programmatic access token for command-line use." }, 'noBrowser');
+    throw new SnowflakeExtError(
+      'notSupported',
+      `Connection '${profile.name}' signs in through the browser, which is not possible here.`,
+      {
+        text: "Sign in from the editor ('Snowflake: Sign In'), or use a key pair or a programmatic access token for command-line use.",
+      },
+      'noBrowser',
+    );
   }
   const state = crypto.randomBytes(24).toString('base64url');
   const pkce = createPkce();
   const loopback = await startLoopback(client.redirectUri, state);
   try {
-    const redirectUri = client.redirectUri ?? (await ctx.prompter?.asExternalUri?.(loopback.localUrl)) ?? loopback.localUrl;
+    const redirectUri =
+      client.redirectUri ?? (await ctx.prompter?.asExternalUri?.(loopback.localUrl)) ?? loopback.localUrl;
     const url = authorizeUrl(client, redirectUri, state, pkce);
-    ctx.logger.info(`Opening the browser to sign in connection '${profile.name}' (${client.clientId}, redirect ${redirectUri}).`);
+    ctx.logger.info(
+      `Opening the browser to sign in connection '${profile.name}' (${client.clientId}, redirect ${redirectUri}).`,
+    );
     if (!(await open(url))) {
-      throw new SnowflakeExtError('auth', `The browser could not be opened to sign in connection '${profile.name}'.`, { text: `Open this address yourself: ${url}` }, 'noBrowser');
+      throw new SnowflakeExtError(
+        'auth',
+        `The browser could not be opened to sign in connection '${profile.name}'.`,
+        { text: `Open this address yourself: ${url}` },
+        'noBrowser',
+      );
     }
     const code = await waitFor(loopback.code, ctx.signInTimeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS, signal, profile.name);
-    return await requestToken(ctx, profile, client, { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: pkce.verifier }, signal);
+    return await requestToken(
+      ctx,
+      profile,
+      client,
+      { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: pkce.verifier },
+      signal,
+    );
   } finally {
     loopback.close();
   }

@@ -21,27 +21,48 @@ function refreshRef(profile: ConnectionProfile): { kind: 'oauthRefreshToken'; id
 }
 
 /** Keeps the tokens a sign-in or refresh returned: the access token to the cache, a (rotated) refresh token to the store. */
-async function accept(ctx: AuthContext, profile: ConnectionProfile, tokens: OAuthTokenResponse): Promise<Minted<AccessToken>> {
+async function accept(
+  ctx: AuthContext,
+  profile: ConnectionProfile,
+  tokens: OAuthTokenResponse,
+): Promise<Minted<AccessToken>> {
   // Snowflake usually returns the same refresh token on refresh: write only when it changed.
   if (tokens.refresh_token && tokens.refresh_token !== (await ctx.secrets.get(refreshRef(profile)))) {
     await storeSecret(ctx, refreshRef(profile), tokens.refresh_token);
   }
   const expiresAt = ctx.now() + (tokens.expires_in ?? DEFAULT_ACCESS_LIFETIME_S) * 1000;
   return {
-    value: { token: tokens.access_token, ...(tokens.username ? { username: tokens.username } : {}), ...(tokens.scope ? { scope: tokens.scope } : {}) },
+    value: {
+      token: tokens.access_token,
+      ...(tokens.username ? { username: tokens.username } : {}),
+      ...(tokens.scope ? { scope: tokens.scope } : {}),
+    },
     expiresAt,
   };
 }
 
-async function mintAccessToken(ctx: AuthContext, profile: ConnectionProfile, opts: AuthRequestOptions): Promise<Minted<AccessToken>> {
+async function mintAccessToken(
+  ctx: AuthContext,
+  profile: ConnectionProfile,
+  opts: AuthRequestOptions,
+): Promise<Minted<AccessToken>> {
   const client = await oauthClientConfig(ctx, profile);
   const refresh = await ctx.secrets.get(refreshRef(profile));
   if (refresh) {
     ctx.logger.debug(`Refreshing the OAuth access token of connection '${profile.name}'.`);
-    return accept(ctx, profile, await requestToken(ctx, profile, client, { grant_type: 'refresh_token', refresh_token: refresh }, opts.signal));
+    return accept(
+      ctx,
+      profile,
+      await requestToken(ctx, profile, client, { grant_type: 'refresh_token', refresh_token: refresh }, opts.signal),
+    );
   }
   if (opts.silent || !ctx.prompter?.openExternal) {
-    throw new SnowflakeExtError('auth', `Connection '${profile.name}' is not signed in to Snowflake.`, SIGN_IN_FIX, 'signInNeeded');
+    throw new SnowflakeExtError(
+      'auth',
+      `Connection '${profile.name}' is not signed in to Snowflake.`,
+      SIGN_IN_FIX,
+      'signInNeeded',
+    );
   }
   const tokens = await runAuthorizationCodeFlow(ctx, profile, client, opts.signal);
   const minted = await accept(ctx, profile, tokens);
@@ -50,15 +71,32 @@ async function mintAccessToken(ctx: AuthContext, profile: ConnectionProfile, opt
 }
 
 /** The OAuth access token of an OAUTH_AUTHORIZATION_CODE connection (one refresh or sign-in in flight). */
-export async function authorizationCodeToken(ctx: AuthContext, profile: ConnectionProfile, opts: AuthRequestOptions = {}): Promise<{ token: string; expiresAt: number }> {
-  const entry = await ctx.cache.get(cacheKey(profile, 'oauth'), profileStamp(profile), () => mintAccessToken(ctx, profile, opts), refreshOptions(opts, (v) => (v as AccessToken).token));
+export async function authorizationCodeToken(
+  ctx: AuthContext,
+  profile: ConnectionProfile,
+  opts: AuthRequestOptions = {},
+): Promise<{ token: string; expiresAt: number }> {
+  const entry = await ctx.cache.get(
+    cacheKey(profile, 'oauth'),
+    profileStamp(profile),
+    () => mintAccessToken(ctx, profile, opts),
+    refreshOptions(opts, (v) => (v as AccessToken).token),
+  );
   return { token: entry.value.token, expiresAt: entry.expiresAt };
 }
 
 /** Starts a browser sign-in now, replacing any stored sign-in once it succeeds. */
-export async function signIn(ctx: AuthContext, profile: ConnectionProfile, signal?: AbortSignal): Promise<SignInResult> {
+export async function signIn(
+  ctx: AuthContext,
+  profile: ConnectionProfile,
+  signal?: AbortSignal,
+): Promise<SignInResult> {
   if (profile.authenticator !== 'OAUTH_AUTHORIZATION_CODE') {
-    throw new SnowflakeExtError('notSupported', `Connection '${profile.name}' uses ${profile.authenticator.toLowerCase()}, which has no browser sign-in.`, { text: 'Set authenticator = "oauth_authorization_code" in the connection to sign in with the browser.' });
+    throw new SnowflakeExtError(
+      'notSupported',
+      `Connection '${profile.name}' uses ${profile.authenticator.toLowerCase()}, which has no browser sign-in.`,
+      { text: 'Set authenticator = "oauth_authorization_code" in the connection to sign in with the browser.' },
+    );
   }
   const entry = await ctx.cache.get(
     cacheKey(profile, 'oauth'),
@@ -73,7 +111,12 @@ export async function signIn(ctx: AuthContext, profile: ConnectionProfile, signa
   ctx.cache.invalidate(`${profile.name}|ingress`);
   ctx.changed.fire({ connections: [profile.name], reason: 'signIn' });
   const value = entry.value as AccessToken;
-  return { connection: profile.name, expiresAt: entry.expiresAt, ...(value.username ? { username: value.username } : {}), ...(value.scope ? { scope: value.scope } : {}) };
+  return {
+    connection: profile.name,
+    expiresAt: entry.expiresAt,
+    ...(value.username ? { username: value.username } : {}),
+    ...(value.scope ? { scope: value.scope } : {}),
+  };
 }
 
 export async function signOut(ctx: AuthContext, profile: ConnectionProfile): Promise<void> {

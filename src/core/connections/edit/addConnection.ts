@@ -2,7 +2,13 @@
 // the Snowflake clients read, without disturbing the user's text, and keeps passphrases and PATs in SecretStorage.
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { appendConnection, editTomlFile, parseTomlText, validateConnectionName, type TomlScalar } from './connectionsFileEditor';
+import {
+  appendConnection,
+  editTomlFile,
+  parseTomlText,
+  validateConnectionName,
+  type TomlScalar,
+} from './connectionsFileEditor';
 import { decodePrivateKey, isEncryptedPem } from '../../auth/credentials/privateKey';
 import type { SecretStore } from '../../auth/secretStore';
 import type { AuthService, ResolvedConnections } from '../../auth/types';
@@ -51,12 +57,17 @@ const ACCOUNT_PART = /^[A-Za-z0-9_-]+$/;
 
 /** Accepts what people paste: a URL or host name is cut down to the account identifier. */
 export function normaliseAccount(input: string): string {
-  return input.trim().replace(/^https?:\/\//i, '').replace(/\/.*$/, '').replace(/\.snowflakecomputing\.com$/i, '');
+  return input
+    .trim()
+    .replace(/^https?:\/\//i, '')
+    .replace(/\/.*$/, '')
+    .replace(/\.snowflakecomputing\.com$/i, '');
 }
 
 export function accountProblem(account: string): string | undefined {
   if (!account) return 'Type the account identifier, e.g. myorg-myaccount (from the URL you sign in at).';
-  if (!account.split('.').every((p) => ACCOUNT_PART.test(p))) return 'An account identifier has only letters, digits, "_", "-" and dots, e.g. myorg-myaccount or xy12345.eu-west-1.';
+  if (!account.split('.').every((p) => ACCOUNT_PART.test(p)))
+    return 'An account identifier has only letters, digits, "_", "-" and dots, e.g. myorg-myaccount or xy12345.eu-west-1.';
   return undefined;
 }
 
@@ -72,7 +83,9 @@ export async function validateOptions(o: AddConnectionOptions): Promise<AddConne
   const problem = accountProblem(account);
   if (problem) throw new SnowflakeExtError('config', `"${o.account}" is not an account identifier.`, { text: problem });
   if (!['SNOWFLAKE_JWT', 'PROGRAMMATIC_ACCESS_TOKEN', 'OAUTH_AUTHORIZATION_CODE', 'OAUTH'].includes(o.authenticator)) {
-    throw new SnowflakeExtError('notSupported', `Add Connection does not set up "${String(o.authenticator)}".`, { text: 'Choose key pair (SNOWFLAKE_JWT), PROGRAMMATIC_ACCESS_TOKEN, OAUTH_AUTHORIZATION_CODE or OAUTH (token file).' });
+    throw new SnowflakeExtError('notSupported', `Add Connection does not set up "${String(o.authenticator)}".`, {
+      text: 'Choose key pair (SNOWFLAKE_JWT), PROGRAMMATIC_ACCESS_TOKEN, OAUTH_AUTHORIZATION_CODE or OAUTH (token file).',
+    });
   }
   if (o.authenticator === 'SNOWFLAKE_JWT') {
     requireField(o.user, 'a user for key-pair authentication');
@@ -88,7 +101,11 @@ export async function checkKeyFile(file: string, passphrase: string | undefined)
   try {
     pem = await fsp.readFile(file, 'utf8');
   } catch (err) {
-    throw new SnowflakeExtError('config', `The private key file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}).`, { text: 'Choose the .p8 file you created for Snowflake.' });
+    throw new SnowflakeExtError(
+      'config',
+      `The private key file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}).`,
+      { text: 'Choose the .p8 file you created for Snowflake.' },
+    );
   }
   const encrypted = isEncryptedPem(pem);
   if (encrypted && passphrase !== undefined) decodePrivateKey(pem, `The private key ${file}`, passphrase);
@@ -97,13 +114,19 @@ export async function checkKeyFile(file: string, passphrase: string | undefined)
 }
 
 /** The file to append to and the table prefix there, given where the clients look (§1.1–1.2). */
-export async function connectionsTarget(resolved: ResolvedConnections): Promise<{ file: string; tablePrefix: string[] }> {
+export async function connectionsTarget(
+  resolved: ResolvedConnections,
+): Promise<{ file: string; tablePrefix: string[] }> {
   // In a Workbench session new connections go to the user's own directory, which Workbench never rewrites.
   const dir = resolved.userDirectory ?? resolved.directory;
   if (resolved.connections.some((c) => c.source === 'workbench' && c.file && path.dirname(c.file) === dir)) {
-    throw new SnowflakeExtError('notSupported', `The Snowflake connections in ${dir} are managed by Posit Workbench, which rewrites that file; a connection added there would be lost.`, {
-      text: 'Add it in Posit Workbench, or start the session without Workbench-managed Snowflake credentials.',
-    });
+    throw new SnowflakeExtError(
+      'notSupported',
+      `The Snowflake connections in ${dir} are managed by Posit Workbench, which rewrites that file; a connection added there would be lost.`,
+      {
+        text: 'Add it in Posit Workbench, or start the session without Workbench-managed Snowflake credentials.',
+      },
+    );
   }
   const connectionsFile = path.join(dir, 'connections.toml');
   const configFile = path.join(dir, 'config.toml');
@@ -113,7 +136,8 @@ export async function connectionsTarget(resolved: ResolvedConnections): Promise<
   if (!(await exists(connectionsFile)) && (await exists(configFile))) {
     const config = parseTomlText(await fsp.readFile(configFile, 'utf8'), configFile);
     const conns = config.connections;
-    if (typeof conns === 'object' && conns !== null && Object.keys(conns).length > 0) return { file: configFile, tablePrefix: ['connections'] };
+    if (typeof conns === 'object' && conns !== null && Object.keys(conns).length > 0)
+      return { file: configFile, tablePrefix: ['connections'] };
   }
   return { file: connectionsFile, tablePrefix: [] };
 }
@@ -138,16 +162,25 @@ export function tableParams(o: AddConnectionOptions): Record<string, TomlScalar 
 }
 
 /** Writes the table, then the secrets. Returns where it went. */
-export async function addConnection(auth: AuthService, secrets: SecretStore, input: AddConnectionOptions): Promise<AddConnectionResult> {
+export async function addConnection(
+  auth: AuthService,
+  secrets: SecretStore,
+  input: AddConnectionOptions,
+): Promise<AddConnectionResult> {
   const o = await validateOptions(input);
   const target = await connectionsTarget(await auth.connections());
-  const res = await editTomlFile(target.file, (text) => appendConnection(text, o.name, tableParams(o), { tablePrefix: target.tablePrefix, file: target.file }));
+  const res = await editTomlFile(target.file, (text) =>
+    appendConnection(text, o.name, tableParams(o), { tablePrefix: target.tablePrefix, file: target.file }),
+  );
   // Re-read now rather than wait for the watcher: a directory we just created is not watched yet.
   await auth.reload();
   const pending: [Parameters<SecretStore['set']>[0], string | undefined][] = [
     [{ kind: 'keyPassphrase', id: o.name }, o.authenticator === 'SNOWFLAKE_JWT' ? o.passphrase : undefined],
     [{ kind: 'pat', id: o.name }, o.authenticator === 'PROGRAMMATIC_ACCESS_TOKEN' ? o.pat : undefined],
-    [{ kind: 'oauthClientSecret', id: o.name }, o.authenticator === 'OAUTH_AUTHORIZATION_CODE' ? o.oauthClientSecret : undefined],
+    [
+      { kind: 'oauthClientSecret', id: o.name },
+      o.authenticator === 'OAUTH_AUTHORIZATION_CODE' ? o.oauthClientSecret : undefined,
+    ],
   ];
   for (const [ref, value] of pending) {
     if (!value) continue;
@@ -155,7 +188,13 @@ export async function addConnection(auth: AuthService, secrets: SecretStore, inp
       await secrets.set(ref, value);
     } catch (err) {
       const command = ref.kind === 'pat' ? 'Set PAT' : 'Set Key Passphrase';
-      throw new SnowflakeExtError('config', `Connection "${o.name}" was added to ${res.file}, but the editor's secret storage refused the secret.`, { text: `Run 'Snowflake: ${command}' to try again.` }, undefined, { cause: err });
+      throw new SnowflakeExtError(
+        'config',
+        `Connection "${o.name}" was added to ${res.file}, but the editor's secret storage refused the secret.`,
+        { text: `Run 'Snowflake: ${command}' to try again.` },
+        undefined,
+        { cause: err },
+      );
     }
   }
   return { name: o.name, file: res.file, created: res.created };

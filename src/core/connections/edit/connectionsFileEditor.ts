@@ -15,7 +15,11 @@ export type TomlScalar = string | number | boolean;
 type Table = Record<string, unknown>;
 
 const BARE = /^[A-Za-z0-9_-]+$/;
-const OPEN_FILE_FIX = { text: "Edit it with 'Snowflake: Open Connections File'.", command: 'positSnowflake.openConnectionsFile', commandTitle: 'Open Connections File' };
+const OPEN_FILE_FIX = {
+  text: "Edit it with 'Snowflake: Open Connections File'.",
+  command: 'positSnowflake.openConnectionsFile',
+  commandTitle: 'Open Connections File',
+};
 
 /** A key as TOML needs it written: bare when it can be, else a quoted basic string. */
 export function formatTomlKey(key: string): string {
@@ -25,7 +29,8 @@ export function formatTomlKey(key: string): string {
 export function formatTomlValue(value: TomlScalar): string {
   if (typeof value === 'boolean') return String(value);
   if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) throw new SnowflakeExtError('internal', `Only whole numbers can be written to a connection file, not ${value}.`);
+    if (!Number.isSafeInteger(value))
+      throw new SnowflakeExtError('internal', `Only whole numbers can be written to a connection file, not ${value}.`);
     return String(value);
   }
   let out = '"';
@@ -40,11 +45,23 @@ export function formatTomlValue(value: TomlScalar): string {
 
 /** Checks a connection name the user typed; returns it, or throws a config error saying what is wrong. */
 export function validateConnectionName(name: string): string {
-  if (name.trim() === '') throw new SnowflakeExtError('config', 'A connection needs a name.', { text: 'Type a name such as "prod" or "my_account".' });
-  if (name !== name.trim()) throw new SnowflakeExtError('config', `The connection name "${name}" starts or ends with spaces.`, { text: 'Remove the spaces.' });
+  if (name.trim() === '')
+    throw new SnowflakeExtError('config', 'A connection needs a name.', {
+      text: 'Type a name such as "prod" or "my_account".',
+    });
+  if (name !== name.trim())
+    throw new SnowflakeExtError('config', `The connection name "${name}" starts or ends with spaces.`, {
+      text: 'Remove the spaces.',
+    });
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(name)) throw new SnowflakeExtError('config', 'The connection name contains a control character.', { text: 'Use letters, digits, "_" or "-".' });
-  if (name.length > 200) throw new SnowflakeExtError('config', 'The connection name is longer than 200 characters.', { text: 'Choose a shorter name.' });
+  if (/[\u0000-\u001f\u007f]/.test(name))
+    throw new SnowflakeExtError('config', 'The connection name contains a control character.', {
+      text: 'Use letters, digits, "_" or "-".',
+    });
+  if (name.length > 200)
+    throw new SnowflakeExtError('config', 'The connection name is longer than 200 characters.', {
+      text: 'Choose a shorter name.',
+    });
   return name;
 }
 
@@ -55,7 +72,17 @@ export function parseTomlText(text: string, file: string): Table {
   } catch (err) {
     const where = err instanceof TomlError ? ` at line ${err.line}, column ${err.column}` : '';
     const why = err instanceof TomlError ? `: ${err.message.split('\n')[0] ?? ''}` : '';
-    throw new SnowflakeExtError('config', `${file} is not valid TOML${where}${why}. It was left unchanged.`, { text: `Fix that line first. ${OPEN_FILE_FIX.text}`, command: OPEN_FILE_FIX.command, commandTitle: OPEN_FILE_FIX.commandTitle }, undefined, { cause: err });
+    throw new SnowflakeExtError(
+      'config',
+      `${file} is not valid TOML${where}${why}. It was left unchanged.`,
+      {
+        text: `Fix that line first. ${OPEN_FILE_FIX.text}`,
+        command: OPEN_FILE_FIX.command,
+        commandTitle: OPEN_FILE_FIX.commandTitle,
+      },
+      undefined,
+      { cause: err },
+    );
   }
 }
 
@@ -81,7 +108,11 @@ function sameValue(a: unknown, b: unknown): boolean {
 function canonical(v: unknown): string {
   if (v instanceof Date) return JSON.stringify(v.toISOString());
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (isTable(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+  if (isTable(v))
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v);
 }
 
@@ -113,7 +144,11 @@ function verify(result: string, file: string, expected: Table): string {
     after = undefined;
   }
   if (after === undefined || !sameValue(after, expected)) {
-    throw new SnowflakeExtError('internal', `Could not edit ${file} safely (its layout is unusual). It was left unchanged.`, OPEN_FILE_FIX);
+    throw new SnowflakeExtError(
+      'internal',
+      `Could not edit ${file} safely (its layout is unusual). It was left unchanged.`,
+      OPEN_FILE_FIX,
+    );
   }
   return result;
 }
@@ -130,19 +165,34 @@ export interface AppendOptions {
  * of the result. Refuses a name that exists already, including one that differs only in case (the SNOWFLAKE_CONNECTIONS_
  * <NAME>_<KEY> overrides upper-case names, so two such connections could not be told apart).
  */
-export function appendConnection(text: string, name: string, params: Readonly<Record<string, TomlScalar | undefined>>, opts: AppendOptions = {}): string {
+export function appendConnection(
+  text: string,
+  name: string,
+  params: Readonly<Record<string, TomlScalar | undefined>>,
+  opts: AppendOptions = {},
+): string {
   const file = opts.file ?? 'connections.toml';
   const prefix = opts.tablePrefix ?? [];
   validateConnectionName(name);
   const doc = parseTomlText(text, file);
   const container = lookup(doc, prefix);
   if (container !== undefined && !isTable(container)) {
-    throw new SnowflakeExtError('config', `${file} defines "${prefix.join('.')}" as something other than a table, so a connection cannot be added to it.`, OPEN_FILE_FIX);
+    throw new SnowflakeExtError(
+      'config',
+      `${file} defines "${prefix.join('.')}" as something other than a table, so a connection cannot be added to it.`,
+      OPEN_FILE_FIX,
+    );
   }
   const existing = Object.keys(container ?? {}).find((k) => k.toLowerCase() === name.toLowerCase());
   if (existing !== undefined) {
-    const what = existing === name ? `A connection named "${name}" already exists` : `A connection named "${existing}" already exists (the names differ only in case)`;
-    throw new SnowflakeExtError('config', `${what} in ${file}. Nothing was changed.`, { ...OPEN_FILE_FIX, text: "Choose another name, or edit the existing connection with 'Snowflake: Open Connections File'." });
+    const what =
+      existing === name
+        ? `A connection named "${name}" already exists`
+        : `A connection named "${existing}" already exists (the names differ only in case)`;
+    throw new SnowflakeExtError('config', `${what} in ${file}. Nothing was changed.`, {
+      ...OPEN_FILE_FIX,
+      text: "Choose another name, or edit the existing connection with 'Snowflake: Open Connections File'.",
+    });
   }
   const nl = newline(text);
   const lines = [`[${[...prefix, name].map(formatTomlKey).join('.')}]`];
@@ -161,7 +211,10 @@ export function appendConnection(text: string, name: string, params: Readonly<Re
 }
 
 /** The statements of one table: from its header (exclusive) to the next header. */
-function tableBody(statements: readonly TomlStatement[], path: readonly string[]): { header: number; from: number; to: number } | undefined {
+function tableBody(
+  statements: readonly TomlStatement[],
+  path: readonly string[],
+): { header: number; from: number; to: number } | undefined {
   const header = statements.findIndex((s) => s.kind === 'table' && !s.array && sameValue(s.path, path));
   if (header < 0) return undefined;
   let to = header + 1;
@@ -169,7 +222,12 @@ function tableBody(statements: readonly TomlStatement[], path: readonly string[]
   return { header, from: header + 1, to };
 }
 
-function findKey(statements: readonly TomlStatement[], from: number, to: number, key: string): TomlKeyValue | undefined {
+function findKey(
+  statements: readonly TomlStatement[],
+  from: number,
+  to: number,
+  key: string,
+): TomlKeyValue | undefined {
   for (let i = from; i < to; i++) {
     const s = statements[i];
     if (s?.kind === 'keyValue' && s.path.length === 1 && s.path[0] === key) return s;
@@ -193,11 +251,24 @@ function ensureLineEnd(text: string, at: number, nl: string): { text: string; at
 }
 
 /** Replaces, inserts or (value undefined) removes one key in a statement range. */
-function patchKey(text: string, statements: readonly TomlStatement[], range: { from: number; to: number }, fallback: number, key: string, value: TomlScalar | undefined, file: string): string {
+function patchKey(
+  text: string,
+  statements: readonly TomlStatement[],
+  range: { from: number; to: number },
+  fallback: number,
+  key: string,
+  value: TomlScalar | undefined,
+  file: string,
+): string {
   const nl = newline(text);
   const found = findKey(statements, range.from, range.to, key);
   if (found) {
-    if (found.multiline) throw new SnowflakeExtError('config', `"${key}" in ${file} spans several lines, so it was not changed.`, OPEN_FILE_FIX);
+    if (found.multiline)
+      throw new SnowflakeExtError(
+        'config',
+        `"${key}" in ${file} spans several lines, so it was not changed.`,
+        OPEN_FILE_FIX,
+      );
     if (value === undefined) return text.slice(0, found.start) + text.slice(found.end);
     return text.slice(0, found.valueStart) + formatTomlValue(value) + text.slice(found.valueEnd);
   }
@@ -210,14 +281,25 @@ function patchKey(text: string, statements: readonly TomlStatement[], range: { f
  * Sets (or, with `value` undefined, removes) one key of one table, e.g. `role` of `[prod]` or of
  * `[connections.prod]`, rewriting only that line. The table must be written as its own `[header]`.
  */
-export function setTableKey(text: string, tablePath: readonly string[], key: string, value: TomlScalar | undefined, file = 'connections.toml'): string {
+export function setTableKey(
+  text: string,
+  tablePath: readonly string[],
+  key: string,
+  value: TomlScalar | undefined,
+  file = 'connections.toml',
+): string {
   const doc = parseTomlText(text, file);
   const table = lookup(doc, tablePath);
   const label = tablePath.map(formatTomlKey).join('.');
   if (!isTable(table)) throw new SnowflakeExtError('notFound', `${file} has no [${label}] table.`, OPEN_FILE_FIX);
   const statements = scanTomlStatements(text);
   const body = tableBody(statements, tablePath);
-  if (!body) throw new SnowflakeExtError('config', `[${label}] in ${file} is not written as its own table, so it was not changed.`, OPEN_FILE_FIX);
+  if (!body)
+    throw new SnowflakeExtError(
+      'config',
+      `[${label}] in ${file} is not written as its own table, so it was not changed.`,
+      OPEN_FILE_FIX,
+    );
   const headerEnd = statements[body.header]?.end ?? text.length;
   const result = patchKey(text, statements, body, headerEnd, key, value, file);
   return verify(result, file, withKey(doc, tablePath, key, value));
@@ -271,7 +353,11 @@ async function readIfExists(file: string): Promise<string | undefined> {
     const text = bytes.toString('utf8');
     // Decoding bytes that are not UTF-8 would replace them: writing that back would change the user's file.
     if (!Buffer.from(text, 'utf8').equals(bytes)) {
-      throw new SnowflakeExtError('config', `${file} is not UTF-8 text (TOML must be), so it was left unchanged.`, OPEN_FILE_FIX);
+      throw new SnowflakeExtError(
+        'config',
+        `${file} is not UTF-8 text (TOML must be), so it was left unchanged.`,
+        OPEN_FILE_FIX,
+      );
     }
     return text;
   } catch (err) {
@@ -283,7 +369,13 @@ async function readIfExists(file: string): Promise<string | undefined> {
 
 function writeError(file: string, err: unknown): SnowflakeExtError {
   const code = (err as NodeJS.ErrnoException).code ?? 'unknown error';
-  return new SnowflakeExtError('config', `Could not write ${file} (${code}). The file was left as it was.`, { text: 'Check that you can write to that folder, then try again.' }, undefined, { cause: err });
+  return new SnowflakeExtError(
+    'config',
+    `Could not write ${file} (${code}). The file was left as it was.`,
+    { text: 'Check that you can write to that folder, then try again.' },
+    undefined,
+    { cause: err },
+  );
 }
 
 /**
@@ -292,7 +384,11 @@ function writeError(file: string, err: unknown): SnowflakeExtError {
  * directory (0700) and the file (0600); an existing file ends up 0600 too. A symlinked file is written through to its
  * target so dotfile setups keep their link. If the file changes on disk while we edit, nothing is written.
  */
-export async function editTomlFile(file: string, edit: (text: string) => string, io: AtomicWriteIo = nodeIo): Promise<EditFileResult> {
+export async function editTomlFile(
+  file: string,
+  edit: (text: string) => string,
+  io: AtomicWriteIo = nodeIo,
+): Promise<EditFileResult> {
   const target = await fsp.realpath(file).catch(() => file);
   const before = await readIfExists(target);
   const after = edit(before ?? '');
@@ -308,12 +404,20 @@ export async function editTomlFile(file: string, edit: (text: string) => string,
     await io.writeFile(temp, after, { mode: 0o600, flag: 'wx' });
     await fsp.chmod(temp, 0o600); // the umask may have left it narrower; never wider
     if ((await readIfExists(target)) !== before) {
-      throw new SnowflakeExtError('config', `${target} changed on disk while it was being edited. Nothing was written.`, { text: 'Try again.' });
+      throw new SnowflakeExtError(
+        'config',
+        `${target} changed on disk while it was being edited. Nothing was written.`,
+        { text: 'Try again.' },
+      );
     }
     await io.rename(temp, target);
   } catch (err) {
     await fsp.rm(temp, { force: true });
     throw err instanceof SnowflakeExtError ? err : writeError(target, err);
   }
-  return { file: target, created: before === undefined, ...(previousMode !== undefined && (previousMode & 0o077) !== 0 ? { previousMode } : {}) };
+  return {
+    file: target,
+    created: before === undefined,
+    ...(previousMode !== undefined && (previousMode & 0o077) !== 0 ? { previousMode } : {}),
+  };
 }

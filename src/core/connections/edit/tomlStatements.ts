@@ -33,7 +33,16 @@ export interface TomlTrivia extends TomlStatementBase {
 export type TomlStatement = TomlHeader | TomlKeyValue | TomlTrivia;
 
 const BARE_KEY = /[A-Za-z0-9_-]/;
-const ESCAPES: Readonly<Record<string, string>> = { b: '\b', t: '\t', n: '\n', f: '\f', r: '\r', e: '\x1b', '"': '"', '\\': '\\' };
+const ESCAPES: Readonly<Record<string, string>> = {
+  b: '\b',
+  t: '\t',
+  n: '\n',
+  f: '\f',
+  r: '\r',
+  e: '\x1b',
+  '"': '"',
+  '\\': '\\',
+};
 
 class Cursor {
   i = 0;

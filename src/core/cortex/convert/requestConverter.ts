@@ -5,13 +5,27 @@
 // `content_list`, and their results as `tool_results` items (which must repeat the tool's name) in the next user
 // message; consecutive messages of one role are merged, since the Claude models behind Cortex want turns to alternate.
 import type {
-  ChatMessage, ChatRequestOptions, ChatRole, ChatTool, CortexContent, CortexMessage, CortexTextContent, CortexRequest, CortexToolChoice,
-  CortexToolSpec, MessagePart,
+  ChatMessage,
+  ChatRequestOptions,
+  ChatRole,
+  ChatTool,
+  CortexContent,
+  CortexMessage,
+  CortexTextContent,
+  CortexRequest,
+  CortexToolChoice,
+  CortexToolSpec,
+  MessagePart,
 } from '../types';
 
 const EMPTY_OBJECT_SCHEMA = { type: 'object', properties: {} } as const;
 
-export function toCortexRequest(model: string, messages: readonly ChatMessage[], options: ChatRequestOptions = {}, stream = true): CortexRequest {
+export function toCortexRequest(
+  model: string,
+  messages: readonly ChatMessage[],
+  options: ChatRequestOptions = {},
+  stream = true,
+): CortexRequest {
   const tools = options.tools?.length ? options.tools.map(toToolSpec) : undefined;
   return {
     model,
@@ -26,7 +40,9 @@ export function toCortexRequest(model: string, messages: readonly ChatMessage[],
 
 export function toToolSpec(tool: ChatTool): CortexToolSpec {
   const schema = tool.inputSchema && Object.keys(tool.inputSchema).length > 0 ? tool.inputSchema : EMPTY_OBJECT_SCHEMA;
-  return { tool_spec: { type: 'generic', name: tool.name, description: tool.description || tool.name, input_schema: schema } };
+  return {
+    tool_spec: { type: 'generic', name: tool.name, description: tool.description || tool.name, input_schema: schema },
+  };
 }
 
 function toToolChoice(options: ChatRequestOptions): CortexToolChoice {

@@ -2,7 +2,14 @@
 // non-streaming answers. Tool-call input arrives as partial JSON strings; it is buffered and the call is reported
 // once the joined text parses (or when the call ends), never as a half-built object.
 import { SnowflakeExtError } from '../../shared/errors';
-import type { CortexDelta, CortexDeltaContent, CortexStreamChunk, ResponsePart, ToolCallPart, UsagePart } from '../types';
+import type {
+  CortexDelta,
+  CortexDeltaContent,
+  CortexStreamChunk,
+  ResponsePart,
+  ToolCallPart,
+  UsagePart,
+} from '../types';
 
 type JsonObject = Readonly<Record<string, unknown>>;
 
@@ -16,10 +23,14 @@ interface PendingToolCall {
 const REASONING_TYPES = new Set(['anthropic', 'openai', 'reasoning', 'thinking', 'redacted_thinking']);
 
 /** True when a frame is an error object ({message, code}) rather than a completion chunk. */
-export function isErrorFrame(value: unknown): value is { message: string; code?: string | number; request_id?: string } {
+export function isErrorFrame(
+  value: unknown,
+): value is { message: string; code?: string | number; request_id?: string } {
   if (!value || typeof value !== 'object') return false;
   const v = value as Record<string, unknown>;
-  return !('choices' in v) && (typeof v.message === 'string' || typeof v.error === 'string' || typeof v.error === 'object');
+  return (
+    !('choices' in v) && (typeof v.message === 'string' || typeof v.error === 'string' || typeof v.error === 'object')
+  );
 }
 
 export class CortexResponseAssembler {
@@ -50,7 +61,8 @@ export class CortexResponseAssembler {
 
   private delta(d: CortexDelta, out: ResponsePart[]): void {
     const first = d.content_list?.[0];
-    const type = d.type ?? first?.type ?? (typeof d.content === 'string' || typeof d.text === 'string' ? 'text' : undefined);
+    const type =
+      d.type ?? first?.type ?? (typeof d.content === 'string' || typeof d.text === 'string' ? 'text' : undefined);
     if (type === 'text') {
       const text = d.content ?? d.text ?? first?.text ?? '';
       if (text.length === 0) return;
@@ -101,7 +113,11 @@ export class CortexResponseAssembler {
       out.push(this.report(pending, parsed));
     } else if (final) {
       this.pending = undefined;
-      throw new SnowflakeExtError('server', `Cortex ended the call to tool '${pending.name}' with input that is not valid JSON.`, { text: 'Try the request again; if it keeps happening, pick another model.' });
+      throw new SnowflakeExtError(
+        'server',
+        `Cortex ended the call to tool '${pending.name}' with input that is not valid JSON.`,
+        { text: 'Try the request again; if it keeps happening, pick another model.' },
+      );
     }
   }
 
@@ -142,7 +158,6 @@ export function fromCompletionResponse(body: CortexStreamChunk): ResponsePart[] 
   out.push(...assembler.finish());
   return out;
 }
-
 
 function tryParseObject(text: string): JsonObject | undefined {
   try {

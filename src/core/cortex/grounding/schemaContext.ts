@@ -5,7 +5,10 @@ import type { CatalogLoader, ColumnInfo, TableInfo } from '../../snowflake/catal
 import { SnowflakeExtError } from '../../shared/errors';
 import type { SchemaTable, TableRef } from './sqlPrompts';
 
-export type SchemaCatalog = Pick<CatalogLoader, 'listDatabases' | 'listSchemas' | 'listTables' | 'listViews' | 'listColumns'>;
+export type SchemaCatalog = Pick<
+  CatalogLoader,
+  'listDatabases' | 'listSchemas' | 'listTables' | 'listViews' | 'listColumns'
+>;
 
 export interface SchemaContext {
   readonly database: string;
@@ -25,7 +28,11 @@ export interface SchemaContextOptions {
 const SYSTEM_DATABASES = new Set(['SNOWFLAKE', 'SNOWFLAKE_SAMPLE_DATA']);
 
 /** Where to look: the connection's database/schema, else the first user database and its PUBLIC (or first) schema. */
-export async function defaultLocation(catalog: SchemaCatalog, profile: ConnectionProfile, signal?: AbortSignal): Promise<{ database: string; schema: string }> {
+export async function defaultLocation(
+  catalog: SchemaCatalog,
+  profile: ConnectionProfile,
+  signal?: AbortSignal,
+): Promise<{ database: string; schema: string }> {
   let database = profile.database;
   if (!database) {
     const dbs = (await catalog.listDatabases(undefined, signal)).items;
@@ -38,40 +45,78 @@ export async function defaultLocation(catalog: SchemaCatalog, profile: Connectio
   }
   let schema = profile.schema;
   if (!schema) {
-    const schemas = (await catalog.listSchemas(database, undefined, signal)).items.filter((s) => s.name !== 'INFORMATION_SCHEMA');
+    const schemas = (await catalog.listSchemas(database, undefined, signal)).items.filter(
+      (s) => s.name !== 'INFORMATION_SCHEMA',
+    );
     schema = (schemas.find((s) => s.name === 'PUBLIC') ?? schemas[0])?.name ?? 'PUBLIC';
   }
   return { database, schema };
 }
 
-export async function loadSchemaContext(catalog: SchemaCatalog, profile: ConnectionProfile, opts: SchemaContextOptions = {}, signal?: AbortSignal): Promise<SchemaContext> {
+export async function loadSchemaContext(
+  catalog: SchemaCatalog,
+  profile: ConnectionProfile,
+  opts: SchemaContextOptions = {},
+  signal?: AbortSignal,
+): Promise<SchemaContext> {
   const maxTables = opts.maxTables ?? 30;
   const { database, schema } = await defaultLocation(catalog, profile, signal);
-  const [tables, views] = await Promise.all([catalog.listTables(database, schema, undefined, signal), catalog.listViews(database, schema, undefined, signal)]);
+  const [tables, views] = await Promise.all([
+    catalog.listTables(database, schema, undefined, signal),
+    catalog.listViews(database, schema, undefined, signal),
+  ]);
   const all = [...tables.items, ...views.items];
   const chosen = all.slice(0, maxTables);
-  const described = await mapLimited(chosen, opts.concurrency ?? 4, (t) => describe(catalog, database, schema, t, signal));
+  const described = await mapLimited(chosen, opts.concurrency ?? 4, (t) =>
+    describe(catalog, database, schema, t, signal),
+  );
   const more = (tables.next ? 1 : 0) + (views.next ? 1 : 0);
   return { database, schema, tables: described, omitted: all.length - chosen.length + more };
 }
 
 /** The table `/schema` names, resolved against the default location; names match case-insensitively if unquoted. */
-export async function loadTable(catalog: SchemaCatalog, profile: ConnectionProfile, ref: TableRef, signal?: AbortSignal): Promise<SchemaTable | undefined> {
-  const here = ref.database && ref.schema ? { database: ref.database, schema: ref.schema } : await defaultLocation(catalog, profile, signal);
+export async function loadTable(
+  catalog: SchemaCatalog,
+  profile: ConnectionProfile,
+  ref: TableRef,
+  signal?: AbortSignal,
+): Promise<SchemaTable | undefined> {
+  const here =
+    ref.database && ref.schema
+      ? { database: ref.database, schema: ref.schema }
+      : await defaultLocation(catalog, profile, signal);
   const database = ref.database ?? here.database;
   const schema = ref.schema ?? here.schema;
-  const [tables, views] = await Promise.all([catalog.listTables(database, schema, undefined, signal), catalog.listViews(database, schema, undefined, signal)]);
+  const [tables, views] = await Promise.all([
+    catalog.listTables(database, schema, undefined, signal),
+    catalog.listViews(database, schema, undefined, signal),
+  ]);
   const all = [...tables.items, ...views.items];
-  const found = all.find((t) => t.name === ref.name) ?? all.find((t) => t.name.toUpperCase() === ref.name.toUpperCase());
+  const found =
+    all.find((t) => t.name === ref.name) ?? all.find((t) => t.name.toUpperCase() === ref.name.toUpperCase());
   return found ? describe(catalog, database, schema, found, signal) : undefined;
 }
 
-async function describe(catalog: SchemaCatalog, database: string, schema: string, t: TableInfo, signal?: AbortSignal): Promise<SchemaTable> {
+async function describe(
+  catalog: SchemaCatalog,
+  database: string,
+  schema: string,
+  t: TableInfo,
+  signal?: AbortSignal,
+): Promise<SchemaTable> {
   const columns: ColumnInfo[] = await catalog.listColumns(database, schema, t.name, t.kind, signal);
   return {
-    database, schema, name: t.name, kind: t.kind === 'view' ? 'VIEW' : 'TABLE',
+    database,
+    schema,
+    name: t.name,
+    kind: t.kind === 'view' ? 'VIEW' : 'TABLE',
     ...(t.comment ? { comment: t.comment } : {}),
-    columns: columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable, ...(c.comment ? { comment: c.comment } : {}) })),
+    columns: columns.map((c) => ({
+      name: c.name,
+      type: c.type,
+      nullable: c.nullable,
+      ...(c.comment ? { comment: c.comment } : {}),
+    })),
   };
 }
 
@@ -92,7 +137,10 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
 export class SchemaContextCache {
   private readonly entries = new Map<string, { at: number; value: Promise<SchemaContext> }>();
 
-  constructor(private readonly ttlMs = 5 * 60_000, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly ttlMs = 5 * 60_000,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   get(key: string, load: () => Promise<SchemaContext>): Promise<SchemaContext> {
     const hit = this.entries.get(key);

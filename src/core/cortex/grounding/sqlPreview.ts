@@ -6,7 +6,12 @@ export const PREVIEW_LIMIT = 100;
 
 /** Strips comments and the final semicolon; undefined when the text holds more than one statement. */
 function singleStatement(sql: string): string | undefined {
-  const text = sql.replace(/--[^\n]*/g, '').replace(/\/\*[\s\S]*?\*\//g, '').trim().replace(/;\s*$/, '').trim();
+  const text = sql
+    .replace(/--[^\n]*/g, '')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .trim()
+    .replace(/;\s*$/, '')
+    .trim();
   // A semicolon left outside quotes means a second statement.
   const unquoted = text.replace(/'(?:[^'\\]|\\.|'')*'/g, "''").replace(/"(?:[^"]|"")*"/g, '""');
   return text && !unquoted.includes(';') ? text : undefined;
@@ -20,11 +25,16 @@ export function previewStatement(sql: string): string {
   const stmt = singleStatement(sql);
   const verb = /^\(*\s*([A-Za-z]+)/.exec(stmt ?? '')?.[1]?.toUpperCase();
   if (!stmt || !verb || !['SELECT', 'WITH', 'SHOW', 'DESCRIBE', 'DESC'].includes(verb)) {
-    throw new SnowflakeExtError('notSupported', 'Run Preview runs a single read-only query (SELECT, WITH, SHOW or DESCRIBE).', {
-      text: 'Insert the SQL into an editor and run it yourself.',
-    });
+    throw new SnowflakeExtError(
+      'notSupported',
+      'Run Preview runs a single read-only query (SELECT, WITH, SHOW or DESCRIBE).',
+      {
+        text: 'Insert the SQL into an editor and run it yourself.',
+      },
+    );
   }
-  if ((verb === 'SELECT' || verb === 'WITH') && !/\blimit\s+\d+(\s+offset\s+\d+)?\s*$/i.test(stmt)) return `${stmt}\nLIMIT ${PREVIEW_LIMIT}`;
+  if ((verb === 'SELECT' || verb === 'WITH') && !/\blimit\s+\d+(\s+offset\s+\d+)?\s*$/i.test(stmt))
+    return `${stmt}\nLIMIT ${PREVIEW_LIMIT}`;
   return stmt;
 }
 
@@ -35,6 +45,18 @@ export function renderPreviewMarkdown(connection: string, statement: string, res
   const head = `| ${result.columns.map((c) => cell(c.name)).join(' | ')} |`;
   const rule = `|${result.columns.map(() => ' --- ').join('|')}|`;
   const rows = result.rows.slice(0, PREVIEW_LIMIT).map((r) => `| ${r.map(cell).join(' | ')} |`);
-  const count = result.rows.length > PREVIEW_LIMIT ? `first ${PREVIEW_LIMIT} of ${result.rows.length} rows` : `${result.rows.length} row${result.rows.length === 1 ? '' : 's'}`;
-  return [`# Preview (${connection}, ${count})`, '', '```sql', statement, '```', '', ...(result.columns.length ? [head, rule, ...rows] : ['(no columns)']), ''].join('\n');
+  const count =
+    result.rows.length > PREVIEW_LIMIT
+      ? `first ${PREVIEW_LIMIT} of ${result.rows.length} rows`
+      : `${result.rows.length} row${result.rows.length === 1 ? '' : 's'}`;
+  return [
+    `# Preview (${connection}, ${count})`,
+    '',
+    '```sql',
+    statement,
+    '```',
+    '',
+    ...(result.columns.length ? [head, rule, ...rows] : ['(no columns)']),
+    '',
+  ].join('\n');
 }

@@ -38,7 +38,8 @@ export function renderSchema(tables: readonly SchemaTable[], limits: SchemaLimit
   let shown = 0;
   for (const t of tables.slice(0, limits.maxTables)) {
     const cols = t.columns.slice(0, limits.maxColumnsPerTable).map((c) => `${qualifiedName(c.name)} ${c.type}`);
-    if (t.columns.length > limits.maxColumnsPerTable) cols.push(`… ${t.columns.length - limits.maxColumnsPerTable} more columns`);
+    if (t.columns.length > limits.maxColumnsPerTable)
+      cols.push(`… ${t.columns.length - limits.maxColumnsPerTable} more columns`);
     const kind = t.kind === 'VIEW' ? ' (view)' : '';
     const comment = t.comment ? ` -- ${oneLine(t.comment)}` : '';
     const line = `- ${qualifiedName(t.database, t.schema, t.name)}${kind}: ${cols.join(', ')}${comment}`;
@@ -60,7 +61,13 @@ export interface SqlPromptContext {
 }
 
 export function sqlSystemPrompt(schemaText: string, ctx: SqlPromptContext): string {
-  const where = [ctx.database && `database ${ctx.database}`, ctx.schema && `schema ${ctx.schema}`, ctx.role && `role ${ctx.role}`].filter(Boolean).join(', ');
+  const where = [
+    ctx.database && `database ${ctx.database}`,
+    ctx.schema && `schema ${ctx.schema}`,
+    ctx.role && `role ${ctx.role}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
   return [
     'You write Snowflake SQL for the user of a Snowflake connection.',
     `Connection: ${ctx.connection}${where ? ` (${where})` : ''}.`,
@@ -120,7 +127,12 @@ export interface HistoryTurn {
 }
 
 /** System prompt, the last `maxTurns` turns of the chat, then the question: what the participant sends. */
-export function buildChatMessages(system: string | undefined, history: readonly HistoryTurn[], prompt: string, maxTurns = 10): ChatMessage[] {
+export function buildChatMessages(
+  system: string | undefined,
+  history: readonly HistoryTurn[],
+  prompt: string,
+  maxTurns = 10,
+): ChatMessage[] {
   const turns = history.filter((t) => t.text.trim().length > 0).slice(-maxTurns);
   return [
     ...(system ? [{ role: 'system' as const, parts: [{ kind: 'text' as const, text: system }] }] : []),

@@ -42,7 +42,11 @@ const INCOMPRESSIBLE_BITS = 7.5;
 function gzipMember(input: Buffer, level: number): Promise<Buffer[]> {
   return new Promise((resolve, reject) => {
     const huffmanOnly = level > 0 && input.length >= 64 * 1024 && sampledEntropy(input) > INCOMPRESSIBLE_BITS;
-    const gz = zlib.createGzip({ level, chunkSize: OUT_CHUNK, ...(huffmanOnly ? { strategy: zlib.constants.Z_HUFFMAN_ONLY } : {}) });
+    const gz = zlib.createGzip({
+      level,
+      chunkSize: OUT_CHUNK,
+      ...(huffmanOnly ? { strategy: zlib.constants.Z_HUFFMAN_ONLY } : {}),
+    });
     const parts: Buffer[] = [];
     gz.on('data', (b: Buffer) => parts.push(b));
     gz.on('end', () => resolve(parts));
@@ -57,7 +61,7 @@ async function writeAll(file: FileHandle, parts: Buffer[]): Promise<number> {
   let done = (await file.writev(parts)).bytesWritten;
   if (done < total) {
     const rest = Buffer.concat(parts).subarray(done);
-    for (let off = 0; off < rest.length; ) off += (await file.write(rest, off, rest.length - off, null)).bytesWritten;
+    for (let off = 0; off < rest.length;) off += (await file.write(rest, off, rest.length - off, null)).bytesWritten;
     done = total;
   }
   return done;
@@ -73,7 +77,10 @@ export class BlockGzipWriter {
   /** Compressed bytes written so far. */
   written = 0;
 
-  constructor(private readonly file: FileHandle, opts: BlockGzipOptions = {}) {
+  constructor(
+    private readonly file: FileHandle,
+    opts: BlockGzipOptions = {},
+  ) {
     this.parallel = Math.max(1, opts.parallel ?? 3);
     this.level = opts.level ?? 6;
   }

@@ -51,7 +51,10 @@ class BlockPool {
   private readonly free: Buffer[] = [];
   private waiters: (() => void)[] = [];
 
-  constructor(private readonly size: number, count: number) {
+  constructor(
+    private readonly size: number,
+    count: number,
+  ) {
     for (let i = 0; i < count; i++) this.free.push(Buffer.allocUnsafe(size));
   }
 
@@ -73,7 +76,13 @@ interface Stats {
   readonly totalBytes: number;
 }
 
-async function writeBlocks(opts: BundleOptions, layout: TarLayout, out: BlockGzipWriter, tracker: ChecksumTracker, stats: Stats): Promise<Buffer> {
+async function writeBlocks(
+  opts: BundleOptions,
+  layout: TarLayout,
+  out: BlockGzipWriter,
+  tracker: ChecksumTracker,
+  stats: Stats,
+): Promise<Buffer> {
   const blockSize = opts.blockSize ?? 1024 * 1024;
   const readAhead = Math.max(1, opts.readAhead ?? 2);
   const pool = new BlockPool(blockSize, readAhead + (opts.parallel ?? 3) + 1);
@@ -114,7 +123,13 @@ async function writeBlocks(opts: BundleOptions, layout: TarLayout, out: BlockGzi
 
 /** The archive's end: manifest.json's header, data and padding, then two zero blocks. */
 function archiveEnd(manifest: Uint8Array): Buffer {
-  const header = encodeHeader({ name: 'manifest.json', size: manifest.length, mode: 0o644, mtime: Math.floor(Date.now() / 1000), type: 'file' });
+  const header = encodeHeader({
+    name: 'manifest.json',
+    size: manifest.length,
+    mode: 0o644,
+    mtime: Math.floor(Date.now() / 1000),
+    type: 'file',
+  });
   return Buffer.concat([header, manifest, Buffer.alloc(paddingFor(manifest.length) + END_OF_ARCHIVE_BYTES)]);
 }
 
@@ -138,7 +153,15 @@ export async function createBundle(opts: BundleOptions): Promise<Bundle> {
     const { md5, size } = await out.finish();
     await fh.close();
     opts.onProgress?.({ files: stats.totalFiles, bytes: stats.totalBytes, ...stats });
-    return { path: file, size, md5, fileCount: stats.totalFiles, contentBytes: stats.totalBytes, checksums: tracker.checksums, dispose: remove };
+    return {
+      path: file,
+      size,
+      md5,
+      fileCount: stats.totalFiles,
+      contentBytes: stats.totalBytes,
+      checksums: tracker.checksums,
+      dispose: remove,
+    };
   } catch (err) {
     await out?.abandon();
     await fh?.close().catch(() => undefined);

@@ -5,13 +5,32 @@ export const IGNORE_FILE = '.positignore';
 /** Names excluded at any depth. `node_modules` is kept for Node.js content (Connect installs from the lock file,
  * but an app may vendor modules); `venv`/`.venv` are environments Connect rebuilds from requirements.txt. */
 const ALWAYS_EXCLUDED_NAMES = new Set([
-  '.git', '.svn', '.hg', '.posit', '.venv', 'venv', '__pycache__', '.Rproj.user', '.DS_Store', 'Thumbs.db',
-  '.ipynb_checkpoints', '.Rhistory', '.quarto', '.mypy_cache', '.pytest_cache', '.ruff_cache',
+  '.git',
+  '.svn',
+  '.hg',
+  '.posit',
+  '.venv',
+  'venv',
+  '__pycache__',
+  '.Rproj.user',
+  '.DS_Store',
+  'Thumbs.db',
+  '.ipynb_checkpoints',
+  '.Rhistory',
+  '.quarto',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.ruff_cache',
 ]);
 
 /** Project-relative paths excluded only where they are. */
 const ALWAYS_EXCLUDED_PATHS = new Set([
-  'renv/library', 'renv/staging', 'renv/sandbox', 'renv/python', 'manifest.json', IGNORE_FILE,
+  'renv/library',
+  'renv/staging',
+  'renv/sandbox',
+  'renv/python',
+  'manifest.json',
+  IGNORE_FILE,
 ]);
 
 interface IgnoreRule {

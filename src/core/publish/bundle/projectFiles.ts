@@ -156,29 +156,42 @@ class Walker {
 }
 
 function listOf(problems: readonly Problem[]): string {
-  const shown = problems.slice(0, 5).map((p) => `'${p.rel}' (${p.why})`).join(', ');
+  const shown = problems
+    .slice(0, 5)
+    .map((p) => `'${p.rel}' (${p.why})`)
+    .join(', ');
   return problems.length > 5 ? `${shown} and ${problems.length - 5} more` : shown;
 }
 
 /** Walks `root` and returns what the bundle will hold, or raises an error naming every file it cannot take. */
 export async function listProjectFiles(root: string, opts: ListOptions = {}): Promise<ProjectListing> {
   const realRoot = await fs.promises.realpath(root).catch(() => {
-    throw new SnowflakeExtError('notFound', `The folder ${root} does not exist.`, { text: 'Choose an existing project folder to publish.' });
+    throw new SnowflakeExtError('notFound', `The folder ${root} does not exist.`, {
+      text: 'Choose an existing project folder to publish.',
+    });
   });
   const ignoreText = await fs.promises.readFile(path.join(root, IGNORE_FILE), 'utf8').catch(() => undefined);
   const filter = new ExclusionFilter({ keepNodeModules: opts.keepNodeModules, ignoreText });
   const walker = new Walker(root, realRoot, filter, opts);
   await walker.walk();
   if (walker.escaping.length > 0) {
-    throw new SnowflakeExtError('config', `Refusing to bundle symbolic links that leave the project: ${listOf(walker.escaping)}.`, {
-      text: `Replace them with copies of the files, or list them in ${IGNORE_FILE}.`,
-    });
+    throw new SnowflakeExtError(
+      'config',
+      `Refusing to bundle symbolic links that leave the project: ${listOf(walker.escaping)}.`,
+      {
+        text: `Replace them with copies of the files, or list them in ${IGNORE_FILE}.`,
+      },
+    );
   }
   if (walker.unreadable.length > 0) {
     const sorted = [...walker.unreadable].sort((a, b) => (a.rel < b.rel ? -1 : 1));
-    throw new SnowflakeExtError('permission', `Cannot read ${sorted.length === 1 ? 'a file' : `${sorted.length} files`} of the project: ${listOf(sorted)}.`, {
-      text: `Make them readable (chmod u+r), or list them in ${IGNORE_FILE}.`,
-    });
+    throw new SnowflakeExtError(
+      'permission',
+      `Cannot read ${sorted.length === 1 ? 'a file' : `${sorted.length} files`} of the project: ${listOf(sorted)}.`,
+      {
+        text: `Make them readable (chmod u+r), or list them in ${IGNORE_FILE}.`,
+      },
+    );
   }
   const entries = walker.entries.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   let totalBytes = 0;

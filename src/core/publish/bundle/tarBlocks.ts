@@ -29,14 +29,18 @@ function tarEntry(file: ProjectFile): TarEntry {
 }
 
 export function changedWhileBundling(file: ProjectFile): SnowflakeExtError {
-  return new SnowflakeExtError('config', `'${file.rel}' changed while it was being bundled.`, { text: 'Publish again once the file is saved.' });
+  return new SnowflakeExtError('config', `'${file.rel}' changed while it was being bundled.`, {
+    text: 'Publish again once the file is saved.',
+  });
 }
 
 function readFailure(file: ProjectFile, err: unknown): SnowflakeExtError {
   if (err instanceof SnowflakeExtError) return err;
   const code = (err as NodeJS.ErrnoException).code;
   const kind = code === 'EACCES' || code === 'EPERM' ? 'permission' : 'config';
-  return new SnowflakeExtError(kind, `Cannot read '${file.rel}' (${code ?? String(err)}).`, { text: 'Make it readable, or list it in .positignore.' });
+  return new SnowflakeExtError(kind, `Cannot read '${file.rel}' (${code ?? String(err)}).`, {
+    text: 'Make it readable, or list it in .positignore.',
+  });
 }
 
 /**
@@ -101,7 +105,13 @@ export class TarLayout {
     for (const file of entries) {
       const headerLength = encodeHeader(tarEntry(file)).length;
       const size = file.isDirectory ? 0 : file.size;
-      placed.push({ file, start: at, headerLength, dataStart: at + headerLength, end: at + headerLength + size + paddingFor(size) });
+      placed.push({
+        file,
+        start: at,
+        headerLength,
+        dataStart: at + headerLength,
+        end: at + headerLength + size + paddingFor(size),
+      });
       at = placed[placed.length - 1]!.end;
     }
     this.placed = placed;

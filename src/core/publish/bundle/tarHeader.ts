@@ -20,7 +20,9 @@ function writeString(buf: Buffer, offset: number, length: number, text: string):
 
 function writeOctal(buf: Buffer, offset: number, length: number, value: number): void {
   // length - 1 digits, zero padded, then NUL (what GNU tar writes).
-  const digits = Math.floor(value).toString(8).padStart(length - 1, '0');
+  const digits = Math.floor(value)
+    .toString(8)
+    .padStart(length - 1, '0');
   buf.write(digits, offset, length - 1, 'ascii');
   buf[offset + length - 1] = 0;
 }
@@ -39,7 +41,11 @@ function splitUstarName(name: string): { prefix: string; name: string } | undefi
   return undefined;
 }
 
-function ustarHeader(out: Buffer, offset: number, e: { name: string; prefix: string; size: number; mode: number; mtime: number; typeflag: string }): void {
+function ustarHeader(
+  out: Buffer,
+  offset: number,
+  e: { name: string; prefix: string; size: number; mode: number; mtime: number; typeflag: string },
+): void {
   out.fill(0, offset, offset + TAR_BLOCK);
   writeString(out, offset, 100, e.name);
   writeOctal(out, offset + 100, 8, e.mode & 0o7777);
@@ -85,9 +91,23 @@ export function encodeHeader(entry: TarEntry): Buffer {
   const paxBlocks = Math.ceil(paxData.length / TAR_BLOCK) * TAR_BLOCK;
   const out = Buffer.alloc(TAR_BLOCK * 2 + paxBlocks);
   const shortName = asciiFallback(entry.name);
-  ustarHeader(out, 0, { name: `PaxHeaders/${shortName}`.slice(0, 99), prefix: '', size: paxData.length, mode: 0o644, mtime: entry.mtime, typeflag: 'x' });
+  ustarHeader(out, 0, {
+    name: `PaxHeaders/${shortName}`.slice(0, 99),
+    prefix: '',
+    size: paxData.length,
+    mode: 0o644,
+    mtime: entry.mtime,
+    typeflag: 'x',
+  });
   paxData.copy(out, TAR_BLOCK);
-  ustarHeader(out, TAR_BLOCK + paxBlocks, { name: shortName.slice(-100), prefix: '', size: Math.min(size, MAX_OCTAL_SIZE), mode: entry.mode, mtime: entry.mtime, typeflag });
+  ustarHeader(out, TAR_BLOCK + paxBlocks, {
+    name: shortName.slice(-100),
+    prefix: '',
+    size: Math.min(size, MAX_OCTAL_SIZE),
+    mode: entry.mode,
+    mtime: entry.mtime,
+    typeflag,
+  });
   return out;
 }
 

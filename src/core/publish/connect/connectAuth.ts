@@ -17,13 +17,21 @@ export function apiKeyAuth(apiKey: string): ConnectAuth {
 }
 
 /** Ingress token for the server's host from the Snowflake connection, and the Connect key in X-RSC-Authorization. */
-export function ingressAuth(auth: AuthService, profile: ConnectionProfile, serverUrl: string, apiKey: string): ConnectAuth {
+export function ingressAuth(
+  auth: AuthService,
+  profile: ConnectionProfile,
+  serverUrl: string,
+  apiKey: string,
+): ConnectAuth {
   const host = ingressHostOf(serverUrl);
   let last: string | undefined;
   return {
     ingress: { connection: profile.name, ...(profile.user ? { user: profile.user } : {}) },
     async headers(fresh, signal) {
-      const token = await auth.forIngress(profile, host, undefined, { ...(signal ? { signal } : {}), ...(fresh ? { forceRefresh: true, rejected: last } : {}) });
+      const token = await auth.forIngress(profile, host, undefined, {
+        ...(signal ? { signal } : {}),
+        ...(fresh ? { forceRefresh: true, rejected: last } : {}),
+      });
       last = token;
       return { Authorization: token, 'X-RSC-Authorization': `Key ${apiKey}` };
     },
@@ -62,9 +70,14 @@ export function apiKeyRefused(serverUrl: string, body: string): SnowflakeExtErro
   );
 }
 
-export function ingressRefused(serverUrl: string, ingress: NonNullable<ConnectAuth['ingress']>, status: number, body: string): SnowflakeExtError {
+export function ingressRefused(
+  serverUrl: string,
+  ingress: NonNullable<ConnectAuth['ingress']>,
+  status: number,
+  body: string,
+): SnowflakeExtError {
   const said = body && !body.trimStart().startsWith('<') ? ` The ingress said: ${body.trim().slice(0, 200)}` : '';
-  const who = ingress.user ? `user ${ingress.user}` : 'the connection\'s user';
+  const who = ingress.user ? `user ${ingress.user}` : "the connection's user";
   return new SnowflakeExtError(
     'auth',
     `The Snowflake ingress in front of ${new URL(serverUrl).host} refused the token of connection '${ingress.connection}' (HTTP ${status}), even after a fresh one was minted.${said}`,

@@ -70,29 +70,44 @@ export class ConnectClient {
   }
 
   /** One API call; an ingress refusal is retried once with a fresh Snowflake token, a Connect refusal is not. */
-  async request(method: string, path: string, init: { json?: unknown; body?: Blob; contentType?: string } = {}): Promise<Response> {
+  async request(
+    method: string,
+    path: string,
+    init: { json?: unknown; body?: Blob; contentType?: string } = {},
+  ): Promise<Response> {
     const url = `${this.opts.serverUrl}${path}`;
     for (let attempt = 0; ; attempt++) {
       const auth = await this.opts.auth.headers(attempt > 0, this.opts.signal);
       const body = init.json !== undefined ? JSON.stringify(init.json) : init.body;
       const contentType = init.json !== undefined ? 'application/json' : init.contentType;
-      const res = await fetchWithRetry(url, {
-        method,
-        headers: { Accept: 'application/json', ...auth, ...this.cookieHeader(), ...(contentType ? { 'Content-Type': contentType } : {}) },
-        ...(body !== undefined ? { body } : {}),
-        redirect: 'manual',
-        acceptStatus: (s) => s === 401,
-        ...(this.opts.signal ? { signal: this.opts.signal } : {}),
-        ...(this.opts.backoffMs !== undefined ? { backoffMs: this.opts.backoffMs } : {}),
-        logger: this.log,
-      }, this.opts.fetch);
+      const res = await fetchWithRetry(
+        url,
+        {
+          method,
+          headers: {
+            Accept: 'application/json',
+            ...auth,
+            ...this.cookieHeader(),
+            ...(contentType ? { 'Content-Type': contentType } : {}),
+          },
+          ...(body !== undefined ? { body } : {}),
+          redirect: 'manual',
+          acceptStatus: (s) => s === 401,
+          ...(this.opts.signal ? { signal: this.opts.signal } : {}),
+          ...(this.opts.backoffMs !== undefined ? { backoffMs: this.opts.backoffMs } : {}),
+          logger: this.log,
+        },
+        this.opts.fetch,
+      );
       this.remember(res);
       if (res.status !== 401 && (res.status < 300 || res.status >= 400)) return res;
       const text = await res.text().catch(() => '');
       const ingress = this.opts.auth.ingress;
       if (!ingress || isConnectErrorBody(text)) throw apiKeyRefused(this.opts.serverUrl, text);
       if (attempt === 0) {
-        this.log.info(`The Snowflake ingress at ${new URL(url).host} answered HTTP ${res.status}; retrying once with a fresh token.`);
+        this.log.info(
+          `The Snowflake ingress at ${new URL(url).host} answered HTTP ${res.status}; retrying once with a fresh token.`,
+        );
         continue;
       }
       throw ingressRefused(this.opts.serverUrl, ingress, res.status, text);
@@ -107,11 +122,18 @@ export class ConnectClient {
   /** Who the key belongs to; raises when the account cannot publish. */
   async user(): Promise<ConnectUser> {
     const user = await this.getJson<ConnectUser>('GET', '/__api__/v1/user');
-    if (user.locked) throw new SnowflakeExtError('permission', `The Connect account '${user.username}' is locked.`, { text: 'Ask a Connect administrator to unlock it.' });
-    if (user.user_role !== 'publisher' && user.user_role !== 'administrator') {
-      throw new SnowflakeExtError('permission', `The Connect account '${user.username}' is a ${user.user_role}; publishing needs the publisher or administrator role.`, {
-        text: 'Ask a Connect administrator to make you a publisher, or use another account\'s API key.',
+    if (user.locked)
+      throw new SnowflakeExtError('permission', `The Connect account '${user.username}' is locked.`, {
+        text: 'Ask a Connect administrator to unlock it.',
       });
+    if (user.user_role !== 'publisher' && user.user_role !== 'administrator') {
+      throw new SnowflakeExtError(
+        'permission',
+        `The Connect account '${user.username}' is a ${user.user_role}; publishing needs the publisher or administrator role.`,
+        {
+          text: "Ask a Connect administrator to make you a publisher, or use another account's API key.",
+        },
+      );
     }
     return user;
   }
@@ -141,22 +163,39 @@ export class ConnectClient {
   /** Uploads the bundle from its file; a file-backed Blob keeps memory flat and lets a 503 be retried. */
   async uploadBundle(guid: string, bundlePath: string): Promise<{ id: string; size?: number }> {
     const blob = await fs.openAsBlob(bundlePath, { type: 'application/gzip' });
-    const res = await this.request('POST', `/__api__/v1/content/${encodeURIComponent(guid)}/bundles`, { body: blob, contentType: 'application/gzip' });
-    const out = await readJson<{ id: string | number; size?: number }>(res, `${this.opts.serverUrl}/__api__/v1/content/${guid}/bundles`);
+    const res = await this.request('POST', `/__api__/v1/content/${encodeURIComponent(guid)}/bundles`, {
+      body: blob,
+      contentType: 'application/gzip',
+    });
+    const out = await readJson<{ id: string | number; size?: number }>(
+      res,
+      `${this.opts.serverUrl}/__api__/v1/content/${guid}/bundles`,
+    );
     return { id: String(out.id), ...(out.size !== undefined ? { size: out.size } : {}) };
   }
 
   async deploy(guid: string, bundleId: string): Promise<string> {
-    const out = await this.getJson<{ task_id: string | number }>('POST', `/__api__/v1/content/${encodeURIComponent(guid)}/deploy`, { bundle_id: bundleId });
+    const out = await this.getJson<{ task_id: string | number }>(
+      'POST',
+      `/__api__/v1/content/${encodeURIComponent(guid)}/deploy`,
+      { bundle_id: bundleId },
+    );
     return String(out.task_id);
   }
 
   task(id: string, first: number, waitSeconds = 1): Promise<ConnectTask> {
-    return this.getJson<ConnectTask>('GET', `/__api__/v1/tasks/${encodeURIComponent(id)}?first=${first}&wait=${waitSeconds}`);
+    return this.getJson<ConnectTask>(
+      'GET',
+      `/__api__/v1/tasks/${encodeURIComponent(id)}?first=${first}&wait=${waitSeconds}`,
+    );
   }
 
   /** Polls a task to its end, handing each output line over as it arrives. Resolves with the finished task. */
-  async followTask(id: string, onLine: (line: string) => void, opts: { pollGapMs?: number } = {}): Promise<ConnectTask> {
+  async followTask(
+    id: string,
+    onLine: (line: string) => void,
+    opts: { pollGapMs?: number } = {},
+  ): Promise<ConnectTask> {
     let first = 0;
     for (;;) {
       const t = await this.task(id, first);

@@ -30,10 +30,14 @@ export function normaliseServerUrl(input: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw new SnowflakeExtError('config', `'${input}' is not a server URL.`, { text: 'Enter the address of Posit Connect, e.g. https://connect.example.com.' });
+    throw new SnowflakeExtError('config', `'${input}' is not a server URL.`, {
+      text: 'Enter the address of Posit Connect, e.g. https://connect.example.com.',
+    });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new SnowflakeExtError('config', `'${input}' is not an http(s) URL.`, { text: 'Enter the address of Posit Connect, e.g. https://connect.example.com.' });
+    throw new SnowflakeExtError('config', `'${input}' is not an http(s) URL.`, {
+      text: 'Enter the address of Posit Connect, e.g. https://connect.example.com.',
+    });
   }
   // People paste dashboard or API links; the server is what comes before them.
   const pathname = url.pathname.replace(/\/(connect|__api__)(\/.*)?$/, '').replace(/\/+$/, '');
@@ -49,7 +53,10 @@ export function sameServer(a: string, b: string): boolean {
 }
 
 export class ConnectServerRegistry {
-  constructor(private readonly storage: ServerListStorage, private readonly secrets: SecretStore) {}
+  constructor(
+    private readonly storage: ServerListStorage,
+    private readonly secrets: SecretStore,
+  ) {}
 
   list(): readonly ConnectServer[] {
     return this.storage.get() ?? [];

@@ -13,7 +13,10 @@ interface Project {
 
 async function openProject(dir: string): Promise<Project> {
   const dirents = await fs.promises.readdir(dir, { withFileTypes: true });
-  const names = dirents.filter((d) => d.isFile() || d.isSymbolicLink()).map((d) => d.name).sort();
+  const names = dirents
+    .filter((d) => d.isFile() || d.isSymbolicLink())
+    .map((d) => d.name)
+    .sort();
   const cache = new Map<string, Promise<string>>();
   return {
     dir,
@@ -21,7 +24,10 @@ async function openProject(dir: string): Promise<Project> {
     read: (rel) => {
       let p = cache.get(rel);
       if (!p) {
-        p = fs.promises.readFile(path.join(dir, rel), 'utf8').then((t) => t.slice(0, 256 * 1024), () => '');
+        p = fs.promises.readFile(path.join(dir, rel), 'utf8').then(
+          (t) => t.slice(0, 256 * 1024),
+          () => '',
+        );
         cache.set(rel, p);
       }
       return p;
@@ -42,14 +48,24 @@ function yamlTitle(yaml: string): string | undefined {
 
 /** `runtime: shiny` (R Markdown) or `server: shiny` (Quarto) make a document interactive. */
 function usesShiny(yaml: string): boolean {
-  return /^runtime:\s*["']?(shiny|shinyrmd|shiny_prerendered)\b/m.test(yaml) || /^\s*server:\s*["']?shiny\b/m.test(yaml) || /^\s*type:\s*["']?shiny\b/m.test(yaml);
+  return (
+    /^runtime:\s*["']?(shiny|shinyrmd|shiny_prerendered)\b/m.test(yaml) ||
+    /^\s*server:\s*["']?shiny\b/m.test(yaml) ||
+    /^\s*type:\s*["']?shiny\b/m.test(yaml)
+  );
 }
 
 function quartoEnginesOf(texts: readonly { name: string; text: string }[]): QuartoEngine[] {
   const engines = new Set<QuartoEngine>();
   for (const { name, text } of texts) {
     const yaml = frontMatter(text);
-    if (name.endsWith('.ipynb') || /^jupyter:/m.test(yaml) || /^engine:\s*jupyter/m.test(yaml) || /^```\s*\{(python|julia)/m.test(text)) engines.add('jupyter');
+    if (
+      name.endsWith('.ipynb') ||
+      /^jupyter:/m.test(yaml) ||
+      /^engine:\s*jupyter/m.test(yaml) ||
+      /^```\s*\{(python|julia)/m.test(text)
+    )
+      engines.add('jupyter');
     if (name.endsWith('.Rmd') || /^engine:\s*knitr/m.test(yaml) || /^```\s*\{r[\s,}]/m.test(text)) engines.add('knitr');
   }
   if (engines.size === 0) engines.add('markdown');
@@ -61,7 +77,12 @@ function base(dir: string): string {
   return name.length >= 3 ? name : `${name} content`.trim();
 }
 
-function result(p: Project, appmode: AppMode, entrypoint: string, extra: Partial<ContentDetection> = {}): ContentDetection {
+function result(
+  p: Project,
+  appmode: AppMode,
+  entrypoint: string,
+  extra: Partial<ContentDetection> = {},
+): ContentDetection {
   const python = appmode.startsWith('python-') || appmode === 'jupyter-static' || appmode === 'jupyter-voila';
   const r = appmode === 'shiny' || appmode === 'api' || appmode === 'rmd-static' || appmode === 'rmd-shiny';
   const quarto = appmode === 'quarto-static' || appmode === 'quarto-shiny';
@@ -86,7 +107,11 @@ async function quartoDocuments(p: Project): Promise<{ name: string; text: string
 async function detectQuarto(p: Project, file: string | undefined): Promise<ContentDetection> {
   const isProject = p.names.includes('_quarto.yml') || p.names.includes('_quarto.yaml');
   const docs = isProject ? await quartoDocuments(p) : [{ name: file!, text: await p.read(file!) }];
-  const entry = file ?? (p.names.includes('index.qmd') ? 'index.qmd' : docs.find((d) => d.name.endsWith('.qmd'))?.name ?? docs[0]?.name ?? '_quarto.yml');
+  const entry =
+    file ??
+    (p.names.includes('index.qmd')
+      ? 'index.qmd'
+      : (docs.find((d) => d.name.endsWith('.qmd'))?.name ?? docs[0]?.name ?? '_quarto.yml'));
   const projectYaml = isProject ? await p.read(p.names.includes('_quarto.yml') ? '_quarto.yml' : '_quarto.yaml') : '';
   const shiny = usesShiny(frontMatter(await p.read(entry))) || docs.some((d) => usesShiny(frontMatter(d.text)));
   const site = /^\s*type:\s*["']?(website|book|manuscript)\b/m.test(projectYaml);
@@ -109,7 +134,8 @@ async function detectRmd(p: Project, file: string): Promise<ContentDetection> {
 
 async function detectR(p: Project, file: string): Promise<ContentDetection | undefined> {
   const text = await p.read(file);
-  if (/^#\*\s*@(get|post|put|delete|patch|apiTitle|serializer)\b/m.test(text) || /^(plumber|entrypoint)\.R$/.test(file)) return result(p, 'api', file);
+  if (/^#\*\s*@(get|post|put|delete|patch|apiTitle|serializer)\b/m.test(text) || /^(plumber|entrypoint)\.R$/.test(file))
+    return result(p, 'api', file);
   if (/^(app|server|ui)\.R$/.test(file) || /\bshinyApp\s*\(/.test(text)) return result(p, 'shiny', file);
   return undefined;
 }
@@ -124,8 +150,13 @@ async function detectNode(p: Project, file?: string): Promise<ContentDetection |
   if (!main) {
     try {
       const pkg = JSON.parse(await p.read('package.json')) as { main?: unknown; scripts?: { start?: unknown } };
-      const start = typeof pkg.scripts?.start === 'string' ? /node\s+(\S+\.[cm]?js)/.exec(pkg.scripts.start)?.[1] : undefined;
-      main = typeof pkg.main === 'string' ? pkg.main : start ?? (p.names.includes('index.js') ? 'index.js' : p.names.includes('server.js') ? 'server.js' : undefined);
+      const start =
+        typeof pkg.scripts?.start === 'string' ? /node\s+(\S+\.[cm]?js)/.exec(pkg.scripts.start)?.[1] : undefined;
+      main =
+        typeof pkg.main === 'string'
+          ? pkg.main
+          : (start ??
+            (p.names.includes('index.js') ? 'index.js' : p.names.includes('server.js') ? 'server.js' : undefined));
     } catch {
       return undefined;
     }
@@ -137,7 +168,8 @@ async function detectNode(p: Project, file?: string): Promise<ContentDetection |
 async function detectFile(p: Project, file: string): Promise<ContentDetection | undefined> {
   const ext = path.extname(file).toLowerCase();
   if (ext === '.html' || ext === '.htm') return result(p, 'static', file, { primaryHtml: file });
-  if (ext === '.ipynb') return result(p, (await p.read('requirements.txt')).match(/^voila\b/im) ? 'jupyter-voila' : 'jupyter-static', file);
+  if (ext === '.ipynb')
+    return result(p, (await p.read('requirements.txt')).match(/^voila\b/im) ? 'jupyter-voila' : 'jupyter-static', file);
   if (ext === '.qmd') return detectQuarto(p, file);
   if (ext === '.rmd') return p.names.includes('_quarto.yml') ? detectQuarto(p, file) : detectRmd(p, file);
   if (ext === '.r') return detectR(p, file);
@@ -157,7 +189,10 @@ async function detectFolder(p: Project): Promise<ContentDetection | undefined> {
   const n = p.names;
   if (n.includes('_quarto.yml') || n.includes('_quarto.yaml')) return detectQuarto(p, undefined);
   for (const f of ['app.R', 'server.R', 'plumber.R', 'entrypoint.R']) if (n.includes(f)) return detectR(p, f);
-  const pyFiles = [...PYTHON_ENTRY_CANDIDATES.filter((f) => n.includes(f)), ...n.filter((f) => f.endsWith('.py') && !PYTHON_ENTRY_CANDIDATES.includes(f))];
+  const pyFiles = [
+    ...PYTHON_ENTRY_CANDIDATES.filter((f) => n.includes(f)),
+    ...n.filter((f) => f.endsWith('.py') && !PYTHON_ENTRY_CANDIDATES.includes(f)),
+  ];
   for (const f of pyFiles) {
     const found = await detectPython(p, f);
     if (found) return found;
@@ -196,7 +231,12 @@ export async function detectContent(dir: string, opts: DetectOptions = {}): Prom
   return result(p, mode, entry, {
     entrypointFile,
     title: found?.title ?? base(dir),
-    ...(mode.startsWith('quarto') ? { quartoEngines: found?.quartoEngines ?? quartoEnginesOf([{ name: entrypointFile, text: await p.read(entrypointFile) }]) } : {}),
+    ...(mode.startsWith('quarto')
+      ? {
+          quartoEngines:
+            found?.quartoEngines ?? quartoEnginesOf([{ name: entrypointFile, text: await p.read(entrypointFile) }]),
+        }
+      : {}),
     ...(mode === 'static' ? { primaryHtml: entrypointFile } : {}),
     ...(mode.startsWith('rmd') ? { primaryRmd: entrypointFile } : {}),
   });

@@ -23,7 +23,10 @@ export interface Manifest {
     readonly primary_html?: string;
     readonly content_category?: string;
   };
-  readonly python?: { readonly version: string; readonly package_manager: { readonly name: 'pip'; readonly package_file: string } };
+  readonly python?: {
+    readonly version: string;
+    readonly package_manager: { readonly name: 'pip'; readonly package_file: string };
+  };
   readonly quarto?: { readonly version: string; readonly engines: readonly string[] };
   readonly packages?: Readonly<Record<string, ManifestPackage>>;
   readonly files: Readonly<Record<string, { readonly checksum: string }>>;
@@ -53,8 +56,17 @@ export function buildManifest(inputs: ManifestInputs, checksums: ReadonlyMap<str
       ...(d.primaryHtml ? { primary_html: d.primaryHtml } : {}),
       ...(d.contentCategory ? { content_category: d.contentCategory } : {}),
     },
-    ...(inputs.python ? { python: { version: inputs.python.version, package_manager: { name: 'pip' as const, package_file: PYTHON_PACKAGE_FILE } } } : {}),
-    ...(inputs.quarto ? { quarto: { version: inputs.quarto.version, engines: [...(d.quartoEngines ?? ['markdown'])] } } : {}),
+    ...(inputs.python
+      ? {
+          python: {
+            version: inputs.python.version,
+            package_manager: { name: 'pip' as const, package_file: PYTHON_PACKAGE_FILE },
+          },
+        }
+      : {}),
+    ...(inputs.quarto
+      ? { quarto: { version: inputs.quarto.version, engines: [...(d.quartoEngines ?? ['markdown'])] } }
+      : {}),
     ...(inputs.r ? { packages: inputs.r.packages } : {}),
     files,
   };
@@ -77,38 +89,59 @@ export async function gatherManifestInputs(
   locale = 'en_US.UTF-8',
 ): Promise<ManifestInputs> {
   if (!bundles(listing, detection.entrypointFile)) {
-    throw new SnowflakeExtError('config', `The entrypoint '${detection.entrypointFile}' is not in the bundle (missing, or excluded by .positignore).`, {
-      text: 'Choose another entrypoint, or remove it from .positignore.',
-    });
+    throw new SnowflakeExtError(
+      'config',
+      `The entrypoint '${detection.entrypointFile}' is not in the bundle (missing, or excluded by .positignore).`,
+      {
+        text: 'Choose another entrypoint, or remove it from .positignore.',
+      },
+    );
   }
   let python: ManifestInputs['python'];
   if (detection.needsPython) {
     if (!bundles(listing, PYTHON_PACKAGE_FILE)) {
-      throw new SnowflakeExtError('config', `This ${detection.appmode} content needs a ${PYTHON_PACKAGE_FILE} listing its Python packages; the project has none.`, {
-        text: `Create it (for example: pip freeze > ${PYTHON_PACKAGE_FILE}) and publish again.`,
-      });
+      throw new SnowflakeExtError(
+        'config',
+        `This ${detection.appmode} content needs a ${PYTHON_PACKAGE_FILE} listing its Python packages; the project has none.`,
+        {
+          text: `Create it (for example: pip freeze > ${PYTHON_PACKAGE_FILE}) and publish again.`,
+        },
+      );
     }
     const version = await probe.python(dir);
     if (!version) {
-      throw new SnowflakeExtError('config', 'Cannot tell which Python version the project uses: no .python-version, virtualenv or python3 on PATH.', {
-        text: 'Add a .python-version file (e.g. 3.11.9) to the project, or put python3 on PATH.',
-      });
+      throw new SnowflakeExtError(
+        'config',
+        'Cannot tell which Python version the project uses: no .python-version, virtualenv or python3 on PATH.',
+        {
+          text: 'Add a .python-version file (e.g. 3.11.9) to the project, or put python3 on PATH.',
+        },
+      );
     }
     python = { version };
   }
   let quarto: ManifestInputs['quarto'];
   if (detection.needsQuarto) {
     const version = await probe.quarto();
-    if (!version) throw new SnowflakeExtError('config', 'Quarto content needs Quarto, and `quarto --version` did not answer.', { text: 'Install Quarto from quarto.org, or put it on PATH, then publish again.' });
+    if (!version)
+      throw new SnowflakeExtError('config', 'Quarto content needs Quarto, and `quarto --version` did not answer.', {
+        text: 'Install Quarto from quarto.org, or put it on PATH, then publish again.',
+      });
     quarto = { version };
   }
   let r: RenvInfo | undefined;
   if (detection.needsR) {
-    const text = bundles(listing, RENV_LOCK) ? await fs.promises.readFile(path.join(dir, RENV_LOCK), 'utf8').catch(() => undefined) : undefined;
+    const text = bundles(listing, RENV_LOCK)
+      ? await fs.promises.readFile(path.join(dir, RENV_LOCK), 'utf8').catch(() => undefined)
+      : undefined;
     if (text === undefined) {
-      throw new SnowflakeExtError('config', `This ${detection.appmode} content needs ${RENV_LOCK} to tell Connect which R packages to install; the project has none.`, {
-        text: 'Run renv::init() or renv::snapshot() in the project, then publish again.',
-      });
+      throw new SnowflakeExtError(
+        'config',
+        `This ${detection.appmode} content needs ${RENV_LOCK} to tell Connect which R packages to install; the project has none.`,
+        {
+          text: 'Run renv::init() or renv::snapshot() in the project, then publish again.',
+        },
+      );
     }
     r = readRenvLock(text);
   }

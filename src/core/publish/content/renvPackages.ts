@@ -19,7 +19,10 @@ interface RenvPackage {
 }
 
 interface RenvLock {
-  readonly R?: { readonly Version?: string; readonly Repositories?: readonly { readonly Name?: string; readonly URL?: string }[] };
+  readonly R?: {
+    readonly Version?: string;
+    readonly Repositories?: readonly { readonly Name?: string; readonly URL?: string }[];
+  };
   readonly Bioconductor?: { readonly Version?: string };
   readonly Packages?: Readonly<Record<string, RenvPackage>>;
 }
@@ -40,7 +43,11 @@ const DEFAULT_REPOS: Readonly<Record<string, string>> = {
   RSPM: 'https://packagemanager.posit.co/cran/latest',
 };
 
-const GIT_HOSTS: Readonly<Record<string, string>> = { github: 'https://github.com', gitlab: 'https://gitlab.com', bitbucket: 'https://bitbucket.org' };
+const GIT_HOSTS: Readonly<Record<string, string>> = {
+  github: 'https://github.com',
+  gitlab: 'https://gitlab.com',
+  bitbucket: 'https://bitbucket.org',
+};
 
 function repositories(lock: RenvLock): Map<string, string> {
   const repos = new Map(Object.entries(DEFAULT_REPOS));
@@ -59,19 +66,28 @@ function sourceOf(name: string, pkg: RenvPackage, repos: Map<string, string>): {
   if (repo && /^(https?|ftp):\/\//.test(repo)) {
     const url = repo.replace(/\/+$/, '');
     const named = [...repos].find(([, u]) => u === url)?.[0];
-    return { source: pkg.Source === 'Bioconductor' ? 'Bioconductor' : named ?? url, repository: url };
+    return { source: pkg.Source === 'Bioconductor' ? 'Bioconductor' : (named ?? url), repository: url };
   }
   const url = repo ? repos.get(repo) : undefined;
   if (!repo || !url) {
-    throw new SnowflakeExtError('config', `renv.lock: package '${name}' comes from ${repo ? `repository '${repo}', which renv.lock does not list` : `'${pkg.Source ?? 'an unknown source'}'`}; Connect could not install it.`, {
-      text: 'Install it from a package repository, then run renv::snapshot() and publish again.',
-    });
+    throw new SnowflakeExtError(
+      'config',
+      `renv.lock: package '${name}' comes from ${repo ? `repository '${repo}', which renv.lock does not list` : `'${pkg.Source ?? 'an unknown source'}'`}; Connect could not install it.`,
+      {
+        text: 'Install it from a package repository, then run renv::snapshot() and publish again.',
+      },
+    );
   }
   return { source: pkg.Source === 'Bioconductor' || repo.startsWith('BioC') ? 'Bioconductor' : repo, repository: url };
 }
 
 function description(name: string, pkg: RenvPackage, repository: string): Record<string, string> {
-  const d: Record<string, string> = { Package: name, Version: String(pkg.Version ?? ''), Type: 'Package', Title: pkg.Title ?? `${name} R package` };
+  const d: Record<string, string> = {
+    Package: name,
+    Version: String(pkg.Version ?? ''),
+    Type: 'Package',
+    Title: pkg.Title ?? `${name} R package`,
+  };
   for (const key of ['Hash', 'RemoteType', 'RemoteUsername', 'RemoteRepo', 'RemoteRef', 'RemoteSha'] as const) {
     const v = pkg[key];
     if (typeof v === 'string' && v) d[key] = v;
@@ -87,10 +103,15 @@ export function readRenvLock(text: string): RenvInfo {
   try {
     lock = JSON.parse(text) as RenvLock;
   } catch {
-    throw new SnowflakeExtError('config', 'renv.lock is not valid JSON.', { text: 'Run renv::snapshot() in the project to write it again.' });
+    throw new SnowflakeExtError('config', 'renv.lock is not valid JSON.', {
+      text: 'Run renv::snapshot() in the project to write it again.',
+    });
   }
   const rVersion = lock.R?.Version;
-  if (!rVersion) throw new SnowflakeExtError('config', 'renv.lock does not say which R version the project uses.', { text: 'Run renv::snapshot() in the project to write it again.' });
+  if (!rVersion)
+    throw new SnowflakeExtError('config', 'renv.lock does not say which R version the project uses.', {
+      text: 'Run renv::snapshot() in the project to write it again.',
+    });
   const repos = repositories(lock);
   const packages: Record<string, ManifestPackage> = {};
   for (const name of Object.keys(lock.Packages ?? {}).sort()) {

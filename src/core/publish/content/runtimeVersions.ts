@@ -13,7 +13,9 @@ export interface RuntimeProbe {
 
 function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { timeout: 10_000, env, windowsHide: true }, (err, stdout, stderr) => resolve(err ? undefined : `${stdout}${stderr}`));
+    execFile(cmd, args, { timeout: 10_000, env, windowsHide: true }, (err, stdout, stderr) =>
+      resolve(err ? undefined : `${stdout}${stderr}`),
+    );
   });
 }
 
