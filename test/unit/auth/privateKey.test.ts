@@ -5,6 +5,7 @@ import { decodePrivateKey, fingerprintOf, normalisePem } from '../../../src/core
 import { JWT_LIFETIME_SECONDS, mintKeyPairJwt } from '../../../src/core/auth/credentials/keyPairJwt';
 import { jwtAccount } from '../../../src/core/connections/account';
 import { SnowflakeExtError } from '../../../src/core/shared/errors';
+import { compactVerify } from 'jose';
 
 const rsa = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
 const PKCS8 = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -126,9 +127,9 @@ describe('private keys', () => {
 });
 
 describe('mintKeyPairJwt', () => {
-  it('RS256, upper-cased iss/sub with the fingerprint, seconds, 59 minutes', () => {
+  it('RS256, upper-cased iss/sub with the fingerprint, seconds, 59 minutes', async () => {
     const now = 1_700_000_000_123;
-    const jwt = mintKeyPairJwt(rsa.privateKey, 'myorg-acct', 'ada', now);
+    const jwt = await mintKeyPairJwt(rsa.privateKey, 'myorg-acct', 'ada', now);
     const { header, claims } = decodeJwt(jwt.token);
     assert.deepEqual(header, { alg: 'RS256', typ: 'JWT' });
     assert.equal(claims.sub, 'MYORG-ACCT.ADA');
@@ -140,6 +141,23 @@ describe('mintKeyPairJwt', () => {
     const [h, c, s] = jwt.token.split('.');
     assert.ok(crypto.verify('RSA-SHA256', Buffer.from(`${h}.${c}`), rsa.publicKey, Buffer.from(s!, 'base64url')));
   });
+
+  // Every key format users have signs through jose; jose itself (not our code) checks each signature.
+  for (const [format, pem, passphrase] of [
+    ['PKCS#8', PKCS8, undefined],
+    ['encrypted PKCS#8', ENC8, PASS],
+    ['PKCS#1', PKCS1, undefined],
+    ['encrypted PKCS#1', ENC1, PASS],
+  ] as const) {
+    it(`signs a JWT that jose verifies with the public key, from a key in ${format}`, async () => {
+      const { key } = decodePrivateKey(pem, 'test key', passphrase);
+      const jwt = await mintKeyPairJwt(key, 'myorg-acct', 'ada');
+      const { protectedHeader } = await compactVerify(jwt.token, rsa.publicKey, { algorithms: ['RS256'] });
+      assert.equal(protectedHeader.alg, 'RS256');
+      const other = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey;
+      await assert.rejects(compactVerify(jwt.token, other), /signature verification failed/);
+    });
+  }
 
   const accounts: [string, string][] = [
     ['xy12345.ap-southeast-2', 'XY12345'],

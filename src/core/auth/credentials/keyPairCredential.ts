@@ -217,7 +217,7 @@ export async function keyPairJwt(
     cacheKey(profile, 'jwt'),
     `${profileStamp(profile)}|${key.fingerprint}`,
     async () => {
-      const jwt = mintKeyPairJwt(key.key, profile.account, user, ctx.now(), key.fingerprint);
+      const jwt = await mintKeyPairJwt(key.key, profile.account, user, ctx.now(), key.fingerprint);
       ctx.logger.debug(`Minted a key-pair JWT for connection '${profile.name}' (${jwt.subject}, ${key.fingerprint}).`);
       return { value: jwt.token, expiresAt: jwt.expiresAt, renewAt: jwt.expiresAt - 5 * 60_000 };
     },

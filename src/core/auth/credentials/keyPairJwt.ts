@@ -1,6 +1,8 @@
 // mintKeyPairJwt: the RS256 JWT Snowflake accepts for key-pair auth (PROTOCOLS §3): claims upper-cased, times in
-// seconds, 59-minute lifetime. Signed with node:crypto, which takes every key format the clients accept.
-import crypto from 'node:crypto';
+// seconds, 59-minute lifetime. Signed by jose over a node:crypto KeyObject, so every key format the clients accept
+// (PKCS#8, encrypted PKCS#8, PKCS#1) signs; jose's own PEM importers would refuse the last two.
+import type crypto from 'node:crypto';
+import { SignJWT } from 'jose';
 import { jwtAccount } from '../../connections/account';
 import { fingerprintOf } from './privateKey';
 
@@ -15,25 +17,26 @@ export interface MintedJwt {
   readonly subject: string;
 }
 
-function b64url(value: unknown): string {
-  return Buffer.from(JSON.stringify(value)).toString('base64url');
-}
-
 /** `iss = ACCOUNT.USER.SHA256:<fp>`, `sub = ACCOUNT.USER`, `iat`/`exp` in seconds. */
-export function mintKeyPairJwt(
+export async function mintKeyPairJwt(
   key: crypto.KeyObject,
   account: string,
   user: string,
   now: number = Date.now(),
   fingerprint?: string,
-): MintedJwt {
+): Promise<MintedJwt> {
   const subject = `${jwtAccount(account)}.${user.toUpperCase()}`;
   const issuer = `${subject}.${fingerprint ?? fingerprintOf(key)}`;
   const iat = Math.floor(now / 1000);
   const exp = iat + JWT_LIFETIME_SECONDS;
-  const signingInput = `${b64url({ alg: 'RS256', typ: 'JWT' })}.${b64url({ iss: issuer, sub: subject, iat, exp })}`;
-  const signature = crypto.sign('RSA-SHA256', Buffer.from(signingInput), key).toString('base64url');
-  return { token: `${signingInput}.${signature}`, expiresAt: exp * 1000, issuer, subject };
+  const token = await new SignJWT({})
+    .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
+    .setIssuer(issuer)
+    .setSubject(subject)
+    .setIssuedAt(iat)
+    .setExpirationTime(exp)
+    .sign(key);
+  return { token, expiresAt: exp * 1000, issuer, subject };
 }
 
 /** The `exp` claim (epoch ms) of any JWT-shaped token, without verifying it; undefined for opaque tokens. */
