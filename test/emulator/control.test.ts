@@ -120,7 +120,7 @@ describe('emulator: control API, Workbench, sandbox home', function () {
     emu.state.addPublicKey(user.name, key.publicKey);
     const jwt = signKeypairJwt(key.privateKey, emu.state.account, 'REST_USER');
     assert.deepEqual(
-      emu.state.authenticateRest({
+      await emu.state.authenticateRest({
         authorization: `Bearer ${jwt}`,
         'x-snowflake-authorization-token-type': 'KEYPAIR_JWT',
       }),
@@ -128,27 +128,32 @@ describe('emulator: control API, Workbench, sandbox home', function () {
     );
     const oauth = emu.state.issueOAuthAccessToken('DEMO_USER', 'FINANCE', 600);
     assert.equal(
-      emu.state.authenticateRest({ authorization: `Bearer ${oauth}` }).ok,
+      (await emu.state.authenticateRest({ authorization: `Bearer ${oauth}` })).ok,
       true,
       'OAUTH is the default type',
     );
     const pat = emu.state.addPat('DEMO_USER');
     assert.equal(
-      emu.state.authenticateRest({
-        authorization: `Bearer ${pat}`,
-        'x-snowflake-authorization-token-type': 'PROGRAMMATIC_ACCESS_TOKEN',
-      }).ok,
+      (
+        await emu.state.authenticateRest({
+          authorization: `Bearer ${pat}`,
+          'x-snowflake-authorization-token-type': 'PROGRAMMATIC_ACCESS_TOKEN',
+        })
+      ).ok,
       true,
     );
     const s = await login(emu, { AUTHENTICATOR: 'OAUTH', TOKEN: oauth });
-    assert.equal(emu.state.authenticateRest({ authorization: `Snowflake Token="${s.json.data.token}"` }).ok, true);
-    const expired = emu.state.authenticateRest({
+    assert.equal(
+      (await emu.state.authenticateRest({ authorization: `Snowflake Token="${s.json.data.token}"` })).ok,
+      true,
+    );
+    const expired = await emu.state.authenticateRest({
       authorization: `Bearer ${emu.state.issueOAuthAccessToken('DEMO_USER', 'ANALYST', -1)}`,
     });
     assert.ok(!expired.ok && expired.status === 401 && expired.body.code === '390318');
-    const wrongType = emu.state.authenticateRest({ authorization: `Bearer ${jwt}` });
+    const wrongType = await emu.state.authenticateRest({ authorization: `Bearer ${jwt}` });
     assert.ok(!wrongType.ok && wrongType.body.code === '390303');
-    const none = emu.state.authenticateRest({});
+    const none = await emu.state.authenticateRest({});
     assert.ok(!none.ok && none.status === 401);
   });
 

@@ -67,7 +67,7 @@ export function registerCortex(server: EmulatorServer, state: EmulatorState): Co
   const authed =
     (handler: (req: EmuRequest, res: http.ServerResponse, user: string) => Promise<void> | void) =>
     async (req: EmuRequest, res: http.ServerResponse): Promise<void> => {
-      const auth = state.authenticateRest(req.headers);
+      const auth = await state.authenticateRest(req.headers);
       if (!auth.ok) return sendJson(res, auth.status, auth.body);
       await handler(req, res, auth.user);
     };

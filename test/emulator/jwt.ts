@@ -1,6 +1,9 @@
-// Verifies key-pair JWTs the way Snowflake does (PROTOCOLS §3): RS256 against the key registered under the
-// fingerprint named in `iss`, claims built from the normalised account and the user, lifetime at most one hour.
+// Verifies key-pair JWTs the way Snowflake does (PROTOCOLS §3, and Snowflake's "Key-pair authentication" docs page:
+// iss = ACCOUNT.USER.SHA256:<fp>, sub = ACCOUNT.USER, at most one hour): RS256 against the key registered under the
+// fingerprint named in `iss`. The signature is checked by jose (a JWS implementation that is not ours), so the
+// extension's minting is judged by a second, independent implementation.
 import crypto from 'node:crypto';
+import { compactVerify } from 'jose';
 
 export interface KeyLookup {
   publicKey(user: string, fingerprint: string): crypto.KeyObject | undefined;
@@ -46,7 +49,7 @@ function decodePart(part: string): any {
   return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
 }
 
-export function verifyKeypairJwt(lookup: KeyLookup, token: string | undefined): JwtResult {
+export async function verifyKeypairJwt(lookup: KeyLookup, token: string | undefined): Promise<JwtResult> {
   const parts = (token ?? '').split('.');
   if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]*$/.test(p)))
     return fail('394306', 'JWT token has an invalid format.');
@@ -74,9 +77,11 @@ export function verifyKeypairJwt(lookup: KeyLookup, token: string | undefined): 
       '394304',
       `JWT token is invalid: public key fingerprint mismatch (${fp} is not registered for user ${user}).`,
     );
-  const signed = Buffer.from(`${parts[0]}.${parts[1]}`);
-  const sig = Buffer.from(parts[2]!, 'base64url');
-  if (!crypto.verify('RSA-SHA256', signed, key, sig)) return fail('390144', 'JWT token is invalid.');
+  try {
+    await compactVerify(token!, key, { algorithms: ['RS256'] });
+  } catch {
+    return fail('390144', 'JWT token is invalid.');
+  }
   const iat = toSeconds(claims.iat);
   const exp = toSeconds(claims.exp);
   if (iat === undefined || exp === undefined) return fail('394303', 'JWT token has an invalid expiration time.');

@@ -44,12 +44,12 @@ export function gsFailure(
 type Identity =
   { ok: true; user: string; tokenRole?: string; via: string } | { ok: false; code: string; message: string };
 
-function identify(state: EmulatorState, data: Record<string, any>): Identity {
+async function identify(state: EmulatorState, data: Record<string, any>): Promise<Identity> {
   const authenticator = String(data.AUTHENTICATOR ?? 'SNOWFLAKE').toUpperCase();
   const loginName = typeof data.LOGIN_NAME === 'string' && data.LOGIN_NAME ? data.LOGIN_NAME.toUpperCase() : undefined;
   const token = typeof data.TOKEN === 'string' ? data.TOKEN : undefined;
   if (authenticator === 'SNOWFLAKE_JWT') {
-    const r = verifyKeypairJwt(state, token);
+    const r = await verifyKeypairJwt(state, token);
     if (!r.ok) return r;
     if (loginName && loginName !== r.user)
       return { ok: false, code: '390144', message: 'JWT token is invalid: the subject does not match the login name.' };
@@ -88,7 +88,7 @@ export function sessionInfo(s: Session): Record<string, unknown> {
   };
 }
 
-function login(state: EmulatorState, req: EmuRequest, res: http.ServerResponse): void {
+async function login(state: EmulatorState, req: EmuRequest, res: http.ServerResponse): Promise<void> {
   let body: any;
   try {
     body = req.json();
@@ -96,7 +96,7 @@ function login(state: EmulatorState, req: EmuRequest, res: http.ServerResponse):
     return gsFailure(res, '390100', 'Login request body is not valid JSON.');
   }
   const data: Record<string, any> = body?.data ?? {};
-  const who = identify(state, data);
+  const who = await identify(state, data);
   if (!who.ok) return gsFailure(res, who.code, who.message);
   const user = state.user(who.user);
   if (!user || user.disabled)

@@ -72,7 +72,10 @@ export function checkPat(
   return { ok: true, user: p.user, role: p.role };
 }
 
-export function authenticateRest(state: EmulatorState, headers: http.IncomingHttpHeaders): RestAuthResult {
+export async function authenticateRest(
+  state: EmulatorState,
+  headers: http.IncomingHttpHeaders,
+): Promise<RestAuthResult> {
   const authorization = header(headers, 'authorization');
   if (!authorization)
     return denied(
@@ -90,7 +93,7 @@ export function authenticateRest(state: EmulatorState, headers: http.IncomingHtt
   if (!bearer) return denied(401, '390101', 'Unsupported Authorization header. Use "Bearer <token>".');
   const type = (header(headers, 'x-snowflake-authorization-token-type') ?? 'OAUTH').toUpperCase();
   if (type === 'KEYPAIR_JWT') {
-    const r = verifyKeypairJwt(state, bearer);
+    const r = await verifyKeypairJwt(state, bearer);
     if (!r.ok) return denied(401, r.code, r.message);
     const user = state.user(r.user)!;
     return { ok: true, user: user.name, role: user.defaultRole, via: 'KEYPAIR_JWT' };

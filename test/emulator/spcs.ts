@@ -14,7 +14,7 @@ function oauthError(res: http.ServerResponse, status: number, error: string, des
 
 /** `POST /oauth/token`: scope = "<ingress host>" or "session:role:<ROLE> <ingress host>"; answers the token as text. */
 export function registerSpcsTokenExchange(server: EmulatorServer, state: EmulatorState): void {
-  server.route('POST', '/oauth/token', (req, res) => {
+  server.route('POST', '/oauth/token', async (req, res) => {
     const form = req.form();
     if (form.get('grant_type') !== JWT_BEARER)
       return oauthError(
@@ -23,7 +23,7 @@ export function registerSpcsTokenExchange(server: EmulatorServer, state: Emulato
         'unsupported_grant_type',
         `Unsupported grant_type ${form.get('grant_type') ?? '(none)'}; use ${JWT_BEARER}.`,
       );
-    const jwt = verifyKeypairJwt(state, form.get('assertion') ?? undefined);
+    const jwt = await verifyKeypairJwt(state, form.get('assertion') ?? undefined);
     if (!jwt.ok) return oauthError(res, 400, 'invalid_grant', jwt.message, jwt.code);
     const user = state.user(jwt.user)!;
     let role = user.defaultRole;

@@ -344,7 +344,7 @@ export class EmulatorState implements KeyLookup {
   }
 
   /** Authenticates a REST call (Cortex, Connect ingress) from its headers, the way Snowflake's REST API does. */
-  authenticateRest(headers: http.IncomingHttpHeaders): RestAuthResult {
+  authenticateRest(headers: http.IncomingHttpHeaders): Promise<RestAuthResult> {
     return authenticateRest(this, headers);
   }
 

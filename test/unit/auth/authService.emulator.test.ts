@@ -34,7 +34,7 @@ describe('auth service against the emulator', function () {
       const c = await auth.getConnection('keypair');
       const rest = await auth.forRest(c);
       assert.equal(rest.headers['X-Snowflake-Authorization-Token-Type'], 'KEYPAIR_JWT');
-      assert.deepEqual(w.emu.state.authenticateRest(restHeaders(rest.headers)), {
+      assert.deepEqual(await w.emu.state.authenticateRest(restHeaders(rest.headers)), {
         ok: true,
         user: 'DEMO_USER',
         role: 'ANALYST',

@@ -88,10 +88,12 @@ describe('CLI: connections, test, token, doctor', () => {
     const jwt = r.out.trim();
     assert.equal(r.out, `${jwt}\n`);
     assert.equal(
-      w.emu.state.authenticateRest({
-        authorization: `Bearer ${jwt}`,
-        'x-snowflake-authorization-token-type': 'KEYPAIR_JWT',
-      }).ok,
+      (
+        await w.emu.state.authenticateRest({
+          authorization: `Bearer ${jwt}`,
+          'x-snowflake-authorization-token-type': 'KEYPAIR_JWT',
+        })
+      ).ok,
       true,
     );
     const ing = await cli(['token', 'keypair', '--ingress', w.emu.ingressHost, '--role', 'FINANCE'], env);
