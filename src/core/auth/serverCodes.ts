@@ -1,51 +1,19 @@
-// Snowflake's authentication answers explained: each server code becomes a message and a fix in the user's terms
-// (the fingerprint to compare, the clock to fix, the command to run), by code and never by message text.
-import { SnowflakeExtError, type ErrorFix, type ErrorKind } from '../shared/errors';
+// The one table of Snowflake's codes (login, session, SQL, OAuth, PAT, and the SQL driver's own): each code has a
+// refusal kind (what callers decide on, and whether a fresh credential may cure it), a message and a fix in the
+// user's terms (the fingerprint to compare, the clock to fix, the command to run). Decided by code, never by text.
+import { SnowflakeExtError, isCancelled, type ErrorKind, type RefusalKind } from '../shared/errors';
+import { HttpError } from '../shared/http';
 import { jwtAccount } from '../connections/account';
 import type { ConnectionProfile } from './types';
 
-/** Codes that mean "this credential was refused": invalidate and try once more with a fresh one. */
-export const AUTH_FAILURE_CODES = new Set([
-  '390144',
-  '394300',
-  '394301',
-  '394302',
-  '394303',
-  '394304',
-  '394305',
-  '394306', // key-pair JWT
-  '390318',
-  '390303', // OAuth token expired / invalid
-  '394400', // PAT invalid
-  '390112',
-  '390104',
-  '390111',
-  '390114', // session token expired / invalid
+/** Refusals a fresh credential (or a new login) may cure: invalidate and try once more. */
+const REFRESH_CURES: ReadonlySet<RefusalKind> = new Set<RefusalKind>([
+  'auth-expired',
+  'auth-refused',
+  'key-mismatch',
+  'clock',
+  'session-gone',
 ]);
-
-const CLOCK_CODES = new Set(['394301', '394302', '394303', '390318']);
-
-/** A refusal from Snowflake, with the server's Date (epoch ms) when it sent one, to reason about clock skew. */
-export class SnowflakeServerError extends SnowflakeExtError {
-  override readonly name = 'SnowflakeServerError';
-  constructor(
-    kind: ErrorKind,
-    message: string,
-    fix: ErrorFix | undefined,
-    code: string | undefined,
-    readonly serverDate?: number,
-    readonly serverMessage?: string,
-  ) {
-    super(kind, message, fix, code);
-  }
-}
-
-export interface ServerFailure {
-  readonly code?: string;
-  readonly message?: string;
-  /** Epoch ms from the response's Date header. */
-  readonly serverDate?: number;
-}
 
 export interface ExplainContext {
   readonly profile: ConnectionProfile;
@@ -54,168 +22,300 @@ export interface ExplainContext {
   readonly now: number;
 }
 
-/** "Your clock is 7 minutes ahead of Snowflake's." when the skew is worth naming (over a minute). */
-export function clockSkewText(serverDate: number | undefined, now: number): string | undefined {
-  if (serverDate === undefined || Number.isNaN(serverDate)) return undefined;
-  const skew = now - serverDate;
-  if (Math.abs(skew) < 60_000) return undefined;
-  const minutes = Math.round(Math.abs(skew) / 60_000);
-  const amount = minutes >= 120 ? `${Math.round(minutes / 60)} hours` : `${minutes} minute${minutes === 1 ? '' : 's'}`;
-  return `Your clock is ${amount} ${skew > 0 ? 'ahead of' : 'behind'} Snowflake's.`;
+export interface Explanation {
+  readonly message: string;
+  readonly fix: string;
+  readonly command?: string;
+  readonly commandTitle?: string;
 }
 
-export function serverDateOf(headers: Headers | undefined): number | undefined {
-  const d = headers?.get('date');
-  const ms = d ? Date.parse(d) : NaN;
-  return Number.isNaN(ms) ? undefined : ms;
+export interface CodeRow {
+  readonly refusal: RefusalKind;
+  readonly kind: ErrorKind;
+  /** A wrong clock on this computer can cause it: name the skew when the server's Date shows one. */
+  readonly clockSensitive?: true;
+  readonly explain: (ctx: ExplainContext, code: string) => Explanation;
 }
 
-function describeUserFix(profile: ConnectionProfile, fingerprint: string | undefined): string {
-  const user = (profile.user ?? '<user>').toUpperCase();
+const DIAGNOSTICS = { command: 'positSnowflake.showDiagnostics', commandTitle: 'Show Diagnostics' } as const;
+const name = (ctx: ExplainContext): string => `connection '${ctx.profile.name}'`;
+const user = (ctx: ExplainContext): string => (ctx.profile.user ?? '').toUpperCase();
+
+function describeUserFix({ profile, fingerprint }: ExplainContext): string {
+  const who = (profile.user ?? '<user>').toUpperCase();
   return fingerprint
-    ? `Our key's fingerprint is ${fingerprint}; compare it with RSA_PUBLIC_KEY_FP in DESCRIBE USER ${user}, and set the public key with ALTER USER ${user} SET RSA_PUBLIC_KEY='...'.`
-    : `Compare RSA_PUBLIC_KEY_FP in DESCRIBE USER ${user} with the key's fingerprint ('Snowflake: Show Diagnostics').`;
+    ? `Our key's fingerprint is ${fingerprint}; compare it with RSA_PUBLIC_KEY_FP in DESCRIBE USER ${who}, and set the public key with ALTER USER ${who} SET RSA_PUBLIC_KEY='...'.`
+    : `Compare RSA_PUBLIC_KEY_FP in DESCRIBE USER ${who} with the key's fingerprint ('Snowflake: Show Diagnostics').`;
 }
 
-type Explanation = { kind: ErrorKind; message: string; fix: string; command?: string };
+const jwtRejected: CodeRow = {
+  refusal: 'auth-refused',
+  kind: 'auth',
+  explain: (ctx) => ({
+    message: `Snowflake rejected the key-pair JWT of ${name(ctx)} (it names ${jwtAccount(ctx.profile.account)}.${user(ctx)}).`,
+    fix: `Check account and user in the connection. ${describeUserFix(ctx)}`,
+  }),
+};
 
-function explainCode(code: string, ctx: ExplainContext): Explanation | undefined {
-  const { profile } = ctx;
-  const name = `connection '${profile.name}'`;
-  const jwtWho = `${jwtAccount(profile.account)}.${(profile.user ?? '').toUpperCase()}`;
-  const workbench = profile.source === 'workbench';
-  switch (code) {
-    case '390144':
-    case '394300':
-    case '394306':
-    case '394305':
-      return {
-        kind: 'auth',
-        message: `Snowflake rejected the key-pair JWT of ${name} (it names ${jwtWho}).`,
-        fix: `Check account and user in the connection. ${describeUserFix(profile, ctx.fingerprint)}`,
-      };
-    case '394304':
-      return {
-        kind: 'auth',
-        message: `The public key registered for user ${(profile.user ?? '').toUpperCase()} does not match the private key of ${name}.`,
-        fix: describeUserFix(profile, ctx.fingerprint),
-      };
-    case '394301':
-    case '394302':
-    case '394303':
-      return {
-        kind: 'auth',
-        message: `Snowflake found the key-pair JWT of ${name} ${code === '394302' ? 'not yet valid' : code === '394301' ? 'expired' : 'to have a bad lifetime'}.`,
-        fix: "Check that this computer's clock is right (enable automatic time).",
-      };
-    case '390318':
-      return workbench
-        ? {
-            kind: 'auth',
-            message: `The Posit Workbench token of ${name} has expired and Workbench has not written a new one.`,
-            fix: 'Check the Snowflake sign-in on the Posit Workbench home page, or start a new session.',
-          }
-        : {
-            kind: 'auth',
-            message: `The OAuth token of ${name} has expired.`,
-            fix:
-              profile.authenticator === 'OAUTH_AUTHORIZATION_CODE'
-                ? "Run 'Snowflake: Sign In'."
-                : 'Get a fresh token (token_file_path or token) for the connection.',
-            ...(profile.authenticator === 'OAUTH_AUTHORIZATION_CODE' ? { command: 'positSnowflake.signIn' } : {}),
-          };
-    case '390303':
-      return {
-        kind: 'auth',
-        message: `Snowflake did not accept the OAuth token of ${name}.`,
-        fix: workbench
+const jwtTimes: CodeRow = {
+  refusal: 'clock',
+  kind: 'auth',
+  clockSensitive: true,
+  explain: (ctx, code) => ({
+    message: `Snowflake found the key-pair JWT of ${name(ctx)} ${code === '394302' ? 'not yet valid' : code === '394301' ? 'expired' : 'to have a bad lifetime'}.`,
+    fix: "Check that this computer's clock is right (enable automatic time).",
+  }),
+};
+
+const sessionGone: CodeRow = {
+  refusal: 'session-gone',
+  kind: 'auth',
+  explain: (ctx) => ({
+    message: `The Snowflake session of ${name(ctx)} has expired.`,
+    fix: 'Try again; a new session is opened.',
+  }),
+};
+
+const userRefused: CodeRow = {
+  refusal: 'user-refused',
+  kind: 'auth',
+  explain: (ctx) => ({
+    message: `Snowflake refused the sign-in of ${name(ctx)} (the user is unknown, locked or the password is wrong).`,
+    fix: 'Check user in the connection.',
+  }),
+};
+
+const driverDisconnected: CodeRow = {
+  refusal: 'session-gone',
+  kind: 'auth',
+  explain: (ctx) => ({
+    message: `The SQL session of ${name(ctx)} was disconnected.`,
+    fix: 'Try again; a new session is opened.',
+  }),
+};
+
+function oauthExpired(ctx: ExplainContext): Explanation {
+  if (ctx.profile.source === 'workbench')
+    return {
+      message: `The Posit Workbench token of ${name(ctx)} has expired and Workbench has not written a new one.`,
+      fix: 'Check the Snowflake sign-in on the Posit Workbench home page, or start a new session.',
+    };
+  const signIn = ctx.profile.authenticator === 'OAUTH_AUTHORIZATION_CODE';
+  return {
+    message: `The OAuth token of ${name(ctx)} has expired.`,
+    fix: signIn ? "Run 'Snowflake: Sign In'." : 'Get a fresh token (token_file_path or token) for the connection.',
+    ...(signIn ? { command: 'positSnowflake.signIn', commandTitle: 'Sign In' } : {}),
+  };
+}
+
+/** 390186 names the token's role list: for a PAT that is its ROLE_RESTRICTION, for OAuth the signed-in scope. */
+function roleNotInToken(ctx: ExplainContext): Explanation {
+  const role = ctx.profile.role ?? '';
+  if (ctx.profile.authenticator === 'PROGRAMMATIC_ACCESS_TOKEN')
+    return {
+      message: `The programmatic access token of ${name(ctx)} is restricted to another role than '${role}' (its ROLE_RESTRICTION).`,
+      fix: "Set role in the connection to the PAT's role (SHOW USER PROGRAMMATIC ACCESS TOKENS lists it), or remove role to use it; or create a PAT for this role and run 'Snowflake: Set PAT'.",
+      command: 'positSnowflake.setPat',
+      commandTitle: 'Set PAT',
+    };
+  return {
+    message: `The role '${role}' of ${name(ctx)} is not allowed by its OAuth token (roles such as ACCOUNTADMIN are blocked for OAuth, or the sign-in was for another role).`,
+    fix: 'Use another role in the connection, or sign in again for this role.',
+  };
+}
+
+/**
+ * Sources, per row: "gs_errors" = snowflake-connector-nodejs lib/constants/gs_errors.ts; "network.py" =
+ * snowflake-connector-python src/snowflake/connector/network.py (CREDENTIAL_REJECTION_GS_CODES and the *_GS_CODE
+ * constants); "error_code" = snowflake-connector-nodejs lib/error_code.ts (the driver's own codes); "errno" =
+ * snowflake-cli src/snowflake/cli/api/errno.py. Rows marked "unverified" carry the code this project has used; no
+ * public client source names that number.
+ */
+export const SERVER_CODES: Readonly<Record<string, CodeRow>> = {
+  // network.py: JWT_TOKEN_INVALID (390144, 394300), JWT_TOKEN_INVALID_ALGORITHM, JWT_TOKEN_INVALID_FORMAT.
+  '390144': jwtRejected,
+  '394300': jwtRejected,
+  '394305': jwtRejected,
+  '394306': jwtRejected,
+  // network.py: JWT_TOKEN_INVALID_PUBLIC_KEY_FINGERPRINT_MISMATCH.
+  '394304': {
+    refusal: 'key-mismatch',
+    kind: 'auth',
+    explain: (ctx) => ({
+      message: `The public key registered for user ${user(ctx)} does not match the private key of ${name(ctx)}.`,
+      fix: describeUserFix(ctx),
+    }),
+  },
+  // network.py: JWT_TOKEN_EXPIRED, JWT_TOKEN_NOT_YET_VALID, JWT_TOKEN_INVALID_EXPIRATION_TIME.
+  '394301': jwtTimes,
+  '394302': jwtTimes,
+  '394303': jwtTimes,
+  // network.py OAUTH_ACCESS_TOKEN_EXPIRED_GS_CODE; gs_errors OAUTH_TOKEN_EXPIRED.
+  '390318': { refusal: 'auth-expired', kind: 'auth', clockSensitive: true, explain: oauthExpired },
+  // network.py OAUTH_ACCESS_TOKEN_INVALID_GS_CODE ("Invalid OAuth access token."); gs_errors OAUTH_TOKEN_INVALID.
+  '390303': {
+    refusal: 'auth-refused',
+    kind: 'auth',
+    explain: (ctx) => ({
+      message: `Snowflake did not accept the OAuth token of ${name(ctx)}.`,
+      fix:
+        ctx.profile.source === 'workbench'
           ? 'Check the Snowflake sign-in on the Posit Workbench home page.'
           : 'Check that the token belongs to this account, or sign in again.',
-      };
-    case '390309':
-      return {
-        kind: 'config',
-        message: `The OAuth token of ${name} belongs to another user than '${profile.user ?? ''}'.`,
-        fix: 'Remove user from the connection, or use a token of that user.',
-      };
-    case '394400':
-      return {
-        kind: 'auth',
-        message: `Snowflake did not accept the programmatic access token of ${name}: it may be wrong, expired or revoked.`,
-        fix: "Create a new PAT and run 'Snowflake: Set PAT'. A PAT also needs a network policy on the user (ALTER USER … SET NETWORK_POLICY) unless an authentication policy exempts it.",
-        command: 'positSnowflake.setPat',
-      };
-    case '390432':
-      return {
-        kind: 'permission',
-        message: `Snowflake requires a network policy to use the programmatic access token of ${name}.`,
-        fix: 'Ask an administrator to attach a network policy that allows your address to the user (ALTER USER … SET NETWORK_POLICY = …).',
-      };
-    case '390190':
-      return {
-        kind: 'permission',
-        message: `The account does not allow ${profile.authenticator.toLowerCase()} sign-in for ${name} (an authentication policy blocks this method).`,
-        fix: 'Ask an administrator which methods the authentication policy allows (DESCRIBE AUTHENTICATION POLICY), or use one of them.',
-      };
-    case '390186':
-      return {
-        kind: 'permission',
-        message: `The role '${profile.role ?? ''}' of ${name} is not allowed by its OAuth token (roles such as ACCOUNTADMIN are blocked for OAuth, or the sign-in was for another role).`,
-        fix: 'Use another role in the connection, or sign in again for this role.',
-      };
-    case '390189':
-      return {
-        kind: 'permission',
-        message: `The role '${profile.role ?? ''}' of ${name} is not granted to user ${(profile.user ?? '').toUpperCase()}.`,
-        fix: 'Fix role in the connection (SHOW GRANTS TO USER lists the roles you have).',
-      };
-    case '390100':
-    case '390101':
-      return {
-        kind: 'auth',
-        message: `Snowflake refused the sign-in of ${name} (the user is unknown, locked or the password is wrong).`,
-        fix: 'Check user in the connection.',
-      };
-    case '390112':
-    case '390114':
-    case '390104':
-    case '390111':
-      return {
-        kind: 'auth',
-        message: `The Snowflake session of ${name} has expired.`,
-        fix: 'Try again; a new session is opened.',
-      };
-    default:
-      return undefined;
-  }
+    }),
+  },
+  // unverified: "The user you were trying to authenticate as differs from the user tied to the access token."
+  '390309': {
+    refusal: 'user-mismatch',
+    kind: 'config',
+    explain: (ctx) => ({
+      message: `The OAuth token of ${name(ctx)} belongs to another user than '${ctx.profile.user ?? ''}'.`,
+      fix: 'Remove user from the connection, or use a token of that user.',
+    }),
+  },
+  // snowflake-connector-nodejs wiremock/mappings/pat/invalid_pat_token.json ("Programmatic access token is invalid.").
+  '394400': {
+    refusal: 'auth-refused',
+    kind: 'auth',
+    explain: (ctx) => ({
+      message: `Snowflake did not accept the programmatic access token of ${name(ctx)}: it may be wrong, expired or revoked.`,
+      fix: "Create a new PAT and run 'Snowflake: Set PAT'. A PAT also needs a network policy on the user (ALTER USER … SET NETWORK_POLICY) unless an authentication policy exempts it.",
+      command: 'positSnowflake.setPat',
+      commandTitle: 'Set PAT',
+    }),
+  },
+  // unverified code; the rule is docs.snowflake.com/en/user-guide/programmatic-access-tokens ("Network policy
+  // requirements": by default a user needs a network policy to use a PAT).
+  '390432': {
+    refusal: 'network-policy',
+    kind: 'permission',
+    explain: (ctx) => ({
+      message: `Snowflake requires a network policy to use the programmatic access token of ${name(ctx)}.`,
+      fix: 'Ask an administrator to attach a network policy that allows your address to the user (ALTER USER … SET NETWORK_POLICY = …).',
+    }),
+  },
+  // unverified code; authentication policies: docs.snowflake.com/en/user-guide/authentication-policies.
+  '390190': {
+    refusal: 'auth-policy',
+    kind: 'permission',
+    explain: (ctx) => ({
+      message: `The account does not allow ${ctx.profile.authenticator.toLowerCase()} sign-in for ${name(ctx)} (an authentication policy blocks this method).`,
+      fix: 'Ask an administrator which methods the authentication policy allows (DESCRIBE AUTHENTICATION POLICY), or use one of them.',
+    }),
+  },
+  // unverified code; the message ("... is not listed in the Access Token or was filtered") is quoted by dbt's docs,
+  // dbt-labs/docs.getdbt.com website/docs/faqs/Troubleshooting/failed-snowflake-oauth-connection.md.
+  '390186': { refusal: 'role', kind: 'permission', explain: roleNotInToken },
+  // unverified code: "Role '<role>' specified in the connect string is not granted to this user."
+  '390189': {
+    refusal: 'role',
+    kind: 'permission',
+    explain: (ctx) => ({
+      message: `The role '${ctx.profile.role ?? ''}' of ${name(ctx)} is not granted to user ${user(ctx)}.`,
+      fix: 'Fix role in the connection (SHOW GRANTS TO USER lists the roles you have).',
+    }),
+  },
+  // gs_errors INCORRECT_USERNAME_PASSWORD; network.py AUTHORIZATION_FAILURE. 390101 (user locked) is unverified.
+  '390100': userRefused,
+  '390101': userRefused,
+  // gs_errors SESSION_TOKEN_INVALID, GONE_SESSION, SESSION_TOKEN_EXPIRED, MASTER_TOKEN_EXPIRED; network.py
+  // SESSION_EXPIRED_GS_CODE, MASTER_TOKEN_EXPIRED_GS_CODE (gosnowflake#160 explains 390112 vs 390114).
+  '390104': sessionGone,
+  '390111': sessionGone,
+  '390112': sessionGone,
+  '390114': sessionGone,
+  // errno NO_WAREHOUSE_SELECTED_IN_SESSION (606).
+  '000606': {
+    refusal: 'warehouse-missing',
+    kind: 'config',
+    explain: () => ({
+      message: 'The statement needs a warehouse, and this session has none.',
+      fix: "Run 'Snowflake: Switch Warehouse' on the connection, or set `warehouse` in the connection.",
+      command: 'positSnowflake.switchWarehouse',
+      commandTitle: 'Switch Warehouse',
+    }),
+  },
+  // errno DOES_NOT_EXIST_OR_NOT_AUTHORIZED (2003).
+  '002003': {
+    refusal: 'not-found',
+    kind: 'notFound',
+    explain: () => ({
+      message: 'The object does not exist, or the current role cannot see it.',
+      fix: 'Refresh the parent, or switch to a role that can see it.',
+    }),
+  },
+  // unverified code ("Insufficient privileges to operate on ..."); its SQLSTATE 42501 is the SQL standard's
+  // insufficient_privilege.
+  '003001': {
+    refusal: 'privilege',
+    kind: 'permission',
+    explain: () => ({
+      message: 'The current role lacks the privilege for this.',
+      fix: "Switch role ('Snowflake: Switch Role') or ask for the grant.",
+    }),
+  },
+  // error_code ERR_CONN_CONNECT_STATUS_DISCONNECTED, ERR_CONN_REQUEST_STATUS_DISCONNECTED.
+  '405503': driverDisconnected,
+  '407002': driverDisconnected,
+  // error_code ERR_SF_NETWORK_COULD_NOT_CONNECT.
+  '401001': {
+    refusal: 'network',
+    kind: 'network',
+    explain: () => ({
+      message: 'Could not reach Snowflake.',
+      fix: "Check the network and the connection's host or account, then Retry.",
+    }),
+  },
+};
+
+/** error_code's 404xxx: ERR_CONN_CREATE_* (the driver refused an option before sending anything). */
+const DRIVER_CONFIG: CodeRow = {
+  refusal: 'driver-config',
+  kind: 'config',
+  explain: () => ({
+    message: "The connection's settings are not valid for the SQL driver.",
+    fix: "Run 'Snowflake: Show Diagnostics' to check the connection.",
+    ...DIAGNOSTICS,
+  }),
+};
+
+/** The table's row for a code: exact codes first, then the driver's 404xxx family. */
+export function codeRow(code: string | undefined): CodeRow | undefined {
+  if (!code) return undefined;
+  return SERVER_CODES[code] ?? (/^404\d{3}$/.test(code) ? DRIVER_CONFIG : undefined);
 }
 
-/** Turns a refused login or REST call into a typed error that names the problem, the fix, and any clock skew. */
-export function explainServerFailure(failure: ServerFailure, ctx: ExplainContext): SnowflakeServerError {
-  const code = failure.code;
-  const known = code ? explainCode(code, ctx) : undefined;
-  const skew = clockSkewText(failure.serverDate, ctx.now);
-  const server = failure.message ? ` Snowflake said: ${failure.message.trim()}` : '';
-  if (!known) {
-    return new SnowflakeServerError(
-      'auth',
-      `Snowflake refused connection '${ctx.profile.name}'${code ? ` (code ${code})` : ''}.${server}`,
-      { text: skew ?? "Check the connection with 'Snowflake: Show Diagnostics'." },
-      code,
-      failure.serverDate,
-      failure.message,
-    );
-  }
-  const clock = skew && code && CLOCK_CODES.has(code) ? `${skew} ` : '';
-  const fixText = clock
-    ? `${clock}Set the computer's clock to the right time (enable automatic time), then try again.`
-    : known.fix;
-  return new SnowflakeServerError(
-    known.kind,
-    `${known.message.replace(/\.$/, '')} (code ${code}).${server}`,
-    { text: fixText, ...(known.command ? { command: known.command } : {}) },
-    code,
-    failure.serverDate,
-    failure.message,
+/** The code a failure carries: an HTTP error's parsed body code, a typed error's code, a driver error's code. */
+export function serverCodeOf(err: unknown): string | undefined {
+  if (err instanceof HttpError) return err.serverCode;
+  const code = (err as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' || typeof code === 'number' ? String(code) : undefined;
+}
+
+/** Why the server refused: the typed error's refusal, else the table's kind for its code, else its HTTP status. */
+export function refusalOf(err: unknown): RefusalKind | undefined {
+  if (err instanceof SnowflakeExtError && err.refusal) return err.refusal;
+  const row = codeRow(serverCodeOf(err));
+  if (row) return row.refusal;
+  if (err instanceof HttpError && err.status === 401) return 'auth-refused';
+  if (err instanceof HttpError && err.status === 429) return 'throttled';
+  return undefined;
+}
+
+/** Did the server refuse the credential in a way a fresh one (or a new login) may cure? */
+export function isCredentialRefused(err: unknown): boolean {
+  if (isCancelled(err)) return false;
+  if (err instanceof HttpError && err.status === 401) return true;
+  if (err instanceof SnowflakeExtError && err.kind === 'config') return false;
+  const refusal = refusalOf(err);
+  return refusal !== undefined && REFRESH_CURES.has(refusal);
+}
+
+/** Only an interactive sign-in helps: the tree shows a Sign In node instead of an error. */
+export function needsSignIn(err: unknown, profile: ConnectionProfile): boolean {
+  const refusal = refusalOf(err);
+  if (refusal === 'sign-in-needed') return true;
+  return (
+    profile.authenticator === 'OAUTH_AUTHORIZATION_CODE' && profile.source !== 'workbench' && refusal === 'auth-expired'
   );
 }

@@ -1,9 +1,45 @@
-// withAuthRetry: run a call with a credential; when Snowflake refuses the credential (401 or an auth code), get a
-// fresh one and retry once, then raise a typed 'auth' error with a fix (naming clock skew when that is the cause).
-import { HttpError } from '../shared/http';
+// The one "refresh the credential once and retry" policy: run a call with a credential; when the server refuses it in
+// a way a fresh one may cure (decided from the refusal kind of serverCodes.ts, never from text), replace that one
+// credential and run once more; a second refusal becomes the caller's explained error. Used by REST (Cortex, the
+// login probe), SQL sessions and Connect behind an SPCS ingress.
 import { SnowflakeExtError } from '../shared/errors';
-import { AUTH_FAILURE_CODES, explainServerFailure, serverDateOf, SnowflakeServerError } from './serverCodes';
+import { HttpError } from '../shared/http';
+import { isCredentialRefused } from './serverCodes';
+import { explainServerFailure, serverDateOf, SnowflakeServerError } from './serverFailure';
 import type { AuthRequestOptions, AuthService, ConnectionProfile, LoginCredential, RestCredential } from './types';
+
+export { isCredentialRefused } from './serverCodes';
+
+export interface RefreshOnce<C, T> {
+  /** The credential for an attempt; the second call names the one that was refused, to replace only it. */
+  readonly credential: (retry?: { readonly rejected: C }) => Promise<C>;
+  readonly attempt: (credential: C) => Promise<T>;
+  /** Which failures a fresh credential may cure; default: isCredentialRefused. */
+  readonly refused?: (err: unknown) => boolean;
+  /** Before the second attempt (log it, drop a session). */
+  readonly beforeRetry?: (err: unknown) => void | Promise<void>;
+  /** The error to raise when the fresh credential was refused too; default: that refusal as it is. */
+  readonly finalError?: (err: unknown) => unknown;
+}
+
+/** Runs `attempt`, and once more with a fresh credential after a curable refusal. Never more than twice. */
+export async function refreshOnceOnRefusal<C, T>(p: RefreshOnce<C, T>): Promise<T> {
+  const refused = p.refused ?? isCredentialRefused;
+  const first = await p.credential();
+  try {
+    return await p.attempt(first);
+  } catch (err) {
+    if (!refused(err)) throw err;
+    await p.beforeRetry?.(err);
+  }
+  const second = await p.credential({ rejected: first });
+  try {
+    return await p.attempt(second);
+  } catch (err) {
+    if (!refused(err)) throw err;
+    throw p.finalError ? await p.finalError(err) : err;
+  }
+}
 
 export type Audience = 'rest' | 'login' | { readonly ingress: string; readonly role?: string };
 export type CredentialFor<A extends Audience> = A extends 'rest'
@@ -16,28 +52,6 @@ export interface AuthRetryOptions {
   readonly signal?: AbortSignal;
   readonly silent?: boolean;
   readonly now?: () => number;
-}
-
-/** The server code in an error: a typed error's code, or `code` in a 401's JSON body. */
-function codeOf(err: unknown): string | undefined {
-  if (err instanceof HttpError) {
-    try {
-      const code = (JSON.parse(err.bodySnippet) as { code?: unknown }).code;
-      return typeof code === 'string' || typeof code === 'number' ? String(code) : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-  return err instanceof SnowflakeExtError ? err.code : undefined;
-}
-
-/** Did the server refuse the credential (as opposed to the request failing for another reason)? */
-export function isCredentialRefused(err: unknown): boolean {
-  if (err instanceof HttpError && err.status === 401) return true;
-  const code = codeOf(err);
-  return (
-    code !== undefined && AUTH_FAILURE_CODES.has(code) && err instanceof SnowflakeExtError && err.kind !== 'config'
-  );
 }
 
 function getCredential<A extends Audience>(
@@ -60,16 +74,8 @@ async function finalError(
   now: number,
 ): Promise<SnowflakeExtError> {
   if (err instanceof SnowflakeServerError) return err;
-  const code = codeOf(err);
-  let message: string | undefined;
-  if (err instanceof HttpError) {
-    try {
-      const m = (JSON.parse(err.bodySnippet) as { message?: unknown }).message;
-      if (typeof m === 'string') message = m;
-    } catch {
-      // no server message
-    }
-  }
+  const code = err instanceof HttpError ? err.serverCode : err instanceof SnowflakeExtError ? err.code : undefined;
+  const message = err instanceof HttpError ? err.server.message : undefined;
   const serverDate = err instanceof HttpError ? serverDateOf(err.headers) : undefined;
   const fingerprint =
     profile.authenticator === 'SNOWFLAKE_JWT'
@@ -81,7 +87,8 @@ async function finalError(
   );
 }
 
-export async function withAuthRetry<A extends Audience, T>(
+/** refreshOnceOnRefusal with a credential from the auth service: the refused one is replaced (forceRefresh). */
+export function withAuthRetry<A extends Audience, T>(
   auth: AuthService,
   profile: ConnectionProfile,
   audience: A,
@@ -92,18 +99,11 @@ export async function withAuthRetry<A extends Audience, T>(
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.silent ? { silent: true } : {}),
   };
-  const first = await getCredential(auth, profile, audience, base);
-  try {
-    return await fn(first);
-  } catch (err) {
-    if (!isCredentialRefused(err)) throw err;
-  }
-  // Only the refused credential is replaced: concurrent callers that already got a fresh one share it.
-  const second = await getCredential(auth, profile, audience, { ...base, forceRefresh: true, rejected: first });
-  try {
-    return await fn(second);
-  } catch (err) {
-    if (!isCredentialRefused(err)) throw err;
-    throw await finalError(auth, profile, err, (opts.now ?? Date.now)());
-  }
+  return refreshOnceOnRefusal({
+    // Only the refused credential is replaced: concurrent callers that already got a fresh one share it.
+    credential: (retry) =>
+      getCredential(auth, profile, audience, retry ? { ...base, forceRefresh: true, rejected: retry.rejected } : base),
+    attempt: fn,
+    finalError: (err) => finalError(auth, profile, err, (opts.now ?? Date.now)()),
+  });
 }

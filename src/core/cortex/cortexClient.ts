@@ -1,6 +1,7 @@
 // The Cortex REST client: `POST /api/v2/cortex/inference:complete` streamed as SSE and turned into response parts as
 // bytes arrive, and `GET /api/v2/cortex/models` with a built-in fallback list. Credentials come from the auth service
-// (a refused one is replaced once, via withAuthRetry); 429/5xx back off honouring Retry-After (fetchWithRetry).
+// (a refused one is replaced once, via withAuthRetry, decided from the 401's parsed code); 429/5xx back off honouring
+// Retry-After (fetchWithRetry).
 //
 // Why the native endpoint rather than the OpenAI-compatible `v1/chat/completions`: it is the one whose request and
 // stream shapes are specified (cortex-inference.yaml) for every Cortex model, tool use included, while the OpenAI
@@ -8,10 +9,10 @@
 // empty `arguments`, a 400 that means "done"), each a way to break when Snowflake changes it.
 import type { AuthService, ConnectionProfile, RestCredential } from '../auth/types';
 import { CancelledError, SnowflakeExtError, isCancelled } from '../shared/errors';
-import { HttpError, fetchWithRetry, parseRetryAfter, readJson } from '../shared/http';
+import { HttpError, fetchWithRetry, httpErrorFrom, parseRetryAfter, readJson } from '../shared/http';
 import type { Logger } from '../shared/logger';
 import { isCredentialRefused, withAuthRetry } from '../auth/withAuthRetry';
-import { cortexError, parseServerError } from './cortexErrors';
+import { cortexError } from './cortexErrors';
 import { fallbackModels, parseModelsResponse } from './models';
 import { CortexResponseAssembler, fromCompletionResponse, isErrorFrame } from './convert/responseConverter';
 import { CortexStreamParser, type SseEvent } from './convert/streamParser';
@@ -204,20 +205,12 @@ export class CortexClient {
       throw err;
     }
     if (res.ok) return res;
-    const body = await res.text().catch(() => '');
     if (res.status === 401) {
       this.opts.logger.info(`Cortex ${ctx.path} answered 401 for '${ctx.profile.name}'.`);
-      // withAuthRetry reads the server code from the snippet: keep it, redact only the message (redact() would
-      // mask `"code": "394400"` as if it were an OAuth code).
-      const server = parseServerError(body);
-      throw new HttpError(
-        401,
-        res.headers,
-        JSON.stringify({ code: server.code, message: server.message }),
-        url,
-        ctx.method,
-      );
+      // The HttpError carries Snowflake's code parsed from the raw body: withAuthRetry decides from it.
+      throw await httpErrorFrom(res, url, ctx.method);
     }
+    const body = await res.text().catch(() => '');
     throw cortexError({ status: res.status, body, model: ctx.model, connection: ctx.profile.name });
   }
 }

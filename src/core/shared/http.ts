@@ -24,7 +24,19 @@ export type FetchRetryInit = RequestInit & FetchRetryOptions;
 const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
 const SNIPPET_LENGTH = 500;
 
-/** A server answered with a status the caller did not accept. The body snippet is redacted. */
+/**
+ * What a server's error body says, read from the raw body before it is redacted (redaction may mask what looks like a
+ * token, never a code): Snowflake's `code` (a string, e.g. "390318"), Connect's `code` (a number, with `error`),
+ * Cortex's `code` or `error_code`, an OAuth endpoint's `error` (RFC 6749 §5.2). The message is redacted.
+ */
+export interface ServerErrorBody {
+  readonly code?: string | number;
+  readonly error?: string;
+  readonly message?: string;
+  readonly requestId?: string;
+}
+
+/** A server answered with a status the caller did not accept. `server` is parsed first; the snippet is redacted. */
 export class HttpError extends SnowflakeExtError {
   override readonly name = 'HttpError';
   constructor(
@@ -34,6 +46,7 @@ export class HttpError extends SnowflakeExtError {
     readonly url: string,
     readonly method: string,
     message?: string,
+    readonly server: ServerErrorBody = {},
   ) {
     super(
       kindForStatus(status),
@@ -41,6 +54,11 @@ export class HttpError extends SnowflakeExtError {
       fixForStatus(status, headers),
       String(status),
     );
+  }
+
+  /** The server's own code (Snowflake's, Connect's, Cortex's) as text, when the body carried one. */
+  get serverCode(): string | undefined {
+    return this.server.code === undefined ? undefined : String(this.server.code);
   }
 
   /** Seconds the server asked us to wait, if it said. */
@@ -148,13 +166,49 @@ function backoffDelay(attempt: number, base: number): number {
   return Math.round(exp / 2 + Math.random() * (exp / 2));
 }
 
-async function readSnippet(res: Response): Promise<string> {
+/** Reads a JSON error body's fields (nested `error: {code, message}` too); nothing for text or HTML. */
+export function parseErrorBody(text: string): ServerErrorBody {
+  let body: Record<string, unknown>;
   try {
-    const text = await res.text();
-    return redact(text.slice(0, SNIPPET_LENGTH));
+    const v: unknown = JSON.parse(text.trim());
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return {};
+    body = v as Record<string, unknown>;
   } catch {
-    return '';
+    return {};
   }
+  const inner = body.error && typeof body.error === 'object' ? (body.error as Record<string, unknown>) : {};
+  const code = [body.code, body.error_code, inner.code].find(
+    (c): c is string | number => (typeof c === 'string' && c !== '') || typeof c === 'number',
+  );
+  const message = [body.message, body.error_description, inner.message, body.detail].find(
+    (m): m is string => typeof m === 'string' && m !== '',
+  );
+  const requestId = body.request_id ?? inner.request_id;
+  return {
+    ...(code !== undefined ? { code } : {}),
+    ...(typeof body.error === 'string' && body.error ? { error: body.error } : {}),
+    ...(message ? { message: redact(message) } : {}),
+    ...(typeof requestId === 'string' ? { requestId } : {}),
+  };
+}
+
+/** The HttpError for a response the caller will not use: the body read once, parsed, then redacted. */
+export async function httpErrorFrom(res: Response, url: string, method: string): Promise<HttpError> {
+  let text = '';
+  try {
+    text = await res.text();
+  } catch {
+    // The body could not be read: the status alone explains it.
+  }
+  return new HttpError(
+    res.status,
+    res.headers,
+    redact(text.slice(0, SNIPPET_LENGTH)),
+    url,
+    method,
+    undefined,
+    parseErrorBody(text),
+  );
 }
 
 /**
@@ -207,7 +261,7 @@ export async function fetchWithRetry(
     const canRetry =
       RETRY_STATUSES.has(res.status) && attempt < maxRetries && (retryAfter === undefined || retryAfter <= maxDelayMs);
     if (!canRetry) {
-      throw new HttpError(res.status, res.headers, await readSnippet(res), url, method);
+      throw await httpErrorFrom(res, url, method);
     }
     await res.body?.cancel().catch(() => undefined);
     const wait = Math.min(retryAfter ?? backoffDelay(attempt, backoffMs), maxDelayMs);

@@ -1,5 +1,6 @@
 // Catalog loaders: the warehouse-free SHOW / DESCRIBE commands behind the tree, paged with `LIMIT n FROM '<last>'`,
 // plus a table preview. They return data or throw typed errors; the tree decides how errors look.
+import { refusalOf } from '../auth/serverCodes';
 import { SnowflakeExtError } from '../shared/errors';
 import { sqlIdentifier, sqlString } from './identifiers';
 import type { QueryResult, ResultColumn } from './sqlDriver';
@@ -189,7 +190,7 @@ export class CatalogLoader {
       );
       return { columns: result.columns, rows: result.rows };
     } catch (err) {
-      if (err instanceof SnowflakeExtError && err.code === '000606') {
+      if (err instanceof SnowflakeExtError && refusalOf(err) === 'warehouse-missing') {
         throw new SnowflakeExtError(
           'config',
           `Previewing ${name} needs a warehouse, and this session has none.`,
@@ -199,7 +200,7 @@ export class CatalogLoader {
             commandTitle: 'Switch Warehouse',
           },
           err.code,
-          { cause: err },
+          { cause: err, refusal: 'warehouse-missing' },
         );
       }
       throw err;

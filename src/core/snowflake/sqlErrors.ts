@@ -1,23 +1,14 @@
-// Turns what snowflake-sdk throws into typed errors with a fix, and says which ones a fresh login may cure.
+// Turns what snowflake-sdk throws into typed errors with a fix, through the one code table (auth/serverCodes.ts) for
+// Snowflake's and the driver's codes, and says which ones a fresh login may cure.
+import type { ConnectionProfile } from '../auth/types';
+import { codeRow, isCredentialRefused } from '../auth/serverCodes';
 import { CancelledError, SnowflakeExtError, isCancelled } from '../shared/errors';
 
-/** Server codes (strings) and driver codes (numbers) meaning "the session or its credential is no longer good". */
-const REAUTH_CODES = new Set([
-  '390104', // session token invalid
-  '390111', // session gone
-  '390112', // session token expired (the driver renews it itself; seen only when renewal failed)
-  '390114', // master token expired
-  '390303', // OAuth token invalid
-  '390318', // OAuth token expired (a rotated Workbench token)
-  '390144', // JWT invalid
-  '394300',
-  '394301', // JWT expired
-  '394400', // PAT invalid
-  '405503', // driver: connect on a disconnected connection
-  '407002', // driver: request on a disconnected connection
-]);
+/** Node's own codes for a connection that never got an answer (not Snowflake's: the socket's). */
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE']);
 
-const NETWORK_CODES = new Set(['401001', 'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE']);
+/** SQLSTATEs (ISO SQL) the driver reports without a code we know: no data (02000), insufficient privilege (42501). */
+const SQLSTATE_CODES: Readonly<Record<string, string>> = { '02000': '002003', '42501': '003001' };
 
 interface DriverError {
   readonly message?: string;
@@ -33,36 +24,35 @@ function httpStatusOf(e: DriverError): number | undefined {
 
 /** True when logging in again with a freshly minted credential may make the failed call succeed. */
 export function needsReauth(err: unknown): boolean {
-  if (err instanceof SnowflakeExtError)
-    return err.kind === 'auth' && err.code !== undefined && REAUTH_CODES.has(err.code);
-  const code = (err as DriverError | undefined)?.code;
-  return code !== undefined && REAUTH_CODES.has(String(code));
+  return isCredentialRefused(err);
 }
 
 /** Maps a driver error onto our kinds; `what` says what we were doing, in the user's words. */
-export function toSqlError(err: unknown, what: string): SnowflakeExtError {
+export function toSqlError(err: unknown, what: string, profile: ConnectionProfile): SnowflakeExtError {
   if (err instanceof SnowflakeExtError) return err;
   if (isCancelled(err)) return new CancelledError();
   const e = (err ?? {}) as DriverError;
   const code = e.code !== undefined ? String(e.code) : undefined;
   const detail = (e.message ?? String(err)).replace(/\s+/g, ' ').trim();
   const status = httpStatusOf(e);
-  const opts = { cause: err };
-  if (code && REAUTH_CODES.has(code)) {
+  const row = codeRow(code) ?? codeRow(e.sqlState ? SQLSTATE_CODES[e.sqlState] : undefined);
+  if (row) {
+    const known = row.explain({ profile, now: Date.now() }, code ?? '');
     return new SnowflakeExtError(
-      'auth',
-      `${what}: Snowflake refused the credential (${detail}).`,
+      row.kind,
+      `${what}: ${known.message.replace(/\.$/, '')} (${detail}).`,
       {
-        text: "Run 'Snowflake: Test Connection' to check the credential, then refresh.",
-        command: 'positSnowflake.testConnection',
-        commandTitle: 'Test Connection',
+        text: known.fix,
+        ...(known.command ? { command: known.command } : {}),
+        ...(known.commandTitle ? { commandTitle: known.commandTitle } : {}),
       },
       code,
-      opts,
+      { cause: err, refusal: row.refusal },
     );
   }
+  const opts = { cause: err };
   if (code && /^39\d{4}$/.test(code)) {
-    // Other login refusals (wrong user for the token, role not granted, authenticator not allowed): no retry helps.
+    // A login refusal the table does not know: no retry helps; the probe explains more.
     return new SnowflakeExtError(
       'auth',
       `${what}: Snowflake refused the login (${detail}).`,
@@ -75,39 +65,22 @@ export function toSqlError(err: unknown, what: string): SnowflakeExtError {
       opts,
     );
   }
-  if (code?.startsWith('404')) {
-    return new SnowflakeExtError(
-      'config',
-      `${what}: the connection's settings are not valid for the SQL driver (${detail}).`,
-      {
-        text: "Run 'Snowflake: Show Diagnostics' to check the connection.",
-        command: 'positSnowflake.showDiagnostics',
-        commandTitle: 'Show Diagnostics',
-      },
-      code,
-      opts,
-    );
-  }
-  if ((code && NETWORK_CODES.has(code)) || (e.cause?.code && NETWORK_CODES.has(e.cause.code))) {
+  if ((code && SOCKET_CODES.has(code)) || (e.cause?.code && SOCKET_CODES.has(e.cause.code))) {
     return new SnowflakeExtError(
       'network',
       `${what}: could not reach Snowflake (${detail}).`,
-      {
-        text: "Check the network and the connection's host or account, then Retry.",
-      },
+      { text: "Check the network and the connection's host or account, then Retry." },
       code,
-      opts,
+      { cause: err, refusal: 'network' },
     );
   }
   if (status === 403) {
     return new SnowflakeExtError(
       'permission',
       `${what}: access denied (HTTP 403).`,
-      {
-        text: 'A network policy may block this address; ask your Snowflake administrator.',
-      },
+      { text: 'A network policy may block this address; ask your Snowflake administrator.' },
       code,
-      opts,
+      { cause: err, refusal: 'network-policy' },
     );
   }
   if (status === 429)
@@ -116,31 +89,13 @@ export function toSqlError(err: unknown, what: string): SnowflakeExtError {
       `${what}: Snowflake is throttling requests (HTTP 429).`,
       { text: 'Wait a moment, then Retry.' },
       code,
-      opts,
+      { cause: err, refusal: 'throttled' },
     );
   if (status !== undefined && status >= 500) {
     return new SnowflakeExtError(
       'server',
       `${what}: Snowflake answered HTTP ${status}.`,
       { text: 'This is usually temporary: Retry in a moment.' },
-      code,
-      opts,
-    );
-  }
-  if (e.sqlState === '02000' || code === '002003') {
-    return new SnowflakeExtError(
-      'notFound',
-      `${what}: ${detail}`,
-      { text: 'Refresh the parent, or switch to a role that can see it.' },
-      code,
-      opts,
-    );
-  }
-  if (e.sqlState === '42501' || code === '003001') {
-    return new SnowflakeExtError(
-      'permission',
-      `${what}: ${detail}`,
-      { text: "Switch role ('Snowflake: Switch Role') or ask for the grant." },
       code,
       opts,
     );

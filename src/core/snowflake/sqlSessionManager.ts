@@ -7,6 +7,7 @@ import type { Logger } from '../shared/logger';
 import { sqlIdentifier } from './identifiers';
 import type { QueryResult, SqlConnection, SqlDriver } from './sqlDriver';
 import { needsReauth, toSqlError } from './sqlErrors';
+import { refreshOnceOnRefusal } from '../auth/withAuthRetry';
 
 export type SessionState =
   | { readonly status: 'notConnected' }
@@ -32,6 +33,11 @@ export interface QueryOptions {
   readonly what?: string;
   /** How dates and times become text (see ExecuteOptions): 'text' (default) for people, 'iso' for listings. */
   readonly datesAs?: 'text' | 'iso';
+}
+
+/** A login in flight or done: held in an object so the retry helper does not await it before the attempt. */
+interface Login {
+  readonly connection: Promise<SqlConnection>;
 }
 
 interface Session {
@@ -75,23 +81,26 @@ export class SqlSessionManager implements Disposable {
     const signal = opts.signal ? AbortSignal.any([opts.signal, controller.signal]) : controller.signal;
     session.inflight.add(controller);
     try {
-      const attempt = this.connect(session, false);
-      try {
-        return await this.run(session, attempt, sqlText, signal, opts);
-      } catch (err) {
-        if (signal.aborted || isCancelled(err) || !needsReauth(err)) throw err;
-        // Unless a concurrent caller is already logging in again, this one does it, with a freshly minted credential.
-        const fresh = session.connection === undefined || session.connection === attempt;
-        this.opts.logger.info(`${profile.name}: session or token no longer valid (${codeOf(err)}); logging in again`);
-        if (fresh) {
-          await this.drop(session);
-          this.opts.auth.invalidate(profile, 'login');
-        }
-        return await this.run(session, this.connect(session, fresh), sqlText, signal, opts);
-      }
+      // The session is the credential here: a refused one is logged in again once, with a freshly minted credential.
+      return await refreshOnceOnRefusal<Login, QueryResult>({
+        credential: async (retry) => {
+          if (!retry) return { connection: this.connect(session, false) };
+          // Unless a concurrent caller is already logging in again, this one does it.
+          const fresh = session.connection === undefined || session.connection === retry.rejected.connection;
+          if (fresh) {
+            await this.drop(session);
+            this.opts.auth.invalidate(profile, 'login');
+          }
+          return { connection: this.connect(session, fresh) };
+        },
+        attempt: (login) => this.run(session, login.connection, sqlText, signal, opts),
+        refused: (err) => !signal.aborted && needsReauth(err),
+        beforeRetry: (err) =>
+          this.opts.logger.info(`${profile.name}: session or token no longer valid (${codeOf(err)}); logging in again`),
+      });
     } catch (err) {
       if (signal.aborted || isCancelled(err)) throw new CancelledError();
-      throw toSqlError(err, what);
+      throw toSqlError(err, what, profile);
     } finally {
       session.inflight.delete(controller);
     }
@@ -187,7 +196,8 @@ export class SqlSessionManager implements Disposable {
         if (session.connection === attempt) session.connection = undefined;
         // A first expired-token failure is retried by query(); anything else, or a second one, is the session's state.
         if (!isCancelled(err) && (forceRefresh || !needsReauth(err))) {
-          this.setState(session, { status: 'error', error: toSqlError(err, `Connecting to ${session.profile.name}`) });
+          const error = toSqlError(err, `Connecting to ${session.profile.name}`, session.profile);
+          this.setState(session, { status: 'error', error });
         }
       });
     }

@@ -1,6 +1,7 @@
 // The Connections tree's state without the editor: children cached per node id (errors never cached), loads shared
 // and cancellable, "Load more" paging, refresh of a node or everything, and reactions to auth changes.
 import type { AuthChange, ConnectionProfile } from '../auth/types';
+import { needsSignIn } from '../auth/serverCodes';
 import { CatalogLoader } from '../snowflake/catalogLoader';
 import type { SqlSessionManager } from '../snowflake/sqlSessionManager';
 import { isCancelled } from '../shared/errors';
@@ -125,10 +126,7 @@ export class ConnectionsTreeModel implements Disposable {
     } catch (err) {
       if (isCancelled(err)) return [];
       this.deps.logger.warn(`Connections tree: ${(err as Error).message}`);
-      if (
-        node.kind === 'connection' &&
-        (err as { fix?: { command?: string } }).fix?.command === 'positSnowflake.signIn'
-      ) {
+      if (node.kind === 'connection' && needsSignIn(err, node.profile)) {
         return [{ kind: 'signIn', id: `${node.id}/#signIn`, parentId: node.id, connectionName: node.connectionName }];
       }
       return [errorNode(node, err)];

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loginProbe } from '../../../src/core/auth/diagnostics/loginProbe';
 import { withAuthRetry } from '../../../src/core/auth/withAuthRetry';
-import { HttpError } from '../../../src/core/shared/http';
+import { HttpError, httpErrorFrom } from '../../../src/core/shared/http';
 import type { AuthChange } from '../../../src/core/auth/types';
 import { makeAuth, startAuthWorld, table, writeHome, type AuthWorld } from './authHarness';
 
@@ -183,13 +183,8 @@ describe('auth service against the emulator', function () {
       let calls = 0;
       const err = await withAuthRetry(auth, c, 'rest', async () => {
         calls++;
-        throw new HttpError(
-          401,
-          new Headers(),
-          '{"code":"390144","message":"JWT token is invalid."}',
-          'http://x/api',
-          'POST',
-        );
+        const body = '{"code":"390144","message":"JWT token is invalid."}';
+        throw await httpErrorFrom(new Response(body, { status: 401 }), 'http://x/api', 'POST');
       }).catch((e: unknown) => e);
       assert.equal(calls, 2);
       assert.equal((err as { kind: string }).kind, 'auth');

@@ -9,7 +9,7 @@ import { connectionKey, keyPairJwt, refreshOptions } from './keyPairCredential';
 import { jwtExpiry } from './keyPairJwt';
 import { loginRequest } from './loginRequest';
 import { retryOpts } from '../oauth/oauthClient';
-import { explainServerFailure, serverDateOf } from '../serverCodes';
+import { explainServerFailure, serverDateOf } from '../serverFailure';
 import type { AuthRequestOptions, ConnectionProfile } from '../types';
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -93,30 +93,26 @@ async function explainExchangeError(
   err: unknown,
 ): Promise<unknown> {
   if (!(err instanceof HttpError) || err.status === 429 || err.status >= 500) return err;
-  let body: { code?: unknown; error?: unknown; error_description?: unknown } = {};
-  try {
-    body = JSON.parse(err.bodySnippet) as typeof body;
-  } catch {
-    // Not JSON: explained by status below.
-  }
+  const body = err.server;
+  // Snowflake's own codes are strings ("390144"); an OAuth-style answer has `error` instead.
   if (typeof body.code === 'string') {
     const fingerprint = (await connectionKey(ctx, profile, { silent: true }).catch(() => undefined))?.fingerprint;
     const serverDate = serverDateOf(err.headers);
     return explainServerFailure(
       {
         code: body.code,
-        ...(typeof body.error_description === 'string' ? { message: body.error_description } : {}),
+        ...(body.message ? { message: body.message } : {}),
         ...(serverDate !== undefined ? { serverDate } : {}),
       },
       { profile, now: ctx.now(), ...(fingerprint ? { fingerprint } : {}) },
     );
   }
-  const description = typeof body.error_description === 'string' ? body.error_description : err.message;
+  const description = body.message ?? err.message;
   return new SnowflakeExtError(
     err.status === 400 ? 'permission' : err.kind,
     `Snowflake would not issue a token for ${host} to connection '${profile.name}': ${description}`,
     { text: 'Check the app host and the role; the role must be allowed to use the service.' },
-    typeof body.error === 'string' ? body.error : String(err.status),
+    body.error ?? String(err.status),
   );
 }
 

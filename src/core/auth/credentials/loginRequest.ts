@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import { fetchWithRetry, readJson } from '../../shared/http';
 import type { HttpContext } from '../authContext';
 import { retryOpts } from '../oauth/oauthClient';
-import { explainServerFailure, serverDateOf } from '../serverCodes';
+import { explainServerFailure, serverDateOf } from '../serverFailure';
 import type { ConnectionProfile } from '../types';
 
 export const CLIENT_APP_ID = 'posit-snowflake';

@@ -5,7 +5,7 @@ import type { Logger } from '../../shared/logger';
 import { jwtAccount } from '../../connections/account';
 import { chooseDirectory } from '../../connections/connectionDirectory';
 import { loginProbe } from './loginProbe';
-import { clockSkewText, SnowflakeServerError } from '../serverCodes';
+import { clockSkewText, SnowflakeServerError } from '../serverFailure';
 import type {
   AuthService,
   ConnectionProfile,

@@ -58,20 +58,12 @@ export async function oauthClientConfig(ctx: AuthContext, profile: ConnectionPro
   };
 }
 
+/** RFC 6749 §5.2: `error` and `error_description`, as parsed from the body before redaction. */
 function oauthErrorOf(err: HttpError): { error?: string; description?: string } {
-  try {
-    const body = JSON.parse(err.bodySnippet) as { error?: unknown; error_description?: unknown; message?: unknown };
-    return {
-      ...(typeof body.error === 'string' ? { error: body.error } : {}),
-      ...(typeof body.error_description === 'string'
-        ? { description: body.error_description }
-        : typeof body.message === 'string'
-          ? { description: body.message }
-          : {}),
-    };
-  } catch {
-    return {};
-  }
+  return {
+    ...(err.server.error ? { error: err.server.error } : {}),
+    ...(err.server.message ? { description: err.server.message } : {}),
+  };
 }
 
 /** POSTs a form to the token endpoint with the client's credentials (HTTP Basic, or client_id alone for a public client). */
@@ -106,6 +98,8 @@ export async function requestToken(
       'server',
       `Snowflake's token endpoint answered without an access token for connection '${profile.name}'${json.message ? `: ${json.message}` : '.'}`,
       SIGN_IN_FIX,
+      undefined,
+      { refusal: 'sign-in-needed' },
     );
   }
   return json as OAuthTokenResponse;
@@ -132,7 +126,7 @@ function explainTokenError(profile: ConnectionProfile, grant: string, err: unkno
       `Snowflake's token endpoint is rate limiting requests for connection '${profile.name}' (HTTP 429).`,
       { text: wait !== undefined ? `Try again in ${Math.max(1, wait)} s.` : 'Try again in a minute.' },
       '429',
-      { cause: err },
+      { cause: err, refusal: 'throttled' },
     );
   }
   const { error, description } = oauthErrorOf(err);
@@ -146,7 +140,7 @@ function explainTokenError(profile: ConnectionProfile, grant: string, err: unkno
       `The saved Snowflake sign-in of connection '${profile.name}' is no longer valid (the refresh token was revoked or has expired).`,
       SIGN_IN_FIX,
       error ?? String(err.status),
-      { cause: err },
+      { cause: err, refusal: 'sign-in-needed' },
     );
   }
   if (error === 'invalid_client' || err.status === 401) {
@@ -157,7 +151,7 @@ function explainTokenError(profile: ConnectionProfile, grant: string, err: unkno
         text: "Check oauth_client_id and oauth_client_secret of the connection (the secret of a custom client may also be in the editor's secret storage).",
       },
       error ?? String(err.status),
-      { cause: err },
+      { cause: err, refusal: 'client-refused' },
     );
   }
   if (error) {
@@ -166,7 +160,7 @@ function explainTokenError(profile: ConnectionProfile, grant: string, err: unkno
       `Snowflake refused the sign-in of connection '${profile.name}' (${error})${description ? `: ${description}` : '.'}`,
       SIGN_IN_FIX,
       error,
-      { cause: err },
+      { cause: err, refusal: 'sign-in-needed' },
     );
   }
   return err;

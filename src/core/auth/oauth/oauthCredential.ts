@@ -62,6 +62,7 @@ async function mintAccessToken(
       `Connection '${profile.name}' is not signed in to Snowflake.`,
       SIGN_IN_FIX,
       'signInNeeded',
+      { refusal: 'sign-in-needed' },
     );
   }
   const tokens = await runAuthorizationCodeFlow(ctx, profile, client, opts.signal);

@@ -4,6 +4,7 @@
 import { ingressHostOf } from '../../auth/credentials/ingress';
 import type { AuthService, ConnectionProfile } from '../../auth/types';
 import { SnowflakeExtError } from '../../shared/errors';
+import type { HttpError } from '../../shared/http';
 
 export interface ConnectAuth {
   /** Headers for one request; `fresh` after the ingress refused the previous token. */
@@ -38,54 +39,43 @@ export function ingressAuth(
   };
 }
 
-/** Connect's own errors are JSON `{code, error, payload}`; the ingress answers text, HTML or a redirect. */
-export function isConnectErrorBody(text: string): boolean {
-  try {
-    const body = JSON.parse(text) as { code?: unknown; error?: unknown };
-    return typeof body.code === 'number' && typeof body.error === 'string';
-  } catch {
-    return false;
-  }
+/** Connect's own errors are JSON `{code: <number>, error, payload}`; the ingress answers text, HTML or a redirect. */
+export function isConnectError(err: HttpError): boolean {
+  return typeof err.server.code === 'number' && err.server.error !== undefined;
 }
 
-function connectMessage(text: string): string {
-  try {
-    const e = (JSON.parse(text) as { error?: unknown }).error;
-    return typeof e === 'string' && e ? ` Connect said: ${e.replace(/\.?$/, '.')}` : '';
-  } catch {
-    return '';
-  }
-}
-
-export function apiKeyRefused(serverUrl: string, body: string): SnowflakeExtError {
+export function apiKeyRefused(serverUrl: string, refusal: HttpError): SnowflakeExtError {
+  const said = refusal.server.error ? ` Connect said: ${refusal.server.error.replace(/\.?$/, '.')}` : '';
   return new SnowflakeExtError(
     'auth',
-    `Posit Connect at ${new URL(serverUrl).host} refused the API key.${connectMessage(body)}`,
+    `Posit Connect at ${new URL(serverUrl).host} refused the API key.${said}`,
     {
       text: "Create a new API key in Connect (your name → API Keys), then add the server again with 'Posit Connect: Add Connect Server…'.",
       command: 'positSnowflake.addConnectServer',
       commandTitle: 'Add Connect Server',
     },
     'connectApiKeyRefused',
+    { refusal: 'connect-key-refused' },
   );
 }
 
 export function ingressRefused(
   serverUrl: string,
   ingress: NonNullable<ConnectAuth['ingress']>,
-  status: number,
-  body: string,
+  refusal: HttpError,
 ): SnowflakeExtError {
+  const body = refusal.bodySnippet;
   const said = body && !body.trimStart().startsWith('<') ? ` The ingress said: ${body.trim().slice(0, 200)}` : '';
   const who = ingress.user ? `user ${ingress.user}` : "the connection's user";
   return new SnowflakeExtError(
     'auth',
-    `The Snowflake ingress in front of ${new URL(serverUrl).host} refused the token of connection '${ingress.connection}' (HTTP ${status}), even after a fresh one was minted.${said}`,
+    `The Snowflake ingress in front of ${new URL(serverUrl).host} refused the token of connection '${ingress.connection}' (HTTP ${refusal.status}), even after a fresh one was minted.${said}`,
     {
       text: `Check that ${who} has a role granted the Connect service's endpoint (USAGE on the service role) and that no network policy blocks it; 'Snowflake: Show Diagnostics' checks the connection itself.`,
       command: 'positSnowflake.showDiagnostics',
       commandTitle: 'Show Diagnostics',
     },
     'ingressRefused',
+    { refusal: 'ingress-refused' },
   );
 }

@@ -1,12 +1,14 @@
 // Posit Connect's deployment API (PROTOCOLS §8): who am I, content create/get/patch, environment, bundle upload,
 // deploy, and task polling with `first`/`wait`. Cookies are kept between requests (session affinity behind load
-// balancers); retries and backoff come from fetchWithRetry; auth refusals are told apart by connectAuth.
+// balancers); retries and backoff come from fetchWithRetry; auth refusals are told apart by connectAuth, and an
+// ingress refusal is retried through the one refresh-once helper.
 import fs from 'node:fs';
 import { sleep } from '../../shared/abort';
 import { SnowflakeExtError } from '../../shared/errors';
-import { HttpError, fetchWithRetry, readJson } from '../../shared/http';
+import { HttpError, fetchWithRetry, httpErrorFrom, readJson } from '../../shared/http';
+import { refreshOnceOnRefusal } from '../../auth/withAuthRetry';
 import { nullLogger, type Logger } from '../../shared/logger';
-import { apiKeyRefused, ingressRefused, isConnectErrorBody, type ConnectAuth } from './connectAuth';
+import { apiKeyRefused, ingressRefused, isConnectError, type ConnectAuth } from './connectAuth';
 
 export interface ConnectUser {
   readonly guid: string;
@@ -45,6 +47,11 @@ export interface ConnectClientOptions {
   readonly backoffMs?: number;
 }
 
+/** 401, or a redirect (an ingress sends browsers to sign in; with `redirect: 'manual'` it reaches us). */
+function isRefusal(status: number): boolean {
+  return status === 401 || (status >= 300 && status < 400);
+}
+
 export class ConnectClient {
   private readonly cookies = new Map<string, string>();
   private readonly log: Logger;
@@ -70,48 +77,62 @@ export class ConnectClient {
   }
 
   /** One API call; an ingress refusal is retried once with a fresh Snowflake token, a Connect refusal is not. */
-  async request(
+  request(
     method: string,
     path: string,
     init: { json?: unknown; body?: Blob; contentType?: string } = {},
   ): Promise<Response> {
     const url = `${this.opts.serverUrl}${path}`;
-    for (let attempt = 0; ; attempt++) {
-      const auth = await this.opts.auth.headers(attempt > 0, this.opts.signal);
-      const body = init.json !== undefined ? JSON.stringify(init.json) : init.body;
-      const contentType = init.json !== undefined ? 'application/json' : init.contentType;
-      const res = await fetchWithRetry(
-        url,
-        {
-          method,
-          headers: {
-            Accept: 'application/json',
-            ...auth,
-            ...this.cookieHeader(),
-            ...(contentType ? { 'Content-Type': contentType } : {}),
-          },
-          ...(body !== undefined ? { body } : {}),
-          redirect: 'manual',
-          acceptStatus: (s) => s === 401,
-          ...(this.opts.signal ? { signal: this.opts.signal } : {}),
-          ...(this.opts.backoffMs !== undefined ? { backoffMs: this.opts.backoffMs } : {}),
-          logger: this.log,
-        },
-        this.opts.fetch,
-      );
-      this.remember(res);
-      if (res.status !== 401 && (res.status < 300 || res.status >= 400)) return res;
-      const text = await res.text().catch(() => '');
-      const ingress = this.opts.auth.ingress;
-      if (!ingress || isConnectErrorBody(text)) throw apiKeyRefused(this.opts.serverUrl, text);
-      if (attempt === 0) {
+    const ingress = this.opts.auth.ingress;
+    return refreshOnceOnRefusal<Record<string, string>, Response>({
+      credential: (retry) => this.opts.auth.headers(retry !== undefined, this.opts.signal),
+      attempt: async (auth) => {
+        const res = await this.send(url, method, init, auth);
+        if (!isRefusal(res.status)) return res;
+        const refusal = await httpErrorFrom(res, url, method);
+        // Connect's own JSON error means the ingress (if any) let the request through: Connect wants its key.
+        if (!ingress || isConnectError(refusal)) throw apiKeyRefused(this.opts.serverUrl, refusal);
+        throw refusal;
+      },
+      // Only the ingress's answers (401 or a redirect to sign in) are refusals; other HTTP errors pass through.
+      refused: (err) => err instanceof HttpError && isRefusal(err.status) && ingress !== undefined,
+      beforeRetry: (err) =>
         this.log.info(
-          `The Snowflake ingress at ${new URL(url).host} answered HTTP ${res.status}; retrying once with a fresh token.`,
-        );
-        continue;
-      }
-      throw ingressRefused(this.opts.serverUrl, ingress, res.status, text);
-    }
+          `The Snowflake ingress at ${new URL(url).host} answered HTTP ${(err as HttpError).status}; retrying once with a fresh token.`,
+        ),
+      finalError: (err) => ingressRefused(this.opts.serverUrl, ingress!, err as HttpError),
+    });
+  }
+
+  private async send(
+    url: string,
+    method: string,
+    init: { json?: unknown; body?: Blob; contentType?: string },
+    auth: Record<string, string>,
+  ): Promise<Response> {
+    const body = init.json !== undefined ? JSON.stringify(init.json) : init.body;
+    const contentType = init.json !== undefined ? 'application/json' : init.contentType;
+    const res = await fetchWithRetry(
+      url,
+      {
+        method,
+        headers: {
+          Accept: 'application/json',
+          ...auth,
+          ...this.cookieHeader(),
+          ...(contentType ? { 'Content-Type': contentType } : {}),
+        },
+        ...(body !== undefined ? { body } : {}),
+        redirect: 'manual',
+        acceptStatus: (s) => s === 401,
+        ...(this.opts.signal ? { signal: this.opts.signal } : {}),
+        ...(this.opts.backoffMs !== undefined ? { backoffMs: this.opts.backoffMs } : {}),
+        logger: this.log,
+      },
+      this.opts.fetch,
+    );
+    this.remember(res);
+    return res;
   }
 
   private async getJson<T>(method: string, path: string, json?: unknown): Promise<T> {
