@@ -197,6 +197,7 @@ export class CortexClient {
         throw cortexError({
           status: err.status,
           body: err.bodySnippet,
+          server: err.server,
           retryAfterMs: parseRetryAfter(err.headers.get('retry-after'), Date.now()),
           model: ctx.model,
           connection: ctx.profile.name,

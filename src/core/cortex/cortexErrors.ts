@@ -3,6 +3,7 @@
 // Cortex has no machine-readable code for region, network-policy or model availability problems (PROTOCOLS.md §7):
 // its `message` is the only signal, so the few phrases it uses are matched here, in one place, and nowhere else.
 import { SnowflakeExtError, type ErrorFix } from '../shared/errors';
+import type { ServerErrorBody } from '../shared/http';
 import { redact } from '../shared/logger';
 
 export interface CortexErrorContext {
@@ -14,6 +15,8 @@ export interface CortexErrorContext {
   readonly connection?: string;
   /** How many times the request was retried before giving up (429/5xx). */
   readonly retries?: number;
+  /** The body as an HttpError parsed it before redaction; read instead of `body` when it holds a message. */
+  readonly server?: ServerErrorBody;
 }
 
 interface ServerError {
@@ -52,8 +55,16 @@ export function parseServerError(body: string): ServerError {
   }
 }
 
+function fromParsed(body: ServerErrorBody): ServerError {
+  return {
+    message: body.message ?? '',
+    ...(body.code !== undefined ? { code: String(body.code) } : {}),
+    ...(body.requestId ? { requestId: body.requestId } : {}),
+  };
+}
+
 export function cortexError(ctx: CortexErrorContext): SnowflakeExtError {
-  const server = parseServerError(ctx.body);
+  const server = ctx.server?.message ? fromParsed(ctx.server) : parseServerError(ctx.body);
   const said = server.message ? `: ${server.message}` : '.';
   const conn = ctx.connection ? ` (connection '${ctx.connection}')` : '';
   const model = ctx.model ? `'${ctx.model}'` : 'The model';

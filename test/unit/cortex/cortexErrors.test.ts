@@ -1,6 +1,7 @@
 // Cortex errors as a user reads them: each failure names what happened and what to do.
 import assert from 'node:assert/strict';
 import { cortexError, parseServerError } from '../../../src/core/cortex/cortexErrors';
+import { httpErrorFrom } from '../../../src/core/shared/http';
 
 const body = (message: string, code = '390000'): string => JSON.stringify({ message, code, request_id: 'req-1' });
 
@@ -47,6 +48,15 @@ describe('cortexError', () => {
       assert.match(s.message, new RegExp(`HTTP ${status}`));
       assert.doesNotMatch(s.message, /html/);
     }
+  });
+
+  it("after retries, keeps Cortex's error_code and request id as the HTTP error parsed them, with the same words", async () => {
+    const raw = JSON.stringify({ error_code: '429001', message: 'Too many requests.', request_id: 'req-9' });
+    const http = await httpErrorFrom(new Response(raw, { status: 429 }), 'https://x/api', 'POST');
+    const e = cortexError({ status: 429, body: http.bodySnippet, server: http.server, connection: 'work' });
+    assert.equal(e.code, '429001');
+    assert.equal(e.message, cortexError({ status: 429, body: raw, connection: 'work' }).message);
+    assert.match(e.message, /Too many requests\. \(request req-9\)$/);
   });
 
   it('keeps secrets out of messages taken from the server', () => {
