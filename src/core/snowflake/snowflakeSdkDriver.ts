@@ -147,7 +147,11 @@ export function createSnowflakeSdkDriver(logger: Logger): SqlDriver {
     async connect(opts) {
       const sdk = loadDriver(logger).default;
       const conn = sdk.createConnection(toSdkOptions(opts));
-      await conn.connectAsync();
+      // connectAsync() without a callback resolves even when the login is refused (snowflake-sdk 3.x passes the
+      // error only to a callback), leaving a terminated connection; connect(callback) reports every failure.
+      await new Promise<void>((resolve, reject) => {
+        conn.connect((err) => (err ? reject(err) : resolve()));
+      });
       return new SdkConnection(conn);
     },
   };

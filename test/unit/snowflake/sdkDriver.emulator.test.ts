@@ -145,6 +145,23 @@ describe('SQL sessions over snowflake-sdk against the emulator', function () {
     assert.equal(auth.invalidations, 1);
   });
 
+  it('a login refused again after the fresh one stops there, explained from the code table', async () => {
+    const refusal = { data: null, code: '390318', message: 'OAuth access token expired. [1]', success: false };
+    emu.servers.snowflake.addFault({
+      route: 'POST /session/v1/login-request',
+      status: 200,
+      body: JSON.stringify(refusal),
+      times: 3,
+    });
+    await assert.rejects(loader.listDatabases(), (e: SnowflakeExtError) => {
+      assert.equal(e.refusal, 'auth-expired', e.message);
+      assert.match(e.message, /The OAuth token of connection 'emu' has expired/);
+      return true;
+    });
+    assert.equal(auth.minted, 2, 'exactly one retry with a fresh credential');
+    assert.equal(auth.invalidations, 1);
+  });
+
   it('shows a 503 storm as a server error after a few quick retries, and recovers afterwards', async () => {
     await loader.listDatabases();
     // The driver sends a statement twice, each with up to 2 retries: 6 failures in a row make the load fail.
