@@ -67,32 +67,31 @@ const jwtTimes: CodeRow = {
   }),
 };
 
-const sessionGone: CodeRow = {
-  refusal: 'session-gone',
-  kind: 'auth',
-  explain: (ctx) => ({
-    message: `The Snowflake session of ${name(ctx)} has expired.`,
-    fix: 'Try again; a new session is opened.',
-  }),
-};
+/** A row whose fix does not depend on the connection. */
+function row(refusal: RefusalKind, kind: ErrorKind, message: (ctx: ExplainContext) => string, fix: string): CodeRow {
+  return { refusal, kind, explain: (ctx) => ({ message: message(ctx), fix }) };
+}
 
-const userRefused: CodeRow = {
-  refusal: 'user-refused',
-  kind: 'auth',
-  explain: (ctx) => ({
-    message: `Snowflake refused the sign-in of ${name(ctx)} (the user is unknown, locked or the password is wrong).`,
-    fix: 'Check user in the connection.',
-  }),
-};
+const sessionGone = row(
+  'session-gone',
+  'auth',
+  (ctx) => `The Snowflake session of ${name(ctx)} has expired.`,
+  'Try again; a new session is opened.',
+);
 
-const driverDisconnected: CodeRow = {
-  refusal: 'session-gone',
-  kind: 'auth',
-  explain: (ctx) => ({
-    message: `The SQL session of ${name(ctx)} was disconnected.`,
-    fix: 'Try again; a new session is opened.',
-  }),
-};
+const userRefused = row(
+  'user-refused',
+  'auth',
+  (ctx) => `Snowflake refused the sign-in of ${name(ctx)} (the user is unknown, locked or the password is wrong).`,
+  'Check user in the connection.',
+);
+
+const driverDisconnected = row(
+  'session-gone',
+  'auth',
+  (ctx) => `The SQL session of ${name(ctx)} was disconnected.`,
+  'Try again; a new session is opened.',
+);
 
 function oauthExpired(ctx: ExplainContext): Explanation {
   if (ctx.profile.source === 'workbench')
