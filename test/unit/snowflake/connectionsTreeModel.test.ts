@@ -1,6 +1,7 @@
 // The Connections tree without the editor: real sessions over a fake driver that runs the emulator's SQL in-process.
 import assert from 'node:assert/strict';
 import type { ConnectionProfile } from '../../../src/core/auth/types';
+import { SnowflakeExtError } from '../../../src/core/shared/errors';
 import { MemoryLogger } from '../../../src/core/shared/logger';
 import { SqlSessionManager } from '../../../src/core/snowflake/sqlSessionManager';
 import type { QueryResult } from '../../../src/core/snowflake/sqlDriver';
@@ -21,6 +22,7 @@ interface Harness {
   hang: RegExp[];
   profiles: ConnectionProfile[];
   signedIn: boolean;
+  auth: FakeAuth;
 }
 
 function harness(profiles: ConnectionProfile[] = [profile({ name: 'dev', warehouse: 'DEMO_WH' })]): Harness {
@@ -54,7 +56,8 @@ function harness(profiles: ConnectionProfile[] = [profile({ name: 'dev', warehou
       rows: r.rows,
     };
   });
-  h.sessions = new SqlSessionManager({ auth: new FakeAuth(), driver: h.driver, logger: new MemoryLogger() });
+  h.auth = new FakeAuth();
+  h.sessions = new SqlSessionManager({ auth: h.auth, driver: h.driver, logger: new MemoryLogger() });
   h.model = new ConnectionsTreeModel({
     connections: async () => h.profiles,
     sessions: h.sessions,
@@ -227,6 +230,27 @@ describe('ConnectionsTreeModel', () => {
     assert.equal(h.driver.connections.length, 0);
     h.signedIn = true;
     assert.equal((await h.model.children(conn))[0]!.kind, 'database');
+  });
+
+  it('decides "Sign in" from why the login was refused, not from the fix button it carries', async () => {
+    const h = harness([profile({ name: 'oauth', authenticator: 'OAUTH_AUTHORIZATION_CODE' })]);
+    h.signedIn = true;
+    const signInButton = { text: "Run 'Snowflake: Sign In'.", command: 'positSnowflake.signIn' };
+    h.auth.failWith = new SnowflakeExtError('auth', 'The saved sign-in was revoked.', signInButton, 'invalid_grant', {
+      refusal: 'sign-in-needed',
+    });
+    const conn = await child(h, undefined, 'oauth');
+    assert.deepEqual(
+      (await h.model.children(conn)).map((k) => k.kind),
+      ['signIn'],
+    );
+    h.auth.failWith = new SnowflakeExtError('server', 'The token endpoint failed.', signInButton);
+    h.model.refresh(conn);
+    assert.deepEqual(
+      (await h.model.children(conn)).map((k) => k.kind),
+      ['error'],
+      'a server failure is shown as an error with its retry, whatever button it offers',
+    );
   });
 
   it('a rotated Workbench token reloads nothing; a changed connection reloads its subtree', async () => {
