@@ -6,6 +6,7 @@ import path from 'node:path';
 import { loginProbe } from '../../../src/core/auth/diagnostics/loginProbe';
 import { withAuthRetry } from '../../../src/core/auth/withAuthRetry';
 import { HttpError, httpErrorFrom } from '../../../src/core/shared/http';
+import { SnowflakeExtError } from '../../../src/core/shared/errors';
 import type { AuthChange } from '../../../src/core/auth/types';
 import { makeAuth, startAuthWorld, table, writeHome, type AuthWorld } from './authHarness';
 
@@ -100,6 +101,29 @@ describe('auth service against the emulator', function () {
       const p = await t.auth.getConnection('p');
       assert.equal((await loginProbe(t.auth, p)).user, 'DEMO_USER');
       assert.equal((await t.auth.forLogin(p)).authenticator, 'PROGRAMMATIC_ACCESS_TOKEN');
+    });
+
+    it("a PAT restricted to another role: Snowflake's 390186 is explained as the PAT's role, and not retried", async () => {
+      const token = w.emu.state.addPat('DEMO_USER', 'ANALYST');
+      const home = writeHome(
+        w,
+        'patrole',
+        table(w, 'p', { user: 'DEMO_USER', authenticator: 'programmatic_access_token', role: 'FINANCE', token }),
+      );
+      const { auth } = makeAuth(w, { SNOWFLAKE_HOME: home });
+      const before = requests('/session/v1/login-request');
+      const err = await loginProbe(auth, await auth.getConnection('p')).catch((e: unknown) => e as SnowflakeExtError);
+      assert.ok(err instanceof SnowflakeExtError, String(err));
+      assert.equal(err.code, '390186');
+      assert.equal(err.refusal, 'role');
+      assert.match(
+        err.message,
+        /programmatic access token of connection 'p' is restricted to another role than 'FINANCE'/,
+      );
+      // Snowflake's own words mention OAuth; ours (the explanation and the fix) do not.
+      assert.doesNotMatch(err.message.split(' Snowflake said:')[0]!, /OAuth|sign in/i);
+      assert.doesNotMatch(err.fix?.text ?? '', /OAuth|sign in/i);
+      assert.equal(requests('/session/v1/login-request') - before, 1, 'a role refusal is not retried');
     });
 
     it('OAuth token from token_file_path (trimmed) and inline token', async () => {
