@@ -1,7 +1,9 @@
 // The Cortex REST client: `POST /api/v2/cortex/inference:complete` streamed as SSE and turned into response parts as
 // bytes arrive, and `GET /api/v2/cortex/models` with a built-in fallback list. Credentials come from the auth service
-// (a refused one is replaced once, via withAuthRetry, decided from the 401's parsed code); 429/5xx back off honouring
-// Retry-After (fetchWithRetry).
+// (a refused one is replaced once, via withAuthRetry, decided from the 401's parsed code); the completion POST is
+// retried only on 429/503/504, honouring Retry-After, as snowflake-ml-python's `_complete.py` does (spec common.yaml:
+// 503/504 "may retry with backoff"; a 500 is "unrecoverable", and a 502 from a proxy may follow a request Cortex
+// already ran and billed).
 //
 // Why the native endpoint rather than the OpenAI-compatible `v1/chat/completions`: it is the one whose request and
 // stream shapes are specified (cortex-inference.yaml) for every Cortex model, tool use included, while the OpenAI
@@ -21,15 +23,23 @@ import type { CortexModel, CortexRequest, CortexStreamChunk, ResponsePart, Usage
 export const COMPLETE_PATH = '/api/v2/cortex/inference:complete';
 export const MODELS_PATH = '/api/v2/cortex/models';
 const MODEL_CACHE_MS = 10 * 60_000;
+/** Statuses retried on the completion POST (snowflake-ml-python `_complete.py` retry()). */
+const COMPLETE_RETRY_STATUSES: ReadonlySet<number> = new Set([429, 503, 504]);
+/** The Accept header snowflake-ml-python sends: an error answers as JSON, a completion as an event stream. */
+const COMPLETE_ACCEPT = 'application/json, text/event-stream';
 
 export interface CortexClientOptions {
   readonly auth: AuthService;
   readonly logger: Logger;
   readonly fetch?: typeof fetch;
-  /** e.g. "posit-snowflake/0.1.0"; the partner name (SF_PARTNER) is appended when given. */
+  /** e.g. "posit-snowflake/0.1.0". */
   readonly userAgent?: string;
+  /**
+   * The partner application (SF_PARTNER): Snowflake reads partner applications from the User-Agent, so when set it
+   * is the whole User-Agent, as ellmer (`ellmer_req_user_agent`) and chatlas (`application=`) send it.
+   */
   readonly partner?: string;
-  /** Retries for 429/5xx after the first attempt; default 2. */
+  /** Retries after the first attempt (429/503/504 on completions); default 2. */
   readonly retries?: number;
   readonly backoffMs?: number;
   /** Longest wait honoured from Retry-After before failing instead; default 20 s. */
@@ -59,6 +69,7 @@ interface SendContext {
   readonly path: string;
   readonly method: 'GET' | 'POST';
   readonly accept: string;
+  readonly retryStatuses?: ReadonlySet<number>;
   readonly body?: string;
   readonly model?: string;
   readonly signal?: AbortSignal;
@@ -73,8 +84,7 @@ export class CortexClient {
 
   constructor(private readonly opts: CortexClientOptions) {
     this.fetchImpl = opts.fetch ?? ((...args) => fetch(...args));
-    const base = opts.userAgent ?? 'posit-snowflake';
-    this.userAgent = opts.partner ? `${base} (partner ${opts.partner})` : base;
+    this.userAgent = opts.partner?.trim() || opts.userAgent || 'posit-snowflake';
   }
 
   /**
@@ -82,12 +92,12 @@ export class CortexClient {
    * credential (401, or an auth code in a JSON error body) is retried once, always before any part was reported.
    */
   complete(profile: ConnectionProfile, request: CortexRequest, options: CompleteOptions): Promise<CompletionSummary> {
-    const accept = request.stream ? 'text/event-stream' : 'application/json';
     const ctx: SendContext = {
       profile,
       path: COMPLETE_PATH,
       method: 'POST',
-      accept,
+      accept: request.stream ? COMPLETE_ACCEPT : 'application/json',
+      retryStatuses: COMPLETE_RETRY_STATUSES,
       body: JSON.stringify(request),
       model: request.model,
       signal: options.signal,
@@ -167,7 +177,7 @@ export class CortexClient {
     });
   }
 
-  /** One HTTP exchange (with 429/5xx back-off): the OK response, an HttpError for a 401, else a Cortex error. */
+  /** One HTTP exchange (with back-off on retryable statuses): the OK response, an HttpError for a 401, else a Cortex error. */
   private async attempt(ctx: SendContext, cred: RestCredential): Promise<Response> {
     const url = `${ctx.profile.baseUrl.replace(/\/+$/, '')}${ctx.path}`;
     let res: Response;
@@ -189,6 +199,7 @@ export class CortexClient {
           maxDelayMs: this.opts.maxDelayMs ?? 20_000,
           logger: this.opts.logger,
           acceptStatus: (s) => s >= 400 && s < 500 && s !== 429,
+          ...(ctx.retryStatuses ? { retryStatuses: ctx.retryStatuses } : {}),
         },
         this.fetchImpl,
       );
@@ -252,6 +263,9 @@ async function readCompletion(res: Response, ctx: ReadContext, options: Complete
   let finished = false;
   const take = (events: readonly SseEvent[]): void => {
     for (const ev of events) {
+      // Only "message" events carry the answer; Snowflake's SSE client (snowflake-ml-python _sse_client.py) skips
+      // any other event, whatever its data.
+      if (ev.event !== undefined && ev.event !== '' && ev.event !== 'message') continue;
       frames++;
       sink.emit(assembler.push(parseFrame(ev.data, ctx)));
     }
@@ -298,9 +312,11 @@ function parseFrame(data: string, ctx: ReadContext): CortexStreamChunk {
   try {
     value = JSON.parse(data);
   } catch {
-    throw new SnowflakeExtError('server', `Cortex sent a stream frame that is not JSON (model '${ctx.model}').`, {
-      text: 'Try again; if it keeps happening, check for a proxy that rewrites responses.',
-    });
+    throw new SnowflakeExtError(
+      'server',
+      `Cortex sent a stream frame that is not JSON (model '${ctx.model}', connection '${ctx.connection}').`,
+      { text: 'Try again; if it keeps happening, check for a proxy that rewrites responses.' },
+    );
   }
   if (isErrorFrame(value)) throw cortexError({ status: 200, body: data, model: ctx.model, connection: ctx.connection });
   return value as CortexStreamChunk;

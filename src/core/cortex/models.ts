@@ -10,7 +10,9 @@ interface KnownModel {
 }
 
 // Limits follow Snowflake's published Cortex model table where it gives them, rounded down; tool calling through
-// the REST API is offered for the Claude and OpenAI models only. Unknown models get conservative limits.
+// the REST API is offered for the Claude and OpenAI models only. A model missing from this table is described by its
+// family (FAMILIES below), so a new Claude or OpenAI model keeps tool calling; anything else gets conservative
+// limits. Output is capped at the REST API's `max_tokens` limit (16,384) whatever the model could do elsewhere.
 const KNOWN: Readonly<Record<string, KnownModel>> = {
   'claude-sonnet-4-6': {
     name: 'Claude Sonnet 4.6',
@@ -44,6 +46,20 @@ const KNOWN: Readonly<Record<string, KnownModel>> = {
 
 const UNKNOWN_LIMITS = { maxInputTokens: 32_000, maxOutputTokens: 4_096, toolCalling: false } as const;
 
+/** The REST API accepts `max_tokens` 1..16,384 (Cortex REST API page): never advertise more. */
+export const REST_MAX_OUTPUT_TOKENS = 16_384;
+
+/** What a model's family implies when the model itself is not in KNOWN (e.g. claude-opus-4-5, openai-gpt-5-mini). */
+const FAMILIES: readonly { readonly prefix: RegExp; readonly limits: Omit<KnownModel, 'name'> }[] = [
+  { prefix: /^claude-/, limits: { maxInputTokens: 200_000, maxOutputTokens: 32_000, toolCalling: true } },
+  { prefix: /^openai-/, limits: { maxInputTokens: 128_000, maxOutputTokens: 32_000, toolCalling: true } },
+  {
+    prefix: /^(llama|snowflake-llama)/,
+    limits: { maxInputTokens: 128_000, maxOutputTokens: 8_192, toolCalling: false },
+  },
+  { prefix: /^mistral-/, limits: { maxInputTokens: 32_000, maxOutputTokens: 8_192, toolCalling: false } },
+];
+
 /** Shown when the models endpoint cannot be used (older accounts, proxies): widely available models first. */
 export const FALLBACK_MODEL_IDS: readonly string[] = [
   'claude-sonnet-4-5',
@@ -75,14 +91,15 @@ export interface ModelOverrides {
 }
 
 export function describeModel(id: string, overrides: ModelOverrides = {}): CortexModel {
-  const known = KNOWN[id];
+  const known = KNOWN[id] ?? FAMILIES.find((f) => f.prefix.test(id))?.limits ?? UNKNOWN_LIMITS;
+  const output = overrides.maxOutputTokens ?? known.maxOutputTokens;
   return {
     id,
-    name: overrides.name ?? known?.name ?? id,
+    name: overrides.name ?? KNOWN[id]?.name ?? id,
     family: id,
-    maxInputTokens: overrides.maxInputTokens ?? known?.maxInputTokens ?? UNKNOWN_LIMITS.maxInputTokens,
-    maxOutputTokens: overrides.maxOutputTokens ?? known?.maxOutputTokens ?? UNKNOWN_LIMITS.maxOutputTokens,
-    toolCalling: overrides.toolCalling ?? known?.toolCalling ?? UNKNOWN_LIMITS.toolCalling,
+    maxInputTokens: overrides.maxInputTokens ?? known.maxInputTokens,
+    maxOutputTokens: Math.min(output, REST_MAX_OUTPUT_TOKENS),
+    toolCalling: overrides.toolCalling ?? known.toolCalling,
   };
 }
 
@@ -91,8 +108,8 @@ export function fallbackModels(): CortexModel[] {
 }
 
 /**
- * Reads the models endpoint's answer. Its shape is not pinned down publicly, so this accepts a list of names or of
- * objects (`name`, `model` or `id`), bare or under `models` / `data` / `items`, and uses limits it finds.
+ * Reads the models endpoint's answer: the spec's GetModelsResponse is `{models: [string]}`. Lists of objects (`name`,
+ * `model` or `id`, bare or under `models` / `data` / `items`) are read too, with any limits they carry.
  */
 export function parseModelsResponse(body: unknown): CortexModel[] {
   const list = Array.isArray(body) ? body : firstArray(body, ['models', 'data', 'items']);

@@ -17,6 +17,8 @@ export interface FetchRetryOptions {
   readonly acceptStatus?: (status: number) => boolean;
   /** Per-attempt time limit in ms; none by default. */
   readonly timeoutMs?: number;
+  /** Statuses worth another attempt; default 429 and 5xx. */
+  readonly retryStatuses?: ReadonlySet<number>;
 }
 
 export type FetchRetryInit = RequestInit & FetchRetryOptions;
@@ -228,6 +230,7 @@ export async function fetchWithRetry(
     maxDelayMs = 30_000,
     acceptStatus,
     timeoutMs,
+    retryStatuses = RETRY_STATUSES,
     ...requestInit
   } = init;
   const method = (requestInit.method ?? 'GET').toUpperCase();
@@ -259,7 +262,7 @@ export async function fetchWithRetry(
     if (res.ok || (res.status >= 300 && res.status < 400) || acceptStatus?.(res.status)) return res;
     const retryAfter = parseRetryAfter(res.headers.get('retry-after'), Date.now());
     const canRetry =
-      RETRY_STATUSES.has(res.status) && attempt < maxRetries && (retryAfter === undefined || retryAfter <= maxDelayMs);
+      retryStatuses.has(res.status) && attempt < maxRetries && (retryAfter === undefined || retryAfter <= maxDelayMs);
     if (!canRetry) {
       throw await httpErrorFrom(res, url, method);
     }

@@ -64,10 +64,70 @@ describe('toCortexRequest', () => {
       ['system', 'user', 'assistant', 'user'],
     );
     assert.equal(msgs[0]!.content, 'You answer questions about Snowflake.\n\nBe brief.');
+    // The follow-up example's shape: the assistant's text in `content`, only the tool_use in `content_list`.
+    assert.equal(msgs[2]!.content, 'Calling lookup_table.');
+    assert.deepEqual(
+      msgs[2]!.content_list?.map((c) => c.type),
+      ['tool_use'],
+    );
+    assert.equal(msgs[3]!.content, 'And per day?');
+    assert.deepEqual(
+      msgs[3]!.content_list?.map((c) => c.type),
+      ['tool_results'],
+    );
     assert.ok(
       msgs.every((m) => (m.content && m.content.length > 0) || (m.content_list && m.content_list.length > 0)),
       'no message is empty',
     );
+  });
+
+  it('keeps the words of two same-role messages apart when it merges them', () => {
+    const msgs = toCortexMessages([
+      { role: 'user', parts: [text('Here are my notes.')] },
+      { role: 'user', parts: [text('What changed?')] },
+    ]);
+    assert.deepEqual(msgs, [{ role: 'user', content: 'Here are my notes.\n\nWhat changed?' }]);
+  });
+
+  it('sends a tool-only assistant turn without an empty content', () => {
+    const [m] = toCortexMessages([
+      { role: 'assistant', parts: [{ kind: 'toolCall', callId: 'toolu_123', name: 'my_tool', input: { x: 5 } }] },
+    ]);
+    assert.equal('content' in m!, false);
+    assert.deepEqual(m!.content_list, [
+      { type: 'tool_use', tool_use: { tool_use_id: 'toolu_123', name: 'my_tool', input: { x: 5 } } },
+    ]);
+  });
+
+  it('never asks for more than the REST API allows (max_tokens 1..16,384)', () => {
+    assert.equal(toCortexRequest('m', [], { maxTokens: 64_000 }).max_tokens, 16_384);
+    assert.equal(toCortexRequest('m', [], { maxTokens: 0 }).max_tokens, 1);
+    assert.equal(toCortexRequest('m', [], { maxTokens: 900 }).max_tokens, 900);
+  });
+
+  it('sends tool schemas without the keywords Cortex refuses, at every depth', () => {
+    const spec = toCortexRequest('m', [], {
+      tools: [
+        {
+          name: 'search',
+          description: 'Searches',
+          inputSchema: {
+            $schema: 'http://json-schema.org/draft-07/schema#',
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              filter: { type: 'object', additionalProperties: false, properties: { q: { type: 'string' } } },
+            },
+            required: ['filter'],
+          },
+        },
+      ],
+    }).tools![0]!.tool_spec.input_schema;
+    assert.deepEqual(spec, {
+      type: 'object',
+      properties: { filter: { type: 'object', properties: { q: { type: 'string' } } } },
+      required: ['filter'],
+    });
   });
 
   it('names the tool in a result from the matching call, and marks error results', () => {
@@ -111,33 +171,57 @@ describe('toCortexRequest', () => {
 });
 
 describe('CortexResponseAssembler', () => {
-  it('turns the recorded tool-call stream into text, one tool call and usage (golden)', () => {
-    const parts = replay([fixture('tool-call.sse')]);
-    assertGolden(
-      'parts-tool-call',
-      parts.map((p) => (p.kind === 'toolCall' ? { ...p, callId: '<id>' } : p)),
-    );
+  it("turns goose's recorded typed stream into text, one tool call and usage (golden)", () => {
+    assertGolden('parts-tool-call', replay([fixture('typed-tool-call.goose.sse')]));
+  });
+
+  it("reads the docs' untyped deltas: the call from content_list [{tool_use_id, name}] then [{input}] pieces", () => {
+    const parts = replay([fixture('untyped-tool-call.docs.sse')]);
+    assert.deepEqual(parts, [
+      { kind: 'text', text: "I'll check the weather in San Francisco for you." },
+      {
+        kind: 'toolCall',
+        callId: 'tooluse_Iwm2UKcjQ4mL3kRqXp9zAg',
+        name: 'get_weather',
+        input: { location: 'San Francisco, CA' },
+      },
+      { kind: 'usage', promptTokens: 390, completionTokens: 56, totalTokens: 446 },
+    ]);
+  });
+
+  it("reads ellmer's answer that opens with a tool call, and its trailing empty text", () => {
+    assert.deepEqual(replay([fixture('tool-first.ellmer.sse')]), [
+      { kind: 'toolCall', callId: 'toolu_123', name: 'my_tool', input: { x: 5 } },
+      { kind: 'usage', promptTokens: 10, completionTokens: 5, totalTokens: 15 },
+    ]);
+  });
+
+  it("joins ellmer's typed text chunks once each (content, text and content_list say the same thing)", () => {
+    assert.equal(textOf(replay([fixture('typed-text.ellmer.sse')])), "I aim to be direct and honest: I don't actually");
+  });
+
+  it("reads the spec's anthropic thinking and openai reasoning deltas apart from the answer", () => {
+    assert.deepEqual(replay([fixture('thinking.spec.sse')]), [
+      { kind: 'reasoning', text: 'The user wants a count; ' },
+      { kind: 'reasoning', text: 'COUNT(*) answers it.' },
+      { kind: 'reasoning', text: 'Counting rows.' },
+      { kind: 'text', text: 'Use SELECT COUNT(*) FROM ORDERS.' },
+      { kind: 'usage', promptTokens: 20, completionTokens: 30, totalTokens: 50 },
+    ]);
   });
 
   it('reports the tool call at the frame whose input completes the JSON, not before', () => {
-    const all = frames('tool-call.sse');
+    const all = frames('untyped-tool-call.docs.sse');
     const a = new CortexResponseAssembler();
     const at = all.findIndex((f) => a.push(f).some((p) => p.kind === 'toolCall'));
     let lastInput = -1;
     all.forEach((f, i) => {
-      const input = f.choices?.[0]?.delta?.input;
+      const input = f.choices?.[0]?.delta?.content_list?.[0]?.input;
       if (typeof input === 'string' && input.length > 0) lastInput = i;
     });
     assert.ok(lastInput > 0);
     assert.equal(at, lastInput);
     assert.ok(!a.finish().some((p) => p.kind === 'toolCall'), 'not reported twice');
-  });
-
-  it('gives the SQL answer text of the recorded stream unchanged', () => {
-    assert.match(
-      textOf(replay([fixture('sql.sse')])),
-      /```sql\nSELECT[\s\S]*FROM SALES_DB\.PUBLIC\.\w+ AS t[\s\S]*```/,
-    );
   });
 
   it('treats a call without input as {} and keeps two calls apart', () => {

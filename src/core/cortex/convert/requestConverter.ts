@@ -1,9 +1,11 @@
 // Pure conversion of editor-neutral chat messages and options into a native Cortex `inference:complete` request.
 //
-// Cortex rules applied here (PROTOCOLS.md §7): system text goes first as one `system` message; a message's `content`
-// must not be empty, so empty messages are dropped; tool calls travel as `tool_use` items in the assistant's
-// `content_list`, and their results as `tool_results` items (which must repeat the tool's name) in the next user
-// message; consecutive messages of one role are merged, since the Claude models behind Cortex want turns to alternate.
+// Cortex rules applied here (spec cortex-inference.yaml, PROTOCOLS.md §7): system text goes first as one `system`
+// message; roles must alternate, so consecutive messages of one role are merged (their texts joined by a blank line,
+// as goose joins its pieces); a message's `content` must not be empty, so empty messages are dropped; a turn's text
+// goes in `content` and only its `tool_use` / `tool_results` items in `content_list` (the Cortex REST API page's
+// follow-up example; langchain-snowflake's fix c195f27 after 400s on later tool turns; chatlas does the same); a tool
+// result repeats the tool's name (ToolResults requires it); `max_tokens` stays within the REST API's 1..16,384.
 import type {
   ChatMessage,
   ChatRequestOptions,
@@ -11,7 +13,6 @@ import type {
   ChatTool,
   CortexContent,
   CortexMessage,
-  CortexTextContent,
   CortexRequest,
   CortexToolChoice,
   CortexToolSpec,
@@ -19,6 +20,11 @@ import type {
 } from '../types';
 
 const EMPTY_OBJECT_SCHEMA = { type: 'object', properties: {} } as const;
+/** The REST API's range for `max_tokens` (Cortex REST API page, "Arguments"). */
+export const MAX_TOKENS_LIMIT = 16_384;
+/** JSON Schema keywords Cortex refuses in `input_schema` (ellmer drops `additionalProperties`; chatlas keeps only
+ * type/properties/required at the top). */
+const UNSUPPORTED_SCHEMA_KEYS = new Set(['additionalProperties', '$schema', 'strict']);
 
 export function toCortexRequest(
   model: string,
@@ -31,15 +37,22 @@ export function toCortexRequest(
     model,
     messages: toCortexMessages(messages),
     stream,
-    ...(options.maxTokens !== undefined ? { max_tokens: options.maxTokens } : {}),
+    ...(options.maxTokens !== undefined ? { max_tokens: clampMaxTokens(options.maxTokens) } : {}),
     ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
     ...(options.topP !== undefined ? { top_p: options.topP } : {}),
     ...(tools ? { tools, tool_choice: toToolChoice(options) } : {}),
   };
 }
 
+export function clampMaxTokens(n: number): number {
+  return Math.min(MAX_TOKENS_LIMIT, Math.max(1, Math.floor(n)));
+}
+
 export function toToolSpec(tool: ChatTool): CortexToolSpec {
-  const schema = tool.inputSchema && Object.keys(tool.inputSchema).length > 0 ? tool.inputSchema : EMPTY_OBJECT_SCHEMA;
+  const given = tool.inputSchema && Object.keys(tool.inputSchema).length > 0 ? tool.inputSchema : EMPTY_OBJECT_SCHEMA;
+  const clean = cleanSchema(given) as Record<string, unknown>;
+  // The spec's input_schema is an object schema: say so when a tool left it implicit.
+  const schema = { ...clean, type: 'object', properties: clean.properties ?? {} };
   return {
     tool_spec: { type: 'generic', name: tool.name, description: tool.description || tool.name, input_schema: schema },
   };
@@ -52,6 +65,15 @@ function toToolChoice(options: ChatRequestOptions): CortexToolChoice {
   return only ? { type: 'tool', name: [only.name] } : { type: 'required' };
 }
 
+/** A copy of a JSON schema without the keywords Cortex refuses, at every depth. */
+function cleanSchema(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(cleanSchema);
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (!UNSUPPORTED_SCHEMA_KEYS.has(k)) out[k] = cleanSchema(v);
+  return out;
+}
+
 /** Converts and normalises the conversation: system first, empties dropped, same-role neighbours merged. */
 export function toCortexMessages(messages: readonly ChatMessage[]): CortexMessage[] {
   const toolNames = new Map<string, string>();
@@ -62,17 +84,20 @@ export function toCortexMessages(messages: readonly ChatMessage[]): CortexMessag
     .map((m) => textOf(m.parts))
     .filter((t) => t.trim().length > 0)
     .join('\n\n');
-  const turns: { role: ChatRole; items: CortexContent[] }[] = [];
+  const turns: { role: ChatRole; texts: string[]; items: CortexContent[] }[] = [];
   for (const m of messages) {
     if (m.role === 'system') continue;
+    const text = textOf(m.parts);
     const items = m.parts.map((p) => toContent(p, toolNames)).filter((c): c is CortexContent => c !== undefined);
-    if (items.length === 0) continue;
+    if (text.length === 0 && items.length === 0) continue;
     const last = turns[turns.length - 1];
-    if (last && last.role === m.role) last.items.push(...items);
-    else turns.push({ role: m.role, items });
+    const turn = last && last.role === m.role ? last : { role: m.role, texts: [], items: [] };
+    if (turn !== last) turns.push(turn);
+    if (text.length > 0) turn.texts.push(text);
+    turn.items.push(...items);
   }
   const out: CortexMessage[] = system ? [{ role: 'system', content: system }] : [];
-  for (const t of turns) out.push(toMessage(t.role, t.items));
+  for (const t of turns) out.push(toMessage(t.role, t.texts.join('\n\n'), t.items));
   return out;
 }
 
@@ -80,10 +105,11 @@ function textOf(parts: readonly MessagePart[]): string {
   return parts.map((p) => (p.kind === 'text' ? p.text : '')).join('');
 }
 
+/** The `content_list` item of a tool part; text travels in `content` instead. */
 function toContent(part: MessagePart, toolNames: ReadonlyMap<string, string>): CortexContent | undefined {
   switch (part.kind) {
     case 'text':
-      return part.text.length > 0 ? { type: 'text', text: part.text } : undefined;
+      return undefined;
     case 'toolCall':
       return { type: 'tool_use', tool_use: { tool_use_id: part.callId, name: part.name, input: part.input } };
     case 'toolResult': {
@@ -102,12 +128,11 @@ function toContent(part: MessagePart, toolNames: ReadonlyMap<string, string>): C
   }
 }
 
-/**
- * Text-only turns use `content`; turns with tool items use `content_list` alone (their text as `text` items), so no
- * text is sent twice and no `content` is ever an empty string.
- */
-function toMessage(role: ChatRole, items: readonly CortexContent[]): CortexMessage {
-  const texts = items.filter((i): i is CortexTextContent => i.type === 'text');
-  if (texts.length === items.length) return { role, content: texts.map((t) => t.text).join('') };
-  return { role, content_list: items };
+/** Text in `content` (when there is any: it must not be empty), tool items alone in `content_list`. */
+function toMessage(role: ChatRole, text: string, items: readonly CortexContent[]): CortexMessage {
+  return {
+    role,
+    ...(text.length > 0 ? { content: text } : {}),
+    ...(items.length > 0 ? { content_list: items } : {}),
+  };
 }
