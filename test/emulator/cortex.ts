@@ -6,8 +6,11 @@ import type http from 'node:http';
 import crypto from 'node:crypto';
 import { sendJson, type EmuRequest, type EmulatorServer } from './server';
 import type { EmulatorState } from './state';
-import { pieces, scriptReply, type ScriptInput, type ScriptReply, type ScriptTool } from './cortexScript';
+import { scriptReply, type ScriptInput, type ScriptReply } from './cortexScript';
 import { openAiChatCompletions } from './cortexOpenAi';
+import { nativeDeltas, readNative, type DeltaShape } from './cortexNative';
+
+export { toolModel } from './cortexNative';
 
 export const CORTEX_MODELS: readonly string[] = [
   'claude-sonnet-4-5',
@@ -20,7 +23,6 @@ export const CORTEX_MODELS: readonly string[] = [
 ];
 /** Listed, but inference answers that it is not available in the account's region. */
 export const REGION_LOCKED_MODEL = 'deepseek-r1';
-const TOOL_MODELS = /^(claude|openai)/;
 
 export interface CortexAnswerRecord {
   readonly endpoint: 'native' | 'openai';
@@ -39,6 +41,8 @@ export interface CortexEmulator {
   frameDelayMs: number;
   /** Characters per text delta. */
   pieceSize: number;
+  /** Delta shape of streamed answers: both Cortex shapes, alternating per answer (the default), or one of them. */
+  deltaShape: DeltaShape | 'alternate';
   /** Resolves when a streamed answer's client hangs up early. */
   nextEarlyClose(): Promise<CortexAnswerRecord>;
 }
@@ -60,6 +64,7 @@ export function registerCortex(server: EmulatorServer, state: EmulatorState): Co
     answers: [] as CortexAnswerRecord[],
     frameDelayMs: 0,
     pieceSize: 12,
+    deltaShape: 'alternate' as DeltaShape | 'alternate',
     closeWaiters,
     nextEarlyClose: () => new Promise<CortexAnswerRecord>((resolve) => closeWaiters.push(resolve)),
   };
@@ -74,7 +79,8 @@ export function registerCortex(server: EmulatorServer, state: EmulatorState): Co
   server.route(
     'GET',
     '/api/v2/cortex/models',
-    authed((_req, res) => sendJson(res, 200, { models: CORTEX_MODELS.map((name) => ({ name })) })),
+    // Spec GetModelsResponse: `{models: [string]}`.
+    authed((_req, res) => sendJson(res, 200, { models: [...CORTEX_MODELS] })),
   );
   server.route(
     'POST',
@@ -87,11 +93,18 @@ export function registerCortex(server: EmulatorServer, state: EmulatorState): Co
     authed((req, res, user) => openAiChatCompletions(ctl, req, res, user)),
   );
   server.route('GET', '/__emulator/cortex', (_req, res) =>
-    sendJson(res, 200, { answers: ctl.answers, frameDelayMs: ctl.frameDelayMs, pieceSize: ctl.pieceSize }),
+    sendJson(res, 200, {
+      answers: ctl.answers,
+      frameDelayMs: ctl.frameDelayMs,
+      pieceSize: ctl.pieceSize,
+      deltaShape: ctl.deltaShape,
+    }),
   );
   server.route('POST', '/__emulator/cortex', (req, res) => {
-    const body = req.json<{ frameDelayMs?: number; pieceSize?: number; clear?: boolean }>() ?? {};
+    const body = req.json<{ frameDelayMs?: number; pieceSize?: number; clear?: boolean; deltaShape?: string }>() ?? {};
     if (typeof body.frameDelayMs === 'number') ctl.frameDelayMs = body.frameDelayMs;
+    if (body.deltaShape === 'typed' || body.deltaShape === 'untyped' || body.deltaShape === 'alternate')
+      ctl.deltaShape = body.deltaShape;
     if (typeof body.pieceSize === 'number' && body.pieceSize > 0) ctl.pieceSize = body.pieceSize;
     if (body.clear) ctl.answers.length = 0;
     sendJson(res, 200, { frameDelayMs: ctl.frameDelayMs, pieceSize: ctl.pieceSize });
@@ -101,89 +114,31 @@ export function registerCortex(server: EmulatorServer, state: EmulatorState): Co
 
 type Controller = CortexEmulator & { closeWaiters: ((r: CortexAnswerRecord) => void)[] };
 
+/**
+ * An error answer: common.yaml's ErrorResponse `{message, code, request_id}`. Cortex documents no codes of its own,
+ * so `code` is the HTTP status unless a caller has one; the deprecated `error_code` twin is sent as well, as the
+ * schema's example and snowflake-ml-python's test server (`{"message": "unknown model", "error_code": ...}`) show.
+ */
 export function cortexFail(res: http.ServerResponse, status: number, message: string, code = String(status)): void {
-  sendJson(res, status, { message, code, request_id: crypto.randomUUID() });
+  sendJson(res, status, { message, code, error_code: code, request_id: crypto.randomUUID() });
 }
 
-/** Model checks shared by both endpoints: unknown → 400, region-locked → 400 naming cross-region inference. */
+/**
+ * Model checks shared by both endpoints: unknown → 400 "unknown model" (snowflake-ml-python's test server);
+ * region-locked → 400 whose message names the region and cross-region inference (PROTOCOLS.md section 7).
+ */
 export function checkModel(res: http.ServerResponse, model: unknown): model is string {
   if (typeof model !== 'string' || !model) return (cortexFail(res, 400, 'model is required'), false);
-  if (!CORTEX_MODELS.includes(model)) return (cortexFail(res, 400, `unknown model "${model}"`, '399504'), false);
+  if (!CORTEX_MODELS.includes(model)) return (cortexFail(res, 400, `unknown model "${model}"`), false);
   if (model === REGION_LOCKED_MODEL) {
     cortexFail(
       res,
       400,
       `Model ${model} is not available in the current region. Enable cross-region inference (CORTEX_ENABLED_CROSS_REGION) to use it.`,
-      '399505',
     );
     return false;
   }
   return true;
-}
-
-export function toolModel(model: string): boolean {
-  return TOOL_MODELS.test(model);
-}
-
-interface NativeMessage {
-  role?: unknown;
-  content?: unknown;
-  content_list?: unknown;
-}
-interface NativeItem {
-  type?: string;
-  text?: string;
-  tool_use?: { tool_use_id?: string; name?: string; input?: unknown };
-  tool_results?: { tool_use_id?: string; name?: string; content?: { type?: string; text?: string }[] };
-}
-
-/** Validates a native request the way Cortex does and reduces it to the script's view; undefined after a 400. */
-function readNative(res: http.ServerResponse, body: Record<string, unknown>): ScriptInput | undefined {
-  const bad = (m: string): undefined => (cortexFail(res, 400, m), undefined);
-  if (!Array.isArray(body.messages) || body.messages.length === 0) return bad('messages must be a non-empty array');
-  if (body.max_tokens !== undefined && typeof body.max_tokens !== 'number') return bad('max_tokens must be a number');
-  const tools: ScriptTool[] = [];
-  for (const t of (body.tools ?? []) as { tool_spec?: { type?: string; name?: string; input_schema?: unknown } }[]) {
-    const spec = t.tool_spec;
-    if (!spec || spec.type !== 'generic' || !spec.name || typeof spec.input_schema !== 'object')
-      return bad('each tool needs tool_spec {type:"generic", name, input_schema}');
-    tools.push({ name: spec.name, schema: spec.input_schema as Record<string, unknown> });
-  }
-  if (tools.length > 0 && !toolModel(String(body.model)))
-    return bad(`model ${String(body.model)} does not support tools`);
-  const calls = new Map<string, string>();
-  let system = '';
-  let lastUserText = '';
-  let toolResult: ScriptInput['toolResult'];
-  let allText = '';
-  for (const [i, raw] of (body.messages as NativeMessage[]).entries()) {
-    const role = raw.role;
-    if (role !== 'system' && role !== 'user' && role !== 'assistant')
-      return bad(`messages[${i}].role must be system, user or assistant`);
-    const list = (Array.isArray(raw.content_list) ? raw.content_list : []) as NativeItem[];
-    if ((typeof raw.content !== 'string' || raw.content.length === 0) && list.length === 0)
-      return bad(`messages[${i}]: content must not be empty`);
-    let text = typeof raw.content === 'string' ? raw.content : '';
-    let result: ScriptInput['toolResult'];
-    for (const item of list) {
-      if (item.type === 'text') text += item.text ?? '';
-      else if (item.type === 'tool_use' && role === 'assistant' && item.tool_use?.tool_use_id && item.tool_use.name)
-        calls.set(item.tool_use.tool_use_id, item.tool_use.name);
-      else if (item.type === 'tool_results' && role === 'user') {
-        const r = item.tool_results;
-        if (!r?.tool_use_id || calls.get(r.tool_use_id) !== r.name)
-          return bad(`messages[${i}]: tool_results must answer an earlier tool_use with the same tool_use_id and name`);
-        result = { name: r.name!, text: (r.content ?? []).map((c) => c.text ?? '').join('') };
-      } else return bad(`messages[${i}]: unsupported content_list item ${JSON.stringify(item.type)}`);
-    }
-    allText += text;
-    if (role === 'system') system += text;
-    if (role === 'user') {
-      lastUserText = text;
-      toolResult = result;
-    }
-  }
-  return { system, lastUserText, tools, allText, ...(toolResult ? { toolResult } : {}) };
 }
 
 export interface ScriptedRequest {
@@ -215,7 +170,7 @@ export function scriptRequest(
 }
 
 async function nativeComplete(ctl: Controller, req: EmuRequest, res: http.ServerResponse, user: string): Promise<void> {
-  const scripted = scriptRequest(req, res, readNative);
+  const scripted = scriptRequest(req, res, (r, b) => readNative(r, b, cortexFail));
   if (!scripted) return;
   const { body, model, reply, usage } = scripted;
   const id = crypto.randomUUID();
@@ -239,7 +194,13 @@ async function nativeComplete(ctl: Controller, req: EmuRequest, res: http.Server
       usage,
     });
   }
-  const frames = nativeFrames(reply, ctl.pieceSize).map((delta) => ({ id, model, choices: [{ delta }], usage: {} }));
+  const shape = ctl.deltaShape === 'alternate' ? (ctl.answers.length % 2 === 1 ? 'typed' : 'untyped') : ctl.deltaShape;
+  const frames = nativeDeltas(reply, ctl.pieceSize, shape).map((delta) => ({
+    id,
+    model,
+    choices: [{ delta }],
+    usage: {},
+  }));
   frames.push({ id, model, choices: [], usage });
   await streamFrames(
     ctl,
@@ -251,6 +212,7 @@ async function nativeComplete(ctl: Controller, req: EmuRequest, res: http.Server
 }
 
 function nativeMessage(reply: ScriptReply): Record<string, unknown> {
+  // Spec NonStreamingCompleteResponse: `content` and `content_list` of TextContent / ToolUse items.
   if (reply.kind === 'text') return { content: reply.text, content_list: [{ type: 'text', text: reply.text }] };
   return {
     content: reply.preface,
@@ -259,30 +221,6 @@ function nativeMessage(reply: ScriptReply): Record<string, unknown> {
       { type: 'tool_use', tool_use: { tool_use_id: reply.callId, name: reply.name, input: reply.input } },
     ],
   };
-}
-
-/** Deltas as Cortex streams them: text pieces; a tool_use opening (id + name) then its input as partial JSON. */
-function nativeFrames(reply: ScriptReply, size: number): Record<string, unknown>[] {
-  const text = (t: string): Record<string, unknown> => ({
-    type: 'text',
-    content: t,
-    text: t,
-    content_list: [{ type: 'text', text: t }],
-  });
-  if (reply.kind === 'text') return pieces(reply.text, size).map(text);
-  const open = {
-    type: 'tool_use',
-    tool_use_id: reply.callId,
-    name: reply.name,
-    input: '',
-    content_list: [{ tool_use_id: reply.callId, name: reply.name, input: '' }],
-  };
-  const input = pieces(JSON.stringify(reply.input), 7).map((p) => ({
-    type: 'tool_use',
-    input: p,
-    content_list: [{ input: p }],
-  }));
-  return [...pieces(reply.preface, size).map(text), open, ...input];
 }
 
 export function usageOf(

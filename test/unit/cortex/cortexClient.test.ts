@@ -9,6 +9,7 @@ import { CancelledError, SnowflakeExtError } from '../../../src/core/shared/erro
 import { MemoryLogger } from '../../../src/core/shared/logger';
 import { startEmulator, type Emulator } from '../../emulator/index';
 import { cortexEmulatorOf, type CortexEmulator } from '../../emulator/cortex';
+import { fixture } from './sseReplay';
 
 const COMPLETE = 'POST /api/v2/cortex/inference:complete';
 const LOOKUP: ChatTool = {
@@ -97,8 +98,56 @@ describe('CortexClient against the emulator', function () {
     assert.equal(parts[parts.length - 1]!.kind, 'usage');
     assert.ok(summary.usage && summary.usage.totalTokens > 0);
     const sent = emu.servers.snowflake.log.find((r) => r.path.endsWith('inference:complete'))!;
-    assert.equal(sent.headers.accept, 'text/event-stream');
+    assert.equal(sent.headers.accept, 'application/json, text/event-stream');
     assert.match(sent.headers['user-agent'] ?? '', /posit-snowflake/);
+  });
+
+  it('sends SF_PARTNER as the whole User-Agent, as ellmer and chatlas name a partner application', async () => {
+    await run(client(undefined, { userAgent: 'posit-snowflake/1.0', partner: 'acme_partner' }), [user('hi')]);
+    const sent = emu.servers.snowflake.log.find((r) => r.path.endsWith('inference:complete'))!;
+    assert.equal(sent.headers['user-agent'], 'acme_partner');
+  });
+
+  for (const shape of ['typed', 'untyped'] as const) {
+    it(`assembles a tool call streamed in ${shape} deltas`, async () => {
+      ctl.deltaShape = shape;
+      try {
+        const { parts, text } = await run(client(), [user('Please use the tool lookup_table for ORDERS.')], {
+          tools: [LOOKUP],
+        });
+        assert.equal(text, 'Calling lookup_table.');
+        assert.deepEqual(
+          parts.filter((p) => p.kind === 'toolCall' || p.kind === 'usage').map((p) => p.kind),
+          ['toolCall', 'usage'],
+        );
+        const call = parts.find((p) => p.kind === 'toolCall');
+        assert.deepEqual(call && call.kind === 'toolCall' ? call.input : undefined, { table: 'demo ❄' });
+      } finally {
+        ctl.deltaShape = 'alternate';
+      }
+    });
+  }
+
+  it("skips events of another type whatever their data, as Snowflake's own SSE client does", async () => {
+    emu.servers.snowflake.addFault({ route: COMPLETE, status: 200, body: fixture('events.ml-python.sse').toString() });
+    assert.equal((await run(client(), [user('x')])).text, 'This is a streaming response');
+  });
+
+  it('reports an error frame in the middle of a stream, naming the connection', async () => {
+    emu.servers.snowflake.addFault({
+      route: COMPLETE,
+      status: 200,
+      body: fixture('midstream-error.ml-python.sse').toString(),
+    });
+    const parts: ResponsePart[] = [];
+    await assert.rejects(
+      client().complete(profile, toCortexRequest('claude-sonnet-4-5', [user('x')]), { onPart: (p) => parts.push(p) }),
+      (e: unknown) =>
+        e instanceof SnowflakeExtError &&
+        /Something went wrong during generation/.test(e.message) &&
+        /connection 'pat'/.test(e.message),
+    );
+    assert.equal(parts.map((p) => (p.kind === 'text' ? p.text : '')).join(''), 'Hello world');
   });
 
   it('reads a non-streaming answer too', async () => {
@@ -191,7 +240,25 @@ describe('CortexClient against the emulator', function () {
     assert.ok(second!.at - first!.at >= 950, `waited ${second!.at - first!.at} ms for Retry-After: 1`);
   });
 
-  it('retries a 503 then succeeds; fails clearly when 429 persists', async () => {
+  it('does not retry a 500 or 502 on the completion POST (Cortex may have run it already)', async () => {
+    for (const status of [500, 502]) {
+      emu.servers.snowflake.log.length = 0;
+      emu.servers.snowflake.addFault({ route: COMPLETE, status });
+      await assert.rejects(
+        run(client(), [user('once')]),
+        (e: unknown) =>
+          e instanceof SnowflakeExtError &&
+          e.kind === 'server' &&
+          new RegExp(`HTTP ${status}`).test(e.message) &&
+          /connection 'pat'/.test(e.message),
+      );
+      assert.equal(emu.servers.snowflake.log.filter((r) => r.path.endsWith('inference:complete')).length, 1);
+    }
+  });
+
+  it('retries a 503 and a 504 then succeeds; fails clearly when 429 persists', async () => {
+    emu.servers.snowflake.addFault({ route: COMPLETE, status: 504 });
+    assert.equal((await run(client(), [user('again')])).text, 'again');
     emu.servers.snowflake.addFault({ route: COMPLETE, status: 503 });
     assert.equal((await run(client(), [user('again')])).text, 'again');
     emu.servers.snowflake.addFault({ route: COMPLETE, status: 429, retryAfter: 0, times: 5 });
@@ -260,7 +327,9 @@ describe('CortexClient against the emulator', function () {
       (e: unknown) =>
         e instanceof SnowflakeExtError &&
         e.kind === 'permission' &&
-        /CORTEX_USER/.test(e.fix?.text ?? '') &&
+        /DEFAULT role/.test(e.fix?.text ?? '') &&
+        /SNOWFLAKE\.CORTEX_USER/.test(e.fix?.text ?? '') &&
+        /connection 'pat'/.test(e.message) &&
         e.code === '399503',
     );
   });

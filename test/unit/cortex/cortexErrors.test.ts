@@ -38,6 +38,57 @@ describe('cortexError', () => {
     assert.match(e.fix!.text, /model picker/);
   });
 
+  it('says a 404 is a wrong endpoint or the API not enabled, not a missing model', () => {
+    const e = cortexError({ status: 404, body: body('Not found'), model: 'claude-sonnet-4-5', connection: 'work' });
+    assert.equal(e.kind, 'notFound');
+    assert.match(e.message, /Cortex REST API was not found \(connection 'work'\)/);
+    assert.doesNotMatch(e.message, /model/);
+    assert.match(e.fix!.text, /host|enabled/);
+  });
+
+  it('reads a 400 for what it is: throttling is a rate limit, a token limit is not solved by retrying', () => {
+    const throttled = cortexError({
+      status: 400,
+      body: body('Request throttled, please retry later.'),
+      connection: 'w',
+    });
+    assert.equal(throttled.kind, 'rateLimit');
+    assert.match(throttled.fix!.text, /Try again/);
+    const tokens = cortexError({
+      status: 400,
+      body: body('max tokens exceeded: prompt is 210000 tokens'),
+      connection: 'w',
+    });
+    assert.equal(tokens.kind, 'config');
+    assert.match(tokens.fix!.text, /will not help/);
+    assert.match(tokens.fix!.text, /new chat/);
+  });
+
+  it('points an unknown model at cross-region inference as well as the model list', () => {
+    const e = cortexError({ status: 400, body: body('unknown model "claude-opus-4-5"'), model: 'claude-opus-4-5' });
+    assert.match(e.fix!.text, /CORTEX_ENABLED_CROSS_REGION/);
+  });
+
+  it('explains a spent budget (402), and reads error_code when code is absent', () => {
+    const e = cortexError({
+      status: 402,
+      body: JSON.stringify({ message: 'budget exceeded', error_code: '390189', request_id: 'r' }),
+      connection: 'w',
+    });
+    assert.equal(e.kind, 'permission');
+    assert.match(e.message, /budget is used up \(connection 'w'\)/);
+    assert.equal(e.code, '390189');
+  });
+
+  it('names the connection in every message', () => {
+    for (const status of [400, 401, 402, 403, 404, 429, 500, 503, 200])
+      assert.match(
+        cortexError({ status, body: body('x'), connection: 'sales' }).message,
+        /connection 'sales'/,
+        `${status}`,
+      );
+  });
+
   it('gives the Retry-After wait on 429 and a retry hint on 503/504', () => {
     const r = cortexError({ status: 429, body: body('Too many requests'), retryAfterMs: 2500 });
     assert.equal(r.kind, 'rateLimit');

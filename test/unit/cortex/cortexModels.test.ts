@@ -59,6 +59,21 @@ describe('Cortex models', () => {
     assert.equal(describeModel('mistral-large2').toolCalling, false);
   });
 
+  it("reads the spec's answer ({models: [string]}) and describes a model missing from the table by its family", () => {
+    const models = parseModelsResponse({ models: ['claude-opus-4-5', 'openai-gpt-5-mini', 'snowflake-arctic'] });
+    const [opus, mini, arctic] = models;
+    assert.equal(opus!.toolCalling, true);
+    assert.ok(opus!.maxInputTokens >= 200_000, `claude input ${opus!.maxInputTokens}`);
+    assert.equal(mini!.toolCalling, true);
+    assert.equal(arctic!.toolCalling, false);
+  });
+
+  it('never advertises more output than the REST API accepts (16,384 tokens)', () => {
+    for (const id of ['openai-gpt-5', 'claude-sonnet-4-5', 'claude-opus-4-5'])
+      assert.equal(describeModel(id).maxOutputTokens, 16_384, id);
+    assert.equal(describeModel('x', { maxOutputTokens: 100_000 }).maxOutputTokens, 16_384);
+  });
+
   it('picks a capable default model, and the fallback list has one', () => {
     assert.equal(pickDefaultModel(parseModelsResponse(['llama3.1-70b', 'claude-4-sonnet']))?.id, 'claude-4-sonnet');
     assert.equal(pickDefaultModel(parseModelsResponse(['x-1']))?.id, 'x-1');

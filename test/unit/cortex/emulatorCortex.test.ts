@@ -37,7 +37,7 @@ describe('emulated Cortex', () => {
   it('enforces non-empty content and tool results that answer an earlier call by id and name', async () => {
     const empty = await native({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: '' }] });
     assert.equal(empty.status, 400);
-    assert.match(((await empty.json()) as { message: string }).message, /content must not be empty/);
+    assert.match(((await empty.json()) as { message: string }).message, /content cannot be empty string/);
     const mismatch = await native({
       model: 'claude-sonnet-4-5',
       messages: [
@@ -63,6 +63,36 @@ describe('emulated Cortex', () => {
       tools: [{ tool_spec: { type: 'generic', name: 't', input_schema: {} } }],
     });
     assert.equal(noTools.status, 400);
+  });
+
+  it("enforces the spec's role order, max_tokens 1..16,384 and schemas without additionalProperties", async () => {
+    const status = async (body: Record<string, unknown>): Promise<number> =>
+      (await native({ model: 'claude-sonnet-4-5', ...body })).status;
+    const u = (content: string) => ({ role: 'user', content });
+    assert.equal(await status({ messages: [u('a'), u('b')] }), 400, 'two user messages in a row');
+    assert.equal(await status({ messages: [u('a'), { role: 'system', content: 's' }] }), 400, 'system not first');
+    assert.equal(await status({ messages: [u('a'), { role: 'assistant', content: 'b' }] }), 400, 'ends with assistant');
+    assert.equal(await status({ messages: [u('a')], max_tokens: 16_385 }), 400);
+    assert.equal(await status({ messages: [u('a')], max_tokens: 0 }), 400);
+    assert.equal(await status({ messages: [u('a')], max_tokens: 16_384 }), 200);
+    const tool = (input_schema: object) => [{ tool_spec: { type: 'generic', name: 't', input_schema } }];
+    const strictSchema = { type: 'object', properties: {}, additionalProperties: false };
+    assert.equal(await status({ messages: [u('a')], tools: tool(strictSchema) }), 400);
+  });
+
+  it('lists models as the spec says ({models: [string]}) and streams both delta shapes', async () => {
+    const models = await fetch(`${emu.snowflakeUrl}/api/v2/cortex/models`, { headers });
+    const list = ((await models.json()) as { models: unknown[] }).models;
+    assert.ok(list.length > 0 && list.every((m) => typeof m === 'string'));
+    const ask = { model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'shapes' }] };
+    const deltas = async (): Promise<Record<string, unknown>[]> =>
+      (await events(await native(ask)))
+        .map((f) => JSON.parse(f) as { choices: { delta: Record<string, unknown> }[] })
+        .flatMap((f) => f.choices.map((c) => c.delta));
+    const [a, b] = [await deltas(), await deltas()];
+    const typed = (d: readonly Record<string, unknown>[]) => d.every((x) => typeof x.type === 'string');
+    const untyped = (d: readonly Record<string, unknown>[]) => d.every((x) => x.type === undefined);
+    assert.ok((typed(a) && untyped(b)) || (untyped(a) && typed(b)), 'one answer typed, the next untyped');
   });
 
   it('OpenAI-compatible: refuses max_tokens and strict, streams role "" chunks and ends with [DONE]', async () => {
