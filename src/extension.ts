@@ -41,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): PositSnowflakeApi {
   const deps: ExtensionDeps = { context, log, channel, auth, secrets };
   registerAuth(deps);
   const connections = registerConnections(deps);
-  registerCortex(deps, { sessions: connections.sessions });
+  registerCortex(deps, connections);
   registerPublish(deps);
   return createPublicApi(auth);
 }

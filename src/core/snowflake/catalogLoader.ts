@@ -130,6 +130,24 @@ export class CatalogLoader {
     return this.listObjects('view', database, schema, after, signal);
   }
 
+  /**
+   * Tables or views whose name matches `name` (SHOW ... LIKE, case-insensitive; `_` and `%` are wildcards there, so
+   * callers compare names themselves): one statement however large the schema.
+   */
+  async findObjects(
+    kind: ObjectKind,
+    database: string,
+    schema: string,
+    name: string,
+    signal?: AbortSignal,
+  ): Promise<TableInfo[]> {
+    const plural = kind === 'view' ? 'VIEWS' : 'TABLES';
+    const sql = `SHOW ${plural} LIKE ${sqlString(name)} IN SCHEMA ${sqlIdentifier(database, schema)}`;
+    const result = await this.run(sql, `Looking for ${name} in ${database}.${schema}`, signal, LISTING);
+    const get = reader(result);
+    return result.rows.map((r) => ({ name: get(r, 'name')!, kind, comment: get(r, 'comment') }));
+  }
+
   async listColumns(
     database: string,
     schema: string,

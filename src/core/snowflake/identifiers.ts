@@ -42,3 +42,14 @@ export function sqlIdentifier(...parts: readonly string[]): string {
 export function sqlString(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
+
+/**
+ * The object a connection parameter names (`database = "sales_db"`): the drivers pass it to Snowflake as an
+ * identifier, so unquoted it resolves to upper case (SALES_DB), and only a value written with its own double quotes
+ * (`database = '"Sales"'`) keeps its case.
+ */
+export function connectionIdentifier(value: string): string {
+  const v = value.trim();
+  if (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) return v.slice(1, -1).replace(/""/g, '"');
+  return v.toUpperCase();
+}

@@ -95,6 +95,8 @@ export class ConnectionsTreeModel implements Disposable {
   private readonly subscriptions: Disposable[] = [];
   /** Fires with a node whose item or children changed, or undefined for the whole tree. */
   readonly onDidChange: Event<ConnectionsNode | undefined> = this.changed.event;
+  /** Per connection, the database (and schema) of the node last selected or expanded: where the user is looking. */
+  private readonly focused = new Map<string, { database: string; schema?: string }>();
 
   constructor(private readonly deps: TreeModelDeps) {
     this.subscriptions.push(
@@ -131,6 +133,18 @@ export class ConnectionsTreeModel implements Disposable {
       }
       return [errorNode(node, err)];
     }
+  }
+
+  /** The user selected or expanded `node`: remember its database and schema for the chat (@snowflake /sql). */
+  noteFocus(node: ConnectionsNode): void {
+    if (node.kind === 'database') this.focused.set(node.connectionName, { database: node.database });
+    else if ('schema' in node && 'database' in node)
+      this.focused.set(node.connectionName, { database: node.database, schema: node.schema });
+  }
+
+  /** The database (and schema) last selected or expanded under a connection, if any. */
+  focus(connectionName: string): { database: string; schema?: string } | undefined {
+    return this.focused.get(connectionName);
   }
 
   /** The profile behind a connection name, as last shown. */

@@ -15,6 +15,8 @@ export const TREE_TEST_COMMAND = 'positSnowflake.__treeProviderForTests';
 export interface ConnectionsServices {
   /** One SQL session per connection, shared with the other capabilities (Cortex's /sql and previews). */
   readonly sessions: SqlSessionManager;
+  /** The database (and schema) last selected or expanded in the view under a connection. */
+  readonly focus: (connectionName: string) => { database: string; schema?: string } | undefined;
 }
 
 export function registerConnections(deps: ExtensionDeps): ConnectionsServices {
@@ -39,10 +41,12 @@ export function registerConnections(deps: ExtensionDeps): ConnectionsServices {
     view,
     ...registerConnectionCommands({ model, sessions, workspaceState: context.workspaceState, log }),
     auth.onDidChange((change) => void model.onAuthChange(change)),
+    view.onDidChangeSelection((e) => e.selection[0] && model.noteFocus(e.selection[0])),
+    view.onDidExpandElement((e) => model.noteFocus(e.element)),
     registerPositronConnectionsDriver(auth, log),
   );
   if (context.extensionMode === vscode.ExtensionMode.Test) {
     context.subscriptions.push(vscode.commands.registerCommand(TREE_TEST_COMMAND, () => provider));
   }
-  return { sessions };
+  return { sessions, focus: (name) => model.focus(name) };
 }

@@ -6,7 +6,9 @@ import type { ConnectionProfile } from '../../core/auth/types';
 import { CortexClient } from '../../core/cortex/cortexClient';
 import { CORTEX_CONNECTION_SETTING, chooseCortexConnection } from '../../core/cortex/cortexConnection';
 import { SchemaContextCache } from '../../core/cortex/grounding/schemaContext';
+import type { ViewFocus } from '../../core/cortex/grounding/groundingLocation';
 import { CatalogLoader } from '../../core/snowflake/catalogLoader';
+import { connectionIdentifier } from '../../core/snowflake/identifiers';
 import { createSnowflakeSdkDriver } from '../../core/snowflake/snowflakeSdkDriver';
 import { SqlSessionManager } from '../../core/snowflake/sqlSessionManager';
 import type { ExtensionDeps } from '../deps';
@@ -17,9 +19,13 @@ import { registerSqlCommands } from './sqlCommands';
 /** Internal, for the integration tests only (registered only when the host runs tests). */
 export const TEST_ANSWERS_COMMAND = 'positSnowflake.internal.cortexAnswers';
 
+type SharedSessions = Pick<SqlSessionManager, 'query' | 'state' | 'preferences'>;
+
 export interface CortexSharedServices {
-  /** The SQL sessions of the Connections tree, so /sql and previews reuse its logins. */
-  readonly sessions?: Pick<SqlSessionManager, 'query'>;
+  /** The SQL sessions of the Connections tree, so /sql and previews reuse its logins (and its switched role). */
+  readonly sessions?: SharedSessions;
+  /** Where the user is looking in the Snowflake view (the database/schema last selected or expanded). */
+  readonly focus?: (connectionName: string) => ViewFocus | undefined;
 }
 
 export function registerCortex(deps: ExtensionDeps, shared: CortexSharedServices = {}): void {
@@ -33,7 +39,7 @@ export function registerCortex(deps: ExtensionDeps, shared: CortexSharedServices
   });
 
   let sessions = shared.sessions;
-  const sqlSessions = (): Pick<SqlSessionManager, 'query'> => {
+  const sqlSessions = (): SharedSessions => {
     if (!sessions) {
       // No shared sessions handed in: our own manager, created on first use (the SQL driver loads lazily anyway).
       const own = new SqlSessionManager({ auth, driver: createSnowflakeSdkDriver(log), logger: log });
@@ -74,6 +80,8 @@ export function registerCortex(deps: ExtensionDeps, shared: CortexSharedServices
         chosenConnection,
         catalogFor: (profile) =>
           new CatalogLoader((sql, what, signal) => sqlSessions().query(profile, sql, { signal, what })),
+        ...(shared.focus ? { focus: shared.focus } : {}),
+        roleOf: (profile) => sessionRole(sqlSessions(), profile),
         ...(testing ? { record: (entry: ParticipantRecord) => void answers.push(entry) } : {}),
       }),
     );
@@ -95,4 +103,12 @@ export function registerCortex(deps: ExtensionDeps, shared: CortexSharedServices
       }
     }),
   );
+}
+
+/** The role the connection's SQL session runs as: the one the session reports, else the one switched to, else its own. */
+function sessionRole(sessions: SharedSessions, profile: ConnectionProfile): string | undefined {
+  const state = sessions.state(profile.name);
+  if (state.status === 'connected' && state.role) return state.role;
+  const role = sessions.preferences(profile.name).role ?? profile.role;
+  return role ? connectionIdentifier(role) : undefined;
 }

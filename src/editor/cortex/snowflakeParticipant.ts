@@ -1,41 +1,26 @@
 // The @snowflake chat participant: answers with the chat's model when it is a Cortex model (else the account's
-// default Cortex model); /sql writes SQL grounded in the connection's tables, /schema explains one table.
+// default Cortex model); /sql writes SQL grounded in the tables of the schema the user is looking at, /schema explains
+// one table (participantGrounding.ts). Both answers get Insert / Run Preview buttons for their SQL.
 import * as vscode from 'vscode';
 import type { ConnectionProfile } from '../../core/auth/types';
 import type { CortexClient } from '../../core/cortex/cortexClient';
 import { pickDefaultModel } from '../../core/cortex/models';
 import { toCortexRequest } from '../../core/cortex/convert/requestConverter';
-import {
-  loadSchemaContext,
-  loadTable,
-  type SchemaCatalog,
-  type SchemaContextCache,
-} from '../../core/cortex/grounding/schemaContext';
-import {
-  buildChatMessages,
-  extractSql,
-  parseTableRef,
-  renderSchema,
-  schemaSystemPrompt,
-  sqlSystemPrompt,
-  type HistoryTurn,
-} from '../../core/cortex/grounding/sqlPrompts';
-import { qualifiedName } from '../../core/snowflake/identifiers';
+import { buildChatMessages, extractSql, type HistoryTurn } from '../../core/cortex/grounding/sqlPrompts';
 import { SnowflakeExtError, isCancelled, toExtError } from '../../core/shared/errors';
 import type { Logger } from '../../core/shared/logger';
 import { toAbortSignal } from '../runCommand';
 import { CORTEX_VENDOR } from './cortexChatProvider';
+import { groundSql, groundTable, type Grounded, type GroundingEnv } from './participantGrounding';
 
 export const PARTICIPANT_ID = 'positSnowflake.snowflake';
 export const INSERT_SQL_COMMAND = 'positSnowflake.cortex.insertSql';
 export const PREVIEW_SQL_COMMAND = 'positSnowflake.cortex.previewSql';
 
-export interface ParticipantEnv {
+export interface ParticipantEnv extends GroundingEnv {
   readonly client: CortexClient;
   readonly log: Logger;
-  readonly schemas: SchemaContextCache;
   chosenConnection(): Promise<ConnectionProfile | undefined>;
-  catalogFor(profile: ConnectionProfile): SchemaCatalog;
   /** Tests only: receives each answer's full markdown. */
   readonly record?: (entry: ParticipantRecord) => void;
 }
@@ -95,24 +80,26 @@ async function handle(
       return { metadata: { command } };
     }
     const model = await chooseModel(env, request.model, profile, signal);
-    let system: string | undefined;
-    let meta: SnowflakeResultMetadata = { command };
-    if (command === 'sql') system = await sqlContext(env, profile, stream, answer, signal);
-    else if (command === 'schema') {
-      const found = await schemaContext(env, profile, request.prompt, stream, answer, signal);
-      if (!found) return { metadata: meta };
-      system = found.system;
-      meta = { command, table: found.table };
+    let grounded: Grounded | undefined;
+    if (command === 'sql') grounded = await groundSql(env, profile, request.prompt, stream, signal);
+    else if (command === 'schema') grounded = await groundTable(env, profile, request.prompt, stream, signal);
+    if (grounded) answer.markdown(grounded.note);
+    const meta: SnowflakeResultMetadata = { command, ...(grounded?.table ? { table: grounded.table } : {}) };
+    if (grounded && !grounded.system) {
+      env.record?.({ command, prompt: request.prompt, model, markdown: answer.text });
+      return { metadata: meta };
     }
-    const prompt = command === 'schema' ? `Explain the table ${meta.table}. ${request.prompt}`.trim() : request.prompt;
-    const messages = buildChatMessages(system, historyOf(context), prompt);
+    const prompt =
+      command === 'schema' ? `Explain the table ${grounded?.table ?? ''}. ${request.prompt}`.trim() : request.prompt;
+    const messages = buildChatMessages(grounded?.system, historyOf(context), prompt);
+    const start = answer.text.length;
     await env.client.complete(profile, toCortexRequest(model, messages, { maxTokens: 4_096 }), {
       signal,
       onPart: (p) => {
         if (p.kind === 'text') answer.markdown(p.text);
       },
     });
-    const sql = command === 'sql' ? extractSql(answer.text) : undefined;
+    const sql = command ? extractSql(answer.text.slice(start)) : undefined;
     if (sql) {
       stream.button({ command: INSERT_SQL_COMMAND, arguments: [sql], title: 'Insert into Editor' });
       stream.button({ command: PREVIEW_SQL_COMMAND, arguments: [sql, profile.name], title: 'Run Preview' });
@@ -143,60 +130,6 @@ async function chooseModel(
       text: 'Ask an administrator to allow Cortex models for your role.',
     });
   return model.id;
-}
-
-async function sqlContext(
-  env: ParticipantEnv,
-  profile: ConnectionProfile,
-  stream: vscode.ChatResponseStream,
-  answer: Answer,
-  signal?: AbortSignal,
-): Promise<string> {
-  stream.progress(`Reading tables of connection '${profile.name}'…`);
-  try {
-    const ctx = await env.schemas.get(profile.name, () =>
-      loadSchemaContext(env.catalogFor(profile), profile, {}, signal),
-    );
-    const more =
-      ctx.omitted > 0 ? `\n(${ctx.omitted} more tables in ${qualifiedName(ctx.database, ctx.schema)} not listed)` : '';
-    return sqlSystemPrompt(renderSchema(ctx.tables) + more, {
-      connection: profile.name,
-      database: ctx.database,
-      schema: ctx.schema,
-      ...(profile.role ? { role: profile.role } : {}),
-    });
-  } catch (err) {
-    if (isCancelled(err)) throw err;
-    // Without the schema the model can still help; say so rather than fail.
-    answer.markdown(
-      `*Could not read the tables (${toExtError(err).userText}); this answer is not grounded in your schema.*\n\n`,
-    );
-    return sqlSystemPrompt('', { connection: profile.name });
-  }
-}
-
-async function schemaContext(
-  env: ParticipantEnv,
-  profile: ConnectionProfile,
-  prompt: string,
-  stream: vscode.ChatResponseStream,
-  answer: Answer,
-  signal?: AbortSignal,
-): Promise<{ system: string; table: string } | undefined> {
-  const ref = parseTableRef(prompt);
-  if (!ref) {
-    answer.markdown('Name a table, for example `/schema ORDERS` or `/schema SALES_DB.PUBLIC.ORDERS`.');
-    return undefined;
-  }
-  stream.progress(`Reading ${ref.name}…`);
-  const table = await loadTable(env.catalogFor(profile), profile, ref, signal);
-  if (!table) {
-    answer.markdown(
-      `I could not find the table \`${qualifiedName(...[ref.database, ref.schema, ref.name].filter((x): x is string => !!x))}\` with connection '${profile.name}'. Check the name, or give it as DATABASE.SCHEMA.TABLE.`,
-    );
-    return undefined;
-  }
-  return { system: schemaSystemPrompt(table), table: qualifiedName(table.database, table.schema, table.name) };
 }
 
 /** Earlier turns of this participant's conversation, as plain text. */

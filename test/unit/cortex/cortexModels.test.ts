@@ -139,7 +139,7 @@ describe('@snowflake prompts', () => {
     );
     const many = renderSchema(Array.from({ length: 500 }, (_, i) => table(`T${i}`, 80)));
     assert.ok(many.length <= 12_100, `bounded (${many.length} chars)`);
-    assert.match(many, /more tables not listed\)$/);
+    assert.match(many, /more tables and views not listed\)$/);
     assert.match(many, /… 40 more columns/);
     assert.match(
       sqlSystemPrompt(many, { connection: 'c', database: 'SALES_DB' }),

@@ -1,15 +1,21 @@
-// What /sql and /schema read from the catalog (bounded, default location), and what Run Preview agrees to run.
+// Where /sql and /schema look (the view's schema, the connection's, or the user's pick), what they read from the
+// catalog (every page, relevance first, exact counts), and what Run Preview agrees to run.
 import assert from 'node:assert/strict';
 import type { ConnectionProfile } from '../../../src/core/auth/types';
 import {
   SchemaContextCache,
+  listSchemaObjects,
   loadSchemaContext,
   loadTable,
+  rankByRelevance,
   type SchemaCatalog,
 } from '../../../src/core/cortex/grounding/schemaContext';
+import { resolveGroundingLocation } from '../../../src/core/cortex/grounding/groundingLocation';
+import { renderSchema } from '../../../src/core/cortex/grounding/sqlPrompts';
+import { connectionIdentifier } from '../../../src/core/snowflake/identifiers';
 import { PREVIEW_LIMIT, previewStatement, renderPreviewMarkdown } from '../../../src/core/cortex/grounding/sqlPreview';
 import type { TableInfo } from '../../../src/core/snowflake/catalogLoader';
-import { SnowflakeExtError } from '../../../src/core/shared/errors';
+import { CancelledError, SnowflakeExtError } from '../../../src/core/shared/errors';
 
 const profile = (extra: Partial<ConnectionProfile> = {}): ConnectionProfile => ({
   name: 'c',
@@ -22,19 +28,35 @@ const profile = (extra: Partial<ConnectionProfile> = {}): ConnectionProfile => (
   ...extra,
 });
 
-/** A catalog with SNOWFLAKE + SALES_DB (PUBLIC: `tables` tables and one view) that counts DESCRIBEs. */
-function fakeCatalog(tables = 3): SchemaCatalog & { describes: string[] } {
-  const names: TableInfo[] = Array.from({ length: tables }, (_, i) => ({
-    name: i === 0 ? 'ORDERS' : `T${i}`,
-    kind: 'table',
-  }));
+/**
+ * A catalog with SNOWFLAKE + SALES_DB (PUBLIC: `tables` tables and one view, paged by 500 as SHOW pages them) that
+ * records its statements the way CatalogLoader would issue them.
+ */
+function fakeCatalog(tables = 3, named: TableInfo[] = []): SchemaCatalog & { describes: string[]; shows: string[] } {
+  const names: TableInfo[] = [
+    ...named,
+    ...Array.from({ length: tables }, (_, i) => ({ name: i === 0 ? 'ORDERS' : `T${i}`, kind: 'table' as const })),
+  ];
   const describes: string[] = [];
+  const shows: string[] = [];
+  const views: TableInfo[] = [{ name: 'ORDER_SUMMARY', kind: 'view' }];
   return {
     describes,
+    shows,
     listDatabases: async () => ({ items: [{ name: 'SNOWFLAKE' }, { name: 'SALES_DB' }] }),
     listSchemas: async () => ({ items: [{ name: 'INFORMATION_SCHEMA' }, { name: 'PUBLIC' }] }),
-    listTables: async () => ({ items: names.slice(0, 500), ...(names.length > 500 ? { next: names[499]!.name } : {}) }),
-    listViews: async () => ({ items: [{ name: 'ORDER_SUMMARY', kind: 'view' as const }] }),
+    listTables: async (_db, _schema, after) => {
+      shows.push(`SHOW TABLES${after ? ` FROM ${after}` : ''}`);
+      const start = after ? names.findIndex((n) => n.name === after) + 1 : 0;
+      const items = names.slice(start, start + 500);
+      return { items, ...(start + 500 < names.length ? { next: items[items.length - 1]!.name } : {}) };
+    },
+    listViews: async () => ({ items: views }),
+    findObjects: async (kind, _db, _schema, like) => {
+      shows.push(`SHOW ${kind === 'view' ? 'VIEWS' : 'TABLES'} LIKE '${like}'`);
+      const re = new RegExp(`^${like.replace(/_/g, '.').replace(/%/g, '.*')}$`, 'i');
+      return (kind === 'view' ? views : names).filter((t) => re.test(t.name));
+    },
     listColumns: async (db, schema, table) => {
       describes.push(`${db}.${schema}.${table}`);
       return [
@@ -45,52 +67,155 @@ function fakeCatalog(tables = 3): SchemaCatalog & { describes: string[] } {
   };
 }
 
-describe('schema context for @snowflake', () => {
-  it("reads the first tables of the connection's default location, or the first user database's PUBLIC schema", async () => {
-    const fixed = await loadSchemaContext(fakeCatalog(), profile({ database: 'SALES_DB', schema: 'PUBLIC' }));
-    assert.deepEqual(
-      [fixed.database, fixed.schema, fixed.tables.map((t) => t.name)],
-      ['SALES_DB', 'PUBLIC', ['ORDERS', 'T1', 'T2', 'ORDER_SUMMARY']],
+const SALES = { database: 'SALES_DB', schema: 'PUBLIC' };
+
+describe('where @snowflake grounds', () => {
+  const never = async (): Promise<string | undefined> => assert.fail('no question expected');
+
+  it('uses the schema selected or expanded in the Snowflake view first, then the connection', async () => {
+    const catalog = fakeCatalog();
+    const own = profile({ database: 'SALES_DB', schema: 'PUBLIC' });
+    const view = await resolveGroundingLocation({
+      focus: { database: 'FINANCE_DB', schema: 'LEDGER' },
+      profile: own,
+      catalog,
+      pick: never,
+    });
+    assert.deepEqual(view, { database: 'FINANCE_DB', schema: 'LEDGER', source: 'view' });
+    assert.deepEqual(await resolveGroundingLocation({ profile: own, catalog, pick: never }), {
+      ...SALES,
+      source: 'connection',
+    });
+  });
+
+  it("reads the connection's database and schema as unquoted identifiers (sales_db is SALES_DB)", async () => {
+    const loc = await resolveGroundingLocation({
+      profile: profile({ database: 'sales_db', schema: 'public' }),
+      catalog: fakeCatalog(),
+      pick: never,
+    });
+    assert.deepEqual([loc.database, loc.schema], ['SALES_DB', 'PUBLIC']);
+    assert.equal(connectionIdentifier('"Mixed Case"'), 'Mixed Case');
+  });
+
+  it('asks which database when the connection names none (a Workbench connection), and cancels when dismissed', async () => {
+    const asked: string[] = [];
+    const loc = await resolveGroundingLocation({
+      profile: profile(),
+      catalog: fakeCatalog(),
+      pick: async (what, names) => {
+        asked.push(`${what}: ${names.join(', ')}`);
+        return 'SALES_DB';
+      },
+    });
+    // One schema left once INFORMATION_SCHEMA is set aside: no second question.
+    assert.deepEqual(asked, ['database: SNOWFLAKE, SALES_DB']);
+    assert.deepEqual(loc, { ...SALES, source: 'picked' });
+    await assert.rejects(
+      resolveGroundingLocation({ profile: profile(), catalog: fakeCatalog(), pick: async () => undefined }),
+      CancelledError,
     );
-    assert.equal(fixed.tables[3]!.kind, 'VIEW');
-    assert.deepEqual(fixed.tables[0]!.columns[1], {
+  });
+});
+
+describe('schema context for @snowflake', () => {
+  it('describes the tables and views of the schema with their columns', async () => {
+    const catalog = fakeCatalog();
+    const ctx = await loadSchemaContext(catalog, await listSchemaObjects(catalog, SALES), SALES, 'orders');
+    assert.deepEqual(
+      ctx.tables.map((t) => t.name),
+      ['ORDERS', 'ORDER_SUMMARY', 'T1', 'T2'],
+    );
+    assert.equal(ctx.tables[1]!.kind, 'VIEW');
+    assert.deepEqual(ctx.tables[0]!.columns[1], {
       name: 'AMOUNT',
       type: 'NUMBER(10,2)',
       nullable: true,
       comment: 'in USD',
     });
-    const found = await loadSchemaContext(fakeCatalog(), profile());
-    assert.deepEqual([found.database, found.schema], ['SALES_DB', 'PUBLIC']);
   });
 
-  it('describes at most maxTables tables and counts the rest', async () => {
-    const catalog = fakeCatalog(800);
-    const ctx = await loadSchemaContext(catalog, profile({ database: 'SALES_DB', schema: 'PUBLIC' }), {
-      maxTables: 10,
+  it('with 5,000 tables, reads every page and says exactly how many were left out', async () => {
+    const catalog = fakeCatalog(5_000);
+    const listing = await listSchemaObjects(catalog, SALES);
+    const ctx = await loadSchemaContext(catalog, listing, SALES, 'anything', { maxTables: 30 });
+    assert.equal(catalog.describes.length, 30);
+    assert.equal(ctx.omitted, 5_001 - 30, 'all 5,000 tables and the view, less the 30 described');
+    const text = renderSchema(ctx.tables, undefined, {
+      count: ctx.omitted,
+      exact: ctx.complete,
+      place: 'SALES_DB.PUBLIC',
     });
-    assert.equal(ctx.tables.length, 10);
-    assert.equal(catalog.describes.length, 10);
-    assert.ok(ctx.omitted >= 491, `omitted ${ctx.omitted}`);
+    assert.match(text, /\(4971 more tables and views in SALES_DB\.PUBLIC not listed\)$/);
   });
 
-  it('finds the /schema table case-insensitively, or says there is none', async () => {
-    const t = await loadTable(fakeCatalog(), profile({ database: 'SALES_DB', schema: 'PUBLIC' }), { name: 'orders' });
+  it('says "more than" when the listing stopped at its cap', async () => {
+    const catalog = fakeCatalog(1_200);
+    const listing = await listSchemaObjects(catalog, SALES, 1_000);
+    assert.equal(listing.complete, false);
+    const ctx = await loadSchemaContext(catalog, listing, SALES, '', { maxTables: 5 });
+    assert.match(
+      renderSchema(ctx.tables, undefined, { count: ctx.omitted, exact: ctx.complete }),
+      /more than \d+ more/,
+    );
+  });
+
+  it('describes the tables that match the question first (names, then comments), not the alphabetically first', async () => {
+    const named: TableInfo[] = [
+      { name: 'AAA_LOG', kind: 'table' },
+      { name: 'ZZ_FACTS', kind: 'table', comment: 'revenue per customer and day' },
+      { name: 'CUSTOMERS', kind: 'table' },
+    ];
+    const ranked = rankByRelevance(
+      [...named, ...Array.from({ length: 50 }, (_, i) => ({ name: `B${i}`, kind: 'table' as const }))],
+      'top customers by revenue',
+    );
+    assert.deepEqual(
+      ranked.slice(0, 2).map((t) => t.name),
+      ['CUSTOMERS', 'ZZ_FACTS'],
+    );
+    const catalog = fakeCatalog(600, named);
+    const ctx = await loadSchemaContext(
+      catalog,
+      await listSchemaObjects(catalog, SALES),
+      SALES,
+      'top customers by revenue',
+      {
+        maxTables: 2,
+      },
+    );
+    assert.deepEqual(
+      ctx.tables.map((t) => t.name),
+      ['CUSTOMERS', 'ZZ_FACTS'],
+    );
+  });
+
+  it('finds the /schema table with SHOW ... LIKE (any schema size), case-insensitively, or says there is none', async () => {
+    const catalog = fakeCatalog(5_000);
+    const t = await loadTable(catalog, SALES, { name: 'orders' });
     assert.equal(t?.name, 'ORDERS');
-    assert.equal(await loadTable(fakeCatalog(), profile({ database: 'SALES_DB' }), { name: 'NOPE' }), undefined);
+    assert.deepEqual(catalog.shows, ["SHOW TABLES LIKE 'orders'", "SHOW VIEWS LIKE 'orders'"]);
+    assert.equal(await loadTable(catalog, SALES, { name: 'NOPE' }), undefined);
+    // `_` is a LIKE wildcard: a look-alike name is not taken for the one asked.
+    const alike = fakeCatalog(1, [{ name: 'ORDERXSUMMARY', kind: 'table' }]);
+    assert.equal((await loadTable(alike, SALES, { name: 'ORDER_SUMMARY' }))?.kind, 'VIEW');
   });
 
-  it('caches a context per key and forgets failures', async () => {
+  it('caches a listing per key and forgets failures', async () => {
     const cache = new SchemaContextCache();
     let loads = 0;
-    const load = async () => ({ database: 'D', schema: 'S', tables: [], omitted: ++loads });
+    const load = async () => ({
+      objects: Array.from({ length: ++loads }, () => ({ name: 'T', kind: 'table' as const })),
+      complete: true,
+    });
     await cache.get('k', load);
-    assert.equal((await cache.get('k', load)).omitted, 1);
+    assert.equal((await cache.get('k', load)).objects.length, 1);
     await assert.rejects(
       cache.get('x', async () => {
         throw new Error('down');
       }),
     );
-    assert.equal((await cache.get('x', load)).omitted, 2);
+    assert.equal((await cache.get('x', load)).objects.length, 2);
   });
 });
 

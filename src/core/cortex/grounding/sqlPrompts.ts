@@ -28,11 +28,25 @@ export interface SchemaLimits {
 
 export const DEFAULT_SCHEMA_LIMITS: SchemaLimits = { maxTables: 30, maxColumnsPerTable: 40, maxChars: 12_000 };
 
+/** Objects of the schema that were not described at all (listed only), and where they are. */
+export interface OmittedObjects {
+  readonly count: number;
+  /** False when the listing stopped early: the schema holds more than `count` others. */
+  readonly exact: boolean;
+  /** `DB.SCHEMA`, for the line that says how many were left out. */
+  readonly place?: string;
+}
+
 /**
  * One line per table: `- DB.SCHEMA.TABLE (view): COL TYPE, COL TYPE -- comment`. Names are written the way they
- * must be typed in SQL (quoted only when needed). Stops at the limits and says how much was left out.
+ * must be typed in SQL (quoted only when needed). Stops at the limits and says how many tables and views were left
+ * out in all: those cut here for size plus those never described (`omitted`).
  */
-export function renderSchema(tables: readonly SchemaTable[], limits: SchemaLimits = DEFAULT_SCHEMA_LIMITS): string {
+export function renderSchema(
+  tables: readonly SchemaTable[],
+  limits: SchemaLimits = DEFAULT_SCHEMA_LIMITS,
+  omitted: OmittedObjects = { count: 0, exact: true },
+): string {
   const lines: string[] = [];
   let used = 0;
   let shown = 0;
@@ -48,7 +62,11 @@ export function renderSchema(tables: readonly SchemaTable[], limits: SchemaLimit
     used += line.length + 1;
     shown++;
   }
-  if (tables.length > shown) lines.push(`(${tables.length - shown} more tables not listed)`);
+  const left = tables.length - shown + omitted.count;
+  if (left > 0 || !omitted.exact) {
+    const where = omitted.place ? ` in ${omitted.place}` : '';
+    lines.push(`(${omitted.exact ? '' : 'more than '}${left} more tables and views${where} not listed)`);
+  }
   return lines.join('\n');
 }
 
