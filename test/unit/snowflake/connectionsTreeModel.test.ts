@@ -124,6 +124,22 @@ describe('ConnectionsTreeModel', () => {
     assert.ok(cols.some((c) => c.kind === 'column' && c.name === 'CHANNEL' && c.info.nullable));
   });
 
+  it('remembers the database and schema last selected or expanded, per connection, for the chat', async () => {
+    const h = harness();
+    const conn = await child(h, undefined, 'dev');
+    const sales = await child(h, conn, 'SALES_DB');
+    assert.equal(h.model.focus('dev'), undefined, 'listing is not looking');
+    h.model.noteFocus(sales);
+    assert.deepEqual(h.model.focus('dev'), { database: 'SALES_DB' });
+    const publicSchema = await child(h, sales, 'PUBLIC');
+    const [tables] = await h.model.children(publicSchema);
+    h.model.noteFocus(tables!);
+    assert.deepEqual(h.model.focus('dev'), { database: 'SALES_DB', schema: 'PUBLIC' });
+    h.model.noteFocus(conn);
+    assert.deepEqual(h.model.focus('dev'), { database: 'SALES_DB', schema: 'PUBLIC' }, 'a connection row says nothing');
+    assert.equal(h.model.focus('other'), undefined);
+  });
+
   it('caches children per node: expanding again runs no SQL', async () => {
     const h = harness();
     const conn = await child(h, undefined, 'dev');
