@@ -190,7 +190,8 @@ async function nativeComplete(ctl: Controller, req: EmuRequest, res: http.Server
       id,
       model,
       created: Math.floor(Date.now() / 1000),
-      choices: [{ message: nativeMessage(reply), finish_reason: reply.kind === 'tool' ? 'tool_use' : 'stop' }],
+      // Spec NonStreamingCompleteResponse: finish_reason is one of stop, content_filter, tool_calls, length.
+      choices: [{ message: nativeMessage(reply), finish_reason: reply.kind === 'tool' ? 'tool_calls' : 'stop' }],
       usage,
     });
   }

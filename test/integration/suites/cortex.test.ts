@@ -4,10 +4,12 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { api, sandbox } from './authSandbox';
+import { treeWalker, type Node, type Provider } from './treeWalker';
 
 const VENDOR = 'snowflake-cortex';
 const MODEL = 'claude-sonnet-4-5';
 const ANSWERS_COMMAND = 'positSnowflake.internal.cortexAnswers';
+const TREE_TEST_COMMAND = 'positSnowflake.__treeProviderForTests';
 
 interface ParticipantRecord {
   command?: string;
@@ -152,10 +154,11 @@ describe('Cortex in the editor', function () {
     await setFrameDelay(0);
   });
 
-  it('@snowflake /sql in the chat answers with SQL naming the demo tables', async () => {
+  /** Asks @snowflake in the chat UI with the Cortex model, and waits for the participant's recorded answer. */
+  async function askSnowflake(query: string): Promise<ParticipantRecord> {
     const before = ((await vscode.commands.executeCommand<ParticipantRecord[]>(ANSWERS_COMMAND)) ?? []).length;
     await vscode.commands.executeCommand('workbench.action.chat.open', {
-      query: '@snowflake /sql total order amount per customer',
+      query,
       modelSelector: { vendor: VENDOR, id: MODEL },
     });
     const answers = await until(
@@ -164,11 +167,34 @@ describe('Cortex in the editor', function () {
       'the participant answered',
       60_000,
     );
-    const answer = answers[answers.length - 1]!;
+    return answers[answers.length - 1]!;
+  }
+
+  it('@snowflake /sql in the chat answers with SQL naming the demo tables', async () => {
+    const answer = await askSnowflake('@snowflake /sql total order amount per customer');
     assert.equal(answer.command, 'sql');
     assert.equal(answer.model, MODEL);
+    assert.match(answer.markdown, /Tables from SALES_DB\.PUBLIC \(the connection's database and schema\)/);
     assert.ok(answer.sql, `the answer holds a SQL block:\n${answer.markdown}`);
     assert.match(answer.sql, /FROM SALES_DB\.PUBLIC\.(ORDERS|CUSTOMERS)\b/);
+  });
+
+  it('@snowflake /sql grounds in the schema last expanded in the Snowflake view, relevant tables first', async () => {
+    // The view reports expansions and selections to the tree model (registerConnections); here the expansion is
+    // reported the same way, after walking the tree down to BIG_DB.MANY_TABLES (20,000 tables).
+    const provider = (await vscode.commands.executeCommand<Provider & { model: { noteFocus(n: Node): void } }>(
+      TREE_TEST_COMMAND,
+    ))!;
+    const walk = treeWalker(() => provider);
+    provider.model.noteFocus(await walk.path('keypair', 'BIG_DB', 'MANY_TABLES'));
+    try {
+      const answer = await askSnowflake('@snowflake /sql the rows of table T_01234');
+      assert.match(answer.markdown, /Tables from BIG_DB\.MANY_TABLES \(selected in the Snowflake view\)/);
+      assert.match(answer.markdown, /30 of more than 10000 described/);
+      assert.match(answer.sql ?? '', /FROM BIG_DB\.MANY_TABLES\.T_01234\b/, answer.markdown.slice(0, 500));
+    } finally {
+      provider.model.noteFocus(await walk.path('keypair', 'SALES_DB', 'PUBLIC'));
+    }
   });
 
   it('Run Preview runs the SQL read-only on the connection and shows the rows', async () => {
