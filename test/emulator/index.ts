@@ -78,6 +78,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   registerConnect(ingress, connectState, { behindIngress: true });
 
   const snowflakeUrl = await snowflake.listen(opts.port ?? 0);
+  queries.results.setBaseUrl(snowflakeUrl);
   const connectUrl = await ingress.listen(0);
   const plainConnectUrl = await plain.listen(0);
   const ingressPort = new URL(connectUrl).port;

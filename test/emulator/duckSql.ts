@@ -1,0 +1,196 @@
+// Snowflake SQL onto DuckDB: identifier case, the tables a query reads, result column names and types, and values
+// in Snowflake's JSON result encoding.
+//
+// Sources of the rules:
+// - Identifiers: unquoted names are stored and resolved upper-case, double-quoted names keep their case
+//   (docs.snowflake.com/en/sql-reference/identifiers-syntax). DuckDB keeps the case it is given, so upper-casing every
+//   unquoted word before DuckDB parses it gives Snowflake's result column names (`select name` -> NAME).
+// - rowtype `type` names (fixed, real, text, boolean, date, time, timestamp_ntz/ltz/tz, variant, object, array,
+//   binary) and how each JSON value is read: snowflake-connector-nodejs lib/connection/result/data_types.js and
+//   column.js (FIXED/REAL as decimal strings, BOOLEAN "1"/"0", DATE as days since the epoch, TIME/TIMESTAMP_NTZ/LTZ
+//   as "<seconds>.<9 digit fraction>", VARIANT/OBJECT/ARRAY as JSON text); snowflake-connector-python converter.py
+//   reads the same strings (_FIXED_to_python, _DATE_to_python, _TIMESTAMP_NTZ_to_python).
+// - Precision/scale/length per type: docs.snowflake.com/en/sql-reference/data-types-numeric (NUMBER(38,0) default,
+//   COUNT is NUMBER(18,0)), data-types-text (VARCHAR default length 16,777,216), data-types-datetime (scale 9).
+import type { DuckDBType } from '@duckdb/node-api';
+import { DuckDBTypeId } from '@duckdb/node-api';
+import { T, type ColumnType } from './catalog';
+import type { ResultColumn } from './show';
+
+export interface TableRef {
+  readonly catalog: string;
+  readonly schema: string;
+  readonly table: string;
+}
+
+const WORD = /[A-Za-z_][A-Za-z0-9_$]*/y;
+
+/**
+ * Upper-cases every unquoted word outside strings, quoted identifiers and comments; the text keeps its length, so
+ * DuckDB's error positions are positions in the user's SQL. Returns the quoted identifiers too (their case is kept).
+ */
+export function toDuckSql(sql: string): { sql: string; quoted: Set<string> } {
+  let out = '';
+  const quoted = new Set<string>();
+  let i = 0;
+  while (i < sql.length) {
+    const ch = sql[i]!;
+    const next = sql[i + 1];
+    let end = i + 1;
+    if (ch === "'") end = closing(sql, i, "'");
+    else if (ch === '"') {
+      end = closing(sql, i, '"');
+      quoted.add(sql.slice(i + 1, end - 1).replace(/""/g, '"'));
+    } else if (ch === '-' && next === '-') end = lineEnd(sql, i);
+    else if (ch === '/' && next === '*') end = sql.indexOf('*/', i + 2) < 0 ? sql.length : sql.indexOf('*/', i + 2) + 2;
+    else if (ch === '$' && next === '$') end = sql.indexOf('$$', i + 2) < 0 ? sql.length : sql.indexOf('$$', i + 2) + 2;
+    else {
+      WORD.lastIndex = i;
+      const m = WORD.exec(sql);
+      if (m && !/[0-9]/.test(sql[i - 1] ?? '')) {
+        out += m[0].toUpperCase();
+        i += m[0].length;
+        continue;
+      }
+    }
+    out += sql.slice(i, end);
+    i = end;
+  }
+  return { sql: out, quoted };
+}
+
+function closing(sql: string, start: number, q: string): number {
+  let i = start + 1;
+  while (i < sql.length) {
+    if (sql[i] === '\\' && q === "'") i += 2;
+    else if (sql[i] === q && sql[i + 1] === q) i += 2;
+    else if (sql[i] === q) return i + 1;
+    else i++;
+  }
+  return sql.length;
+}
+
+function lineEnd(sql: string, start: number): number {
+  const nl = sql.indexOf('\n', start);
+  return nl < 0 ? sql.length : nl;
+}
+
+/** Base tables a parsed statement (DuckDB's json_serialize_sql output) reads, without its CTE names. */
+export function tableRefs(ast: unknown): TableRef[] {
+  const refs: TableRef[] = [];
+  const ctes = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (!v || typeof v !== 'object') return;
+    const o = v as Record<string, unknown>;
+    if (o.type === 'BASE_TABLE' && typeof o.table_name === 'string')
+      refs.push({ catalog: String(o.catalog_name ?? ''), schema: String(o.schema_name ?? ''), table: o.table_name });
+    const map = (o.cte_map as { map?: { key?: unknown }[] } | undefined)?.map;
+    for (const e of map ?? []) if (typeof e.key === 'string') ctes.add(e.key.toUpperCase());
+    Object.values(o).forEach(walk);
+  };
+  walk(ast);
+  return refs.filter((r) => r.catalog || r.schema || !ctes.has(r.table.toUpperCase()));
+}
+
+/** Snowflake's name for an unaliased expression column: upper-case, no quotes (`sum("AMOUNT")` -> `SUM(AMOUNT)`). */
+export function columnName(duckName: string, quoted: ReadonlySet<string>): string {
+  if (quoted.has(duckName) || /^[A-Z_][A-Z0-9_$]*$/.test(duckName)) return duckName;
+  return duckName
+    .replace(/"/g, '')
+    .toUpperCase()
+    .replace(/\bCOUNT_STAR\(\)/g, 'COUNT(*)');
+}
+
+/** The Snowflake result type of a DuckDB column. `variant` marks names read from VARIANT columns (kept as text). */
+export function snowflakeType(t: DuckDBType, name: string, variants: ReadonlySet<string>): ColumnType {
+  switch (t.typeId) {
+    case DuckDBTypeId.DECIMAL: {
+      const d = t as unknown as { width: number; scale: number };
+      return T.number(d.width, d.scale);
+    }
+    case DuckDBTypeId.BIGINT:
+      return T.number(18, 0);
+    case DuckDBTypeId.TINYINT:
+    case DuckDBTypeId.SMALLINT:
+    case DuckDBTypeId.INTEGER:
+    case DuckDBTypeId.HUGEINT:
+    case DuckDBTypeId.UTINYINT:
+    case DuckDBTypeId.USMALLINT:
+    case DuckDBTypeId.UINTEGER:
+    case DuckDBTypeId.UBIGINT:
+    case DuckDBTypeId.UHUGEINT:
+      return T.number(38, 0);
+    case DuckDBTypeId.FLOAT:
+    case DuckDBTypeId.DOUBLE:
+      return T.float();
+    case DuckDBTypeId.BOOLEAN:
+      return T.boolean();
+    case DuckDBTypeId.DATE:
+      return T.date();
+    case DuckDBTypeId.TIME:
+      return { type: 'time', sql: 'TIME(9)', scale: 9, precision: 0 };
+    case DuckDBTypeId.TIMESTAMP:
+    case DuckDBTypeId.TIMESTAMP_S:
+    case DuckDBTypeId.TIMESTAMP_MS:
+    case DuckDBTypeId.TIMESTAMP_NS:
+      return T.timestampNtz();
+    case DuckDBTypeId.TIMESTAMP_TZ:
+      return T.timestampLtz();
+    case DuckDBTypeId.BLOB:
+      return { type: 'binary', sql: 'BINARY(8388608)', length: 8388608 };
+    case DuckDBTypeId.LIST:
+    case DuckDBTypeId.ARRAY:
+      return { type: 'array', sql: 'ARRAY' };
+    case DuckDBTypeId.STRUCT:
+    case DuckDBTypeId.MAP:
+      return { type: 'object', sql: 'OBJECT' };
+    default:
+      return variants.has(name) ? T.variant() : T.varchar();
+  }
+}
+
+export function resultColumn(t: DuckDBType, duckName: string, quoted: ReadonlySet<string>, variants: ReadonlySet<string>): ResultColumn {
+  const name = columnName(duckName, quoted);
+  return { name, t: snowflakeType(t, name, variants) };
+}
+
+const US = 1_000_000;
+
+/** "<seconds>.<9-digit fraction>" from microseconds, seconds rounded down (times before 1970 too). */
+const epochText = (us: string): string => {
+  const frac = `((${us}) % ${US} + ${US}) % ${US}`;
+  return `CAST(((${us}) - ${frac}) // ${US} AS VARCHAR) || '.' || lpad(CAST(${frac} * 1000 AS VARCHAR), 9, '0')`;
+};
+
+/**
+ * A DuckDB expression giving column `c` as Snowflake's JSON result format carries it: a string, or NULL. Done in
+ * DuckDB so a million rows never pass through JavaScript values one by one.
+ */
+export function encodeSql(c: string, t: ColumnType): string {
+  switch (t.type) {
+    case 'boolean':
+      return `CASE WHEN ${c} THEN '1' WHEN NOT ${c} THEN '0' END`;
+    case 'date':
+      return `CAST(${c} - DATE '1970-01-01' AS VARCHAR)`;
+    case 'time':
+      return epochText(`date_diff('microsecond', TIME '00:00:00', ${c})`);
+    case 'timestamp_ntz':
+    case 'timestamp_ltz':
+      return epochText(`epoch_us(${c})`);
+    case 'binary':
+      return `hex(${c})`;
+    case 'array':
+    case 'object':
+      return `CAST(to_json(${c}) AS VARCHAR)`;
+    default:
+      return `CAST(${c} AS VARCHAR)`;
+  }
+}
+
+/** The statement wrapped so each row comes out as one JSON array text (`["1","Ada",null]`). */
+export function rowsAsJson(duckSql: string, types: readonly ColumnType[]): string {
+  const names = types.map((_, i) => `"c${i}"`);
+  const values = types.map((t, i) => encodeSql(names[i]!, t));
+  return `SELECT CAST(to_json(list_value(${values.join(', ')})) AS VARCHAR) FROM (${duckSql.replace(/;\s*$/, '')}\n) AS q(${names.join(', ')})`;
+}
