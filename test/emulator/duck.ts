@@ -183,9 +183,16 @@ export class DuckEngine {
         resultColumn(prepared.columnType(i), prepared.columnName(i), quoted, variants),
       );
       prepared.destroySync();
-      const result = await conn.stream(rowsAsJson(duckSql, columns.map((c) => c.t))).catch((e: Error) => {
-        throw duckError(e);
-      });
+      const result = await conn
+        .stream(
+          rowsAsJson(
+            duckSql,
+            columns.map((c) => c.t),
+          ),
+        )
+        .catch((e: Error) => {
+          throw duckError(e);
+        });
       return new RowStream(columns, result, conn);
     } catch (e) {
       conn.closeSync();
@@ -257,11 +264,15 @@ export class DuckEngine {
 function duckError(e: Error): SqlError {
   const msg = e.message.replace(/^[A-Za-z ]+ Error: /, '');
   const column = /Referenced column "([^"]+)" not found/.exec(e.message);
-  if (column) return new SqlError('000904', '42000', `SQL compilation error: error line 1 at position 0\ninvalid identifier '${column[1]}'`);
+  if (column)
+    return new SqlError(
+      '000904',
+      '42000',
+      `SQL compilation error: error line 1 at position 0\ninvalid identifier '${column[1]}'`,
+    );
   const fn = /Scalar Function with name ([^\s]+) does not exist/i.exec(e.message);
   if (fn) return new SqlError('002140', '42601', `SQL compilation error:\nUnknown function ${fn[1]!.toUpperCase()}`);
   if (/^INTERRUPT Error/i.test(e.message)) return new SqlError('000604', '57014', 'SQL execution canceled');
-  if (/^(Conversion|Invalid Input|Out of Range) Error/i.test(e.message))
-    return new SqlError('100038', '22018', msg);
+  if (/^(Conversion|Invalid Input|Out of Range) Error/i.test(e.message)) return new SqlError('100038', '22018', msg);
   return new SqlError('002000', '42000', `SQL compilation error:\n${msg}`);
 }

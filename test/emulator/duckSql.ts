@@ -150,7 +150,12 @@ export function snowflakeType(t: DuckDBType, name: string, variants: ReadonlySet
   }
 }
 
-export function resultColumn(t: DuckDBType, duckName: string, quoted: ReadonlySet<string>, variants: ReadonlySet<string>): ResultColumn {
+export function resultColumn(
+  t: DuckDBType,
+  duckName: string,
+  quoted: ReadonlySet<string>,
+  variants: ReadonlySet<string>,
+): ResultColumn {
   const name = columnName(duckName, quoted);
   return { name, t: snowflakeType(t, name, variants) };
 }

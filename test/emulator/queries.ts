@@ -127,7 +127,13 @@ export class QueryEngine {
     server.route('GET', '/queries/:id/result', (req, res) => this.poll(req, res));
   }
 
-  private async respond(res: http.ServerResponse, s: Session, queryId: string, sql: string, requestId?: string): Promise<void> {
+  private async respond(
+    res: http.ServerResponse,
+    s: Session,
+    queryId: string,
+    sql: string,
+    requestId?: string,
+  ): Promise<void> {
     try {
       const r = answerSql(this.state, s, sql);
       if (r !== ENGINE) return sendJson(res, 200, resultBody(this.state, s, queryId, r));

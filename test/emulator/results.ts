@@ -91,6 +91,13 @@ class ChunkedResult {
     return run;
   }
 
+  /** Rows made but not downloaded yet. */
+  get heldRows(): number {
+    let n = this.carry.length;
+    for (const k of this.ready.keys()) n += this.counts[k]!;
+    return n;
+  }
+
   private offset(k: number): number {
     return this.counts.slice(0, k).reduce((a, b) => a + b, 0);
   }
@@ -113,6 +120,8 @@ export class ResultChunks {
   chunking: Chunking = { ...DEFAULT_CHUNKING };
   /** Chunk downloads answered (tests assert the driver really fetched chunks). */
   served = 0;
+  /** Most rows of one result the emulator held at once: made ahead for prefetching plus the chunk being sent. */
+  maxHeldRows = 0;
 
   constructor(private readonly engine: () => Promise<DuckEngine>) {}
 
@@ -143,7 +152,9 @@ export class ResultChunks {
     const counts = Array.from({ length: Math.ceil(rest / size) }, (_, i) => Math.min(size, rest - i * size));
     const skip = inline.length;
     const rerun = async (offset: number, limit: number): Promise<Row[]> => {
-      const again = await (await this.engine()).query(ctx, `SELECT * FROM (${sql.replace(/;\s*$/, '')}) LIMIT ${limit} OFFSET ${skip + offset}`);
+      const again = await (
+        await this.engine()
+      ).query(ctx, `SELECT * FROM (${sql.replace(/;\s*$/, '')}) LIMIT ${limit} OFFSET ${skip + offset}`);
       try {
         return await again.next(limit);
       } finally {
@@ -183,6 +194,7 @@ export class ResultChunks {
       );
     const text = await r.body(k);
     this.served++;
+    this.maxHeldRows = Math.max(this.maxHeldRows, r.heldRows + r.counts[k]!);
     const gzip = /\bgzip\b/.test(req.header('accept-encoding') ?? '');
     const bytes = gzip ? gzipSync(text, { level: 1 }) : Buffer.from(text);
     res.writeHead(200, {

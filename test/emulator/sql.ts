@@ -56,7 +56,8 @@ export function answerSql(state: EmulatorState, session: Session, sql: string): 
 /** The session statements only (fakes that stand in for the driver use it); a query for the engine is refused. */
 export function executeSql(state: EmulatorState, session: Session, sql: string): QueryResult {
   const r = answerSql(state, session, sql);
-  if (r === ENGINE) throw new SqlError('001003', '42000', 'SQL compilation error:\nthis statement needs the SQL engine.');
+  if (r === ENGINE)
+    throw new SqlError('001003', '42000', 'SQL compilation error:\nthis statement needs the SQL engine.');
   return r;
 }
 
