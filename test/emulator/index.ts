@@ -8,7 +8,7 @@ import { registerOAuth } from './oauth';
 import { QueryEngine } from './queries';
 import { writeSandboxHome, type SandboxHome } from './sandboxHome';
 import { EmulatorServer } from './server';
-import { installIngress, registerSpcsTokenExchange } from './spcs';
+import { CALLBACK_PATH, installIngress, registerSpcsTokenExchange } from './spcs';
 import { EmulatorState } from './state';
 import { WorkbenchTokens } from './workbench';
 
@@ -85,8 +85,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const ingressHost = '127.0.0.1';
   installIngress(ingress, state, {
     hosts: new Set([ingressHost, `127.0.0.1:${ingressPort}`, 'localhost', `localhost:${ingressPort}`]),
-    loginUrl: () =>
-      `${snowflakeUrl}/oauth/authorize?response_type=code&client_id=LOCAL_APPLICATION&redirect_uri=${encodeURIComponent(`${connectUrl}/sfc-endpoint/callback`)}`,
+    callbackUrl: `${connectUrl}${CALLBACK_PATH}`,
+    loginUrl: (back) =>
+      `${snowflakeUrl}/oauth/authorize?response_type=code&client_id=LOCAL_APPLICATION&redirect_uri=${encodeURIComponent(`${connectUrl}${CALLBACK_PATH}`)}&state=${encodeURIComponent(back)}`,
   });
 
   const emulator: Emulator = {
