@@ -217,4 +217,19 @@ describe('emulator: the SQL engine through the official snowflake-sdk', function
     assert.ok(Date.now() - started < 30_000);
     assert.deepEqual(await query(conn, 'SELECT COUNT(*) AS N FROM ORDERS'), [{ N: 50 }]);
   });
+
+  it("SYSTEM$CANCEL_QUERY stops another session's SYSTEM$WAIT; its poll then answers 000604", async () => {
+    const other = (await sessionToken(emu)).token;
+    const waiting = await sql(emu, other, 'SELECT SYSTEM$WAIT(60)');
+    assert.equal(waiting.json.code, '333333');
+    const id = waiting.json.data.queryId as string;
+    const rows = await query(conn, `SELECT SYSTEM$CANCEL_QUERY('${id}')`);
+    assert.deepEqual(rows, [{ [`SYSTEM$CANCEL_QUERY('${id.toUpperCase()}')`]: `query [${id}] terminated.` }]);
+    const poll = await http(`${emu.snowflakeUrl}${waiting.json.data.getResultUrl}`, {
+      headers: { Authorization: `Snowflake Token="${other}"`, Accept: 'application/json' },
+    });
+    assert.equal(poll.json.code, '000604');
+    const again = await failure(query(conn, `SELECT SYSTEM$CANCEL_QUERY('${id}')`));
+    assert.match(again.message, /not currently executing/);
+  });
 });

@@ -197,6 +197,8 @@ export class QueryEngine {
     const queryId = newQueryId(s.id);
     const wait = /^\s*(?:SELECT|CALL)\s+SYSTEM\$WAIT\s*\(\s*(\d+(?:\.\d+)?)\s*\)\s*;?\s*$/i.exec(sql);
     const requestId = req.url.searchParams.get('requestId') ?? undefined;
+    const cancel = /^\s*SELECT\s+SYSTEM\$CANCEL_QUERY\s*\(\s*'([^']+)'\s*\)\s*;?\s*$/i.exec(sql);
+    if (cancel) return this.cancelQuery(res, s, queryId, cancel[1]!);
     if (!wait) return this.respond(res, s, queryId, sql, requestId);
     const q: RunningQuery = {
       id: queryId,
@@ -269,6 +271,33 @@ export class QueryEngine {
     );
   }
 
+  /**
+   * `SELECT SYSTEM$CANCEL_QUERY('<id>')` cancels one of the user's running queries; the answer's column and text are
+   * those of docs.snowflake.com/en/sql-reference/functions/system_cancel_query.
+   */
+  private cancelQuery(res: http.ServerResponse, s: Session, queryId: string, target: string): void {
+    const q = this.running.get(target);
+    if (!q || q.session.user !== s.user)
+      return sqlFailure(
+        res,
+        queryId,
+        new SqlError('000605', '01000', 'Identified SQL statement is not currently executing.'),
+      );
+    this.stop(q);
+    const column = { name: `SYSTEM$CANCEL_QUERY('${target.toUpperCase()}')`, t: { type: 'text', sql: 'VARCHAR' } };
+    sendJson(
+      res,
+      200,
+      resultBody(this.state, s, queryId, { columns: [column], rows: [[`query [${target}] terminated.`]] }),
+    );
+  }
+
+  private stop(q: RunningQuery): void {
+    q.aborted = true;
+    q.interrupt?.();
+    for (const w of [...q.waiters]) w();
+  }
+
   private abort(req: EmuRequest, res: http.ServerResponse): void {
     if (!requireSession(this.state, req, res)) return;
     let id = req.params.id ?? '';
@@ -282,22 +311,14 @@ export class QueryEngine {
       id = [...this.running.values()].find((q) => q.requestId !== undefined && q.requestId === requestId)?.id ?? '';
     }
     const q = this.running.get(id);
-    if (q) {
-      q.aborted = true;
-      q.interrupt?.();
-      for (const w of [...q.waiters]) w();
-    }
+    if (q) this.stop(q);
     // Snowflake answers success even when the query already finished.
     sendJson(res, 200, { data: null, code: null, message: null, success: true });
   }
 
   /** Releases held polls (server shutdown). */
   close(): void {
-    for (const q of this.running.values()) {
-      q.aborted = true;
-      q.interrupt?.();
-      for (const w of [...q.waiters]) w();
-    }
+    for (const q of this.running.values()) this.stop(q);
     this.results.close();
     void this.engine?.then((e) => e.close()).catch(() => undefined);
   }
