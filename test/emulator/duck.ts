@@ -83,6 +83,25 @@ function literal(v: string | null, t: ColumnType): string {
   }
 }
 
+/**
+ * Snowflake functions DuckDB lacks, as macros with Snowflake's meaning (docs.snowflake.com/en/sql-reference/functions/
+ * iff, nvl, nvl2, zeroifnull, div0, to_char, to_date, to_number, to_double, to_timestamp, dateadd).
+ */
+const SNOWFLAKE_MACROS = [
+  'IFF(c, a, b) AS CASE WHEN c THEN a ELSE b END',
+  'NVL(a, b) AS COALESCE(a, b)',
+  'NVL2(a, b, c) AS CASE WHEN a IS NOT NULL THEN b ELSE c END',
+  'ZEROIFNULL(a) AS COALESCE(a, 0)',
+  'DIV0(a, b) AS CASE WHEN b = 0 THEN 0 ELSE a / b END',
+  'TO_VARCHAR(a) AS CAST(a AS VARCHAR)',
+  'TO_CHAR(a) AS CAST(a AS VARCHAR)',
+  'TO_DATE(a) AS CAST(a AS DATE)',
+  'TO_NUMBER(a) AS CAST(a AS DECIMAL(38,0))',
+  'TO_DOUBLE(a) AS CAST(a AS DOUBLE)',
+  'TO_TIMESTAMP(a) AS CAST(a AS TIMESTAMP)',
+  "DATEADD(part, n, d) AS d + CAST(CAST(n AS VARCHAR) || ' ' || part AS INTERVAL)",
+];
+
 /** Schemas with more tables than this get their tables created in DuckDB when a query first reads one. */
 const LAZY_SCHEMA = 100;
 
@@ -113,9 +132,9 @@ export class DuckEngine {
           for (const n of names) await this.createTable(conn, d.name, s.name, s.table(n)!);
         }
       }
-      // Queries read only the emulated catalog: no files, no network, no extensions.
+      for (const m of SNOWFLAKE_MACROS) await conn.run(`CREATE MACRO memory.main.${m}`);
+      // Queries read only the emulated catalog: no files, no network, no extensions (and it cannot be turned back on).
       await conn.run('SET enable_external_access = false');
-      await conn.run('SET lock_configuration = true');
     } finally {
       conn.closeSync();
     }
@@ -175,7 +194,7 @@ export class DuckEngine {
           '57P03',
           "No active warehouse selected in the current session.  Select an active warehouse with the 'use warehouse' command.\n",
         );
-      if (ctx.database) await conn.run(`USE ${q(ctx.database)}${ctx.schema ? `.${q(ctx.schema)}` : ''}`);
+      await useContext(conn, ctx);
       const prepared = await conn.prepare(duckSql).catch((e: Error) => {
         throw duckError(e);
       });
@@ -204,7 +223,7 @@ export class DuckEngine {
   async count(ctx: EngineContext, sql: string): Promise<number> {
     const conn = await this.db.connect();
     try {
-      if (ctx.database) await conn.run(`USE ${q(ctx.database)}${ctx.schema ? `.${q(ctx.schema)}` : ''}`);
+      await useContext(conn, ctx);
       const r = await conn.runAndReadAll(`SELECT COUNT(*) FROM (${toDuckSql(sql).sql.replace(/;\s*$/, '')})`);
       return Number(r.getRows()[0]![0]);
     } finally {
@@ -258,6 +277,14 @@ export class DuckEngine {
   close(): void {
     this.db.closeSync();
   }
+}
+
+/** The session's database and schema as DuckDB's current schema; the Snowflake macros stay reachable. */
+async function useContext(conn: DuckDBConnection, ctx: EngineContext): Promise<void> {
+  if (!ctx.database) return;
+  const current = `${q(ctx.database)}.${q(ctx.schema ?? 'main')}`;
+  await conn.run(`USE ${current}`);
+  await conn.run(`SET search_path = ${lit(`${current},memory.main`)}`);
 }
 
 /** DuckDB's error as the Snowflake error a user would see for the same mistake. */

@@ -24,10 +24,19 @@ export interface TableRef {
 }
 
 const WORD = /[A-Za-z_][A-Za-z0-9_$]*/y;
+const DATE_PART_FUNCTIONS = new Set([
+  'DATEADD',
+  'DATEDIFF',
+  'DATE_TRUNC',
+  'DATE_PART',
+  'TIMESTAMPADD',
+  'TIMESTAMPDIFF',
+]);
 
 /**
- * Upper-cases every unquoted word outside strings, quoted identifiers and comments; the text keeps its length, so
- * DuckDB's error positions are positions in the user's SQL. Returns the quoted identifiers too (their case is kept).
+ * Upper-cases every unquoted word outside strings, quoted identifiers and comments (the text keeps its length, so
+ * DuckDB's error positions are positions in the user's SQL, except after a quoted date part). Returns the quoted
+ * identifiers too (their case is kept).
  */
 export function toDuckSql(sql: string): { sql: string; quoted: Set<string> } {
   let out = '';
@@ -48,8 +57,15 @@ export function toDuckSql(sql: string): { sql: string; quoted: Set<string> } {
       WORD.lastIndex = i;
       const m = WORD.exec(sql);
       if (m && !/[0-9]/.test(sql[i - 1] ?? '')) {
-        out += m[0].toUpperCase();
+        const word = m[0].toUpperCase();
+        out += word;
         i += m[0].length;
+        // DATEADD(day, ...): Snowflake's date part is a bare word, DuckDB's a string.
+        const part = DATE_PART_FUNCTIONS.has(word) ? /^(\s*\(\s*)([A-Za-z_]+)(\s*,)/.exec(sql.slice(i)) : null;
+        if (part) {
+          out += `${part[1]}'${part[2]!.toLowerCase()}'${part[3]}`;
+          i += part[0].length;
+        }
         continue;
       }
     }

@@ -137,6 +137,21 @@ describe('emulator: the SQL engine through the official snowflake-sdk', function
     assert.match(typo.message, /syntax error line 1 at position \d+ unexpected/);
   });
 
+  it('Snowflake functions DuckDB lacks work as Snowflake defines them (NVL, IFF, ZEROIFNULL, DATEADD with a bare part)', async () => {
+    const rows = await query(
+      conn,
+      `SELECT COUNT_IF(NVL(CHANNEL, 'none') = 'none') AS NO_CHANNEL, SUM(ZEROIFNULL(NULL)) AS Z,
+              MIN(IFF(QUANTITY > 2, 'big', 'small')) AS SIZE, MIN(DATEADD(day, 1, ORDERED_AT)) AS NEXT_DAY
+         FROM ORDERS`,
+    );
+    const orders = catalogRows('ORDERS');
+    assert.equal(rows[0]!.NO_CHANNEL, orders.filter((o) => o[7] === null).length);
+    assert.equal(rows[0]!.Z, 0);
+    assert.equal(rows[0]!.SIZE, 'big');
+    const first = Math.min(...orders.map((o) => Number(o[4])));
+    assert.equal((rows[0]!.NEXT_DAY as Date).getTime(), (first + 86_400) * 1000);
+  });
+
   it('a result larger than the inline rows comes in chunks; the driver downloads each with the chunk headers', async () => {
     emu.queries.results.chunking = { inlineRows: 100, chunkRows: 300 };
     const before = emu.queries.results.served;
