@@ -58,8 +58,8 @@ export function toDuckSql(sql: string): { sql: string; quoted: Set<string> } {
       const m = WORD.exec(sql);
       if (m && !/[0-9]/.test(sql[i - 1] ?? '')) {
         const word = m[0].toUpperCase();
-        out += word;
         i += m[0].length;
+        out += numberType(word, sql, i, out) ?? word;
         // DATEADD(day, ...): Snowflake's date part is a bare word, DuckDB's a string.
         const part = DATE_PART_FUNCTIONS.has(word) ? /^(\s*\(\s*)([A-Za-z_]+)(\s*,)/.exec(sql.slice(i)) : null;
         if (part) {
@@ -73,6 +73,13 @@ export function toDuckSql(sql: string): { sql: string; quoted: Set<string> } {
     i = end;
   }
   return { sql: out, quoted };
+}
+
+/** Snowflake's NUMBER type (in `NUMBER(p,s)` or after `::`) is DuckDB's DECIMAL; NUMBER alone means NUMBER(38,0). */
+function numberType(word: string, sql: string, next: number, before: string): string | undefined {
+  if (word !== 'NUMBER' && word !== 'NUMERIC') return undefined;
+  if (/^\s*\(/.test(sql.slice(next))) return 'DECIMAL';
+  return /::\s*$/.test(before) ? 'DECIMAL(38,0)' : undefined;
 }
 
 function closing(sql: string, start: number, q: string): number {

@@ -141,13 +141,16 @@ describe('emulator: the SQL engine through the official snowflake-sdk', function
     const rows = await query(
       conn,
       `SELECT COUNT_IF(NVL(CHANNEL, 'none') = 'none') AS NO_CHANNEL, SUM(ZEROIFNULL(NULL)) AS Z,
-              MIN(IFF(QUANTITY > 2, 'big', 'small')) AS SIZE, MIN(DATEADD(day, 1, ORDERED_AT)) AS NEXT_DAY
+              MIN(IFF(QUANTITY > 2, 'big', 'small')) AS SIZE, MIN(DATEADD(day, 1, ORDERED_AT)) AS NEXT_DAY,
+              SUM(AMOUNT)::NUMBER(12,1) AS ROUNDED
          FROM ORDERS`,
     );
     const orders = catalogRows('ORDERS');
     assert.equal(rows[0]!.NO_CHANNEL, orders.filter((o) => o[7] === null).length);
     assert.equal(rows[0]!.Z, 0);
     assert.equal(rows[0]!.SIZE, 'big');
+    const cents = orders.reduce((a, o) => a + Math.round(Number(o[6]) * 100), 0);
+    assert.equal(rows[0]!.ROUNDED, Math.round(cents / 10) / 10);
     const first = Math.min(...orders.map((o) => Number(o[4])));
     assert.equal((rows[0]!.NEXT_DAY as Date).getTime(), (first + 86_400) * 1000);
   });
