@@ -125,52 +125,39 @@ export function columnName(duckName: string, quoted: ReadonlySet<string>): strin
     .replace(/\bCOUNT_STAR\(\)/g, 'COUNT(*)');
 }
 
-/** The Snowflake result type of a DuckDB column. `variant` marks names read from VARIANT columns (kept as text). */
+const I = DuckDBTypeId;
+const NUMBER = T.number(38, 0);
+const TIME: ColumnType = { type: 'time', sql: 'TIME(9)', scale: 9, precision: 0 };
+const BINARY: ColumnType = { type: 'binary', sql: 'BINARY(8388608)', length: 8388608 };
+const ARRAY: ColumnType = { type: 'array', sql: 'ARRAY' };
+const OBJECT: ColumnType = { type: 'object', sql: 'OBJECT' };
+/** DuckDB type -> Snowflake result type (DECIMAL keeps its width and scale; other types are text). */
+const SNOWFLAKE_TYPES = new Map<DuckDBTypeId, ColumnType>([
+  ...[I.TINYINT, I.SMALLINT, I.INTEGER, I.HUGEINT, I.UTINYINT, I.USMALLINT, I.UINTEGER, I.UBIGINT, I.UHUGEINT].map(
+    (id) => [id, NUMBER] as const,
+  ),
+  [I.BIGINT, T.number(18, 0)],
+  [I.FLOAT, T.float()],
+  [I.DOUBLE, T.float()],
+  [I.BOOLEAN, T.boolean()],
+  [I.DATE, T.date()],
+  [I.TIME, TIME],
+  ...[I.TIMESTAMP, I.TIMESTAMP_S, I.TIMESTAMP_MS, I.TIMESTAMP_NS].map((id) => [id, T.timestampNtz()] as const),
+  [I.TIMESTAMP_TZ, T.timestampLtz()],
+  [I.BLOB, BINARY],
+  [I.LIST, ARRAY],
+  [I.ARRAY, ARRAY],
+  [I.STRUCT, OBJECT],
+  [I.MAP, OBJECT],
+]);
+
+/** The Snowflake result type of a DuckDB column. `variants` names the VARIANT columns read (text in DuckDB). */
 export function snowflakeType(t: DuckDBType, name: string, variants: ReadonlySet<string>): ColumnType {
-  switch (t.typeId) {
-    case DuckDBTypeId.DECIMAL: {
-      const d = t as unknown as { width: number; scale: number };
-      return T.number(d.width, d.scale);
-    }
-    case DuckDBTypeId.BIGINT:
-      return T.number(18, 0);
-    case DuckDBTypeId.TINYINT:
-    case DuckDBTypeId.SMALLINT:
-    case DuckDBTypeId.INTEGER:
-    case DuckDBTypeId.HUGEINT:
-    case DuckDBTypeId.UTINYINT:
-    case DuckDBTypeId.USMALLINT:
-    case DuckDBTypeId.UINTEGER:
-    case DuckDBTypeId.UBIGINT:
-    case DuckDBTypeId.UHUGEINT:
-      return T.number(38, 0);
-    case DuckDBTypeId.FLOAT:
-    case DuckDBTypeId.DOUBLE:
-      return T.float();
-    case DuckDBTypeId.BOOLEAN:
-      return T.boolean();
-    case DuckDBTypeId.DATE:
-      return T.date();
-    case DuckDBTypeId.TIME:
-      return { type: 'time', sql: 'TIME(9)', scale: 9, precision: 0 };
-    case DuckDBTypeId.TIMESTAMP:
-    case DuckDBTypeId.TIMESTAMP_S:
-    case DuckDBTypeId.TIMESTAMP_MS:
-    case DuckDBTypeId.TIMESTAMP_NS:
-      return T.timestampNtz();
-    case DuckDBTypeId.TIMESTAMP_TZ:
-      return T.timestampLtz();
-    case DuckDBTypeId.BLOB:
-      return { type: 'binary', sql: 'BINARY(8388608)', length: 8388608 };
-    case DuckDBTypeId.LIST:
-    case DuckDBTypeId.ARRAY:
-      return { type: 'array', sql: 'ARRAY' };
-    case DuckDBTypeId.STRUCT:
-    case DuckDBTypeId.MAP:
-      return { type: 'object', sql: 'OBJECT' };
-    default:
-      return variants.has(name) ? T.variant() : T.varchar();
+  if (t.typeId === I.DECIMAL) {
+    const d = t as unknown as { width: number; scale: number };
+    return T.number(d.width, d.scale);
   }
+  return SNOWFLAKE_TYPES.get(t.typeId) ?? (variants.has(name) ? T.variant() : T.varchar());
 }
 
 export function resultColumn(
