@@ -4,7 +4,10 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import type { Connection, RowStatement } from 'snowflake-sdk';
+import { previewStatement } from '../../src/core/cortex/grounding/sqlPreview';
+import { extractSql, renderSchema, sqlSystemPrompt } from '../../src/core/cortex/grounding/sqlPrompts';
 import { EVENT_COUNT } from './catalog';
+import { scriptReply } from './cortexScript';
 import { connect, destroy, failure, query, removeDriverLog, type Row } from './driverHarness';
 import { startEmulator, type Emulator } from './index';
 import { DEFAULT_CHUNKING } from './results';
@@ -53,21 +56,28 @@ describe('emulator: the SQL engine through the official snowflake-sdk', function
     emu.queries.results.chunking = { ...DEFAULT_CHUNKING };
   });
 
-  it('runs the join the sandbox @snowflake /sql writes (cortexScript.ts sqlAnswer), unchanged', async () => {
-    const text = [
-      'SELECT',
-      '  t.ORDER_ID,',
-      '  t.CUSTOMER_ID,',
-      '  t.PRODUCT_ID',
-      'FROM SALES_DB.PUBLIC.ORDERS AS t',
-      'JOIN SALES_DB.PUBLIC.CUSTOMERS AS u ON u.CUSTOMER_ID = t.CUSTOMER_ID',
-      'LIMIT 100;',
-    ].join('\n');
-    const rows = await query(conn, text);
-    assert.equal(rows.length, 50);
-    assert.deepEqual(Object.keys(rows[0]!), ['ORDER_ID', 'CUSTOMER_ID', 'PRODUCT_ID']);
-    const orders = new Set(catalogRows('ORDERS').map((o) => Number(o[0])));
-    assert.ok(rows.every((r) => orders.has(r.ORDER_ID as number)));
+  it('runs, through Run Preview, the SQL the sandbox @snowflake /sql writes for the demo schema', async () => {
+    // The chain the participant uses: the schema prompt, the scripted Cortex answer, the SQL read back, the preview.
+    const tables = ['CUSTOMERS', 'ORDERS', 'PRODUCTS', 'ORDER_SUMMARY'].map((name) => {
+      const t = emu.state.catalog.table('SALES_DB', 'PUBLIC', name)!;
+      const columns = t.columns.map((c) => ({ name: c.name, type: c.t.sql }));
+      return { database: 'SALES_DB', schema: 'PUBLIC', name, kind: t.kind, columns };
+    });
+    const system = sqlSystemPrompt(renderSchema(tables), { connection: 'keypair', database: 'SALES_DB' });
+    const questions = ['sql: orders with their customers', 'sql for products', 'query the order summary'];
+    for (const question of questions) {
+      const reply = scriptReply({ system, lastUserText: question, tools: [], allText: `${system}\n${question}` });
+      assert.equal(reply.kind, 'text');
+      const written = extractSql(reply.kind === 'text' ? reply.text : '');
+      assert.ok(written, `the answer to "${question}" holds SQL`);
+      const { stmt, rows } = await execute(conn, previewStatement(written));
+      assert.ok(rows.length > 0, `"${question}" returned rows:\n${written}`);
+      const listed = [...written.matchAll(/^\s+[tu]\.(\w+),?$/gm)].map((m) => m[1]);
+      assert.deepEqual(
+        stmt.getColumns()!.map((c) => c.getName()),
+        listed.length > 0 ? listed : tables.find((t) => written.includes(t.name))!.columns.map((c) => c.name),
+      );
+    }
   });
 
   it('aggregates with GROUP BY / ORDER BY match the same sums computed from the catalog rows', async () => {
