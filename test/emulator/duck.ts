@@ -250,7 +250,10 @@ export class DuckEngine {
         '0A000',
         `Actual statement count ${ast.statements!.length} did not match the desired statement count 1.`,
       );
-    return tableRefs(ast.statements);
+    const refs = tableRefs(ast.statements);
+    if (refs.refused)
+      throw new SqlError('002140', '42601', `SQL compilation error:\nUnknown function ${refs.refused.toUpperCase()}`);
+    return refs;
   }
 
   private resolve(ctx: EngineContext, ref: TableRef): { db: string; schema: string; t: TableDef } {

@@ -98,9 +98,15 @@ function lineEnd(sql: string, start: number): number {
   return nl < 0 ? sql.length : nl;
 }
 
-/** Base tables a parsed statement (DuckDB's json_serialize_sql output) reads, without its CTE names. */
-export function tableRefs(ast: unknown): TableRef[] {
-  const refs: TableRef[] = [];
+/** Table functions a query may call: they make rows; DuckDB's others would show DuckDB's own catalog or files. */
+const TABLE_FUNCTIONS = new Set(['RANGE', 'GENERATE_SERIES', 'UNNEST']);
+
+/**
+ * Base tables a parsed statement (DuckDB's json_serialize_sql output) reads, without its CTE names, and the table
+ * functions it calls that are not allowed.
+ */
+export function tableRefs(ast: unknown): TableRef[] & { refused?: string } {
+  const refs: TableRef[] & { refused?: string } = [];
   const ctes = new Set<string>();
   const walk = (v: unknown): void => {
     if (Array.isArray(v)) return v.forEach(walk);
@@ -108,12 +114,17 @@ export function tableRefs(ast: unknown): TableRef[] {
     const o = v as Record<string, unknown>;
     if (o.type === 'BASE_TABLE' && typeof o.table_name === 'string')
       refs.push({ catalog: String(o.catalog_name ?? ''), schema: String(o.schema_name ?? ''), table: o.table_name });
+    const fn = o.type === 'TABLE_FUNCTION' ? (o.function as { function_name?: unknown } | undefined) : undefined;
+    if (fn && !TABLE_FUNCTIONS.has(String(fn.function_name).toUpperCase())) refs.refused ??= String(fn.function_name);
     const map = (o.cte_map as { map?: { key?: unknown }[] } | undefined)?.map;
     for (const e of map ?? []) if (typeof e.key === 'string') ctes.add(e.key.toUpperCase());
     Object.values(o).forEach(walk);
   };
   walk(ast);
-  return refs.filter((r) => r.catalog || r.schema || !ctes.has(r.table.toUpperCase()));
+  return Object.assign(
+    refs.filter((r) => r.catalog || r.schema || !ctes.has(r.table.toUpperCase())),
+    { refused: refs.refused },
+  );
 }
 
 /** Snowflake's name for an unaliased expression column: upper-case, no quotes (`sum("AMOUNT")` -> `SUM(AMOUNT)`). */

@@ -142,6 +142,8 @@ describe('emulator: the SQL engine through the official snowflake-sdk', function
     const badColumn = await failure(query(conn, 'SELECT NOPE FROM CUSTOMERS'));
     assert.equal(badColumn.code, '000904');
     assert.match(badColumn.message, /invalid identifier 'NOPE'/);
+    const engineCatalog = await failure(query(conn, 'SELECT * FROM duckdb_tables()'));
+    assert.equal(engineCatalog.code, '002140');
     const typo = await failure(query(conn, 'SELECT NAME FROMM CUSTOMERS'));
     assert.equal(typo.code, '001003');
     assert.match(typo.message, /syntax error line 1 at position \d+ unexpected/);
