@@ -59,13 +59,10 @@ export function toDuckSql(sql: string): { sql: string; quoted: Set<string> } {
       if (m && !/[0-9]/.test(sql[i - 1] ?? '')) {
         const word = m[0].toUpperCase();
         i += m[0].length;
-        out += numberType(word, sql, i, out) ?? word;
-        // DATEADD(day, ...): Snowflake's date part is a bare word, DuckDB's a string.
-        const part = DATE_PART_FUNCTIONS.has(word) ? /^(\s*\(\s*)([A-Za-z_]+)(\s*,)/.exec(sql.slice(i)) : null;
-        if (part) {
-          out += `${part[1]}'${part[2]!.toLowerCase()}'${part[3]}`;
-          i += part[0].length;
-        }
+        const [text, used] = snowflakeWord(word, sql.slice(i), out);
+        out += text;
+        i += used;
+        if (SEQUENCES.has(word) && used > 0) quoted.add(`${word}()`);
         continue;
       }
     }
@@ -75,11 +72,31 @@ export function toDuckSql(sql: string): { sql: string; quoted: Set<string> } {
   return { sql: out, quoted };
 }
 
-/** Snowflake's NUMBER type (in `NUMBER(p,s)` or after `::`) is DuckDB's DECIMAL; NUMBER alone means NUMBER(38,0). */
-function numberType(word: string, sql: string, next: number, before: string): string | undefined {
-  if (word !== 'NUMBER' && word !== 'NUMERIC') return undefined;
-  if (/^\s*\(/.test(sql.slice(next))) return 'DECIMAL';
-  return /::\s*$/.test(before) ? 'DECIMAL(38,0)' : undefined;
+const SEQUENCES = new Set(['SEQ1', 'SEQ2', 'SEQ4', 'SEQ8']);
+
+/**
+ * Snowflake words DuckDB spells otherwise; returns the text to write and how many characters after the word it
+ * replaces (docs.snowflake.com/en/sql-reference/data-types-numeric, .../functions/dateadd, .../functions/generator,
+ * .../functions/seq1):
+ * - NUMBER(p,s) / ::NUMBER are DECIMAL (NUMBER alone is NUMBER(38,0));
+ * - DATEADD(day, ...) and the other date-part functions take the part as a bare word, DuckDB as a string;
+ * - TABLE(GENERATOR(ROWCOUNT => n)) makes n rows, SEQ1()..SEQ8() number them from 0.
+ */
+function snowflakeWord(word: string, rest: string, before: string): [string, number] {
+  if (word === 'NUMBER' || word === 'NUMERIC') {
+    if (/^\s*\(/.test(rest)) return ['DECIMAL', 0];
+    return [/::\s*$/.test(before) ? 'DECIMAL(38,0)' : word, 0];
+  }
+  const part = DATE_PART_FUNCTIONS.has(word) ? /^(\s*\(\s*)([A-Za-z_]+)(\s*,)/.exec(rest) : null;
+  if (part) return [`${word}${part[1]}'${part[2]!.toLowerCase()}'${part[3]}`, part[0].length];
+  const gen = word === 'TABLE' ? /^\s*\(\s*GENERATOR\s*\(\s*ROWCOUNT\s*=>\s*(\d+)\s*\)\s*\)/i.exec(rest) : null;
+  if (gen) {
+    const seqs = [...SEQUENCES].map((s) => `range AS "${s}()"`).join(', ');
+    return [`(SELECT ${seqs} FROM range(${gen[1]}))`, gen[0].length];
+  }
+  const seq = SEQUENCES.has(word) ? /^\s*\(\s*\)/.exec(rest) : null;
+  if (seq) return [`"${word}()"`, seq[0].length];
+  return [word, 0];
 }
 
 function closing(sql: string, start: number, q: string): number {

@@ -149,7 +149,7 @@ describe('emulator: the SQL engine through the official snowflake-sdk', function
     assert.match(typo.message, /syntax error line 1 at position \d+ unexpected/);
   });
 
-  it('Snowflake functions DuckDB lacks work as Snowflake defines them (NVL, IFF, ZEROIFNULL, DATEADD with a bare part)', async () => {
+  it('Snowflake functions DuckDB lacks work as Snowflake defines them (NVL, IFF, ZEROIFNULL, DATEADD, GENERATOR, SEQ4)', async () => {
     const rows = await query(
       conn,
       `SELECT COUNT_IF(NVL(CHANNEL, 'none') = 'none') AS NO_CHANNEL, SUM(ZEROIFNULL(NULL)) AS Z,
@@ -163,6 +163,13 @@ describe('emulator: the SQL engine through the official snowflake-sdk', function
     assert.equal(rows[0]!.SIZE, 'big');
     const cents = orders.reduce((a, o) => a + Math.round(Number(o[6]) * 100), 0);
     assert.equal(rows[0]!.ROUNDED, Math.round(cents / 10) / 10);
+    const generated = await query(conn, 'SELECT SEQ4() FROM TABLE(GENERATOR(ROWCOUNT => 3)) ORDER BY 1');
+    assert.deepEqual(generated, [{ 'SEQ4()': 0 }, { 'SEQ4()': 1 }, { 'SEQ4()': 2 }]);
+    const summed = await query(
+      conn,
+      'SELECT COUNT(*) AS N, SUM(SEQ8()) AS S FROM TABLE(GENERATOR(ROWCOUNT => 1000)) g',
+    );
+    assert.deepEqual(summed, [{ N: 1000, S: 499_500 }]);
     const first = Math.min(...orders.map((o) => Number(o[4])));
     assert.equal((rows[0]!.NEXT_DAY as Date).getTime(), (first + 86_400) * 1000);
   });
