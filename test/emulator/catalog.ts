@@ -27,6 +27,8 @@ export interface TableDef {
   readonly comment: string;
   readonly createdOn: number;
   readonly viewText?: string;
+  /** Rows computed by the engine as they are read (a DuckDB query), for results too large to hold. */
+  readonly generated?: { readonly rowCount: number; readonly duckdb: string };
 }
 
 export interface SchemaDef {
@@ -304,13 +306,42 @@ function manyTablesSchema(): SchemaDef {
   };
 }
 
+export const EVENT_COUNT = 1_000_000;
+
+/** BIG_DB.PUBLIC.EVENTS: a million rows computed while they are read, for large results in chunks. */
+function eventsTable(): TableDef {
+  return {
+    name: 'EVENTS',
+    kind: 'TABLE',
+    comment: `${EVENT_COUNT} generated events`,
+    createdOn: CREATED,
+    rows: [],
+    columns: [
+      col('EVENT_ID', T.number(), false),
+      col('CUSTOMER_ID', T.number(), false),
+      col('KIND', T.varchar(16)),
+      col('AMOUNT', T.number(10, 2)),
+      col('OCCURRED_AT', T.timestampNtz()),
+    ],
+    generated: {
+      rowCount: EVENT_COUNT,
+      duckdb: [
+        'SELECT (i + 1)::DECIMAL(38,0) AS EVENT_ID, (i % 40 + 1)::DECIMAL(38,0) AS CUSTOMER_ID,',
+        "['view', 'click', 'purchase', 'refund'][i % 4 + 1] AS KIND, ((i * 37) % 100000 / 100)::DECIMAL(10,2) AS AMOUNT,",
+        "TIMESTAMP '2024-01-01' + to_seconds(i * 30) AS OCCURRED_AT",
+        `FROM range(${EVENT_COUNT}) AS r(i)`,
+      ].join(' '),
+    },
+  };
+}
+
 export class Catalog {
   readonly databases: readonly DatabaseDef[] = [
     {
       name: 'BIG_DB',
       comment: 'Generated tables for paging',
       createdOn: CREATED,
-      schemas: [manyTablesSchema(), staticSchema('PUBLIC', '', [])],
+      schemas: [manyTablesSchema(), staticSchema('PUBLIC', '', [eventsTable()])],
     },
     { name: 'FINANCE_DB', comment: 'Finance team data', createdOn: CREATED, schemas: [financeSchema()] },
     { name: 'SALES_DB', comment: 'Demo sales data', createdOn: CREATED, schemas: [salesSchema()] },

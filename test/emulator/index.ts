@@ -8,7 +8,7 @@ import { registerOAuth } from './oauth';
 import { QueryEngine } from './queries';
 import { writeSandboxHome, type SandboxHome } from './sandboxHome';
 import { EmulatorServer } from './server';
-import { installIngress, registerSpcsTokenExchange } from './spcs';
+import { CALLBACK_PATH, installIngress, registerSpcsTokenExchange } from './spcs';
 import { EmulatorState } from './state';
 import { WorkbenchTokens } from './workbench';
 
@@ -78,14 +78,16 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   registerConnect(ingress, connectState, { behindIngress: true });
 
   const snowflakeUrl = await snowflake.listen(opts.port ?? 0);
+  queries.results.setBaseUrl(snowflakeUrl);
   const connectUrl = await ingress.listen(0);
   const plainConnectUrl = await plain.listen(0);
   const ingressPort = new URL(connectUrl).port;
   const ingressHost = '127.0.0.1';
   installIngress(ingress, state, {
     hosts: new Set([ingressHost, `127.0.0.1:${ingressPort}`, 'localhost', `localhost:${ingressPort}`]),
-    loginUrl: () =>
-      `${snowflakeUrl}/oauth/authorize?response_type=code&client_id=LOCAL_APPLICATION&redirect_uri=${encodeURIComponent(`${connectUrl}/sfc-endpoint/callback`)}`,
+    callbackUrl: `${connectUrl}${CALLBACK_PATH}`,
+    loginUrl: (back) =>
+      `${snowflakeUrl}/oauth/authorize?response_type=code&client_id=LOCAL_APPLICATION&redirect_uri=${encodeURIComponent(`${connectUrl}${CALLBACK_PATH}`)}&state=${encodeURIComponent(back)}`,
   });
 
   const emulator: Emulator = {

@@ -3,7 +3,34 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { startEmulator, type Emulator } from './index';
-import { http, login, postForm } from './testClient';
+import http_ from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { http, login, postForm, submitConsent } from './testClient';
+
+/** A path-prefix proxy as code-server runs one: /proxy/<port>/<rest> is forwarded to 127.0.0.1:<port>/<rest>. */
+async function pathPrefixProxy(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http_.createServer((req, res) => {
+    const m = /^\/proxy\/(\d+)(\/.*)$/.exec(req.url ?? '');
+    if (!m) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      res.end(`Cannot ${req.method} ${req.url}`);
+      return;
+    }
+    const upstream = http_.request(
+      { host: '127.0.0.1', port: Number(m[1]), path: m[2], method: req.method, headers: req.headers },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
 
 const LOCAL = 'LOCAL_APPLICATION';
 const basic = (id: string, secret: string): Record<string, string> => ({
@@ -202,5 +229,27 @@ describe('emulator: OAuth', function () {
     });
     assert.equal(new URL(deny.headers.get('location')!).searchParams.get('error'), 'access_denied');
     emu.state.autoApprove = true;
+  });
+
+  it('the consent page works behind a path prefix (code-server /proxy/<port>/): Allow posts through the prefix', async () => {
+    const approve = emu.state.autoApprove;
+    emu.state.autoApprove = false;
+    const proxy = await pathPrefixProxy();
+    try {
+      const port = new URL(emu.snowflakeUrl).port;
+      const q = new URLSearchParams({ response_type: 'code', client_id: LOCAL, redirect_uri: redirect, state: 'p1' });
+      const pageUrl = `${proxy.url}/proxy/${port}/oauth/authorize?${q}`;
+      const pageReply = await http(pageUrl);
+      assert.equal(pageReply.status, 200);
+      const allow = await submitConsent(pageUrl, pageReply.text, 'allow');
+      assert.equal(allow.status, 302, `the form's POST reached the emulator through the prefix: ${allow.text}`);
+      const back = new URL(allow.headers.get('location')!);
+      assert.equal(`${back.origin}${back.pathname}`, redirect);
+      assert.ok(back.searchParams.get('code'));
+      assert.equal(back.searchParams.get('state'), 'p1');
+    } finally {
+      await proxy.close();
+      emu.state.autoApprove = approve;
+    }
   });
 });

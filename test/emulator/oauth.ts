@@ -123,6 +123,8 @@ function issueCode(state: EmulatorState, a: AuthorizeRequest, userName: string, 
   res.end();
 }
 
+// The form posts to a relative address so the page works behind a path prefix (code-server's /proxy/<port>/...):
+// relative to /oauth/authorize, "authorize/decision" is /oauth/authorize/decision (RFC 3986 §5.2).
 function consentPage(state: EmulatorState, q: URLSearchParams, a: AuthorizeRequest, res: http.ServerResponse): void {
   const hidden = [...q.entries()]
     .map(([k, v]) => `<input type="hidden" name="${htmlEscape(k)}" value="${htmlEscape(v)}">`)
@@ -136,7 +138,7 @@ function consentPage(state: EmulatorState, q: URLSearchParams, a: AuthorizeReque
     200,
     'Allow access to Snowflake?',
     `<p><b>${htmlEscape(a.client.id)}</b> wants to access the Snowflake account <b>${htmlEscape(state.account)}</b>${role ? ` with role <b>${htmlEscape(role)}</b>` : ''}.</p>
-<form method="post" action="/oauth/authorize/decision">${hidden}<p><label>Signed in as <select name="user" id="user">${users}</select></label></p>
+<form method="post" action="authorize/decision">${hidden}<p><label>Signed in as <select name="user" id="user">${users}</select></label></p>
 <button class="allow" id="allow" name="decision" value="allow" type="submit">Allow</button><button class="deny" id="deny" name="decision" value="deny" type="submit">Deny</button></form>`,
   );
 }

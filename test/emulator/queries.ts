@@ -1,12 +1,23 @@
-// The driver's query endpoints: query-request (JSON result format the Node/Python drivers parse), result polling for
-// long queries (code 333333 + getResultUrl; `SELECT SYSTEM$WAIT(n)` makes one) and abort-request.
+// The driver's query endpoints: query-request (JSON result format the Node/Python drivers parse; large results in
+// chunks, results.ts), result polling for long queries (code 333333 + getResultUrl; `SELECT SYSTEM$WAIT(n)` makes one)
+// and abort-request (snowflake-connector-nodejs lib/connection/statement.js sendCancelStatement: by query id, or
+// `/queries/v1/abort-request` with the requestId while the query id is not known yet).
 import crypto from 'node:crypto';
 import type http from 'node:http';
+import { DuckEngine, type EngineContext } from './duck';
 import { SESSION_PARAMETERS, gsFailure, requireSession } from './login';
+import { ResultChunks, type ChunkRef } from './results';
 import { sendJson, type EmuRequest, type EmulatorServer } from './server';
 import { SqlError, type QueryResult } from './show';
-import { executeSql } from './sql';
+import { ENGINE, answerSql } from './sql';
 import type { EmulatorState, Session } from './state';
+
+/** A large result's remote part (results.ts). */
+interface Remote {
+  readonly total: number;
+  readonly chunks: readonly ChunkRef[];
+  readonly chunkHeaders: Record<string, string>;
+}
 
 interface RunningQuery {
   readonly id: string;
@@ -16,6 +27,8 @@ interface RunningQuery {
   readonly sql: string;
   aborted?: boolean;
   readonly waiters: Set<() => void>;
+  /** Stops the engine's work on it (abort-request). */
+  interrupt?: () => void;
 }
 
 /** Longest a result poll is held open before answering "still running" again (Snowflake holds ~45 s). */
@@ -26,7 +39,13 @@ export function newQueryId(sessionId: number): string {
   return `01b${h.slice(0, 5)}-0000-${(sessionId % 0xffff).toString(16).padStart(4, '0')}-0000-${h.slice(5, 17)}`;
 }
 
-export function resultBody(state: EmulatorState, s: Session, queryId: string, r: QueryResult): Record<string, unknown> {
+export function resultBody(
+  state: EmulatorState,
+  s: Session,
+  queryId: string,
+  r: QueryResult,
+  remote?: Remote,
+): Record<string, unknown> {
   const rowtype = r.columns.map((c) => ({
     name: c.name,
     database: '',
@@ -45,8 +64,9 @@ export function resultBody(state: EmulatorState, s: Session, queryId: string, r:
       parameters: SESSION_PARAMETERS,
       rowtype,
       rowset: r.rows,
-      total: r.rows.length,
-      returned: r.rows.length,
+      total: remote?.total ?? r.rows.length,
+      returned: remote?.total ?? r.rows.length,
+      ...(remote ? { chunks: remote.chunks, chunkHeaders: remote.chunkHeaders } : {}),
       queryId,
       databaseProvider: null,
       finalDatabaseName: s.database ?? null,
@@ -90,24 +110,80 @@ export class QueryEngine {
   /** Every SQL text the emulator ran, in order (tests assert on what the extension asked). */
   readonly history: { sql: string; user: string; role: string; at: number }[] = [];
 
+  private engine?: Promise<DuckEngine>;
+  readonly results = new ResultChunks(() => this.sqlEngine());
+
   constructor(private readonly state: EmulatorState) {}
 
+  /** The DuckDB engine, loaded with the catalog on first use. */
+  sqlEngine(): Promise<DuckEngine> {
+    return (this.engine ??= DuckEngine.create(this.state.catalog));
+  }
+
   register(server: EmulatorServer): void {
+    this.results.register(server);
     server.route('POST', '/queries/v1/query-request', (req, res) => this.query(req, res));
     server.route('POST', '/queries/:id/abort-request', (req, res) => this.abort(req, res));
     server.route('GET', '/queries/:id/result', (req, res) => this.poll(req, res));
   }
 
-  private respond(res: http.ServerResponse, s: Session, queryId: string, sql: string): void {
+  private async respond(
+    res: http.ServerResponse,
+    s: Session,
+    queryId: string,
+    sql: string,
+    requestId?: string,
+  ): Promise<void> {
     try {
-      sendJson(res, 200, resultBody(this.state, s, queryId, executeSql(this.state, s, sql)));
+      const r = answerSql(this.state, s, sql);
+      if (r !== ENGINE) return sendJson(res, 200, resultBody(this.state, s, queryId, r));
+      const q: RunningQuery = { id: queryId, requestId, session: s, sql, readyAt: 0, waiters: new Set() };
+      this.running.set(queryId, q);
+      try {
+        await this.runOnEngine(res, q);
+      } finally {
+        this.running.delete(queryId);
+      }
     } catch (e) {
       if (!(e instanceof SqlError)) throw e;
       sqlFailure(res, queryId, e);
     }
   }
 
-  private query(req: EmuRequest, res: http.ServerResponse): void {
+  /** Inline when the result is small; else the first rows inline and the rest as chunks to download. */
+  private async runOnEngine(res: http.ServerResponse, q: RunningQuery): Promise<void> {
+    const s = q.session;
+    const ctx: EngineContext = {
+      database: s.database,
+      schema: s.schema,
+      warehouse: s.warehouse,
+      visible: (db) => this.state.databasesFor(s.role).has(db),
+    };
+    const engine = await this.sqlEngine();
+    const stream = await engine.query(ctx, q.sql, (interrupt) => (q.interrupt = interrupt));
+    const { inlineRows } = this.results.chunking;
+    let keep = false;
+    try {
+      if (q.aborted) throw new SqlError('000604', '57014', 'SQL execution canceled');
+      const first = await stream.next(inlineRows + 1);
+      const inline = first.slice(0, inlineRows);
+      const rows = inline.map((r) => JSON.parse(r) as (string | null)[]);
+      const result = { columns: stream.columns, rows, statementTypeId: 4096 };
+      if (first.length <= inlineRows) return sendJson(res, 200, resultBody(this.state, s, q.id, result));
+      const total = await engine.count(ctx, q.sql);
+      if (q.aborted) throw new SqlError('000604', '57014', 'SQL execution canceled');
+      const remote = this.results.add(ctx, q.sql, q.id, stream, first.slice(inlineRows), total - inlineRows, inline);
+      keep = true;
+      sendJson(res, 200, resultBody(this.state, s, q.id, result, { total, ...remote }));
+    } catch (e) {
+      if (q.aborted) throw new SqlError('000604', '57014', 'SQL execution canceled');
+      throw e;
+    } finally {
+      if (!keep) stream.close();
+    }
+  }
+
+  private query(req: EmuRequest, res: http.ServerResponse): void | Promise<void> {
     const s = requireSession(this.state, req, res);
     if (!s) return;
     let body: any;
@@ -120,10 +196,13 @@ export class QueryEngine {
     this.history.push({ sql, user: s.user, role: s.role, at: this.state.now() });
     const queryId = newQueryId(s.id);
     const wait = /^\s*(?:SELECT|CALL)\s+SYSTEM\$WAIT\s*\(\s*(\d+(?:\.\d+)?)\s*\)\s*;?\s*$/i.exec(sql);
-    if (!wait) return this.respond(res, s, queryId, sql);
+    const requestId = req.url.searchParams.get('requestId') ?? undefined;
+    const cancel = /^\s*SELECT\s+SYSTEM\$CANCEL_QUERY\s*\(\s*'([^']+)'\s*\)\s*;?\s*$/i.exec(sql);
+    if (cancel) return this.cancelQuery(res, s, queryId, cancel[1]!);
+    if (!wait) return this.respond(res, s, queryId, sql, requestId);
     const q: RunningQuery = {
       id: queryId,
-      requestId: req.url.searchParams.get('requestId') ?? undefined,
+      requestId,
       session: s,
       sql,
       readyAt: this.state.now() + Number(wait[1]) * 1000,
@@ -192,6 +271,33 @@ export class QueryEngine {
     );
   }
 
+  /**
+   * `SELECT SYSTEM$CANCEL_QUERY('<id>')` cancels one of the user's running queries; the answer's column and text are
+   * those of docs.snowflake.com/en/sql-reference/functions/system_cancel_query.
+   */
+  private cancelQuery(res: http.ServerResponse, s: Session, queryId: string, target: string): void {
+    const q = this.running.get(target);
+    if (!q || q.session.user !== s.user)
+      return sqlFailure(
+        res,
+        queryId,
+        new SqlError('000605', '01000', 'Identified SQL statement is not currently executing.'),
+      );
+    this.stop(q);
+    const column = { name: `SYSTEM$CANCEL_QUERY('${target.toUpperCase()}')`, t: { type: 'text', sql: 'VARCHAR' } };
+    sendJson(
+      res,
+      200,
+      resultBody(this.state, s, queryId, { columns: [column], rows: [[`query [${target}] terminated.`]] }),
+    );
+  }
+
+  private stop(q: RunningQuery): void {
+    q.aborted = true;
+    q.interrupt?.();
+    for (const w of [...q.waiters]) w();
+  }
+
   private abort(req: EmuRequest, res: http.ServerResponse): void {
     if (!requireSession(this.state, req, res)) return;
     let id = req.params.id ?? '';
@@ -205,19 +311,15 @@ export class QueryEngine {
       id = [...this.running.values()].find((q) => q.requestId !== undefined && q.requestId === requestId)?.id ?? '';
     }
     const q = this.running.get(id);
-    if (q) {
-      q.aborted = true;
-      for (const w of [...q.waiters]) w();
-    }
+    if (q) this.stop(q);
     // Snowflake answers success even when the query already finished.
     sendJson(res, 200, { data: null, code: null, message: null, success: true });
   }
 
   /** Releases held polls (server shutdown). */
   close(): void {
-    for (const q of this.running.values()) {
-      q.aborted = true;
-      for (const w of [...q.waiters]) w();
-    }
+    for (const q of this.running.values()) this.stop(q);
+    this.results.close();
+    void this.engine?.then((e) => e.close()).catch(() => undefined);
   }
 }

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { signKeypairJwt } from './jwt';
 import { startEmulator, type Emulator } from './index';
-import { JWT_BEARER } from './spcs';
-import { http, login, newKey, postForm } from './testClient';
+import { INGRESS_COOKIE, JWT_BEARER } from './spcs';
+import { http, login, newKey, postForm, submitConsent } from './testClient';
 
 describe('emulator: SPCS token exchange and ingress', function () {
   let emu: Emulator;
@@ -89,5 +89,42 @@ describe('emulator: SPCS token exchange and ingress', function () {
   it('the plain Connect has no ingress in front', async () => {
     const r = await http(`${emu.plainConnectUrl}/__api__/v1/user`);
     assert.notEqual(r.text.startsWith('Unauthorized:'), true);
+  });
+
+  it('a browser signs in once: consent, callback, then the published page with the ingress session cookie', async () => {
+    const approve = emu.state.autoApprove;
+    emu.state.autoApprove = false;
+    try {
+      const created = await http(`${emu.plainConnectUrl}/__api__/v1/content`, {
+        method: 'POST',
+        headers: { Authorization: `Key ${emu.connectApiKey}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'sales-app', title: 'Sales App' }),
+      });
+      // Published: a deployed bundle (connect.test.ts covers the upload and deploy themselves).
+      Object.assign(emu.connectState.contents.get(created.json.guid)!, { bundle_id: '1' });
+      const page = `${emu.connectUrl}/content/${created.json.guid}/`;
+      const html = { Accept: 'text/html,application/xhtml+xml' };
+      const first = await http(page, { headers: html });
+      assert.equal(first.status, 302);
+      const signInUrl = first.headers.get('location')!;
+      const consent = await http(signInUrl, { headers: html });
+      assert.equal(consent.status, 200);
+      const allowed = await submitConsent(signInUrl, consent.text, 'allow');
+      const callback = allowed.headers.get('location')!;
+      assert.ok(callback.startsWith(`${emu.connectUrl}/sfc-endpoint/callback?`), callback);
+      const landed = await http(callback, { headers: html });
+      assert.equal(landed.status, 302);
+      assert.equal(landed.headers.get('location'), new URL(page).pathname);
+      const cookie = /^([^;]+)/.exec(landed.headers.get('set-cookie') ?? '')?.[1] ?? '';
+      assert.ok(cookie.startsWith(`${INGRESS_COOKIE}=`), `a session cookie is set: ${cookie}`);
+      const shown = await http(page, { headers: { ...html, Cookie: cookie } });
+      assert.equal(shown.status, 200);
+      assert.match(shown.text, /<h1>Sales App<\/h1>/);
+      // The code was for one sign-in; the cookie, not the callback, is what lets the browser in.
+      assert.equal((await http(callback, { headers: html })).status, 401);
+      assert.equal((await http(page, { headers: html })).status, 302);
+    } finally {
+      emu.state.autoApprove = approve;
+    }
   });
 });

@@ -1,5 +1,10 @@
 // Snowpark Container Services: the key-pair → ingress token exchange (`POST /oauth/token`, jwt-bearer grant, raw
-// token text) and the ingress guard that fronts the emulated Connect (PROTOCOLS §6).
+// token text) and the ingress guard that fronts the emulated Connect (PROTOCOLS §6), with the browser sign-in of a
+// public endpoint: a browser without a session is sent to the account's sign-in
+// (docs.snowflake.com/en/developer-guide/snowpark-container-services/service-network-communications, "public
+// endpoints ... users sign in with Snowflake"), comes back to the endpoint's callback, and from then on carries the
+// ingress's session cookie `sfc-ss-ingress-auth-v1-<service id>` (the name apps running behind the ingress read, as
+// public logout handlers and middleware for SPCS apps do; its value is opaque to them).
 import type http from 'node:http';
 import { verifyKeypairJwt } from './jwt';
 import { checkPat, sessionFromToken, snowflakeToken } from './restAuth';
@@ -50,8 +55,51 @@ export function registerSpcsTokenExchange(server: EmulatorServer, state: Emulato
 export interface IngressOptions {
   /** Host names this ingress answers to (an exchanged token must be scoped to one of them). */
   readonly hosts: ReadonlySet<string>;
-  /** Where browsers are sent to sign in (Snowflake's ingress redirects to the account's login). */
-  readonly loginUrl: () => string;
+  /** Where browsers are sent to sign in, with `state` naming the page to return to (the account's login). */
+  readonly loginUrl: (state: string) => string;
+  /** The callback the sign-in redirects to (absolute URL; its path is `CALLBACK_PATH`). */
+  readonly callbackUrl: string;
+}
+
+export const CALLBACK_PATH = '/sfc-endpoint/callback';
+/** The browser session cookie; the suffix stands for the service id. */
+export const INGRESS_COOKIE = 'sfc-ss-ingress-auth-v1-emulated-connect';
+/** A browser session at the ingress lasts as long as a Snowflake session (4 hours idle on a real account). */
+const BROWSER_SESSION_SECONDS = 4 * 3600;
+
+function cookieValue(req: EmuRequest, name: string): string | undefined {
+  for (const part of (req.header('cookie') ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim();
+  }
+  return undefined;
+}
+
+/** Only a path on this ingress is a place to return to (never another site). */
+const returnPath = (state: string | null): string =>
+  state && state.startsWith('/') && !state.startsWith('//') ? state : '/';
+
+/**
+ * The sign-in callback: redeems the authorization code the consent page issued for the ingress's own redirect, opens
+ * a browser session and sends the browser back to the page it first asked for.
+ */
+function signInCallback(state: EmulatorState, req: EmuRequest, res: http.ServerResponse, opts: IngressOptions): void {
+  const q = req.url.searchParams;
+  const code = state.authCodes.get(q.get('code') ?? '');
+  if (!code || code.used || code.expiresAt <= state.now() || code.redirectUri !== opts.callbackUrl) {
+    res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end(
+      `Unauthorized: ${q.get('error_description') ?? 'the sign-in code is invalid or expired'}. Open the page again to sign in.`,
+    );
+    return;
+  }
+  code.used = true;
+  const session = state.issueIngressToken(code.user, code.role, [...opts.hosts][0]!, BROWSER_SESSION_SECONDS);
+  res.writeHead(302, {
+    Location: returnPath(q.get('state')),
+    'Set-Cookie': `${INGRESS_COOKIE}=${session}; Path=/; HttpOnly; SameSite=Lax`,
+  });
+  res.end();
 }
 
 export type IngressDecision = { ok: true; user: string; role: string } | { ok: false; reason: string };
@@ -95,15 +143,23 @@ function isBrowser(req: EmuRequest): boolean {
  */
 export function installIngress(server: EmulatorServer, state: EmulatorState, opts: IngressOptions): void {
   server.guard = (req, res) => {
-    const who = ingressIdentity(state, req.headers, opts.hosts);
+    if (req.method === 'GET' && req.path === CALLBACK_PATH) {
+      signInCallback(state, req, res, opts);
+      return true;
+    }
+    const cookie = cookieValue(req, INGRESS_COOKIE);
+    const fromCookie =
+      !req.headers.authorization && cookie ? { authorization: `Snowflake Token="${cookie}"` } : undefined;
+    const who = ingressIdentity(state, fromCookie ?? req.headers, opts.hosts);
     if (who.ok) {
       delete req.headers.authorization;
+      if (fromCookie) delete req.headers.cookie;
       req.headers['sf-context-current-user'] = who.user;
       req.headers['sf-context-current-role'] = who.role;
       return false;
     }
     if (isBrowser(req) && req.method === 'GET') {
-      res.writeHead(302, { Location: opts.loginUrl(), 'Content-Type': 'text/html' });
+      res.writeHead(302, { Location: opts.loginUrl(req.path + req.url.search), 'Content-Type': 'text/html' });
       res.end('<html><body>Redirecting to Snowflake sign-in…</body></html>');
     } else {
       res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8', 'WWW-Authenticate': 'Snowflake' });

@@ -1,5 +1,5 @@
-// Executes the SQL the extension sends (catalog SHOWs, DESCRIBE, USE, CURRENT_*() and `SELECT * FROM t LIMIT n`)
-// against the catalog, through the session's role grants, with Snowflake's error codes and messages.
+// Answers the session statements (catalog SHOWs, DESCRIBE, USE, ALTER SESSION, CURRENT_*()) from the catalog, and
+// hands every other SELECT/WITH to the SQL engine (duck.ts); role grants and Snowflake's error codes and messages.
 import { T, type TableDef } from './catalog';
 import {
   SqlError,
@@ -21,11 +21,44 @@ import type { EmulatorState, Session } from './state';
 const text = (name: string): ResultColumn => ({ name, t: T.varchar() });
 const STATUS_OK: QueryResult = { columns: [text('status')], rows: [['Statement executed successfully.']] };
 
-export function executeSql(state: EmulatorState, session: Session, sql: string): QueryResult {
-  const c = new Cursor(sql, tokenize(sql));
+/** The statement is a query for the SQL engine (duck.ts), not one the emulator answers itself. */
+export const ENGINE = Symbol('engine');
+
+const isQuery = (sql: string): boolean =>
+  /^\s*(?:\(|WITH\b|SELECT\b)/i.test(sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ''));
+
+/**
+ * SHOW/DESCRIBE/USE/ALTER SESSION and `SELECT CURRENT_*()` are answered here from the session and the catalog; other
+ * SELECT/WITH statements go to the engine.
+ */
+export function answerSql(state: EmulatorState, session: Session, sql: string): QueryResult | typeof ENGINE {
+  let tokens;
+  try {
+    tokens = tokenize(sql);
+  } catch (e) {
+    if (isQuery(sql)) return ENGINE;
+    throw e;
+  }
+  const c = new Cursor(sql, tokens);
   if (c.done) throw new SqlError('000900', '42000', 'SQL compilation error:\nEmpty SQL statement.');
+  const verb = c.peek()!.value;
+  if (verb === 'WITH' || verb === '(') return ENGINE;
   const exec = new SqlExecutor(state, session, c);
-  return exec.run();
+  if (verb !== 'SELECT') return exec.run();
+  try {
+    return exec.run();
+  } catch (e) {
+    if (e instanceof SqlError && e.code === '001003') return ENGINE;
+    throw e;
+  }
+}
+
+/** The session statements only (fakes that stand in for the driver use it); a query for the engine is refused. */
+export function executeSql(state: EmulatorState, session: Session, sql: string): QueryResult {
+  const r = answerSql(state, session, sql);
+  if (r === ENGINE)
+    throw new SqlError('001003', '42000', 'SQL compilation error:\nthis statement needs the SQL engine.');
+  return r;
 }
 
 class SqlExecutor {
@@ -264,20 +297,9 @@ class SqlExecutor {
   }
 
   // ---- SELECT -------------------------------------------------------------------------------------------------
+  /** Only a list of literals and CURRENT_*() (anything else is a syntax error here and goes to the engine). */
   private select(): QueryResult {
     const c = this.c;
-    if (c.accept('*')) return this.selectStar();
-    if (c.peek()?.value === 'COUNT' && c.peek(1)?.value === '(') {
-      c.expect('COUNT', '(', '*', ')');
-      c.expect('FROM');
-      const { t } = this.fromTable(c.qualified());
-      c.end();
-      return {
-        columns: [{ name: 'COUNT(*)', t: T.number(18, 0) }],
-        rows: [[String(t.rows.length)]],
-        statementTypeId: 4096,
-      };
-    }
     const columns: ResultColumn[] = [];
     const row: (string | null)[] = [];
     do {
@@ -312,35 +334,7 @@ class SqlExecutor {
       CURRENT_VERSION: '9.20.1',
       CURRENT_SESSION: String(this.s.id),
     };
-    if (!(tok.value in values)) {
-      throw new SqlError('002140', '42601', `SQL compilation error:\nUnknown function ${tok.value}`);
-    }
+    if (!(tok.value in values)) throw new Cursor(c.sql, [tok]).unexpected();
     return [`${tok.value}()`, values[tok.value] ?? null, T.varchar()];
-  }
-
-  private fromTable(parts: string[]): { db: string; schema: string; t: TableDef } {
-    const found = this.table(parts, 'SELECT');
-    if (!this.s.warehouse) {
-      throw new SqlError(
-        '000606',
-        '57P03',
-        "No active warehouse selected in the current session.  Select an active warehouse with the 'use warehouse' command.\n",
-      );
-    }
-    return found;
-  }
-
-  private selectStar(): QueryResult {
-    const c = this.c;
-    c.expect('FROM');
-    const { t } = this.fromTable(c.qualified());
-    let limit = Infinity;
-    if (c.accept('LIMIT')) limit = c.integer();
-    c.end();
-    return {
-      columns: t.columns.map((col) => ({ name: col.name, t: col.t, nullable: col.nullable })),
-      rows: t.rows.slice(0, limit).map((r) => [...r]),
-      statementTypeId: 4096,
-    };
   }
 }

@@ -109,3 +109,23 @@ export function rowsOf(r: Reply): Record<string, string | null>[] {
     Object.fromEntries(names.map((n, i) => [n, row[i] ?? null])),
   );
 }
+
+/**
+ * Submits the consent page's form as a browser would: its action resolved against the page's address, its hidden
+ * fields, the chosen user and the button pressed. Returns the reply (a redirect).
+ */
+export function submitConsent(
+  pageUrl: string,
+  html: string,
+  decision: 'allow' | 'deny',
+  user = 'DEMO_USER',
+): Promise<Reply> {
+  const action = /<form[^>]*action="([^"]*)"/.exec(html)?.[1];
+  if (action === undefined) throw new Error('the consent page has no form');
+  const fields: Record<string, string> = { user, decision };
+  for (const m of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g))
+    fields[unescapeHtml(m[1]!)] = unescapeHtml(m[2]!);
+  return postForm(new URL(unescapeHtml(action), pageUrl).toString(), fields);
+}
+
+const unescapeHtml = (s: string): string => s.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
