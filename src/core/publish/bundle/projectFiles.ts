@@ -1,5 +1,7 @@
-// Lists the files a bundle will hold: walks the project (directories and stats in parallel), applies the exclusions,
-// follows symlinks that stay inside the project and refuses those that leave it, and names unreadable files.
+// Lists the files a bundle will hold: walks the project (directories and stats in parallel), applies the exclusions
+// to every path and to every symlink's target, follows symlinks that stay inside the project and refuses those that
+// leave it, and names unreadable files. Each entry keeps its identity (dev, ino, size, mtime) so the bundler can check
+// that what it opens later is what was listed.
 import fs from 'node:fs';
 import path from 'node:path';
 import { throwIfAborted } from '../../shared/abort';
@@ -14,6 +16,9 @@ export interface ProjectFile {
   readonly mode: number;
   readonly mtimeMs: number;
   readonly isDirectory: boolean;
+  /** Identity of what was listed (the target, for a symlink): the bundler refuses an open file that differs. */
+  readonly dev: number;
+  readonly ino: number;
 }
 
 export interface ProjectListing {
@@ -60,6 +65,7 @@ class Walker {
   readonly entries: ProjectFile[] = [];
   readonly unreadable: Problem[] = [];
   readonly escaping: Problem[] = [];
+  readonly badNames: Problem[] = [];
   private readonly visitedDirs = new Set<string>();
 
   constructor(
@@ -74,14 +80,15 @@ class Walker {
    * promise per stat (the thread pool round trips dominate), and the event loop still turns every millisecond.
    */
   async walk(): Promise<void> {
-    const pending: string[] = [''];
+    const pending: { rel: string; real: string }[] = [{ rel: '', real: '' }];
     this.visitedDirs.add(this.realRoot);
     let sinceYield = 0;
     while (pending.length > 0) {
-      const relDir = pending.pop()!;
+      const { rel: relDir, real: realDir } = pending.pop()!;
       for (const d of this.readDir(relDir)) {
         const rel = relDir ? `${relDir}/${d.name}` : d.name;
-        const dir = this.visit(rel, d);
+        const real = realDir ? `${realDir}/${d.name}` : d.name;
+        const dir = this.visit(rel, real, d);
         if (dir !== undefined) pending.push(dir);
         if (++sinceYield >= SLICE) {
           sinceYield = 0;
@@ -101,23 +108,32 @@ class Walker {
     }
   }
 
-  /** Records one entry; returns its path when it is a directory to descend into. */
-  private visit(rel: string, d: fs.Dirent): string | undefined {
+  /**
+   * Records one entry; returns it when it is a directory to descend into. `real` is its project-relative path with
+   * the links on the way resolved: an exclusion that matches either path keeps it out, so a link cannot bring in
+   * what the project excludes (`gitconfig -> .git/config`, `alias.txt -> secret.txt` listed in .positignore).
+   */
+  private visit(rel: string, real: string, d: fs.Dirent): { rel: string; real: string } | undefined {
     const abs = path.join(this.root, rel);
     let isDir = d.isDirectory();
+    if (d.name.includes('\uFFFD') && !fs.existsSync(abs)) {
+      this.badNames.push({ rel, why: 'its name is not valid UTF-8' });
+      return undefined;
+    }
     if (d.isSymbolicLink()) {
       const target = this.resolveLink(rel, abs);
       if (!target) return undefined;
-      isDir = target.isDirectory();
+      isDir = target.stats.isDirectory();
+      if (this.excludedTarget(target.rel, isDir)) return undefined;
+      real = target.rel;
       if (isDir) {
-        const real = fs.realpathSync(abs);
-        if (this.visitedDirs.has(real)) return undefined; // a loop back into a directory already bundled
-        this.visitedDirs.add(real);
+        if (this.visitedDirs.has(target.abs)) return undefined; // a loop back into a directory already bundled
+        this.visitedDirs.add(target.abs);
       }
     } else if (!isDir && !d.isFile()) {
       return undefined; // sockets, FIFOs and devices have no place in a bundle
     }
-    if (this.filter.excludes(rel, isDir)) return undefined;
+    if (this.filter.excludes(rel, isDir) || (real !== rel && this.filter.excludes(real, isDir))) return undefined;
     let st: fs.Stats;
     try {
       st = fs.statSync(abs);
@@ -129,11 +145,31 @@ class Walker {
       this.unreadable.push({ rel, why: 'EACCES' });
       return undefined;
     }
-    this.entries.push({ rel, abs, size: isDir ? 0 : st.size, mode: st.mode, mtimeMs: st.mtimeMs, isDirectory: isDir });
-    return isDir ? rel : undefined;
+    this.entries.push({
+      rel,
+      abs,
+      size: isDir ? 0 : st.size,
+      mode: st.mode,
+      mtimeMs: st.mtimeMs,
+      isDirectory: isDir,
+      dev: st.dev,
+      ino: st.ino,
+    });
+    return isDir ? { rel, real } : undefined;
   }
 
-  private resolveLink(rel: string, abs: string): fs.Stats | undefined {
+  /** A link target is excluded when it, or any folder on its way from the project root, is. */
+  private excludedTarget(targetRel: string, isDir: boolean): boolean {
+    if (targetRel === '') return false;
+    const parts = targetRel.split('/');
+    for (let i = 1; i <= parts.length; i++) {
+      const prefix = parts.slice(0, i).join('/');
+      if (this.filter.excludes(prefix, i < parts.length || isDir)) return true;
+    }
+    return false;
+  }
+
+  private resolveLink(rel: string, abs: string): { stats: fs.Stats; abs: string; rel: string } | undefined {
     let real: string;
     try {
       real = fs.realpathSync(abs);
@@ -151,7 +187,7 @@ class Walker {
       this.escaping.push({ rel, why: `points outside the project, to ${real}` });
       return undefined;
     }
-    return fs.statSync(real);
+    return { stats: fs.statSync(real), abs: real, rel: path.relative(this.realRoot, real).split(path.sep).join('/') };
   }
 }
 
@@ -180,6 +216,15 @@ export async function listProjectFiles(root: string, opts: ListOptions = {}): Pr
       `Refusing to bundle symbolic links that leave the project: ${listOf(walker.escaping)}.`,
       {
         text: `Replace them with copies of the files, or list them in ${IGNORE_FILE}.`,
+      },
+    );
+  }
+  if (walker.badNames.length > 0) {
+    throw new SnowflakeExtError(
+      'config',
+      `Cannot bundle files whose names are not valid UTF-8: ${listOf(walker.badNames)}. Connect needs UTF-8 names.`,
+      {
+        text: `Rename them to UTF-8 names, or list them in ${IGNORE_FILE}.`,
       },
     );
   }

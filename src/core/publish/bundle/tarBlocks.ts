@@ -34,9 +34,31 @@ export function changedWhileBundling(file: ProjectFile): SnowflakeExtError {
   });
 }
 
+function replacedWhileBundling(file: ProjectFile): SnowflakeExtError {
+  return new SnowflakeExtError(
+    'config',
+    `'${file.rel}' was replaced by another file (or a link) after the project was listed, so it was not bundled.`,
+    { text: 'Check what changes the project folder, then publish again.' },
+  );
+}
+
+/**
+ * What was opened must be what was listed: the same file (dev and ino, so a link swapped in is caught however
+ * same-sized its target) with the same size and mtime (so a file written meanwhile is not shipped half old, half new).
+ * Checked on open (before a byte is read) and after each read, so a file that changes while it is read is caught too.
+ */
+function checkSame(file: ProjectFile, st: fs.Stats): void {
+  if (!st.isFile() || st.dev !== file.dev || st.ino !== file.ino) throw replacedWhileBundling(file);
+  if (st.size !== file.size || st.mtimeMs !== file.mtimeMs) throw changedWhileBundling(file);
+}
+
+/** O_NONBLOCK so a FIFO swapped in for a listed file cannot hang the open; it changes nothing for regular files. */
+const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
+
 function readFailure(file: ProjectFile, err: unknown): SnowflakeExtError {
   if (err instanceof SnowflakeExtError) return err;
   const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return changedWhileBundling(file);
   const kind = code === 'EACCES' || code === 'EPERM' ? 'permission' : 'config';
   return new SnowflakeExtError(kind, `Cannot read '${file.rel}' (${code ?? String(err)}).`, {
     text: 'Make it readable, or list it in .positignore.',
@@ -49,7 +71,7 @@ function readFailure(file: ProjectFile, err: unknown): SnowflakeExtError {
  */
 function readInto(file: ProjectFile, target: Buffer, offset: number, position: number, length: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    fs.open(file.abs, 'r', (openErr, fd) => {
+    fs.open(file.abs, OPEN_FLAGS, (openErr, fd) => {
       if (openErr) return reject(readFailure(file, openErr));
       let got = 0;
       const finish = (err?: unknown): void => {
@@ -60,11 +82,27 @@ function readInto(file: ProjectFile, target: Buffer, offset: number, position: n
           if (err) return finish(err);
           if (bytesRead === 0) return finish(changedWhileBundling(file));
           got += bytesRead;
-          if (got < length) step();
-          else finish();
+          if (got < length) return step();
+          fs.fstat(fd, (statErr, st) => {
+            if (statErr) return finish(statErr);
+            try {
+              checkSame(file, st);
+              finish();
+            } catch (mismatch) {
+              finish(mismatch);
+            }
+          });
         });
       };
-      step();
+      fs.fstat(fd, (statErr, st) => {
+        if (statErr) return finish(statErr);
+        try {
+          checkSame(file, st);
+        } catch (mismatch) {
+          return finish(mismatch);
+        }
+        step();
+      });
     });
   });
 }
@@ -79,13 +117,15 @@ const SYNC_READ_LIMIT = 64 * 1024;
 function readIntoSync(file: ProjectFile, target: Buffer, offset: number, position: number, length: number): void {
   let fd: number | undefined;
   try {
-    fd = fs.openSync(file.abs, 'r');
+    fd = fs.openSync(file.abs, OPEN_FLAGS);
+    checkSame(file, fs.fstatSync(fd));
     let got = 0;
     while (got < length) {
       const n = fs.readSync(fd, target, offset + got, length - got, position + got);
       if (n === 0) throw changedWhileBundling(file);
       got += n;
     }
+    checkSame(file, fs.fstatSync(fd));
   } catch (err) {
     throw readFailure(file, err);
   } finally {
