@@ -51,6 +51,8 @@ interface BadCase {
   readonly act?: (c: Ctx) => Promise<unknown>;
   /** The exact text shown (message and fix); `$DIR` is the case's directory, `[id]` a server request id. */
   readonly expect: string;
+  /** The case deletes what it seeded in the SecretStore (a refused refresh token), instead of leaving it unchanged. */
+  readonly clearsSecrets?: boolean;
 }
 
 const JWT = { user: 'DEMO_USER', authenticator: 'SNOWFLAKE_JWT', role: 'ANALYST', warehouse: 'DEMO_WH' };
@@ -190,6 +192,12 @@ const cases: BadCase[] = [
     setup: (w) => {
       w.emu.state.revokeRefreshTokens('DEMO_USER');
     },
+    act: async (c) => {
+      const err = await rest(c).catch((e: unknown) => e);
+      assert.equal(await c.t.auth.isSignedIn(await c.conn()), false, 'no longer shown as signed in');
+      throw err;
+    },
+    clearsSecrets: true,
     expect:
       "The saved Snowflake sign-in of connection 'c' is no longer valid (the refresh token was revoked or has expired). Run 'Snowflake: Sign In'.",
   },
@@ -372,7 +380,8 @@ describe('bad inputs: exact messages, nothing lost or written, no secret shown',
       }
       assert.equal(shown.replace(/\[[0-9a-f-]{36}\]/g, '[id]'), sub(bad.expect));
       assert.equal(snapshotDir(w.dir), filesBefore, 'no file was written or changed');
-      assert.equal(JSON.stringify([...t.raw.data.entries()]), secretsBefore, 'the SecretStore is unchanged');
+      if (bad.clearsSecrets) assert.equal(t.raw.data.size, 0, 'the refused secret is deleted');
+      else assert.equal(JSON.stringify([...t.raw.data.entries()]), secretsBefore, 'the SecretStore is unchanged');
       const secrets = [
         PASS,
         patFor,

@@ -1,8 +1,10 @@
 // The OAuth authorization-code flow end to end against the emulator's /oauth/authorize (auto-approve), with a
 // simulated browser following the redirect to our loopback listener; state, cancel, timeout, custom clients, sign-out.
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { loginProbe } from '../../../src/core/auth/diagnostics/loginProbe';
-import { CancelledError } from '../../../src/core/shared/errors';
+import { CancelledError, SnowflakeExtError } from '../../../src/core/shared/errors';
 import { Emitter } from '../../../src/core/shared/events';
 import { MemorySecretStorage, SecretStore } from '../../../src/core/auth/secretStore';
 import type { AuthChange } from '../../../src/core/auth/types';
@@ -129,27 +131,88 @@ describe('OAuth authorization code + PKCE against the emulator', () => {
         w.emu.state.browserUser = 'DEMO_USER';
       });
     assert.equal(
-      (err as Error).message,
-      'Snowflake sign-in was refused: Role ACCOUNTADMIN is blocked for this OAuth integration.',
+      (err as SnowflakeExtError).userText,
+      "Snowflake refused the sign-in of connection 'admin': the role it asks for (ACCOUNTADMIN) is not granted to the user who signed in, or OAuth may not use it (ACCOUNTADMIN, SECURITYADMIN and ORGADMIN are blocked by default). Set role in connection 'admin' to another role of yours (SHOW GRANTS TO USER), then run 'Snowflake: Sign In' again.",
     );
     assert.equal(await t.auth.isSignedIn(await t.auth.getConnection('admin')), false);
   });
 
-  it('an answer with another state is refused', async () => {
+  it('a stray answer with another state gets 400 and the sign-in goes on to succeed', async () => {
+    const stray: number[] = [];
+    const browser = browserPrompter();
     const prompter = {
+      ...browser,
       openExternal: async (u: string) => {
         const redirect = new URL(u).searchParams.get('redirect_uri')!;
-        void fetch(`${redirect}?code=stolen&state=forged`).catch(() => undefined);
-        return true;
+        stray.push((await fetch(`${redirect}?code=stolen&state=forged`)).status);
+        stray.push((await fetch(`${redirect}?error=access_denied&error_description=x&state=forged`)).status);
+        return browser.openExternal!(u);
       },
     };
     const t = makeAuth(w, w.emu.home!.env, { prompter });
-    await assert.rejects(t.auth.signIn(await t.auth.getConnection('oauth_code')), {
-      kind: 'auth',
-      code: 'stateMismatch',
-      message: 'The sign-in answer did not carry the expected state, so it was refused.',
-    });
-    assert.equal(t.raw.data.size, 0);
+    const r = await t.auth.signIn(await t.auth.getConnection('oauth_code'));
+    assert.deepEqual(stray, [400, 400]);
+    assert.equal(r.username, 'DEMO_USER');
+    assert.deepEqual(browser.calls.landed, [200]);
+  });
+
+  it("an error answer is told in our words, never the sender's text", async () => {
+    const seen: string[] = [];
+    for (const [error, expected] of [
+      [
+        'access_denied',
+        "Snowflake refused the sign-in of connection 'oauth_code': access was denied, in the browser or by the account's OAuth settings. Run 'Snowflake: Sign In' again and allow access; if it is refused again, ask your Snowflake administrator.",
+      ],
+      [
+        'made_up',
+        "Snowflake refused the sign-in of connection 'oauth_code' with an error code that OAuth does not define. Run 'Snowflake: Sign In' again; if it is refused again, ask your Snowflake administrator.",
+      ],
+    ] as const) {
+      const prompter = {
+        openExternal: async (u: string) => {
+          const q = new URL(u).searchParams;
+          const answer = new URL(q.get('redirect_uri')!);
+          answer.search = new URLSearchParams({
+            error,
+            error_description: 'Re-enter your password at http://evil.example',
+            state: q.get('state')!,
+          }).toString();
+          void fetch(answer).catch(() => undefined);
+          return true;
+        },
+      };
+      const t = makeAuth(w, w.emu.home!.env, { prompter });
+      const err = await t.auth.signIn(await t.auth.getConnection('oauth_code')).catch((e: unknown) => e);
+      seen.push((err as SnowflakeExtError).userText);
+      assert.equal((err as SnowflakeExtError).userText, expected);
+      assert.equal(t.raw.data.size, 0);
+    }
+    assert.ok(seen.every((m) => !m.includes('evil.example')));
+  });
+
+  it('listens on [::1] when oauth_redirect_uri names it', async function () {
+    const probe = http.createServer();
+    const port = await new Promise<number>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen(0, '::1', () => resolve((probe.address() as AddressInfo).port));
+    }).catch(() => 0);
+    await new Promise((r) => probe.close(r));
+    if (!port) this.skip(); // no IPv6 loopback on this machine
+    const home = writeHome(
+      w,
+      'ipv6',
+      table(w, 'v6', {
+        authenticator: 'oauth_authorization_code',
+        role: 'ANALYST',
+        oauth_redirect_uri: `http://[::1]:${port}/`,
+      }),
+    );
+    const browser = browserPrompter();
+    const t = makeAuth(w, { SNOWFLAKE_HOME: home }, { prompter: browser });
+    const r = await t.auth.signIn(await t.auth.getConnection('v6'));
+    assert.equal(r.username, 'DEMO_USER');
+    assert.deepEqual(browser.calls.landed, [200]);
+    assert.equal(new URL(browser.calls.opened[0]!).searchParams.get('redirect_uri'), `http://[::1]:${port}/`);
   });
 
   it('cancel stops the wait and closes the listener; a timeout says what to do', async () => {
@@ -172,7 +235,7 @@ describe('OAuth authorization code + PKCE against the emulator', () => {
     await assert.rejects(quick.auth.signIn(c), {
       kind: 'auth',
       code: 'timeout',
-      message: "The Snowflake sign-in of connection 'oauth_code' did not finish within 1 minute.",
+      message: "The Snowflake sign-in of connection 'oauth_code' did not finish within 1 second.",
     });
   });
 

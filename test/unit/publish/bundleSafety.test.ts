@@ -39,7 +39,7 @@ describe('publish: bundle file safety', function () {
 
   for (const size of [200, 300_000]) {
     it(`refuses a ${size}-byte file swapped for a same-size link out of the project after listing`, async () => {
-      const outside = makeProject({ 'passwd': noise(size, 7) }, 'elsewhere');
+      const outside = makeProject({ passwd: noise(size, 7) }, 'elsewhere');
       const dir = makeProject({ 'index.html': '<p>x</p>', 'data.bin': noise(size, 3) });
       await bundleFails(
         dir,

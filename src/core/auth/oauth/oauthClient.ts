@@ -117,6 +117,11 @@ export function retryOpts(
   };
 }
 
+/** The stored refresh token was refused for good (revoked or expired): the caller deletes it. */
+export class RefreshTokenRejectedError extends SnowflakeExtError {
+  override readonly name = 'RefreshTokenRejectedError';
+}
+
 function explainTokenError(profile: ConnectionProfile, grant: string, err: unknown): unknown {
   if (!(err instanceof HttpError)) return err;
   if (err.status === 429) {
@@ -135,7 +140,7 @@ function explainTokenError(profile: ConnectionProfile, grant: string, err: unkno
     grant === 'refresh_token' &&
     (error === 'invalid_grant' || err.status === 400 || err.status === 401)
   ) {
-    return new SnowflakeExtError(
+    return new RefreshTokenRejectedError(
       'auth',
       `The saved Snowflake sign-in of connection '${profile.name}' is no longer valid (the refresh token was revoked or has expired).`,
       SIGN_IN_FIX,

@@ -3,7 +3,13 @@
 import { SnowflakeExtError } from '../../shared/errors';
 import { cacheKey, profileStamp, storeSecret, type AuthContext } from '../authContext';
 import { refreshOptions } from '../credentials/keyPairCredential';
-import { oauthClientConfig, requestToken, SIGN_IN_FIX, type OAuthTokenResponse } from './oauthClient';
+import {
+  oauthClientConfig,
+  RefreshTokenRejectedError,
+  requestToken,
+  SIGN_IN_FIX,
+  type OAuthTokenResponse,
+} from './oauthClient';
 import { runAuthorizationCodeFlow } from './oauthCodeFlow';
 import type { Minted } from '../tokenCache';
 import type { AuthRequestOptions, ConnectionProfile, SignInResult } from '../types';
@@ -50,11 +56,24 @@ async function mintAccessToken(
   const refresh = await ctx.secrets.get(refreshRef(profile));
   if (refresh) {
     ctx.logger.debug(`Refreshing the OAuth access token of connection '${profile.name}'.`);
-    return accept(
-      ctx,
-      profile,
-      await requestToken(ctx, profile, client, { grant_type: 'refresh_token', refresh_token: refresh }, opts.signal),
-    );
+    let tokens: OAuthTokenResponse;
+    try {
+      tokens = await requestToken(
+        ctx,
+        profile,
+        client,
+        { grant_type: 'refresh_token', refresh_token: refresh },
+        opts.signal,
+      );
+    } catch (err) {
+      // A refused refresh token never works again: forget it, so nothing shows the connection as signed in.
+      if (err instanceof RefreshTokenRejectedError && (await ctx.secrets.get(refreshRef(profile))) === refresh) {
+        await storeSecret(ctx, refreshRef(profile), undefined);
+        ctx.changed.fire({ connections: [profile.name], reason: 'signOut' });
+      }
+      throw err;
+    }
+    return accept(ctx, profile, tokens);
   }
   if (opts.silent || !ctx.prompter?.openExternal) {
     throw new SnowflakeExtError(
