@@ -12,10 +12,12 @@ import { registerAuth } from './editor/auth/registerAuth';
 import { registerConnections } from './editor/connections/registerConnections';
 import { registerCortex } from './editor/cortex/registerCortex';
 import { registerPublish } from './editor/publish/registerPublish';
+import { registerRequestLimits } from './editor/requestLimitsSetting';
 import type { ExtensionDeps } from './editor/deps';
 
 export function activate(context: vscode.ExtensionContext): PositSnowflakeApi {
   const channel = vscode.window.createOutputChannel('Snowflake for Posit', { log: true });
+  registerRequestLimits(context);
   const log: Logger = redactingLogger(channel);
   const secrets = new SecretStore(context.secrets);
   const auth = createAuthService({

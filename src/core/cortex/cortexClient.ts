@@ -11,7 +11,15 @@
 // empty `arguments`, a 400 that means "done"), each a way to break when Snowflake changes it.
 import type { AuthService, ConnectionProfile, RestCredential } from '../auth/types';
 import { CancelledError, SnowflakeExtError, isCancelled } from '../shared/errors';
-import { HttpError, fetchWithRetry, httpErrorFrom, parseRetryAfter, readJson } from '../shared/http';
+import {
+  HttpError,
+  fetchWithRetry,
+  httpErrorFrom,
+  parseRetryAfter,
+  readJson,
+  readWithin,
+  requestLimits,
+} from '../shared/http';
 import type { Logger } from '../shared/logger';
 import { isCredentialRefused, withAuthRetry } from '../auth/withAuthRetry';
 import { cortexError } from './cortexErrors';
@@ -272,7 +280,7 @@ async function readCompletion(res: Response, ctx: ReadContext, options: Complete
   };
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await readWithin(reader, requestLimits.streamIdleTimeoutMs, res.url);
       if (done) break;
       if (sniffing) {
         // Some failures come as HTTP 200 with a JSON body: look before parsing it as a stream.

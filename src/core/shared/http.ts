@@ -19,6 +19,98 @@ export interface FetchRetryOptions {
   readonly timeoutMs?: number;
   /** Statuses worth another attempt; default 429 and 5xx. */
   readonly retryStatuses?: ReadonlySet<number>;
+  /**
+   * How long to wait for the server to connect and answer (the response headers) before giving up, in ms; default
+   * `requestLimits.answerTimeoutMs`. It does not limit reading the body (streams have their own idle limit).
+   */
+  readonly answerTimeoutMs?: number;
+  /**
+   * False for a request that must not run twice (a create, a deploy): a dropped connection is then not retried, since
+   * the server may have done it, and neither is a 500/502/504 (429 and 503 say it was not done). Default true: the
+   * callers mark the requests that change state on the server.
+   */
+  readonly idempotent?: boolean;
+}
+
+/** The limits every request gets unless it says otherwise; the composition root sets them from the settings. */
+export const requestLimits = {
+  /** Connect and first-byte limit (setting `positSnowflake.requestTimeoutSeconds`). */
+  answerTimeoutMs: 30_000,
+  /** Longest silence between two events of a stream (a Cortex answer). */
+  streamIdleTimeoutMs: 30_000,
+};
+
+/** Sets the request limits from a setting in seconds (a missing, zero or negative value restores the default). */
+export function setRequestTimeoutSeconds(seconds: number | undefined): void {
+  const ms = seconds && seconds > 0 ? Math.round(seconds * 1000) : 30_000;
+  requestLimits.answerTimeoutMs = ms;
+  requestLimits.streamIdleTimeoutMs = ms;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/** Which service a request went to, for the message a user sees: Connect's API lives under /__api__/. */
+function serviceOf(url: string): string {
+  try {
+    return new URL(url).pathname.startsWith('/__api__/') ? 'Posit Connect' : 'Snowflake';
+  } catch {
+    return 'The server';
+  }
+}
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
+}
+
+const TIMEOUT_FIX = {
+  text: "Check the network, proxy and host, then try again; if the server is just slow, raise the setting 'positSnowflake.requestTimeoutSeconds'.",
+};
+
+/** The server did not answer (connect + headers) within the limit. */
+export function answerTimeout(method: string, url: string, ms: number): SnowflakeExtError {
+  return new SnowflakeExtError(
+    'network',
+    `${serviceOf(url)} did not answer within ${seconds(ms)} (host ${hostOf(url)}, ${method} ${describeUrl(url)}).`,
+    TIMEOUT_FIX,
+    'ETIMEDOUT',
+  );
+}
+
+/**
+ * Reads the next chunk of a stream, giving up when nothing arrives for `idleMs` (a server that stops mid-answer
+ * would otherwise hold the reader forever). The caller cancels the reader on the error.
+ */
+export async function readWithin<T>(
+  reader: ReadableStreamDefaultReader<T>,
+  idleMs: number,
+  url: string,
+): Promise<ReadableStreamReadResult<T>> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const idle = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new SnowflakeExtError(
+            'network',
+            `${serviceOf(url)} stopped sending for ${seconds(idleMs)} in the middle of an answer${url ? ` (host ${hostOf(url)})` : ''}.`,
+            TIMEOUT_FIX,
+            'ETIMEDOUT',
+          ),
+        ),
+      idleMs,
+    );
+  });
+  try {
+    return await Promise.race([reader.read(), idle]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export type FetchRetryInit = RequestInit & FetchRetryOptions;
@@ -150,6 +242,9 @@ export function networkError(method: string, url: string, err: unknown): Snowfla
   );
 }
 
+/** Statuses that say the request was not carried out, so even a non-idempotent one may be sent again. */
+const NOT_DONE_STATUSES = new Set([429, 503]);
+
 /** A request body can be sent again unless it is a one-shot stream. */
 function replayable(body: RequestInit['body']): boolean {
   return (
@@ -231,21 +326,28 @@ export async function fetchWithRetry(
     acceptStatus,
     timeoutMs,
     retryStatuses = RETRY_STATUSES,
+    answerTimeoutMs = requestLimits.answerTimeoutMs,
+    idempotent,
     ...requestInit
   } = init;
   const method = (requestInit.method ?? 'GET').toUpperCase();
   const maxRetries = replayable(requestInit.body) ? retries : 0;
+  const repeatable = idempotent !== false;
   for (let attempt = 0; ; attempt++) {
     if (signal?.aborted) throw new CancelledError();
-    const attemptSignal = timeoutMs
-      ? AbortSignal.any([signal ?? new AbortController().signal, AbortSignal.timeout(timeoutMs)])
-      : signal;
+    // The answer limit stops once the headers are in, so a long body or stream is not cut at 30 s.
+    const answered = new AbortController();
+    const answerTimer = answerTimeoutMs > 0 ? setTimeout(() => answered.abort(), answerTimeoutMs) : undefined;
+    const limits = [answered.signal, ...(timeoutMs ? [AbortSignal.timeout(timeoutMs)] : [])];
+    const attemptSignal = AbortSignal.any(signal ? [signal, ...limits] : limits);
     let res: Response;
     try {
       res = await fetchImpl(url, { ...requestInit, signal: attemptSignal });
     } catch (err) {
-      if (signal?.aborted || (isCancelled(err) && !attemptSignal?.aborted)) throw new CancelledError();
-      const failure = attemptSignal?.aborted
+      if (signal?.aborted || (isCancelled(err) && !attemptSignal.aborted)) throw new CancelledError();
+      // A server that does not answer at all is not retried: it would only multiply the wait.
+      if (answered.signal.aborted) throw answerTimeout(method, url, answerTimeoutMs);
+      const failure = attemptSignal.aborted
         ? new SnowflakeExtError(
             'network',
             `${method} ${describeUrl(url)} got no answer within ${Math.round((timeoutMs ?? 0) / 1000)} s.`,
@@ -253,16 +355,21 @@ export async function fetchWithRetry(
             'ETIMEDOUT',
           )
         : networkError(method, url, err);
-      if (attempt >= maxRetries) throw failure;
+      if (attempt >= maxRetries || !repeatable) throw failure;
       const wait = Math.min(backoffDelay(attempt, backoffMs), maxDelayMs);
       logger?.warn(`${failure.message} Retrying in ${wait} ms (${attempt + 1}/${maxRetries}).`);
       await sleep(wait, signal);
       continue;
+    } finally {
+      clearTimeout(answerTimer);
     }
     if (res.ok || (res.status >= 300 && res.status < 400) || acceptStatus?.(res.status)) return res;
     const retryAfter = parseRetryAfter(res.headers.get('retry-after'), Date.now());
     const canRetry =
-      retryStatuses.has(res.status) && attempt < maxRetries && (retryAfter === undefined || retryAfter <= maxDelayMs);
+      retryStatuses.has(res.status) &&
+      (repeatable || NOT_DONE_STATUSES.has(res.status)) &&
+      attempt < maxRetries &&
+      (retryAfter === undefined || retryAfter <= maxDelayMs);
     if (!canRetry) {
       throw await httpErrorFrom(res, url, method);
     }
