@@ -182,6 +182,21 @@ function registerContentRoutes(
     state.contents.set(c.guid, c);
     sendJson(res, 200, contentJson(c, base()));
   });
+  // Connect's API reference, "Search for content items": `name` and `owner_guid` narrow the list; a name is unique
+  // per owner, so both together give at most one item.
+  server.route('GET', '/__api__/v1/content', (req, res) => {
+    if (!who(req, res)) return;
+    const name = req.url.searchParams.get('name');
+    const owner = req.url.searchParams.get('owner_guid');
+    const found = [...state.contents.values()].filter(
+      (c) => (name === null || c.name === name) && (owner === null || c.owner_guid === owner),
+    );
+    sendJson(
+      res,
+      200,
+      found.map((c) => contentJson(c, base())),
+    );
+  });
   server.route('GET', '/__api__/v1/content/:guid', (req, res) => {
     if (!who(req, res)) return;
     const c = owned(req, res);

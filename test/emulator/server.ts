@@ -29,6 +29,8 @@ export interface Fault {
   readonly delayMs?: number;
   /** Close the socket after sending this many body bytes (mid-stream drop). */
   readonly dropAfterBytes?: number;
+  /** Carry the request out, then close the socket instead of answering: a response lost on the way back. */
+  readonly loseResponse?: boolean;
   /** Skew of the Date header in seconds. */
   readonly dateSkewSeconds?: number;
   /** How many requests it applies to; default 1. */
@@ -195,6 +197,7 @@ export class EmulatorServer {
         return;
       }
       if (fault?.dropAfterBytes !== undefined) wrapDrop(res, fault.dropAfterBytes);
+      if (fault?.loseResponse) loseResponse(res);
       if (!found) {
         res.writeHead(404, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify({ message: `No such endpoint: ${method} ${url.pathname}` }));
@@ -224,6 +227,16 @@ function wrapDrop(res: http.ServerResponse, limit: number): void {
     sent += buf.length;
     return write(chunk, ...rest);
   }) as typeof res.write;
+}
+
+/** The handler runs to the end, but nothing reaches the client: its connection closes with no answer. */
+function loseResponse(res: http.ServerResponse): void {
+  const drop = (): http.ServerResponse => {
+    res.socket?.destroy();
+    return res;
+  };
+  res.write = (() => (drop(), false)) as typeof res.write;
+  res.end = drop as typeof res.end;
 }
 
 export function sendJson(

@@ -222,6 +222,7 @@ async function deployBundle(
   emit({ type: 'uploaded', bundleId });
   emit({ type: 'phase', phase: 'deploy', message: 'Deploying…' });
   const taskId = await client.deploy(guid, bundleId);
+  if (taskId === undefined) return bundleId; // the answer was lost, but Connect already serves this bundle
   const lines: string[] = [];
   const task = await client.followTask(taskId, (line) => {
     lines.push(line);
@@ -262,7 +263,7 @@ export async function publish(req: PublishRequest): Promise<PublishResult> {
   try {
     const title = titleOf(req, detection);
     const created = !content;
-    content ??= await client.createContent(contentName(title), title);
+    content ??= await client.createContent(contentName(title), title, user.guid);
     if (req.environment?.length) await client.setEnvironment(content.guid, req.environment);
     const bundleId = await deployBundle(client, content.guid, bundle, emit);
     emit({ type: 'phase', phase: 'record', message: 'Saving the deployment record…' });

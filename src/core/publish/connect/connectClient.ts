@@ -1,7 +1,9 @@
 // Posit Connect's deployment API (PROTOCOLS §8): who am I, content create/get/patch, environment, bundle upload,
 // deploy, and task polling with `first`/`wait`. Cookies are kept between requests (session affinity behind load
 // balancers); retries and backoff come from fetchWithRetry; auth refusals are told apart by connectAuth, and an
-// ingress refusal is retried through the one refresh-once helper.
+// ingress refusal is retried through the one refresh-once helper. A POST is never sent twice on its own: after a lost
+// answer the create looks its content up by name, and the deploy looks at the content, so a retry leaves no orphan
+// content and starts no second deployment.
 import fs from 'node:fs';
 import { sleep } from '../../shared/abort';
 import { SnowflakeExtError } from '../../shared/errors';
@@ -26,6 +28,14 @@ export interface ConnectContent {
   readonly locked?: boolean;
   readonly dashboard_url?: string;
   readonly content_url?: string;
+  /** The bundle Connect serves (set once a deployment of it succeeded). */
+  readonly bundle_id?: string | null;
+  readonly owner_guid?: string;
+}
+
+/** The request may have been carried out, but its answer never came (dropped connection, no answer in time). */
+function answerLost(err: unknown): err is SnowflakeExtError {
+  return err instanceof SnowflakeExtError && !(err instanceof HttpError) && err.kind === 'network';
 }
 
 export interface ConnectTask {
@@ -125,6 +135,8 @@ export class ConnectClient {
         ...(body !== undefined ? { body } : {}),
         redirect: 'manual',
         acceptStatus: (s) => s === 401,
+        // A PATCH sets the same fields to the same values when repeated; a POST creates something each time.
+        idempotent: method !== 'POST',
         ...(this.opts.signal ? { signal: this.opts.signal } : {}),
         ...(this.opts.backoffMs !== undefined ? { backoffMs: this.opts.backoffMs } : {}),
         logger: this.log,
@@ -159,8 +171,34 @@ export class ConnectClient {
     return user;
   }
 
-  createContent(name: string, title: string): Promise<ConnectContent> {
-    return this.getJson<ConnectContent>('POST', '/__api__/v1/content', { name, title });
+  /**
+   * Creates the content. When the answer is lost (or a lost earlier attempt makes Connect answer 409 for the name),
+   * the content is looked up by its name (unique per owner) before anything is created again.
+   */
+  async createContent(name: string, title: string, ownerGuid?: string): Promise<ConnectContent> {
+    const create = (): Promise<ConnectContent> =>
+      this.getJson<ConnectContent>('POST', '/__api__/v1/content', { name, title });
+    try {
+      return await create();
+    } catch (err) {
+      const conflict = err instanceof HttpError && err.status === 409;
+      if (!answerLost(err) && !conflict) throw err;
+      const found = await this.contentNamed(name, ownerGuid);
+      if (found) {
+        this.log.info(`Creating content '${name}' got no answer, but Connect has it (${found.guid}); using it.`);
+        return found;
+      }
+      if (conflict) throw err;
+      this.log.info(`Creating content '${name}' got no answer and Connect does not have it; creating it once more.`);
+      return create();
+    }
+  }
+
+  /** The content of that name (and owner), if there is one. */
+  async contentNamed(name: string, ownerGuid?: string): Promise<ConnectContent | undefined> {
+    const query = new URLSearchParams({ name, ...(ownerGuid ? { owner_guid: ownerGuid } : {}) });
+    const list = await this.getJson<ConnectContent[]>('GET', `/__api__/v1/content?${query}`);
+    return Array.isArray(list) ? list.find((c) => c.name === name) : undefined;
   }
 
   /** The content, or undefined when it no longer exists. */
@@ -195,13 +233,34 @@ export class ConnectClient {
     return { id: String(out.id), ...(out.size !== undefined ? { size: out.size } : {}) };
   }
 
-  async deploy(guid: string, bundleId: string): Promise<string> {
-    const out = await this.getJson<{ task_id: string | number }>(
-      'POST',
-      `/__api__/v1/content/${encodeURIComponent(guid)}/deploy`,
-      { bundle_id: bundleId },
-    );
-    return String(out.task_id);
+  /**
+   * Starts the deployment of a bundle and returns its task id; undefined when the answer was lost but the content
+   * already serves that bundle (deployed, no task left to follow). When the answer is lost and the content does not
+   * show the bundle, the request is not sent again (a second deployment would run beside the first).
+   */
+  async deploy(guid: string, bundleId: string): Promise<string | undefined> {
+    try {
+      const out = await this.getJson<{ task_id: string | number }>(
+        'POST',
+        `/__api__/v1/content/${encodeURIComponent(guid)}/deploy`,
+        { bundle_id: bundleId },
+      );
+      return String(out.task_id);
+    } catch (err) {
+      if (!answerLost(err)) throw err;
+      const content = await this.content(guid);
+      if (content && String(content.bundle_id ?? '') === bundleId) {
+        this.log.info(`The deploy of bundle ${bundleId} got no answer, but ${guid} already serves it.`);
+        return undefined;
+      }
+      throw new SnowflakeExtError(
+        'network',
+        `The answer to the deployment of bundle ${bundleId} was lost (${err.message.replace(/\.$/, '')}), so it is not known whether Connect started it; it was not sent again, so that two deployments do not run at once.`,
+        { text: 'Open the content in Connect to see whether it is deploying, and publish again if it is not.' },
+        err.code,
+        { cause: err },
+      );
+    }
   }
 
   task(id: string, first: number, waitSeconds = 1): Promise<ConnectTask> {
