@@ -89,6 +89,18 @@ describe('publish: Connect faults leave no duplicate state', function () {
     assert.equal(connect.contents.get(result.contentGuid)!.bundle_id, result.bundleId);
   });
 
+  it('a task poll that keeps failing says the content exists and may still be deploying', async () => {
+    const before = connect.contents.size;
+    w.emu.servers.connect.addFault({ route: 'GET /__api__/v1/tasks/:id', loseResponse: true, times: 4 });
+    const err = await publish(request(makeProject(SITE))).catch((e: unknown) => e);
+    assert.ok(err instanceof SnowflakeExtError);
+    assert.match(
+      err.userText,
+      /^Lost track of the deployment \(task [0-9a-f]+\): Could not reach .*\. The content exists on Connect, and the deployment may still be running there\. Open the content in Connect to see how the deployment ended\.$/,
+    );
+    assert.equal(connect.contents.size, before + 1, 'the content is still there');
+  });
+
   it('a hung Connect is given up on after the time limit, naming it', async () => {
     setRequestTimeoutSeconds(1);
     w.emu.servers.connect.addFault({ route: 'GET /__api__/v1/user', delayMs: 4000 });

@@ -62,6 +62,18 @@ function isRefusal(status: number): boolean {
   return status === 401 || (status >= 300 && status < 400);
 }
 
+/** Polling the task failed: the deployment goes on (or ended) on Connect without us; say so rather than "failed". */
+function lostTask(id: string, err: unknown): unknown {
+  if (!(err instanceof SnowflakeExtError) || err.kind === 'cancelled' || err.kind === 'auth') return err;
+  return new SnowflakeExtError(
+    err.kind === 'network' ? 'network' : 'server',
+    `Lost track of the deployment (task ${id}): ${err.message.replace(/\.$/, '')}. The content exists on Connect, and the deployment may still be running there.`,
+    { text: 'Open the content in Connect to see how the deployment ended.' },
+    err.code,
+    { cause: err },
+  );
+}
+
 export class ConnectClient {
   private readonly cookies = new Map<string, string>();
   private readonly log: Logger;
@@ -278,7 +290,9 @@ export class ConnectClient {
   ): Promise<ConnectTask> {
     let first = 0;
     for (;;) {
-      const t = await this.task(id, first);
+      const t = await this.task(id, first).catch((err: unknown) => {
+        throw lostTask(id, err);
+      });
       for (const line of t.output ?? []) onLine(line);
       first = typeof t.last === 'number' ? t.last : first + (t.output?.length ?? 0);
       if (t.finished) return t;
