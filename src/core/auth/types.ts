@@ -146,10 +146,16 @@ export interface AuthService {
 
 /** File-system access the resolvers need; node:fs in production, a map in tests. */
 export interface FileSystem {
-  readFile(path: string): Promise<string>;
+  /**
+   * The file's text. With `maxBytes`, only a regular file is read (error code ENOTREG otherwise, without waiting on a
+   * pipe) and one larger than that fails with EFBIG, however it grows while being read.
+   */
+  readFile(path: string, opts?: { readonly maxBytes?: number }): Promise<string>;
   stat(
     path: string,
-  ): Promise<{ mode: number; uid: number; mtimeMs: number; isFile(): boolean; isDirectory(): boolean } | undefined>;
+  ): Promise<
+    { mode: number; uid: number; mtimeMs: number; size?: number; isFile(): boolean; isDirectory(): boolean } | undefined
+  >;
 }
 
 /** Where the resolvers look: a pure description of the environment. */

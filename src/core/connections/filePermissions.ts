@@ -31,7 +31,9 @@ export async function checkFilePermissions(
 ): Promise<PermissionVerdict> {
   if (host.platform === 'win32') return { usable: true, diagnostics: [] };
   const st = await host.fs.stat(file);
-  if (!st) return { usable: true, diagnostics: [] };
+  // Modes of a folder or device say nothing about a credential (and "chmod 0600 /dev/zero" would harm the system);
+  // using such a path fails later with "is not a regular file".
+  if (!st || !st.isFile()) return { usable: true, diagnostics: [] };
   const fix = `Run: chmod 0600 ${file}`;
   if (st.mode & 0o022 && opts.writableIsError === false) {
     return {

@@ -112,6 +112,7 @@ export function snapshotDir(dir: string): string {
       const p = path.join(d, name);
       const st = fs.statSync(p);
       if (st.isDirectory()) walk(p);
+      else if (!st.isFile()) out.push(`${p} ${(st.mode & 0o777).toString(8)} not a file`);
       else
         out.push(
           `${p} ${(st.mode & 0o777).toString(8)} ${crypto.createHash('sha256').update(fs.readFileSync(p)).digest('hex')}`,

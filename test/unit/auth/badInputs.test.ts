@@ -1,6 +1,7 @@
 // Bad inputs, each with the exact message the user sees, and proof that nothing was lost or written (files and
 // SecretStore unchanged) and that no secret appears in the message.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { loginProbe } from '../../../src/core/auth/diagnostics/loginProbe';
@@ -47,6 +48,8 @@ interface BadCase {
   readonly env?: Record<string, string>;
   readonly secrets?: (w: AuthWorld) => Record<string, string>;
   readonly unreadable?: readonly string[];
+  /** Named pipes to make in the case's directory. */
+  readonly fifos?: readonly string[];
   readonly setup?: (w: AuthWorld) => void;
   readonly act?: (c: Ctx) => Promise<unknown>;
   /** The exact text shown (message and fix); `$DIR` is the case's directory, `[id]` a server request id. */
@@ -322,6 +325,45 @@ const cases: BadCase[] = [
     act: async (c) => c.t.auth.forRest(await c.conn(), { silent: true }),
     expect: "Connection 'c' is not signed in to Snowflake. Run 'Snowflake: Sign In'.",
   },
+  {
+    name: 'a token file that is a named pipe (no hang)',
+    toml: (w) => table(w, 'c', { authenticator: 'oauth', token_file_path: '$DIR/tok' }),
+    fifos: ['tok'],
+    expect:
+      "Connection 'c': the token file $DIR/tok is not a regular file (it is a pipe, socket or device). Fix the path in connection 'c'. It must name the file that holds the token.",
+  },
+  {
+    name: 'a token file that is /dev/zero (no chmod advice, nothing read)',
+    toml: (w) => table(w, 'c', { authenticator: 'oauth', token_file_path: '/dev/zero' }),
+    expect:
+      "Connection 'c': the token file /dev/zero is not a regular file (it is a pipe, socket or device). Fix the path in connection 'c'. It must name the file that holds the token.",
+  },
+  {
+    name: 'a token file that is a folder',
+    toml: (w) => table(w, 'c', { authenticator: 'oauth', token_file_path: '$DIR' }),
+    expect:
+      "Connection 'c': the token file $DIR is not a regular file (it is a folder). Fix the path in connection 'c'. It must name the file that holds the token.",
+  },
+  {
+    name: 'a private key file that is a named pipe (no hang)',
+    toml: (w) => table(w, 'c', { ...JWT, private_key_file: '$DIR/k.p8' }),
+    fifos: ['k.p8'],
+    expect:
+      "The private key file $DIR/k.p8 is not a regular file (it is a pipe, socket or device). Fix private_key_file in connection 'c'. It must name the file that holds the private key.",
+  },
+  {
+    name: 'a private key file that is /dev/zero',
+    toml: (w) => table(w, 'c', { ...JWT, private_key_file: '/dev/zero' }),
+    expect:
+      "The private key file /dev/zero is not a regular file (it is a pipe, socket or device). Fix private_key_file in connection 'c'. It must name the file that holds the private key.",
+  },
+  {
+    name: 'a private key file far too large to be a key',
+    toml: (w) => table(w, 'c', { ...JWT, private_key_file: '$DIR/k.p8' }),
+    files: { 'k.p8': { text: `${KEYS.plain}\n${'#'.repeat(70_000)}\n` } },
+    expect:
+      "The private key file $DIR/k.p8 is larger than 64 KiB, far more than a private key takes, so it is not read. Fix private_key_file in connection 'c'. It must name the file that holds the private key.",
+  },
 ];
 
 let patFor = '';
@@ -356,6 +398,7 @@ describe('bad inputs: exact messages, nothing lost or written, no secret shown',
           .map(([k, v]) => [k, { ...v, text: sub(v.text) }]),
       );
       writeHome(w, caseName, sub(bad.toml(w)), files);
+      for (const f of bad.fifos ?? []) execFileSync('mkfifo', [path.join(dir, f)]);
       const modeOverride = bad.files?.['connections.toml']?.mode;
       if (modeOverride !== undefined)
         (await import('node:fs')).chmodSync(path.join(dir, 'connections.toml'), modeOverride);

@@ -4,6 +4,7 @@ import { SnowflakeExtError } from '../../shared/errors';
 import { checkFilePermissions } from '../../connections/filePermissions';
 import { isTable, parseToml } from '../../connections/tomlFiles';
 import type { HostEnvironment } from '../types';
+import { notRegularFile, readCredentialFile, type CredentialFileUse } from './credentialFiles';
 
 interface Seen {
   readonly mtimeMs: number;
@@ -68,7 +69,16 @@ export class FileTokenReader {
         'tokenFileMissing',
       );
     }
-    const size = String((st as { size?: number }).size ?? '');
+    const use: CredentialFileUse = {
+      label: `Connection '${connection}': the ${what} ${file}`,
+      holds: 'token',
+      fixPath: `Fix the path in connection '${connection}'.`,
+      code: 'tokenFile',
+    };
+    // Before the permission check: "chmod 0600 /dev/zero" is no advice to give.
+    const notFile = notRegularFile(use, st);
+    if (notFile) throw notFile;
+    const size = String(st.size ?? '');
     const last = this.seen.get(key);
     if (!force && last && last.mtimeMs === st.mtimeMs && last.size === size)
       return { token: last.token, rotated: false, mtimeMs: st.mtimeMs };
@@ -79,18 +89,7 @@ export class FileTokenReader {
         throw new SnowflakeExtError('config', d.message, d.fix ? { text: d.fix } : undefined, 'filePermissions');
       }
     }
-    let text: string;
-    try {
-      text = await this.host.fs.readFile(file);
-    } catch (err) {
-      const code = (err as { code?: string }).code ?? 'unreadable';
-      throw new SnowflakeExtError(
-        'config',
-        `Connection '${connection}': the ${what} ${file} could not be read (${code}).`,
-        { text: `Run: chmod 0600 ${file}` },
-        'tokenFileUnreadable',
-      );
-    }
+    const text = await readCredentialFile(this.host, file, use);
     const token = await extract(text);
     if (!token) {
       throw new SnowflakeExtError(

@@ -5,6 +5,7 @@ import { cacheKey, profileStamp, storeSecret, type AuthContext } from '../authCo
 import { userPath } from '../../connections/connectionDirectory';
 import { stringParam } from '../../connections/connectionParams';
 import { mintKeyPairJwt } from './keyPairJwt';
+import { notRegularFile, readCredentialFile, type CredentialFileUse } from './credentialFiles';
 import { decodePrivateKey, isEncryptedPem, normalisePem, type DecodedKey } from './privateKey';
 import type { CacheOptions } from '../tokenCache';
 import type { AuthRequestOptions, ConnectionProfile, KeyInfo } from '../types';
@@ -31,6 +32,15 @@ interface KeySource {
   read(): Promise<string>;
 }
 
+function keyFileUse(profile: ConnectionProfile, file: string): CredentialFileUse {
+  return {
+    label: `The private key file ${file}`,
+    holds: 'private key',
+    fixPath: `Fix private_key_file in connection '${profile.name}'.`,
+    code: 'keyFile',
+  };
+}
+
 async function keyFileMtime(ctx: AuthContext, profile: ConnectionProfile, file: string): Promise<number> {
   const now = ctx.now();
   const seen = ctx.keyFileChecks.get(file);
@@ -44,6 +54,8 @@ async function keyFileMtime(ctx: AuthContext, profile: ConnectionProfile, file: 
       'keyFileMissing',
     );
   }
+  const notFile = notRegularFile(keyFileUse(profile, file), st);
+  if (notFile) throw notFile;
   ctx.keyFileChecks.set(file, { checkedAt: now, mtime: st.mtimeMs });
   return st.mtimeMs;
 }
@@ -66,18 +78,7 @@ async function keySource(ctx: AuthContext, profile: ConnectionProfile): Promise<
   }
   const file = userPath(ctx.host, path);
   const mtime = await keyFileMtime(ctx, profile, file);
-  const read = async (): Promise<string> => {
-    try {
-      return await ctx.host.fs.readFile(file);
-    } catch (err) {
-      const code = (err as { code?: string }).code ?? 'unreadable';
-      throw configError(
-        `The private key file ${file} could not be read (${code}).`,
-        `Make it readable by you: chmod 0600 ${file}`,
-        'keyFileUnreadable',
-      );
-    }
-  };
+  const read = (): Promise<string> => readCredentialFile(ctx.host, file, keyFileUse(profile, file));
   return { file, where: `The private key ${file}`, mtime, read };
 }
 
