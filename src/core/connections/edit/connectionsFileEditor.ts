@@ -1,11 +1,9 @@
 // Edits a user's connections.toml / config.toml as text: appends one table or patches one key in place, so their
 // formatting and comments survive byte for byte; every edit is re-parsed and checked before it is handed back.
-import { promises as fsp } from 'node:fs';
-import * as path from 'node:path';
-import * as crypto from 'node:crypto';
 import type * as SmolToml from 'smol-toml' with { 'resolution-mode': 'import' };
 import { SnowflakeExtError } from '../../shared/errors';
 import { scanTomlStatements, type TomlKeyValue, type TomlStatement } from './tomlStatements';
+import { OPEN_FILE_FIX } from './tomlFileWriter';
 
 // smol-toml ships ESM types only; its CommonJS build is what the bundle and tsx load.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -15,11 +13,6 @@ export type TomlScalar = string | number | boolean;
 type Table = Record<string, unknown>;
 
 const BARE = /^[A-Za-z0-9_-]+$/;
-const OPEN_FILE_FIX = {
-  text: "Edit it with 'Snowflake: Open Connections File'.",
-  command: 'positSnowflake.openConnectionsFile',
-  commandTitle: 'Open Connections File',
-};
 
 /** A key as TOML needs it written: bare when it can be, else a quoted basic string. */
 export function formatTomlKey(key: string): string {
@@ -329,95 +322,4 @@ export function setTopLevelKey(text: string, key: string, value: TomlScalar, fil
   return verify(result, file, withKey(doc, [], key, value));
 }
 
-// ---- writing -------------------------------------------------------------------------------------------------------
-
-/** The file operations the writer uses; tests swap one for a failing version. */
-export interface AtomicWriteIo {
-  readonly rename: (from: string, to: string) => Promise<void>;
-  readonly writeFile: (file: string, text: string, opts: { mode: number; flag: string }) => Promise<void>;
-}
-
-const nodeIo: AtomicWriteIo = { rename: (a, b) => fsp.rename(a, b), writeFile: (f, t, o) => fsp.writeFile(f, t, o) };
-
-export interface EditFileResult {
-  /** The file actually written (a symlink's target). */
-  readonly file: string;
-  readonly created: boolean;
-  /** The mode the file had before when it was looser than 0600 (it is 0600 now). */
-  readonly previousMode?: number;
-}
-
-async function readIfExists(file: string): Promise<string | undefined> {
-  try {
-    const bytes = await fsp.readFile(file);
-    const text = bytes.toString('utf8');
-    // Decoding bytes that are not UTF-8 would replace them: writing that back would change the user's file.
-    if (!Buffer.from(text, 'utf8').equals(bytes)) {
-      throw new SnowflakeExtError(
-        'config',
-        `${file} is not UTF-8 text (TOML must be), so it was left unchanged.`,
-        OPEN_FILE_FIX,
-      );
-    }
-    return text;
-  } catch (err) {
-    if (err instanceof SnowflakeExtError) throw err;
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
-
-function writeError(file: string, err: unknown): SnowflakeExtError {
-  const code = (err as NodeJS.ErrnoException).code ?? 'unknown error';
-  return new SnowflakeExtError(
-    'config',
-    `Could not write ${file} (${code}). The file was left as it was.`,
-    { text: 'Check that you can write to that folder, then try again.' },
-    undefined,
-    { cause: err },
-  );
-}
-
-/**
- * Applies `edit` to the file's text (empty when it does not exist) and writes the result atomically: a 0600 temp file
- * in the same directory renamed over the original, so a failure at any point leaves the old file whole. Creates the
- * directory (0700) and the file (0600); an existing file ends up 0600 too. A symlinked file is written through to its
- * target so dotfile setups keep their link. If the file changes on disk while we edit, nothing is written.
- */
-export async function editTomlFile(
-  file: string,
-  edit: (text: string) => string,
-  io: AtomicWriteIo = nodeIo,
-): Promise<EditFileResult> {
-  const target = await fsp.realpath(file).catch(() => file);
-  const before = await readIfExists(target);
-  const after = edit(before ?? '');
-  const dir = path.dirname(target);
-  try {
-    await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
-  } catch (err) {
-    throw writeError(target, err);
-  }
-  const previousMode = before === undefined ? undefined : (await fsp.stat(target)).mode & 0o777;
-  const temp = path.join(dir, `.${path.basename(target)}.${crypto.randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await io.writeFile(temp, after, { mode: 0o600, flag: 'wx' });
-    await fsp.chmod(temp, 0o600); // the umask may have left it narrower; never wider
-    if ((await readIfExists(target)) !== before) {
-      throw new SnowflakeExtError(
-        'config',
-        `${target} changed on disk while it was being edited. Nothing was written.`,
-        { text: 'Try again.' },
-      );
-    }
-    await io.rename(temp, target);
-  } catch (err) {
-    await fsp.rm(temp, { force: true });
-    throw err instanceof SnowflakeExtError ? err : writeError(target, err);
-  }
-  return {
-    file: target,
-    created: before === undefined,
-    ...(previousMode !== undefined && (previousMode & 0o077) !== 0 ? { previousMode } : {}),
-  };
-}
+export { editTomlFile, type AtomicWriteIo, type EditFileResult } from './tomlFileWriter';
