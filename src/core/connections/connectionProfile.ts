@@ -145,6 +145,15 @@ function parseAccount(
   return { account, hostAccount };
 }
 
+/** A port must be a whole number from 1 to 65535 (a TOML integer, or its digits in a string); absent is fine. */
+function badPort(port: unknown): boolean {
+  if (port === undefined || port === '') return false;
+  const text = String(port).trim();
+  if (!/^\d{1,5}$/.test(text)) return true;
+  const n = Number(text);
+  return n < 1 || n > 65535;
+}
+
 export function buildProfile(input: ProfileInput): ProfileResult {
   const { name, params } = input;
   const diagnostics: Diagnostic[] = [];
@@ -153,8 +162,16 @@ export function buildProfile(input: ProfileInput): ProfileResult {
   };
   const authenticator = parseAuthenticator(name, params, note);
   const acct = parseAccount(name, params, note);
-  if (!authenticator || !acct) return { diagnostics };
   const port = params.port;
+  if (badPort(port)) {
+    note({
+      severity: 'error',
+      message: `Connection '${name}': port ${JSON.stringify(port)} is not a port number (1 to 65535).`,
+      fix: `Fix port in connection '${name}', or remove it to use the protocol's default.`,
+    });
+    return { diagnostics };
+  }
+  if (!authenticator || !acct) return { diagnostics };
   const host = stringParam(params, 'host');
   const protocol = stringParam(params, 'protocol');
   const profile: ConnectionProfile = {

@@ -193,7 +193,13 @@ export function describeUrl(url: string): string {
 
 function describeStatus(method: string, url: string, status: number, snippet: string): string {
   const detail = serverMessage(snippet);
-  return `${method} ${describeUrl(url)} failed with HTTP ${status}${detail ? `: ${detail}` : '.'}`;
+  return `${method} ${describeUrl(url)} failed with HTTP ${status}${detail ? `: ${asSentence(detail)}` : '.'}`;
+}
+
+/** The server's words as a sentence, so the fix that follows them does not run on from them. */
+export function asSentence(text: string): string {
+  const t = text.trim();
+  return /[.!?…]$/.test(t) ? t : `${t}.`;
 }
 
 /** The server's own words from a JSON error body (`message`, `error_description`, `error`), or a short text body. */

@@ -364,6 +364,25 @@ const cases: BadCase[] = [
     expect:
       "The private key file $DIR/k.p8 is larger than 64 KiB, far more than a private key takes, so it is not read. Fix private_key_file in connection 'c'. It must name the file that holds the private key.",
   },
+  {
+    name: 'a port out of range names the connection and the key',
+    toml: (w) => table(w, 'c', { authenticator: 'oauth', token: 't', port: 99999 }),
+    expect:
+      "Connection 'c': port 99999 is not a port number (1 to 65535). Fix port in connection 'c', or remove it to use the protocol's default.",
+  },
+  {
+    name: 'a port that is not a number names the connection and the key',
+    toml: (w) => table(w, 'c', { authenticator: 'oauth', token: 't', port: 'abc' }),
+    expect:
+      "Connection 'c': port \"abc\" is not a port number (1 to 65535). Fix port in connection 'c', or remove it to use the protocol's default.",
+  },
+  {
+    name: 'an ingress host that does not parse (token --ingress http://)',
+    toml: (w) => table(w, 'c', { authenticator: 'programmatic_access_token', token: 'PAT', user: 'DEMO_USER' }),
+    act: async (c) => c.t.auth.forIngress(await c.conn(), 'http://'),
+    expect:
+      "'http://' is not the host of an app: no host name can be read from it. Give the host name or URL of the Snowflake app, e.g. https://abc123-myorg-myacct.snowflakecomputing.app.",
+  },
 ];
 
 let patFor = '';

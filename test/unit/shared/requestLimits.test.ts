@@ -117,6 +117,20 @@ describe('request time limits and repeat safety', function () {
     }
   });
 
+  it("ends the server's words with a full stop before the fix", async () => {
+    const s = await serve([503]);
+    try {
+      const err = await fetchWithRetry(s.url, { retries: 0 }).catch((e: unknown) => e);
+      assert.ok(err instanceof SnowflakeExtError);
+      assert.equal(
+        err.userText,
+        `GET http://${s.host}/session/v1/login-request failed with HTTP 503: {"ok":true}. The server had a problem; try again later.`,
+      );
+    } finally {
+      await s.close();
+    }
+  });
+
   it('stops a Cortex stream that goes silent between events', async () => {
     const emu = await startEmulator();
     try {

@@ -2,7 +2,7 @@
 // OAuth or Workbench token through login-request. Cached per connection, host and role, renewed before expiry.
 import crypto from 'node:crypto';
 import { SnowflakeExtError } from '../../shared/errors';
-import { fetchWithRetry, HttpError } from '../../shared/http';
+import { asSentence, fetchWithRetry, HttpError } from '../../shared/http';
 import { cacheKey, profileStamp, type AuthContext } from '../authContext';
 import { bearerToken, notSupported } from './credentials';
 import { connectionKey, keyPairJwt, refreshOptions } from './keyPairCredential';
@@ -25,6 +25,16 @@ export function ingressHostOf(hostOrUrl: string): string {
     // fall through to the plain text
   }
   return t.replace(/\/.*$/, '').replace(/\.$/, '').toLowerCase();
+}
+
+/** A host name (letters, digits, dots and dashes, an optional port) that a URL can carry; `http:` or `a b` is not. */
+function isHostName(host: string): boolean {
+  if (!/^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*(:\d{1,5})?$/.test(host)) return false;
+  try {
+    return new URL(`https://${host}/`).host === host;
+  } catch {
+    return false;
+  }
 }
 
 export function ingressHeader(token: string): string {
@@ -110,7 +120,7 @@ async function explainExchangeError(
   const description = body.message ?? err.message;
   return new SnowflakeExtError(
     err.status === 400 ? 'permission' : err.kind,
-    `Snowflake would not issue a token for ${host} to connection '${profile.name}': ${description}`,
+    `Snowflake would not issue a token for ${host} to connection '${profile.name}': ${asSentence(description)}`,
     { text: 'Check the app host and the role; the role must be allowed to use the service.' },
     body.error ?? String(err.status),
   );
@@ -142,6 +152,16 @@ export async function ingressCredential(
   opts: AuthRequestOptions = {},
 ): Promise<string> {
   const host = ingressHostOf(hostOrUrl);
+  if (!isHostName(host)) {
+    throw new SnowflakeExtError(
+      'config',
+      `'${hostOrUrl}' is not the host of an app: no host name can be read from it.`,
+      {
+        text: 'Give the host name or URL of the Snowflake app, e.g. https://abc123-myorg-myacct.snowflakecomputing.app.',
+      },
+      'badIngressHost',
+    );
+  }
   const key = cacheKey(profile, 'ingress', host, role ?? '');
   switch (profile.authenticator) {
     case 'PROGRAMMATIC_ACCESS_TOKEN': {

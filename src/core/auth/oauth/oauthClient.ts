@@ -1,7 +1,7 @@
 // The OAuth client of a connection (PROTOCOLS §4): Snowflake's built-in LOCAL_APPLICATION or a custom security
 // integration, its endpoints and scopes, and calls to the token endpoint with errors the user can act on.
 import { SnowflakeExtError } from '../../shared/errors';
-import { fetchWithRetry, HttpError, readJson } from '../../shared/http';
+import { asSentence, fetchWithRetry, HttpError, readJson } from '../../shared/http';
 import type { AuthContext, HttpContext } from '../authContext';
 import { stringParam } from '../../connections/connectionParams';
 import type { ConnectionProfile } from '../types';
@@ -151,7 +151,7 @@ function explainTokenError(profile: ConnectionProfile, grant: string, err: unkno
   if (error === 'invalid_client' || err.status === 401) {
     return new SnowflakeExtError(
       'config',
-      `Snowflake did not accept the OAuth client of connection '${profile.name}'${description ? `: ${description}` : '.'}`,
+      `Snowflake did not accept the OAuth client of connection '${profile.name}'${description ? `: ${asSentence(description)}` : '.'}`,
       {
         text: "Check oauth_client_id and oauth_client_secret of the connection (the secret of a custom client may also be in the editor's secret storage).",
       },
@@ -162,7 +162,7 @@ function explainTokenError(profile: ConnectionProfile, grant: string, err: unkno
   if (error) {
     return new SnowflakeExtError(
       'auth',
-      `Snowflake refused the sign-in of connection '${profile.name}' (${error})${description ? `: ${description}` : '.'}`,
+      `Snowflake refused the sign-in of connection '${profile.name}' (${error})${description ? `: ${asSentence(description)}` : '.'}`,
       SIGN_IN_FIX,
       error,
       { cause: err, refusal: 'sign-in-needed' },
