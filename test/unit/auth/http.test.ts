@@ -59,7 +59,7 @@ describe('fetchWithRetry', () => {
       assert.equal(err.status, 503);
       assert.equal(err.kind, 'server');
       assert.equal(err.headers.get('x-req'), 'abc');
-      assert.equal(err.message, `POST ${s.url.split('?')[0]} failed with HTTP 503: Service is busy`);
+      assert.equal(err.message, `POST ${s.url.split('?')[0]} failed with HTTP 503: Service is busy.`);
       assert.ok(!err.bodySnippet.includes('abcdefgh'), 'the body snippet is redacted');
       assert.equal(s.hits(), 3);
     } finally {
