@@ -195,11 +195,12 @@ export class ConnectClient {
     return { id: String(out.id), ...(out.size !== undefined ? { size: out.size } : {}) };
   }
 
-  async deploy(guid: string, bundleId: string): Promise<string> {
+  /** `activate: false` deploys a draft: built, but not what visitors get (Connect's deploy API). */
+  async deploy(guid: string, bundleId: string, opts: { activate?: boolean } = {}): Promise<string> {
     const out = await this.getJson<{ task_id: string | number }>(
       'POST',
       `/__api__/v1/content/${encodeURIComponent(guid)}/deploy`,
-      { bundle_id: bundleId },
+      { bundle_id: bundleId, ...(opts.activate === false ? { activate: false } : {}) },
     );
     return String(out.task_id);
   }
