@@ -46,7 +46,7 @@ export function createOAuthState(): OAuthState {
   };
   add({
     name: 'Snowflake (viewer)',
-    description: "Each viewer queries Snowflake as themselves.",
+    description: 'Each viewer queries Snowflake as themselves.',
     template: 'snowflake',
     auth_type: 'Viewer',
     config: { account_url: 'https://emulated.snowflakecomputing.com', client_id: 'CONNECT_CLIENT' },
@@ -92,7 +92,11 @@ function associationJson(contentGuid: string, i: IntegrationRecord): Record<stri
 }
 
 /** The exchange: which Snowflake user the token stands for, or the refusal. */
-function exchange(state: OAuthState, connect: ConnectState, form: URLSearchParams): { user: string } | { error: string } {
+function exchange(
+  state: OAuthState,
+  connect: ConnectState,
+  form: URLSearchParams,
+): { user: string } | { error: string } {
   if (form.get('grant_type') !== GRANT_TYPE) return { error: `grant_type must be ${GRANT_TYPE}.` };
   const subject = form.get('subject_token') ?? '';
   const viewer = form.get('subject_token_type') === USER_SESSION_TOKEN;
@@ -112,7 +116,9 @@ function exchange(state: OAuthState, connect: ConnectState, form: URLSearchParam
         ? 'More than one integration matches; name one with audience.'
         : `The content has no ${kind} integration associated${audience ? ` with guid ${audience}` : ''}.`,
     };
-  const user = viewer ? (session!.user.snowflake_user ?? session!.user.username.toUpperCase()) : candidates[0]!.serviceUser;
+  const user = viewer
+    ? (session!.user.snowflake_user ?? session!.user.username.toUpperCase())
+    : candidates[0]!.serviceUser;
   return user ? { user } : { error: 'The integration has no Snowflake user.' };
 }
 
@@ -136,7 +142,11 @@ export function registerConnectOAuth(
     const guid = req.params.guid ?? '';
     if (!connect.contents.has(guid)) return connectError(res, 404, 4, `Content ${guid} not found.`);
     const list = (state.associations.get(guid) ?? []).map((g) => state.integrations.get(g)!);
-    sendJson(res, 200, list.map((i) => associationJson(guid, i)));
+    sendJson(
+      res,
+      200,
+      list.map((i) => associationJson(guid, i)),
+    );
   });
   server.route('PUT', path, (req, res) => {
     const user = who(req, res);

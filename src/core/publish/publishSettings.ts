@@ -27,7 +27,8 @@ export async function projectConfiguration(
   record: FoundRecord | undefined,
   name?: string,
 ): Promise<ProjectConfiguration> {
-  const wanted = name ?? (typeof record?.record.configuration_name === 'string' ? record.record.configuration_name : '');
+  const wanted =
+    name ?? (typeof record?.record.configuration_name === 'string' ? record.record.configuration_name : '');
   if (!wanted) return {};
   const existing = await readConfiguration(dir, wanted);
   if (!existing && name)
@@ -40,7 +41,9 @@ export async function projectConfiguration(
 /** The type and entrypoint a configuration (or, lacking one, the record's copy of it) settled earlier. */
 export function overrideOf(cfg: Partial<PublisherConfiguration> | undefined): ContentOverride | undefined {
   const appmode = appModeOfPublisherType(cfg?.type);
-  return appmode && typeof cfg?.entrypoint === 'string' && cfg.entrypoint ? { appmode, entrypoint: cfg.entrypoint } : undefined;
+  return appmode && typeof cfg?.entrypoint === 'string' && cfg.entrypoint
+    ? { appmode, entrypoint: cfg.entrypoint }
+    : undefined;
 }
 
 /** The manifest settings a configuration fixes. */

@@ -10,13 +10,7 @@ import { HttpError } from '../shared/http';
 import type { ProjectFile, ProjectListing } from './bundle/projectFiles';
 import { listProjectFiles } from './bundle/projectFiles';
 import type { ConnectClient, ConnectContent } from './connect/connectClient';
-import {
-  associate,
-  listIntegrations,
-  matchRequest,
-  requestFor,
-  resolveIntegration,
-} from './connect/oauthIntegrations';
+import { associate, listIntegrations, matchRequest, requestFor, resolveIntegration } from './connect/oauthIntegrations';
 import { gatherManifestInputs, type ManifestInputs } from './content/manifest';
 import { systemRuntimeProbe } from './content/runtimeVersions';
 import { findRecord, newRecordName, writeRecord, type FoundRecord, type RecordState } from './deploymentRecord';
@@ -78,7 +72,14 @@ export async function planDeployment(
     req.probe ?? systemRuntimeProbe(),
     settingsOf(cfg, req.quartoVersion),
   );
-  return { ...(record ? { record } : {}), configuration, detection, listing, inputs, title: titleOf(req, cfg, detection) };
+  return {
+    ...(record ? { record } : {}),
+    configuration,
+    detection,
+    listing,
+    inputs,
+    title: titleOf(req, cfg, detection),
+  };
 }
 
 export interface Integrations {

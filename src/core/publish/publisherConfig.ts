@@ -104,7 +104,11 @@ export async function readConfiguration(dir: string, name: string): Promise<Publ
   try {
     cfg = parse(text) as Record<string, unknown>;
   } catch (err) {
-    throw new SnowflakeExtError('config', `The configuration ${file} is not valid TOML: ${(err as Error).message}`, fix);
+    throw new SnowflakeExtError(
+      'config',
+      `The configuration ${file} is not valid TOML: ${(err as Error).message}`,
+      fix,
+    );
   }
   if (typeof cfg.type !== 'string' || typeof cfg.entrypoint !== 'string')
     throw new SnowflakeExtError('config', `The configuration ${file} lacks its 'type' or 'entrypoint'.`, fix);
@@ -188,8 +192,7 @@ export function filesMatcher(files: readonly string[]): (rel: string, isDirector
     let included = false;
     const parts = rel.split('/');
     for (const rule of rules) {
-      for (let i = 1; i < parts.length; i++)
-        if (rule.regex.test(parts.slice(0, i).join('/'))) included = !rule.negate;
+      for (let i = 1; i < parts.length; i++) if (rule.regex.test(parts.slice(0, i).join('/'))) included = !rule.negate;
       if (rule.dirOnly && !isDirectory) continue;
       if (rule.regex.test(rel)) included = !rule.negate;
     }

@@ -36,7 +36,9 @@ function configurationFor(d: ContentDetection, snowflake = false): RecordState['
       detection: d,
       locale: 'en_US.UTF-8',
       ...(d.needsPython
-        ? { python: { version: '3.11.9', packageFile: 'requirements.txt', packageManager: 'pip', requires: '~=3.11.0' } }
+        ? {
+            python: { version: '3.11.9', packageFile: 'requirements.txt', packageManager: 'pip', requires: '~=3.11.0' },
+          }
         : {}),
       ...(d.needsQuarto ? { quarto: { version: '1.5.57' } } : {}),
       ...(d.needsR ? { r: { rVersion: '4.4.1', packages: {} } } : {}),
@@ -131,7 +133,10 @@ describe('publish: deployment records', () => {
     const record = readToml(file) as Record<string, any>;
     assert.deepEqual(checkPublisherRecord(record), []);
     assert.equal(record.deployed_at, undefined);
-    assert.deepEqual({ ...record.deployment_error }, { code: 'deployFailed', message: 'the task failed', operation: 'publish' });
+    assert.deepEqual(
+      { ...record.deployment_error },
+      { code: 'deployFailed', message: 'the task failed', operation: 'publish' },
+    );
   });
 
   it('finds a record written by Posit Publisher and picks the latest for the server', async () => {
@@ -198,8 +203,7 @@ describe('publish: deployment records', () => {
     await writeRecord(dir, state('r1', { bundleId: '1' }));
     const writes = Array.from({ length: 20 }, (_, i) => writeRecord(dir, state('r1', { bundleId: String(i + 2) })));
     const reads: string[] = [];
-    for (let i = 0; i < 20; i++)
-      reads.push(String(readToml(path.join(dir, RECORDS_DIR, 'r1.toml')).bundle_id));
+    for (let i = 0; i < 20; i++) reads.push(String(readToml(path.join(dir, RECORDS_DIR, 'r1.toml')).bundle_id));
     await Promise.all(writes);
     assert.ok(reads.every((b) => /^\d+$/.test(b)));
     assert.deepEqual(fs.readdirSync(path.join(dir, RECORDS_DIR)), ['r1.toml']);

@@ -11,7 +11,13 @@ import { connectClientFor, publish, type PublishRequest } from '../../../src/cor
 import type { ConnectServer, PublishEvent } from '../../../src/core/publish/types';
 import { loginProbe } from '../../../src/core/auth/diagnostics/loginProbe';
 import type { ConnectState } from '../../emulator/connect';
-import { CONTENT_SESSION_TOKEN, GRANT_TYPE, USER_SESSION_TOKEN, contentSessionToken, userSessionToken } from '../../emulator/connectOAuth';
+import {
+  CONTENT_SESSION_TOKEN,
+  GRANT_TYPE,
+  USER_SESSION_TOKEN,
+  contentSessionToken,
+  userSessionToken,
+} from '../../emulator/connectOAuth';
 import { makeAuth, startAuthWorld, table, writeHome, type AuthWorld } from '../auth/authHarness';
 import { makeProject, makeTempDir, removeProjects } from './projectFixture';
 import { loadLikePublisher, readToml } from './publisherFormats';
@@ -90,7 +96,9 @@ describe('publish: Connect OAuth integrations', function () {
       (await associations(client, result.contentGuid)).map((a) => a.oauth_integration_guid),
       [viewerIntegration.guid],
     );
-    assert.ok(req.events.some((e) => e.type === 'info' && /Associated the content with 1 OAuth integration/.test(e.message)));
+    assert.ok(
+      req.events.some((e) => e.type === 'info' && /Associated the content with 1 OAuth integration/.test(e.message)),
+    );
 
     // A viewer opens the app: Connect hands the app their session token; the app exchanges it.
     const viewer = connect.addUser('demo_user', 'viewer').user;

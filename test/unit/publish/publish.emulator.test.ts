@@ -106,7 +106,10 @@ describe('publish against the emulated Connect', function () {
     fs.writeFileSync(path.join(dir, 'FAIL_DEPLOY'), 'x');
     await assert.rejects(publish(request(dir)), (err: unknown) => {
       assert.ok(err instanceof TaskFailedError);
-      assert.match(err.message, /Connect could not deploy the content: The content failed to start \(FAIL_DEPLOY is in the bundle\)\.$/);
+      assert.match(
+        err.message,
+        /Connect could not deploy the content: The content failed to start \(FAIL_DEPLOY is in the bundle\)\.$/,
+      );
       assert.ok(err.lastLines.some((l) => l.startsWith('ERROR:')));
       assert.equal(err.contentGuid, ok.contentGuid);
       return true;

@@ -124,7 +124,8 @@ function stringList(v: unknown, where: string): string[] {
 export function checkPublisherConfiguration(cfg: unknown, where = 'configuration'): string[] {
   if (!isObj(cfg)) return [`${where} is not a table`];
   const p: string[] = [];
-  for (const k of ['$schema', 'type', 'entrypoint']) if (typeof cfg[k] !== 'string') p.push(`${where}.${k} is required`);
+  for (const k of ['$schema', 'type', 'entrypoint'])
+    if (typeof cfg[k] !== 'string') p.push(`${where}.${k} is required`);
   if (cfg.$schema !== 'https://cdn.posit.co/publisher/schemas/posit-publishing-schema-v3.json')
     p.push(`${where}.$schema is not the v3 configuration schema`);
   const product = cfg.product_type ?? 'connect';
@@ -175,7 +176,8 @@ export function checkPublisherRecord(rec: unknown): string[] {
     if (rec[k] !== undefined && typeof rec[k] !== 'string') p.push(`record.${k} must be a string`);
   if (rec.deployment_error !== undefined && !isObj(rec.deployment_error)) p.push('record.deployment_error');
   p.push(...stringList(rec.files, 'record.files'), ...stringList(rec.requirements, 'record.requirements'));
-  if (rec.configuration !== undefined) p.push(...checkPublisherConfiguration(rec.configuration, 'record.configuration'));
+  if (rec.configuration !== undefined)
+    p.push(...checkPublisherConfiguration(rec.configuration, 'record.configuration'));
   return p;
 }
 

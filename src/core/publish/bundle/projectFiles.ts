@@ -178,7 +178,8 @@ function selected(entries: ProjectFile[], include: ListOptions['include']): Proj
   if (!include) return entries;
   const files = entries.filter((e) => !e.isDirectory && include(e.rel, false));
   const dirs = new Set<string>();
-  for (const f of files) for (let i = f.rel.indexOf('/'); i > 0; i = f.rel.indexOf('/', i + 1)) dirs.add(f.rel.slice(0, i));
+  for (const f of files)
+    for (let i = f.rel.indexOf('/'); i > 0; i = f.rel.indexOf('/', i + 1)) dirs.add(f.rel.slice(0, i));
   return [...files, ...entries.filter((e) => e.isDirectory && dirs.has(e.rel))];
 }
 

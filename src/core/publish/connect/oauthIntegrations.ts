@@ -66,10 +66,7 @@ export function resolveIntegration(all: readonly OAuthIntegration[], wanted: str
 }
 
 /** The server's integration for a request (by guid, else by name, else by type and auth type), if any. */
-export function matchRequest(
-  all: readonly OAuthIntegration[],
-  req: IntegrationRequest,
-): OAuthIntegration | undefined {
+export function matchRequest(all: readonly OAuthIntegration[], req: IntegrationRequest): OAuthIntegration | undefined {
   if (req.guid) return all.find((i) => i.guid === req.guid);
   if (req.name) return all.find((i) => i.name === req.name);
   return all.find((i) => (!req.type || i.template === req.type) && (!req.auth_type || i.auth_type === req.auth_type));
