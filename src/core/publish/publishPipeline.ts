@@ -6,17 +6,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AuthService } from '../auth/types';
 import { IGNORE_FILE } from './bundle/exclusions';
-import { SnowflakeExtError, isCancelled } from '../shared/errors';
+import { CancelledError, SnowflakeExtError, isCancelled } from '../shared/errors';
 import { nullLogger, type Logger } from '../shared/logger';
 import { createBundle, type Bundle } from './bundle/bundler';
 import { apiKeyAuth, ingressAuth, type ConnectAuth } from './connect/connectAuth';
 import { ConnectClient, type ConnectContent, type ConnectUser } from './connect/connectClient';
 import { detectContent } from './content/detectContent';
 import type { FoundRecord } from './deploymentRecord';
-import { buildManifest, manifestBytes, type ManifestInputs } from './content/manifest';
+import { buildManifest, manifestBytes, type Manifest, type ManifestInputs } from './content/manifest';
+import type { OAuthIntegration } from './connect/oauthIntegrations';
+import type { IntegrationRequest } from './publisherConfig';
 import type { ProjectFile, ProjectListing } from './bundle/projectFiles';
 import type { RuntimeProbe } from './content/runtimeVersions';
 import {
+  type Plan,
   RecordProgress,
   associateIntegrations,
   contentName,
@@ -71,6 +74,18 @@ export interface PublishRequest extends ServerAccess {
   readonly quartoVersion?: string;
   /** Deploy with this configuration of `.posit/publish/` instead of the one the record names. */
   readonly configurationName?: string;
+  /** First deployment without a title given: asked with the suggested one; undefined = the person declined. */
+  readonly askTitle?: (suggested: string) => Promise<string | undefined>;
+  /** No `integrations` given and the server has some: which the content needs (guids); undefined = declined. */
+  readonly chooseIntegrations?: (
+    all: readonly OAuthIntegration[],
+    requested: readonly IntegrationRequest[],
+  ) => Promise<readonly string[] | undefined>;
+  /** Shown the files and manifest before anything is created or uploaded: deploy, deploy as a draft, or stop. */
+  readonly review?: (r: {
+    readonly files: readonly string[];
+    readonly manifest: Manifest;
+  }) => Promise<'deploy' | 'draft' | undefined>;
   readonly probe?: RuntimeProbe;
   readonly tempDir?: string;
   readonly clientVersion?: string;
@@ -222,6 +237,18 @@ async function bundleProject(
   return bundle;
 }
 
+/** The review step, when there is one: the bundle's files and manifest (checksums come while bundling). */
+async function reviewed(req: PublishRequest, plan: Plan, inputs: ManifestInputs): Promise<boolean> {
+  if (!req.review) return req.activate !== false;
+  const files = plan.listing.entries.filter((e) => !e.isDirectory).map((e) => e.rel);
+  if (inputs.python?.generated && !files.includes(inputs.python.packageFile)) files.push(inputs.python.packageFile);
+  files.sort();
+  const manifest = buildManifest(inputs, new Map(files.map((f) => [f, '(computed while bundling)'])));
+  const choice = await req.review({ files, manifest });
+  if (!choice) throw new CancelledError();
+  return choice === 'deploy' && req.activate !== false;
+}
+
 /** Deploys the uploaded bundle and follows the task; raises TaskFailedError with the task's last lines. */
 async function runDeployTask(
   client: ConnectClient,
@@ -256,11 +283,12 @@ export async function publish(req: PublishRequest): Promise<PublishResult> {
   log.info(
     `Publishing ${req.dir} as ${detection.appmode} (${detection.entrypoint}) to ${req.server.url} as ${user.username}.`,
   );
-  const integrations = await resolveIntegrations(client, plan, req.integrations ?? [], emit);
+  const integrations = await resolveIntegrations(client, plan, req, emit);
   const inputs: ManifestInputs = {
     ...plan.inputs,
     ...(integrations.requests.length ? { integrationRequests: integrations.requests } : {}),
   };
+  const activate = await reviewed(req, plan, inputs);
   const environment = await environmentOf(req, plan.configuration);
   let content = await existingContent(client, plan.record, detection, emit);
   const extra = await generatedFiles(req, plan, emit);
@@ -278,7 +306,7 @@ export async function publish(req: PublishRequest): Promise<PublishResult> {
     const { id: bundleId } = await client.uploadBundle(content.guid, bundle.path);
     emit({ type: 'uploaded', bundleId });
     await progress.uploaded(bundleId);
-    await runDeployTask(client, content.guid, bundleId, req.activate !== false, emit);
+    await runDeployTask(client, content.guid, bundleId, activate, emit);
     await associateIntegrations(client, content.guid, integrations.guids, emit);
     emit({ type: 'phase', phase: 'record', message: 'Saving the deployment record…' });
     const recordPath = await progress.succeeded();

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { SnowflakeExtError, isCancelled } from '../shared/errors';
+import { CancelledError, SnowflakeExtError, isCancelled } from '../shared/errors';
 import { HttpError } from '../shared/http';
 import type { ProjectFile, ProjectListing } from './bundle/projectFiles';
 import { listProjectFiles } from './bundle/projectFiles';
@@ -42,8 +42,19 @@ export interface Plan {
   readonly title: string;
 }
 
-function titleOf(req: PublishRequest, cfg: PublisherConfiguration | undefined, detection: ContentDetection): string {
-  const t = (req.title ?? cfg?.title ?? detection.title).trim();
+async function titleOf(
+  req: PublishRequest,
+  cfg: PublisherConfiguration | undefined,
+  record: FoundRecord | undefined,
+  detection: ContentDetection,
+): Promise<string> {
+  let t = req.title ?? cfg?.title;
+  if (t === undefined && !record && req.askTitle) {
+    t = await req.askTitle(detection.title);
+    if (t === undefined) throw new CancelledError();
+  }
+  // One line of 3 to 1000 characters (the configuration schema's title pattern).
+  t = (t ?? detection.title).replace(/[\t\n\f\r]+/g, ' ').trim();
   return t.length >= 3 ? t.slice(0, 1000) : `${t} (published)`;
 }
 
@@ -72,14 +83,8 @@ export async function planDeployment(
     req.probe ?? systemRuntimeProbe(),
     settingsOf(cfg, req.quartoVersion),
   );
-  return {
-    ...(record ? { record } : {}),
-    configuration,
-    detection,
-    listing,
-    inputs,
-    title: titleOf(req, cfg, detection),
-  };
+  const title = await titleOf(req, cfg, record?.record.id ? record : undefined, detection);
+  return { ...(record ? { record } : {}), configuration, detection, listing, inputs, title };
 }
 
 export interface Integrations {
@@ -95,13 +100,21 @@ export interface Integrations {
 export async function resolveIntegrations(
   client: ConnectClient,
   plan: Plan,
-  wanted: readonly string[],
+  req: PublishRequest,
   emit: (e: PublishEvent) => void,
 ): Promise<Integrations> {
+  const wanted = req.integrations ?? [];
   const fromConfig = plan.configuration.existing?.integration_requests ?? [];
-  if (!wanted.length && !fromConfig.length) return { requests: [], added: [], guids: [] };
-  const all = await listIntegrations(client);
-  const added = wanted.map((w) => requestFor(resolveIntegration(all, w)));
+  const ask = wanted.length ? undefined : req.chooseIntegrations;
+  if (!wanted.length && !fromConfig.length && !ask) return { requests: [], added: [], guids: [] };
+  const all = await listIntegrations(client).catch((err: unknown) => {
+    // A Connect without OAuth integrations (older than 2024.12) answers 404; asking is then moot.
+    if (ask && !fromConfig.length && !wanted.length && err instanceof HttpError && err.status === 404) return [];
+    throw err;
+  });
+  const chosen = ask && all.length ? await ask(all, fromConfig) : wanted;
+  if (chosen === undefined) throw new CancelledError();
+  const added = chosen.map((w) => requestFor(resolveIntegration(all, w)));
   const requests = [...fromConfig, ...added.filter((a) => !fromConfig.some((c) => c.guid && c.guid === a.guid))];
   const guids: string[] = [];
   for (const r of requests) {

@@ -19,6 +19,7 @@ interface PublishCommandResult {
   readonly contentUrl: string;
   readonly recordPath: string;
   readonly created: boolean;
+  readonly configurationName: string;
   readonly progress: readonly string[];
 }
 
@@ -110,6 +111,32 @@ describe('publish to Posit Connect (real editor)', function () {
       open: false,
     });
     assert.equal(url, result.contentUrl);
+  });
+
+  it('publishes with the Snowflake viewer integration, then copies the code that uses it', async () => {
+    const dir = project({ 'app.py': 'import streamlit as st\nst.title("Sales")\n', 'requirements.txt': 'streamlit\n' });
+    dirs.push(dir);
+    const result = await vscode.commands.executeCommand<PublishCommandResult>('positSnowflake.publish', {
+      dir,
+      serverUrl: sb.plainConnect,
+      integrations: ['Snowflake (viewer)'],
+    });
+    assert.ok(result, 'the command returned its result');
+    const config = fs.readFileSync(path.join(dir, '.posit', 'publish', `${result.configurationName}.toml`), 'utf8');
+    assert.match(config, /\[\[integration_requests\]\][^[]*auth_type = "Viewer"/s);
+    const code = await vscode.commands.executeCommand<string>('positSnowflake.copyIntegrationCode', {
+      dir,
+      language: 'python',
+      copy: false,
+    });
+    assert.match(code ?? '', /from posit\.connect\.external\.snowflake import PositAuthenticator/);
+    assert.match(code ?? '', /st\.context\.headers\.get\("Posit-Connect-User-Session-Token"\)/);
+    const r = await vscode.commands.executeCommand<string>('positSnowflake.copyIntegrationCode', {
+      dir,
+      language: 'r',
+      copy: false,
+    });
+    assert.match(r ?? '', /connectapi::get_oauth_credentials\(client, user_session_token\)/);
   });
 
   it('publishes to the Connect inside Snowflake with a Snowflake connection opening the ingress', async () => {
