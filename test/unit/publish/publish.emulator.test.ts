@@ -79,7 +79,7 @@ describe('publish against the emulated Connect', function () {
     assert.match(record, new RegExp(`bundle_id = "${result.bundleId}"`));
     const page = await fetch(result.contentUrl);
     assert.equal(page.status, 200);
-    assert.match(await page.text(), /<h1>project<\/h1>/);
+    assert.match(await page.text(), /<h1>Streamlit app \(app\.py\)<\/h1>/, 'a generic folder name is not the title');
     // Every poll carried the affinity cookie the deploy answer set (the emulator answers 404 without it).
     const polls = requests('connect', /^GET \/__api__\/v1\/tasks\//);
     assert.ok(polls.length >= 1 && polls.every((p) => /RSC-AFFINITY=/.test(p.headers.cookie ?? '')));
