@@ -158,7 +158,7 @@ describe('publish to Posit Connect (real editor)', function () {
     assert.ok(fs.existsSync(result.recordPath));
   });
 
-  it('a failing deployment is reported and writes no record', async () => {
+  it('a failing deployment is reported, and its record claims no success', async () => {
     const dir = project({ ...SITE, FAIL_DEPLOY: 'x' });
     dirs.push(dir);
     const result = await runDismissingErrors<PublishCommandResult>('positSnowflake.publish', {
@@ -166,7 +166,10 @@ describe('publish to Posit Connect (real editor)', function () {
       serverUrl: sb.plainConnect,
     });
     assert.equal(result, undefined);
-    assert.equal(fs.existsSync(path.join(dir, '.posit')), false);
+    const records = path.join(dir, '.posit', 'publish', 'deployments');
+    const record = fs.readFileSync(path.join(records, fs.readdirSync(records)[0]!), 'utf8');
+    assert.match(record, /\[deployment_error\][^[]*message = "Connect could not deploy the content/s);
+    assert.doesNotMatch(record, /^deployed_at/m);
   });
 
   it('Remove Connect Server forgets the server and its key', async () => {
