@@ -72,7 +72,6 @@ export interface NewConfigurationInput {
   readonly environment?: Readonly<Record<string, string>>;
   readonly secrets?: readonly string[];
   readonly integrationRequests?: readonly IntegrationRequest[];
-  readonly snowflake: boolean;
 }
 
 /** A configuration in Publisher's schema v3 for what we are about to deploy. */
@@ -81,8 +80,8 @@ export function newConfiguration(c: NewConfigurationInput): PublisherConfigurati
   const type = publisherType(d.appmode);
   return {
     $schema: CONFIG_SCHEMA,
-    // The schema's product_type enum has 'snowflake' for Connect inside Snowflake; 'connect' is its default.
-    ...(c.snowflake ? { product_type: 'snowflake' } : {}),
+    // No product_type: Connect inside Snowflake is product 'connect' too, the default (Publisher's
+    // utils/multiStepHelpers.ts getProductType); only the record's server_type says 'snowflake'.
     type,
     entrypoint: d.entrypoint,
     title: c.title,

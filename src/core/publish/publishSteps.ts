@@ -226,7 +226,6 @@ export class RecordProgress {
         ),
         secrets: req.secrets ?? [],
         integrationRequests: integrations.requests,
-        snowflake: req.server.snowflake === true,
       });
     this.configChanged = !existing || updated !== undefined;
   }

@@ -70,7 +70,14 @@ export async function journey(person: Person): Promise<void> {
   await person.answerStep('Publish: content title', 'Sales dashboard');
   await person.waitForText('Snowflake (viewer)');
   await person.screenshot('integrations');
-  await person.pick(/Snowflake \(viewer\)/);
+  // Tick its checkbox, at the row's left edge (the middle shows a hover over the description).
+  await page
+    .locator('.quick-input-widget .monaco-list-row', { hasText: 'Snowflake (viewer)' })
+    .first()
+    .click({ position: { x: 14, y: 12 } });
+  await page
+    .locator('.quick-input-widget .monaco-list-row[aria-checked="true"]', { hasText: 'Snowflake (viewer)' })
+    .waitFor({ state: 'visible', timeout: 10_000 });
   await person.answer('');
   await person.waitForText('Show the files and manifest.json');
   await person.screenshot('review');

@@ -29,7 +29,7 @@ const detection: ContentDetection = {
   title: 'Report',
 };
 
-function configurationFor(d: ContentDetection, snowflake = false): RecordState['configuration'] {
+function configurationFor(d: ContentDetection): RecordState['configuration'] {
   return newConfiguration({
     detection: d,
     inputs: {
@@ -44,8 +44,7 @@ function configurationFor(d: ContentDetection, snowflake = false): RecordState['
       ...(d.needsR ? { r: { rVersion: '4.4.1', packages: {} } } : {}),
     },
     title: 'Quarterly report',
-    files: ['report.qmd', 'requirements.txt'],
-    snowflake,
+    files: ['/**'],
   });
 }
 
@@ -108,20 +107,20 @@ describe('publish: deployment records', () => {
     }
   });
 
-  it('Connect inside Snowflake: server_type and product_type are "snowflake"', async () => {
+  it('Connect inside Snowflake: server_type "snowflake", product_type left at its default "connect"', async () => {
     const dir = makeProject({ 'report.qmd': '# r' });
     const file = await writeRecord(
       dir,
       state('spcs', {
         serverUrl: 'https://abc-org-acct.snowflakecomputing.app',
         serverType: 'snowflake',
-        configuration: configurationFor(detection, true),
+        configuration: configurationFor(detection),
       }),
     );
     const record = readToml(file) as Record<string, any>;
     assert.deepEqual(checkPublisherRecord(record), []);
     assert.equal(record.server_type, 'snowflake');
-    assert.equal(record.configuration.product_type, 'snowflake');
+    assert.equal(record.configuration.product_type, undefined);
   });
 
   it('an unfinished or failed deployment claims no success', async () => {

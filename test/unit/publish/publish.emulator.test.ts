@@ -211,6 +211,7 @@ describe('publish against the emulated Connect', function () {
         const { auth } = makeAuth(w, w.emu.home!.env);
         const result = await publish(request(makeProject(STREAMLIT), { server: spcs(connection), auth }));
         assert.ok(result.contentUrl.startsWith(w.emu.connectUrl));
+        assert.equal(readToml(result.recordPath).server_type, 'snowflake', "Publisher's server type for it");
         const calls = requests('ingress', /^(GET|POST) \/__api__\//);
         assert.ok(calls.length >= 4);
         for (const c of calls) {

@@ -26,8 +26,8 @@ export interface IntegrationAssociation {
 
 /** What a person reads for an integration's kind. */
 export function integrationKind(i: { readonly auth_type?: string }): string {
-  if (i.auth_type === 'Viewer') return "viewer's own Snowflake identity";
-  if (i.auth_type === 'Service Account') return 'a service account';
+  if (i.auth_type === 'Viewer') return 'as each viewer';
+  if (i.auth_type === 'Service Account') return 'as a service account';
   return i.auth_type ?? 'unknown kind';
 }
 
