@@ -41,29 +41,7 @@ const RECORD_KEYS = new Set([
   'files',
   'connect_cloud',
 ]);
-/** Both schemas' `type` enum (the record's also allows ''). */
-export const PUBLISHER_TYPES = new Set([
-  'html',
-  'jupyter-notebook',
-  'jupyter-voila',
-  'nodejs',
-  'python-bokeh',
-  'python-dash',
-  'python-fastapi',
-  'python-flask',
-  'python-gradio',
-  'python-panel',
-  'python-shiny',
-  'python-streamlit',
-  'quarto-shiny',
-  'quarto',
-  'quarto-static',
-  'r-plumber',
-  'r-shiny',
-  'rmd-shiny',
-  'rmd',
-  'unknown',
-]);
+/** The types whose configuration must have [python], [r], [quarto] (the configuration schema's allOf rules). */
 const PYTHON_TYPES = [
   'jupyter-notebook',
   'jupyter-voila',
@@ -78,6 +56,8 @@ const PYTHON_TYPES = [
 ];
 const R_TYPES = ['r-plumber', 'r-shiny', 'rmd-shiny', 'rmd'];
 const QUARTO_TYPES = ['quarto-shiny', 'quarto', 'quarto-static'];
+/** Both schemas' `type` enum (the record's also allows ''). */
+export const PUBLISHER_TYPES = new Set(['html', 'nodejs', ...PYTHON_TYPES, ...QUARTO_TYPES, ...R_TYPES, 'unknown']);
 /** Configuration schema: top-level `unevaluatedProperties: false` over these (base plus config_connect). */
 const CONFIG_KEYS = new Set([
   'product_type',

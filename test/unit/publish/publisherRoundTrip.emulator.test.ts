@@ -8,37 +8,16 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fixedRuntimeProbe } from '../../../src/core/publish/content/runtimeVersions';
-import { publish, type PublishRequest } from '../../../src/core/publish/publishPipeline';
-import type { ConnectState } from '../../emulator/connect';
-import { startAuthWorld, type AuthWorld } from '../auth/authHarness';
-import { makeProject, makeTempDir, removeProjects } from './projectFixture';
+import { publish } from '../../../src/core/publish/publishPipeline';
+import { useConnectWorld } from './connectWorld';
+import { makeProject } from './projectFixture';
 import { loadLikePublisher, readToml } from './publisherFormats';
 
 describe('publish: round trips with Posit Publisher', function () {
   this.timeout(30_000);
-  let w: AuthWorld;
-  let connect: ConnectState;
-  before(async () => {
-    w = await startAuthWorld();
-    connect = w.emu.connectState as ConnectState;
-  });
-  after(async () => {
-    await w.close();
-    removeProjects();
-  });
-
-  function request(dir: string, extra: Partial<PublishRequest> = {}): PublishRequest {
-    return {
-      dir,
-      server: { url: w.emu.plainConnectUrl },
-      apiKey: w.emu.connectApiKey,
-      // No Quarto on this machine: the configuration's version is what the manifest names.
-      probe: fixedRuntimeProbe({ python: '3.12.1' }),
-      tempDir: makeTempDir(),
-      backoffMs: 1,
-      ...extra,
-    };
-  }
+  // No Quarto on this machine: a configuration's version is what the manifest names.
+  const world = useConnectWorld(fixedRuntimeProbe({ python: '3.12.1' }));
+  const request = world.request;
 
   it('Publisher can load (and so redeploy) what we publish: a configuration of its own, named apart from the record', async () => {
     const dir = makeProject({
@@ -74,13 +53,13 @@ describe('publish: round trips with Posit Publisher', function () {
     assert.deepEqual({ ...(configuration.environment as object) }, { REGION: 'EMEA' });
     assert.deepEqual(configuration.secrets, ['API_KEY']);
     // The secret's value reached Connect and no file.
-    assert.equal(connect.contents.get(result.contentGuid)!.environment.get('API_KEY'), 's3cr3t-value');
+    assert.equal(world.connect.contents.get(result.contentGuid)!.environment.get('API_KEY'), 's3cr3t-value');
     const posit = path.join(dir, '.posit');
     for (const f of fs.readdirSync(posit, { recursive: true }) as string[]) {
       const p = path.join(posit, f);
       if (fs.statSync(p).isFile()) assert.ok(!fs.readFileSync(p, 'utf8').includes('s3cr3t-value'), f);
     }
-    const bundle = [...connect.bundles.values()].find((b) => b.id === result.bundleId)!;
+    const bundle = [...world.connect.bundles.values()].find((b) => b.id === result.bundleId)!;
     assert.deepEqual(bundle.manifest.environment, { python: { requires: '~=3.11.0' } });
   });
 
@@ -92,14 +71,14 @@ describe('publish: round trips with Posit Publisher', function () {
       'private/notes.txt': 'left out by the Publisher user',
     });
     // The content as Publisher left it on Connect: a Quarto document.
-    const created = await fetch(`${w.emu.plainConnectUrl}/__api__/v1/content`, {
+    const created = await fetch(`${world.w.emu.plainConnectUrl}/__api__/v1/content`, {
       method: 'POST',
-      headers: { Authorization: `Key ${w.emu.connectApiKey}`, 'Content-Type': 'application/json' },
+      headers: { Authorization: `Key ${world.w.emu.connectApiKey}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({ name: 'analysis-quarto', title: 'Regional analysis' }),
     });
     const guid = ((await created.json()) as { guid: string }).guid;
-    connect.contents.get(guid)!.app_mode = 'quarto-static';
-    const base = w.emu.plainConnectUrl;
+    world.connect.contents.get(guid)!.app_mode = 'quarto-static';
+    const base = world.w.emu.plainConnectUrl;
     const publishDir = path.join(dir, '.posit', 'publish');
     fs.mkdirSync(path.join(publishDir, 'deployments'), { recursive: true });
     const configText = [
@@ -163,7 +142,7 @@ describe('publish: round trips with Posit Publisher', function () {
       configText,
       'configuration untouched',
     );
-    const bundle = [...connect.bundles.values()].find((b) => b.id === result.bundleId)!;
+    const bundle = [...world.connect.bundles.values()].find((b) => b.id === result.bundleId)!;
     assert.equal(bundle.manifest.metadata.appmode, 'quarto-static');
     assert.deepEqual(bundle.manifest.quarto, { version: '1.4.557', engines: ['jupyter'] });
     assert.equal(bundle.manifest.python.version, '3.11.3');
@@ -172,7 +151,7 @@ describe('publish: round trips with Posit Publisher', function () {
       'data/sales.csv',
       'requirements.txt',
     ]);
-    const env = connect.contents.get(guid)!.environment;
+    const env = world.connect.contents.get(guid)!.environment;
     assert.deepEqual([env.get('API_URL'), env.get('DB_PASSWORD')], ['https://example.com/api', 'pw-123']);
     const { record } = loadLikePublisher(dir, 'deployment-K3QZ');
     assert.equal(record.configuration_name, 'production');
@@ -190,8 +169,8 @@ describe('publish: round trips with Posit Publisher', function () {
       cfg,
       fs.readFileSync(cfg, 'utf8').replace('validate = true', "validate = true\nsecrets = ['TOKEN']"),
     );
-    const bundles = connect.bundles.size;
+    const bundles = world.connect.bundles.size;
     await assert.rejects(publish(request(dir)), /needs the secret TOKEN, and no value was given/);
-    assert.equal(connect.bundles.size, bundles);
+    assert.equal(world.connect.bundles.size, bundles);
   });
 });
