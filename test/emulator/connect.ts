@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import type http from 'node:http';
 import { checkBundle } from './connectBundle';
+import { createOAuthState, registerConnectOAuth, type OAuthState } from './connectOAuth';
 import { sendJson, type EmuRequest, type EmulatorServer } from './server';
 
 export interface ConnectUserRecord {
@@ -13,6 +14,8 @@ export interface ConnectUserRecord {
   readonly email: string;
   user_role: 'viewer' | 'publisher' | 'administrator';
   locked: boolean;
+  /** The Snowflake user a Viewer OAuth integration signs this person in as (default: the username, upper-cased). */
+  snowflake_user?: string;
 }
 
 export interface ConnectContentRecord {
@@ -61,6 +64,8 @@ export interface ConnectState {
   failNextDeploy?: string;
   /** Require the affinity cookie on task polls (a load balancer in front of several Connect nodes). */
   requireAffinity: boolean;
+  /** OAuth integrations, associations and the session tokens content exchanges (connectOAuth.ts). */
+  readonly oauth: OAuthState;
   addUser(username: string, role: ConnectUserRecord['user_role']): { user: ConnectUserRecord; apiKey: string };
 }
 
@@ -87,6 +92,7 @@ export function createConnectState(): ConnectState {
     apiKey,
     taskLineDelayMs: 15,
     requireAffinity: true,
+    oauth: createOAuthState(),
     addUser,
   };
 }
@@ -255,7 +261,8 @@ function registerDeployRoutes(
     if (!who(req, res)) return;
     const c = state.contents.get(req.params.guid ?? '');
     if (!c) return connectError(res, 404, 4, `Content ${req.params.guid} not found.`);
-    const bundle = state.bundles.get(String(req.json<{ bundle_id?: unknown }>()?.bundle_id ?? ''));
+    const body = req.json<{ bundle_id?: unknown; activate?: unknown }>() ?? {};
+    const bundle = state.bundles.get(String(body.bundle_id ?? ''));
     if (!bundle || bundle.contentGuid !== c.guid)
       return connectError(res, 404, 4, 'Bundle not found for this content.');
     const appmode = String(bundle.manifest.metadata.appmode);
@@ -280,9 +287,10 @@ function registerDeployRoutes(
     };
     state.tasks.set(task.id, task);
     runTask(state, task, failure);
+    // `activate: false` builds a draft: the content keeps serving its active bundle (Connect's deploy API).
     if (!failure) {
       c.app_mode = appmode;
-      c.bundle_id = bundle.id;
+      if (body.activate !== false) c.bundle_id = bundle.id;
       c.last_deployed_time = new Date().toISOString();
     }
     sendJson(res, 202, { task_id: task.id }, { 'Set-Cookie': `RSC-AFFINITY=${task.node}; Path=/; HttpOnly` });
@@ -335,6 +343,7 @@ export function registerConnect(
   });
   registerContentRoutes(server, state, who);
   registerDeployRoutes(server, state, who);
+  registerConnectOAuth(server, state, who);
   server.route('GET', '/content/:guid/', (req, res) => {
     const c = state.contents.get(req.params.guid ?? '');
     if (!c || !c.bundle_id) {

@@ -68,6 +68,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   });
   const connectState = createConnectState();
   const apiKey = connectState.apiKey;
+  connectState.oauth.mintSnowflakeToken = (user) => state.issueOAuthAccessToken(user);
 
   registerLogin(snowflake, state);
   queries.register(snowflake);

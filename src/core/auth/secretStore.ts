@@ -1,7 +1,14 @@
 // The one typed store for secrets the user typed: namespaced keys, a versioned envelope, validated on read.
 import { Emitter, type Event } from '../shared/events';
 
-export type SecretKind = 'keyPassphrase' | 'pat' | 'oauthRefreshToken' | 'oauthClientSecret' | 'connectApiKey';
+export type SecretKind =
+  | 'keyPassphrase'
+  | 'pat'
+  | 'oauthRefreshToken'
+  | 'oauthClientSecret'
+  | 'connectApiKey'
+  /** A published content's secret environment variable; id = "<server url> <project dir> <name>". */
+  | 'contentSecret';
 
 export interface SecretRef {
   readonly kind: SecretKind;

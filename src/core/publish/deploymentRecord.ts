@@ -1,49 +1,20 @@
-// Deployment records in `.posit/publish/deployments/<name>.toml`, in Posit Publisher's record format (schema v3), so
-// a project published by either tool redeploys with the other to the same content. Written atomically (temp file +
-// rename) and only after a successful deployment.
-import crypto from 'node:crypto';
+// Deployment records in `.posit/publish/deployments/<name>.toml`, in Posit Publisher's record format (record schema
+// v3, posit-dev/publisher extensions/vscode/src/toml/schemas/posit-publishing-record-schema-v3.json), so a project
+// published by either tool redeploys with the other to the same content. As Publisher does (publish/connectPublish.ts),
+// the record is written as the deployment goes: once the content exists, after the upload, and at the end with
+// `deployed_at` on success or `deployment_error` on failure; `deployed_at` is only ever written for a success.
 import fs from 'node:fs';
 import path from 'node:path';
 import type * as SmolToml from 'smol-toml' with { 'resolution-mode': 'import' };
 import { sameServer } from './connect/connectServers';
-import type { AppMode, ContentDetection } from './types';
+import { writeFileAtomic, type PublisherConfiguration } from './publisherConfig';
 
 // smol-toml ships ESM types only; its CommonJS build is what the bundle and tsx load.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { parse, stringify } = require('smol-toml') as typeof SmolToml;
 
 export const RECORD_SCHEMA = 'https://cdn.posit.co/publisher/schemas/posit-publishing-record-schema-v3.json';
-export const CONFIG_SCHEMA = 'https://cdn.posit.co/publisher/schemas/posit-publishing-schema-v3.json';
 export const RECORDS_DIR = path.join('.posit', 'publish', 'deployments');
-
-/** Publisher's content `type` for each app mode: [in the record (its enum), in the configuration]. */
-const PUBLISHER_TYPES: Readonly<Record<AppMode, readonly [string, string]>> = {
-  static: ['html', 'html'],
-  'jupyter-static': ['jupyter-notebook', 'jupyter-notebook'],
-  'jupyter-voila': ['jupyter-voila', 'jupyter-voila'],
-  nodejs: ['unknown', 'unknown'],
-  'python-bokeh': ['python-bokeh', 'python-bokeh'],
-  'python-dash': ['python-dash', 'python-dash'],
-  'python-fastapi': ['python-fastapi', 'python-fastapi'],
-  'python-api': ['python-flask', 'python-flask'],
-  'python-shiny': ['python-shiny', 'python-shiny'],
-  'python-streamlit': ['python-streamlit', 'python-streamlit'],
-  'python-gradio': ['unknown', 'python-gradio'],
-  'python-panel': ['unknown', 'unknown'],
-  'quarto-static': ['quarto', 'quarto-static'],
-  'quarto-shiny': ['quarto-shiny', 'quarto-shiny'],
-  api: ['r-plumber', 'r-plumber'],
-  shiny: ['r-shiny', 'r-shiny'],
-  'rmd-static': ['rmd', 'rmd'],
-  'rmd-shiny': ['rmd-shiny', 'rmd-shiny'],
-};
-
-/** The app mode a Publisher configuration `type` stands for (to honour its choice on redeploy). */
-export function appModeOfPublisherType(type: unknown): AppMode | undefined {
-  if (typeof type !== 'string') return undefined;
-  if (type === 'quarto') return 'quarto-static';
-  return (Object.keys(PUBLISHER_TYPES) as AppMode[]).find((m) => PUBLISHER_TYPES[m][1] === type && type !== 'unknown');
-}
 
 export interface DeploymentRecord {
   readonly server_url: string;
@@ -55,7 +26,7 @@ export interface DeploymentRecord {
   readonly bundle_id?: string;
   readonly dashboard_url?: string;
   readonly direct_url?: string;
-  readonly configuration?: { readonly type?: string; readonly entrypoint?: string; readonly title?: string };
+  readonly configuration?: Partial<PublisherConfiguration>;
   readonly [key: string]: unknown;
 }
 
@@ -114,70 +85,70 @@ export async function newRecordName(dir: string, serverUrl: string): Promise<str
   }
 }
 
-export interface RecordInput {
+/** What a record says at one moment of a deployment. */
+export interface RecordState {
   readonly name: string;
   readonly serverUrl: string;
-  readonly contentGuid: string;
-  readonly bundleId: string;
-  readonly dashboardUrl: string;
-  readonly directUrl: string;
-  readonly detection: ContentDetection;
-  readonly title: string;
-  readonly files: readonly string[];
-  readonly createdAt?: string;
+  /** 'snowflake' for Connect inside Snowflake (the record schema's server_type enum). */
+  readonly serverType: 'connect' | 'snowflake';
+  readonly configurationName: string;
+  readonly configuration: PublisherConfiguration;
   readonly clientVersion: string;
-  readonly python?: string;
-  readonly r?: string;
-  readonly quarto?: { readonly version: string; readonly engines: readonly string[] };
-  readonly now?: Date;
+  readonly createdAt: string;
+  readonly contentGuid?: string;
+  readonly dashboardUrl?: string;
+  readonly directUrl?: string;
+  readonly bundleId?: string;
+  readonly files?: readonly string[];
+  readonly requirements?: readonly string[];
+  /** Only once Connect said the deployment succeeded. */
+  readonly deployedAt?: string;
+  readonly error?: { readonly code: string; readonly message: string };
+  /** The person cancelled (Publisher's dismissed_at). */
+  readonly dismissedAt?: string;
 }
 
-export function recordToml(input: RecordInput): string {
-  const now = (input.now ?? new Date()).toISOString();
-  const [recordType, configType] = PUBLISHER_TYPES[input.detection.appmode];
-  const configuration: Record<string, unknown> = {
-    $schema: CONFIG_SCHEMA,
-    type: configType,
-    entrypoint: input.detection.entrypoint,
-    title: input.title,
-    ...(input.python
-      ? { python: { version: input.python, package_file: 'requirements.txt', package_manager: 'pip' } }
-      : {}),
-    ...(input.r ? { r: { version: input.r, package_file: 'renv.lock', package_manager: 'renv' } } : {}),
-    ...(input.quarto ? { quarto: { version: input.quarto.version, engines: [...input.quarto.engines] } } : {}),
-  };
-  const record = {
+/** Publisher's logs page of a content item (toml/urlHelpers.ts). */
+export function logsUrlOf(dashboardUrl: string): string {
+  return `${dashboardUrl.replace(/\/+$/, '')}/logs`;
+}
+
+export function recordObject(s: RecordState): Record<string, unknown> {
+  const out: Record<string, unknown> = {
     $schema: RECORD_SCHEMA,
-    server_type: 'connect',
-    server_url: input.serverUrl,
-    client_version: input.clientVersion,
-    created_at: input.createdAt ?? now,
-    type: recordType,
-    configuration_name: input.name,
-    id: input.contentGuid,
-    dashboard_url: input.dashboardUrl,
-    direct_url: input.directUrl,
-    bundle_id: input.bundleId,
-    bundle_url: `${input.serverUrl}/__api__/v1/content/${input.contentGuid}/bundles/${input.bundleId}/download`,
-    deployed_at: now,
-    files: [...input.files],
-    configuration,
+    server_type: s.serverType,
+    server_url: s.serverUrl,
+    client_version: s.clientVersion,
+    created_at: s.createdAt,
+    type: s.configuration.type,
+    configuration_name: s.configurationName,
   };
-  return `# Deployment record written by posit-snowflake, in Posit Publisher's format.\n${stringify(record)}\n`;
+  if (s.contentGuid) out.id = s.contentGuid;
+  if (s.dashboardUrl) {
+    out.dashboard_url = s.dashboardUrl;
+    out.logs_url = logsUrlOf(s.dashboardUrl);
+  }
+  if (s.directUrl) out.direct_url = s.directUrl;
+  if (s.bundleId && s.contentGuid) {
+    out.bundle_id = s.bundleId;
+    out.bundle_url = `${s.serverUrl}/__api__/v1/content/${s.contentGuid}/bundles/${s.bundleId}/download`;
+  }
+  if (s.deployedAt) out.deployed_at = s.deployedAt;
+  if (s.dismissedAt) out.dismissed_at = s.dismissedAt;
+  if (s.error) out.deployment_error = { code: s.error.code, message: s.error.message, operation: 'publish' };
+  if (s.files?.length) out.files = [...s.files];
+  if (s.requirements?.length) out.requirements = [...s.requirements];
+  out.configuration = s.configuration;
+  return out;
+}
+
+export function recordToml(s: RecordState): string {
+  return `# Deployment record written by posit-snowflake, in Posit Publisher's format.\n${stringify(JSON.parse(JSON.stringify(recordObject(s))) as Record<string, unknown>)}\n`;
 }
 
 /** Writes the record atomically: a reader sees the old record or the new one, never half of either. */
-export async function writeRecord(dir: string, input: RecordInput): Promise<string> {
-  const folder = path.join(dir, RECORDS_DIR);
-  await fs.promises.mkdir(folder, { recursive: true });
-  const target = path.join(folder, `${input.name}.toml`);
-  const temp = path.join(folder, `.${input.name}.toml.${crypto.randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await fs.promises.writeFile(temp, recordToml(input), { mode: 0o644 });
-    await fs.promises.rename(temp, target);
-  } catch (err) {
-    await fs.promises.rm(temp, { force: true });
-    throw err;
-  }
+export async function writeRecord(dir: string, s: RecordState): Promise<string> {
+  const target = path.join(dir, RECORDS_DIR, `${s.name}.toml`);
+  await writeFileAtomic(target, recordToml(s));
   return target;
 }

@@ -1,18 +1,33 @@
-// The deployment, start to end: detect → check the server → bundle (with manifest) → create or reuse the content →
-// upload → deploy → follow the task → write the record. Each step reports a typed event; a cancel or failure at
-// any point leaves no temp file and no new or half-written record.
-import crypto from 'node:crypto';
+// The deployment, start to end: detect (honouring the project's Publisher configuration) → check the server and the
+// integrations → bundle (with manifest) → create or reuse the content → record → upload → record → deploy → follow
+// the task → associate the integrations → record. Each step reports a typed event; a cancel or failure leaves no temp
+// file, and once the content exists the record says so (never a success that did not happen), so a retry reuses it.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { AuthService } from '../auth/types';
-import { SnowflakeExtError, isCancelled } from '../shared/errors';
+import { IGNORE_FILE } from './bundle/exclusions';
+import { CancelledError, SnowflakeExtError, isCancelled } from '../shared/errors';
 import { nullLogger, type Logger } from '../shared/logger';
 import { createBundle, type Bundle } from './bundle/bundler';
 import { apiKeyAuth, ingressAuth, type ConnectAuth } from './connect/connectAuth';
 import { ConnectClient, type ConnectContent, type ConnectUser } from './connect/connectClient';
 import { detectContent } from './content/detectContent';
-import { appModeOfPublisherType, findRecord, newRecordName, writeRecord, type FoundRecord } from './deploymentRecord';
-import { buildManifest, gatherManifestInputs, manifestBytes, type ManifestInputs } from './content/manifest';
-import { listProjectFiles, type ProjectListing } from './bundle/projectFiles';
-import { systemRuntimeProbe, type RuntimeProbe } from './content/runtimeVersions';
+import type { FoundRecord } from './deploymentRecord';
+import { buildManifest, manifestBytes, type Manifest, type ManifestInputs } from './content/manifest';
+import type { OAuthIntegration } from './connect/oauthIntegrations';
+import type { IntegrationRequest } from './publisherConfig';
+import type { ProjectFile, ProjectListing } from './bundle/projectFiles';
+import type { RuntimeProbe } from './content/runtimeVersions';
+import {
+  type Plan,
+  RecordProgress,
+  associateIntegrations,
+  contentName,
+  environmentOf,
+  generatedFiles,
+  planDeployment,
+  resolveIntegrations,
+} from './publishSteps';
 import {
   APP_MODE_LABELS,
   type ConnectServer,
@@ -47,6 +62,30 @@ export interface PublishRequest extends ServerAccess {
   /** Create new content even when a record points at existing content. */
   readonly newContent?: boolean;
   readonly environment?: readonly { readonly name: string; readonly value: string | null }[];
+  /** Names of secrets to set (added to a new configuration's `secrets`); values come from `secretValue`. */
+  readonly secrets?: readonly string[];
+  /** A secret's value, asked when deploying and never written to a file; undefined = none given. */
+  readonly secretValue?: (name: string) => Promise<string | undefined>;
+  /** OAuth integrations (guid or name) the content needs, added to the configuration's integration requests. */
+  readonly integrations?: readonly string[];
+  /** false: deploy as a draft that Connect does not activate (`activate: false`). */
+  readonly activate?: boolean;
+  /** The Quarto version to name when Quarto is not installed here. */
+  readonly quartoVersion?: string;
+  /** Deploy with this configuration of `.posit/publish/` instead of the one the record names. */
+  readonly configurationName?: string;
+  /** First deployment without a title given: asked with the suggested one; undefined = the person declined. */
+  readonly askTitle?: (suggested: string) => Promise<string | undefined>;
+  /** No `integrations` given and the server has some: which the content needs (guids); undefined = declined. */
+  readonly chooseIntegrations?: (
+    all: readonly OAuthIntegration[],
+    requested: readonly IntegrationRequest[],
+  ) => Promise<readonly string[] | undefined>;
+  /** Shown the files and manifest before anything is created or uploaded: deploy, deploy as a draft, or stop. */
+  readonly review?: (r: {
+    readonly files: readonly string[];
+    readonly manifest: Manifest;
+  }) => Promise<'deploy' | 'draft' | undefined>;
   readonly probe?: RuntimeProbe;
   readonly tempDir?: string;
   readonly clientVersion?: string;
@@ -109,19 +148,14 @@ export async function checkServer(access: ServerAccess): Promise<ConnectUser> {
   return (await connectClientFor(access)).user();
 }
 
-async function resolveContent(req: PublishRequest, record: FoundRecord | undefined): Promise<ContentDetection> {
+async function resolveContent(req: PublishRequest, earlier: ContentOverride | undefined): Promise<ContentDetection> {
+  // What the person forces wins; else what the configuration (Publisher's or ours) settled; else detection.
+  const forced = req.override?.appmode || req.override?.entrypoint ? req.override : earlier;
   const detected = await detectContent(req.dir, {
-    ...(req.file ? { file: req.file } : {}),
-    ...(req.override ? { override: req.override } : {}),
+    ...(req.file && !forced ? { file: req.file } : {}),
+    ...(forced ? { override: forced } : {}),
   });
   if (detected) return detected;
-  // A choice made earlier (by us or by Publisher) is in the record's configuration.
-  const cfg = record?.record.configuration;
-  const mode = appModeOfPublisherType(cfg?.type);
-  if (mode && cfg?.entrypoint) {
-    const fromRecord = await detectContent(req.dir, { override: { appmode: mode, entrypoint: cfg.entrypoint } });
-    if (fromRecord) return fromRecord;
-  }
   const chosen = await req.chooseContent?.(req.dir);
   const again = chosen ? await detectContent(req.dir, { override: chosen }) : undefined;
   if (again) return again;
@@ -133,21 +167,6 @@ async function resolveContent(req: PublishRequest, record: FoundRecord | undefin
     },
     'unknownContent',
   );
-}
-
-function contentName(title: string): string {
-  const base =
-    title
-      .toLowerCase()
-      .replace(/[^a-z0-9_-]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 50) || 'content';
-  return `${base}-${crypto.randomBytes(3).toString('hex')}`;
-}
-
-function titleOf(req: PublishRequest, detection: ContentDetection): string {
-  const t = (req.title ?? detection.title).trim();
-  return t.length >= 3 ? t.slice(0, 1000) : `${t} (published)`;
 }
 
 /** The content to deploy to: the recorded one (checked) or none yet (created after bundling). */
@@ -196,12 +215,19 @@ function warnIfLarge(listing: ProjectListing, emit: (e: PublishEvent) => void): 
 async function bundleProject(
   req: PublishRequest,
   listing: ProjectListing,
+  extra: readonly ProjectFile[],
   inputs: ManifestInputs,
   emit: (e: PublishEvent) => void,
 ): Promise<Bundle> {
-  emit({ type: 'phase', phase: 'bundle', message: `Bundling ${listing.fileCount} files…` });
+  warnIfLarge(listing, emit);
+  emit({ type: 'phase', phase: 'bundle', message: `Bundling ${listing.fileCount + extra.length} files…` });
+  const entries = extra.length
+    ? [...listing.entries.filter((e) => !extra.some((x) => x.rel === e.rel)), ...extra].sort((a, b) =>
+        a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0,
+      )
+    : listing.entries;
   const bundle = await createBundle({
-    entries: listing.entries,
+    entries,
     manifest: (checksums) => manifestBytes(buildManifest(inputs, checksums)),
     ...(req.signal ? { signal: req.signal } : {}),
     ...(req.tempDir ? { tempDir: req.tempDir } : {}),
@@ -211,31 +237,38 @@ async function bundleProject(
   return bundle;
 }
 
-async function deployBundle(
+/** The review step, when there is one: the bundle's files and manifest (checksums come while bundling). */
+async function reviewed(req: PublishRequest, plan: Plan, inputs: ManifestInputs): Promise<boolean> {
+  if (!req.review) return req.activate !== false;
+  const files = plan.listing.entries.filter((e) => !e.isDirectory).map((e) => e.rel);
+  if (inputs.python?.generated && !files.includes(inputs.python.packageFile)) files.push(inputs.python.packageFile);
+  files.sort();
+  const manifest = buildManifest(inputs, new Map(files.map((f) => [f, '(computed while bundling)'])));
+  const choice = await req.review({ files, manifest });
+  if (!choice) throw new CancelledError();
+  return choice === 'deploy' && req.activate !== false;
+}
+
+/** Deploys the uploaded bundle and follows the task; raises TaskFailedError with the task's last lines. */
+async function runDeployTask(
   client: ConnectClient,
   guid: string,
-  bundle: Bundle,
+  bundleId: string,
+  activate: boolean,
   emit: (e: PublishEvent) => void,
-): Promise<string> {
-  emit({ type: 'phase', phase: 'upload', message: `Uploading ${(bundle.size / (1024 * 1024)).toFixed(1)} MB…` });
-  const { id: bundleId } = await client.uploadBundle(guid, bundle.path);
-  emit({ type: 'uploaded', bundleId });
-  emit({ type: 'phase', phase: 'deploy', message: 'Deploying…' });
-  const taskId = await client.deploy(guid, bundleId);
-  if (taskId === undefined) return bundleId; // the answer was lost, but Connect already serves this bundle
+): Promise<void> {
+  emit({ type: 'phase', phase: 'deploy', message: activate ? 'Deploying…' : 'Deploying as a draft (not activated)…' });
+  const taskId = await client.deploy(guid, bundleId, { activate });
+  if (taskId === undefined) return; // the answer was lost, but Connect already serves this bundle
   const lines: string[] = [];
   const task = await client.followTask(taskId, (line) => {
     lines.push(line);
     emit({ type: 'taskLine', line });
   });
   if (task.error || task.code !== 0) {
-    throw new TaskFailedError(
-      `Connect could not deploy the content: ${task.error || `the task ended with code ${task.code}`}.`,
-      lines.slice(-15),
-      guid,
-    );
+    const why = (task.error || `the task ended with code ${task.code}`).replace(/[.\s]+$/, '');
+    throw new TaskFailedError(`Connect could not deploy the content: ${why}.`, lines.slice(-15), guid);
   }
-  return bundleId;
 }
 
 /** Publishes `req.dir` to `req.server`. Resolves once Connect has deployed it and the record is written. */
@@ -243,66 +276,56 @@ export async function publish(req: PublishRequest): Promise<PublishResult> {
   const emit = req.onEvent ?? (() => undefined);
   const log = req.logger ?? nullLogger;
   emit({ type: 'phase', phase: 'detect', message: 'Looking at the project…' });
-  const record = req.newContent ? undefined : await findRecord(req.dir, req.server.url);
-  const detection = await resolveContent(req, record);
-  emit({ type: 'detected', detection });
-  const listing = await listProjectFiles(req.dir, {
-    keepNodeModules: detection.appmode === 'nodejs',
-    ...(req.signal ? { signal: req.signal } : {}),
-  });
-  warnIfLarge(listing, emit);
-  const inputs = await gatherManifestInputs(req.dir, detection, listing, req.probe ?? systemRuntimeProbe());
+  const plan = await planDeployment(req, (earlier) => resolveContent(req, earlier), emit);
   emit({ type: 'phase', phase: 'check', message: `Checking ${req.server.name ?? req.server.url}…` });
   const client = await connectClientFor({ ...req, logger: log });
   const user = await client.user();
+  const { detection } = plan;
   log.info(
     `Publishing ${req.dir} as ${detection.appmode} (${detection.entrypoint}) to ${req.server.url} as ${user.username}.`,
   );
-  let content = await existingContent(client, record, detection, emit);
-  const bundle = await bundleProject(req, listing, inputs, emit);
+  const integrations = await resolveIntegrations(client, plan, req, emit);
+  const inputs: ManifestInputs = {
+    ...plan.inputs,
+    ...(integrations.requests.length ? { integrationRequests: integrations.requests } : {}),
+  };
+  const activate = await reviewed(req, plan, inputs);
+  const environment = await environmentOf(req, plan.configuration);
+  let content = await existingContent(client, plan.record, detection, emit);
+  const extra = await generatedFiles(req, plan, emit);
+  const bundle = await bundleProject(req, plan.listing, extra.entries, inputs, emit).finally(extra.dispose);
+  const ignoreText = await fs.promises.readFile(path.join(req.dir, IGNORE_FILE), 'utf8').catch(() => undefined);
+  const progress = new RecordProgress(req, plan, inputs, integrations, ignoreText);
   try {
-    const title = titleOf(req, detection);
     const created = !content;
-    content ??= await client.createContent(contentName(title), title, user.guid);
-    if (req.environment?.length) await client.setEnvironment(content.guid, req.environment);
-    const bundleId = await deployBundle(client, content.guid, bundle, emit);
+    content ??= await client.createContent(contentName(plan.title), plan.title, user.guid);
+    await progress.contentExists(content, [...bundle.checksums.keys()].sort());
+    if (typeof plan.configuration.existing?.description === 'string')
+      await client.patchContent(content.guid, { description: plan.configuration.existing.description });
+    if (environment.length) await client.setEnvironment(content.guid, environment);
+    emit({ type: 'phase', phase: 'upload', message: `Uploading ${(bundle.size / (1024 * 1024)).toFixed(1)} MB…` });
+    const { id: bundleId } = await client.uploadBundle(content.guid, bundle.path);
+    emit({ type: 'uploaded', bundleId });
+    await progress.uploaded(bundleId);
+    await runDeployTask(client, content.guid, bundleId, activate, emit);
+    await associateIntegrations(client, content.guid, integrations.guids, emit);
     emit({ type: 'phase', phase: 'record', message: 'Saving the deployment record…' });
-    const dashboardUrl = content.dashboard_url ?? `${req.server.url}/connect/#/apps/${content.guid}`;
-    const contentUrl = content.content_url ?? `${req.server.url}/content/${content.guid}/`;
-    const name = record?.name ?? (await newRecordName(req.dir, req.server.url));
-    const recordPath = await writeRecord(req.dir, {
-      name,
-      serverUrl: req.server.url,
-      contentGuid: content.guid,
-      bundleId,
-      dashboardUrl,
-      directUrl: contentUrl,
-      detection,
-      title,
-      files: [...bundle.checksums.keys()].sort(),
-      clientVersion: req.clientVersion ?? 'posit-snowflake',
-      ...(record && !created && typeof record.record.created_at === 'string'
-        ? { createdAt: record.record.created_at }
-        : {}),
-      ...(inputs.python ? { python: inputs.python.version } : {}),
-      ...(inputs.r ? { r: inputs.r.rVersion } : {}),
-      ...(inputs.quarto
-        ? { quarto: { version: inputs.quarto.version, engines: detection.quartoEngines ?? ['markdown'] } }
-        : {}),
-    });
+    const recordPath = await progress.succeeded();
     const result: PublishResult = {
       contentGuid: content.guid,
-      contentUrl,
-      dashboardUrl,
+      contentUrl: progress.directUrl,
+      dashboardUrl: progress.dashboardUrl,
       bundleId,
       recordPath,
       created,
       appmode: detection.appmode,
+      configurationName: progress.configurationName,
     };
     emit({ type: 'done', result });
     return result;
   } catch (err) {
-    if (isCancelled(err)) log.info('Publishing cancelled; no record written.');
+    if (isCancelled(err)) log.info('Publishing cancelled.');
+    await progress.failed(err);
     throw err;
   } finally {
     await bundle.dispose();

@@ -96,6 +96,7 @@ export type PublishEvent =
   | { readonly type: 'phase'; readonly phase: PublishPhase; readonly message: string }
   | { readonly type: 'detected'; readonly detection: ContentDetection }
   | { readonly type: 'warning'; readonly message: string }
+  | { readonly type: 'info'; readonly message: string }
   | {
       readonly type: 'bundleProgress';
       readonly files: number;
@@ -116,4 +117,6 @@ export interface PublishResult {
   readonly recordPath: string;
   readonly created: boolean;
   readonly appmode: AppMode;
+  /** The `.posit/publish/<name>.toml` configuration deployed with. */
+  readonly configurationName: string;
 }

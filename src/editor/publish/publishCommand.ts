@@ -1,6 +1,8 @@
 // "Publish to Posit Connect…": which folder (the clicked file's, the active editor's, or a workspace folder), which
-// server, then the core pipeline under a cancellable progress notification, with the task's lines streamed into the
-// deployment log. Arguments skip every prompt: publish({ dir, serverUrl, file?, appmode?, entrypoint?, newContent? }).
+// server, the title (first deployment), the OAuth integrations, a review of files and manifest, then the core
+// pipeline under a cancellable progress notification, with the task's lines streamed into the deployment log.
+// Arguments skip every prompt: publish({ dir, serverUrl, file?, appmode?, entrypoint?, newContent?, integrations?,
+// environment?, secrets?, draft? }); secrets' values still come from the editor's secret storage (or are asked).
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
@@ -18,6 +20,7 @@ import {
 import { CancelledError, SnowflakeExtError } from '../../core/shared/errors';
 import type { ExtensionDeps } from '../deps';
 import { toAbortSignal } from '../runCommand';
+import { askTitle, chooseIntegrations, review, secretAsker } from './publishPrompts';
 import { pickServer } from './serverCommands';
 
 export interface PublishArgs {
@@ -28,6 +31,12 @@ export interface PublishArgs {
   readonly entrypoint?: string;
   readonly title?: string;
   readonly newContent?: boolean;
+  /** OAuth integrations (guid or name) the content needs. */
+  readonly integrations?: readonly string[];
+  readonly environment?: Readonly<Record<string, string>>;
+  /** Names of secrets; their values come from the editor's secret storage, asked once. */
+  readonly secrets?: readonly string[];
+  readonly draft?: boolean;
 }
 
 export interface PublishCommandResult extends PublishResult {
@@ -115,6 +124,9 @@ function progressReporter(
         log.appendLine(`Warning: ${e.message}`);
         void vscode.window.showWarningMessage(e.message);
         break;
+      case 'info':
+        log.appendLine(e.message);
+        break;
       case 'bundleProgress': {
         const pct = e.totalBytes ? Math.min(40, Math.floor((40 * e.bytes) / e.totalBytes)) : 0;
         say(`Bundling: ${e.files} of ${e.totalFiles} files`, pct - bundledPct);
@@ -174,6 +186,27 @@ export async function runPublish(
     `\n=== ${new Date().toLocaleString()} · ${where} → ${server.url}${previous ? ` (content ${previous.record.id})` : ' (new content)'}`,
   );
   const seen: string[] = [];
+  // Called with arguments (tests, other extensions): no prompts. From the palette or a menu: the person decides.
+  const interactive = !args.serverUrl;
+  const settings = vscode.workspace.getConfiguration('positSnowflake.publish');
+  const quartoVersion = settings.get<string>('quartoVersion', '').trim();
+  const options = {
+    ...(args.integrations ? { integrations: args.integrations } : {}),
+    ...(args.environment
+      ? { environment: Object.entries(args.environment).map(([name, value]) => ({ name, value })) }
+      : {}),
+    ...(args.secrets ? { secrets: args.secrets } : {}),
+    ...(args.draft ? { activate: false } : {}),
+    ...(quartoVersion ? { quartoVersion } : {}),
+    ...(interactive
+      ? {
+          askTitle,
+          chooseIntegrations,
+          ...(settings.get<boolean>('reviewBeforeUpload', true) ? { review } : {}),
+        }
+      : {}),
+    secretValue: secretAsker(deps.secrets, server.url, dir),
+  };
   try {
     const result = await vscode.window.withProgress(
       {
@@ -195,6 +228,7 @@ export async function runPublish(
           ...(args.title ? { title: args.title } : {}),
           ...(args.newContent ? { newContent: true } : {}),
           chooseContent,
+          ...options,
           onEvent: progressReporter(progress, deployLog, seen),
         }),
     );

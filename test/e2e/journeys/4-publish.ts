@@ -1,6 +1,7 @@
 // Journey 4: a publisher opens the sample Streamlit app and publishes it to the Posit Connect that runs inside
-// Snowflake: adds the server (its URL, a Snowflake connection that opens the ingress, the API key), watches the
-// progress, reads Connect's task lines in the deployment log, and gets the success message and the content URL.
+// Snowflake: adds the server (its URL, a Snowflake connection that opens the ingress, the API key), gives the title,
+// ticks the Snowflake viewer OAuth integration, reviews the files, watches the progress, reads Connect's task lines in
+// the deployment log, and gets the success message and the content URL.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -64,6 +65,24 @@ export async function journey(person: Person): Promise<void> {
     'the server check says which Snowflake connection opened the ingress',
   );
 
+  // The title (the folder is only 'workspace', so the suggestion says what the content is), the OAuth integration the
+  // app uses to query Snowflake as each viewer, then the review of files and manifest.
+  await person.answerStep('Publish: content title', 'Sales dashboard');
+  await person.waitForText('Snowflake (viewer)');
+  await person.screenshot('integrations');
+  // Tick its checkbox, at the row's left edge (the middle shows a hover over the description).
+  await page
+    .locator('.quick-input-widget .monaco-list-row', { hasText: 'Snowflake (viewer)' })
+    .first()
+    .click({ position: { x: 14, y: 12 } });
+  await page
+    .locator('.quick-input-widget .monaco-list-row[aria-checked="true"]', { hasText: 'Snowflake (viewer)' })
+    .waitFor({ state: 'visible', timeout: 10_000 });
+  await person.answer('');
+  await person.waitForText('Show the files and manifest.json');
+  await person.screenshot('review');
+  await person.pick(/^Deploy(?! as)/);
+
   // Progress while Connect builds and starts the app.
   const progress = await person.notification(/Publishing workspace to/, 60_000);
   await person.screenshot('publish-progress');
@@ -108,6 +127,10 @@ export async function journey(person: Person): Promise<void> {
   assert.ok(
     ingressLog.some((r) => r.method === 'GET' && r.path === contentPath),
     `the browser asked the ingress for ${contentPath}`,
+  );
+  assert.ok(
+    ingressLog.some((r) => r.method === 'PUT' && /\/oauth\/integrations\/associations$/.test(r.path) && r.status < 300),
+    'the content was associated with the OAuth integration the person ticked',
   );
   // Snowflake's ingress sends a browser without a Snowflake session to sign in first, as on a real account.
   assert.match(

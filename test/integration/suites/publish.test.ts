@@ -19,6 +19,7 @@ interface PublishCommandResult {
   readonly contentUrl: string;
   readonly recordPath: string;
   readonly created: boolean;
+  readonly configurationName: string;
   readonly progress: readonly string[];
 }
 
@@ -112,6 +113,32 @@ describe('publish to Posit Connect (real editor)', function () {
     assert.equal(url, result.contentUrl);
   });
 
+  it('publishes with the Snowflake viewer integration, then copies the code that uses it', async () => {
+    const dir = project({ 'app.py': 'import streamlit as st\nst.title("Sales")\n', 'requirements.txt': 'streamlit\n' });
+    dirs.push(dir);
+    const result = await vscode.commands.executeCommand<PublishCommandResult>('positSnowflake.publish', {
+      dir,
+      serverUrl: sb.plainConnect,
+      integrations: ['Snowflake (viewer)'],
+    });
+    assert.ok(result, 'the command returned its result');
+    const config = fs.readFileSync(path.join(dir, '.posit', 'publish', `${result.configurationName}.toml`), 'utf8');
+    assert.match(config, /\[\[integration_requests\]\][^[]*auth_type = "Viewer"/s);
+    const code = await vscode.commands.executeCommand<string>('positSnowflake.copyIntegrationCode', {
+      dir,
+      language: 'python',
+      copy: false,
+    });
+    assert.match(code ?? '', /from posit\.connect\.external\.snowflake import PositAuthenticator/);
+    assert.match(code ?? '', /st\.context\.headers\.get\("Posit-Connect-User-Session-Token"\)/);
+    const r = await vscode.commands.executeCommand<string>('positSnowflake.copyIntegrationCode', {
+      dir,
+      language: 'r',
+      copy: false,
+    });
+    assert.match(r ?? '', /connectapi::get_oauth_credentials\(client, user_session_token\)/);
+  });
+
   it('publishes to the Connect inside Snowflake with a Snowflake connection opening the ingress', async () => {
     const added = await vscode.commands.executeCommand<{ username: string }>('positSnowflake.addConnectServer', {
       url: sb.connect,
@@ -131,7 +158,7 @@ describe('publish to Posit Connect (real editor)', function () {
     assert.ok(fs.existsSync(result.recordPath));
   });
 
-  it('a failing deployment is reported and writes no record', async () => {
+  it('a failing deployment is reported, and its record claims no success', async () => {
     const dir = project({ ...SITE, FAIL_DEPLOY: 'x' });
     dirs.push(dir);
     const result = await runDismissingErrors<PublishCommandResult>('positSnowflake.publish', {
@@ -139,7 +166,10 @@ describe('publish to Posit Connect (real editor)', function () {
       serverUrl: sb.plainConnect,
     });
     assert.equal(result, undefined);
-    assert.equal(fs.existsSync(path.join(dir, '.posit')), false);
+    const records = path.join(dir, '.posit', 'publish', 'deployments');
+    const record = fs.readFileSync(path.join(records, fs.readdirSync(records)[0]!), 'utf8');
+    assert.match(record, /\[deployment_error\][^[]*message = "Connect could not deploy the content/s);
+    assert.doesNotMatch(record, /^deployed_at/m);
   });
 
   it('Remove Connect Server forgets the server and its key', async () => {

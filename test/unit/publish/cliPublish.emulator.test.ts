@@ -1,10 +1,13 @@
 // `posit-snowflake publish` against the emulator: the content URL on stdout, progress and task lines on stderr,
 // exit codes for CI, and Connect inside Snowflake through the CLI's own auth service.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { runCli } from '../../../src/cli/main';
 import { fixedRuntimeProbe } from '../../../src/core/publish/content/runtimeVersions';
 import { runPublishCli } from '../../../src/cli/commands/publish';
 import { startAuthWorld, type AuthWorld } from '../auth/authHarness';
+import type { ConnectState } from '../../emulator/connect';
 import { makeProject, removeProjects } from './projectFixture';
 
 const STREAMLIT = { 'app.py': 'import streamlit as st\n', 'requirements.txt': 'streamlit\n' };
@@ -97,5 +100,59 @@ describe('CLI: posit-snowflake publish', function () {
       0,
       forced.err.join(''),
     );
+  });
+
+  it('--integration (repeatable), --env, --secret from the environment, --draft and --quarto-version', async () => {
+    const connect = w.emu.connectState as ConnectState;
+    const dir = makeProject({ 'report.qmd': '---\ntitle: Regional sales\n---\n# Sales\n' });
+    const c = io({ CONNECT_API_KEY: w.emu.connectApiKey, DB_PASSWORD: 'pw-from-env' });
+    const code = await runPublishCli(
+      [
+        dir,
+        '--server',
+        w.emu.plainConnectUrl,
+        '--integration',
+        'Snowflake (viewer)',
+        '--integration',
+        'GitHub',
+        '--env',
+        'REGION=EMEA',
+        '--secret',
+        'DB_PASSWORD',
+        '--quarto-version',
+        '1.6.40',
+      ],
+      c,
+      { probe },
+    );
+    assert.equal(code, 0, c.err.join(''));
+    assert.match(c.err.join(''), /Associated the content with 2 OAuth integration\(s\)/);
+    const guid = /content\/([0-9a-f-]+)\//.exec(c.out.join(''))![1]!;
+    const content = connect.contents.get(guid)!;
+    assert.deepEqual(
+      [content.environment.get('REGION'), content.environment.get('DB_PASSWORD')],
+      ['EMEA', 'pw-from-env'],
+    );
+    assert.equal(connect.bundles.get(content.bundle_id!)!.manifest.quarto.version, '1.6.40');
+    assert.equal(content.title, 'Regional sales');
+    assert.equal(connect.oauth.associations.get(guid)?.length, 2);
+    const active = content.bundle_id;
+    fs.appendFileSync(path.join(dir, 'report.qmd'), '\nMore.\n');
+    const draft = io({ CONNECT_API_KEY: w.emu.connectApiKey, DB_PASSWORD: 'pw-from-env' });
+    assert.equal(
+      await runPublishCli([dir, '--server', w.emu.plainConnectUrl, '--draft', '--quarto-version', '1.6.40'], draft, {
+        probe,
+      }),
+      0,
+      draft.err.join(''),
+    );
+    assert.match(draft.err.join(''), /as a draft \(not activated\)/);
+    assert.equal(content.bundle_id, active, 'Connect still serves the active bundle');
+    const missing = io({ CONNECT_API_KEY: w.emu.connectApiKey });
+    assert.equal(
+      await runPublishCli([dir, '--server', w.emu.plainConnectUrl, '--quarto-version', '1.6.40'], missing, { probe }),
+      1,
+    );
+    assert.match(missing.err.join(''), /needs the secret DB_PASSWORD.*set the environment variable DB_PASSWORD/);
   });
 });

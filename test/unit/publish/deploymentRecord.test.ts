@@ -1,65 +1,22 @@
-// Deployment records: written in Posit Publisher's record format (only keys its v3 schema allows), read back for
-// redeploys whichever tool wrote them, and written atomically.
+// Deployment records: written in Posit Publisher's record format (checked against its v3 record schema's rules in
+// publisherFormats.ts), with its content type names, server_type and logs_url; read back for redeploys whichever tool
+// wrote them; written atomically.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type * as SmolToml from 'smol-toml' with { 'resolution-mode': 'import' };
 import {
   findRecord,
   newRecordName,
   RECORD_SCHEMA,
   RECORDS_DIR,
   writeRecord,
-  type RecordInput,
+  type RecordState,
 } from '../../../src/core/publish/deploymentRecord';
 import { isSnowflakeIngressUrl, normaliseServerUrl } from '../../../src/core/publish/connect/connectServers';
-import type { ContentDetection } from '../../../src/core/publish/types';
+import { newConfiguration } from '../../../src/core/publish/publishSettings';
+import { APP_MODES, type AppMode, type ContentDetection } from '../../../src/core/publish/types';
 import { makeProject, removeProjects } from './projectFixture';
-
-// smol-toml ships ESM types only; its CommonJS build is what tsx loads.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { parse } = require('smol-toml') as typeof SmolToml;
-
-/** The top-level properties of Publisher's posit-publishing-record-schema-v3.json (additionalProperties: false). */
-const PUBLISHER_RECORD_KEYS = new Set([
-  '$schema',
-  'server_url',
-  'server_type',
-  'id',
-  'client_version',
-  'type',
-  'created_at',
-  'deployed_at',
-  'configuration_name',
-  'bundle_id',
-  'bundle_url',
-  'dashboard_url',
-  'direct_url',
-  'deployment_error',
-  'configuration',
-  'requirements',
-  'renv',
-  'files',
-]);
-const PUBLISHER_RECORD_TYPES = new Set([
-  '',
-  'html',
-  'jupyter-notebook',
-  'jupyter-voila',
-  'python-bokeh',
-  'python-dash',
-  'python-fastapi',
-  'python-flask',
-  'python-shiny',
-  'python-streamlit',
-  'quarto-shiny',
-  'quarto',
-  'r-plumber',
-  'r-shiny',
-  'rmd-shiny',
-  'rmd',
-  'unknown',
-]);
+import { checkPublisherConfiguration, checkPublisherRecord, PUBLISHER_TYPES, readToml } from './publisherFormats';
 
 const detection: ContentDetection = {
   appmode: 'quarto-static',
@@ -72,21 +29,40 @@ const detection: ContentDetection = {
   title: 'Report',
 };
 
-function input(name: string, overrides: Partial<RecordInput> = {}): RecordInput {
+function configurationFor(d: ContentDetection): RecordState['configuration'] {
+  return newConfiguration({
+    detection: d,
+    inputs: {
+      detection: d,
+      locale: 'en_US.UTF-8',
+      ...(d.needsPython
+        ? {
+            python: { version: '3.11.9', packageFile: 'requirements.txt', packageManager: 'pip', requires: '~=3.11.0' },
+          }
+        : {}),
+      ...(d.needsQuarto ? { quarto: { version: '1.5.57' } } : {}),
+      ...(d.needsR ? { r: { rVersion: '4.4.1', packages: {} } } : {}),
+    },
+    title: 'Quarterly report',
+    files: ['/**'],
+  });
+}
+
+function state(name: string, overrides: Partial<RecordState> = {}): RecordState {
   return {
     name,
     serverUrl: 'https://connect.example.com',
+    serverType: 'connect',
+    configurationName: 'Quarterly-report-AB12',
+    configuration: configurationFor(detection),
+    clientVersion: 'posit-snowflake 0.1.0',
+    createdAt: '2024-06-01T09:00:00.000Z',
     contentGuid: 'de2e7bdb-b085-401e-a65c-443e40009749',
-    bundleId: '7',
     dashboardUrl: 'https://connect.example.com/connect/#/apps/de2e7bdb-b085-401e-a65c-443e40009749',
     directUrl: 'https://connect.example.com/content/de2e7bdb-b085-401e-a65c-443e40009749/',
-    detection,
-    title: 'Quarterly report',
+    bundleId: '7',
     files: ['report.qmd', 'requirements.txt'],
-    clientVersion: 'posit-snowflake 0.1.0',
-    python: '3.11.9',
-    quarto: { version: '1.5.57', engines: ['jupyter'] },
-    now: new Date('2024-06-01T10:00:00Z'),
+    deployedAt: '2024-06-01T10:00:00.000Z',
     ...overrides,
   };
 }
@@ -94,34 +70,72 @@ function input(name: string, overrides: Partial<RecordInput> = {}): RecordInput 
 describe('publish: deployment records', () => {
   after(removeProjects);
 
-  it("writes only what Publisher's record schema allows, with its content type names", async () => {
+  it("passes Publisher's record schema, with its type names, logs_url and a separate configuration name", async () => {
     const dir = makeProject({ 'report.qmd': '# r' });
-    const file = await writeRecord(dir, input('connect-example-com'));
+    const file = await writeRecord(dir, state('connect-example-com'));
     assert.equal(file, path.join(dir, RECORDS_DIR, 'connect-example-com.toml'));
-    const record = parse(fs.readFileSync(file, 'utf8')) as Record<string, any>;
-    for (const key of Object.keys(record))
-      assert.ok(PUBLISHER_RECORD_KEYS.has(key), `${key} is not in Publisher's schema`);
+    const record = readToml(file) as Record<string, any>;
+    assert.deepEqual(checkPublisherRecord(record), []);
     assert.equal(record.$schema, RECORD_SCHEMA);
     assert.equal(record.server_type, 'connect');
-    assert.equal(record.id, 'de2e7bdb-b085-401e-a65c-443e40009749');
-    assert.ok(PUBLISHER_RECORD_TYPES.has(record.type));
-    assert.equal(record.type, 'quarto');
-    assert.equal(record.configuration.type, 'quarto-static');
-    assert.equal(record.configuration.entrypoint, 'report.qmd');
+    assert.equal(record.type, 'quarto-static');
+    assert.equal(record.configuration_name, 'Quarterly-report-AB12');
+    assert.equal(record.logs_url, `${record.dashboard_url}/logs`);
     assert.deepEqual(
       { ...record.configuration.python },
-      { version: '3.11.9', package_file: 'requirements.txt', package_manager: 'pip' },
-    );
-    assert.deepEqual(
-      { ...record.configuration.quarto, engines: [...record.configuration.quarto.engines] },
-      { version: '1.5.57', engines: ['jupyter'] },
+      { version: '3.11.9', package_file: 'requirements.txt', package_manager: 'pip', requires_python: '~=3.11.0' },
     );
     assert.equal(
       record.bundle_url,
       'https://connect.example.com/__api__/v1/content/de2e7bdb-b085-401e-a65c-443e40009749/bundles/7/download',
     );
-    assert.equal(record.deployed_at, '2024-06-01T10:00:00.000Z');
     assert.deepEqual(fs.readdirSync(path.dirname(file)), ['connect-example-com.toml'], 'no temp file left');
+  });
+
+  it('every app mode gets a type from the schemas\' enum (no "unknown"), and a configuration that passes', () => {
+    for (const mode of APP_MODES as readonly AppMode[]) {
+      const d: ContentDetection = {
+        ...detection,
+        appmode: mode,
+        needsPython: mode.startsWith('python') || mode.startsWith('jupyter') || mode.startsWith('quarto'),
+        needsR: ['api', 'shiny', 'rmd-static', 'rmd-shiny'].includes(mode),
+        needsQuarto: mode.startsWith('quarto'),
+      };
+      const cfg = configurationFor(d);
+      assert.ok(PUBLISHER_TYPES.has(cfg.type) && cfg.type !== 'unknown', `${mode} → ${cfg.type}`);
+      assert.deepEqual(checkPublisherConfiguration(cfg), [], mode);
+    }
+  });
+
+  it('Connect inside Snowflake: server_type "snowflake", product_type left at its default "connect"', async () => {
+    const dir = makeProject({ 'report.qmd': '# r' });
+    const file = await writeRecord(
+      dir,
+      state('spcs', {
+        serverUrl: 'https://abc-org-acct.snowflakecomputing.app',
+        serverType: 'snowflake',
+        configuration: configurationFor(detection),
+      }),
+    );
+    const record = readToml(file) as Record<string, any>;
+    assert.deepEqual(checkPublisherRecord(record), []);
+    assert.equal(record.server_type, 'snowflake');
+    assert.equal(record.configuration.product_type, undefined);
+  });
+
+  it('an unfinished or failed deployment claims no success', async () => {
+    const dir = makeProject({ 'report.qmd': '# r' });
+    const file = await writeRecord(
+      dir,
+      state('r', { deployedAt: undefined, error: { code: 'deployFailed', message: 'the task failed' } }),
+    );
+    const record = readToml(file) as Record<string, any>;
+    assert.deepEqual(checkPublisherRecord(record), []);
+    assert.equal(record.deployed_at, undefined);
+    assert.deepEqual(
+      { ...record.deployment_error },
+      { code: 'deployFailed', message: 'the task failed', operation: 'publish' },
+    );
   });
 
   it('finds a record written by Posit Publisher and picks the latest for the server', async () => {
@@ -179,17 +193,16 @@ describe('publish: deployment records', () => {
       await newRecordName(dir, 'https://abc-org-acct.snowflakecomputing.app'),
       'abc-org-acct-snowflakecomputing-app',
     );
-    await writeRecord(dir, input('connect-example-com'));
+    await writeRecord(dir, state('connect-example-com'));
     assert.equal(await newRecordName(dir, 'https://connect.example.com'), 'connect-example-com-2');
   });
 
   it('replaces a record atomically: readers see the old or the new one, never half', async () => {
     const dir = makeProject({ 'report.qmd': '# r' });
-    await writeRecord(dir, input('r1', { bundleId: '1' }));
-    const writes = Array.from({ length: 20 }, (_, i) => writeRecord(dir, input('r1', { bundleId: String(i + 2) })));
+    await writeRecord(dir, state('r1', { bundleId: '1' }));
+    const writes = Array.from({ length: 20 }, (_, i) => writeRecord(dir, state('r1', { bundleId: String(i + 2) })));
     const reads: string[] = [];
-    for (let i = 0; i < 20; i++)
-      reads.push(String((parse(fs.readFileSync(path.join(dir, RECORDS_DIR, 'r1.toml'), 'utf8')) as any).bundle_id));
+    for (let i = 0; i < 20; i++) reads.push(String(readToml(path.join(dir, RECORDS_DIR, 'r1.toml')).bundle_id));
     await Promise.all(writes);
     assert.ok(reads.every((b) => /^\d+$/.test(b)));
     assert.deepEqual(fs.readdirSync(path.join(dir, RECORDS_DIR)), ['r1.toml']);

@@ -1,5 +1,6 @@
 // Publishing against the emulated Connect, plain and behind the SPCS ingress: full deploys, a redeploy to the same
-// content, a failing task, a 503 on upload, a cancel mid-upload, the ingress 401 retry, and the two refusals.
+// content, a failing task (recorded as Publisher records it, and retried into the same content), a 503 on upload, a
+// cancel mid-upload, the ingress 401 retry, and the two refusals.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { CancelledError, SnowflakeExtError } from '../../../src/core/shared/erro
 import type { ConnectState } from '../../emulator/connect';
 import { makeAuth, startAuthWorld, table, writeHome, type AuthWorld } from '../auth/authHarness';
 import { makeProject, makeTempDir, removeProjects } from './projectFixture';
+import { readToml } from './publisherFormats';
 
 const STREAMLIT = {
   'app.py': 'import streamlit as st\nst.title("Sales")\n',
@@ -77,7 +79,7 @@ describe('publish against the emulated Connect', function () {
     assert.match(record, new RegExp(`bundle_id = "${result.bundleId}"`));
     const page = await fetch(result.contentUrl);
     assert.equal(page.status, 200);
-    assert.match(await page.text(), /<h1>project<\/h1>/);
+    assert.match(await page.text(), /<h1>Streamlit app \(app\.py\)<\/h1>/, 'a generic folder name is not the title');
     // Every poll carried the affinity cookie the deploy answer set (the emulator answers 404 without it).
     const polls = requests('connect', /^GET \/__api__\/v1\/tasks\//);
     assert.ok(polls.length >= 1 && polls.every((p) => /RSC-AFFINITY=/.test(p.headers.cookie ?? '')));
@@ -97,22 +99,43 @@ describe('publish against the emulated Connect', function () {
     assert.equal(requests('connect', /^POST \/__api__\/v1\/content$/).length, 1, 'content created once');
   });
 
-  it('a failing task: the last lines come back, and no record is written or changed', async () => {
+  it('a failing task: the last lines come back; the record says so and keeps the last success', async () => {
     const dir = makeProject(STREAMLIT);
     const ok = await publish(request(dir));
-    const before = fs.readFileSync(ok.recordPath, 'utf8');
+    const before = readToml(ok.recordPath);
     fs.writeFileSync(path.join(dir, 'FAIL_DEPLOY'), 'x');
     await assert.rejects(publish(request(dir)), (err: unknown) => {
       assert.ok(err instanceof TaskFailedError);
-      assert.match(err.message, /Connect could not deploy the content: The content failed to start/);
+      assert.match(
+        err.message,
+        /Connect could not deploy the content: The content failed to start \(FAIL_DEPLOY is in the bundle\)\.$/,
+      );
       assert.ok(err.lastLines.some((l) => l.startsWith('ERROR:')));
       assert.equal(err.contentGuid, ok.contentGuid);
       return true;
     });
-    assert.equal(fs.readFileSync(ok.recordPath, 'utf8'), before);
+    const after = readToml(ok.recordPath);
+    assert.equal(after.id, ok.contentGuid);
+    assert.equal(after.deployed_at, before.deployed_at, 'the last success is still the one named');
+    assert.equal(after.bundle_id, before.bundle_id);
+    assert.match(String((after.deployment_error as { message: string }).message), /failed to start/);
+  });
+
+  it('a failed first deploy is recorded without a success, and the retry deploys into the same content', async () => {
     const fresh = makeProject({ ...STREAMLIT, FAIL_DEPLOY: 'x' });
     await assert.rejects(publish(request(fresh)), TaskFailedError);
-    assert.equal(fs.existsSync(path.join(fresh, RECORDS_DIR)), false);
+    const failed = readToml(recordFile(fresh));
+    assert.equal(failed.deployed_at, undefined, 'no success is claimed');
+    assert.equal((failed.deployment_error as { operation: string }).operation, 'publish');
+    assert.equal(typeof failed.id, 'string');
+    fs.rmSync(path.join(fresh, 'FAIL_DEPLOY'));
+    const retry = await publish(request(fresh));
+    assert.equal(retry.contentGuid, failed.id);
+    assert.equal(retry.created, false);
+    assert.equal(requests('connect', /^POST \/__api__\/v1\/content$/).length, 1, 'one content, no orphan');
+    const done = readToml(retry.recordPath);
+    assert.equal(done.deployment_error, undefined);
+    assert.equal(done.bundle_id, retry.bundleId);
   });
 
   it('a 503 on upload is retried and the deploy goes through', async () => {
@@ -126,10 +149,10 @@ describe('publish against the emulated Connect', function () {
     assert.ok(result.bundleId);
   });
 
-  it('a cancel mid-upload leaves no temp file and no half-written record', async () => {
+  it('a cancel mid-upload leaves no temp file; the record keeps the last success and says it was dismissed', async () => {
     const dir = makeProject(STREAMLIT);
     const ok = await publish(request(dir));
-    const before = fs.readFileSync(ok.recordPath, 'utf8');
+    const before = readToml(ok.recordPath);
     w.emu.servers.connect.addFault({ route: 'POST /__api__/v1/content/:guid/bundles', delayMs: 3000 });
     const controller = new AbortController();
     const req = request(dir, { signal: controller.signal });
@@ -144,7 +167,9 @@ describe('publish against the emulated Connect', function () {
     await assert.rejects(cancelling, (err) => err instanceof CancelledError);
     assert.deepEqual(fs.readdirSync(req.tempDir!), []);
     assert.deepEqual(fs.readdirSync(path.dirname(ok.recordPath)), [path.basename(ok.recordPath)]);
-    assert.equal(fs.readFileSync(recordFile(dir), 'utf8'), before);
+    const after = readToml(recordFile(dir));
+    assert.deepEqual([after.id, after.bundle_id, after.deployed_at], [before.id, before.bundle_id, before.deployed_at]);
+    assert.equal(typeof after.dismissed_at, 'string');
     assert.ok(!req.events.some((e) => e.type === 'uploaded'));
   });
 
@@ -186,6 +211,7 @@ describe('publish against the emulated Connect', function () {
         const { auth } = makeAuth(w, w.emu.home!.env);
         const result = await publish(request(makeProject(STREAMLIT), { server: spcs(connection), auth }));
         assert.ok(result.contentUrl.startsWith(w.emu.connectUrl));
+        assert.equal(readToml(result.recordPath).server_type, 'snowflake', "Publisher's server type for it");
         const calls = requests('ingress', /^(GET|POST) \/__api__\//);
         assert.ok(calls.length >= 4);
         for (const c of calls) {

@@ -1,6 +1,10 @@
-// What never goes into a bundle: the always-excluded paths, plus the project's `.positignore` (gitignore syntax,
-// the same file name and syntax as Posit Publisher, so one ignore file serves both tools).
+// What never goes into a bundle: the always-excluded paths (the union of Posit Publisher's STANDARD_EXCLUSIONS in
+// bundler/collect.ts and rsconnect-python's directories_ignore_list in rsconnect/bundle.py), plus the project's
+// `.positignore` and `.rscignore` (gitignore syntax). Publisher itself selects files by its configuration's `files`
+// list (publisherConfig.ts) and does not read `.positignore`.
 export const IGNORE_FILE = '.positignore';
+/** rsconnect's (and Publisher's) ignore file, itself never bundled. */
+export const RSC_IGNORE_FILE = '.rscignore';
 
 /** Names excluded at any depth. `node_modules` is kept for Node.js content (Connect installs from the lock file,
  * but an app may vendor modules); `venv`/`.venv` are environments Connect rebuilds from requirements.txt. */
@@ -21,6 +25,11 @@ const ALWAYS_EXCLUDED_NAMES = new Set([
   '.mypy_cache',
   '.pytest_cache',
   '.ruff_cache',
+  // rsconnect and rsconnect-python keep server and account names here; packrat is renv's predecessor.
+  'rsconnect',
+  'rsconnect-python',
+  'packrat',
+  RSC_IGNORE_FILE,
 ]);
 
 /** Project-relative paths excluded only where they are. */
@@ -124,6 +133,8 @@ export class ExclusionFilter {
     const name = relPath.slice(relPath.lastIndexOf('/') + 1);
     if (ALWAYS_EXCLUDED_NAMES.has(name) || ALWAYS_EXCLUDED_PATHS.has(relPath)) return 'always';
     if (name === 'node_modules' && !this.opts.keepNodeModules) return 'always';
+    // knitr's caches (`<doc>_cache/`) and RStudio project files, as Publisher leaves them out.
+    if ((isDirectory && name.endsWith('_cache')) || (!isDirectory && name.endsWith('.Rproj'))) return 'always';
     let verdict: string | undefined;
     for (const rule of this.rules) {
       if (rule.dirOnly && !isDirectory) continue;

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { throwIfAborted } from '../../shared/abort';
 import { SnowflakeExtError } from '../../shared/errors';
-import { ExclusionFilter, IGNORE_FILE } from './exclusions';
+import { ExclusionFilter, IGNORE_FILE, RSC_IGNORE_FILE } from './exclusions';
 
 export interface ProjectFile {
   /** Project-relative POSIX path; directories end without '/'. */
@@ -31,6 +31,8 @@ export interface ProjectListing {
 
 export interface ListOptions {
   readonly keepNodeModules?: boolean;
+  /** Only paths this accepts are bundled (a Publisher configuration's `files` list); directories are still walked. */
+  readonly include?: (rel: string, isDirectory: boolean) => boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -54,6 +56,13 @@ function readableByMode(st: fs.Stats): boolean {
   if (st.uid === uid) return (st.mode & 0o400) !== 0;
   if (groups.has(st.gid)) return (st.mode & 0o040) !== 0;
   return (st.mode & 0o004) !== 0;
+}
+
+/** A Python environment under any name: venv writes pyvenv.cfg; rsconnect-python and Publisher look for bin/python. */
+const ENVIRONMENT_MARKERS = ['pyvenv.cfg', 'bin/python', 'Scripts/python.exe'];
+
+function isPythonEnvironment(abs: string): boolean {
+  return ENVIRONMENT_MARKERS.some((m) => fs.existsSync(path.join(abs, m)));
 }
 
 function isInside(root: string, target: string): boolean {
@@ -134,6 +143,7 @@ class Walker {
       return undefined; // sockets, FIFOs and devices have no place in a bundle
     }
     if (this.filter.excludes(rel, isDir) || (real !== rel && this.filter.excludes(real, isDir))) return undefined;
+    if (isDir && isPythonEnvironment(abs)) return undefined;
     let st: fs.Stats;
     try {
       st = fs.statSync(abs);
@@ -199,6 +209,16 @@ function listOf(problems: readonly Problem[]): string {
   return problems.length > 5 ? `${shown} and ${problems.length - 5} more` : shown;
 }
 
+/** The files `include` accepts, and the directories that hold them. */
+function selected(entries: ProjectFile[], include: ListOptions['include']): ProjectFile[] {
+  if (!include) return entries;
+  const files = entries.filter((e) => !e.isDirectory && include(e.rel, false));
+  const dirs = new Set<string>();
+  for (const f of files)
+    for (let i = f.rel.indexOf('/'); i > 0; i = f.rel.indexOf('/', i + 1)) dirs.add(f.rel.slice(0, i));
+  return [...files, ...entries.filter((e) => e.isDirectory && dirs.has(e.rel))];
+}
+
 /** Walks `root` and returns what the bundle will hold, or raises an error naming every file it cannot take. */
 export async function listProjectFiles(root: string, opts: ListOptions = {}): Promise<ProjectListing> {
   const realRoot = await fs.promises.realpath(root).catch(() => {
@@ -206,7 +226,8 @@ export async function listProjectFiles(root: string, opts: ListOptions = {}): Pr
       text: 'Choose an existing project folder to publish.',
     });
   });
-  const ignoreText = await fs.promises.readFile(path.join(root, IGNORE_FILE), 'utf8').catch(() => undefined);
+  const read = (name: string): Promise<string> => fs.promises.readFile(path.join(root, name), 'utf8').catch(() => '');
+  const ignoreText = `${await read(IGNORE_FILE)}\n${await read(RSC_IGNORE_FILE)}`;
   const filter = new ExclusionFilter({ keepNodeModules: opts.keepNodeModules, ignoreText });
   const walker = new Walker(root, realRoot, filter, opts);
   await walker.walk();
@@ -238,7 +259,7 @@ export async function listProjectFiles(root: string, opts: ListOptions = {}): Pr
       },
     );
   }
-  const entries = walker.entries.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  const entries = selected(walker.entries, opts.include).sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   let totalBytes = 0;
   let fileCount = 0;
   for (const e of entries) {

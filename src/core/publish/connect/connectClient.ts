@@ -249,13 +249,14 @@ export class ConnectClient {
    * Starts the deployment of a bundle and returns its task id; undefined when the answer was lost but the content
    * already serves that bundle (deployed, no task left to follow). When the answer is lost and the content does not
    * show the bundle, the request is not sent again (a second deployment would run beside the first).
+   * `activate: false` deploys a draft: built, but not what visitors get (Connect's deploy API).
    */
-  async deploy(guid: string, bundleId: string): Promise<string | undefined> {
+  async deploy(guid: string, bundleId: string, opts: { activate?: boolean } = {}): Promise<string | undefined> {
     try {
       const out = await this.getJson<{ task_id: string | number }>(
         'POST',
         `/__api__/v1/content/${encodeURIComponent(guid)}/deploy`,
-        { bundle_id: bundleId },
+        { bundle_id: bundleId, ...(opts.activate === false ? { activate: false } : {}) },
       );
       return String(out.task_id);
     } catch (err) {

@@ -3,7 +3,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PYTHON_ENTRY_CANDIDATES, detectPythonApp } from './pythonFramework';
-import type { AppMode, ContentDetection, ContentOverride, QuartoEngine } from '../types';
+import {
+  APP_MODE_LABELS,
+  type AppMode,
+  type ContentDetection,
+  type ContentOverride,
+  type QuartoEngine,
+} from '../types';
 
 interface Project {
   readonly dir: string;
@@ -72,8 +78,49 @@ function quartoEnginesOf(texts: readonly { name: string; text: string }[]): Quar
   return [...engines].sort();
 }
 
-function base(dir: string): string {
+/** Folder names that say nothing about the content (an editor's or a container's default checkout). */
+const GENERIC_FOLDERS = new Set([
+  'workspace',
+  'workspaces',
+  'project',
+  'projects',
+  'src',
+  'app',
+  'work',
+  'home',
+  'code',
+]);
+
+/** The name the project gives itself: pyproject's [project] name, an R package's Title, package.json's name. */
+function projectName(dir: string): string | undefined {
+  const read = (f: string): string => {
+    try {
+      return fs.readFileSync(path.join(dir, f), 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  const pyproject = /^\[project\][^[]*?^name\s*=\s*["']([^"']+)["']/ms.exec(read('pyproject.toml'))?.[1];
+  const description = /^Title:\s*(.+)$/m.exec(read('DESCRIPTION'))?.[1];
+  let pkg: string | undefined;
+  try {
+    const name = (JSON.parse(read('package.json') || '{}') as { name?: unknown }).name;
+    pkg = typeof name === 'string' ? name : undefined;
+  } catch {
+    pkg = undefined;
+  }
+  return (pyproject ?? description ?? pkg)?.trim() || undefined;
+}
+
+/**
+ * The default title when the document has none: the project's own name, else the folder's, unless the folder's name
+ * is generic ('workspace'); then what the content is ('Streamlit app (app.py)').
+ */
+function base(dir: string, what?: { appmode: AppMode; entrypoint: string }): string {
   const name = path.basename(path.resolve(dir));
+  const own = projectName(dir);
+  if (own) return own.length >= 3 ? own : `${own} content`;
+  if (what && GENERIC_FOLDERS.has(name.toLowerCase())) return `${APP_MODE_LABELS[what.appmode]} (${what.entrypoint})`;
   return name.length >= 3 ? name : `${name} content`.trim();
 }
 
@@ -94,7 +141,7 @@ function result(
     needsPython: python || engines.includes('jupyter'),
     needsR: r || engines.includes('knitr'),
     needsQuarto: quarto,
-    title: extra.title ?? base(p.dir),
+    title: extra.title ?? base(p.dir, { appmode, entrypoint }),
     ...extra,
   };
 }
@@ -115,9 +162,13 @@ async function detectQuarto(p: Project, file: string | undefined): Promise<Conte
   const projectYaml = isProject ? await p.read(p.names.includes('_quarto.yml') ? '_quarto.yml' : '_quarto.yaml') : '';
   const shiny = usesShiny(frontMatter(await p.read(entry))) || docs.some((d) => usesShiny(frontMatter(d.text)));
   const site = /^\s*type:\s*["']?(website|book|manuscript)\b/m.test(projectYaml);
-  return result(p, shiny ? 'quarto-shiny' : 'quarto-static', entry, {
+  const mode = shiny ? 'quarto-shiny' : 'quarto-static';
+  return result(p, mode, entry, {
     quartoEngines: quartoEnginesOf(docs.length ? docs : [{ name: entry, text: await p.read(entry) }]),
-    title: yamlTitle(frontMatter(await p.read(entry))) ?? yamlTitle(projectYaml) ?? base(p.dir),
+    title:
+      yamlTitle(frontMatter(await p.read(entry))) ??
+      yamlTitle(projectYaml) ??
+      base(p.dir, { appmode: mode, entrypoint: entry }),
     ...(site ? { contentCategory: 'site' as const } : {}),
   });
 }
@@ -125,9 +176,10 @@ async function detectQuarto(p: Project, file: string | undefined): Promise<Conte
 async function detectRmd(p: Project, file: string): Promise<ContentDetection> {
   const yaml = frontMatter(await p.read(file));
   const site = p.names.some((n) => /^_(site|bookdown)\.ya?ml$/.test(n));
-  return result(p, usesShiny(yaml) ? 'rmd-shiny' : 'rmd-static', file, {
+  const mode = usesShiny(yaml) ? 'rmd-shiny' : 'rmd-static';
+  return result(p, mode, file, {
     primaryRmd: file,
-    title: yamlTitle(yaml) ?? base(p.dir),
+    title: yamlTitle(yaml) ?? base(p.dir, { appmode: mode, entrypoint: file }),
     ...(site ? { contentCategory: 'site' as const } : {}),
   });
 }
@@ -230,7 +282,7 @@ export async function detectContent(dir: string, opts: DetectOptions = {}): Prom
   const entrypointFile = entry.includes(':') ? `${entry.split(':')[0]!.replace(/\./g, '/')}.py` : entry;
   return result(p, mode, entry, {
     entrypointFile,
-    title: found?.title ?? base(dir),
+    title: found?.title ?? base(dir, { appmode: mode, entrypoint: entry }),
     ...(mode.startsWith('quarto')
       ? {
           quartoEngines:

@@ -1,5 +1,7 @@
 // Reads renv.lock into what manifest.json needs for R content: the R version (`platform`) and the `packages`
-// section ({Source, Repository, description}), straight from the lock file, without an R session.
+// section ({Source, Repository, description}), straight from the lock file, without an R session. The description
+// keeps what a remote install needs (every Remote* field, RemotePkgRef derived from user/repo when absent, and
+// GithubSubdir), as Publisher's publish/rPackageDescriptions.ts writes it.
 import { SnowflakeExtError } from '../../shared/errors';
 
 interface RenvPackage {
@@ -60,8 +62,15 @@ function repositories(lock: RenvLock): Map<string, string> {
 function sourceOf(name: string, pkg: RenvPackage, repos: Map<string, string>): { source: string; repository: string } {
   const remote = pkg.RemoteType && GIT_HOSTS[pkg.RemoteType];
   if (remote && pkg.RemoteUsername && pkg.RemoteRepo && !pkg.Repository) {
-    return { source: pkg.RemoteType!, repository: `${remote}/${pkg.RemoteUsername}/${pkg.RemoteRepo}` };
+    // GitHub Enterprise and self-hosted GitLab name their host (RemoteHost is the API host, e.g. api.github.com).
+    const host =
+      typeof pkg.RemoteHost === 'string' && pkg.RemoteHost && !/^api\.github\.com$/.test(pkg.RemoteHost)
+        ? `https://${pkg.RemoteHost.replace(/^https?:\/\//, '').replace(/\/api\/v3\/?$/, '')}`
+        : remote;
+    return { source: pkg.RemoteType!, repository: `${host}/${pkg.RemoteUsername}/${pkg.RemoteRepo}` };
   }
+  if (pkg.RemoteType && typeof pkg.RemoteUrl === 'string' && pkg.RemoteUrl && !pkg.Repository)
+    return { source: pkg.RemoteType, repository: pkg.RemoteUrl };
   const repo = pkg.Repository ?? (pkg.Source === 'Bioconductor' ? 'BioCsoft' : undefined);
   if (repo && /^(https?|ftp):\/\//.test(repo)) {
     const url = repo.replace(/\/+$/, '');
@@ -88,10 +97,11 @@ function description(name: string, pkg: RenvPackage, repository: string): Record
     Type: 'Package',
     Title: pkg.Title ?? `${name} R package`,
   };
-  for (const key of ['Hash', 'RemoteType', 'RemoteUsername', 'RemoteRepo', 'RemoteRef', 'RemoteSha'] as const) {
-    const v = pkg[key];
-    if (typeof v === 'string' && v) d[key] = v;
-  }
+  for (const [key, v] of Object.entries(pkg))
+    if ((key === 'Hash' || key.startsWith('Remote')) && typeof v === 'string' && v) d[key] = v;
+  if (!d.RemotePkgRef && pkg.RemoteUsername && pkg.RemoteRepo)
+    d.RemotePkgRef = `${pkg.RemoteUsername}/${pkg.RemoteRepo}`;
+  if (d.RemoteSubdir) d.GithubSubdir = d.RemoteSubdir;
   if (pkg.Requirements?.length) d.Depends = pkg.Requirements.join(', ');
   d.Repository = repository;
   return d;
