@@ -147,10 +147,10 @@ export function isSecretKey(key: string): boolean {
 }
 
 /** Spellings read as another key: the connector's alias, and the Snowflake CLI's legacy misspelling (config.py). */
-const ALIASES: Readonly<Record<string, string>> = {
-  private_key_path: 'private_key_file',
-  oatuh_enable_pkce: 'oauth_enable_pkce',
-};
+const ALIASES: ReadonlyMap<string, string> = new Map([
+  ['private_key_path', 'private_key_file'],
+  ['oatuh_enable_pkce', 'oauth_enable_pkce'],
+]);
 
 export interface NormalisedParams {
   readonly params: Params;
@@ -165,9 +165,10 @@ export function normaliseTable(
 ): NormalisedParams {
   const params: Params = {};
   const diagnostics: Diagnostic[] = [];
-  const where = { connection: name, ...(file ? { file } : {}) };
-  const aliased: [string, string, ParamValue][] = [];
-  for (const [rawKey, value] of Object.entries(table)) {
+  const where = file ? { connection: name, file } : { connection: name };
+  let aliased: [string, string, ParamValue][] | undefined;
+  for (const rawKey in table) {
+    const value = table[rawKey];
     const lower = rawKey.toLowerCase();
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
       if (lower !== 'session_parameters') {
@@ -179,12 +180,12 @@ export function normaliseTable(
       }
       continue;
     }
-    const canonical = ALIASES[lower];
-    if (canonical) aliased.push([lower, canonical, value]);
+    const canonical = ALIASES.get(lower);
+    if (canonical) (aliased ??= []).push([lower, canonical, value]);
     else params[lower] = value;
   }
   // Aliases only fill in: when both spellings are set, the canonical key wins, as in the Snowflake CLI.
-  for (const [alias, canonical, value] of aliased) {
+  for (const [alias, canonical, value] of aliased ?? []) {
     if (canonical in params) {
       diagnostics.push({
         severity: 'warning',
@@ -235,7 +236,7 @@ export function indexEnvironment(
       const targets = byUpper.get(rest.slice(0, i));
       if (!targets || i === rest.length - 1) continue;
       const rawKey = rest.slice(i + 1).toLowerCase();
-      const key = ALIASES[rawKey] ?? rawKey;
+      const key = ALIASES.get(rawKey) ?? rawKey;
       for (const name of targets) {
         const params = overrides.get(name) ?? {};
         params[key] = value;
@@ -249,7 +250,7 @@ export function indexEnvironment(
     // The CLI fills only from non-empty generic variables (`if ... and generic_env_value`).
     const value = env[`SNOWFLAKE_${rawKey.toUpperCase()}`];
     if (value === undefined || value === '') continue;
-    const key = ALIASES[rawKey] ?? rawKey;
+    const key = ALIASES.get(rawKey) ?? rawKey;
     if (!(key in generic)) generic[key] = value;
   }
   return { overrides, generic };
@@ -258,8 +259,13 @@ export function indexEnvironment(
 /** SNOWFLAKE_CONNECTIONS_<NAME>_<KEY> over the file's values, then generic SNOWFLAKE_<KEY> where a key is missing. */
 export function applyEnvironment(name: string, params: Params, index: EnvironmentIndex): Params {
   const own = index.overrides.get(name);
-  const out: Params = own ? { ...params, ...own } : { ...params };
-  for (const key in index.generic) if (!(key in out)) out[key] = index.generic[key]!;
+  let out = params;
+  if (own) out = { ...params, ...own };
+  for (const key in index.generic) {
+    if (key in out) continue;
+    if (out === params) out = { ...params };
+    out[key] = index.generic[key]!;
+  }
   return out;
 }
 

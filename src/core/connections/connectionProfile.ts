@@ -158,14 +158,29 @@ function badPort(port: unknown): boolean {
   return n < 1 || n > 65535;
 }
 
+type Note = (d: Omit<Diagnostic, 'connection'>) => void;
+
+/** Notes made lazily: the closure exists per connection, but no diagnostic object unless there is something to say. */
+function noteInto(diagnostics: Diagnostic[], name: string, file: string | undefined): Note {
+  return (d) => diagnostics.push({ ...d, connection: name, ...(file && !d.file ? { file } : {}) });
+}
+
+/** Optional string fields of a profile, set only when the connection has them. */
+const PROFILE_FIELDS = ['user', 'role', 'warehouse', 'database', 'schema'] as const;
+
+/** Plain accounts (no dot, no URL), the common case, skip the cleaning and the region checks. */
+const PLAIN_ACCOUNT = /^[A-Za-z0-9_-]+$/;
+
 export function buildProfile(input: ProfileInput): ProfileResult {
   const { name, params } = input;
   const diagnostics: Diagnostic[] = [];
-  const note = (d: Omit<Diagnostic, 'connection'>): void => {
-    diagnostics.push({ ...d, connection: name, ...(input.file && !d.file ? { file: input.file } : {}) });
-  };
+  const note = noteInto(diagnostics, name, input.file);
   const authenticator = parseAuthenticator(name, params, note);
-  const acct = parseAccount(name, params, note);
+  const written = stringParam(params, 'account');
+  const acct =
+    written !== undefined && PLAIN_ACCOUNT.test(written) && stringParam(params, 'region') === undefined
+      ? { account: written, hostAccount: written }
+      : parseAccount(name, params, note);
   const port = params.port;
   if (badPort(port)) {
     note({
@@ -179,28 +194,23 @@ export function buildProfile(input: ProfileInput): ProfileResult {
   if (!authenticator || !acct) return authenticator ? { authenticator, diagnostics } : { diagnostics };
   const host = stringParam(params, 'host');
   const protocol = stringParam(params, 'protocol');
-  const profile: ConnectionProfile = {
+  const urlParts: { host?: string; port?: string; protocol?: string } = {};
+  if (host) urlParts.host = host;
+  if (port !== undefined) urlParts.port = String(port);
+  if (protocol) urlParts.protocol = protocol;
+  const profile: { -readonly [K in keyof ConnectionProfile]: ConnectionProfile[K] } = {
     name,
     source: input.source,
-    ...(input.file ? { file: input.file } : {}),
     isDefault: input.isDefault,
     params,
     authenticator,
     account: acct.account,
-    baseUrl: baseUrlOf(acct.hostAccount, {
-      ...(host ? { host } : {}),
-      ...(port !== undefined ? { port: String(port) } : {}),
-      ...(protocol ? { protocol } : {}),
-    }),
-    ...optional('user', stringParam(params, 'user')),
-    ...optional('role', stringParam(params, 'role')),
-    ...optional('warehouse', stringParam(params, 'warehouse')),
-    ...optional('database', stringParam(params, 'database')),
-    ...optional('schema', stringParam(params, 'schema')),
+    baseUrl: baseUrlOf(acct.hostAccount, urlParts),
   };
+  if (input.file) profile.file = input.file;
+  for (const key of PROFILE_FIELDS) {
+    const value = stringParam(params, key);
+    if (value !== undefined) profile[key] = value;
+  }
   return { profile, authenticator, diagnostics };
-}
-
-function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
 }

@@ -29,6 +29,8 @@ export interface ListingContext {
   readonly host: HostEnvironment;
   readonly env: EnvironmentIndex;
   readonly defaultName: string;
+  /** Paths as written → absolute, remembered for the resolution (many connections name one key file). */
+  readonly paths: Map<string, string>;
 }
 
 export function problemOf(d: Diagnostic): ConnectionProblem {
@@ -62,12 +64,14 @@ const REFERENCED_FILES = [
 ] as const;
 
 /** Existence and permissions of the files a connection points to (key, token). */
-async function referencedFileDiagnostics(host: HostEnvironment, name: string, params: Params): Promise<Diagnostic[]> {
+async function referencedFileDiagnostics(ctx: ListingContext, name: string, params: Params): Promise<Diagnostic[]> {
+  const { host } = ctx;
   const out: Diagnostic[] = [];
   for (const [key, what, code] of REFERENCED_FILES) {
     const value = stringParam(params, key);
     if (!value) continue;
-    const file = userPath(host, value);
+    let file = ctx.paths.get(value);
+    if (file === undefined) ctx.paths.set(value, (file = userPath(host, value)));
     const st = await host.fs.stat(file);
     if (!st) {
       out.push({
@@ -87,18 +91,25 @@ async function referencedFileDiagnostics(host: HostEnvironment, name: string, pa
   return out;
 }
 
+function keep(list: readonly Diagnostic[], diagnostics: Diagnostic[], errors: ConnectionProblem[]): void {
+  for (const d of list) {
+    diagnostics.push(d);
+    if (d.severity === 'error') errors.push(problemOf(d));
+  }
+}
+
 /** Lists one entry; its diagnostics are appended to `diagnostics` (the resolution's flat list). */
 export async function listConnection(
   ctx: ListingContext,
   r: RawConnection,
   diagnostics: Diagnostic[],
 ): Promise<ListedConnection> {
-  const base = {
+  const base: { name: string; source: ConnectionSource; file?: string; isDefault: boolean } = {
     name: r.name,
     source: r.source,
-    ...(r.file ? { file: r.file } : {}),
     isDefault: r.name === ctx.defaultName,
   };
+  if (r.file) base.file = r.file;
   if (!isTable(r.value)) {
     const d = notATable(r);
     diagnostics.push(d);
@@ -107,24 +118,16 @@ export async function listConnection(
   const normalised = normaliseTable(r.name, r.value, r.file);
   const params = applyEnvironment(r.name, normalised.params, ctx.env);
   const built = buildProfile({ ...base, params });
-  const own = [
-    ...normalised.diagnostics,
-    ...unknownKeyDiagnostics(r.name, params, r.file),
-    ...built.diagnostics,
-    ...(await referencedFileDiagnostics(ctx.host, r.name, params)),
-  ];
   const errors: ConnectionProblem[] = [];
-  for (const d of own) {
-    diagnostics.push(d);
-    if (d.severity === 'error') errors.push(problemOf(d));
-  }
-  return {
-    ...base,
-    params,
-    ...(built.authenticator ? { authenticator: built.authenticator } : {}),
-    errors,
-    ...(built.profile ? { profile: built.profile } : {}),
-  };
+  keep(normalised.diagnostics, diagnostics, errors);
+  keep(unknownKeyDiagnostics(r.name, params, r.file), diagnostics, errors);
+  keep(built.diagnostics, diagnostics, errors);
+  if (params.private_key_file !== undefined || params.token_file_path !== undefined)
+    keep(await referencedFileDiagnostics(ctx, r.name, params), diagnostics, errors);
+  const listed: { -readonly [K in keyof ListedConnection]: ListedConnection[K] } = { ...base, params, errors };
+  if (built.authenticator) listed.authenticator = built.authenticator;
+  if (built.profile) listed.profile = built.profile;
+  return listed;
 }
 
 /** The host with stat answers remembered for one resolution (many connections share one key file). */

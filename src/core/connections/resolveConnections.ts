@@ -210,7 +210,7 @@ async function resolveOneDirectory(host: HostEnvironment): Promise<ResolvedConne
     }
   }
   const names = raw.map((r) => r.name);
-  const ctx = { host, env: indexEnvironment(host.env, names), defaultName };
+  const ctx = { host, env: indexEnvironment(host.env, names), defaultName, paths: new Map<string, string>() };
   const listed: ListedConnection[] = [];
   for (const r of raw) listed.push(await listConnection(ctx, r, diagnostics));
   if (!new Set(names).has(defaultName)) diagnostics.push(defaultNotFound(host, defaultName, names));

@@ -48,12 +48,23 @@ export interface TomlProblem {
   readonly expected: string;
 }
 
-/** Reads a parse error of smol-toml (line, column, message) into where and what was expected. */
-export function describeTomlError(err: unknown): TomlProblem {
+/** True when the column of the error is at the end of its line (a key with nothing after it). */
+function atEndOfLine(text: string | undefined, line: unknown, column: unknown): boolean {
+  if (text === undefined || typeof line !== 'number' || typeof column !== 'number') return false;
+  const content = text.split(/\r?\n/)[line - 1];
+  return content !== undefined && column > content.trimEnd().length;
+}
+
+/**
+ * Reads a parse error of smol-toml (line, column, message) into where and what was expected. `text` (the document)
+ * only serves to tell a key left without `= value` from a bad character; it is never quoted.
+ */
+export function describeTomlError(err: unknown, text?: string): TomlProblem {
   const e = err as { message?: unknown; line?: unknown; column?: unknown };
-  const reason = String(e.message ?? '')
+  let reason = String(e.message ?? '')
     .split('\n')[0]!
     .replace(/^Invalid TOML document:\s*/, '');
+  if (/illegal character in key/.test(reason) && atEndOfLine(text, e.line, e.column)) reason = 'incomplete key-value';
   const expected =
     EXPECTED.find(([re]) => re.test(reason))?.[1] ?? `valid TOML (${reason || 'the file could not be parsed'})`;
   return {

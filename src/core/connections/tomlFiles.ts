@@ -25,7 +25,7 @@ export function parseToml(text: string, label: string, file?: string): { data?: 
   try {
     return { data: parse(text) as TomlTable };
   } catch (err) {
-    const problem = describeTomlError(err);
+    const problem = describeTomlError(err, text);
     const where = tomlPosition(problem);
     return {
       error: {
