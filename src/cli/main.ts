@@ -14,7 +14,8 @@ const USAGE = `Usage: posit-snowflake <command>
   test <name>                               log in and print user, role and warehouse
   token <name> [--ingress <host>] [--role <role>]
                                             print a REST token, or an SPCS ingress token
-  doctor [<name>]                           explain where each connection comes from and what is wrong
+  doctor [<name>] [--offline]               explain where each connection comes from and what is wrong
+                                            (--offline: no login attempt)
   publish <dir> --server <url> [--snowflake-connection <name>] [--api-key-env <VAR>]
                                             publish a project to Posit Connect
 `;

@@ -22,7 +22,7 @@ import { FileTokenReader } from './credentials/fileTokens';
 import { ingressCredential } from './credentials/ingress';
 import { connectionKey } from './credentials/keyPairCredential';
 import { isSignedIn, signIn, signOut } from './oauth/oauthCredential';
-import { resolveConnections } from '../connections/resolveConnections';
+import { knownNames, resolveConnections } from '../connections/resolveConnections';
 import { TokenCache } from './tokenCache';
 
 export interface AuthServiceOptions {
@@ -42,7 +42,8 @@ export interface AuthServiceOptions {
 
 /** "Connection 'x' cannot be found", or the error that kept it out of the list. */
 export function connectionNotFound(resolved: ResolvedConnections, name: string): SnowflakeExtError {
-  const problem = resolved.diagnostics.find((d) => d.connection === name && d.severity === 'error');
+  // A defined connection that cannot be used fails with its own problem (it is listed, with that problem).
+  const problem = resolved.listed.find((c) => c.name === name && !c.profile)?.errors[0];
   if (problem)
     return new SnowflakeExtError(
       'config',
@@ -50,11 +51,15 @@ export function connectionNotFound(resolved: ResolvedConnections, name: string):
       problem.fix ? { text: problem.fix } : undefined,
       'connectionInvalid',
     );
-  const fileError = resolved.diagnostics.find((d) => d.severity === 'error' && !d.connection);
-  const known = resolved.connections.map((c) => `'${c.name}'`).join(', ');
+  const fileError = resolved.diagnostics.find(
+    (d) => d.severity === 'error' && !d.connection && d.code !== 'defaultNotFound',
+  );
+  const known = knownNames(resolved.listed.map((c) => c.name));
+  // The connector's wording for the default (config_manager.py _get_default_connection_params).
+  const what = name === resolved.defaultName ? `Default connection with name '${name}'` : `Connection '${name}'`;
   return new SnowflakeExtError(
     'notFound',
-    `Connection '${name}' cannot be found, known ones are [${known}].${fileError ? ` ${fileError.message}` : ''}`,
+    `${what} cannot be found, known ones are ${known}.${fileError ? ` ${fileError.message}` : ''}`,
     {
       text:
         fileError?.fix ??

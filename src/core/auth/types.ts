@@ -14,6 +14,7 @@ export type Authenticator =
   | 'OAUTH_CLIENT_CREDENTIALS'
   | 'USERNAME_PASSWORD_MFA'
   | 'WORKLOAD_IDENTITY'
+  | 'PAT_WITH_EXTERNAL_SESSION'
   | 'OKTA';
 
 export type DiagnosticSeverity = 'error' | 'warning' | 'info';
@@ -26,6 +27,33 @@ export interface Diagnostic {
   readonly connection?: string;
   /** What to do, in the user's terms. */
   readonly fix?: string;
+  /** A stable name for the problem (errors carry one), e.g. `missingAccount`, `keyFileMissing`. */
+  readonly code?: string;
+}
+
+/** A problem that makes using a connection fail, as `connections --json` and the tree show it. */
+export interface ConnectionProblem {
+  readonly code: string;
+  readonly message: string;
+  readonly fix: string;
+}
+
+/**
+ * Every connection the files (or SNOWFLAKE_CONNECTIONS) define, usable or not, in listing order: the Python
+ * connector and `snow connection list` list each table; only using a broken one fails.
+ */
+export interface ListedConnection {
+  readonly name: string;
+  readonly source: ConnectionSource;
+  readonly file?: string;
+  readonly isDefault: boolean;
+  readonly params: Readonly<Record<string, string | number | boolean>>;
+  /** The sign-in method that will be used (upper case); undefined when the authenticator is not one Snowflake knows. */
+  readonly authenticator?: Authenticator;
+  /** Error diagnostics of this connection (empty when it looks usable). */
+  readonly errors: readonly ConnectionProblem[];
+  /** Present when the connection can be used; absent when one of `errors` prevents it. */
+  readonly profile?: ConnectionProfile;
 }
 
 /** A connection as the official Snowflake clients would see it. Parameters keep the file's lower snake case keys. */
@@ -50,7 +78,10 @@ export interface ConnectionProfile {
 }
 
 export interface ResolvedConnections {
+  /** The usable connections (those of `listed` that have a profile), Workbench-managed ones first. */
   readonly connections: readonly ConnectionProfile[];
+  /** Every defined connection, usable or not, in the same order (unusable ones where the files have them). */
+  readonly listed: readonly ListedConnection[];
   /** Name of the default connection (may not exist among connections; then a diagnostic says so). */
   readonly defaultName: string;
   /** The directory that was used, and the files read. */
@@ -156,6 +187,8 @@ export interface FileSystem {
   ): Promise<
     { mode: number; uid: number; mtimeMs: number; size?: number; isFile(): boolean; isDirectory(): boolean } | undefined
   >;
+  /** Why stat found nothing: the error code (ENOENT, ENOTDIR, ELOOP, EACCES), for messages that say what it is. */
+  statError?(path: string): Promise<string | undefined>;
 }
 
 /** Where the resolvers look: a pure description of the environment. */
@@ -165,6 +198,8 @@ export interface HostEnvironment {
   readonly platform: NodeJS.Platform;
   readonly uid?: number;
   readonly fs: FileSystem;
+  /** The working directory a relative or empty SNOWFLAKE_HOME is taken from (process.cwd() when absent). */
+  readonly cwd?: string;
 }
 
 /** How the auth service talks to the person, supplied by the editor (or the CLI). All may be absent. */

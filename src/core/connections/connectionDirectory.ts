@@ -12,6 +12,8 @@ export interface DirectoryChoice {
   readonly why: string;
   /** Files found in directories that are not used, each with the reason. */
   readonly unused: readonly Diagnostic[];
+  /** What is wrong with the chosen directory itself (a regular file, unreadable). */
+  readonly problems: readonly Diagnostic[];
 }
 
 export function pathApi(host: Pick<HostEnvironment, 'platform'>): path.PlatformPath {
@@ -39,9 +41,25 @@ export function platformConfigDir(host: HostEnvironment): string {
   return p.join(xdg && p.isAbsolute(xdg) ? xdg : p.join(host.homedir, '.config'), 'snowflake');
 }
 
-async function isDirectory(host: HostEnvironment, dir: string): Promise<boolean> {
-  return (await host.fs.stat(dir))?.isDirectory() ?? false;
+/** What a path is, as the Python connector's `Path.exists()` sees it (a regular file "exists" too). */
+type PathKind = 'directory' | 'file' | 'missing' | 'loop' | 'denied' | 'notDirectory';
+
+async function pathKind(host: HostEnvironment, p: string): Promise<PathKind> {
+  const st = await host.fs.stat(p);
+  if (st) return st.isDirectory() ? 'directory' : 'file';
+  const code = await host.fs.statError?.(p);
+  if (code === 'ELOOP') return 'loop';
+  if (code === 'EACCES' || code === 'EPERM') return 'denied';
+  if (code === 'ENOTDIR') return 'notDirectory';
+  return 'missing';
 }
+
+const MISSING_WORDS: Readonly<Record<Exclude<PathKind, 'directory' | 'file'>, string>> = {
+  missing: 'does not exist',
+  loop: 'is a symbolic link loop (a link that points back to itself)',
+  denied: 'cannot be reached (permission denied on a directory above it)',
+  notDirectory: 'lies under a regular file, so it cannot exist',
+};
 
 async function connectionFilesIn(host: HostEnvironment, dir: string): Promise<string[]> {
   const p = pathApi(host);
@@ -53,36 +71,91 @@ async function connectionFilesIn(host: HostEnvironment, dir: string): Promise<st
   return found;
 }
 
+/** SNOWFLAKE_HOME as the clients take it: set (even to "") means used, relative to the working directory. */
+function snowflakeHomeOf(host: HostEnvironment): string | undefined {
+  const raw = host.env.SNOWFLAKE_HOME;
+  if (raw === undefined) return undefined;
+  const p = pathApi(host);
+  return p.resolve(host.cwd ?? process.cwd(), expandHome(raw, host));
+}
+
+/** Problems with the chosen directory itself: a regular file, or a directory that may not be read. */
+async function directoryProblems(host: HostEnvironment, directory: string, kind: PathKind): Promise<Diagnostic[]> {
+  if (kind === 'file') {
+    return [
+      {
+        severity: 'error',
+        code: 'snowflakeHomeNotDirectory',
+        file: directory,
+        message: `SNOWFLAKE_HOME (${directory}) is a regular file, not a directory. The Snowflake clients still use it as their directory and find no connection files in it.`,
+        fix: `Point SNOWFLAKE_HOME at the directory that holds connections.toml, or unset it.`,
+      },
+    ];
+  }
+  if (kind !== 'directory') return [];
+  const probe = await host.fs.statError?.(pathApi(host).join(directory, CONNECTIONS_FILE));
+  if (probe !== 'EACCES' && probe !== 'EPERM') return [];
+  return [
+    {
+      severity: 'error',
+      code: 'directoryUnreadable',
+      file: directory,
+      message: `The Snowflake directory ${directory} cannot be read (permission denied), so no connection file in it is used.`,
+      fix: `Run: chmod 0700 ${directory}`,
+    },
+  ];
+}
+
 /** Picks the directory the Python connector and the Snowflake CLI would use. */
 export async function chooseDirectory(host: HostEnvironment): Promise<DirectoryChoice> {
   const p = pathApi(host);
-  const homeVar = host.env.SNOWFLAKE_HOME ? p.resolve(expandHome(host.env.SNOWFLAKE_HOME, host)) : undefined;
+  const homeVar = snowflakeHomeOf(host);
   const dotSnowflake = p.join(host.homedir, '.snowflake');
   const platformDir = platformConfigDir(host);
 
   let directory: string;
   let why: string;
-  if (homeVar && (await isDirectory(host, homeVar))) {
+  // The connector tests `Path(SNOWFLAKE_HOME or "~/.snowflake").exists()`: a regular file counts as existing.
+  const homeKind = homeVar !== undefined ? await pathKind(host, homeVar) : undefined;
+  const dotKind = homeVar === undefined ? await pathKind(host, dotSnowflake) : undefined;
+  let chosenKind: PathKind = 'directory';
+  if (homeVar !== undefined && (homeKind === 'directory' || homeKind === 'file')) {
     directory = homeVar;
-    why = 'SNOWFLAKE_HOME points to it';
-  } else if (!homeVar && (await isDirectory(host, dotSnowflake))) {
+    chosenKind = homeKind;
+    why =
+      host.env.SNOWFLAKE_HOME === ''
+        ? 'SNOWFLAKE_HOME is set to "" (the working directory)'
+        : 'SNOWFLAKE_HOME points to it';
+  } else if (homeVar === undefined && (dotKind === 'directory' || dotKind === 'file')) {
     directory = dotSnowflake;
+    chosenKind = dotKind;
     why = `${dotSnowflake} exists (and SNOWFLAKE_HOME is not set)`;
   } else {
     directory = platformDir;
-    why = homeVar
-      ? `SNOWFLAKE_HOME (${homeVar}) does not exist, so the clients skip ~/.snowflake and use the platform directory`
-      : `neither SNOWFLAKE_HOME nor ${dotSnowflake} exists, so the platform directory is used`;
+    chosenKind = (await pathKind(host, platformDir)) === 'directory' ? 'directory' : 'missing';
+    why =
+      homeVar !== undefined
+        ? `SNOWFLAKE_HOME (${homeVar}) ${MISSING_WORDS[homeKind as keyof typeof MISSING_WORDS]}, so the clients skip ~/.snowflake and use the platform directory`
+        : `neither SNOWFLAKE_HOME nor ${dotSnowflake} exists, so the platform directory is used`;
+  }
+  const problems = await directoryProblems(host, directory, chosenKind);
+  if (homeKind === 'loop' || homeKind === 'denied' || homeKind === 'notDirectory') {
+    problems.push({
+      severity: 'warning',
+      code: 'snowflakeHomeUnusable',
+      message: `SNOWFLAKE_HOME (${homeVar}) ${MISSING_WORDS[homeKind]}, so the Snowflake clients use ${directory} instead.`,
+      fix: 'Point SNOWFLAKE_HOME at an existing directory, or unset it.',
+    });
   }
 
   const unused: Diagnostic[] = [];
   const others: [string, string][] = [];
-  if (homeVar && homeVar !== directory)
-    others.push([homeVar, 'SNOWFLAKE_HOME points to a directory that does not exist']);
+  if (homeVar !== undefined && homeVar !== directory)
+    others.push([homeVar, `SNOWFLAKE_HOME ${MISSING_WORDS[homeKind as keyof typeof MISSING_WORDS] ?? 'is not used'}`]);
   if (dotSnowflake !== directory) {
     others.push([
       dotSnowflake,
-      homeVar ? 'SNOWFLAKE_HOME is set, so ~/.snowflake is never read' : 'it is not the chosen directory',
+      homeVar !== undefined ? 'SNOWFLAKE_HOME is set, so ~/.snowflake is never read' : 'it is not the chosen directory',
     ]);
   }
   if (platformDir !== directory) others.push([platformDir, `${directory} comes first`]);
@@ -96,5 +169,5 @@ export async function chooseDirectory(host: HostEnvironment): Promise<DirectoryC
       });
     }
   }
-  return { directory, why, unused };
+  return { directory, why, unused, problems };
 }

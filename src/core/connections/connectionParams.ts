@@ -67,16 +67,31 @@ const KNOWN_KEYS = new Set([
   'internal_application_version',
   'log_imported_packages_in_telemetry',
   'max_connection_pool',
+  // Further parameters of the Snowflake CLI's ConnectionConfig (snowflake-cli src/snowflake/cli/api/config.py) and
+  // of the connector's DEFAULT_CONFIGURATION (connection.py).
+  'session_token',
+  'master_token',
+  'secondary_roles',
+  'server_session_keep_alive',
+  'oauth_disable_pkce',
+  'workload_identity_impersonation_path',
+  'workload_identity_aws_use_outbound_token',
 ]);
 
-/** Keys the generic SNOWFLAKE_<KEY> variables may fill (Snowflake CLI). */
+/**
+ * Keys the generic SNOWFLAKE_<KEY> variables may fill when the connection lacks them: the Snowflake CLI's
+ * SUPPORTED_ENV_OVERRIDES (snowflake-cli src/snowflake/cli/_app/snow_connector.py; cases in tests/test_connection.py
+ * test_connection_details_are_resolved_using_environment_variables and test_source_precedence).
+ */
 const GENERIC_ENV_KEYS = [
   'account',
   'user',
+  'password',
   'host',
   'port',
   'protocol',
   'authenticator',
+  'workload_identity_provider',
   'private_key_file',
   'private_key_path',
   'private_key_raw',
@@ -84,6 +99,8 @@ const GENERIC_ENV_KEYS = [
   'schema',
   'role',
   'warehouse',
+  'session_token',
+  'master_token',
   'token',
   'token_file_path',
   'oauth_client_id',
@@ -92,9 +109,15 @@ const GENERIC_ENV_KEYS = [
   'oauth_token_request_url',
   'oauth_redirect_uri',
   'oauth_scope',
+  'oauth_disable_pkce',
+  'oauth_enable_refresh_tokens',
+  'oauth_enable_single_use_refresh_tokens',
+  'client_store_temporary_credential',
+  'secondary_roles',
+  'server_session_keep_alive',
 ];
 
-/** Parameters whose value is a secret: never shown, never logged. */
+/** Parameters known to hold secrets. `isSecretKey` also catches any other key that looks like one. */
 export const SECRET_KEYS = new Set([
   'token',
   'password',
@@ -104,9 +127,30 @@ export const SECRET_KEYS = new Set([
   'oauth_client_secret',
   'private_key_raw',
   'proxy_password',
+  'session_token',
+  'master_token',
 ]);
 
-const ALIASES: Readonly<Record<string, string>> = { private_key_path: 'private_key_file' };
+// Fragments as the Snowflake CLI masks them (config_ng/masking.py: password, pwd, token, secret, passphrase,
+// private_key, ...) plus whole words a PAT or key goes by; path-valued keys name a file, not its content.
+const SECRET_FRAGMENTS = /pass|pwd|secret|token|private_?key|credential|api_?key|signature/;
+const SECRET_WORDS = new Set(['pat', 'pw', 'key', 'jwt', 'pin', 'otp', 'auth', 'cookie', 'assertion']);
+const PATH_WORDS = new Set(['file', 'path', 'dir', 'directory', 'url', 'uri']);
+
+/** True when a parameter's value must not be shown: known secrets, and any key that looks like one. */
+export function isSecretKey(key: string): boolean {
+  const lower = key.toLowerCase();
+  if (SECRET_KEYS.has(lower)) return true;
+  const words = lower.split(/[^a-z0-9]+/).filter(Boolean);
+  if (PATH_WORDS.has(words[words.length - 1] ?? '')) return false;
+  return SECRET_FRAGMENTS.test(lower) || words.some((w) => SECRET_WORDS.has(w));
+}
+
+/** Spellings read as another key: the connector's alias, and the Snowflake CLI's legacy misspelling (config.py). */
+const ALIASES: ReadonlyMap<string, string> = new Map([
+  ['private_key_path', 'private_key_file'],
+  ['oatuh_enable_pkce', 'oauth_enable_pkce'],
+]);
 
 export interface NormalisedParams {
   readonly params: Params;
@@ -121,9 +165,10 @@ export function normaliseTable(
 ): NormalisedParams {
   const params: Params = {};
   const diagnostics: Diagnostic[] = [];
-  const where = { connection: name, ...(file ? { file } : {}) };
-  const aliased: [string, string, ParamValue][] = [];
-  for (const [rawKey, value] of Object.entries(table)) {
+  const where = file ? { connection: name, file } : { connection: name };
+  let aliased: [string, string, ParamValue][] | undefined;
+  for (const rawKey in table) {
+    const value = table[rawKey];
     const lower = rawKey.toLowerCase();
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
       if (lower !== 'session_parameters') {
@@ -135,12 +180,12 @@ export function normaliseTable(
       }
       continue;
     }
-    const canonical = ALIASES[lower];
-    if (canonical) aliased.push([lower, canonical, value]);
+    const canonical = ALIASES.get(lower);
+    if (canonical) (aliased ??= []).push([lower, canonical, value]);
     else params[lower] = value;
   }
   // Aliases only fill in: when both spellings are set, the canonical key wins, as in the Snowflake CLI.
-  for (const [alias, canonical, value] of aliased) {
+  for (const [alias, canonical, value] of aliased ?? []) {
     if (canonical in params) {
       diagnostics.push({
         severity: 'warning',
@@ -154,48 +199,79 @@ export function normaliseTable(
   return { params, diagnostics };
 }
 
-/** The env prefix that targets a connection; undefined when its name cannot be written in a variable name. */
-function envPrefixOf(name: string): string | undefined {
-  return /^[A-Za-z0-9_]+$/.test(name) ? `SNOWFLAKE_CONNECTIONS_${name.toUpperCase()}_` : undefined;
+const OVERRIDE_PREFIX = 'SNOWFLAKE_CONNECTIONS_';
+
+/**
+ * The environment read once for all connections, so resolution stays linear in connections and variables:
+ * SNOWFLAKE_CONNECTIONS_<NAME>_<KEY> grouped by connection, and the generic SNOWFLAKE_<KEY> values.
+ */
+export interface EnvironmentIndex {
+  readonly overrides: ReadonlyMap<string, Params>;
+  readonly generic: Params;
 }
 
 /**
- * Applies SNOWFLAKE_CONNECTIONS_<NAME>_<KEY> (highest) and generic SNOWFLAKE_<KEY> (only where the connection has no
- * value). `allNames` decides ambiguous prefixes (MY_CONN_ACCOUNT targets "my_conn", not "my" with key conn_account).
+ * A variable targets the connection whose upper-cased name is the longest prefix followed by `_` (MY_CONN_ACCOUNT
+ * goes to "my_conn", not to "my" as key conn_account); names that cannot be written in a variable name (a `-`)
+ * cannot be targeted. Several connections whose names differ only in case share a variable, as in the CLI.
  */
-export function applyEnvironment(
-  name: string,
-  params: Params,
+export function indexEnvironment(
   env: Readonly<Record<string, string | undefined>>,
-  allNames: readonly string[],
-): Params {
-  const out: Params = { ...params };
-  const prefix = envPrefixOf(name);
-  if (prefix) {
-    const longer = allNames
-      .filter((n) => n !== name)
-      .map(envPrefixOf)
-      .filter((p): p is string => p !== undefined && p.length > prefix.length && p.startsWith(prefix));
-    for (const [variable, value] of Object.entries(env)) {
-      if (value === undefined || !variable.startsWith(prefix) || longer.some((p) => variable.startsWith(p))) continue;
-      const rawKey = variable.slice(prefix.length).toLowerCase();
-      if (!rawKey) continue;
-      const key = ALIASES[rawKey] ?? rawKey;
-      out[key] = value;
+  names: Iterable<string>,
+): EnvironmentIndex {
+  const byUpper = new Map<string, string[]>();
+  for (const name of names) {
+    if (!/^[A-Za-z0-9_]+$/.test(name)) continue;
+    const upper = name.toUpperCase();
+    const list = byUpper.get(upper);
+    if (list) {
+      if (!list.includes(name)) list.push(name);
+    } else byUpper.set(upper, [name]);
+  }
+  const overrides = new Map<string, Params>();
+  for (const [variable, value] of Object.entries(env)) {
+    if (value === undefined || !variable.startsWith(OVERRIDE_PREFIX)) continue;
+    const rest = variable.slice(OVERRIDE_PREFIX.length);
+    for (let i = rest.lastIndexOf('_'); i > 0; i = rest.lastIndexOf('_', i - 1)) {
+      const targets = byUpper.get(rest.slice(0, i));
+      if (!targets || i === rest.length - 1) continue;
+      const rawKey = rest.slice(i + 1).toLowerCase();
+      const key = ALIASES.get(rawKey) ?? rawKey;
+      for (const name of targets) {
+        const params = overrides.get(name) ?? {};
+        params[key] = value;
+        overrides.set(name, params);
+      }
+      break;
     }
   }
+  const generic: Params = {};
   for (const rawKey of GENERIC_ENV_KEYS) {
+    // The CLI fills only from non-empty generic variables (`if ... and generic_env_value`).
     const value = env[`SNOWFLAKE_${rawKey.toUpperCase()}`];
     if (value === undefined || value === '') continue;
-    const key = ALIASES[rawKey] ?? rawKey;
-    if (!(key in out)) out[key] = value;
+    const key = ALIASES.get(rawKey) ?? rawKey;
+    if (!(key in generic)) generic[key] = value;
+  }
+  return { overrides, generic };
+}
+
+/** SNOWFLAKE_CONNECTIONS_<NAME>_<KEY> over the file's values, then generic SNOWFLAKE_<KEY> where a key is missing. */
+export function applyEnvironment(name: string, params: Params, index: EnvironmentIndex): Params {
+  const own = index.overrides.get(name);
+  let out = params;
+  if (own) out = { ...params, ...own };
+  for (const key in index.generic) {
+    if (key in out) continue;
+    if (out === params) out = { ...params };
+    out[key] = index.generic[key]!;
   }
   return out;
 }
 
 /** Generic SNOWFLAKE_<KEY> variables that are set (for a connection made from the environment alone). */
 export function genericEnvironmentParams(env: Readonly<Record<string, string | undefined>>): Params {
-  return applyEnvironment('', {}, env, []);
+  return { ...indexEnvironment(env, []).generic };
 }
 
 export function unknownKeyDiagnostics(name: string, params: Params, file: string | undefined): Diagnostic[] {
@@ -217,9 +293,9 @@ export function stringParam(params: Params, key: string): string | undefined {
   return s === '' ? undefined : s;
 }
 
-/** Parameters safe to show: secrets replaced by "***". */
+/** Parameters safe to show: values of secret-looking keys replaced by "***" (a true/false switch stays readable). */
 export function maskedParams(params: Readonly<Params>): Params {
   const out: Params = {};
-  for (const [k, v] of Object.entries(params)) out[k] = SECRET_KEYS.has(k) ? '***' : v;
+  for (const [k, v] of Object.entries(params)) out[k] = typeof v !== 'boolean' && isSecretKey(k) ? '***' : v;
   return out;
 }

@@ -14,6 +14,7 @@ export const KNOWN_AUTHENTICATORS: readonly Authenticator[] = [
   'USERNAME_PASSWORD_MFA',
   'WORKLOAD_IDENTITY',
   'PROGRAMMATIC_ACCESS_TOKEN',
+  'PAT_WITH_EXTERNAL_SESSION',
 ];
 
 /** The authenticators this extension can mint credentials for. */
@@ -34,17 +35,14 @@ export interface ProfileInput {
 
 export interface ProfileResult {
   readonly profile?: ConnectionProfile;
+  /** The sign-in method that will be used, also when the connection is unusable for another reason. */
+  readonly authenticator?: Authenticator;
   readonly diagnostics: Diagnostic[];
 }
 
-/** Okta native SSO: the authenticator is the Okta URL itself. */
+/** Okta native SSO: the connector takes any authenticator that starts with https:// as the Okta URL (connection.py). */
 function isOktaUrl(value: string): boolean {
-  try {
-    const u = new URL(value);
-    return u.protocol === 'https:' && /(^|\.)okta(preview)?\.com$/i.test(u.hostname);
-  } catch {
-    return false;
-  }
+  return value.toUpperCase().startsWith('HTTPS://');
 }
 
 function parseAuthenticator(
@@ -59,9 +57,11 @@ function parseAuthenticator(
     if (KNOWN_AUTHENTICATORS.includes(upper)) auth = upper;
     else if (isOktaUrl(raw)) auth = 'OKTA';
     else {
+      // connection.py: "Unknown authenticator: <value>" (test/unit/test_connection.py test_invalid_authenticator).
       note({
         severity: 'error',
-        message: `Connection '${name}': authenticator '${raw}' is not one Snowflake knows.`,
+        code: 'unknownAuthenticator',
+        message: `Connection '${name}': authenticator '${raw}' is not one Snowflake knows (the Python connector says "Unknown authenticator").`,
         fix: `Use one of ${KNOWN_AUTHENTICATORS.map((a) => a.toLowerCase()).join(', ')}, or your Okta URL (https://<org>.okta.com).`,
       });
       return undefined;
@@ -103,9 +103,11 @@ function parseAccount(
 ): { account: string; hostAccount: string } | undefined {
   const written = stringParam(params, 'account') ?? accountFromHost(stringParam(params, 'host'));
   if (!written) {
+    // connection.py: "Account must be specified".
     note({
       severity: 'error',
-      message: `Connection '${name}' has no account.`,
+      code: 'missingAccount',
+      message: `Connection '${name}' has no account (the Python connector says "Account must be specified").`,
       fix: `Add account = "<orgname>-<account_name>" to the connection.`,
     });
     return undefined;
@@ -119,8 +121,10 @@ function parseAccount(
     });
   const problem = accountProblem(account);
   if (problem) {
+    // util_text.py is_valid_account_identifier: letters, digits, '_' and '-' in each dot-separated part.
     note({
       severity: 'error',
+      code: 'invalidAccount',
       message: `Connection '${name}': account '${account}' is not valid: ${problem}.`,
       fix: 'Use the account identifier from Snowsight (Account → View account details), e.g. myorg-myaccount.',
     });
@@ -154,48 +158,59 @@ function badPort(port: unknown): boolean {
   return n < 1 || n > 65535;
 }
 
+type Note = (d: Omit<Diagnostic, 'connection'>) => void;
+
+/** Notes made lazily: the closure exists per connection, but no diagnostic object unless there is something to say. */
+function noteInto(diagnostics: Diagnostic[], name: string, file: string | undefined): Note {
+  return (d) => diagnostics.push({ ...d, connection: name, ...(file && !d.file ? { file } : {}) });
+}
+
+/** Optional string fields of a profile, set only when the connection has them. */
+const PROFILE_FIELDS = ['user', 'role', 'warehouse', 'database', 'schema'] as const;
+
+/** Plain accounts (no dot, no URL), the common case, skip the cleaning and the region checks. */
+const PLAIN_ACCOUNT = /^[A-Za-z0-9_-]+$/;
+
 export function buildProfile(input: ProfileInput): ProfileResult {
   const { name, params } = input;
   const diagnostics: Diagnostic[] = [];
-  const note = (d: Omit<Diagnostic, 'connection'>): void => {
-    diagnostics.push({ ...d, connection: name, ...(input.file && !d.file ? { file: input.file } : {}) });
-  };
+  const note = noteInto(diagnostics, name, input.file);
   const authenticator = parseAuthenticator(name, params, note);
-  const acct = parseAccount(name, params, note);
+  const written = stringParam(params, 'account');
+  const acct =
+    written !== undefined && PLAIN_ACCOUNT.test(written) && stringParam(params, 'region') === undefined
+      ? { account: written, hostAccount: written }
+      : parseAccount(name, params, note);
   const port = params.port;
   if (badPort(port)) {
     note({
       severity: 'error',
+      code: 'invalidPort',
       message: `Connection '${name}': port ${JSON.stringify(port)} is not a port number (1 to 65535).`,
       fix: `Fix port in connection '${name}', or remove it to use the protocol's default.`,
     });
-    return { diagnostics };
+    return authenticator ? { authenticator, diagnostics } : { diagnostics };
   }
-  if (!authenticator || !acct) return { diagnostics };
+  if (!authenticator || !acct) return authenticator ? { authenticator, diagnostics } : { diagnostics };
   const host = stringParam(params, 'host');
   const protocol = stringParam(params, 'protocol');
-  const profile: ConnectionProfile = {
+  const urlParts: { host?: string; port?: string; protocol?: string } = {};
+  if (host) urlParts.host = host;
+  if (port !== undefined) urlParts.port = String(port);
+  if (protocol) urlParts.protocol = protocol;
+  const profile: { -readonly [K in keyof ConnectionProfile]: ConnectionProfile[K] } = {
     name,
     source: input.source,
-    ...(input.file ? { file: input.file } : {}),
     isDefault: input.isDefault,
     params,
     authenticator,
     account: acct.account,
-    baseUrl: baseUrlOf(acct.hostAccount, {
-      ...(host ? { host } : {}),
-      ...(port !== undefined ? { port: String(port) } : {}),
-      ...(protocol ? { protocol } : {}),
-    }),
-    ...optional('user', stringParam(params, 'user')),
-    ...optional('role', stringParam(params, 'role')),
-    ...optional('warehouse', stringParam(params, 'warehouse')),
-    ...optional('database', stringParam(params, 'database')),
-    ...optional('schema', stringParam(params, 'schema')),
+    baseUrl: baseUrlOf(acct.hostAccount, urlParts),
   };
-  return { profile, diagnostics };
-}
-
-function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+  if (input.file) profile.file = input.file;
+  for (const key of PROFILE_FIELDS) {
+    const value = stringParam(params, key);
+    if (value !== undefined) profile[key] = value;
+  }
+  return { profile, authenticator, diagnostics };
 }

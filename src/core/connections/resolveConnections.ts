@@ -1,34 +1,22 @@
 // resolveConnections: the connections the official Snowflake clients would see (PROTOCOLS §1), as a pure function of
 // env, home directory, platform and a file system, with diagnostics saying what was used, what was not, and why.
-import { chooseDirectory, CONFIG_FILE, CONNECTIONS_FILE, pathApi, userPath } from './connectionDirectory';
-import {
-  applyEnvironment,
-  genericEnvironmentParams,
-  normaliseTable,
-  stringParam,
-  unknownKeyDiagnostics,
-  type Params,
-} from './connectionParams';
-import { buildProfile } from './connectionProfile';
-import { checkFilePermissions } from './filePermissions';
+// Linear in the number of connections and variables: the environment is indexed once, names are looked up in sets.
+import { chooseDirectory, CONFIG_FILE, CONNECTIONS_FILE, pathApi } from './connectionDirectory';
+import { genericEnvironmentParams, indexEnvironment, stringParam } from './connectionParams';
+import { skipVariableDiagnostics } from './filePermissions';
+import { listConnection, withStatCache, type RawConnection } from './listConnection';
 import { isTable, loadToml, parseToml, type LoadedToml, type TomlTable } from './tomlFiles';
 import type {
   ConnectionProfile,
   ConnectionSource,
   Diagnostic,
   HostEnvironment,
+  ListedConnection,
   ResolvedConnections,
 } from '../auth/types';
 
 /** Token file SPCS mounts in every container (used by authenticator=oauth without a token). */
 export const SPCS_TOKEN_FILE = '/snowflake/session/token';
-
-interface RawConnection {
-  readonly name: string;
-  readonly table: TomlTable;
-  readonly source: ConnectionSource;
-  readonly file?: string;
-}
 
 /** A Workbench session points SNOWFLAKE_HOME at a directory whose path contains `posit-workbench` (§1.7). */
 export function isWorkbenchDirectory(host: HostEnvironment, directory: string): boolean {
@@ -36,49 +24,22 @@ export function isWorkbenchDirectory(host: HostEnvironment, directory: string): 
   return !!home && /posit-workbench/i.test(home) && directory.includes('posit-workbench');
 }
 
-function defaultNameOf(host: HostEnvironment, config: LoadedToml, diagnostics: Diagnostic[]): string {
+/**
+ * SNOWFLAKE_DEFAULT_CONNECTION_NAME when set (even to ""), else config.toml's top-level default_connection_name,
+ * else "default" (connector config_manager.py; test_configmanager.py test_defaultconnectionname).
+ */
+function defaultNameOf(host: HostEnvironment, config: LoadedToml): string {
+  // default_connection_name inside [connections] is listed as a connection of that name, with what it does not do.
   const top = config.data?.default_connection_name;
-  const inside = isTable(config.data?.connections) ? config.data.connections.default_connection_name : undefined;
-  if (typeof inside === 'string') {
-    diagnostics.push({
-      severity: 'warning',
-      file: config.file,
-      message: `default_connection_name = "${inside}" is inside [connections] in ${config.file}, where it does nothing.`,
-      fix: `Move default_connection_name above the first [table] of ${config.file}.`,
-    });
-  }
-  const fromEnv = host.env.SNOWFLAKE_DEFAULT_CONNECTION_NAME?.trim();
-  if (fromEnv) return fromEnv;
-  return typeof top === 'string' && top.trim() ? top.trim() : 'default';
+  const fromEnv = host.env.SNOWFLAKE_DEFAULT_CONNECTION_NAME;
+  if (fromEnv !== undefined) return fromEnv;
+  return typeof top === 'string' ? top : 'default';
 }
 
-/** Top-level tables of a document are connections; anything else is reported. */
-function tablesOf(
-  doc: TomlTable,
-  source: ConnectionSource,
-  label: string,
-  file: string | undefined,
-  diagnostics: Diagnostic[],
-): RawConnection[] {
+/** Every top-level entry of a document is a connection for the connector, tables or not. */
+function entriesOf(doc: TomlTable, source: ConnectionSource, label: string, file: string | undefined): RawConnection[] {
   const out: RawConnection[] = [];
-  for (const [name, value] of Object.entries(doc)) {
-    if (isTable(value)) {
-      out.push({ name, table: value, source, ...(file ? { file } : {}) });
-    } else if (name === 'default_connection_name') {
-      diagnostics.push({
-        severity: 'warning',
-        ...(file ? { file } : {}),
-        message: `default_connection_name in ${label} does nothing.`,
-        fix: 'Put default_connection_name at the top of config.toml, or set SNOWFLAKE_DEFAULT_CONNECTION_NAME.',
-      });
-    } else {
-      diagnostics.push({
-        severity: 'warning',
-        ...(file ? { file } : {}),
-        message: `'${name}' at the top of ${label} is not a [connection] table, so it is ignored.`,
-      });
-    }
-  }
+  for (const name in doc) out.push({ name, value: doc[name], source, label, ...(file ? { file } : {}) });
   return out;
 }
 
@@ -91,7 +52,8 @@ function rawConnections(
 ): RawConnection[] {
   const workbench = isWorkbenchDirectory(host, directory);
   const envToml = host.env.SNOWFLAKE_CONNECTIONS;
-  if (envToml && envToml.trim()) {
+  // Set, even to "", it replaces the files: "" is a document without connections (connector: `if env_var is None`).
+  if (envToml !== undefined) {
     const parsed = parseToml(envToml, 'SNOWFLAKE_CONNECTIONS');
     if (parsed.error) {
       diagnostics.push({ ...parsed.error, fix: 'Fix or unset the SNOWFLAKE_CONNECTIONS environment variable.' });
@@ -103,7 +65,7 @@ function rawConnections(
         message: 'SNOWFLAKE_CONNECTIONS is set, so it replaces every connection in the connection files.',
       });
     }
-    return tablesOf(parsed.data ?? {}, 'environment', 'SNOWFLAKE_CONNECTIONS', undefined, diagnostics);
+    return entriesOf(parsed.data ?? {}, 'environment', 'SNOWFLAKE_CONNECTIONS', undefined);
   }
   if (conns.present) {
     if (isTable(config.data?.connections) && Object.values(config.data.connections).some(isTable)) {
@@ -115,19 +77,12 @@ function rawConnections(
       });
     }
     return conns.data
-      ? tablesOf(conns.data, workbench ? 'workbench' : 'connections.toml', conns.file, conns.file, diagnostics)
+      ? entriesOf(conns.data, workbench ? 'workbench' : 'connections.toml', conns.file, conns.file)
       : [];
   }
   const section = config.data?.connections;
   if (!isTable(section)) return [];
-  const tables = Object.fromEntries(Object.entries(section).filter(([k]) => k !== 'default_connection_name'));
-  return tablesOf(
-    tables,
-    workbench ? 'workbench' : 'config.toml',
-    `[connections] of ${config.file}`,
-    config.file,
-    diagnostics,
-  );
+  return entriesOf(section, workbench ? 'workbench' : 'config.toml', `[connections] of ${config.file}`, config.file);
 }
 
 /** When no file has connections but SNOWFLAKE_ACCOUNT is set (SPCS, CI), the generic variables make one. */
@@ -142,39 +97,32 @@ async function environmentConnection(host: HostEnvironment, defaultName: string)
     if (!(await host.fs.stat(SPCS_TOKEN_FILE))?.isFile()) return undefined;
     params.authenticator = 'oauth';
   }
-  return { name: defaultName, table: params, source: 'environment' };
+  return { name: defaultName || 'default', value: params, source: 'environment', label: 'the environment' };
 }
 
-/** Existence and permissions of the files a connection points to (key, token). */
-async function referencedFileDiagnostics(host: HostEnvironment, name: string, params: Params): Promise<Diagnostic[]> {
-  const out: Diagnostic[] = [];
-  for (const [key, what] of [
-    ['private_key_file', 'private key'],
-    ['token_file_path', 'token file'],
-  ] as const) {
-    const value = stringParam(params, key);
-    if (!value) continue;
-    const file = userPath(host, value);
-    const st = await host.fs.stat(file);
-    if (!st) {
-      out.push({
-        severity: 'error',
-        connection: name,
-        file,
-        message: `Connection '${name}': the ${what} ${file} (${key}) does not exist.`,
-        fix: `Fix ${key} in the connection, or create the file.`,
-      });
-      continue;
-    }
-    // Only connection and token files are refused when others can write them (as the Python connector does).
-    const verdict = await checkFilePermissions(host, file, what, { writableIsError: key === 'token_file_path' });
-    out.push(...verdict.diagnostics.map((d) => ({ ...d, connection: name })));
-  }
+/** `['a', 'b']` as the connector prints the known names (a Python list). */
+export function knownNames(names: readonly string[]): string {
+  return `[${names.map((n) => `'${n}'`).join(', ')}]`;
+}
+
+/** The connector's error for a missing default (config_manager.py _get_default_connection_params). */
+function defaultNotFound(host: HostEnvironment, defaultName: string, names: readonly string[]): Diagnostic {
+  const emptyOnPurpose = defaultName === '' && host.env.SNOWFLAKE_DEFAULT_CONNECTION_NAME === '';
+  return {
+    severity: emptyOnPurpose ? 'warning' : 'error',
+    code: 'defaultNotFound',
+    message: `Default connection with name '${defaultName}' cannot be found, known ones are ${knownNames(names)}.${emptyOnPurpose ? ' SNOWFLAKE_DEFAULT_CONNECTION_NAME is set to "", so there is no default connection.' : ''}`,
+    fix:
+      names.length > 0
+        ? 'Set default_connection_name at the top of config.toml (or SNOWFLAKE_DEFAULT_CONNECTION_NAME) to one of them.'
+        : `Add a [${defaultName || 'default'}] connection to connections.toml ('Snowflake: Add Connection'), or set SNOWFLAKE_DEFAULT_CONNECTION_NAME to the name of yours.`,
+  };
+}
+
+function usable(listed: readonly ListedConnection[]): ConnectionProfile[] {
+  const out: ConnectionProfile[] = [];
+  for (const l of listed) if (l.profile) out.push(l.profile);
   return out;
-}
-
-function orderConnections(list: ConnectionProfile[]): ConnectionProfile[] {
-  return [...list.filter((c) => c.source === 'workbench'), ...list.filter((c) => c.source !== 'workbench')];
 }
 
 /**
@@ -183,18 +131,20 @@ function orderConnections(list: ConnectionProfile[]): ConnectionProfile[] {
  * their file, with a note that the Python connector in this session does not see them.
  */
 async function withUserConnections(host: HostEnvironment, managed: ResolvedConnections): Promise<ResolvedConnections> {
-  if (host.env.SNOWFLAKE_CONNECTIONS?.trim()) return managed;
+  if (host.env.SNOWFLAKE_CONNECTIONS !== undefined) return managed;
   const userHost: HostEnvironment = {
     ...host,
     env: { ...host.env, SNOWFLAKE_HOME: undefined, SNOWFLAKE_DEFAULT_CONNECTION_NAME: undefined },
   };
   const own = await resolveConnections(userHost);
-  const taken = new Set(managed.connections.map((c) => c.name.toLowerCase()));
-  const added = own.connections.filter((c) => c.source !== 'environment' && !taken.has(c.name.toLowerCase()));
-  const shadowed = own.connections.filter((c) => c.source !== 'environment' && taken.has(c.name.toLowerCase()));
+  const taken = new Set(managed.listed.map((c) => c.name.toLowerCase()));
+  const fromFiles = own.listed.filter((c) => c.source !== 'environment');
+  const added = fromFiles.filter((c) => !taken.has(c.name.toLowerCase()));
+  const shadowed = fromFiles.filter((c) => taken.has(c.name.toLowerCase()));
+  const ownFiles = new Set(own.files);
   const diagnostics: Diagnostic[] = [
-    ...managed.diagnostics.filter((d) => !(d.file && own.files.includes(d.file) && d.severity === 'info')),
-    ...own.diagnostics.filter((d) => d.severity !== 'info' || d.connection),
+    ...managed.diagnostics.filter((d) => !(d.file && ownFiles.has(d.file) && d.severity === 'info')),
+    ...own.diagnostics.filter((d) => (d.severity !== 'info' || d.connection) && d.code !== 'defaultNotFound'),
     ...shadowed.map((c) => ({
       severity: 'warning' as const,
       connection: c.name,
@@ -210,9 +160,15 @@ async function withUserConnections(host: HostEnvironment, managed: ResolvedConne
       fix: `To use one of yours from Python here, pass connection_name and set SNOWFLAKE_HOME=${own.directory} for that process.`,
     });
   }
+  const relabel = (c: ListedConnection): ListedConnection => {
+    const isDefault = c.name === managed.defaultName;
+    return { ...c, isDefault, ...(c.profile ? { profile: { ...c.profile, isDefault } } : {}) };
+  };
+  const listed = [...managed.listed, ...added.map(relabel)];
   return {
     ...managed,
-    connections: [...managed.connections, ...added.map((c) => ({ ...c, isDefault: c.name === managed.defaultName }))],
+    connections: usable(listed),
+    listed,
     files: [...managed.files, ...own.files],
     userDirectory: own.directory,
     diagnostics,
@@ -220,7 +176,7 @@ async function withUserConnections(host: HostEnvironment, managed: ResolvedConne
 }
 
 export async function resolveConnections(host: HostEnvironment): Promise<ResolvedConnections> {
-  const resolved = await resolveOneDirectory(host);
+  const resolved = await resolveOneDirectory(withStatCache(host));
   return isWorkbenchDirectory(host, resolved.directory) ? withUserConnections(host, resolved) : resolved;
 }
 
@@ -228,12 +184,21 @@ async function resolveOneDirectory(host: HostEnvironment): Promise<ResolvedConne
   const p = pathApi(host);
   const choice = await chooseDirectory(host);
   const { directory } = choice;
-  const config = await loadToml(host, p.join(directory, CONFIG_FILE), 'config file');
-  const conns = await loadToml(host, p.join(directory, CONNECTIONS_FILE), 'connections file');
-  const diagnostics: Diagnostic[] = [...config.diagnostics, ...conns.diagnostics];
-  const defaultName = defaultNameOf(host, config, diagnostics);
+  const config = await loadToml(host, p.join(directory, CONFIG_FILE), 'config file', { snowChecks: true });
+  const conns = await loadToml(host, p.join(directory, CONNECTIONS_FILE), 'connections file', { snowChecks: true });
+  const diagnostics: Diagnostic[] = [
+    ...choice.problems,
+    ...skipVariableDiagnostics(host.env),
+    ...config.diagnostics,
+    ...conns.diagnostics,
+  ];
+  const defaultName = defaultNameOf(host, config);
   const raw = rawConnections(host, directory, config, conns, diagnostics);
-  if (raw.length === 0 && !diagnostics.some((d) => d.severity === 'error')) {
+  if (
+    raw.length === 0 &&
+    host.env.SNOWFLAKE_CONNECTIONS === undefined &&
+    !diagnostics.some((d) => d.severity === 'error')
+  ) {
     const fromEnv = await environmentConnection(host, defaultName);
     if (fromEnv) {
       raw.push(fromEnv);
@@ -245,31 +210,19 @@ async function resolveOneDirectory(host: HostEnvironment): Promise<ResolvedConne
     }
   }
   const names = raw.map((r) => r.name);
-  const connections: ConnectionProfile[] = [];
-  for (const r of raw) {
-    const normalised = normaliseTable(r.name, r.table, r.file);
-    const params = applyEnvironment(r.name, normalised.params, host.env, names);
-    diagnostics.push(...normalised.diagnostics, ...unknownKeyDiagnostics(r.name, params, r.file));
-    const built = buildProfile({
-      name: r.name,
-      source: r.source,
-      ...(r.file ? { file: r.file } : {}),
-      params,
-      isDefault: r.name === defaultName,
-    });
-    diagnostics.push(...built.diagnostics, ...(await referencedFileDiagnostics(host, r.name, params)));
-    if (built.profile) connections.push(built.profile);
-  }
-  if (names.length > 0 && !names.includes(defaultName)) {
-    diagnostics.push({
-      severity: 'warning',
-      message: `Default connection with name '${defaultName}' cannot be found, known ones are [${names.map((n) => `'${n}'`).join(', ')}].`,
-      fix: 'Set default_connection_name at the top of config.toml (or SNOWFLAKE_DEFAULT_CONNECTION_NAME) to one of them.',
-    });
-  }
+  const ctx = { host, env: indexEnvironment(host.env, names), defaultName, paths: new Map<string, string>() };
+  const listed: ListedConnection[] = [];
+  for (const r of raw) listed.push(await listConnection(ctx, r, diagnostics));
+  if (!new Set(names).has(defaultName)) diagnostics.push(defaultNotFound(host, defaultName, names));
   diagnostics.push(...choice.unused);
+  // Workbench-managed connections first (one directory holds one source, so this keeps the files' order).
+  const ordered = [
+    ...listed.filter((c) => c.source === 'workbench'),
+    ...listed.filter((c) => c.source !== 'workbench'),
+  ];
   return {
-    connections: orderConnections(connections),
+    connections: usable(ordered),
+    listed: ordered,
     defaultName,
     directory,
     files: [config, conns].filter((f) => f.present).map((f) => f.file),

@@ -1,7 +1,8 @@
-// Reads and parses the connection files: permission verdict first, then TOML with the line of any mistake.
-// Parse errors name the file and line, never the offending text (it may hold a token).
+// Reads and parses the connection files: permission verdict first, then TOML with the line, column and what was
+// expected at any mistake. Parse errors never quote the offending text (it may hold a token).
 import type * as SmolToml from 'smol-toml' with { 'resolution-mode': 'import' };
-import { checkFilePermissions } from './filePermissions';
+import { checkFilePermissions, readWarningsSkipped, type PermissionVerdict } from './filePermissions';
+import { describeTomlError, tomlPosition } from './tomlErrors';
 import type { Diagnostic, HostEnvironment } from '../auth/types';
 
 // smol-toml ships ESM types only; its CommonJS build is what the bundle and tsx load.
@@ -19,21 +20,20 @@ export interface LoadedToml {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** Parses TOML; on failure returns an error diagnostic naming `label` and the line. */
+/** Parses TOML; on failure returns an error diagnostic naming `label`, the place and what was expected there. */
 export function parseToml(text: string, label: string, file?: string): { data?: TomlTable; error?: Diagnostic } {
   try {
     return { data: parse(text) as TomlTable };
   } catch (err) {
-    const e = err as { message?: string; line?: number; column?: number };
-    const reason = (e.message ?? 'unreadable').split('\n')[0]!.replace(/^Invalid TOML document:\s*/, '');
-    const where =
-      e.line !== undefined ? ` at line ${e.line}${e.column !== undefined ? `, column ${e.column}` : ''}` : '';
+    const problem = describeTomlError(err, text);
+    const where = tomlPosition(problem);
     return {
       error: {
         severity: 'error',
+        code: 'tomlSyntax',
         ...(file ? { file } : {}),
-        message: `${label} is not valid TOML${where}: ${reason}. Its connections are not used.`,
-        fix: `Fix line ${e.line ?? '?'} of ${label}.`,
+        message: `${label} is not valid TOML${where ? ` at ${where}` : ''}: ${problem.expected}. None of its connections can be used until it is fixed.`,
+        fix: `Fix ${where || 'the mistake'} of ${label}.`,
       },
     };
   }
@@ -43,18 +43,59 @@ function isMissing(err: unknown): boolean {
   return (err as { code?: string })?.code === 'ENOENT';
 }
 
-export async function loadToml(host: HostEnvironment, file: string, what: string): Promise<LoadedToml> {
+/**
+ * The Snowflake CLI refuses a group- or other-readable default config.toml / connections.toml (config.py,
+ * _check_default_config_files_permissions), and under a skip variable still warns; the connector only warns
+ * (config_manager.py read_config). We keep the connector's rule and say what `snow` does (PROTOCOLS §1.6).
+ */
+function withSnowStrictness(host: HostEnvironment, verdict: PermissionVerdict, file: string): Diagnostic[] {
+  const out = verdict.diagnostics.map((d) =>
+    d.code === 'fileReadableByOthers'
+      ? {
+          ...d,
+          message: `${d.message} The Python connector and this extension only warn and use it, but the Snowflake CLI (snow) refuses it ("has too wide permissions").`,
+        }
+      : d,
+  );
+  if (verdict.readableByOthers && readWarningsSkipped(host.env)) {
+    out.push({
+      severity: 'info',
+      code: 'fileReadableByOthers',
+      file,
+      message: `${file} is readable by group or others. The skip variable silences the Python connector's warning, but the Snowflake CLI (snow) still warns about it.`,
+      fix: `Run: chmod 0600 ${file}`,
+    });
+  }
+  return out;
+}
+
+export async function loadToml(
+  host: HostEnvironment,
+  file: string,
+  what: string,
+  opts: { snowChecks?: boolean } = {},
+): Promise<LoadedToml> {
   const st = await host.fs.stat(file);
   if (!st) return { file, present: false, diagnostics: [] };
   if (!st.isFile()) {
     return {
       file,
       present: true,
-      diagnostics: [{ severity: 'error', file, message: `${file} is not a file, so it is not used.` }],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'notAFile',
+          file,
+          message: `${file} is not a regular file, so it is not used.`,
+          fix: `Remove or rename ${file}, and put your connections in a regular file of that name.`,
+        },
+      ],
     };
   }
   const verdict = await checkFilePermissions(host, file, what);
-  if (!verdict.usable) return { file, present: true, diagnostics: verdict.diagnostics };
+  const permission =
+    opts.snowChecks && host.platform !== 'win32' ? withSnowStrictness(host, verdict, file) : verdict.diagnostics;
+  if (!verdict.usable) return { file, present: true, diagnostics: permission };
   let text: string;
   try {
     text = await host.fs.readFile(file);
@@ -65,9 +106,10 @@ export async function loadToml(host: HostEnvironment, file: string, what: string
       file,
       present: true,
       diagnostics: [
-        ...verdict.diagnostics,
+        ...permission,
         {
           severity: 'error',
+          code: 'fileUnreadable',
           file,
           message: `${file} could not be read (${code}), so it is not used.`,
           fix: `Run: chmod 0600 ${file}`,
@@ -76,12 +118,8 @@ export async function loadToml(host: HostEnvironment, file: string, what: string
     };
   }
   const parsed = parseToml(text, file, file);
-  return {
-    file,
-    present: true,
-    ...(parsed.data ? { data: parsed.data } : {}),
-    diagnostics: parsed.error ? [...verdict.diagnostics, parsed.error] : verdict.diagnostics,
-  };
+  const diagnostics = [...permission, ...(parsed.error ? [parsed.error] : [])];
+  return { file, present: true, ...(parsed.data ? { data: parsed.data } : {}), diagnostics };
 }
 
 export function isTable(v: unknown): v is TomlTable {

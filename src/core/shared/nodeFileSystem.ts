@@ -40,4 +40,12 @@ export const nodeFileSystem: FileSystem = {
       return undefined;
     }
   },
+  statError: async (p) => {
+    try {
+      await fsp.stat(p);
+      return undefined;
+    } catch (err) {
+      return (err as { code?: string }).code ?? 'EUNKNOWN';
+    }
+  },
 };

@@ -1,5 +1,5 @@
 // The Connections tree's nodes: plain data tagged with `kind`, each with a stable id derived from its path.
-import type { ConnectionProfile } from '../auth/types';
+import type { ConnectionProfile, ListedConnection } from '../auth/types';
 import type { ColumnInfo, DatabaseInfo, ObjectKind, SchemaInfo, TableInfo } from '../snowflake/catalogLoader';
 import type { ErrorFix, ErrorKind } from '../shared/errors';
 
@@ -13,6 +13,12 @@ interface Base {
 export interface ConnectionNode extends Base {
   readonly kind: 'connection';
   readonly profile: ConnectionProfile;
+}
+
+/** A defined connection that cannot be used (no account, unknown authenticator, ...): shown with its problems. */
+export interface UnusableConnectionNode extends Base {
+  readonly kind: 'unusableConnection';
+  readonly connection: ListedConnection;
 }
 
 export interface DatabaseNode extends Base {
@@ -86,6 +92,7 @@ export interface EmptyNode extends Base {
 
 export type ConnectionsNode =
   | ConnectionNode
+  | UnusableConnectionNode
   | DatabaseNode
   | SchemaNode
   | FolderNode

@@ -1,6 +1,6 @@
 // The Connections tree's state without the editor: children cached per node id (errors never cached), loads shared
 // and cancellable, "Load more" paging, refresh of a node or everything, and reactions to auth changes.
-import type { AuthChange, ConnectionProfile } from '../auth/types';
+import type { AuthChange, ConnectionProfile, ListedConnection } from '../auth/types';
 import { needsSignIn } from '../auth/serverCodes';
 import { CatalogLoader } from '../snowflake/catalogLoader';
 import type { SqlSessionManager } from '../snowflake/sqlSessionManager';
@@ -23,11 +23,14 @@ import {
   type ConnectionsNode,
   type ErrorNode,
   type LoadMoreNode,
+  type UnusableConnectionNode,
 } from './connectionNodes';
 
 export interface TreeModelDeps {
   /** The connections to show (a Workbench-managed one is put first). */
   readonly connections: () => Promise<readonly ConnectionProfile[]>;
+  /** Defined connections that cannot be used; each is shown after the usable ones with its problems and fixes. */
+  readonly unusable?: () => Promise<readonly ListedConnection[]>;
   readonly sessions: Pick<SqlSessionManager, 'query' | 'state' | 'cancel' | 'reset' | 'onDidChangeState'>;
   /** OAuth sign-in connections: whether a sign-in is stored (else the tree offers "Sign in"). */
   readonly isSignedIn?: (profile: ConnectionProfile) => Promise<boolean>;
@@ -85,6 +88,23 @@ function fingerprint(p: ConnectionProfile): string {
   ]);
 }
 
+function unusableNode(connection: ListedConnection): UnusableConnectionNode {
+  return { kind: 'unusableConnection', id: connectionId(connection.name), connectionName: connection.name, connection };
+}
+
+/** One error row per problem, each with its fix. */
+function problemNodes(node: UnusableConnectionNode): ErrorNode[] {
+  return node.connection.errors.map((e, i) => ({
+    kind: 'error',
+    id: `${node.id}/#problem${i}`,
+    parentId: node.id,
+    connectionName: node.connectionName,
+    message: e.message,
+    errorKind: 'config',
+    ...(e.fix ? { fix: { text: e.fix } } : {}),
+  }));
+}
+
 export class ConnectionsTreeModel implements Disposable {
   private roots = new Map<string, ConnectionNode>();
   private readonly entries = new Map<string, Entry>();
@@ -110,6 +130,7 @@ export class ConnectionsTreeModel implements Disposable {
   /** Children of a node (roots for undefined). Never throws: failures come back as an error node. */
   async children(node?: ConnectionsNode): Promise<ConnectionsNode[]> {
     if (!node) return this.loadRoots();
+    if (node.kind === 'unusableConnection') return problemNodes(node);
     if (!isExpandable(node)) return [];
     this.known.set(node.id, node);
     try {
@@ -278,7 +299,8 @@ export class ConnectionsTreeModel implements Disposable {
         profile,
       }));
       this.roots = new Map(roots.map((r) => [r.id, r]));
-      return roots;
+      const unusable = (await this.deps.unusable?.()) ?? [];
+      return [...roots, ...unusable.map(unusableNode)];
     } catch (err) {
       // Not shown: only the parent of the error node, whose Retry reloads everything.
       const top = { kind: 'connection', id: ROOT_ID, connectionName: '' } as ConnectionNode;

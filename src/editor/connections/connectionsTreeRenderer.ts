@@ -9,6 +9,7 @@ import type {
   ConnectionsNode,
   ErrorNode,
   TableNode,
+  UnusableConnectionNode,
 } from '../../core/tree/connectionNodes';
 
 export interface RenderContext {
@@ -101,6 +102,27 @@ function renderConnection(n: ConnectionNode, ctx: RenderContext): vscode.TreeIte
   return item;
 }
 
+/** A connection the files define but that cannot be used: its problems are its children, each with the fix. */
+function renderUnusableConnection(n: UnusableConnectionNode): vscode.TreeItem {
+  const c = n.connection;
+  const item = new vscode.TreeItem(c.name, vscode.TreeItemCollapsibleState.Expanded);
+  const count = c.errors.length;
+  item.description = [
+    c.isDefault ? 'default' : undefined,
+    SOURCE_LABEL[c.source],
+    `cannot be used (${count} problem${count === 1 ? '' : 's'})`,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+  const tip = new vscode.MarkdownString(undefined, true);
+  tip.appendMarkdown(`**${escapeMd(c.name)}**${c.file ? ` — \`${escapeMd(c.file)}\`` : ''}\n\n`);
+  for (const e of c.errors) tip.appendMarkdown(`- ${escapeMd(e.message)}${e.fix ? `  \n  ${escapeMd(e.fix)}` : ''}\n`);
+  item.tooltip = tip;
+  item.contextValue = 'unusableConnection';
+  return item;
+}
+
 const COLUMN_ICONS: readonly [RegExp, string][] = [
   [/^(NUMBER|DECIMAL|NUMERIC|INT|INTEGER|BIGINT|SMALLINT|TINYINT|BYTEINT|FLOAT|DOUBLE|REAL)/, 'symbol-number'],
   [/^(VARCHAR|CHAR|CHARACTER|STRING|TEXT)/, 'symbol-string'],
@@ -165,6 +187,8 @@ function renderWithoutId(n: ConnectionsNode, ctx: RenderContext): vscode.TreeIte
   switch (n.kind) {
     case 'connection':
       return renderConnection(n, ctx);
+    case 'unusableConnection':
+      return renderUnusableConnection(n);
     case 'database': {
       const item = new vscode.TreeItem(n.database, Collapsed);
       item.description = ctx.countText;

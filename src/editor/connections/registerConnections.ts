@@ -25,6 +25,7 @@ export function registerConnections(deps: ExtensionDeps): ConnectionsServices {
   restorePreferences(context.workspaceState, sessions);
   const model = new ConnectionsTreeModel({
     connections: async () => (await auth.connections()).connections,
+    unusable: async () => (await auth.connections()).listed.filter((c) => !c.profile),
     sessions,
     isSignedIn: (profile) => auth.isSignedIn(profile),
     logger: log,

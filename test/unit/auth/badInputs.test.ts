@@ -76,13 +76,13 @@ const cases: BadCase[] = [
     name: 'malformed TOML names the file and line',
     toml: () => '[c]\naccount = "acct"\ntoken = "abc\n',
     expect:
-      "Connection 'c' cannot be found, known ones are []. $DIR/connections.toml is not valid TOML at line 3, column 13: control characters are not allowed in strings. Its connections are not used. Fix line 3 of $DIR/connections.toml.",
+      "Connection 'c' cannot be found, known ones are []. $DIR/connections.toml is not valid TOML at line 3, column 13: expected printable text (a control character is in a string or comment). None of its connections can be used until it is fixed. Fix line 3, column 13 of $DIR/connections.toml.",
   },
   {
     name: 'unknown authenticator',
     toml: (w) => table(w, 'c', { user: 'u', authenticator: 'kerberos' }),
     expect:
-      "Connection 'c': authenticator 'kerberos' is not one Snowflake knows. Use one of snowflake, externalbrowser, snowflake_jwt, oauth, oauth_authorization_code, oauth_client_credentials, username_password_mfa, workload_identity, programmatic_access_token, or your Okta URL (https://<org>.okta.com).",
+      "Connection 'c': authenticator 'kerberos' is not one Snowflake knows (the Python connector says \"Unknown authenticator\"). Use one of snowflake, externalbrowser, snowflake_jwt, oauth, oauth_authorization_code, oauth_client_credentials, username_password_mfa, workload_identity, programmatic_access_token, pat_with_external_session, or your Okta URL (https://<org>.okta.com).",
   },
   {
     name: 'missing key file',
@@ -304,7 +304,7 @@ const cases: BadCase[] = [
     toml: () => '',
     env: { SNOWFLAKE_CONNECTIONS: '[c]\naccount = ' },
     expect:
-      "Connection 'c' cannot be found, known ones are []. SNOWFLAKE_CONNECTIONS is not valid TOML at line 2, column 11: invalid value. Its connections are not used. Fix or unset the SNOWFLAKE_CONNECTIONS environment variable.",
+      'Connection \'c\' cannot be found, known ones are []. SNOWFLAKE_CONNECTIONS is not valid TOML at line 2, column 11: expected a value: text in double quotes ("..."), a number, true or false (all lower case), or a date. None of its connections can be used until it is fixed. Fix or unset the SNOWFLAKE_CONNECTIONS environment variable.',
   },
   {
     name: 'a role the user does not have',

@@ -52,14 +52,24 @@ describe('CLI: connections, test, token, doctor', () => {
         source: 'connections.toml',
         file,
         default: false,
+        authenticator: 'SNOWFLAKE_JWT',
         params: { ...w.common, user: 'u', private_key_file: '/keys/k.p8', private_key_file_pwd: '***' },
+        errors: [
+          {
+            code: 'keyFileMissing',
+            message: "Connection 'k': the private key /keys/k.p8 (private_key_file) does not exist.",
+            fix: 'Fix private_key_file in the connection, or create the file.',
+          },
+        ],
       },
       {
         name: 'p',
         source: 'connections.toml',
         file,
         default: true,
+        authenticator: 'PROGRAMMATIC_ACCESS_TOKEN',
         params: { ...w.common, authenticator: 'programmatic_access_token', token: '***' },
+        errors: [],
       },
     ]);
     assert.ok(!r.out.includes('secret'));

@@ -60,12 +60,14 @@ describe('doctor', () => {
     const text = formatDoctorReport(report);
     assert.ok(
       text.includes(
-        `! The connections file ${home}/connections.toml is readable by group or others (mode 0644).\n  → Run: chmod 0600 ${home}/connections.toml`,
+        `! The connections file ${home}/connections.toml is readable by group or others (mode 0644). The Python connector and this extension only warn and use it, but the Snowflake CLI (snow) refuses it ("has too wide permissions").\n  → Run: chmod 0600 ${home}/connections.toml`,
       ),
       text,
     );
     assert.ok(
-      text.includes("Connection 'bad'\n  ✗ Connection 'bad': authenticator 'nonsense' is not one Snowflake knows."),
+      text.includes(
+        `Connection 'bad' — connections.toml: ${home}/connections.toml\n  ✗ Connection 'bad': authenticator 'nonsense' is not one Snowflake knows`,
+      ),
       text,
     );
     assert.ok(
@@ -74,6 +76,7 @@ describe('doctor', () => {
       ),
       text,
     );
-    assert.equal(report.problemCount, 2);
+    // The unknown authenticator, the refused login, and the missing default (no [default] and none named).
+    assert.equal(report.problemCount, 3);
   });
 });

@@ -17,6 +17,10 @@ export class MemoryFs implements FileSystem {
   readonly files = new Map<string, MemFile>();
   readonly dirs = new Set<string>(['/']);
   readonly unreadable = new Set<string>();
+  /** Directories that exist but may not be searched (mode 0000): nothing inside can be stat'ed. */
+  readonly unsearchable = new Set<string>();
+  /** Paths that are symlink loops (stat fails with ELOOP). */
+  readonly loops = new Set<string>();
   readonly reads: string[] = [];
   private clock = 1_700_000_000_000;
 
@@ -41,6 +45,8 @@ export class MemoryFs implements FileSystem {
 
   async readFile(p: string): Promise<string> {
     this.reads.push(p);
+    const blocked = this.statErrorOf(p);
+    if (blocked) throw Object.assign(new Error(`${blocked}: cannot open '${p}'`), { code: blocked });
     if (this.unreadable.has(p))
       throw Object.assign(new Error(`EACCES: permission denied, open '${p}'`), { code: 'EACCES' });
     const f = this.files.get(p);
@@ -53,6 +59,7 @@ export class MemoryFs implements FileSystem {
   ): Promise<
     { mode: number; uid: number; mtimeMs: number; size: number; isFile(): boolean; isDirectory(): boolean } | undefined
   > {
+    if (this.statErrorOf(p)) return undefined;
     const f = this.files.get(p);
     if (f)
       return {
@@ -65,6 +72,19 @@ export class MemoryFs implements FileSystem {
       };
     if (this.dirs.has(p))
       return { mode: 0o40755, uid: UID, mtimeMs: 0, size: 0, isFile: () => false, isDirectory: () => true };
+    return undefined;
+  }
+
+  async statError(p: string): Promise<string | undefined> {
+    return this.statErrorOf(p) ?? (this.files.has(p) || this.dirs.has(p) ? undefined : 'ENOENT');
+  }
+
+  private statErrorOf(p: string): string | undefined {
+    if (this.loops.has(p)) return 'ELOOP';
+    for (let d = path.posix.dirname(p), up = ''; d !== up; up = d, d = path.posix.dirname(d)) {
+      if (this.unsearchable.has(d)) return 'EACCES';
+      if (this.files.has(d)) return 'ENOTDIR';
+    }
     return undefined;
   }
 

@@ -141,10 +141,15 @@ const fileCases: Case[] = [
     check: (r) => {
       assert.equal(r.defaultName, 'default');
       assert.equal(conn(r, 'dev').isDefault, false);
+      // Connector: [connections] is a dict, so the key is one more "connection" (config_manager.py).
       has(
         r,
-        'warning',
-        `default_connection_name = "dev" is inside [connections] in ${SF}/config.toml, where it does nothing.`,
+        'error',
+        `default_connection_name in [connections] of ${SF}/config.toml does nothing as a setting: the Python connector reads it as a connection named 'default_connection_name'`,
+      );
+      assert.deepEqual(
+        r.listed.map((c) => c.name),
+        ['default_connection_name', 'dev'],
       );
     },
   },
@@ -166,7 +171,7 @@ const fileCases: Case[] = [
     files: { [`${SF}/connections.toml`]: `${BASIC}[b]\naccount="y"\ntoken="t"\n` },
     check: (r) => {
       assert.equal(r.defaultName, 'default');
-      has(r, 'warning', "Default connection with name 'default' cannot be found, known ones are ['a', 'b'].");
+      has(r, 'error', "Default connection with name 'default' cannot be found, known ones are ['a', 'b'].");
     },
   },
   {
@@ -252,11 +257,18 @@ const authenticatorCases: Case[] = [
     check: (r) => assert.equal(conn(r, 'a').authenticator, 'OKTA'),
   },
   {
-    name: '1.5 an unknown authenticator is an error and the connection is left out',
+    name: '1.5 an unknown authenticator is an error: the connection is listed but cannot be used',
     files: { [`${SF}/connections.toml`]: '[a]\naccount="x"\nauthenticator="kerberos"\n[b]\naccount="x"\ntoken="t"\n' },
     check: (r) => {
       assert.deepEqual(names(r), ['b']);
-      has(r, 'error', "Connection 'a': authenticator 'kerberos' is not one Snowflake knows.");
+      has(r, 'error', "Connection 'a': authenticator 'kerberos' is not one Snowflake knows");
+      assert.deepEqual(
+        r.listed.map((c) => [c.name, c.errors.map((e) => e.code)]),
+        [
+          ['a', ['unknownAuthenticator']],
+          ['b', []],
+        ],
+      );
     },
   },
   {
@@ -338,8 +350,18 @@ const permissionCases: Case[] = [
   })),
   {
     name: '1.6 owned by another user is a warning',
+    setup: (fs) => fs.file(`${SF}/connections.toml`, BASIC, { uid: 4242 }),
+    check: (r) => has(r, 'warning', 'is owned by another user (uid 4242)'),
+  },
+  {
+    // config_manager.py read_config: `st_uid != 0 and st_uid != os.getuid()`; a root-owned file draws no warning.
+    name: '1.6 owned by root is not a warning (connector)',
     setup: (fs) => fs.file(`${SF}/connections.toml`, BASIC, { uid: 0 }),
-    check: (r) => has(r, 'warning', 'is owned by another user (uid 0)'),
+    check: (r) =>
+      assert.deepEqual(
+        messages(r, 'warning').filter((m) => m.includes('owned by')),
+        [],
+      ),
   },
 ];
 
@@ -396,7 +418,7 @@ const accountCases: Case[] = [
         '[none]\ntoken="t"\n[fromhost]\nhost="xy1.eu-west-1.snowflakecomputing.com"\ntoken="t"\n',
     },
     check: (r) => {
-      has(r, 'error', "Connection 'none' has no account.");
+      has(r, 'error', "Connection 'none' has no account");
       assert.equal(conn(r, 'fromhost').account, 'xy1.eu-west-1');
     },
   },

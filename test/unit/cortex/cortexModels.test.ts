@@ -28,6 +28,7 @@ const conn = (
 });
 const resolved = (connections: ConnectionProfile[], defaultName = 'default'): ResolvedConnections => ({
   connections,
+  listed: connections.map((c) => ({ ...c, errors: [], profile: c })),
   defaultName,
   directory: '/h',
   files: [],

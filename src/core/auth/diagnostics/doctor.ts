@@ -4,16 +4,10 @@ import { isCancelled, toExtError } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
 import { jwtAccount } from '../../connections/account';
 import { chooseDirectory } from '../../connections/connectionDirectory';
+import { knownNames } from '../../connections/resolveConnections';
 import { loginProbe } from './loginProbe';
 import { clockSkewText, SnowflakeServerError } from '../serverFailure';
-import type {
-  AuthService,
-  ConnectionProfile,
-  Diagnostic,
-  HostEnvironment,
-  KeyInfo,
-  ResolvedConnections,
-} from '../types';
+import type { AuthService, ConnectionProfile, Diagnostic, HostEnvironment, KeyInfo, ListedConnection } from '../types';
 
 export interface DoctorProblem {
   readonly message: string;
@@ -55,6 +49,8 @@ export interface DoctorReport {
   readonly connections: readonly DoctorConnection[];
   /** Errors, failed key checks and failed logins. */
   readonly problemCount: number;
+  /** No login was attempted (`doctor --offline`). */
+  readonly offline: boolean;
 }
 
 export interface DoctorOptions {
@@ -62,7 +58,7 @@ export interface DoctorOptions {
   readonly signal?: AbortSignal;
   readonly now?: () => number;
   readonly logger?: Logger;
-  /** Skip the login test (offline). */
+  /** Skip the login test (`doctor --offline`): files, keys and settings only, nothing sent over the network. */
   readonly skipLogin?: boolean;
 }
 
@@ -99,7 +95,7 @@ function problemOf(err: unknown): DoctorProblem {
 async function checkConnection(
   auth: AuthService,
   profile: ConnectionProfile,
-  resolved: ResolvedConnections,
+  diagnostics: readonly Diagnostic[],
   opts: DoctorOptions,
 ): Promise<DoctorConnection> {
   const now = opts.now ?? Date.now;
@@ -115,11 +111,13 @@ async function checkConnection(
     ...(profile.user ? { user: profile.user } : {}),
     ...(profile.role ? { role: profile.role } : {}),
     ...(profile.warehouse ? { warehouse: profile.warehouse } : {}),
-    diagnostics: resolved.diagnostics.filter((d) => d.connection === profile.name),
+    diagnostics,
   };
   let key: KeyInfo | undefined;
   let keyProblem: DoctorProblem | undefined;
-  if (profile.authenticator === 'SNOWFLAKE_JWT') {
+  // A missing key file is already one of the connection's problems; reading it again would report it twice.
+  const keyFileMissing = diagnostics.some((d) => d.code === 'keyFileMissing');
+  if (profile.authenticator === 'SNOWFLAKE_JWT' && !keyFileMissing) {
     try {
       key = await auth.describeKey(profile, { silent: true });
     } catch (err) {
@@ -127,7 +125,8 @@ async function checkConnection(
       keyProblem = problemOf(err);
     }
   }
-  if (opts.skipLogin || keyProblem) return { ...base, ...(key ? { key } : {}), ...(keyProblem ? { keyProblem } : {}) };
+  if (opts.skipLogin || keyProblem || keyFileMissing)
+    return { ...base, ...(key ? { key } : {}), ...(keyProblem ? { keyProblem } : {}) };
   try {
     const probe = await loginProbe(auth, profile, {
       silent: true,
@@ -159,21 +158,28 @@ async function checkConnection(
   }
 }
 
-/** Connections that the files name but that could not be built (their error diagnostics). */
-function brokenConnections(resolved: ResolvedConnections): DoctorConnection[] {
-  const good = new Set(resolved.connections.map((c) => c.name));
-  const names = [
-    ...new Set(
-      resolved.diagnostics
-        .filter((d) => d.connection && d.severity === 'error' && !good.has(d.connection))
-        .map((d) => d.connection!),
-    ),
-  ];
-  return names.map((name) => ({
-    name,
-    isDefault: name === resolved.defaultName,
-    diagnostics: resolved.diagnostics.filter((d) => d.connection === name),
-  }));
+/** Diagnostics of each connection, grouped once (a scan per connection would be quadratic). */
+function byConnection(diagnostics: readonly Diagnostic[]): Map<string, Diagnostic[]> {
+  const out = new Map<string, Diagnostic[]>();
+  for (const d of diagnostics) {
+    if (d.connection === undefined) continue;
+    const list = out.get(d.connection);
+    if (list) list.push(d);
+    else out.set(d.connection, [d]);
+  }
+  return out;
+}
+
+/** A defined connection that cannot be used: listed with its problems, never tried. */
+function unusableConnection(c: ListedConnection, diagnostics: readonly Diagnostic[]): DoctorConnection {
+  return {
+    name: c.name,
+    source: c.source,
+    ...(c.file ? { file: c.file } : {}),
+    isDefault: c.isDefault,
+    ...(c.authenticator ? { authenticator: c.authenticator.toLowerCase() } : {}),
+    diagnostics,
+  };
 }
 
 export async function runDoctor(
@@ -184,11 +190,15 @@ export async function runDoctor(
 ): Promise<DoctorReport> {
   const choice = await chooseDirectory(host);
   const resolved = await auth.connections();
-  const profiles = resolved.connections.filter((c) => name === undefined || c.name === name);
-  const checked: DoctorConnection[] = [];
-  for (const profile of profiles) checked.push(await checkConnection(auth, profile, resolved, opts));
-  const broken = brokenConnections(resolved).filter((c) => name === undefined || c.name === name);
-  const all = [...checked, ...broken];
+  const grouped = byConnection(resolved.diagnostics);
+  const all: DoctorConnection[] = [];
+  for (const c of resolved.listed) {
+    if (name !== undefined && c.name !== name) continue;
+    const diagnostics = grouped.get(c.name) ?? [];
+    all.push(
+      c.profile ? await checkConnection(auth, c.profile, diagnostics, opts) : unusableConnection(c, diagnostics),
+    );
+  }
   if (name !== undefined && all.length === 0) {
     all.push({
       name,
@@ -196,8 +206,10 @@ export async function runDoctor(
       diagnostics: [
         {
           severity: 'error',
+          code: 'connectionNotFound',
           connection: name,
-          message: `Connection '${name}' cannot be found, known ones are [${resolved.connections.map((c) => `'${c.name}'`).join(', ')}].`,
+          message: `Connection '${name}' cannot be found, known ones are ${knownNames(resolved.listed.map((c) => c.name))}.`,
+          fix: `Check the name, or add it to ${resolved.directory}/connections.toml ('Snowflake: Add Connection').`,
         },
       ],
     });
@@ -222,5 +234,6 @@ export async function runDoctor(
     general,
     connections: all,
     problemCount,
+    offline: opts.skipLogin === true,
   };
 }

@@ -57,6 +57,7 @@ export function formatDoctorReport(report: DoctorReport): string {
   lines.push(`Files read: ${report.files.length ? report.files.join(', ') : '(none)'}`);
   lines.push(`Default connection: ${report.defaultName}`);
   if (report.environment.length) lines.push(`Environment: ${report.environment.join('; ')}`);
+  if (report.offline) lines.push('Offline: no login attempted (files, keys and settings only).');
   if (report.general.length) lines.push('', ...diagnosticLines(report.general, ''));
   for (const c of report.connections) lines.push('', ...connectionLines(c));
   if (report.connections.length === 0)
