@@ -10,7 +10,7 @@ import type { HostEnvironment } from '../../core/auth/types';
 import type { ExtensionDeps } from '../deps';
 import { toAbortSignal } from '../runCommand';
 import { connectionNameOf, pickConnection } from './connectionPicker';
-import { DiagnosticsDocumentProvider } from './diagnosticsDocument';
+import { diagnosticsUri, type ReadOnlyDocumentProvider } from './diagnosticsDocument';
 
 export interface TestConnectionResult {
   readonly connection: string;
@@ -63,7 +63,7 @@ export async function testConnection(deps: ExtensionDeps, arg?: unknown): Promis
  */
 export async function showDiagnostics(
   deps: ExtensionDeps,
-  docs: DiagnosticsDocumentProvider,
+  docs: ReadOnlyDocumentProvider,
   arg?: unknown,
 ): Promise<string> {
   const name = connectionNameOf(arg);
@@ -80,6 +80,6 @@ export async function showDiagnostics(
       }),
   );
   const text = formatDoctorReport(report);
-  await docs.show(DiagnosticsDocumentProvider.uriFor(name), text);
+  await docs.show(diagnosticsUri(docs, name), text);
   return text;
 }

@@ -55,11 +55,13 @@ export function formatDoctorReport(report: DoctorReport): string {
   const lines: string[] = ['Snowflake connections: doctor', ''];
   lines.push(`Directory: ${report.directory}`, `  used because ${report.directoryWhy}`);
   lines.push(`Files read: ${report.files.length ? report.files.join(', ') : '(none)'}`);
-  lines.push(`Default connection: ${report.defaultName}`);
+  const none = report.connections.length === 0;
+  // With no connection at all, the clients' fallback name ("default") names nothing: it is not worth a line.
+  if (!none) lines.push(`Default connection: ${report.defaultName}`);
   if (report.environment.length) lines.push(`Environment: ${report.environment.join('; ')}`);
   if (report.general.length) lines.push('', ...diagnosticLines(report.general, ''));
   for (const c of report.connections) lines.push('', ...connectionLines(c));
-  if (report.connections.length === 0)
+  if (none)
     lines.push(
       '',
       'No connection found.',
@@ -67,8 +69,10 @@ export function formatDoctorReport(report: DoctorReport): string {
     );
   lines.push(
     '',
-    report.problemCount === 0
-      ? 'No problems found.'
+    none && report.problemCount === 0
+      ? 'Nothing to check yet: add a connection, then run this again.'
+      : report.problemCount === 0
+        ? 'No problems found.'
       : `${report.problemCount} problem${report.problemCount === 1 ? '' : 's'} found.`,
   );
   return `${lines.join('\n')}\n`;
