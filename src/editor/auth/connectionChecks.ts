@@ -42,7 +42,13 @@ export async function testConnection(deps: ExtensionDeps, arg?: unknown): Promis
       cancellable: true,
     },
     (_progress, token) =>
-      loginProbe(deps.auth, profile, { logger: deps.log, ...(token ? { signal: toAbortSignal(token) } : {}) }),
+      loginProbe(deps.auth, profile, {
+        logger: deps.log,
+        // A browser sign-in is Sign In's job (it may sit behind the editor's "open external website?" dialog);
+        // without one, the test says so and offers Sign In.
+        ...(profile.authenticator === 'OAUTH_AUTHORIZATION_CODE' ? { silent: true } : {}),
+        ...(token ? { signal: toAbortSignal(token) } : {}),
+      }),
   );
   const message = `Connected to ${profile.account} as ${probe.user} · ${probe.role} · ${probe.warehouse ?? 'no warehouse'}`;
   deps.log.info(`Test Connection "${profile.name}": ${message}`);

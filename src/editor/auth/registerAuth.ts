@@ -14,6 +14,7 @@
 // Each returns a small result object (never a secret) and prompts only for what its arguments leave out.
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../deps';
+import { isCancelled } from '../../core/shared/errors';
 import { registerCommand, toAbortSignal } from '../runCommand';
 import {
   addConnection,
@@ -88,14 +89,20 @@ function registerSignInOut(deps: ExtensionDeps, provider: SnowflakeAuthProvider)
         filter: isOAuthSignIn,
         noneMessage: 'No connection signs in with the browser (authenticator = "OAUTH_AUTHORIZATION_CODE").',
       });
-      const session = await vscode.window.withProgress(
-        {
-          location: vscode.ProgressLocation.Notification,
-          title: `Signing in to Snowflake ("${profile.name}") in your browser…`,
-          cancellable: true,
-        },
-        (_progress, token) => provider.signIn(profile, toAbortSignal(token)),
-      );
+      const session = await Promise.resolve(
+        vscode.window.withProgress(
+          {
+            location: vscode.ProgressLocation.Notification,
+            title: `Signing in to Snowflake ("${profile.name}") in your browser…`,
+            cancellable: true,
+          },
+          (_progress, token) => provider.signIn(profile, toAbortSignal(token)),
+        ),
+      ).catch((err: unknown) => {
+        // Cancelled (the progress's Cancel, or the editor's "open external website?" declined): said, not an error.
+        if (isCancelled(err)) void vscode.window.showInformationMessage(`Sign-in to "${profile.name}" cancelled.`);
+        throw err;
+      });
       void vscode.window.showInformationMessage(`Signed in to "${profile.name}" as ${session.account.label}.`);
       return { connection: profile.name, account: session.account.label };
     }),
