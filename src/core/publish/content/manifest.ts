@@ -7,7 +7,7 @@ import { SnowflakeExtError } from '../../shared/errors';
 import type { ProjectListing } from '../bundle/projectFiles';
 import { readRenvLock, type ManifestPackage, type RenvInfo } from './renvPackages';
 import type { RuntimeProbe } from './runtimeVersions';
-import type { ContentDetection } from '../types';
+import { APP_MODE_LABELS, type ContentDetection } from '../types';
 
 export const PYTHON_PACKAGE_FILE = 'requirements.txt';
 export const RENV_LOCK = 'renv.lock';
@@ -102,9 +102,11 @@ export async function gatherManifestInputs(
     if (!bundles(listing, PYTHON_PACKAGE_FILE)) {
       throw new SnowflakeExtError(
         'config',
-        `This ${detection.appmode} content needs a ${PYTHON_PACKAGE_FILE} listing its Python packages; the project has none.`,
+        `This ${APP_MODE_LABELS[detection.appmode]} needs a ${PYTHON_PACKAGE_FILE} listing its Python packages; the project has none.`,
         {
-          text: `Create it (for example: pip freeze > ${PYTHON_PACKAGE_FILE}) and publish again.`,
+          // What Posit Publisher's "Scan For Package Requirements" writes: the packages the code imports, pinned to
+          // the installed versions (`pip freeze` would list the whole environment).
+          text: `Create ${PYTHON_PACKAGE_FILE} with one line per package the code imports, at the version you use (e.g. streamlit==1.39.0), then publish again. Posit Publisher's "Scan For Package Requirements" writes it from the imports.`,
         },
       );
     }
@@ -137,7 +139,7 @@ export async function gatherManifestInputs(
     if (text === undefined) {
       throw new SnowflakeExtError(
         'config',
-        `This ${detection.appmode} content needs ${RENV_LOCK} to tell Connect which R packages to install; the project has none.`,
+        `This ${APP_MODE_LABELS[detection.appmode]} needs ${RENV_LOCK} to tell Connect which R packages to install; the project has none.`,
         {
           text: 'Run renv::init() or renv::snapshot() in the project, then publish again.',
         },
