@@ -321,6 +321,9 @@ describe('auth in the editor', function () {
     const doc = vscode.window.activeTextEditor?.document;
     assert.equal(doc?.uri.scheme, 'posit-snowflake-doctor');
     assert.equal(doc.getText(), text);
+    // Markdown, so long lines wrap (the editor's default for Markdown) instead of running off the screen.
+    assert.equal(doc.languageId, 'markdown');
+    assert.equal(vscode.workspace.getConfiguration('editor', doc).get('wordWrap'), 'on');
   });
 
   describe('the "Snowflake" authentication provider', () => {

@@ -208,4 +208,24 @@ describe('Cortex in the editor', function () {
     assert.match(markdown, /\| ORDER_ID \|/);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
+
+  it('Insert into Editor: a new SQL document when a Python file is active; its own lines in an active SQL editor', async () => {
+    const sql = 'SELECT * FROM SALES_DB.PUBLIC.ORDERS;';
+    const pyText = '"""Docstring."""\nimport os\n';
+    const py = await vscode.workspace.openTextDocument({ language: 'python', content: pyText });
+    await vscode.window.showTextDocument(py);
+    const first = await vscode.commands.executeCommand<{ uri: string }>('positSnowflake.cortex.insertSql', sql);
+    const active = vscode.window.activeTextEditor!.document;
+    assert.equal(active.languageId, 'sql');
+    assert.equal(active.uri.toString(), first?.uri);
+    assert.equal(active.getText(), `${sql}\n`);
+    assert.equal(py.getText(), pyText, 'the Python file is untouched');
+
+    const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: 'SELECT 1; -- first\n' });
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(0, 9, 0, 9); // after "SELECT 1;"
+    await vscode.commands.executeCommand('positSnowflake.cortex.insertSql', sql);
+    assert.equal(doc.getText(), `SELECT 1;\n${sql}\n -- first\n`);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
 });
