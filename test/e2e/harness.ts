@@ -131,6 +131,33 @@ export class Person {
     await input.press('Enter');
   }
 
+  /** The quick input whose title matches, once it is on screen. */
+  private async step(step: string | RegExp): Promise<Locator> {
+    const widget = this.page
+      .locator('.quick-input-widget')
+      .filter({ has: this.page.locator('.quick-input-title', { hasText: step }) });
+    await widget.waitFor({ state: 'visible', timeout: 30_000 });
+    return widget;
+  }
+
+  /** Presses the Back button of a form's step. */
+  async stepBack(step: string | RegExp): Promise<void> {
+    const widget = await this.step(step);
+    await widget
+      .locator('.quick-input-left-action-bar .action-label, .action-label[aria-label^="Back"]')
+      .first()
+      .click();
+    await widget
+      .locator('.quick-input-title', { hasText: step })
+      .waitFor({ state: 'hidden', timeout: 10_000 })
+      .catch(() => undefined);
+  }
+
+  /** What a form's step shows in its input (the answer kept from before, after Back). */
+  async stepValue(step: string | RegExp): Promise<string> {
+    return (await this.step(step)).locator('input.input').first().inputValue();
+  }
+
   /**
    * Chooses a file in the editor's file dialog (code-server's quick-input dialog whose title contains `step`): types
    * the path, waits until the dialog lists the file, then presses OK.
