@@ -1,11 +1,24 @@
 // Journey 1: a Posit Workbench user opens the Snowflake view and finds the Workbench-managed connection with nothing
 // configured, expands it down to a table's columns and previews the table; Workbench then rotates the token and the
-// old one expires, and browsing goes on (refresh, expand again).
+// old one expires, and browsing goes on (refresh, expand again). The same user's own connections (~/.snowflake): an
+// encrypted key whose row asks for its passphrase, Set as Default explained, the managed file read-only with its token
+// masked; then a token Workbench does not replace, shown in the row with Test Connection's explanation.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
-import type { Person } from '../harness';
+import type { Person, SandboxInfo } from '../harness';
 
 export const env = 'workbench';
+
+/** The user's own connections in ~/.snowflake (the sandbox home), beside Workbench's folder. */
+export function editorEnv(sandbox: SandboxInfo, runDir: string): Record<string, string> {
+  const home = path.join(runDir, 'home');
+  fs.mkdirSync(home, { recursive: true });
+  const own = path.join(home, '.snowflake');
+  if (!fs.existsSync(own)) fs.symlinkSync(sandbox.home, own);
+  return { HOME: home };
+}
 
 export const settings = { 'workbench.startupEditor': 'none', 'workbench.secondarySideBar.defaultVisibility': 'hidden' };
 
