@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FrameLocator } from 'playwright-core';
+import type { FrameLocator, Locator } from 'playwright-core';
 import type { Person, SandboxInfo } from '../harness';
 
 export const env = 'workbench';
@@ -118,7 +118,7 @@ export async function journey(person: Person): Promise<void> {
   await person.expand(person.treeItem('encrypted_key'), 30_000);
   const fixRow = person.treeRow(/Set Key Passphrase: /);
   await fixRow.waitFor({ state: 'visible', timeout: 60_000 });
-  assert.match(await person.treeItem('encrypted_key').innerText(), /key passphrase needed/);
+  await untilText(person.treeItem('encrypted_key'), /key passphrase needed/);
   await person.screenshot('error-row-fix');
   const dbRows = async (): Promise<number> =>
     page
@@ -151,7 +151,7 @@ export async function journey(person: Person): Promise<void> {
   await person
     .treeRow(/has expired and Workbench has not written a new one/)
     .waitFor({ state: 'visible', timeout: 60_000 });
-  assert.match(await workbench.innerText(), /token expired \(390318\)/, await workbench.innerText());
+  await untilText(workbench, /token expired \(390318\)/);
   const tree = await page.locator('[id="workbench.view.extension.positSnowflake"] .monaco-list-row').allInnerTexts();
   assert.ok(!tree.some((r) => /terminated connection/i.test(r)), `no driver text in the tree:\n${tree.join('\n')}`);
   await person.screenshot('expired-workbench-token');
@@ -162,6 +162,16 @@ async function expectCount(count: () => Promise<number>, want: number, what: str
   const deadline = Date.now() + 60_000;
   while ((await count()) !== want) {
     if (Date.now() > deadline) throw new Error(`${what}: ${await count()} rows, expected ${want}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Waits until a row's text (label and description) matches, as a person waits for the view to settle. */
+async function untilText(row: Locator, want: RegExp): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let text = '';
+  while (!want.test((text = await row.innerText()))) {
+    if (Date.now() > deadline) throw new Error(`the row says "${text}", not ${String(want)}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
