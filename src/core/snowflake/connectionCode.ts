@@ -74,7 +74,7 @@ export function pythonConnectionCode(spec: ConnectionCodeSpec | string): string 
   if (s.snowflakeHome) {
     lines.push(
       '',
-      "# Posit Workbench points SNOWFLAKE_HOME at its own folder; this connection is in yours (set before the import).",
+      '# Posit Workbench points SNOWFLAKE_HOME at its own folder; this connection is in yours (set before the import).',
       `os.environ["SNOWFLAKE_HOME"] = os.path.expanduser(${quoted(s.snowflakeHome)})`,
     );
   }

@@ -86,7 +86,12 @@ describe('Copy Python Connection Code runs as it is (emulator, snowflake-sdk wit
 
   it("a user's encrypted key in a Workbench session, with the tree's role and warehouse", async () => {
     const sessionEnv = emu.home!.workbenchEnv;
-    const resolved = await resolveConnections({ env: sessionEnv, homedir, platform: process.platform, fs: nodeFileSystem });
+    const resolved = await resolveConnections({
+      env: sessionEnv,
+      homedir,
+      platform: process.platform,
+      fs: nodeFileSystem,
+    });
     const profile = resolved.connections.find((c) => c.name === 'encrypted_key');
     assert.ok(profile && resolved.userDirectory, 'the user connection is listed in the Workbench session');
     const code = pythonConnectionCode(

@@ -73,7 +73,7 @@ export function formatDoctorReport(report: DoctorReport): string {
       ? 'Nothing to check yet: add a connection, then run this again.'
       : report.problemCount === 0
         ? 'No problems found.'
-      : `${report.problemCount} problem${report.problemCount === 1 ? '' : 's'} found.`,
+        : `${report.problemCount} problem${report.problemCount === 1 ? '' : 's'} found.`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -86,7 +86,7 @@ export function normaliseAccount(input: string): string {
 export function accountProblem(account: string): string | undefined {
   if (!account) return 'Type the account identifier, e.g. myorg-myaccount (from the URL you sign in at).';
   if (/(^|\.)snowflake\.com$/i.test(account))
-    return "That Snowsight address does not name an account. Open a page of your account in Snowsight and paste its address (app.snowflake.com/<org>/<account>/…), or type <org>-<account> (Snowsight: your name → Account → View account details).";
+    return 'That Snowsight address does not name an account. Open a page of your account in Snowsight and paste its address (app.snowflake.com/<org>/<account>/…), or type <org>-<account> (Snowsight: your name → Account → View account details).';
   if (!account.split('.').every((p) => ACCOUNT_PART.test(p)))
     return 'An account identifier has only letters, digits, "_", "-" and dots, e.g. myorg-myaccount or xy12345.eu-west-1.';
   return undefined;
