@@ -15,7 +15,7 @@ import {
   type AddableAuthenticator,
   type AddConnectionOptions,
 } from '../../core/connections/edit/addConnection';
-import { problemText, runForm, type FormInput, type FormStep } from '../multiStepInput';
+import { problemText, runForm, type FormInput, type FormStep, type InputStep } from '../multiStepInput';
 
 const TITLE = 'Add Snowflake Connection';
 
@@ -65,16 +65,21 @@ interface Answers {
 
 const expand = (p: string): string => userPath({ homedir: os.homedir(), platform: process.platform }, p);
 
-function browse(title: string, filters?: Record<string, string[]>): () => Promise<string | undefined> {
-  return async () =>
-    (
-      await vscode.window.showOpenDialog({
-        title: `${TITLE}: ${title}`,
-        canSelectMany: false,
-        defaultUri: vscode.Uri.file(os.homedir()),
-        ...(filters ? { filters } : {}),
-      })
-    )?.[0]?.fsPath;
+/** The input's Browse button: a file dialog whose choice fills in the path. */
+function browseButton(title: string, filters?: Record<string, string[]>): NonNullable<InputStep['button']> {
+  return {
+    icon: 'folder-opened',
+    tooltip: 'Choose the file…',
+    run: async () =>
+      (
+        await vscode.window.showOpenDialog({
+          title: `${TITLE}: ${title}`,
+          canSelectMany: false,
+          defaultUri: vscode.Uri.file(os.homedir()),
+          ...(filters ? { filters } : {}),
+        })
+      )?.[0]?.fsPath,
+  };
 }
 
 /** A key file's problem in the form's words (the key is not saved yet, so no command is suggested). */
@@ -175,11 +180,7 @@ function steps(taken: ReadonlySet<string>): FormStep<Answers>[] {
           label: 'private key file',
           prompt: 'Path of your private key file (.p8). The button on the right opens a file dialog.',
           value: a.keyFile,
-          button: {
-            icon: 'folder-opened',
-            tooltip: 'Choose the file…',
-            run: browse('private key file', { 'Private keys': ['p8', 'pem', 'key'], 'All files': ['*'] }),
-          },
+          button: browseButton('private key file', { 'Private keys': ['p8', 'pem', 'key'], 'All files': ['*'] }),
           accept: (v) => (v ? keyFileProblem(v, a) : Promise.resolve('Choose the private key file.')),
         });
       },
@@ -215,7 +216,7 @@ function steps(taken: ReadonlySet<string>): FormStep<Answers>[] {
           label: 'OAuth token file',
           prompt: 'Path of the file that holds the OAuth access token. The button on the right opens a file dialog.',
           value: a.tokenFile,
-          button: { icon: 'folder-opened', tooltip: 'Choose the file…', run: browse('OAuth token file') },
+          button: browseButton('OAuth token file'),
           accept: async (v) =>
             (await fsp.stat(expand(v)).catch(() => undefined))?.isFile() ? undefined : `${v || 'That'} is not a file.`,
         });
