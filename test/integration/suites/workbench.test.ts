@@ -178,7 +178,10 @@ describe('Posit Workbench session @workbench', function () {
       await vscode.commands.executeCommand('positSnowflake.refresh', root);
       const [row] = await children(await treePath('workbench'));
       const text = labelOf(await item(row!));
-      assert.match(text, /Posit Workbench token of connection 'workbench' has expired and Workbench has not written a new one/);
+      assert.match(
+        text,
+        /Posit Workbench token of connection 'workbench' has expired and Workbench has not written a new one/,
+      );
       assert.doesNotMatch(text, /terminated connection/i);
       assert.match(String((await item(await treePath('workbench'))).description), /token expired \(390318\)$/);
     } finally {
