@@ -2,6 +2,9 @@
 // trip, token counts, cancellation), and the @snowflake participant's /sql driven through the chat UI, whose answer
 // must be SQL naming the emulator's demo tables. Answers come from the emulator's scripted Cortex.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { api, sandbox } from './authSandbox';
 import { treeWalker, type Node, type Provider } from './treeWalker';
@@ -212,7 +215,9 @@ describe('Cortex in the editor', function () {
   it('Insert into Editor: a new SQL document when a Python file is active; its own lines in an active SQL editor', async () => {
     const sql = 'SELECT * FROM SALES_DB.PUBLIC.ORDERS;';
     const pyText = '"""Docstring."""\nimport os\n';
-    const py = await vscode.workspace.openTextDocument({ language: 'python', content: pyText });
+    const pyFile = path.join(os.tmpdir(), `insert-into-editor-${process.pid}.py`);
+    fs.writeFileSync(pyFile, pyText);
+    const py = await vscode.workspace.openTextDocument(vscode.Uri.file(pyFile));
     await vscode.window.showTextDocument(py);
     const first = await vscode.commands.executeCommand<{ uri: string }>('positSnowflake.cortex.insertSql', sql);
     const active = vscode.window.activeTextEditor!.document;
@@ -220,6 +225,7 @@ describe('Cortex in the editor', function () {
     assert.equal(active.uri.toString(), first?.uri);
     assert.equal(active.getText(), `${sql}\n`);
     assert.equal(py.getText(), pyText, 'the Python file is untouched');
+    assert.equal(py.isDirty, false);
 
     const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: 'SELECT 1; -- first\n' });
     const editor = await vscode.window.showTextDocument(doc);
@@ -227,5 +233,6 @@ describe('Cortex in the editor', function () {
     await vscode.commands.executeCommand('positSnowflake.cortex.insertSql', sql);
     assert.equal(doc.getText(), `SELECT 1;\n${sql}\n -- first\n`);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    fs.rmSync(pyFile, { force: true });
   });
 });
