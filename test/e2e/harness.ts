@@ -107,7 +107,18 @@ export class Person {
     if (!shown) {
       // The palette's matcher misses some long "Category: Title" queries (a repeated word); type the title alone.
       await input.fill(`>${title.replace(/^[^:]*:\s*/, '')}`);
-      await row.waitFor({ state: 'visible', timeout: 10_000 });
+      const alone = await row.waitFor({ state: 'visible', timeout: 10_000 }).then(
+        () => true,
+        () => false,
+      );
+      if (!alone) {
+        // On a busy machine the extension's commands can reach the palette late: reopen it once they have.
+        await this.page.keyboard.press('Escape');
+        await this.page.waitForTimeout(5_000);
+        await this.page.keyboard.press('F1');
+        await input.fill(`>${title}`);
+        await row.waitFor({ state: 'visible', timeout: 30_000 });
+      }
     }
     await row.click();
   }
