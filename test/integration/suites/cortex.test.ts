@@ -223,6 +223,8 @@ describe('Cortex in the editor', function () {
     const active = vscode.window.activeTextEditor!.document;
     assert.equal(active.languageId, 'sql');
     assert.equal(active.uri.toString(), first?.uri);
+    // A just-closed untitled document's name is reused and its old text can linger here for a moment.
+    for (let i = 0; i < 50 && active.getText() !== `${sql}\n`; i++) await new Promise((r) => setTimeout(r, 100));
     assert.equal(active.getText(), `${sql}\n`);
     assert.equal(py.getText(), pyText, 'the Python file is untouched');
     assert.equal(py.isDirty, false);
