@@ -37,7 +37,12 @@ export async function insertSql(sql: string): Promise<{ uri: string; inserted: s
   }
   const content = `${sql.replace(/\n+$/, '')}\n`;
   const doc = await vscode.workspace.openTextDocument({ language: 'sql', content });
-  await vscode.window.showTextDocument(doc);
+  const shown = await vscode.window.showTextDocument(doc);
+  // The editor may hand back a just-closed untitled document (its name reused) with its old text: replace that.
+  if (doc.getText() !== content) {
+    const all = new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length));
+    await shown.edit((e) => e.replace(all, content));
+  }
   return { uri: doc.uri.toString(), inserted: content };
 }
 
