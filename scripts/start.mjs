@@ -11,6 +11,21 @@ function say(msg) {
   process.stdout.write(`[sandbox] ${msg}\n`);
 }
 
+/**
+ * The sandbox workspace sits inside this repository, so Git would offer to open the parent repository on the first
+ * open; the journeys switch that off the same way. Settings the person changed since are kept.
+ */
+function writeSandboxSettings(file) {
+  mkdirSync(path.dirname(file), { recursive: true });
+  let settings = {};
+  try {
+    settings = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    // first start (or a file we cannot read as plain JSON: start over with ours)
+  }
+  writeFileSync(file, JSON.stringify({ 'git.openRepositoryInParentFolders': 'never', ...settings }, null, 2));
+}
+
 async function main() {
   process.chdir(ROOT);
   if (!existsSync(path.join(ROOT, 'node_modules', '.package-lock.json')))
@@ -24,6 +39,7 @@ async function main() {
   if (!existsSync(workspace))
     cpSync(path.join(ROOT, 'test', 'fixtures', 'sandbox-workspace'), workspace, { recursive: true });
   const extensionsDir = path.join(runDir, 'extensions');
+  writeSandboxSettings(path.join(runDir, 'user-data', 'User', 'settings.json'));
   await installVsix({ ...editor, extensionsDir, vsix: path.join(ROOT, `${name}-${version}.vsix`), runDir });
 
   const sandbox = await startSandbox(path.join(runDir, 'snowflake'), ['--rotate-seconds', '180']);
@@ -45,10 +61,13 @@ async function main() {
   stops.push(cs.stop);
   writeFileSync(path.join(runDir, 'sandbox.json'), JSON.stringify({ ...sandbox.info, editor: cs.url }, null, 2));
   say(`Snowflake emulator: ${sandbox.info.snowflake}`);
-  say(`Connect in Snowflake (SPCS) emulator: ${sandbox.info.connect}  (API key in .sandbox/sandbox.json)`);
+  say(`Connect in Snowflake (SPCS) emulator: ${sandbox.info.connect}`);
+  say(`  Connect API key: ${sandbox.info.connectApiKey}  (also in .sandbox/sandbox.json)`);
+  say('  The first publish asks for the server: paste the address above, choose "Posit Connect inside Snowflake"');
+  say('  and the keypair connection, then paste the API key; the extension keeps it in its secret storage.');
   if (sandbox.info.passphrase) say(`Passphrase of the encrypted_key connection's key: ${sandbox.info.passphrase}`);
   say('Try: the Snowflake view in the activity bar; "Snowflake: Test Connection"; @snowflake /sql in the chat;');
-  say('     "Snowflake: Publish to Posit Connect…" on the workspace\'s app.py.');
+  say('     "Posit Connect: Publish to Posit Connect…" on the workspace\'s app.py.');
   say(`Open ${cs.url}/?folder=${encodeURIComponent(workspace)}   (Ctrl-C stops everything)`);
 }
 

@@ -12,7 +12,9 @@ export function showError(log: Logger, err: unknown, context: string): void {
   const e = toExtError(err);
   log.error(`${context}: ${e.userText}${e.code ? ` (code ${e.code})` : ''}`);
   const fixTitle = e.fix?.command ? (e.fix.commandTitle ?? 'Fix') : undefined;
-  const actions = fixTitle ? [fixTitle, 'Show Log'] : ['Show Log'];
+  // A fix that opens a log (the deployment log) is the log to read: one log button, not two.
+  const opensLog = /^positSnowflake\.show\w*Log$/.test(e.fix?.command ?? '');
+  const actions = fixTitle ? (opensLog ? [fixTitle] : [fixTitle, 'Show Log']) : ['Show Log'];
   void vscode.window.showErrorMessage(e.userText, ...actions).then(async (choice) => {
     if (choice === 'Show Log') await vscode.commands.executeCommand('positSnowflake.showLog');
     else if (choice && choice === fixTitle && e.fix?.command) await vscode.commands.executeCommand(e.fix.command);

@@ -107,7 +107,18 @@ export class Person {
     if (!shown) {
       // The palette's matcher misses some long "Category: Title" queries (a repeated word); type the title alone.
       await input.fill(`>${title.replace(/^[^:]*:\s*/, '')}`);
-      await row.waitFor({ state: 'visible', timeout: 10_000 });
+      const alone = await row.waitFor({ state: 'visible', timeout: 10_000 }).then(
+        () => true,
+        () => false,
+      );
+      if (!alone) {
+        // On a busy machine the extension's commands can reach the palette late: reopen it once they have.
+        await this.page.keyboard.press('Escape');
+        await this.page.waitForTimeout(5_000);
+        await this.page.keyboard.press('F1');
+        await input.fill(`>${title}`);
+        await row.waitFor({ state: 'visible', timeout: 30_000 });
+      }
     }
     await row.click();
   }
@@ -129,6 +140,33 @@ export class Person {
     const input = widget.locator('input.input').first();
     await input.fill(text);
     await input.press('Enter');
+  }
+
+  /** The quick input whose title matches, once it is on screen. */
+  private async step(step: string | RegExp): Promise<Locator> {
+    const widget = this.page
+      .locator('.quick-input-widget')
+      .filter({ has: this.page.locator('.quick-input-title', { hasText: step }) });
+    await widget.waitFor({ state: 'visible', timeout: 30_000 });
+    return widget;
+  }
+
+  /** Presses the Back button of a form's step. */
+  async stepBack(step: string | RegExp): Promise<void> {
+    const widget = await this.step(step);
+    await widget
+      .locator('.quick-input-left-action-bar .action-label, .action-label[aria-label^="Back"]')
+      .first()
+      .click();
+    await widget
+      .locator('.quick-input-title', { hasText: step })
+      .waitFor({ state: 'hidden', timeout: 10_000 })
+      .catch(() => undefined);
+  }
+
+  /** What a form's step shows in its input (the answer kept from before, after Back). */
+  async stepValue(step: string | RegExp): Promise<string> {
+    return (await this.step(step)).locator('input.input').first().inputValue();
   }
 
   /**

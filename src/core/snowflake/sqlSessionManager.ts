@@ -4,6 +4,7 @@ import type { AuthService, ConnectionProfile } from '../auth/types';
 import { CancelledError, SnowflakeExtError, isCancelled } from '../shared/errors';
 import { Emitter, type Disposable, type Event } from '../shared/events';
 import type { Logger } from '../shared/logger';
+import { untilAborted } from '../shared/abort';
 import { sqlIdentifier } from './identifiers';
 import type { QueryResult, SqlConnection, SqlDriver } from './sqlDriver';
 import { needsReauth, toSqlError } from './sqlErrors';
@@ -167,7 +168,7 @@ export class SqlSessionManager implements Disposable {
     signal: AbortSignal,
     opts: QueryOptions,
   ): Promise<QueryResult> {
-    const conn = await abortable(connection, signal);
+    const conn = await untilAborted(connection, signal); // the shared login keeps running for other callers
     this.opts.logger.trace(`${session.profile.name}: ${sqlText}`);
     const result = await conn.execute(sqlText, signal, opts.datesAs ? { datesAs: opts.datesAs } : undefined);
     if (result.role || result.warehouse)
@@ -274,25 +275,6 @@ function fingerprint(p: ConnectionProfile): string {
     p.file,
     p.source,
   ]);
-}
-
-/** Rejects as soon as the signal aborts, leaving the shared promise running for other callers. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new CancelledError());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new CancelledError());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }
 
 /** CURRENT_USER() of a fresh session; undefined when the query fails (the state then names no user). */

@@ -1,36 +1,23 @@
-// The guided Add Connection prompts: name, account, auth method, user, key file / PAT / token file, then the
-// optional role, warehouse, database and schema. Produces the options object that addConnection() writes.
+// The guided Add Connection form: name, account, auth method, user, key file (+ passphrase) / PAT / token file, then
+// the optional role, warehouse, database and schema. One form with "(n/m)", Back, and answers kept: a wrong key file
+// or passphrase is asked again on its own step, before anything is written. Produces addConnection()'s options.
 import * as vscode from 'vscode';
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import { validateConnectionName } from '../../core/connections/edit/connectionsFileEditor';
+import { userPath } from '../../core/connections/connectionDirectory';
 import { isEncryptedPem } from '../../core/auth/credentials/privateKey';
 import { SnowflakeExtError } from '../../core/shared/errors';
 import {
   accountProblem,
-  answered,
   checkKeyFile,
   normaliseAccount,
   type AddableAuthenticator,
   type AddConnectionOptions,
 } from '../../core/connections/edit/addConnection';
+import { problemText, runForm, type FormInput, type FormStep, type InputStep } from '../multiStepInput';
 
 const TITLE = 'Add Snowflake Connection';
-
-function problemOf(check: () => unknown): string | undefined {
-  try {
-    check();
-    return undefined;
-  } catch (err) {
-    return err instanceof SnowflakeExtError ? err.userText : String(err);
-  }
-}
-
-async function ask(step: string, opts: vscode.InputBoxOptions): Promise<string> {
-  return answered(
-    await vscode.window.showInputBox({ title: `${TITLE}: ${step}`, ignoreFocusOut: true, ...opts }),
-  ).trim();
-}
 
 const METHODS: (vscode.QuickPickItem & { value: AddableAuthenticator })[] = [
   {
@@ -59,100 +46,231 @@ const METHODS: (vscode.QuickPickItem & { value: AddableAuthenticator })[] = [
   },
 ];
 
-async function pickFile(title: string, filters?: Record<string, string[]>): Promise<string> {
-  const picked = await vscode.window.showOpenDialog({
-    title: `${TITLE}: ${title}`,
-    canSelectMany: false,
-    defaultUri: vscode.Uri.file(os.homedir()),
-    ...(filters ? { filters } : {}),
-  });
-  return answered(picked?.[0]).fsPath;
+interface Answers {
+  name: string;
+  account: string;
+  accountTyped: string;
+  method?: AddableAuthenticator;
+  user: string;
+  keyFile: string;
+  encrypted: boolean;
+  passphrase: string;
+  pat: string;
+  tokenFile: string;
+  role: string;
+  warehouse: string;
+  database: string;
+  schema: string;
 }
 
-async function askKeyPair(): Promise<Pick<AddConnectionOptions, 'privateKeyFile' | 'passphrase'>> {
-  const privateKeyFile = await pickFile('private key file', {
-    'Private keys': ['p8', 'pem', 'key'],
-    'All files': ['*'],
-  });
-  const pem = await fsp.readFile(privateKeyFile, 'utf8').catch(() => '');
-  if (!isEncryptedPem(pem)) {
-    await checkKeyFile(privateKeyFile, undefined);
-    return { privateKeyFile };
+const expand = (p: string): string => userPath({ homedir: os.homedir(), platform: process.platform }, p);
+
+/** The input's Browse button: a file dialog whose choice fills in the path. */
+function browseButton(title: string, filters?: Record<string, string[]>): NonNullable<InputStep['button']> {
+  return {
+    icon: 'folder-opened',
+    tooltip: 'Choose the file…',
+    run: async () =>
+      (
+        await vscode.window.showOpenDialog({
+          title: `${TITLE}: ${title}`,
+          canSelectMany: false,
+          defaultUri: vscode.Uri.file(os.homedir()),
+          ...(filters ? { filters } : {}),
+        })
+      )?.[0]?.fsPath,
+  };
+}
+
+/** A key file's problem in the form's words (the key is not saved yet, so no command is suggested). */
+async function keyFileProblem(file: string, a: Answers): Promise<string | undefined> {
+  const pem = await fsp.readFile(expand(file), 'utf8').catch(() => undefined);
+  if (pem === undefined) return `${file} cannot be read. Choose the private key (.p8) you created for Snowflake.`;
+  if (/-----BEGIN (RSA )?PUBLIC KEY-----/.test(pem))
+    return `${file} is the public key. Choose the private key (.p8); its public key is the one set on your Snowflake user.`;
+  a.encrypted = isEncryptedPem(pem);
+  if (a.encrypted) return undefined;
+  try {
+    await checkKeyFile(expand(file), undefined);
+    return undefined;
+  } catch (err) {
+    return err instanceof SnowflakeExtError ? err.message : problemText(err);
   }
-  const passphrase = await ask('key passphrase', {
-    prompt: "The key is encrypted. Its passphrase is kept in the editor's secret storage, never in the file.",
-    password: true,
-    validateInput: (v) => (v ? undefined : 'An encrypted key needs its passphrase.'),
-  });
-  await checkKeyFile(privateKeyFile, passphrase);
-  return { privateKeyFile, passphrase };
 }
 
-async function askCredential(method: AddableAuthenticator): Promise<Partial<AddConnectionOptions>> {
-  switch (method) {
-    case 'SNOWFLAKE_JWT':
-      return askKeyPair();
-    case 'PROGRAMMATIC_ACCESS_TOKEN':
-      return {
-        pat: await ask('programmatic access token', {
-          prompt: "Paste the token. It is kept in the editor's secret storage, never in the file.",
+async function passphraseProblem(passphrase: string, a: Answers): Promise<string | undefined> {
+  try {
+    await checkKeyFile(expand(a.keyFile), passphrase);
+    return undefined;
+  } catch (err) {
+    return err instanceof SnowflakeExtError && err.code === 'badPassphrase'
+      ? `That passphrase does not decrypt ${a.keyFile}. Type it again.`
+      : problemText(err);
+  }
+}
+
+function optional(what: keyof Answers & ('role' | 'warehouse' | 'database' | 'schema'), example: string) {
+  return async (input: FormInput, a: Answers): Promise<void> => {
+    a[what] = await input.inputBox({
+      label: `${what} (optional)`,
+      prompt: `Default ${what} for this connection (optional), e.g. ${example}. Leave empty to use your user's default.`,
+      value: a[what],
+    });
+  };
+}
+
+function steps(taken: ReadonlySet<string>): FormStep<Answers>[] {
+  const is = (m: AddableAuthenticator) => (a: Answers) => a.method === m;
+  return [
+    {
+      ask: async (input, a) => {
+        a.name = await input.inputBox({
+          label: 'name',
+          prompt: 'A short name for the connection, as the Snowflake clients will know it (e.g. prod).',
+          value: a.name,
+          validate: (v) =>
+            v.trim() === ''
+              ? 'Type a name.'
+              : (problemOf(() => validateConnectionName(v.trim())) ??
+                (taken.has(v.trim().toLowerCase()) ? `A connection named "${v.trim()}" already exists.` : undefined)),
+        });
+      },
+    },
+    {
+      ask: async (input, a) => {
+        a.accountTyped = await input.inputBox({
+          label: 'account',
+          prompt: 'Account identifier, e.g. myorg-myaccount. A Snowflake or Snowsight address works too.',
+          value: a.accountTyped,
+          validate: (v) => (v.trim() ? accountProblem(normaliseAccount(v)) : undefined),
+          accept: async (v) => accountProblem(normaliseAccount(v)),
+        });
+        a.account = normaliseAccount(a.accountTyped);
+      },
+    },
+    {
+      ask: async (input, a) => {
+        a.method = (
+          await input.pick({
+            label: 'how do you sign in?',
+            placeholder: 'How do you sign in?',
+            items: METHODS,
+            ...(a.method ? { active: METHODS.find((m) => m.value === a.method) } : {}),
+          })
+        ).value;
+      },
+    },
+    {
+      ask: async (input, a) => {
+        const required = a.method === 'SNOWFLAKE_JWT';
+        a.user = await input.inputBox({
+          label: 'user',
+          prompt: required
+            ? 'Your Snowflake user name (login name).'
+            : 'Your Snowflake user name (optional for this method).',
+          value: a.user,
+          accept: async (v) => (required && !v ? 'Key-pair authentication needs the user name.' : undefined),
+        });
+      },
+    },
+    {
+      when: is('SNOWFLAKE_JWT'),
+      ask: async (input, a) => {
+        a.keyFile = await input.inputBox({
+          label: 'private key file',
+          prompt: 'Path of your private key file (.p8). The button on the right opens a file dialog.',
+          value: a.keyFile,
+          button: browseButton('private key file', { 'Private keys': ['p8', 'pem', 'key'], 'All files': ['*'] }),
+          accept: (v) => (v ? keyFileProblem(v, a) : Promise.resolve('Choose the private key file.')),
+        });
+      },
+    },
+    {
+      when: (a) => a.method === 'SNOWFLAKE_JWT' && a.encrypted,
+      ask: async (input, a) => {
+        a.passphrase = await input.inputBox({
+          label: 'key passphrase',
+          prompt: "The key is encrypted: its passphrase. It is kept in the editor's secret storage, never in a file.",
           password: true,
-          validateInput: (v) => (v.trim() ? undefined : 'Paste the token.'),
-        }),
-      };
-    case 'OAUTH':
-      return { tokenFilePath: await pickFile('OAuth token file') };
-    case 'OAUTH_AUTHORIZATION_CODE':
-      return {};
+          value: a.passphrase,
+          accept: (v) => (v ? passphraseProblem(v, a) : Promise.resolve('An encrypted key needs its passphrase.')),
+        });
+      },
+    },
+    {
+      when: is('PROGRAMMATIC_ACCESS_TOKEN'),
+      ask: async (input, a) => {
+        a.pat = await input.inputBox({
+          label: 'programmatic access token',
+          prompt: "Paste the programmatic access token. It is kept in the editor's secret storage, never in the file.",
+          password: true,
+          value: a.pat,
+          validate: (v) => (v.trim() ? undefined : 'Paste the token.'),
+        });
+      },
+    },
+    {
+      when: is('OAUTH'),
+      ask: async (input, a) => {
+        a.tokenFile = await input.inputBox({
+          label: 'OAuth token file',
+          prompt: 'Path of the file that holds the OAuth access token. The button on the right opens a file dialog.',
+          value: a.tokenFile,
+          button: browseButton('OAuth token file'),
+          accept: async (v) =>
+            (await fsp.stat(expand(v)).catch(() => undefined))?.isFile() ? undefined : `${v || 'That'} is not a file.`,
+        });
+      },
+    },
+    { ask: optional('role', 'ANALYST') },
+    { ask: optional('warehouse', 'COMPUTE_WH') },
+    { ask: optional('database', 'SALES_DB') },
+    { when: (a) => a.database !== '', ask: optional('schema', 'PUBLIC') },
+  ];
+}
+
+function problemOf(check: () => unknown): string | undefined {
+  try {
+    check();
+    return undefined;
+  } catch (err) {
+    return problemText(err);
   }
 }
 
-async function askOptional(what: string, example: string): Promise<string | undefined> {
-  const v = await ask(`${what} (optional)`, {
-    prompt: `Default ${what} for this connection, e.g. ${example}. Leave empty to use your user's default.`,
-  });
-  return v || undefined;
-}
-
-/** Runs the prompts; `existing` are the names already in use (checked while typing). */
+/** Runs the form; `existing` are the names already in use (checked while typing). */
 export async function promptForConnection(existing: readonly string[]): Promise<AddConnectionOptions> {
   const taken = new Set(existing.map((n) => n.toLowerCase()));
-  const name = await ask('name', {
-    prompt: 'A short name for the connection, as the Snowflake clients will know it (e.g. prod).',
-    validateInput: (v) =>
-      problemOf(() => validateConnectionName(v)) ??
-      (taken.has(v.toLowerCase()) ? `A connection named "${v}" already exists.` : undefined),
-  });
-  const account = normaliseAccount(
-    await ask('account', {
-      prompt: 'Account identifier, e.g. myorg-myaccount. A Snowflake URL works too.',
-      validateInput: (v) => accountProblem(normaliseAccount(v)),
-    }),
-  );
-  const method = answered(
-    await vscode.window.showQuickPick(METHODS, { title: `${TITLE}: how do you sign in?`, ignoreFocusOut: true }),
-  ).value;
-  const userRequired = method === 'SNOWFLAKE_JWT';
-  const user = await ask('user', {
-    prompt: userRequired
-      ? 'Your Snowflake user name (login name).'
-      : 'Your Snowflake user name (optional for this method).',
-    validateInput: (v) => (userRequired && !v.trim() ? 'Key-pair authentication needs the user name.' : undefined),
-  });
-  const credential = await askCredential(method);
-  const role = await askOptional('role', 'ANALYST');
-  const warehouse = await askOptional('warehouse', 'COMPUTE_WH');
-  const database = await askOptional('database', 'SALES_DB');
-  const schema = database ? await askOptional('schema', 'PUBLIC') : undefined;
+  const blank: Answers = {
+    name: '',
+    account: '',
+    accountTyped: '',
+    user: '',
+    keyFile: '',
+    encrypted: false,
+    passphrase: '',
+    pat: '',
+    tokenFile: '',
+    role: '',
+    warehouse: '',
+    database: '',
+    schema: '',
+  };
+  const a = await runForm(TITLE, steps(taken), blank);
+  const method = a.method!;
+  const some = (v: string): string | undefined => v.trim() || undefined;
   return {
-    name,
-    account,
+    name: a.name,
+    account: a.account,
     authenticator: method,
-    ...(user ? { user } : {}),
-    ...credential,
-    role,
-    warehouse,
-    database,
-    schema,
+    ...(a.user ? { user: a.user } : {}),
+    ...(method === 'SNOWFLAKE_JWT' ? { privateKeyFile: expand(a.keyFile) } : {}),
+    ...(method === 'SNOWFLAKE_JWT' && a.encrypted ? { passphrase: a.passphrase } : {}),
+    ...(method === 'PROGRAMMATIC_ACCESS_TOKEN' ? { pat: a.pat.trim() } : {}),
+    ...(method === 'OAUTH' ? { tokenFilePath: expand(a.tokenFile) } : {}),
+    role: some(a.role),
+    warehouse: some(a.warehouse),
+    database: some(a.database),
+    schema: a.database.trim() ? some(a.schema) : undefined,
   };
 }

@@ -10,7 +10,7 @@ import type { HostEnvironment } from '../../core/auth/types';
 import type { ExtensionDeps } from '../deps';
 import { toAbortSignal } from '../runCommand';
 import { connectionNameOf, pickConnection } from './connectionPicker';
-import { DiagnosticsDocumentProvider } from './diagnosticsDocument';
+import { diagnosticsUri, type ReadOnlyDocumentProvider } from './diagnosticsDocument';
 
 export interface TestConnectionResult {
   readonly connection: string;
@@ -42,7 +42,13 @@ export async function testConnection(deps: ExtensionDeps, arg?: unknown): Promis
       cancellable: true,
     },
     (_progress, token) =>
-      loginProbe(deps.auth, profile, { logger: deps.log, ...(token ? { signal: toAbortSignal(token) } : {}) }),
+      loginProbe(deps.auth, profile, {
+        logger: deps.log,
+        // A browser sign-in is Sign In's job (it may sit behind the editor's "open external website?" dialog);
+        // without one, the test says so and offers Sign In.
+        ...(profile.authenticator === 'OAUTH_AUTHORIZATION_CODE' ? { silent: true } : {}),
+        ...(token ? { signal: toAbortSignal(token) } : {}),
+      }),
   );
   const message = `Connected to ${profile.account} as ${probe.user} · ${probe.role} · ${probe.warehouse ?? 'no warehouse'}`;
   deps.log.info(`Test Connection "${profile.name}": ${message}`);
@@ -63,7 +69,7 @@ export async function testConnection(deps: ExtensionDeps, arg?: unknown): Promis
  */
 export async function showDiagnostics(
   deps: ExtensionDeps,
-  docs: DiagnosticsDocumentProvider,
+  docs: ReadOnlyDocumentProvider,
   arg?: unknown,
 ): Promise<string> {
   const name = connectionNameOf(arg);
@@ -80,6 +86,6 @@ export async function showDiagnostics(
       }),
   );
   const text = formatDoctorReport(report);
-  await docs.show(DiagnosticsDocumentProvider.uriFor(name), text);
+  await docs.show(diagnosticsUri(docs, name), text);
   return text;
 }

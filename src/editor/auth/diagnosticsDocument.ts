@@ -1,36 +1,44 @@
-// The doctor's report as a read-only virtual document (scheme posit-snowflake-doctor): nothing is written to disk,
-// and running the command again refreshes the open document instead of opening a second one.
+// Read-only virtual documents: the doctor's report (scheme posit-snowflake-doctor, Markdown so long lines wrap) and a
+// Workbench-managed connections file with its token masked (scheme posit-snowflake-managed). Nothing is written to
+// disk, and showing a document again refreshes the open copy instead of opening a second one.
 import * as vscode from 'vscode';
 
 export const DOCTOR_SCHEME = 'posit-snowflake-doctor';
+export const MANAGED_FILE_SCHEME = 'posit-snowflake-managed';
 
-export class DiagnosticsDocumentProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
+export class ReadOnlyDocumentProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
-  private readonly reports = new Map<string, string>();
+  private readonly texts = new Map<string, string>();
 
-  /** The URI for a report: one document for all connections, one per connection. */
-  static uriFor(connection?: string): vscode.Uri {
-    // Plain text (no extension), named so the tab says what it is.
-    const name = connection ? `Snowflake Diagnostics (${connection.replace(/[/\\]/g, '_')})` : 'Snowflake Diagnostics';
-    return vscode.Uri.from({ scheme: DOCTOR_SCHEME, path: `/${name}` });
+  constructor(
+    readonly scheme: string,
+    private readonly placeholder: string,
+  ) {}
+
+  uri(name: string): vscode.Uri {
+    return vscode.Uri.from({ scheme: this.scheme, path: `/${name.replace(/[/\\]/g, '_')}` });
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.reports.get(uri.toString()) ?? 'Run "Snowflake: Show Diagnostics" to produce this report.';
+    return this.texts.get(uri.toString()) ?? this.placeholder;
   }
 
-  /** Stores the report text, refreshes any open copy, and shows it. */
-  async show(uri: vscode.Uri, text: string): Promise<vscode.TextDocument> {
-    this.reports.set(uri.toString(), text);
+  /** Stores the text, refreshes any open copy, and shows it. */
+  async show(uri: vscode.Uri, text: string, options: vscode.TextDocumentShowOptions = {}): Promise<vscode.TextEditor> {
+    this.texts.set(uri.toString(), text);
     this.changed.fire(uri);
     const doc = await vscode.workspace.openTextDocument(uri);
-    await vscode.window.showTextDocument(doc, { preview: false });
-    return doc;
+    return vscode.window.showTextDocument(doc, { preview: false, ...options });
   }
 
   dispose(): void {
     this.changed.dispose();
-    this.reports.clear();
+    this.texts.clear();
   }
+}
+
+/** The report's document: one for all connections, one per connection; `.md`, so it opens as Markdown with wrap. */
+export function diagnosticsUri(docs: ReadOnlyDocumentProvider, connection?: string): vscode.Uri {
+  return docs.uri(connection ? `Snowflake Diagnostics (${connection}).md` : 'Snowflake Diagnostics.md');
 }

@@ -14,6 +14,7 @@
 // Each returns a small result object (never a secret) and prompts only for what its arguments leave out.
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../deps';
+import { isCancelled } from '../../core/shared/errors';
 import { registerCommand, toAbortSignal } from '../runCommand';
 import {
   addConnection,
@@ -23,7 +24,7 @@ import {
 import { promptForConnection } from './addConnectionFlow';
 import { showDiagnostics, testConnection } from './connectionChecks';
 import { connectionNameOf, pickConnection } from './connectionPicker';
-import { DiagnosticsDocumentProvider, DOCTOR_SCHEME } from './diagnosticsDocument';
+import { DOCTOR_SCHEME, MANAGED_FILE_SCHEME, ReadOnlyDocumentProvider } from './diagnosticsDocument';
 import { openConnectionsFile, setDefaultConnection } from './fileCommands';
 import { setKeyPassphrase, setPat } from './secretCommands';
 import {
@@ -88,14 +89,20 @@ function registerSignInOut(deps: ExtensionDeps, provider: SnowflakeAuthProvider)
         filter: isOAuthSignIn,
         noneMessage: 'No connection signs in with the browser (authenticator = "OAUTH_AUTHORIZATION_CODE").',
       });
-      const session = await vscode.window.withProgress(
-        {
-          location: vscode.ProgressLocation.Notification,
-          title: `Signing in to Snowflake ("${profile.name}") in your browser…`,
-          cancellable: true,
-        },
-        (_progress, token) => provider.signIn(profile, toAbortSignal(token)),
-      );
+      const session = await Promise.resolve(
+        vscode.window.withProgress(
+          {
+            location: vscode.ProgressLocation.Notification,
+            title: `Signing in to Snowflake ("${profile.name}") in your browser…`,
+            cancellable: true,
+          },
+          (_progress, token) => provider.signIn(profile, toAbortSignal(token)),
+        ),
+      ).catch((err: unknown) => {
+        // Cancelled (the progress's Cancel, or the editor's "open external website?" declined): said, not an error.
+        if (isCancelled(err)) void vscode.window.showInformationMessage(`Sign-in to "${profile.name}" cancelled.`);
+        throw err;
+      });
       void vscode.window.showInformationMessage(`Signed in to "${profile.name}" as ${session.account.label}.`);
       return { connection: profile.name, account: session.account.label };
     }),
@@ -126,10 +133,19 @@ function registerSignInOut(deps: ExtensionDeps, provider: SnowflakeAuthProvider)
 export function registerAuth(deps: ExtensionDeps): void {
   const { context, auth, secrets, log } = deps;
   const provider = registerProvider(deps);
-  const doctorDocs = new DiagnosticsDocumentProvider();
+  const doctorDocs = new ReadOnlyDocumentProvider(
+    DOCTOR_SCHEME,
+    'Run "Snowflake: Show Diagnostics" to produce this report.',
+  );
+  const managedDocs = new ReadOnlyDocumentProvider(
+    MANAGED_FILE_SCHEME,
+    'Run "Snowflake: Open Connections File" on the Posit Workbench connection to show this file.',
+  );
   context.subscriptions.push(
     doctorDocs,
+    managedDocs,
     vscode.workspace.registerTextDocumentContentProvider(DOCTOR_SCHEME, doctorDocs),
+    vscode.workspace.registerTextDocumentContentProvider(MANAGED_FILE_SCHEME, managedDocs),
     registerCommand(log, 'positSnowflake.addConnection', (arg?: unknown) => runAddConnection(deps, arg)),
     registerCommand(log, 'positSnowflake.testConnection', (arg?: unknown) => testConnection(deps, arg)),
     registerCommand(log, 'positSnowflake.setKeyPassphrase', (arg?: unknown, second?: unknown) =>
@@ -138,7 +154,9 @@ export function registerAuth(deps: ExtensionDeps): void {
     registerCommand(log, 'positSnowflake.setPat', (arg?: unknown, second?: unknown) =>
       setPat(auth, secrets, arg, second),
     ),
-    registerCommand(log, 'positSnowflake.openConnectionsFile', (arg?: unknown) => openConnectionsFile(auth, arg)),
+    registerCommand(log, 'positSnowflake.openConnectionsFile', (arg?: unknown) =>
+      openConnectionsFile(auth, managedDocs, arg),
+    ),
     registerCommand(log, 'positSnowflake.showDiagnostics', (arg?: unknown) => showDiagnostics(deps, doctorDocs, arg)),
     registerCommand(log, 'positSnowflake.setDefaultConnection', (arg?: unknown) => setDefaultConnection(auth, arg)),
     ...registerSignInOut(deps, provider),

@@ -1,6 +1,8 @@
 // The Connections view's commands: refresh, retry, load more, copy/insert names, preview, switch role/warehouse,
 // copy Python/R code. Each takes the tree node it was invoked on (plus an optional value, so tests need no UI).
 import * as vscode from 'vscode';
+import { promises as fsp } from 'node:fs';
+import * as os from 'node:os';
 import type { ConnectionProfile } from '../../core/auth/types';
 import { CatalogLoader, PREVIEW_ROWS } from '../../core/snowflake/catalogLoader';
 import { qualifiedName, quoteIdentifier } from '../../core/snowflake/identifiers';
@@ -8,7 +10,15 @@ import type { SessionPreferences, SqlSessionManager } from '../../core/snowflake
 import { CancelledError, SnowflakeExtError } from '../../core/shared/errors';
 import type { Logger } from '../../core/shared/logger';
 import { registerCommand, toAbortSignal } from '../runCommand';
-import { pythonConnectionCode, rConnectionCode } from '../../core/snowflake/connectionCode';
+import {
+  connectionCodeSpec,
+  pythonConnectionCode,
+  rConnectionCode,
+  type ConnectionCodeSpec,
+} from '../../core/snowflake/connectionCode';
+import { userPath } from '../../core/connections/connectionDirectory';
+import { isEncryptedPem } from '../../core/auth/credentials/privateKey';
+import { stringParam } from '../../core/connections/connectionParams';
 import {
   isObjectNode,
   nameParts,
@@ -19,6 +29,7 @@ import {
   type TableNode,
 } from '../../core/tree/connectionNodes';
 import type { ConnectionsTreeModel } from '../../core/tree/connectionsTreeModel';
+import { connectionFixOf } from '../../core/tree/connectionLabels';
 import { previewHtml } from '../../core/tree/previewHtml';
 
 const PREFS_KEY = 'positSnowflake.sessionPreferences';
@@ -28,6 +39,8 @@ export interface CommandDeps {
   readonly sessions: SqlSessionManager;
   readonly workspaceState: vscode.Memento;
   readonly log: Logger;
+  /** In a Posit Workbench session: the folder of the user's own connection files. */
+  readonly userDirectory: () => Promise<string | undefined>;
 }
 
 /** Role/warehouse choices survive a reload of the window (per workspace, per connection). */
@@ -179,6 +192,38 @@ async function switchWarehouse(
   return warehouse;
 }
 
+/**
+ * Retry on an error row: when the error names the connection's fix (a passphrase, a PAT, a sign-in), that command
+ * runs first, asking for what is missing; a cancelled or failed fix (undefined result) leaves the row as it was.
+ */
+async function retry(model: ConnectionsTreeModel, node: ErrorNode | undefined): Promise<boolean> {
+  if (!node) {
+    model.refresh();
+    return true;
+  }
+  const fix = connectionFixOf(node);
+  if (fix && (await vscode.commands.executeCommand(fix.command, node.connectionName)) === undefined) return false;
+  await model.retry(node);
+  return true;
+}
+
+/** What Copy Python / R Connection Code must spell out for this connection to open from a script. */
+async function codeSpec(deps: CommandDeps, node: ConnectionsNode | string | undefined): Promise<ConnectionCodeSpec> {
+  const profile = await profileOf(deps, node);
+  const homedir = os.homedir();
+  const keyFile = stringParam(profile.params, 'private_key_file');
+  const pem = keyFile
+    ? await fsp.readFile(userPath({ homedir, platform: process.platform }, keyFile), 'utf8').catch(() => '')
+    : (stringParam(profile.params, 'private_key_raw') ?? '');
+  const userDirectory = await deps.userDirectory();
+  return connectionCodeSpec(profile, {
+    ...(userDirectory ? { userDirectory } : {}),
+    homedir,
+    preferences: deps.sessions.preferences(profile.name),
+    keyEncrypted: isEncryptedPem(pem),
+  });
+}
+
 async function copy(text: string, what: string): Promise<string> {
   await vscode.env.clipboard.writeText(text);
   void vscode.window.setStatusBarMessage(`Copied ${what}`, 3000);
@@ -187,11 +232,9 @@ async function copy(text: string, what: string): Promise<string> {
 
 export function registerConnectionCommands(deps: CommandDeps): vscode.Disposable[] {
   const { log, model } = deps;
-  const connectionName = async (node: ConnectionsNode | string | undefined): Promise<string> =>
-    (await profileOf(deps, node)).name;
   return [
     registerCommand(log, 'positSnowflake.refresh', (node?: ConnectionsNode) => model.refresh(node)),
-    registerCommand(log, 'positSnowflake.retry', (node?: ErrorNode) => (node ? model.retry(node) : model.refresh())),
+    registerCommand(log, 'positSnowflake.retry', (node?: ErrorNode) => retry(model, node)),
     registerCommand(log, 'positSnowflake.loadMore', (node?: LoadMoreNode) =>
       model.loadMore(needNode(node, '"Load more…"')),
     ),
@@ -212,10 +255,10 @@ export function registerConnectionCommands(deps: CommandDeps): vscode.Disposable
       switchWarehouse(deps, node, wh),
     ),
     registerCommand(log, 'positSnowflake.copyPythonCode', async (node?: ConnectionsNode | string) =>
-      copy(pythonConnectionCode(await connectionName(node)), 'Python connection code'),
+      copy(pythonConnectionCode(await codeSpec(deps, node)), 'Python connection code'),
     ),
     registerCommand(log, 'positSnowflake.copyRCode', async (node?: ConnectionsNode | string) =>
-      copy(rConnectionCode(await connectionName(node)), 'R connection code'),
+      copy(rConnectionCode(await codeSpec(deps, node)), 'R connection code'),
     ),
   ];
 }

@@ -1,8 +1,15 @@
 // The one place tree nodes become TreeItems: labels, icons, descriptions, tooltips, context values, click commands.
 import * as vscode from 'vscode';
-import type { Authenticator, ConnectionSource } from '../../core/auth/types';
 import type { SessionState } from '../../core/snowflake/sqlSessionManager';
 import { qualifiedName } from '../../core/snowflake/identifiers';
+import {
+  connectionContextValue,
+  connectionDescription,
+  connectionTooltip,
+  errorRowText,
+  unusableConnectionDescription,
+  unusableConnectionTooltip,
+} from '../../core/tree/connectionLabels';
 import type {
   ColumnNode,
   ConnectionNode,
@@ -17,41 +24,6 @@ export interface RenderContext {
   readonly state: SessionState;
   /** Counts once the children are loaded ("3 schemas", "500+"). */
   readonly countText?: string;
-}
-
-const SOURCE_LABEL: Record<ConnectionSource, string> = {
-  workbench: 'Posit Workbench',
-  'connections.toml': 'connections.toml',
-  'config.toml': 'config.toml',
-  environment: 'environment',
-};
-
-const AUTH_LABEL: Partial<Record<Authenticator, string>> = {
-  SNOWFLAKE_JWT: 'key pair',
-  OAUTH: 'OAuth token',
-  PROGRAMMATIC_ACCESS_TOKEN: 'PAT',
-  OAUTH_AUTHORIZATION_CODE: 'OAuth sign-in',
-  SNOWFLAKE: 'password',
-  EXTERNALBROWSER: 'browser SSO',
-};
-
-export function authLabel(a: Authenticator): string {
-  return AUTH_LABEL[a] ?? a.toLowerCase().replace(/_/g, ' ');
-}
-
-export function stateText(state: SessionState): string {
-  switch (state.status) {
-    case 'notConnected':
-      return 'not connected';
-    case 'connecting':
-      return 'connecting…';
-    case 'error':
-      return 'error';
-    case 'connected': {
-      const who = [state.user, state.role, state.warehouse].filter(Boolean).join(' · ');
-      return who ? `connected as ${who}` : 'connected';
-    }
-  }
 }
 
 const Collapsed = vscode.TreeItemCollapsibleState.Collapsed;
@@ -73,32 +45,10 @@ function stateIcon(state: SessionState, workbench: boolean): vscode.ThemeIcon {
 function renderConnection(n: ConnectionNode, ctx: RenderContext): vscode.TreeItem {
   const p = n.profile;
   const item = new vscode.TreeItem(p.name, Collapsed);
-  item.description = [
-    p.isDefault ? 'default' : undefined,
-    SOURCE_LABEL[p.source],
-    authLabel(p.authenticator),
-    stateText(ctx.state),
-  ]
-    .filter(Boolean)
-    .join(' · ');
+  item.description = connectionDescription(p, ctx.state);
   item.iconPath = stateIcon(ctx.state, p.source === 'workbench');
-  const tip = new vscode.MarkdownString(undefined, true);
-  tip.appendMarkdown(`**${escapeMd(p.name)}**${p.isDefault ? ' (default connection)' : ''}\n\n`);
-  tip.appendMarkdown(`Source: ${escapeMd(SOURCE_LABEL[p.source])}${p.file ? ` — \`${escapeMd(p.file)}\`` : ''}  \n`);
-  tip.appendMarkdown(
-    `Account: \`${escapeMd(p.account)}\`  \nAuthentication: ${escapeMd(authLabel(p.authenticator))}  \n`,
-  );
-  if (p.user) tip.appendMarkdown(`User: ${escapeMd(p.user)}  \n`);
-  tip.appendMarkdown(`State: ${escapeMd(stateText(ctx.state))}`);
-  if (ctx.state.status === 'error') tip.appendMarkdown(`\n\n${escapeMd(ctx.state.error.userText)}`);
-  item.tooltip = tip;
-  item.contextValue = [
-    'connection',
-    p.authenticator === 'OAUTH_AUTHORIZATION_CODE' ? 'oauth' : '',
-    p.isDefault ? 'default' : '',
-  ]
-    .filter(Boolean)
-    .join('.');
+  item.tooltip = new vscode.MarkdownString(connectionTooltip(p, ctx.state), true);
+  item.contextValue = connectionContextValue(p);
   return item;
 }
 
@@ -106,19 +56,9 @@ function renderConnection(n: ConnectionNode, ctx: RenderContext): vscode.TreeIte
 function renderUnusableConnection(n: UnusableConnectionNode): vscode.TreeItem {
   const c = n.connection;
   const item = new vscode.TreeItem(c.name, vscode.TreeItemCollapsibleState.Expanded);
-  const count = c.errors.length;
-  item.description = [
-    c.isDefault ? 'default' : undefined,
-    SOURCE_LABEL[c.source],
-    `cannot be used (${count} problem${count === 1 ? '' : 's'})`,
-  ]
-    .filter(Boolean)
-    .join(' · ');
+  item.description = unusableConnectionDescription(c);
   item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-  const tip = new vscode.MarkdownString(undefined, true);
-  tip.appendMarkdown(`**${escapeMd(c.name)}**${c.file ? ` — \`${escapeMd(c.file)}\`` : ''}\n\n`);
-  for (const e of c.errors) tip.appendMarkdown(`- ${escapeMd(e.message)}${e.fix ? `  \n  ${escapeMd(e.fix)}` : ''}\n`);
-  item.tooltip = tip;
+  item.tooltip = new vscode.MarkdownString(unusableConnectionTooltip(c), true);
   item.contextValue = 'unusableConnection';
   return item;
 }
@@ -167,11 +107,13 @@ function renderTable(n: TableNode): vscode.TreeItem {
 }
 
 function renderError(n: ErrorNode): vscode.TreeItem {
-  const item = new vscode.TreeItem(n.message, None);
-  item.description = n.fix?.text;
+  const text = errorRowText(n);
+  const item = new vscode.TreeItem(text.label, None);
+  if (text.description) item.description = text.description;
   item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-  item.tooltip = `${n.message}${n.fix ? `\n\n${n.fix.text}` : ''}\n\nClick to retry.`;
-  item.contextValue = 'error';
+  item.tooltip = text.tooltip;
+  item.contextValue = text.contextValue;
+  // Retry runs the connection's fix first when the error names one (Set Key Passphrase, Set PAT, Sign In).
   item.command = { command: 'positSnowflake.retry', title: 'Retry', arguments: [n] };
   return item;
 }
@@ -244,8 +186,4 @@ function renderWithoutId(n: ConnectionsNode, ctx: RenderContext): vscode.TreeIte
       return item;
     }
   }
-}
-
-function escapeMd(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }

@@ -4,6 +4,7 @@ import type { ConnectionProfile } from '../../core/auth/types';
 import { previewStatement, renderPreviewMarkdown } from '../../core/cortex/grounding/sqlPreview';
 import type { QueryResult } from '../../core/snowflake/sqlDriver';
 import { SnowflakeExtError } from '../../core/shared/errors';
+import { onOwnLines } from '../../core/shared/ownLines';
 import type { Logger } from '../../core/shared/logger';
 import { registerCommand, toAbortSignal } from '../runCommand';
 import { INSERT_SQL_COMMAND, PREVIEW_SQL_COMMAND } from './snowflakeParticipant';
@@ -15,15 +16,34 @@ export interface SqlCommandEnv {
   query(profile: ConnectionProfile, sql: string, signal?: AbortSignal): Promise<QueryResult>;
 }
 
-/** Into the active editor at the selection, else into a new SQL document. */
-export async function insertSql(sql: string): Promise<void> {
+/** The SQL editors Insert into Editor writes into; any other active editor (a Python file) gets a new document. */
+function isSqlEditor(editor: vscode.TextEditor | undefined): editor is vscode.TextEditor {
+  return !!editor && /sql/i.test(editor.document.languageId);
+}
+
+/** Into the active SQL editor at the selection, on lines of its own; otherwise into a new SQL document. */
+export async function insertSql(sql: string): Promise<{ uri: string; inserted: string }> {
   const editor = vscode.window.activeTextEditor;
-  if (editor) {
-    await editor.edit((e) => e.replace(editor.selection, sql));
-    return;
+  if (isSqlEditor(editor)) {
+    const { document, selection } = editor;
+    const line = (n: number): string => document.lineAt(n).text;
+    const inserted = onOwnLines(
+      sql,
+      line(selection.start.line).slice(0, selection.start.character),
+      line(selection.end.line).slice(selection.end.character),
+    );
+    await editor.edit((e) => e.replace(selection, inserted));
+    return { uri: document.uri.toString(), inserted };
   }
-  const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: sql });
-  await vscode.window.showTextDocument(doc);
+  const content = `${sql.replace(/\n+$/, '')}\n`;
+  const doc = await vscode.workspace.openTextDocument({ language: 'sql', content });
+  const shown = await vscode.window.showTextDocument(doc);
+  // The editor may hand back a just-closed untitled document (its name reused) with its old text: replace that.
+  if (doc.getText() !== content) {
+    const all = new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length));
+    await shown.edit((e) => e.replace(all, content));
+  }
+  return { uri: doc.uri.toString(), inserted: content };
 }
 
 export async function previewSql(env: SqlCommandEnv, sql: string, connection?: string): Promise<string> {

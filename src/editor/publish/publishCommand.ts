@@ -17,7 +17,7 @@ import {
   type PublishEvent,
   type PublishResult,
 } from '../../core/publish/types';
-import { CancelledError, SnowflakeExtError } from '../../core/shared/errors';
+import { CancelledError, isCancelled, SnowflakeExtError, toExtError } from '../../core/shared/errors';
 import type { ExtensionDeps } from '../deps';
 import { toAbortSignal } from '../runCommand';
 import { askTitle, chooseIntegrations, review, secretAsker } from './publishPrompts';
@@ -77,14 +77,15 @@ async function target(arg: unknown): Promise<{ dir: string; file?: string }> {
 /** When detection cannot tell: the person picks the type, then the entrypoint. */
 async function chooseContent(dir: string): Promise<ContentOverride | undefined> {
   const mode = await vscode.window.showQuickPick(
-    APP_MODES.map((m) => ({ label: APP_MODE_LABELS[m], description: m, mode: m })),
+    APP_MODES.map((m) => ({ label: APP_MODE_LABELS[m], mode: m })),
     {
       title: `What is ${path.basename(dir)}?`,
       placeHolder: 'The content type could not be detected; choose one',
       ignoreFocusOut: true,
     },
   );
-  if (!mode) return undefined;
+  // Escape in either picker is the person stopping the publish, not a failure to detect the content.
+  if (!mode) throw new CancelledError();
   const files = fs
     .readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isFile())
@@ -95,7 +96,8 @@ async function chooseContent(dir: string): Promise<ContentOverride | undefined> 
     placeHolder: 'The file Connect runs or renders',
     ignoreFocusOut: true,
   });
-  return entry ? { appmode: mode.mode, entrypoint: entry } : undefined;
+  if (!entry) throw new CancelledError();
+  return { appmode: mode.mode, entrypoint: entry };
 }
 
 /** Turns core events into the notification's message and increments, and the deployment log's lines. */
@@ -116,9 +118,7 @@ function progressReporter(
         say(e.message, e.phase === 'upload' ? 5 : e.phase === 'deploy' ? 10 : e.phase === 'record' ? 5 : 0);
         break;
       case 'detected':
-        log.appendLine(
-          `Content: ${APP_MODE_LABELS[e.detection.appmode]} (${e.detection.appmode}), entrypoint ${e.detection.entrypoint}`,
-        );
+        log.appendLine(`Content: ${APP_MODE_LABELS[e.detection.appmode]}, entrypoint ${e.detection.entrypoint}`);
         break;
       case 'warning':
         log.appendLine(`Warning: ${e.message}`);
@@ -253,8 +253,9 @@ export async function runPublish(
         err.contentGuid,
       );
     }
-    if (err instanceof CancelledError || (err instanceof Error && err.name === 'AbortError'))
-      deployLog.appendLine('Cancelled; nothing was recorded.');
+    if (isCancelled(err)) deployLog.appendLine('Cancelled; nothing was recorded.');
+    // A check before the upload (no requirements.txt, unknown content, …): the log tells the same story as the toast.
+    else deployLog.appendLine(`Not published: ${toExtError(err).userText}`);
     throw err;
   }
 }

@@ -14,6 +14,7 @@ import type { ConnectServer } from '../../core/publish/types';
 import { CancelledError, SnowflakeExtError } from '../../core/shared/errors';
 import type { Logger } from '../../core/shared/logger';
 import type { ExtensionDeps } from '../deps';
+import { problemText, runForm, type FormStep } from '../multiStepInput';
 
 const STATE_KEY = 'positSnowflake.connectServers';
 
@@ -45,46 +46,8 @@ function need<T>(value: T | undefined): T {
   return value;
 }
 
-async function askUrl(): Promise<string> {
-  const text = need(
-    await vscode.window.showInputBox({
-      title: 'Add Connect Server (1/3)',
-      prompt: 'Address of Posit Connect',
-      placeHolder: 'https://connect.example.com',
-      ignoreFocusOut: true,
-      validateInput: (v) => {
-        try {
-          normaliseServerUrl(v);
-          return undefined;
-        } catch (err) {
-          return (err as Error).message;
-        }
-      },
-    }),
-  );
-  return normaliseServerUrl(text);
-}
-
-async function askInsideSnowflake(url: string): Promise<boolean> {
-  if (isSnowflakeIngressUrl(url)) return true;
-  const pick = need(
-    await vscode.window.showQuickPick(
-      [
-        { label: 'Posit Connect', inside: false, detail: 'Reached with an API key alone.' },
-        {
-          label: 'Posit Connect inside Snowflake',
-          inside: true,
-          detail: "Behind Snowflake's ingress (PrivateLink or a custom domain): a Snowflake connection opens it.",
-        },
-      ],
-      { title: 'Add Connect Server (2/3)', placeHolder: `Where does ${new URL(url).host} run?`, ignoreFocusOut: true },
-    ),
-  );
-  return pick.inside;
-}
-
-/** The connection that opens the ingress: a Workbench-managed one first, then the default, then the rest. */
-export async function pickIngressConnection(auth: AuthService): Promise<ConnectionProfile> {
+/** The connections that may open the ingress: a Workbench-managed one first, then the default, then the rest. */
+async function ingressItems(auth: AuthService): Promise<(vscode.QuickPickItem & { profile: ConnectionProfile })[]> {
   const { connections } = await auth.connections();
   if (connections.length === 0) {
     throw new SnowflakeExtError(
@@ -98,7 +61,7 @@ export async function pickIngressConnection(auth: AuthService): Promise<Connecti
     );
   }
   const rank = (p: ConnectionProfile): number => (p.source === 'workbench' ? 0 : p.isDefault ? 1 : 2);
-  const items = [...connections]
+  return [...connections]
     .sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name))
     .map((p) => ({
       label: p.name,
@@ -108,24 +71,118 @@ export async function pickIngressConnection(auth: AuthService): Promise<Connecti
           : `${p.isDefault ? '(default) ' : ''}${p.account}${p.user ? ` · ${p.user}` : ''}`,
       profile: p,
     }));
-  return need(
-    await vscode.window.showQuickPick(items, {
-      title: 'Add Connect Server: Snowflake connection for the ingress',
-      ignoreFocusOut: true,
-    }),
-  ).profile;
 }
 
-async function askApiKey(url: string): Promise<string> {
-  return need(
-    await vscode.window.showInputBox({
-      title: 'Add Connect Server (3/3)',
-      prompt: `Connect API key for ${new URL(url).host} (in Connect: your name → API Keys)`,
-      password: true,
-      ignoreFocusOut: true,
-      validateInput: (v) => (v.trim() ? undefined : 'Paste the API key.'),
-    }),
-  ).trim();
+interface ServerAnswers {
+  url: string;
+  inside?: boolean;
+  connection?: string;
+  apiKey: string;
+  user?: { username: string; user_role: string };
+}
+
+function urlProblem(v: string): string | undefined {
+  try {
+    normaliseServerUrl(v);
+    return undefined;
+  } catch (err) {
+    return problemText(err);
+  }
+}
+
+const draftOf = (a: ServerAnswers, name?: string): ConnectServer => ({
+  url: a.url,
+  name: name ?? new URL(a.url).host,
+  ...(a.inside ? { snowflake: true } : {}),
+  ...(a.inside && a.connection ? { snowflakeConnection: a.connection } : {}),
+});
+
+/** The form's steps; what the arguments already say is not asked. The key is checked on its own step. */
+function serverSteps(deps: ExtensionDeps, args: AddServerArgs): FormStep<ServerAnswers>[] {
+  return [
+    {
+      when: () => args.url === undefined,
+      ask: async (input, a) => {
+        const typed = await input.inputBox({
+          label: 'address',
+          prompt: 'Address of Posit Connect',
+          placeholder: 'https://connect.example.com',
+          value: a.url,
+          validate: (v) => (v.trim() ? urlProblem(v) : undefined),
+          accept: async (v) => urlProblem(v),
+        });
+        a.url = normaliseServerUrl(typed);
+      },
+    },
+    {
+      // A caller that passes the key (a test, another extension) decides from the address alone, as before.
+      when: (a) => args.snowflake === undefined && args.apiKey === undefined && !isSnowflakeIngressUrl(a.url),
+      ask: async (input, a) => {
+        const items = [
+          { label: 'Posit Connect', inside: false, detail: 'Reached with an API key alone.' },
+          {
+            label: 'Posit Connect inside Snowflake',
+            inside: true,
+            detail: "Behind Snowflake's ingress (PrivateLink or a custom domain): a Snowflake connection opens it.",
+          },
+        ];
+        const active = items.find((i) => i.inside === a.inside);
+        a.inside = (
+          await input.pick({
+            label: 'where it runs',
+            placeholder: `Where does ${new URL(a.url).host} run?`,
+            items,
+            ...(active ? { active } : {}),
+          })
+        ).inside;
+      },
+    },
+    {
+      when: (a) => insideSnowflake(a, args) && args.snowflakeConnection === undefined,
+      ask: async (input, a) => {
+        const items = await ingressItems(deps.auth);
+        const active = items.find((i) => i.label === a.connection);
+        a.connection = (
+          await input.pick({
+            label: 'Snowflake connection for the ingress',
+            placeholder: 'The Snowflake connection that opens the ingress',
+            items,
+            ...(active ? { active } : {}),
+          })
+        ).label;
+      },
+    },
+    {
+      when: () => args.apiKey === undefined,
+      ask: async (input, a) => {
+        a.apiKey = await input.inputBox({
+          label: 'API key',
+          prompt: `Connect API key for ${new URL(a.url).host} (in Connect: your name → API Keys). It is checked now.`,
+          password: true,
+          value: a.apiKey,
+          validate: (v) => (v.trim() ? undefined : 'Paste the API key.'),
+          accept: async (v) => {
+            try {
+              a.user = await checkServer({
+                server: draftOf(a, args.name),
+                apiKey: v.trim(),
+                auth: deps.auth,
+                logger: deps.log,
+              });
+              return undefined;
+            } catch (err) {
+              return `${problemText(err)} Check the key, or go Back to change the address or connection.`;
+            }
+          },
+        });
+        a.apiKey = a.apiKey.trim();
+      },
+    },
+  ];
+}
+
+function insideSnowflake(a: ServerAnswers, args: AddServerArgs): boolean {
+  return args.snowflake ?? a.inside ?? isSnowflakeIngressUrl(a.url);
 }
 
 export async function addServer(
@@ -133,26 +190,32 @@ export async function addServer(
   registry: ConnectServerRegistry,
   args: AddServerArgs = {},
 ): Promise<AddServerResult> {
-  const url = args.url ? normaliseServerUrl(args.url) : await askUrl();
-  const inside =
-    args.snowflake ?? (args.apiKey !== undefined ? isSnowflakeIngressUrl(url) : await askInsideSnowflake(url));
-  const connection = inside ? (args.snowflakeConnection ?? (await pickIngressConnection(deps.auth)).name) : undefined;
-  const apiKey = args.apiKey ?? (await askApiKey(url));
-  const draft: ConnectServer = {
-    url,
-    name: args.name ?? new URL(url).host,
-    ...(inside ? { snowflake: true } : {}),
-    ...(connection ? { snowflakeConnection: connection } : {}),
+  const start: ServerAnswers = {
+    url: args.url ? normaliseServerUrl(args.url) : '',
+    ...(args.snowflakeConnection ? { connection: args.snowflakeConnection } : {}),
+    apiKey: args.apiKey ?? '',
   };
-  const user = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Checking ${draft.name}…`, cancellable: true },
-    (_p, token) => {
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
-      return checkServer({ server: draft, apiKey, auth: deps.auth, logger: deps.log, signal: controller.signal });
-    },
-  );
-  const server = await registry.save({ ...draft, username: user.username }, apiKey);
+  const a = await runForm('Add Connect Server', serverSteps(deps, args), start);
+  const inside = insideSnowflake(a, args);
+  const draft = draftOf({ ...a, inside }, args.name);
+  const user =
+    a.user ??
+    (await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Checking ${draft.name}…`, cancellable: true },
+      (_p, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        return checkServer({
+          server: draft,
+          apiKey: a.apiKey,
+          auth: deps.auth,
+          logger: deps.log,
+          signal: controller.signal,
+        });
+      },
+    ));
+  const connection = draft.snowflakeConnection;
+  const server = await registry.save({ ...draft, username: user.username }, a.apiKey);
   deps.log.info(
     `Added Connect server ${server.url} (${user.username}, ${user.user_role}${connection ? `, ingress via '${connection}'` : ''}).`,
   );

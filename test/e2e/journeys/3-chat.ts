@@ -96,6 +96,21 @@ export async function journey(person: Person): Promise<void> {
   await page.waitForTimeout(500); // the code block's colours arrive a moment after its text
   await person.screenshot('chat-sql', 'screenshot-chat.png');
 
+  // Insert into Editor with app.py as the last editor: the SQL goes into a new SQL document, app.py stays as it was.
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input.input').fill('app.py');
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'app.py' }).first().click();
+  await page.locator('.tab', { hasText: 'app.py' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  await answer.getByText('Insert into Editor').first().click();
+  await page
+    .locator('.tab.active', { hasText: /Untitled/ })
+    .first()
+    .waitFor({ state: 'visible', timeout: 30_000 });
+  const inserted = await person.editorText();
+  assert.ok(inserted.trim().startsWith(sql.trim().split('\n')[0]!), `the new document holds the SQL:\n${inserted}`);
+  assert.equal(await page.locator('.tab.dirty', { hasText: 'app.py' }).count(), 0, 'app.py was not changed');
+  await person.screenshot('sql-inserted');
+
   // A question answered by the chosen Cortex model, in a stream: the answer grows on screen before it is complete.
   // (It goes through @snowflake: without GitHub Copilot the editor has no default chat agent, and a question with
   // no participant opens Copilot's sign-in.)

@@ -42,22 +42,25 @@ export async function journey(person: Person): Promise<void> {
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'app.py' }).first().click();
   await page.locator('.tab', { hasText: 'app.py' }).first().waitFor({ state: 'visible', timeout: 30_000 });
 
+  // Publish; with no server yet, the command adds one first.
+  await person.runCommand('Posit Connect: Publish to Posit Connect');
+  await person.answerStep(/Add Connect Server: address \(1\/3\)/, sandbox.connect);
+  await person.pick('Posit Connect inside Snowflake');
+  await person.waitForText(/Snowflake connection for the ingress \(3\/4\)/);
+  await person.screenshot('ingress-connection');
+  await person.pick(/^keypair/);
+  // A key pasted wrong: the form says so and asks for the key alone; the publish goes on after the right one.
+  await person.answerStep(/: API key \(4\/4\)/, 'not-a-connect-api-key');
+  await person.waitForText(/Check the key, or go Back/, 60_000);
+  await person.screenshot('wrong-api-key');
   // Connect answers slowly for a moment, so the progress can be seen (as on a real deployment).
   await person.emulator('POST', 'faults', {
     server: 'ingress',
     route: 'GET /__api__/v1/tasks/:id',
     delayMs: 800,
-    times: 3,
+    times: 5,
   });
-
-  // Publish; with no server yet, the command adds one first.
-  await person.runCommand('Posit Connect: Publish to Posit Connect');
-  await person.answerStep('Add Connect Server (1/3)', sandbox.connect);
-  await person.pick('Posit Connect inside Snowflake');
-  await person.waitForText('Snowflake connection for the ingress');
-  await person.screenshot('ingress-connection');
-  await person.pick(/^keypair/);
-  await person.answerStep('Add Connect Server (3/3)', sandbox.connectApiKey);
+  await person.answerStep(/: API key \(4\/4\)/, sandbox.connectApiKey);
   const who = await person.notification(`Connected to ${host} as`, 60_000);
   assert.match(
     await who.innerText(),

@@ -2,6 +2,7 @@
 // AuthenticationProvider, Add Connection (text kept byte for byte, mode 0600), Set Key Passphrase, Test Connection
 // and Show Diagnostics against the emulator, and the public API. The sandbox home is restored afterwards.
 import * as assert from 'node:assert/strict';
+import * as crypto from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -14,6 +15,7 @@ import {
   sandbox,
   waitForConnections,
 } from './authSandbox';
+import { withScriptedQuickInput, type Seen } from './scriptedQuickInput';
 
 interface TestResult {
   connection: string;
@@ -170,74 +172,64 @@ describe('auth in the editor', function () {
     assert.deepEqual(tested && [tested.user, tested.role, tested.warehouse], ['DEMO_USER', 'ANALYST', 'DEMO_WH']);
   });
 
-  it("Add Connection's guided prompts check what is typed and write the table, the passphrase going to SecretStorage", async () => {
+  it("Add Connection's form: (n/m), Back keeps the answers, a wrong key file or passphrase is asked again alone", async () => {
     const s = sandbox();
+    // A person picks the public key first, as happens: it sits next to the private one.
+    const pem = await fsp.readFile(s.keyFiles.encrypted, 'utf8');
+    const publicKey = path.join(path.dirname(s.keyFiles.encrypted), 'rsa_key_encrypted.pub');
+    await fsp.writeFile(
+      publicKey,
+      crypto
+        .createPublicKey(crypto.createPrivateKey({ key: pem, format: 'pem', passphrase: s.passphrase }))
+        .export({ type: 'spki', format: 'pem' }),
+    );
     const win = vscode.window as { -readonly [K in keyof typeof vscode.window]: (typeof vscode.window)[K] };
-    const saved = {
-      showInputBox: win.showInputBox,
-      showQuickPick: win.showQuickPick,
-      showOpenDialog: win.showOpenDialog,
-      showInformationMessage: win.showInformationMessage,
-    };
-    const asked: string[] = [];
-    const answers: Record<string, string> = {
-      name: 'guided',
-      account: 'https://sandbox-demo.snowflakecomputing.com/',
-      user: 'DEMO_USER',
-      'key passphrase': s.passphrase,
-      'role (optional)': 'ANALYST',
-      'warehouse (optional)': '',
-      'database (optional)': '',
-    };
-    const problems: Record<string, string | undefined> = {};
-    win.showInputBox = (async (o?: vscode.InputBoxOptions) => {
-      const step = (o?.title ?? '').replace(/^Add Snowflake Connection: /, '');
-      asked.push(step);
-      if (step === 'name') problems.duplicate = (await o?.validateInput?.('KEYPAIR')) as string | undefined;
-      if (step === 'account') problems.badAccount = (await o?.validateInput?.('my account')) as string | undefined;
-      const answer = answers[step];
-      assert.ok(answer !== undefined, `unexpected prompt "${step}"`);
-      assert.equal(await o?.validateInput?.(answer), undefined, `"${answer}" is accepted for ${step}`);
-      return answer;
-    }) as typeof win.showInputBox;
-    win.showQuickPick = (async (items: readonly vscode.QuickPickItem[]) => {
-      asked.push('method');
-      return (await items).find((i) => i.description === 'SNOWFLAKE_JWT');
-    }) as unknown as typeof win.showQuickPick;
-    win.showOpenDialog = async () => {
-      asked.push('key file');
-      return [vscode.Uri.file(s.keyFiles.encrypted)];
-    };
+    const savedInfo = win.showInformationMessage;
     win.showInformationMessage = (async () => undefined) as typeof win.showInformationMessage;
     secretKeys.push('positSnowflake/keyPassphrase/guided');
+    let res: { name: string; file: string } | undefined;
+    const step = (label: string, n: number, m: number): RegExp =>
+      new RegExp(`^Add Snowflake Connection: ${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(${n}/${m}\\)$`);
+    let seen: Seen[] = [];
     try {
-      const res = await vscode.commands.executeCommand<{ name: string; file: string }>('positSnowflake.addConnection');
-      assert.deepEqual(
-        res && { name: res.name, file: res.file },
-        { name: 'guided', file: connectionsFile() },
-        'the prompts were answered by this test (same API object as the extension)',
+      seen = await withScriptedQuickInput(
+        [
+          { title: step('name', 1, 7), value: 'KEYPAIR' },
+          { title: step('name', 1, 7), value: 'guided' },
+          { title: step('account', 2, 7), value: 'https://app.snowflake.com/sandbox/demo/#/homepage' },
+          { title: step('how do you sign in?', 3, 7), type: 'pick', label: 'Key pair' },
+          { title: step('user', 4, 8), value: 'DEMO_USER' },
+          { title: step('private key file', 5, 8), value: publicKey },
+          { title: step('private key file', 5, 8), value: s.keyFiles.encrypted },
+          { title: step('key passphrase', 6, 9), value: 'not the passphrase' },
+          { title: step('key passphrase', 6, 9), value: s.passphrase },
+          { title: step('role (optional)', 7, 9), type: 'back' },
+          { title: step('key passphrase', 6, 9), value: s.passphrase, expectValue: s.passphrase },
+          { title: step('role (optional)', 7, 9), value: 'ANALYST' },
+          { title: step('warehouse (optional)', 8, 9), value: '' },
+          { title: step('database (optional)', 9, 9), value: '' },
+        ],
+        async () => {
+          res = await vscode.commands.executeCommand<{ name: string; file: string }>('positSnowflake.addConnection');
+        },
       );
     } finally {
-      Object.assign(win, saved);
+      win.showInformationMessage = savedInfo;
+      await fsp.rm(publicKey, { force: true });
     }
-    assert.deepEqual(asked, [
-      'name',
-      'account',
-      'method',
-      'user',
-      'key file',
-      'key passphrase',
-      'role (optional)',
-      'warehouse (optional)',
-      'database (optional)',
-    ]);
-    assert.match(problems.duplicate ?? '', /already exists/);
-    assert.match(problems.badAccount ?? '', /only letters, digits/);
+    assert.deepEqual(res && { name: res.name, file: res.file }, { name: 'guided', file: connectionsFile() });
+    const messages = seen.filter((x) => x.message).map((x) => x.message!);
+    assert.equal(messages.length, 3, messages.join('\n'));
+    assert.match(messages[0]!, /A connection named "KEYPAIR" already exists/);
+    assert.match(messages[1]!, /is the public key\. Choose the private key/);
+    assert.match(messages[2]!, /^That passphrase does not decrypt /);
+    assert.ok(!messages.some((m) => /Set Key Passphrase/.test(m)), 'no advice about a connection not written yet');
     const text = await fsp.readFile(connectionsFile(), 'utf8');
     assert.ok(
       text.endsWith(
         `\n[guided]\naccount = "sandbox-demo"\nuser = "DEMO_USER"\nauthenticator = "SNOWFLAKE_JWT"\nprivate_key_file = ${JSON.stringify(s.keyFiles.encrypted)}\nrole = "ANALYST"\n`,
       ),
+      text,
     );
     assert.ok(!text.includes(s.passphrase));
     assert.equal(await rawSecret.typed('keyPassphrase', 'guided'), s.passphrase);
@@ -321,6 +313,9 @@ describe('auth in the editor', function () {
     const doc = vscode.window.activeTextEditor?.document;
     assert.equal(doc?.uri.scheme, 'posit-snowflake-doctor');
     assert.equal(doc.getText(), text);
+    // Markdown, so long lines wrap (the editor's default for Markdown) instead of running off the screen.
+    assert.equal(doc.languageId, 'markdown');
+    assert.equal(vscode.workspace.getConfiguration('editor', doc).get('wordWrap'), 'on');
   });
 
   describe('the "Snowflake" authentication provider', () => {

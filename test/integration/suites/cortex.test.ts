@@ -2,6 +2,9 @@
 // trip, token counts, cancellation), and the @snowflake participant's /sql driven through the chat UI, whose answer
 // must be SQL naming the emulator's demo tables. Answers come from the emulator's scripted Cortex.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { api, sandbox } from './authSandbox';
 import { treeWalker, type Node, type Provider } from './treeWalker';
@@ -207,5 +210,31 @@ describe('Cortex in the editor', function () {
     assert.match(markdown, /# Preview \(keypair, \d+ rows?\)/);
     assert.match(markdown, /\| ORDER_ID \|/);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('Insert into Editor: a new SQL document when a Python file is active; its own lines in an active SQL editor', async () => {
+    const sql = 'SELECT * FROM SALES_DB.PUBLIC.ORDERS;';
+    const pyText = '"""Docstring."""\nimport os\n';
+    const pyFile = path.join(os.tmpdir(), `insert-into-editor-${process.pid}.py`);
+    fs.writeFileSync(pyFile, pyText);
+    const py = await vscode.workspace.openTextDocument(vscode.Uri.file(pyFile));
+    await vscode.window.showTextDocument(py);
+    const first = await vscode.commands.executeCommand<{ uri: string }>('positSnowflake.cortex.insertSql', sql);
+    const active = vscode.window.activeTextEditor!.document;
+    assert.equal(active.languageId, 'sql');
+    assert.equal(active.uri.toString(), first?.uri);
+    // A just-closed untitled document's name is reused and its old text can linger here for a moment.
+    for (let i = 0; i < 50 && active.getText() !== `${sql}\n`; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(active.getText(), `${sql}\n`);
+    assert.equal(py.getText(), pyText, 'the Python file is untouched');
+    assert.equal(py.isDirty, false);
+
+    const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: 'SELECT 1; -- first\n' });
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(0, 9, 0, 9); // after "SELECT 1;"
+    await vscode.commands.executeCommand('positSnowflake.cortex.insertSql', sql);
+    assert.equal(doc.getText(), `SELECT 1;\n${sql}\n -- first\n`);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    fs.rmSync(pyFile, { force: true });
   });
 });

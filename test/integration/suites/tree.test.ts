@@ -52,6 +52,10 @@ describe('Connections tree', function () {
     const desc = String((await item(keypair)).description);
     assert.match(desc, /^default · connections\.toml · key pair · /);
     assert.equal((await item(roots[names.indexOf('pat')]!)).description, 'connections.toml · PAT · not connected');
+    // The context values the menus match on: how each connection logs in, so each offers its own fix.
+    assert.equal((await item(keypair)).contextValue, 'connection.keypair.default');
+    assert.equal((await item(roots[names.indexOf('pat')]!)).contextValue, 'connection.pat');
+    assert.equal((await item(roots[names.indexOf('oauth_code')]!)).contextValue, 'connection.oauth');
     const workbench = roots.findIndex(
       (r) => (r as unknown as { profile: { source: string } }).profile.source === 'workbench',
     );

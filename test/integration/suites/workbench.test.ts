@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PositSnowflakeApi } from '../../../src/api';
-import { control } from './authSandbox';
+import { control, sandbox } from './authSandbox';
 import { labelOf, treeWalker, type Provider } from './treeWalker';
 
 const EXTENSION_ID = 'posit-snowflake.posit-snowflake';
@@ -18,7 +18,7 @@ describe('Posit Workbench session @workbench', function () {
   let provider: Provider;
   const workbenchFile = path.join(process.env.SNOWFLAKE_HOME ?? '', 'connections.toml');
 
-  const { children, labels, path: treePath } = treeWalker(() => provider);
+  const { children, labels, path: treePath, item } = treeWalker(() => provider);
   const columnsOfOrders = async (): Promise<string[]> =>
     labels(await treePath('workbench', 'SALES_DB', 'PUBLIC', 'Tables', 'ORDERS'));
 
@@ -81,5 +81,113 @@ describe('Posit Workbench session @workbench', function () {
     assert.ok(ownAfter.startsWith(ownBefore), "the user's text is kept as it was");
     assert.match(ownAfter, /\[wb_added\]/);
     fs.writeFileSync(own, ownBefore);
+  });
+
+  it('tooltips show names and paths as written: code spans, no stray backslashes', async () => {
+    const root = await item(await treePath('workbench'));
+    const tip = (root.tooltip as vscode.MarkdownString).value;
+    assert.match(tip, /Account: `sandbox-demo`/);
+    assert.ok(tip.includes(`\`${workbenchFile}\``), `the file is shown as written:\n${tip}`);
+    assert.doesNotMatch(tip, /`[^`]*\\[^`]*`/, `no backslash inside a code span:\n${tip}`);
+  });
+
+  it('an encrypted key without its passphrase: the row says so, its click asks for it, the menus offer the fix', async () => {
+    const root = await treePath('encrypted_key');
+    const [row, ...rest] = await children(root);
+    assert.equal(rest.length, 0);
+    assert.equal(row!.kind, 'error');
+    const rowItem = await item(row!);
+    assert.match(labelOf(rowItem), /^Set Key Passphrase: /);
+    assert.equal(rowItem.contextValue, 'error.setKeyPassphrase');
+    assert.deepEqual(
+      [rowItem.command?.command, rowItem.command?.arguments?.[0]],
+      ['positSnowflake.retry', row],
+      'a click retries, running Set Key Passphrase first',
+    );
+    assert.match(String((await item(root)).description), /key passphrase needed$/);
+    // The menus a person sees on the connection and on the row (package.json `when` clauses on these values).
+    const menus = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.menus['view/item/context'] as {
+      command: string;
+      when: string;
+    }[];
+    const offered = (contextValue: string): string[] =>
+      menus
+        .filter((m) => {
+          const re = /viewItem =~ \/(.+?)\/(?:\s|$)/.exec(m.when);
+          return re ? new RegExp(re[1]!).test(contextValue) : m.when.includes(`viewItem == ${contextValue}`);
+        })
+        .map((m) => m.command);
+    const connectionMenu = offered(String((await item(root)).contextValue));
+    assert.ok(connectionMenu.includes('positSnowflake.setKeyPassphrase'), connectionMenu.join(', '));
+    assert.ok(!connectionMenu.includes('positSnowflake.setPat'), connectionMenu.join(', '));
+    assert.ok(offered('error.setKeyPassphrase').includes('positSnowflake.setKeyPassphrase'));
+    // With the passphrase set, the same connection browses.
+    await vscode.commands.executeCommand('positSnowflake.setKeyPassphrase', 'encrypted_key', sandbox().passphrase);
+    await vscode.commands.executeCommand('positSnowflake.refresh', root);
+    assert.deepEqual(await labels(await treePath('encrypted_key')), ['BIG_DB', 'SALES_DB']);
+  });
+
+  it('Set as Default explains that Workbench chooses the default, and writes nothing', async () => {
+    const res = await vscode.commands.executeCommand<{ connection: string; file?: string; explained?: string }>(
+      'positSnowflake.setDefaultConnection',
+      'keypair',
+    );
+    assert.equal(res?.file, undefined);
+    assert.match(res?.explained ?? '', /SNOWFLAKE_DEFAULT_CONNECTION_NAME/);
+    assert.equal(fs.existsSync(path.join(path.dirname(workbenchFile), 'config.toml')), false);
+  });
+
+  it('Open Connections File on the Workbench connection: read-only, the token masked', async () => {
+    const token = /token\s*=\s*"([^"]+)"/.exec(fs.readFileSync(workbenchFile, 'utf8'))![1]!;
+    assert.equal(
+      await vscode.commands.executeCommand('positSnowflake.openConnectionsFile', 'workbench'),
+      workbenchFile,
+    );
+    const doc = vscode.window.activeTextEditor!.document;
+    assert.equal(doc.uri.scheme, 'posit-snowflake-managed');
+    assert.match(doc.getText(), /^token = "\*\*\*"$/m);
+    assert.ok(!doc.getText().includes(token), 'the live token is not on screen');
+    // A content provider's document: the editor shows it read-only, and nothing of it is on disk to save over.
+    assert.notEqual(doc.uri.fsPath, workbenchFile);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it("Copy Python Connection Code for the user's own connection: SNOWFLAKE_HOME, the passphrase, the switched role", async () => {
+    await vscode.commands.executeCommand('positSnowflake.switchRole', 'encrypted_key', 'FINANCE');
+    try {
+      const code = await vscode.commands.executeCommand<string>('positSnowflake.copyPythonCode', 'encrypted_key');
+      assert.equal(await vscode.env.clipboard.readText(), code);
+      assert.match(code ?? '', /^os\.environ\["SNOWFLAKE_HOME"\] = os\.path\.expanduser\("~\/\.snowflake"\)$/m);
+      assert.match(code ?? '', /^passphrase = os\.environ\.get\("PRIVATE_KEY_PASSPHRASE"\) or getpass\(/m);
+      assert.match(code ?? '', /role="FINANCE"/);
+      const own = await vscode.commands.executeCommand<string>('positSnowflake.copyPythonCode', 'workbench');
+      assert.equal(
+        own,
+        'import snowflake.connector\n\nconn = snowflake.connector.connect(connection_name="workbench")\n',
+      );
+    } finally {
+      await vscode.commands.executeCommand('positSnowflake.switchRole', 'encrypted_key', 'ANALYST');
+    }
+  });
+
+  it("an expired token Workbench did not replace: the row shows it, with Test Connection's explanation", async () => {
+    await columnsOfOrders();
+    await control('/__emulator/tokens/expire', { masters: true });
+    try {
+      const root = await treePath('workbench');
+      await vscode.commands.executeCommand('positSnowflake.refresh', root);
+      const [row] = await children(await treePath('workbench'));
+      const text = labelOf(await item(row!));
+      assert.match(
+        text,
+        /Posit Workbench token of connection 'workbench' has expired and Workbench has not written a new one/,
+      );
+      assert.doesNotMatch(text, /terminated connection/i);
+      assert.match(String((await item(await treePath('workbench'))).description), /token expired \(390318\)$/);
+    } finally {
+      await control('/__emulator/workbench/rotate');
+      await vscode.commands.executeCommand('positSnowflake.refresh');
+    }
+    assert.ok((await columnsOfOrders()).includes('ORDER_ID'), 'browsing again once Workbench wrote a new token');
   });
 });

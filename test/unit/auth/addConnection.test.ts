@@ -10,6 +10,7 @@ import type { AuthService, ConnectionProfile } from '../../../src/core/auth/type
 import { SnowflakeExtError } from '../../../src/core/shared/errors';
 import {
   addConnection,
+  accountProblem,
   normaliseAccount,
   type AddConnectionOptions,
 } from '../../../src/core/connections/edit/addConnection';
@@ -188,6 +189,16 @@ describe('addConnection (editor flow without prompts)', () => {
       await fsp.readFile(path.join(wb, 'connections.toml'), 'utf8'),
       '[workbench]\naccount = "a"\ntoken = "t"\nauthenticator = "oauth"\n',
     );
+  });
+
+  it('maps a Snowsight address to <org>-<account> (or <locator>.<region>), and refuses one naming no account', () => {
+    assert.equal(normaliseAccount('https://app.snowflake.com/acme/prod_eu/#/homepage'), 'acme-prod_eu');
+    assert.equal(normaliseAccount('app.snowflake.com/acme2/analytics/worksheets'), 'acme2-analytics');
+    assert.equal(normaliseAccount('https://app.snowflake.com/east-us-2.azure/xy12345/'), 'xy12345.east-us-2.azure');
+    assert.equal(normaliseAccount('https://app.snowflake.com/us-west-2/xy12345'), 'xy12345');
+    assert.equal(accountProblem(normaliseAccount('https://app.snowflake.com/acme/prod_eu')), undefined);
+    const bare = normaliseAccount('https://app.snowflake.com/');
+    assert.match(accountProblem(bare) ?? '', /Snowsight address does not name an account.*<org>-<account>/);
   });
 
   it('accepts a pasted Snowflake URL as the account and refuses what is not an account', async () => {

@@ -39,6 +39,17 @@ describe('doctor', () => {
     }
   });
 
+  it('with no connection at all, names no default and does not say "No problems found"', async () => {
+    const home = path.join(w.dir, 'empty-home');
+    fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+    const t = makeAuth(w, { SNOWFLAKE_HOME: home });
+    const text = formatDoctorReport(await runDoctor(t.host, t.auth));
+    assert.doesNotMatch(text, /Default connection:/);
+    assert.doesNotMatch(text, /No problems found/);
+    assert.match(text, /No connection found\.\n {2}→ Run 'Snowflake: Add Connection'/);
+    assert.match(text, /Nothing to check yet: add a connection, then run this again\.\n$/);
+  });
+
   it('names clock skew from the server Date header even when the login succeeds', async () => {
     w.emu.servers.snowflake.addFault({ route: 'POST /session/v1/login-request', dateSkewSeconds: 7 * 60 });
     const t = makeAuth(w, w.emu.home!.env);

@@ -239,6 +239,31 @@ describe('OAuth authorization code + PKCE against the emulator', () => {
     });
   });
 
+  it('a declined "open external website?" is a cancelled sign-in, and Cancel works while the editor asks', async () => {
+    let redirect = '';
+    const declined = makeAuth(w, w.emu.home!.env, {
+      prompter: {
+        openExternal: async (u: string) => {
+          redirect = new URL(u).searchParams.get('redirect_uri')!;
+          return false;
+        },
+      },
+    });
+    await assert.rejects(declined.auth.signIn(await declined.auth.getConnection('oauth_code')), (e: unknown) => {
+      assert.ok(e instanceof CancelledError);
+      assert.equal(e.message, 'Sign-in cancelled.');
+      return true;
+    });
+    await assert.rejects(fetch(redirect), /fetch failed/, 'the listener is closed');
+
+    // The editor's dialog stays open (openExternal never answers): the progress's Cancel ends the wait at once.
+    const asking = makeAuth(w, w.emu.home!.env, { prompter: { openExternal: () => new Promise<boolean>(() => {}) } });
+    const ac = new AbortController();
+    const p = asking.auth.signIn(await asking.auth.getConnection('oauth_code'), { signal: ac.signal });
+    setTimeout(() => ac.abort(), 20);
+    await assert.rejects(p, CancelledError);
+  });
+
   it('the command line (no browser) gets a clear error', async () => {
     const t = makeAuth(w, w.emu.home!.env);
     await assert.rejects(t.auth.forRest(await t.auth.getConnection('oauth_code')), {

@@ -100,10 +100,15 @@ describe('publish: manifest.json (golden files)', () => {
     [
       'Python content without requirements.txt',
       { 'app.py': 'import streamlit\n' },
-      /needs a requirements\.txt/,
-      /pip freeze > requirements\.txt/,
+      /^This Streamlit app needs a requirements\.txt/,
+      /one line per package the code imports.*"Scan For Package Requirements"/,
     ],
-    ['R content without renv.lock', { 'app.R': 'shinyApp(ui, server)\n' }, /needs renv\.lock/, /renv::snapshot\(\)/],
+    [
+      'R content without renv.lock',
+      { 'app.R': 'shinyApp(ui, server)\n' },
+      /^This Shiny app \(R\) needs renv\.lock/,
+      /renv::snapshot\(\)/,
+    ],
     [
       'renv.lock naming a repository it does not list',
       {

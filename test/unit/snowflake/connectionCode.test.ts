@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { pythonConnectionCode, rConnectionCode } from '../../../src/core/snowflake/connectionCode';
+import type { ConnectionProfile } from '../../../src/core/auth/types';
+import { connectionCodeSpec, pythonConnectionCode, rConnectionCode } from '../../../src/core/snowflake/connectionCode';
 import { displayType, previewHtml } from '../../../src/core/tree/previewHtml';
 
 describe('connection code', () => {
@@ -16,6 +17,57 @@ describe('connection code', () => {
 
   it('keeps odd names valid string literals', () => {
     assert.match(pythonConnectionCode('a"b\\c'), /connection_name="a\\"b\\\\c"/);
+  });
+});
+
+describe('connection code for what the script cannot find by itself', () => {
+  const profile = (over: Partial<ConnectionProfile>): ConnectionProfile =>
+    ({
+      name: 'dev',
+      account: 'acme-dev',
+      source: 'connections.toml',
+      authenticator: 'SNOWFLAKE_JWT',
+      role: 'ANALYST',
+      warehouse: 'DEMO_WH',
+      params: { private_key_file: '/home/me/.snowflake/keys/dev.p8' },
+      isDefault: false,
+      ...over,
+    }) as ConnectionProfile;
+  const ctx = { homedir: '/home/me', preferences: {}, keyEncrypted: false };
+
+  it('outside Workbench, with nothing switched and a plain key: only the name', () => {
+    assert.deepEqual(connectionCodeSpec(profile({}), ctx), { name: 'dev' });
+  });
+
+  it('a switched role and warehouse are passed; the configured ones are not repeated', () => {
+    const spec = connectionCodeSpec(profile({}), { ...ctx, preferences: { role: 'FINANCE', warehouse: 'demo_wh' } });
+    assert.deepEqual(spec, { name: 'dev', role: 'FINANCE' });
+    assert.match(pythonConnectionCode(spec), /connect\(\n {4}connection_name="dev",\n {4}role="FINANCE",\n\)/);
+    assert.match(rConnectionCode(spec), /connection_name = "dev",\n {2}role = "FINANCE"\n\)/);
+  });
+
+  it("a user's connection in a Workbench session sets SNOWFLAKE_HOME to the user's folder; Workbench's own does not", () => {
+    const wb = { ...ctx, userDirectory: '/home/me/.snowflake' };
+    assert.equal(connectionCodeSpec(profile({}), wb).snowflakeHome, '~/.snowflake');
+    assert.equal(connectionCodeSpec(profile({ source: 'workbench', name: 'workbench' }), wb).snowflakeHome, undefined);
+    assert.match(
+      rConnectionCode(connectionCodeSpec(profile({}), wb)),
+      /^Sys\.setenv\(SNOWFLAKE_HOME = path\.expand\("~\/\.snowflake"\)\)$/m,
+    );
+  });
+
+  it("an encrypted key's passphrase and a stored PAT come from an environment variable or a prompt", () => {
+    const spec = connectionCodeSpec(profile({}), { ...ctx, keyEncrypted: true });
+    assert.equal(spec.passphraseFor, '/home/me/.snowflake/keys/dev.p8');
+    const py = pythonConnectionCode(spec);
+    assert.match(py, /^passphrase = os\.environ\.get\("PRIVATE_KEY_PASSPHRASE"\) or getpass\(/m);
+    assert.match(py, /private_key_file_pwd=passphrase,/);
+    assert.match(rConnectionCode(spec), /priv_key_file_pwd = passphrase/);
+    const inFile = profile({ params: { private_key_file: '/k.p8', private_key_file_pwd: 'x' } });
+    assert.equal(connectionCodeSpec(inFile, { ...ctx, keyEncrypted: true }).passphraseFor, undefined);
+    const pat = connectionCodeSpec(profile({ authenticator: 'PROGRAMMATIC_ACCESS_TOKEN', params: {} }), ctx);
+    assert.equal(pat.patFromUser, true);
+    assert.match(pythonConnectionCode(pat), /token=pat,/);
   });
 });
 

@@ -14,6 +14,8 @@ import { createSnowflakeSdkDriver } from '../../../src/core/snowflake/snowflakeS
 import { SqlSessionManager } from '../../../src/core/snowflake/sqlSessionManager';
 import type { ConnectionsNode } from '../../../src/core/tree/connectionNodes';
 import { ConnectionsTreeModel } from '../../../src/core/tree/connectionsTreeModel';
+import { loginProbe } from '../../../src/core/auth/diagnostics/loginProbe';
+import { SnowflakeExtError } from '../../../src/core/shared/errors';
 import { startEmulator, type Emulator } from '../../emulator/index';
 
 describe('Workbench token rotated mid-browse (real auth service, snowflake-sdk, emulator)', function () {
@@ -75,5 +77,31 @@ describe('Workbench token rotated mid-browse (real auth service, snowflake-sdk, 
     assert.ok(names(schemas).includes('PUBLIC'), `schemas listed, got ${JSON.stringify(schemas)}`);
     assert.equal(logins(), 2, 'one more login, with the rotated token');
     assert.equal(sessions.state('workbench').status, 'connected');
+  });
+
+  it("an expired token Workbench did not replace: the connection's state and rows give Test Connection's explanation", async () => {
+    const wb = (await model.children())[0]!;
+    emu.state.expireAllTokens({ masters: true }); // ...and this time Workbench writes no new token
+    model.refresh(wb);
+    const rows = await model.children(wb);
+    const state = sessions.state('workbench');
+    assert.equal(state.status, 'error', 'the connection row shows the failure, not "connected"');
+    const probe = await loginProbe(auth, (wb as { profile: Parameters<typeof loginProbe>[1] }).profile, {
+      logger: new MemoryLogger(),
+    }).then(
+      () => assert.fail('Test Connection should fail too'),
+      (err: unknown) => err as SnowflakeExtError,
+    );
+    // The same explanation as Test Connection's for the code (what was being done, and the server's words, around it).
+    const explanation = probe.message.replace(/ \(code 390318\)\..*$/s, '');
+    assert.equal(probe.code, '390318');
+    assert.match(explanation, /^The Posit Workbench token of connection 'workbench' has expired/);
+    assert.equal(state.status === 'error' && state.error.code, '390318');
+    assert.ok(state.status === 'error' && state.error.message.includes(explanation), JSON.stringify(state));
+    assert.equal(state.status === 'error' && state.error.fix?.text, probe.fix?.text);
+    const row = rows[0]!;
+    assert.equal(row.kind, 'error');
+    assert.ok(row.kind === 'error' && row.message.includes(explanation), JSON.stringify(row));
+    assert.doesNotMatch(JSON.stringify(rows), /terminated connection/i, 'no raw driver text');
   });
 });

@@ -55,12 +55,14 @@ export function formatDoctorReport(report: DoctorReport): string {
   const lines: string[] = ['Snowflake connections: doctor', ''];
   lines.push(`Directory: ${report.directory}`, `  used because ${report.directoryWhy}`);
   lines.push(`Files read: ${report.files.length ? report.files.join(', ') : '(none)'}`);
-  lines.push(`Default connection: ${report.defaultName}`);
+  const none = report.connections.length === 0;
+  // With no connection at all, the clients' fallback name ("default") names nothing: it is not worth a line.
+  if (!none) lines.push(`Default connection: ${report.defaultName}`);
   if (report.environment.length) lines.push(`Environment: ${report.environment.join('; ')}`);
   if (report.offline) lines.push('Offline: no login attempted (files, keys and settings only).');
   if (report.general.length) lines.push('', ...diagnosticLines(report.general, ''));
   for (const c of report.connections) lines.push('', ...connectionLines(c));
-  if (report.connections.length === 0)
+  if (none)
     lines.push(
       '',
       'No connection found.',
@@ -68,9 +70,11 @@ export function formatDoctorReport(report: DoctorReport): string {
     );
   lines.push(
     '',
-    report.problemCount === 0
-      ? 'No problems found.'
-      : `${report.problemCount} problem${report.problemCount === 1 ? '' : 's'} found.`,
+    none && report.problemCount === 0
+      ? 'Nothing to check yet: add a connection, then run this again.'
+      : report.problemCount === 0
+        ? 'No problems found.'
+        : `${report.problemCount} problem${report.problemCount === 1 ? '' : 's'} found.`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,7 @@
 // The OAuth authorization-code flow with PKCE (S256): a loopback listener (oauthLoopback), the browser opened through
 // the editor (asExternalUri/openExternal, so it works in Workbench and code-server), timeout and cancel.
 import crypto from 'node:crypto';
+import { untilAborted } from '../../shared/abort';
 import { CancelledError, SnowflakeExtError } from '../../shared/errors';
 import type { AuthContext } from '../authContext';
 import { requestToken, SIGN_IN_FIX, type OAuthClientConfig, type OAuthTokenResponse } from './oauthClient';
@@ -110,14 +111,9 @@ export async function runAuthorizationCodeFlow(
     ctx.logger.info(
       `Opening the browser to sign in connection '${profile.name}' (${client.clientId}, redirect ${redirectUri}).`,
     );
-    if (!(await open(url))) {
-      throw new SnowflakeExtError(
-        'auth',
-        `The browser could not be opened to sign in connection '${profile.name}'.`,
-        { text: `Open this address yourself: ${url}` },
-        'noBrowser',
-      );
-    }
+    // The editor may ask "open external website?" first: Cancel on the progress works while that is open, and a
+    // declined dialog (false) is a cancelled sign-in; the address would be useless anyway, the listener closes now.
+    if (!(await untilAborted(open(url), signal))) throw new CancelledError('Sign-in cancelled.');
     const code = await waitFor(loopback.code, ctx.signInTimeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS, signal, profile.name);
     return await requestToken(
       ctx,

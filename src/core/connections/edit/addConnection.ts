@@ -55,17 +55,38 @@ export interface AddConnectionResult {
 
 const ACCOUNT_PART = /^[A-Za-z0-9_-]+$/;
 
+/**
+ * A Snowsight address's first path segment is a region (legacy `<region>/<locator>`) when it has a "-" or a "." (an
+ * organization name has neither: "-" separates it from the account name in `<org>-<account>`).
+ */
+const SNOWSIGHT_REGION = /[-.]/;
+
+/**
+ * Snowsight's addresses name the account in the path: `app.snowflake.com/<org>/<account>/…` is the account
+ * identifier `<org>-<account>`, and the older `app.snowflake.com/<region>/<locator>/…` is `<locator>.<region>`
+ * (us-west-2, Snowflake's first region, has none), as docs.snowflake.com/en/user-guide/admin-account-identifier
+ * describes the two formats.
+ */
+function snowsightAccount(pathname: string): string | undefined {
+  const [first, second] = pathname.split('/').filter(Boolean);
+  if (!first || !second) return undefined;
+  if (!SNOWSIGHT_REGION.test(first)) return `${first}-${second}`;
+  return first.toLowerCase() === 'us-west-2' ? second : `${second}.${first}`;
+}
+
 /** Accepts what people paste: a URL or host name is cut down to the account identifier. */
 export function normaliseAccount(input: string): string {
-  return input
-    .trim()
-    .replace(/^https?:\/\//i, '')
-    .replace(/\/.*$/, '')
-    .replace(/\.snowflakecomputing\.com$/i, '');
+  const text = input.trim().replace(/^https?:\/\//i, '');
+  const slash = text.indexOf('/');
+  const host = slash < 0 ? text : text.slice(0, slash);
+  if (/^app\.snowflake\.com$/i.test(host)) return snowsightAccount(slash < 0 ? '' : text.slice(slash)) ?? host;
+  return host.replace(/\.snowflakecomputing\.com$/i, '');
 }
 
 export function accountProblem(account: string): string | undefined {
   if (!account) return 'Type the account identifier, e.g. myorg-myaccount (from the URL you sign in at).';
+  if (/(^|\.)snowflake\.com$/i.test(account))
+    return 'That Snowsight address does not name an account. Open a page of your account in Snowsight and paste its address (app.snowflake.com/<org>/<account>/…), or type <org>-<account> (Snowsight: your name → Account → View account details).';
   if (!account.split('.').every((p) => ACCOUNT_PART.test(p)))
     return 'An account identifier has only letters, digits, "_", "-" and dots, e.g. myorg-myaccount or xy12345.eu-west-1.';
   return undefined;

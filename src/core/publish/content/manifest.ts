@@ -9,7 +9,7 @@ import type { IntegrationRequest } from '../publisherConfig';
 import { generateRequirements, pythonRequires } from './pythonRequirements';
 import { readRenvLock, type ManifestPackage, type RenvInfo } from './renvPackages';
 import type { RuntimeProbe } from './runtimeVersions';
-import type { ContentDetection } from '../types';
+import { APP_MODE_LABELS, type ContentDetection } from '../types';
 
 export const PYTHON_PACKAGE_FILE = 'requirements.txt';
 export const RENV_LOCK = 'renv.lock';
@@ -142,9 +142,11 @@ async function pythonInputs(
   if (!bundles(listing, packageFile) && !generated) {
     throw new SnowflakeExtError(
       'config',
-      `This ${detection.appmode} content needs a ${packageFile} listing its Python packages; the project has none (nor a uv.lock, pylock.toml or pyproject.toml to make one from).`,
+      `This ${APP_MODE_LABELS[detection.appmode]} needs a ${packageFile} listing its Python packages; the project has none (nor a uv.lock, pylock.toml or pyproject.toml to make one from).`,
       {
-        text: `Create it (for example: pip freeze > ${packageFile}) and publish again.`,
+        // What Posit Publisher's "Scan For Package Requirements" writes: the packages the code imports, pinned to
+        // the installed versions (`pip freeze` would list the whole environment).
+        text: `Create ${packageFile} with one line per package the code imports, at the version you use (e.g. streamlit==1.39.0), then publish again. Posit Publisher's "Scan For Package Requirements" writes it from the imports.`,
       },
     );
   }
@@ -206,7 +208,7 @@ export async function gatherManifestInputs(
     if (text === undefined) {
       throw new SnowflakeExtError(
         'config',
-        `This ${detection.appmode} content needs ${lock} to tell Connect which R packages to install; the project has none.`,
+        `This ${APP_MODE_LABELS[detection.appmode]} needs ${lock} to tell Connect which R packages to install; the project has none.`,
         {
           text: 'Run renv::init() or renv::snapshot() in the project, then publish again.',
         },
