@@ -53,11 +53,6 @@ export function forgetOwnWrite(ownWrites: Map<string, number>, key: string): boo
 /** What a plain HTTP call needs (the login probe has only this, not the whole context). */
 export type HttpContext = Pick<AuthContext, 'fetch' | 'logger' | 'now' | 'http'>;
 
-/** Cache keys: `<connection>|<audience>|...`, so invalidating a connection or an audience is a prefix drop. */
-export function cacheKey(profile: ConnectionProfile, ...parts: string[]): string {
-  return [profile.name, ...parts].join('|');
-}
-
 const stamps = new WeakMap<ConnectionProfile, string>();
 
 /** A stamp of what a credential is minted from: a change of file or parameters makes old entries misses. */

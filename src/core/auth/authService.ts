@@ -121,7 +121,7 @@ export function createAuthService(opts: AuthServiceOptions): AuthService & Dispo
   const secretsSubscription = opts.secrets.onDidChange((ref) => {
     if (ref.kind === 'connectApiKey' || forgetOwnWrite(ctx.ownWrites, secretKey(ref))) return;
     // Another window may have signed in or changed a PAT: drop what was minted from the old secret.
-    ctx.cache.invalidate(`${ref.id}|${ref.kind === 'keyPassphrase' ? 'key' : ''}`);
+    ctx.cache.invalidate(ref.id, ref.kind === 'keyPassphrase' ? ['key'] : undefined);
     changed.fire({ connections: [ref.id], reason: 'secrets' });
   });
 
@@ -138,13 +138,10 @@ export function createAuthService(opts: AuthServiceOptions): AuthService & Dispo
     forLogin: (profile, o) => loginCredential(ctx, profile, o),
     forIngress: (profile, host, role, o) => ingressCredential(ctx, profile, host, role, o),
     invalidate(profile, audience) {
-      if (audience === 'ingress') ctx.cache.invalidate(`${profile.name}|ingress`);
-      else if (audience) {
-        ctx.cache.invalidate(`${profile.name}|jwt`);
-        ctx.cache.invalidate(`${profile.name}|oauth`);
-      } else {
-        for (const part of ['jwt', 'oauth', 'ingress']) ctx.cache.invalidate(`${profile.name}|${part}`);
-      }
+      ctx.cache.invalidate(
+        profile.name,
+        audience === 'ingress' ? ['ingress'] : audience ? ['jwt', 'oauth'] : ['jwt', 'oauth', 'ingress'],
+      );
     },
     onDidChange: changed.event,
     signIn: (profile, o) => signIn(ctx, profile, o?.signal),

@@ -3,7 +3,8 @@
 import crypto from 'node:crypto';
 import { SnowflakeExtError } from '../../shared/errors';
 import { asSentence, fetchWithRetry, HttpError } from '../../shared/http';
-import { cacheKey, profileStamp, type AuthContext } from '../authContext';
+import { profileStamp, type AuthContext } from '../authContext';
+import type { CacheKey } from '../tokenCache';
 import { bearerToken, notSupported } from './credentials';
 import { connectionKey, keyPairJwt, refreshOptions } from './keyPairCredential';
 import { jwtExpiry } from './keyPairJwt';
@@ -162,7 +163,7 @@ export async function ingressCredential(
       'badIngressHost',
     );
   }
-  const key = cacheKey(profile, 'ingress', host, role ?? '');
+  const key: CacheKey = { kind: 'ingress', connection: profile.name, host, role: role ?? '' };
   switch (profile.authenticator) {
     case 'PROGRAMMATIC_ACCESS_TOKEN': {
       const pat = await bearerToken(ctx, profile, opts);

@@ -1,7 +1,7 @@
 // A connection's private key, decrypted once: the key from private_key_file or private_key_raw, its passphrase from
 // PRIVATE_KEY_PASSPHRASE, the connection, the SecretStore or the person (stored only after it decrypts the key).
 import { CancelledError, SnowflakeExtError } from '../../shared/errors';
-import { cacheKey, profileStamp, storeSecret, type AuthContext } from '../authContext';
+import { profileStamp, storeSecret, type AuthContext } from '../authContext';
 import { userPath } from '../../connections/connectionDirectory';
 import { stringParam } from '../../connections/connectionParams';
 import { mintKeyPairJwt } from './keyPairJwt';
@@ -184,7 +184,7 @@ export async function connectionKey(
 ): Promise<ConnectionKey> {
   const source = await keySource(ctx, profile);
   const stamp = `${profileStamp(profile)}|${source.file ?? ''}|${source.mtime}`;
-  const entry = await ctx.cache.get(cacheKey(profile, 'key'), stamp, async () => {
+  const entry = await ctx.cache.get({ kind: 'key', connection: profile.name }, stamp, async () => {
     const pem = normalisePem(await source.read());
     const decoded = isEncryptedPem(pem)
       ? await decodeEncrypted(ctx, profile, pem, source.where, source.file ?? 'private_key_raw', opts)
@@ -215,7 +215,7 @@ export async function keyPairJwt(
   const user = requireUser(profile);
   const key = await connectionKey(ctx, profile, opts);
   const entry = await ctx.cache.get(
-    cacheKey(profile, 'jwt'),
+    { kind: 'jwt', connection: profile.name },
     `${profileStamp(profile)}|${key.fingerprint}`,
     async () => {
       const jwt = await mintKeyPairJwt(key.key, profile.account, user, ctx.now(), key.fingerprint);

@@ -30,7 +30,7 @@ async function fromFile(ctx: AuthContext, profile: ConnectionProfile, force: boo
     const read = await ctx.files.tomlToken(profile.file, profile.name, force);
     if (read.rotated) {
       ctx.logger.info(`Posit Workbench wrote a new token for connection '${profile.name}'.`);
-      ctx.cache.invalidate(`${profile.name}|`);
+      ctx.cache.invalidate(profile.name);
       ctx.changed.fire({ connections: [profile.name], reason: 'workbenchToken' });
     }
     return held(ctx, read.token, 'workbench', true);

@@ -1,7 +1,7 @@
 // OAUTH_AUTHORIZATION_CODE credentials: the access token cached for its `expires_in`, renewed with the refresh token
 // kept in the SecretStore, a browser sign-in when there is none (never when silent), and sign-out.
 import { SnowflakeExtError } from '../../shared/errors';
-import { cacheKey, profileStamp, storeSecret, type AuthContext } from '../authContext';
+import { profileStamp, storeSecret, type AuthContext } from '../authContext';
 import { refreshOptions } from '../credentials/keyPairCredential';
 import {
   oauthClientConfig,
@@ -97,7 +97,7 @@ export async function authorizationCodeToken(
   opts: AuthRequestOptions = {},
 ): Promise<{ token: string; expiresAt: number }> {
   const entry = await ctx.cache.get(
-    cacheKey(profile, 'oauth'),
+    { kind: 'oauth', connection: profile.name },
     profileStamp(profile),
     () => mintAccessToken(ctx, profile, opts),
     refreshOptions(opts, (v) => (v as AccessToken).token),
@@ -119,7 +119,7 @@ export async function signIn(
     );
   }
   const entry = await ctx.cache.get(
-    cacheKey(profile, 'oauth'),
+    { kind: 'oauth', connection: profile.name },
     profileStamp(profile),
     async () => {
       const client = await oauthClientConfig(ctx, profile);
@@ -128,7 +128,7 @@ export async function signIn(
     },
     { forceRefresh: true },
   );
-  ctx.cache.invalidate(`${profile.name}|ingress`);
+  ctx.cache.invalidate(profile.name, ['ingress']);
   ctx.changed.fire({ connections: [profile.name], reason: 'signIn' });
   const value = entry.value as AccessToken;
   return {
@@ -141,7 +141,7 @@ export async function signIn(
 
 export async function signOut(ctx: AuthContext, profile: ConnectionProfile): Promise<void> {
   await storeSecret(ctx, refreshRef(profile), undefined);
-  ctx.cache.invalidate(`${profile.name}|`);
+  ctx.cache.invalidate(profile.name);
   ctx.changed.fire({ connections: [profile.name], reason: 'signOut' });
 }
 
