@@ -70,14 +70,13 @@ export async function openConnectionsFile(auth: AuthService, arg?: unknown): Pro
 export async function setDefaultConnection(
   auth: AuthService,
   arg?: unknown,
-  env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ connection: string; file: string }> {
   const profile = await pickConnection(auth, arg, { title: 'Snowflake: Set as Default Connection' });
   const { directory } = await auth.connections();
   const file = path.join(directory, 'config.toml');
   const res = await editTomlFile(file, (text) => setTopLevelKey(text, 'default_connection_name', profile.name, file));
   await auth.reload();
-  const override = env.SNOWFLAKE_DEFAULT_CONNECTION_NAME?.trim();
+  const override = auth.host.env.SNOWFLAKE_DEFAULT_CONNECTION_NAME?.trim();
   if (override && override !== profile.name) {
     void vscode.window.showWarningMessage(
       `Wrote default_connection_name = "${profile.name}" to ${res.file}, but SNOWFLAKE_DEFAULT_CONNECTION_NAME=${override} is set in this environment and wins over the file.`,

@@ -13,7 +13,7 @@
 //   executeCommand('positSnowflake.setDefaultConnection', 'prod')
 // Each returns a small result object (never a secret) and prompts only for what its arguments leave out.
 import * as vscode from 'vscode';
-import type { ExtensionDeps } from '../deps';
+import type { AuthDeps } from '../deps';
 import { registerCommand, toAbortSignal } from '../runCommand';
 import {
   addConnection,
@@ -33,7 +33,6 @@ import {
   sessionIdFor,
   SnowflakeAuthProvider,
 } from './snowflakeAuthProvider';
-import { registerTestHooks } from './testHooks';
 
 function isOptions(arg: unknown): arg is AddConnectionOptions {
   return (
@@ -44,12 +43,12 @@ function isOptions(arg: unknown): arg is AddConnectionOptions {
   );
 }
 
-async function runAddConnection(deps: ExtensionDeps, arg: unknown): Promise<AddConnectionResult> {
-  const { auth, secrets } = deps;
-  if (isOptions(arg)) return addConnection(auth, secrets, arg);
+async function runAddConnection(deps: AuthDeps, arg: unknown): Promise<AddConnectionResult> {
+  const { auth } = deps;
+  if (isOptions(arg)) return addConnection(auth, arg);
   const existing = (await auth.connections()).connections.map((c) => c.name);
   const options = await promptForConnection(existing);
-  const result = await addConnection(auth, secrets, options);
+  const result = await addConnection(auth, options);
   deps.log.info(`Added connection "${result.name}" to ${result.file}`);
   const next = options.authenticator === 'OAUTH_AUTHORIZATION_CODE' ? 'Sign In' : 'Test Connection';
   void vscode.window
@@ -62,15 +61,15 @@ async function runAddConnection(deps: ExtensionDeps, arg: unknown): Promise<AddC
   return result;
 }
 
-function registerProvider(deps: ExtensionDeps): SnowflakeAuthProvider {
+function registerProvider(deps: AuthDeps): SnowflakeAuthProvider {
   const choose = () =>
     pickConnection(deps.auth, undefined, {
       title: 'Snowflake: Sign In',
       filter: isOAuthSignIn,
       noneMessage: 'No connection signs in with the browser (authenticator = "OAUTH_AUTHORIZATION_CODE").',
     });
-  const provider = new SnowflakeAuthProvider(deps.auth, deps.secrets, deps.log, choose);
-  deps.context.subscriptions.push(
+  const provider = new SnowflakeAuthProvider(deps.auth, deps.log, choose);
+  deps.subscriptions.push(
     provider,
     vscode.authentication.registerAuthenticationProvider(PROVIDER_ID, PROVIDER_LABEL, provider, {
       supportsMultipleAccounts: true,
@@ -79,7 +78,7 @@ function registerProvider(deps: ExtensionDeps): SnowflakeAuthProvider {
   return provider;
 }
 
-function registerSignInOut(deps: ExtensionDeps, provider: SnowflakeAuthProvider): vscode.Disposable[] {
+function registerSignInOut(deps: AuthDeps, provider: SnowflakeAuthProvider): vscode.Disposable[] {
   const { auth, log } = deps;
   return [
     registerCommand(log, 'positSnowflake.signIn', async (arg?: unknown) => {
@@ -123,21 +122,24 @@ function registerSignInOut(deps: ExtensionDeps, provider: SnowflakeAuthProvider)
   ];
 }
 
-export function registerAuth(deps: ExtensionDeps): void {
-  const { context, auth, secrets, log } = deps;
+export interface AuthServices {
+  /** The "Snowflake" authentication provider (its sessions are what other extensions get). */
+  readonly provider: SnowflakeAuthProvider;
+}
+
+export function registerAuth(deps: AuthDeps): AuthServices {
+  const { subscriptions, auth, log } = deps;
   const provider = registerProvider(deps);
   const doctorDocs = new DiagnosticsDocumentProvider();
-  context.subscriptions.push(
+  subscriptions.push(
     doctorDocs,
     vscode.workspace.registerTextDocumentContentProvider(DOCTOR_SCHEME, doctorDocs),
     registerCommand(log, 'positSnowflake.addConnection', (arg?: unknown) => runAddConnection(deps, arg)),
     registerCommand(log, 'positSnowflake.testConnection', (arg?: unknown) => testConnection(deps, arg)),
     registerCommand(log, 'positSnowflake.setKeyPassphrase', (arg?: unknown, second?: unknown) =>
-      setKeyPassphrase(auth, secrets, arg, second),
+      setKeyPassphrase(auth, arg, second),
     ),
-    registerCommand(log, 'positSnowflake.setPat', (arg?: unknown, second?: unknown) =>
-      setPat(auth, secrets, arg, second),
-    ),
+    registerCommand(log, 'positSnowflake.setPat', (arg?: unknown, second?: unknown) => setPat(auth, arg, second)),
     registerCommand(log, 'positSnowflake.openConnectionsFile', (arg?: unknown) => openConnectionsFile(auth, arg)),
     registerCommand(log, 'positSnowflake.showDiagnostics', (arg?: unknown) => showDiagnostics(deps, doctorDocs, arg)),
     registerCommand(log, 'positSnowflake.setDefaultConnection', (arg?: unknown) => setDefaultConnection(auth, arg)),
@@ -145,14 +147,14 @@ export function registerAuth(deps: ExtensionDeps): void {
     auth.onDidChange(() => void updateConnectionContext(deps)),
   );
   void updateConnectionContext(deps);
-  registerTestHooks(context, secrets, provider);
+  return { provider };
 }
 
 /**
  * Context keys for `when` clauses and the walkthrough: whether any connection (or a Posit Workbench-managed one)
  * exists, so a Workbench user's first walkthrough step is done without doing anything.
  */
-async function updateConnectionContext(deps: ExtensionDeps): Promise<void> {
+async function updateConnectionContext(deps: AuthDeps): Promise<void> {
   try {
     const { connections } = await deps.auth.connections();
     await vscode.commands.executeCommand('setContext', 'positSnowflake.hasConnection', connections.length > 0);

@@ -1,9 +1,7 @@
-// "Set Key Passphrase" and "Set PAT": secrets the user types go to SecretStorage through the SecretStore, checked
-// first where they can be (a passphrase must decrypt the key), and the connection's cached credentials are dropped.
+// "Set Key Passphrase" and "Set PAT": secrets the user types go to the auth service (which keeps them in SecretStorage
+// and drops the connection's cached credentials), checked first where they can be (a passphrase must decrypt the key).
 import * as vscode from 'vscode';
-import * as os from 'node:os';
 import { userPath } from '../../core/connections/connectionDirectory';
-import type { SecretStore } from '../../core/auth/secretStore';
 import type { AuthService, ConnectionProfile } from '../../core/auth/types';
 import { SnowflakeExtError } from '../../core/shared/errors';
 import { checkKeyFile, answered } from '../../core/connections/edit/addConnection';
@@ -19,11 +17,9 @@ function secretArg(arg: unknown, second: unknown, field: 'passphrase' | 'pat'): 
   return undefined;
 }
 
-function keyFileOf(profile: ConnectionProfile): string | undefined {
+function keyFileOf(auth: AuthService, profile: ConnectionProfile): string | undefined {
   const raw = profile.params.private_key_file;
-  return typeof raw === 'string' && raw.trim()
-    ? userPath({ homedir: os.homedir(), platform: process.platform }, raw)
-    : undefined;
+  return typeof raw === 'string' && raw.trim() ? userPath(auth.host, raw) : undefined;
 }
 
 /**
@@ -32,7 +28,6 @@ function keyFileOf(profile: ConnectionProfile): string | undefined {
  */
 export async function setKeyPassphrase(
   auth: AuthService,
-  secrets: SecretStore,
   arg?: unknown,
   second?: unknown,
 ): Promise<{ connection: string }> {
@@ -41,7 +36,7 @@ export async function setKeyPassphrase(
     filter: (p) => p.authenticator === 'SNOWFLAKE_JWT',
     noneMessage: 'No key-pair (SNOWFLAKE_JWT) connection was found.',
   });
-  const keyFile = keyFileOf(profile);
+  const keyFile = keyFileOf(auth, profile);
   const given = secretArg(arg, second, 'passphrase');
   const passphrase =
     given ??
@@ -63,8 +58,7 @@ export async function setKeyPassphrase(
         `${keyFile} is not encrypted, so connection "${profile.name}" needs no passphrase. Nothing was saved.`,
       );
   }
-  await secrets.set({ kind: 'keyPassphrase', id: profile.name }, passphrase);
-  auth.invalidate(profile);
+  await auth.setSecret(profile.name, 'keyPassphrase', passphrase);
   void vscode.window.showInformationMessage(
     `Saved the key passphrase for "${profile.name}" in the editor's secret storage.`,
   );
@@ -72,12 +66,7 @@ export async function setKeyPassphrase(
 }
 
 /** `positSnowflake.setPat(connection?, pat?)`: connection = name, tree node or `{name, pat}`. */
-export async function setPat(
-  auth: AuthService,
-  secrets: SecretStore,
-  arg?: unknown,
-  second?: unknown,
-): Promise<{ connection: string }> {
+export async function setPat(auth: AuthService, arg?: unknown, second?: unknown): Promise<{ connection: string }> {
   const profile = await pickConnection(auth, arg, {
     title: 'Snowflake: Set PAT',
     filter: (p) => p.authenticator === 'PROGRAMMATIC_ACCESS_TOKEN',
@@ -102,8 +91,7 @@ export async function setPat(
       `Connection "${profile.name}" also has a token in ${profile.file ?? 'its file'}; that one is used first.`,
     );
   }
-  await secrets.set({ kind: 'pat', id: profile.name }, pat);
-  auth.invalidate(profile);
+  await auth.setSecret(profile.name, 'pat', pat);
   void vscode.window.showInformationMessage(`Saved the PAT for "${profile.name}" in the editor's secret storage.`);
   return { connection: profile.name };
 }

@@ -11,7 +11,7 @@ import { listRecords, type FoundRecord } from '../../core/publish/deploymentReco
 import { integrationCode, languageOf, type CodeLanguage } from '../../core/publish/integrationCode';
 import { appModeOfPublisherType, type IntegrationRequest } from '../../core/publish/publisherConfig';
 import { CancelledError, SnowflakeExtError } from '../../core/shared/errors';
-import type { ExtensionDeps } from '../deps';
+import type { PublishDeps } from '../deps';
 import { registerCommand } from '../runCommand';
 import { runPublish } from './publishCommand';
 import { addServer, removeServer, serverRegistry, type AddServerArgs } from './serverCommands';
@@ -123,11 +123,11 @@ async function copyIntegrationCode(arg: unknown): Promise<string> {
   return code;
 }
 
-export function registerPublish(deps: ExtensionDeps): void {
-  const { log, context } = deps;
+export function registerPublish(deps: PublishDeps): void {
+  const { log, subscriptions } = deps;
   const registry = serverRegistry(deps);
   const deployLog = vscode.window.createOutputChannel('Posit Connect Deployments');
-  context.subscriptions.push(
+  subscriptions.push(
     deployLog,
     registerCommand(log, 'positSnowflake.publish', (arg?: unknown) => runPublish(deps, registry, deployLog, arg)),
     registerCommand(log, 'positSnowflake.addConnectServer', (arg?: AddServerArgs) =>

@@ -13,16 +13,16 @@ import { checkServer } from '../../core/publish/publishPipeline';
 import type { ConnectServer } from '../../core/publish/types';
 import { CancelledError, SnowflakeExtError } from '../../core/shared/errors';
 import type { Logger } from '../../core/shared/logger';
-import type { ExtensionDeps } from '../deps';
+import type { PublishDeps } from '../deps';
 
 const STATE_KEY = 'positSnowflake.connectServers';
 
-export function serverRegistry(deps: ExtensionDeps): ConnectServerRegistry {
+export function serverRegistry(deps: Pick<PublishDeps, 'globalState' | 'auth'>): ConnectServerRegistry {
   const storage: ServerListStorage = {
-    get: () => deps.context.globalState.get<ConnectServer[]>(STATE_KEY),
-    set: (servers) => deps.context.globalState.update(STATE_KEY, servers),
+    get: () => deps.globalState.get<ConnectServer[]>(STATE_KEY),
+    set: (servers) => deps.globalState.update(STATE_KEY, servers),
   };
-  return new ConnectServerRegistry(storage, deps.secrets);
+  return new ConnectServerRegistry(storage, deps.auth);
 }
 
 export interface AddServerArgs {
@@ -129,7 +129,7 @@ async function askApiKey(url: string): Promise<string> {
 }
 
 export async function addServer(
-  deps: ExtensionDeps,
+  deps: Pick<PublishDeps, 'auth' | 'log'>,
   registry: ConnectServerRegistry,
   args: AddServerArgs = {},
 ): Promise<AddServerResult> {
@@ -164,7 +164,7 @@ export async function addServer(
 
 /** Picks a saved server (or, with none saved, runs Add Connect Server). */
 export async function pickServer(
-  deps: ExtensionDeps,
+  deps: Pick<PublishDeps, 'auth' | 'log'>,
   registry: ConnectServerRegistry,
   title: string,
 ): Promise<ConnectServer> {

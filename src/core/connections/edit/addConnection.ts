@@ -10,8 +10,7 @@ import {
   type TomlScalar,
 } from './connectionsFileEditor';
 import { decodePrivateKey, isEncryptedPem } from '../../auth/credentials/privateKey';
-import type { SecretStore } from '../../auth/secretStore';
-import type { AuthService, ResolvedConnections } from '../../auth/types';
+import type { AuthService, ConnectionSecretKind, ResolvedConnections } from '../../auth/types';
 import { CancelledError, SnowflakeExtError } from '../../shared/errors';
 
 export type AddableAuthenticator = 'SNOWFLAKE_JWT' | 'PROGRAMMATIC_ACCESS_TOKEN' | 'OAUTH_AUTHORIZATION_CODE' | 'OAUTH';
@@ -162,11 +161,7 @@ export function tableParams(o: AddConnectionOptions): Record<string, TomlScalar 
 }
 
 /** Writes the table, then the secrets. Returns where it went. */
-export async function addConnection(
-  auth: AuthService,
-  secrets: SecretStore,
-  input: AddConnectionOptions,
-): Promise<AddConnectionResult> {
+export async function addConnection(auth: AuthService, input: AddConnectionOptions): Promise<AddConnectionResult> {
   const o = await validateOptions(input);
   const target = await connectionsTarget(await auth.connections());
   const res = await editTomlFile(target.file, (text) =>
@@ -174,20 +169,17 @@ export async function addConnection(
   );
   // Re-read now rather than wait for the watcher: a directory we just created is not watched yet.
   await auth.reload();
-  const pending: [Parameters<SecretStore['set']>[0], string | undefined][] = [
-    [{ kind: 'keyPassphrase', id: o.name }, o.authenticator === 'SNOWFLAKE_JWT' ? o.passphrase : undefined],
-    [{ kind: 'pat', id: o.name }, o.authenticator === 'PROGRAMMATIC_ACCESS_TOKEN' ? o.pat : undefined],
-    [
-      { kind: 'oauthClientSecret', id: o.name },
-      o.authenticator === 'OAUTH_AUTHORIZATION_CODE' ? o.oauthClientSecret : undefined,
-    ],
+  const pending: [ConnectionSecretKind, string | undefined][] = [
+    ['keyPassphrase', o.authenticator === 'SNOWFLAKE_JWT' ? o.passphrase : undefined],
+    ['pat', o.authenticator === 'PROGRAMMATIC_ACCESS_TOKEN' ? o.pat : undefined],
+    ['oauthClientSecret', o.authenticator === 'OAUTH_AUTHORIZATION_CODE' ? o.oauthClientSecret : undefined],
   ];
-  for (const [ref, value] of pending) {
+  for (const [kind, value] of pending) {
     if (!value) continue;
     try {
-      await secrets.set(ref, value);
+      await auth.setSecret(o.name, kind, value);
     } catch (err) {
-      const command = ref.kind === 'pat' ? 'Set PAT' : 'Set Key Passphrase';
+      const command = kind === 'pat' ? 'Set PAT' : 'Set Key Passphrase';
       throw new SnowflakeExtError(
         'config',
         `Connection "${o.name}" was added to ${res.file}, but the editor's secret storage refused the secret.`,
