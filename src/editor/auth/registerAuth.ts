@@ -5,8 +5,8 @@
 // Every command also takes arguments so tests and other extensions can run it without UI, e.g.
 //   executeCommand('positSnowflake.addConnection', { name, account, user, authenticator, privateKeyFile, passphrase })
 //   executeCommand('positSnowflake.testConnection', 'prod')            // or a tree node with .connectionName
-//   executeCommand('positSnowflake.setKeyPassphrase', 'prod', passphrase)
-//   executeCommand('positSnowflake.setPat', 'prod', pat)
+//   executeCommand('positSnowflake.setKeyPassphrase', 'prod')       // asks for the passphrase
+//   executeCommand('positSnowflake.setPat', 'prod')                  // asks for the token
 //   executeCommand('positSnowflake.signIn', 'prod') / ('positSnowflake.signOut', 'prod')
 //   executeCommand('positSnowflake.openConnectionsFile', 'prod')      // opens the file at [prod]
 //   executeCommand('positSnowflake.showDiagnostics', 'prod')          // returns the report text
@@ -136,10 +136,8 @@ export function registerAuth(deps: AuthDeps): AuthServices {
     vscode.workspace.registerTextDocumentContentProvider(DOCTOR_SCHEME, doctorDocs),
     registerCommand(log, 'positSnowflake.addConnection', (arg?: unknown) => runAddConnection(deps, arg)),
     registerCommand(log, 'positSnowflake.testConnection', (arg?: unknown) => testConnection(deps, arg)),
-    registerCommand(log, 'positSnowflake.setKeyPassphrase', (arg?: unknown, second?: unknown) =>
-      setKeyPassphrase(auth, arg, second),
-    ),
-    registerCommand(log, 'positSnowflake.setPat', (arg?: unknown, second?: unknown) => setPat(auth, arg, second)),
+    registerCommand(log, 'positSnowflake.setKeyPassphrase', (arg?: unknown) => setKeyPassphrase(auth, arg)),
+    registerCommand(log, 'positSnowflake.setPat', (arg?: unknown) => setPat(auth, arg)),
     registerCommand(log, 'positSnowflake.openConnectionsFile', (arg?: unknown) => openConnectionsFile(auth, arg)),
     registerCommand(log, 'positSnowflake.showDiagnostics', (arg?: unknown) => showDiagnostics(deps, doctorDocs, arg)),
     registerCommand(log, 'positSnowflake.setDefaultConnection', (arg?: unknown) => setDefaultConnection(auth, arg)),

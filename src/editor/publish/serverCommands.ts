@@ -1,6 +1,6 @@
 // Add / Remove Connect Server: the list in global state, keys in SecretStorage. Adding checks the key with
 // GET /__api__/v1/user and says who you are; a Connect inside Snowflake also names the connection that opens its
-// ingress (a Posit Workbench-managed one offered first). Every prompt can be skipped with arguments (tests).
+// ingress (a Posit Workbench-managed one offered first). Arguments fill in what they name; the rest is asked.
 import * as vscode from 'vscode';
 import type { AuthService, ConnectionProfile } from '../../core/auth/types';
 import {

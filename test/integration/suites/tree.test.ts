@@ -2,10 +2,10 @@
 // tables, a 503 shown as an error node that Retry clears, role switching, preview, and expired tokens mid-browse.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { testDoors } from './authSandbox';
 import { labelOf, treeWalker, type Provider } from './treeWalker';
 
 const EXTENSION_ID = 'posit-snowflake.posit-snowflake';
-const TREE_TEST_COMMAND = 'positSnowflake.__treeProviderForTests';
 
 const emulator = (): string => {
   const url = process.env.POSIT_SNOWFLAKE_EMULATOR;
@@ -32,8 +32,8 @@ describe('Connections tree', function () {
   before(async () => {
     await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
     await vscode.commands.executeCommand('positSnowflake.connections.focus');
-    provider = (await vscode.commands.executeCommand<Provider>(TREE_TEST_COMMAND))!;
-    assert.ok(provider, 'the tree provider is reachable in test mode');
+    provider = (await testDoors()).tree as Provider;
+    assert.ok(provider, 'the test host hands out the tree provider');
   });
 
   afterEach(async () => {
