@@ -191,6 +191,8 @@ describe('addConnection (editor flow without prompts)', () => {
 
   it('accepts a pasted Snowflake URL as the account and refuses what is not an account', async () => {
     assert.equal(normaliseAccount(' https://MyOrg-Prod.snowflakecomputing.com/console '), 'MyOrg-Prod');
+    // China-region URLs end in .cn; the form cuts them as connection files are cut (cleanAccount).
+    assert.equal(normaliseAccount('https://xy12345.cn-northwest-1.snowflakecomputing.cn/'), 'xy12345.cn-northwest-1');
     const res = await addConnection(
       fakeAuth(home),
       keyPair({

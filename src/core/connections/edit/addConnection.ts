@@ -10,6 +10,7 @@ import {
   type TomlScalar,
 } from './connectionsFileEditor';
 import { decodePrivateKey, isEncryptedPem } from '../../auth/credentials/privateKey';
+import { cleanAccount } from '../account';
 import type { AuthService, ConnectionSecretKind, ResolvedConnections } from '../../auth/types';
 import { CancelledError, SnowflakeExtError } from '../../shared/errors';
 
@@ -52,16 +53,12 @@ export interface AddConnectionResult {
   readonly created: boolean;
 }
 
-const ACCOUNT_PART = /^[A-Za-z0-9_-]+$/;
-
-/** Accepts what people paste: a URL or host name is cut down to the account identifier. */
+/** Accepts what people paste: a URL or host name is cut down to the account identifier (as connection files are). */
 export function normaliseAccount(input: string): string {
-  return input
-    .trim()
-    .replace(/^https?:\/\//i, '')
-    .replace(/\/.*$/, '')
-    .replace(/\.snowflakecomputing\.com$/i, '');
+  return cleanAccount(input).account;
 }
+
+const ACCOUNT_PART = /^[A-Za-z0-9_-]+$/;
 
 export function accountProblem(account: string): string | undefined {
   if (!account) return 'Type the account identifier, e.g. myorg-myaccount (from the URL you sign in at).';
