@@ -204,7 +204,9 @@ describe('addConnection (editor flow without prompts)', () => {
     assert.match(await fsp.readFile(res.file, 'utf8'), /^account = "xy12345\.eu-west-1"$/m);
     await assert.rejects(
       addConnection(fakeAuth(home), keyPair({ name: 'x', account: 'my org' })),
-      /"my org" is not an account identifier/,
+      (err: SnowflakeExtError) =>
+        /"my org" is not an account identifier/.test(err.message) &&
+        /'my org' may hold only letters, digits, '_' and '-'/.test(err.fix?.text ?? ''),
     );
   });
 

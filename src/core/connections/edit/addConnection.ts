@@ -10,7 +10,7 @@ import {
   type TomlScalar,
 } from './connectionsFileEditor';
 import { decodePrivateKey, isEncryptedPem } from '../../auth/credentials/privateKey';
-import { cleanAccount } from '../account';
+import { accountProblem as accountRule, cleanAccount } from '../account';
 import type { AuthService, ConnectionSecretKind, ResolvedConnections } from '../../auth/types';
 import { CancelledError, SnowflakeExtError } from '../../shared/errors';
 
@@ -58,13 +58,11 @@ export function normaliseAccount(input: string): string {
   return cleanAccount(input).account;
 }
 
-const ACCOUNT_PART = /^[A-Za-z0-9_-]+$/;
-
+/** What the form says about an account it cannot use (the rule is the one connection files are checked by). */
 export function accountProblem(account: string): string | undefined {
   if (!account) return 'Type the account identifier, e.g. myorg-myaccount (from the URL you sign in at).';
-  if (!account.split('.').every((p) => ACCOUNT_PART.test(p)))
-    return 'An account identifier has only letters, digits, "_", "-" and dots, e.g. myorg-myaccount or xy12345.eu-west-1.';
-  return undefined;
+  const problem = accountRule(account);
+  return problem && `Not an account identifier: ${problem}, e.g. myorg-myaccount or xy12345.eu-west-1.`;
 }
 
 function requireField(value: string | undefined, what: string): string {
