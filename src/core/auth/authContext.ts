@@ -5,7 +5,7 @@ import type { Logger } from '../shared/logger';
 import { secretKey, type SecretRef, type SecretStore } from './secretStore';
 import type { FileTokenReader } from './credentials/fileTokens';
 import type { TokenCache } from './tokenCache';
-import type { AuthChange, AuthPrompter, ConnectionProfile, HostEnvironment } from './types';
+import type { AuthChange, AuthPrompter, HostEnvironment } from './types';
 
 export interface AuthContext {
   readonly host: HostEnvironment;
@@ -52,23 +52,3 @@ export function forgetOwnWrite(ownWrites: Map<string, number>, key: string): boo
 
 /** What a plain HTTP call needs (the login probe has only this, not the whole context). */
 export type HttpContext = Pick<AuthContext, 'fetch' | 'logger' | 'now' | 'http'>;
-
-const stamps = new WeakMap<ConnectionProfile, string>();
-
-/** A stamp of what a credential is minted from: a change of file or parameters makes old entries misses. */
-export function profileStamp(profile: ConnectionProfile): string {
-  // Profiles are immutable (a file change makes new ones), so the stamp is computed once per profile.
-  let stamp = stamps.get(profile);
-  if (stamp === undefined) {
-    stamp = JSON.stringify([
-      profile.source,
-      profile.file,
-      profile.baseUrl,
-      profile.account,
-      profile.authenticator,
-      profile.params,
-    ]);
-    stamps.set(profile, stamp);
-  }
-  return stamp;
-}

@@ -24,6 +24,7 @@ import {
   type ErrorNode,
   type LoadMoreNode,
 } from './connectionNodes';
+import { definitionFingerprint } from '../connections/profileFingerprint';
 
 export interface TreeModelDeps {
   /** The connections to show (a Workbench-managed one is put first). */
@@ -64,25 +65,6 @@ function isExpandable(n: ConnectionsNode): n is Expandable {
   return (
     n.kind === 'connection' || n.kind === 'database' || n.kind === 'schema' || n.kind === 'folder' || n.kind === 'table'
   );
-}
-
-/**
- * What identifies a connection's definition: when it changes, what was loaded for it is stale. Credentials (a
- * rotated token, a new key file) are not part of it: they change how to log in, not what the tree shows.
- */
-function fingerprint(p: ConnectionProfile): string {
-  return JSON.stringify([
-    p.account,
-    p.baseUrl,
-    p.user,
-    p.authenticator,
-    p.role,
-    p.warehouse,
-    p.database,
-    p.schema,
-    p.source,
-    p.file,
-  ]);
 }
 
 export class ConnectionsTreeModel implements Disposable {
@@ -249,7 +231,7 @@ export class ConnectionsTreeModel implements Disposable {
       const now = next.get(name);
       const stale =
         !now ||
-        fingerprint(now) !== fingerprint(root.profile) ||
+        definitionFingerprint(now) !== definitionFingerprint(root.profile) ||
         change.reason === 'signIn' ||
         change.reason === 'signOut' ||
         this.deps.sessions.state(name).status === 'error';

@@ -3,7 +3,8 @@
 import crypto from 'node:crypto';
 import { SnowflakeExtError } from '../../shared/errors';
 import { asSentence, fetchWithRetry, HttpError } from '../../shared/http';
-import { profileStamp, type AuthContext } from '../authContext';
+import type { AuthContext } from '../authContext';
+import { credentialFingerprint } from '../../connections/profileFingerprint';
 import type { CacheKey } from '../tokenCache';
 import { bearerToken, notSupported } from './credentials';
 import { connectionKey, keyPairJwt, refreshOptions } from './keyPairCredential';
@@ -172,7 +173,7 @@ export async function ingressCredential(
     case 'SNOWFLAKE_JWT': {
       const entry = await ctx.cache.get(
         key,
-        profileStamp(profile),
+        credentialFingerprint(profile),
         () => exchangeKeyPair(ctx, profile, host, role, opts),
         refreshOptions(opts, (v) => v),
       );
@@ -182,7 +183,7 @@ export async function ingressCredential(
     case 'OAUTH_AUTHORIZATION_CODE': {
       const source = await bearerToken(ctx, profile, { ...opts, forceRefresh: opts.forceRefresh, rejected: undefined });
       // A rotated Workbench token or a new sign-in gives a new stamp, so the derived session token follows it.
-      const stamp = `${profileStamp(profile)}|${crypto.createHash('sha256').update(source.token).digest('base64url').slice(0, 16)}`;
+      const stamp = `${credentialFingerprint(profile)}|${crypto.createHash('sha256').update(source.token).digest('base64url').slice(0, 16)}`;
       const entry = await ctx.cache.get(
         key,
         stamp,

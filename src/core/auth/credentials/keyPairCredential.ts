@@ -1,7 +1,8 @@
 // A connection's private key, decrypted once: the key from private_key_file or private_key_raw, its passphrase from
 // PRIVATE_KEY_PASSPHRASE, the connection, the SecretStore or the person (stored only after it decrypts the key).
 import { CancelledError, SnowflakeExtError } from '../../shared/errors';
-import { profileStamp, storeSecret, type AuthContext } from '../authContext';
+import { storeSecret, type AuthContext } from '../authContext';
+import { credentialFingerprint } from '../../connections/profileFingerprint';
 import { userPath } from '../../connections/connectionDirectory';
 import { stringParam } from '../../connections/connectionParams';
 import { mintKeyPairJwt } from './keyPairJwt';
@@ -183,7 +184,7 @@ export async function connectionKey(
   opts: AuthRequestOptions = {},
 ): Promise<ConnectionKey> {
   const source = await keySource(ctx, profile);
-  const stamp = `${profileStamp(profile)}|${source.file ?? ''}|${source.mtime}`;
+  const stamp = `${credentialFingerprint(profile)}|${source.file ?? ''}|${source.mtime}`;
   const entry = await ctx.cache.get({ kind: 'key', connection: profile.name }, stamp, async () => {
     const pem = normalisePem(await source.read());
     const decoded = isEncryptedPem(pem)
@@ -216,7 +217,7 @@ export async function keyPairJwt(
   const key = await connectionKey(ctx, profile, opts);
   const entry = await ctx.cache.get(
     { kind: 'jwt', connection: profile.name },
-    `${profileStamp(profile)}|${key.fingerprint}`,
+    `${credentialFingerprint(profile)}|${key.fingerprint}`,
     async () => {
       const jwt = await mintKeyPairJwt(key.key, profile.account, user, ctx.now(), key.fingerprint);
       ctx.logger.debug(`Minted a key-pair JWT for connection '${profile.name}' (${jwt.subject}, ${key.fingerprint}).`);

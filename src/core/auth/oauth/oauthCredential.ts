@@ -1,7 +1,8 @@
 // OAUTH_AUTHORIZATION_CODE credentials: the access token cached for its `expires_in`, renewed with the refresh token
 // kept in the SecretStore, a browser sign-in when there is none (never when silent), and sign-out.
 import { SnowflakeExtError } from '../../shared/errors';
-import { profileStamp, storeSecret, type AuthContext } from '../authContext';
+import { storeSecret, type AuthContext } from '../authContext';
+import { credentialFingerprint } from '../../connections/profileFingerprint';
 import { refreshOptions } from '../credentials/keyPairCredential';
 import {
   oauthClientConfig,
@@ -98,7 +99,7 @@ export async function authorizationCodeToken(
 ): Promise<{ token: string; expiresAt: number }> {
   const entry = await ctx.cache.get(
     { kind: 'oauth', connection: profile.name },
-    profileStamp(profile),
+    credentialFingerprint(profile),
     () => mintAccessToken(ctx, profile, opts),
     refreshOptions(opts, (v) => (v as AccessToken).token),
   );
@@ -120,7 +121,7 @@ export async function signIn(
   }
   const entry = await ctx.cache.get(
     { kind: 'oauth', connection: profile.name },
-    profileStamp(profile),
+    credentialFingerprint(profile),
     async () => {
       const client = await oauthClientConfig(ctx, profile);
       const tokens = await runAuthorizationCodeFlow(ctx, profile, client, signal);
