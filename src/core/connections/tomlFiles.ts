@@ -19,24 +19,49 @@ export interface LoadedToml {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** Parses TOML; on failure returns an error diagnostic naming `label` and the line. */
-export function parseToml(text: string, label: string, file?: string): { data?: TomlTable; error?: Diagnostic } {
+/** Where and why a text is not TOML, without the offending text (it may hold a token). */
+export interface TomlSyntaxProblem {
+  readonly line?: number;
+  readonly column?: number;
+  readonly reason: string;
+}
+
+/** The one TOML parser (smol-toml): the document, or the problem that stopped it. */
+export function tryParseToml(text: string): { data: TomlTable } | { problem: TomlSyntaxProblem } {
   try {
     return { data: parse(text) as TomlTable };
   } catch (err) {
     const e = err as { message?: string; line?: number; column?: number };
+    // smol-toml's first line says what is wrong; the lines after it quote the text.
     const reason = (e.message ?? 'unreadable').split('\n')[0]!.replace(/^Invalid TOML document:\s*/, '');
-    const where =
-      e.line !== undefined ? ` at line ${e.line}${e.column !== undefined ? `, column ${e.column}` : ''}` : '';
     return {
-      error: {
-        severity: 'error',
-        ...(file ? { file } : {}),
-        message: `${label} is not valid TOML${where}: ${reason}. Its connections are not used.`,
-        fix: `Fix line ${e.line ?? '?'} of ${label}.`,
+      problem: {
+        ...(e.line !== undefined ? { line: e.line } : {}),
+        ...(e.column !== undefined ? { column: e.column } : {}),
+        reason,
       },
     };
   }
+}
+
+/** " at line 3, column 7", or nothing when the parser did not say. */
+export function tomlProblemPlace(p: TomlSyntaxProblem): string {
+  return p.line !== undefined ? ` at line ${p.line}${p.column !== undefined ? `, column ${p.column}` : ''}` : '';
+}
+
+/** Parses TOML; on failure returns an error diagnostic naming `label` and the line. */
+export function parseToml(text: string, label: string, file?: string): { data?: TomlTable; error?: Diagnostic } {
+  const parsed = tryParseToml(text);
+  if ('data' in parsed) return parsed;
+  const { problem } = parsed;
+  return {
+    error: {
+      severity: 'error',
+      ...(file ? { file } : {}),
+      message: `${label} is not valid TOML${tomlProblemPlace(problem)}: ${problem.reason}. Its connections are not used.`,
+      fix: `Fix line ${problem.line ?? '?'} of ${label}.`,
+    },
+  };
 }
 
 function isMissing(err: unknown): boolean {
