@@ -2,7 +2,7 @@
 // the commands (Add/Test Connection, Sign In/Out, Set Key Passphrase, Set PAT, Open Connections File, Show
 // Diagnostics, Set as Default Connection).
 //
-// Every command also takes arguments so tests and other extensions can run it without UI, e.g.
+// Commands take the connection they act on (a name or a tree node), and Add Connection its fields, e.g.
 //   executeCommand('positSnowflake.addConnection', { name, account, user, authenticator, privateKeyFile, passphrase })
 //   executeCommand('positSnowflake.testConnection', 'prod')            // or a tree node with .connectionName
 //   executeCommand('positSnowflake.setKeyPassphrase', 'prod')       // asks for the passphrase
@@ -11,7 +11,7 @@
 //   executeCommand('positSnowflake.openConnectionsFile', 'prod')      // opens the file at [prod]
 //   executeCommand('positSnowflake.showDiagnostics', 'prod')          // returns the report text
 //   executeCommand('positSnowflake.setDefaultConnection', 'prod')
-// Each returns a small result object (never a secret) and prompts only for what its arguments leave out.
+// Each returns a small result object (never a secret); secrets are always typed into a password box.
 import * as vscode from 'vscode';
 import type { AuthDeps } from '../deps';
 import { registerCommand, toAbortSignal } from '../runCommand';

@@ -89,6 +89,31 @@ export async function typingIntoPrompts<T>(
   }
 }
 
+/**
+ * Chooses the items labelled `labels`, in order, in the extension's quick picks while `run` runs; a pick beyond them is
+ * cancelled. Returns what each pick offered (label and description) with `run`'s result.
+ */
+export async function choosingInQuickPicks<T>(
+  labels: readonly string[],
+  run: () => Thenable<T> | Promise<T>,
+): Promise<{ result: T; offered: string[][] }> {
+  const win = vscode.window as { showQuickPick: typeof vscode.window.showQuickPick };
+  const saved = win.showQuickPick;
+  const queue = [...labels];
+  const offered: string[][] = [];
+  win.showQuickPick = (async (items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>) => {
+    const list = await items;
+    offered.push(list.map((i) => (i.description ? `${i.label} (${i.description})` : i.label)));
+    const wanted = queue.shift();
+    return list.find((i) => i.label === wanted);
+  }) as unknown as typeof win.showQuickPick;
+  try {
+    return { result: await run(), offered };
+  } finally {
+    win.showQuickPick = saved;
+  }
+}
+
 /** Records the URLs the extension opens in the browser instead of opening them, while `run` runs. */
 export async function catchingOpenedUrls<T>(
   run: () => Thenable<T> | Promise<T>,

@@ -2,7 +2,7 @@
 // tables, a 503 shown as an error node that Retry clears, role switching, preview, and expired tokens mid-browse.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { testDoors } from './authSandbox';
+import { choosingInQuickPicks, testDoors } from './authSandbox';
 import { labelOf, treeWalker, type Provider } from './treeWalker';
 
 const EXTENSION_ID = 'posit-snowflake.posit-snowflake';
@@ -114,14 +114,21 @@ describe('Connections tree', function () {
     const root = await path('keypair');
     assert.deepEqual(await labels(root), ['BIG_DB', 'SALES_DB']);
     try {
-      assert.equal(await vscode.commands.executeCommand('positSnowflake.switchRole', root, 'FINANCE'), 'FINANCE');
+      const { result, offered } = await choosingInQuickPicks(['FINANCE'], () =>
+        vscode.commands.executeCommand('positSnowflake.switchRole', root),
+      );
+      assert.equal(result, 'FINANCE');
+      assert.ok(offered[0]?.includes('ANALYST (current)'), `the roles offered mark the current one: ${offered[0]}`);
+      assert.ok(offered[0]?.includes('FINANCE'));
       assert.deepEqual(await labels(await path('keypair')), ['FINANCE_DB']);
       assert.match(
         String((await item(await path('keypair'))).description),
         /connected as DEMO_USER · FINANCE · DEMO_WH$/,
       );
     } finally {
-      await vscode.commands.executeCommand('positSnowflake.switchRole', 'keypair', 'ANALYST');
+      await choosingInQuickPicks(['ANALYST'], () =>
+        vscode.commands.executeCommand('positSnowflake.switchRole', 'keypair'),
+      );
     }
     assert.deepEqual(await labels(await path('keypair')), ['BIG_DB', 'SALES_DB']);
   });
