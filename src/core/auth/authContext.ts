@@ -27,8 +27,11 @@ export interface AuthContext {
   readonly keyFileChecks: Map<string, { readonly checkedAt: number; readonly mtime: number }>;
 }
 
+/** What writing a secret needs. */
+export type SecretWriteContext = Pick<AuthContext, 'secrets' | 'ownWrites'>;
+
 /** Writes a secret, marking the change event it causes as our own (so it does not drop what we just minted). */
-export async function storeSecret(ctx: AuthContext, ref: SecretRef, value: string | undefined): Promise<void> {
+export async function storeSecret(ctx: SecretWriteContext, ref: SecretRef, value: string | undefined): Promise<void> {
   const key = secretKey(ref);
   if (value === undefined && (await ctx.secrets.get(ref)) === undefined) return;
   ctx.ownWrites.set(key, (ctx.ownWrites.get(key) ?? 0) + 1);
@@ -52,3 +55,20 @@ export function forgetOwnWrite(ownWrites: Map<string, number>, key: string): boo
 
 /** What a plain HTTP call needs (the login probe has only this, not the whole context). */
 export type HttpContext = Pick<AuthContext, 'fetch' | 'logger' | 'now' | 'http'>;
+
+// Each credential module takes only the slice it uses; the service hands the whole context to the entry points.
+
+/** OAuth: token requests, the stored refresh token, the browser sign-in. */
+export type OAuthContext = HttpContext &
+  SecretWriteContext &
+  Pick<AuthContext, 'cache' | 'changed' | 'prompter' | 'signInTimeoutMs'>;
+
+/** Token files, Workbench's rotating token, PATs. */
+export type TokenContext = Pick<AuthContext, 'host' | 'files' | 'secrets' | 'cache' | 'changed' | 'logger' | 'now'>;
+
+/** Private keys, their passphrases and the JWTs minted from them. */
+export type KeyPairContext = SecretWriteContext &
+  Pick<AuthContext, 'host' | 'keyFileChecks' | 'now' | 'prompter' | 'logger' | 'cache'>;
+
+/** Every kind of credential (the dispatchers in credentials.ts and ingress.ts). */
+export type CredentialContext = OAuthContext & TokenContext & KeyPairContext;

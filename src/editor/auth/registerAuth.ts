@@ -11,7 +11,7 @@
 //   executeCommand('positSnowflake.openConnectionsFile', 'prod')      // opens the file at [prod]
 //   executeCommand('positSnowflake.showDiagnostics', 'prod')          // returns the report text
 //   executeCommand('positSnowflake.setDefaultConnection', 'prod')
-// Each returns a small result object (never a secret); secrets are always typed into a password box.
+// Each returns a small result object (never a secret); Set Key Passphrase and Set PAT always ask in a password box.
 import * as vscode from 'vscode';
 import type { AuthDeps } from '../deps';
 import { registerCommand, toAbortSignal } from '../runCommand';

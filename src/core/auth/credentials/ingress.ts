@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import { SnowflakeExtError } from '../../shared/errors';
 import { asSentence, fetchWithRetry, HttpError } from '../../shared/http';
-import type { AuthContext } from '../authContext';
+import type { CredentialContext, HttpContext, KeyPairContext } from '../authContext';
 import { credentialFingerprint } from '../../connections/profileFingerprint';
 import type { CacheKey } from '../tokenCache';
 import { bearerToken, notSupported } from './credentials';
@@ -60,7 +60,7 @@ export function parseExchangeBody(text: string): string | undefined {
 }
 
 async function exchangeKeyPair(
-  ctx: AuthContext,
+  ctx: KeyPairContext & HttpContext,
   profile: ConnectionProfile,
   host: string,
   role: string | undefined,
@@ -99,7 +99,7 @@ async function exchangeKeyPair(
 }
 
 async function explainExchangeError(
-  ctx: AuthContext,
+  ctx: KeyPairContext & HttpContext,
   profile: ConnectionProfile,
   host: string,
   err: unknown,
@@ -129,7 +129,7 @@ async function explainExchangeError(
 }
 
 async function exchangeOAuth(
-  ctx: AuthContext,
+  ctx: HttpContext,
   profile: ConnectionProfile,
   token: string,
   role: string | undefined,
@@ -147,7 +147,7 @@ async function exchangeOAuth(
 
 /** The `Snowflake Token="..."` header value for an SPCS app at `host`. */
 export async function ingressCredential(
-  ctx: AuthContext,
+  ctx: CredentialContext,
   profile: ConnectionProfile,
   hostOrUrl: string,
   role: string | undefined,
