@@ -4,6 +4,7 @@ import * as esbuild from 'esbuild';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleOptions, sqlDriverChunk } from './bundleOptions.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
@@ -13,25 +14,7 @@ const outArg = process.argv.indexOf('--outdir');
 const outdir = outArg > 0 ? process.argv[outArg + 1] : 'dist';
 const watch = process.argv.includes('--watch');
 
-// The SQL driver (snowflake-sdk) is its own chunk: the main bundle refers to it by file name and loads it on first use.
-const sqlDriverChunk = {
-  name: 'sql-driver-chunk',
-  setup(build) {
-    build.onResolve({ filter: /\/sqlDriverEntry(\.js|\.ts)?$/ }, () => ({ path: './sqlDriver.js', external: true }));
-  },
-};
-
-const common = {
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  sourcemap: production ? false : 'linked',
-  minify: production,
-  logLevel: 'warning',
-  logOverride: { 'import-is-undefined': 'error' },
-  external: ['vscode'],
-};
+const common = bundleOptions({ production });
 
 function listFiles(dir, suffix) {
   const out = [];

@@ -1,38 +1,47 @@
-// Composition root: builds the services once, hands them to each capability, returns the public API.
+// Composition root: builds the services once (the host environment, the secret store, the auth service), hands each
+// capability only what it uses, and returns the public API.
 import * as vscode from 'vscode';
 import * as os from 'node:os';
 import { createAuthService } from './core/auth/authService';
 import { nodeFileSystem } from './core/shared/nodeFileSystem';
 import { SecretStore } from './core/auth/secretStore';
 import { redactingLogger, type Logger } from './core/shared/logger';
+import type { HostEnvironment } from './core/auth/types';
 import type { PositSnowflakeApi } from './api';
 import { createPublicApi } from './core/publicApi';
 import { createPrompter } from './editor/auth/prompter';
-import { registerAuth } from './editor/auth/registerAuth';
-import { registerConnections } from './editor/connections/registerConnections';
-import { registerCortex } from './editor/cortex/registerCortex';
+import { registerAuth, type AuthServices } from './editor/auth/registerAuth';
+import { registerConnections, type ConnectionsServices } from './editor/connections/registerConnections';
+import { registerCortex, type CortexSharedServices } from './editor/cortex/registerCortex';
 import { registerPublish } from './editor/publish/registerPublish';
 import { registerRequestLimits } from './editor/requestLimitsSetting';
-import type { ExtensionDeps } from './editor/deps';
+import type { EditorDeps } from './editor/deps';
 
-export function activate(context: vscode.ExtensionContext): PositSnowflakeApi {
+/** What the composition built, for an embedding host that wants more than the public API. */
+export interface ExtensionParts {
+  readonly api: PositSnowflakeApi;
+  readonly auth: AuthServices;
+  readonly connections: ConnectionsServices;
+}
+
+export interface ExtensionObservers {
+  readonly onAnswer?: CortexSharedServices['onAnswer'];
+}
+
+export function composeExtension(context: vscode.ExtensionContext, observers: ExtensionObservers = {}): ExtensionParts {
   const channel = vscode.window.createOutputChannel('Snowflake for Posit', { log: true });
-  registerRequestLimits(context);
+  registerRequestLimits({ subscriptions: context.subscriptions });
   const log: Logger = redactingLogger(channel);
   const secrets = new SecretStore(context.secrets);
-  const auth = createAuthService({
-    host: {
-      env: process.env,
-      homedir: os.homedir(),
-      platform: process.platform,
-      uid: process.getuid?.(),
-      fs: nodeFileSystem,
-    },
-    secrets,
-    logger: log,
-    prompter: createPrompter(),
-    watch: true,
-  });
+  const uid = process.getuid?.();
+  const host: HostEnvironment = {
+    env: process.env,
+    homedir: os.homedir(),
+    platform: process.platform,
+    ...(uid !== undefined ? { uid } : {}),
+    fs: nodeFileSystem,
+  };
+  const auth = createAuthService({ host, secrets, logger: log, prompter: createPrompter(), watch: true });
   context.subscriptions.push(
     channel,
     secrets,
@@ -40,12 +49,26 @@ export function activate(context: vscode.ExtensionContext): PositSnowflakeApi {
     vscode.commands.registerCommand('positSnowflake.showLog', () => channel.show()),
   );
 
-  const deps: ExtensionDeps = { context, log, channel, auth, secrets };
-  registerAuth(deps);
+  const deps: EditorDeps = {
+    subscriptions: context.subscriptions,
+    log,
+    auth,
+    version: (context.extension?.packageJSON as { version?: string } | undefined)?.version ?? '0',
+    globalState: context.globalState,
+    workspaceState: context.workspaceState,
+  };
+  const authParts = registerAuth(deps);
   const connections = registerConnections(deps);
-  registerCortex(deps, connections);
+  registerCortex(deps, {
+    ...connections,
+    ...(observers.onAnswer ? { onAnswer: observers.onAnswer } : {}),
+  });
   registerPublish(deps);
-  return createPublicApi(auth);
+  return { api: createPublicApi(auth), auth: authParts, connections };
+}
+
+export function activate(context: vscode.ExtensionContext): PositSnowflakeApi {
+  return composeExtension(context).api;
 }
 
 export function deactivate(): void {}

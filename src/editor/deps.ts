@@ -1,13 +1,23 @@
-// What every capability's register function receives from the composition root.
+// What the composition root hands the capabilities. Each register function takes only the fields it uses (a Pick of
+// EditorDeps), never the whole ExtensionContext or the secret store: secrets and the host go through the auth service.
 import type * as vscode from 'vscode';
 import type { AuthService } from '../core/auth/types';
-import type { SecretStore } from '../core/auth/secretStore';
 import type { Logger } from '../core/shared/logger';
 
-export interface ExtensionDeps {
-  readonly context: vscode.ExtensionContext;
+export interface EditorDeps {
+  /** Where disposables go (the extension context's subscriptions). */
+  readonly subscriptions: { push(...items: vscode.Disposable[]): unknown };
   readonly log: Logger;
-  readonly channel: vscode.LogOutputChannel;
   readonly auth: AuthService;
-  readonly secrets: SecretStore;
+  /** The extension's version, for user agents and the Connect client version. */
+  readonly version: string;
+  /** Per-machine state (the Connect server list). */
+  readonly globalState: vscode.Memento;
+  /** Per-workspace state (each connection's chosen role and warehouse). */
+  readonly workspaceState: vscode.Memento;
 }
+
+export type AuthDeps = Pick<EditorDeps, 'subscriptions' | 'log' | 'auth'>;
+export type ConnectionsDeps = Pick<EditorDeps, 'subscriptions' | 'log' | 'auth' | 'workspaceState'>;
+export type CortexDeps = Pick<EditorDeps, 'subscriptions' | 'log' | 'auth' | 'version'>;
+export type PublishDeps = Pick<EditorDeps, 'subscriptions' | 'log' | 'auth' | 'version' | 'globalState'>;

@@ -5,7 +5,7 @@ import { createBundle } from '../../src/core/publish/bundle/bundler';
 import { detectContent } from '../../src/core/publish/content/detectContent';
 import { buildManifest, gatherManifestInputs, manifestBytes } from '../../src/core/publish/content/manifest';
 import { listProjectFiles } from '../../src/core/publish/bundle/projectFiles';
-import { fixedRuntimeProbe } from '../../src/core/publish/content/runtimeVersions';
+import { fixedRuntimeProbe } from '../support/fixedRuntimeProbe';
 
 function peakRssMb(sampled: number): number {
   try {

@@ -1,6 +1,6 @@
 // The extension host's own memory after the Connections tree listed all 20,000 tables (the real VS Code host with
-// the emulator behind it, the packaged build), against the same host's memory just after activation; both after a
-// full garbage collection. Needs `npm run package` first (`npm run bench` does it).
+// the emulator behind it, the minified build staged as the test host, which alone hands out the tree), against the same
+// host's memory just after activation; both after a full garbage collection.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { printResults, type BenchResult } from './types';
@@ -14,15 +14,19 @@ export async function run(): Promise<BenchResult[]> {
   const { startSandbox } = (await import(
     path.join(ROOT, 'scripts', 'sandbox.mjs')
   )) as typeof import('../../scripts/sandbox.mjs');
+  const { stageTestHost } = (await import(
+    path.join(ROOT, 'scripts', 'testHost.mjs')
+  )) as typeof import('../../scripts/testHost.mjs');
   const runDir = path.join(ROOT, '.test-runs', 'bench-tree-host');
   fs.rmSync(runDir, { recursive: true, force: true });
   const out = path.join(runDir, 'result.json');
+  const extension = await stageTestHost(path.join(runDir, 'extension'), { minify: true });
   const sandbox = await startSandbox(path.join(runDir, 'sandbox'));
   try {
     const code = await runInEditor({
       runDir,
-      // The packaged (minified) build as staged by `npm run package`, so the figure is what users run.
-      devPaths: [path.join(ROOT, '.cache', 'package')],
+      // Minified like the package, so the figure is close to what users run.
+      devPaths: [extension],
       testsPath: path.join(ROOT, 'out', 'test', 'bench', 'treeHostProbe.js'),
       env: { ...sandbox.info.env, POSIT_SNOWFLAKE_BENCH_OUT: out },
       onLog: () => undefined,

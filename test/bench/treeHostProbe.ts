@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import * as vscode from 'vscode';
+import type { TestHostApi } from '../integration/host/extension';
 
 interface Node {
   readonly kind: string;
@@ -32,8 +33,8 @@ function memory(): { rss: number; heap: number } {
 }
 
 export async function run(): Promise<void> {
-  await vscode.extensions.getExtension('posit-snowflake.posit-snowflake')!.activate();
-  const provider = (await vscode.commands.executeCommand<Provider>('positSnowflake.__treeProviderForTests'))!;
+  const api = await vscode.extensions.getExtension<TestHostApi>('posit-snowflake.posit-snowflake')!.activate();
+  const provider = api.testDoors.tree as Provider;
   await new Promise((r) => setTimeout(r, 500));
   const before = memory();
   let node: Node | undefined;

@@ -1,7 +1,6 @@
 // The control API at /__emulator/* so tests in another process (the real editor) can script the emulator: faults on
 // any of its servers, the masked request log, token expiry, Workbench rotation, OAuth auto-approve, the clock.
 import { sendJson, type EmulatorServer, type Fault } from './server';
-import type { QueryEngine } from './queries';
 import type { EmulatorState } from './state';
 import type { WorkbenchTokens } from './workbench';
 
@@ -11,7 +10,6 @@ export interface ControlTarget {
   readonly state: EmulatorState;
   readonly servers: Readonly<Record<ServerName, EmulatorServer>>;
   readonly workbench: WorkbenchTokens;
-  readonly queries: QueryEngine;
   info(): Record<string, unknown>;
 }
 
@@ -67,7 +65,6 @@ export function registerControl(server: EmulatorServer, t: ControlTarget): void 
     for (const s of pick(t, req.url.searchParams.get('server'))) s.log.splice(0);
     sendJson(res, 200, { ok: true });
   });
-  server.route('GET', '/__emulator/queries', (_req, res) => sendJson(res, 200, t.queries.history));
 
   server.route('POST', '/__emulator/workbench/rotate', (_req, res) => {
     try {
@@ -84,9 +81,6 @@ export function registerControl(server: EmulatorServer, t: ControlTarget): void 
   server.route('POST', '/__emulator/oauth/auto-approve', (req, res) => {
     t.state.autoApprove = body(req.json).on !== false;
     sendJson(res, 200, { ok: true, autoApprove: t.state.autoApprove });
-  });
-  server.route('POST', '/__emulator/oauth/revoke-refresh', (req, res) => {
-    sendJson(res, 200, { ok: true, revoked: t.state.revokeRefreshTokens(body(req.json).user) });
   });
   server.route('POST', '/__emulator/clock', (req, res) => {
     t.state.advanceClock(Number(body(req.json).advanceSeconds ?? 0));

@@ -113,7 +113,6 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   registerControl(snowflake, {
     state,
     workbench,
-    queries,
     servers: emulator.servers,
     info: () => ({
       snowflake: snowflakeUrl,

@@ -1,11 +1,13 @@
 // Runs the integration suites inside a real VS Code extension host: code-server (Node 24) + headless Chromium,
-// with the emulator and a sandbox Snowflake home behind it. Prints a summary and writes it for `npm test`.
+// with the emulator and a sandbox Snowflake home behind it, loading the test host (scripts/testHost.mjs) as our
+// extension. Prints a summary and writes it for `npm test`.
 // Env: POSIT_SNOWFLAKE_TEST_GREP=<pattern> runs a subset.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../../scripts/editor-deps.mjs';
 import { runInEditor } from '../../scripts/editorRun.mjs';
 import { startSandbox } from '../../scripts/sandbox.mjs';
+import { stageTestHost } from '../../scripts/testHost.mjs';
 
 const summaryFile = path.join(ROOT, '.test-runs', 'integration-summary.json');
 
@@ -14,14 +16,15 @@ function say(msg) {
 }
 
 /** One pass: a fresh editor with the given environment, running the suites the grep selects. */
-async function pass(name, sandbox, env, grep, invert) {
+async function pass(name, sandbox, extension, env, grep, invert) {
   const runDir = path.join(ROOT, '.test-runs', 'integration', name);
   mkdirSync(runDir, { recursive: true });
   const resultsFile = path.join(runDir, 'results.json');
   say(`${name}: emulator at ${sandbox.info.snowflake}`);
   const exitCode = await runInEditor({
     runDir,
-    testsPath: path.join(ROOT, 'out', 'test', 'integration', 'index.js'),
+    testsPath: path.join(extension, 'tests', 'index.js'),
+    devPaths: [extension],
     env: {
       ...env,
       POSIT_SNOWFLAKE_EMULATOR: sandbox.info.snowflake,
@@ -49,6 +52,7 @@ async function main() {
   const root = path.join(ROOT, '.test-runs', 'integration');
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
+  const extension = await stageTestHost(path.join(root, 'extension'), { suites: true });
   const sandbox = await startSandbox(path.join(root, 'sandbox'));
   const only = process.env.POSIT_SNOWFLAKE_TEST_GREP ?? '';
   const results = { passed: 0, failed: 0, failures: [] };
@@ -62,7 +66,7 @@ async function main() {
     for (const [name, env, grep, invert] of passes) {
       // A filter naming @workbench runs only the Workbench pass; any other filter only the user's.
       if (only && (name === 'workbench') !== only.includes('@workbench')) continue;
-      const r = await pass(name, sandbox, env, grep, invert);
+      const r = await pass(name, sandbox, extension, env, grep, invert);
       results.passed += r.passed;
       results.failed += r.failed;
       results.failures.push(...r.failures);

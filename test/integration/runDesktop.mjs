@@ -4,14 +4,16 @@ import { mkdirSync } from 'node:fs';
 import { runTests } from '@vscode/test-electron';
 import { ROOT } from '../../scripts/editor-deps.mjs';
 import { startSandbox } from '../../scripts/sandbox.mjs';
+import { stageTestHost } from '../../scripts/testHost.mjs';
 
 const runDir = path.join(ROOT, '.test-runs', 'desktop');
 mkdirSync(path.join(runDir, 'workspace'), { recursive: true });
+const extension = await stageTestHost(path.join(runDir, 'extension'), { suites: true });
 const sandbox = await startSandbox(path.join(runDir, 'sandbox'));
 try {
   await runTests({
-    extensionDevelopmentPath: ROOT,
-    extensionTestsPath: path.join(ROOT, 'out', 'test', 'integration', 'index.js'),
+    extensionDevelopmentPath: extension,
+    extensionTestsPath: path.join(extension, 'tests', 'index.js'),
     launchArgs: [path.join(runDir, 'workspace'), '--disable-extensions', '--disable-workspace-trust'],
     extensionTestsEnv: {
       ...(sandbox.info.env ?? {}),

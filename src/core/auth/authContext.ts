@@ -5,7 +5,7 @@ import type { Logger } from '../shared/logger';
 import { secretKey, type SecretRef, type SecretStore } from './secretStore';
 import type { FileTokenReader } from './credentials/fileTokens';
 import type { TokenCache } from './tokenCache';
-import type { AuthChange, AuthPrompter, ConnectionProfile, HostEnvironment } from './types';
+import type { AuthChange, AuthPrompter, HostEnvironment } from './types';
 
 export interface AuthContext {
   readonly host: HostEnvironment;
@@ -27,8 +27,11 @@ export interface AuthContext {
   readonly keyFileChecks: Map<string, { readonly checkedAt: number; readonly mtime: number }>;
 }
 
+/** What writing a secret needs. */
+export type SecretWriteContext = Pick<AuthContext, 'secrets' | 'ownWrites'>;
+
 /** Writes a secret, marking the change event it causes as our own (so it does not drop what we just minted). */
-export async function storeSecret(ctx: AuthContext, ref: SecretRef, value: string | undefined): Promise<void> {
+export async function storeSecret(ctx: SecretWriteContext, ref: SecretRef, value: string | undefined): Promise<void> {
   const key = secretKey(ref);
   if (value === undefined && (await ctx.secrets.get(ref)) === undefined) return;
   ctx.ownWrites.set(key, (ctx.ownWrites.get(key) ?? 0) + 1);
@@ -53,27 +56,19 @@ export function forgetOwnWrite(ownWrites: Map<string, number>, key: string): boo
 /** What a plain HTTP call needs (the login probe has only this, not the whole context). */
 export type HttpContext = Pick<AuthContext, 'fetch' | 'logger' | 'now' | 'http'>;
 
-/** Cache keys: `<connection>|<audience>|...`, so invalidating a connection or an audience is a prefix drop. */
-export function cacheKey(profile: ConnectionProfile, ...parts: string[]): string {
-  return [profile.name, ...parts].join('|');
-}
+// Each credential module takes only the slice it uses; the service hands the whole context to the entry points.
 
-const stamps = new WeakMap<ConnectionProfile, string>();
+/** OAuth: token requests, the stored refresh token, the browser sign-in. */
+export type OAuthContext = HttpContext &
+  SecretWriteContext &
+  Pick<AuthContext, 'cache' | 'changed' | 'prompter' | 'signInTimeoutMs'>;
 
-/** A stamp of what a credential is minted from: a change of file or parameters makes old entries misses. */
-export function profileStamp(profile: ConnectionProfile): string {
-  // Profiles are immutable (a file change makes new ones), so the stamp is computed once per profile.
-  let stamp = stamps.get(profile);
-  if (stamp === undefined) {
-    stamp = JSON.stringify([
-      profile.source,
-      profile.file,
-      profile.baseUrl,
-      profile.account,
-      profile.authenticator,
-      profile.params,
-    ]);
-    stamps.set(profile, stamp);
-  }
-  return stamp;
-}
+/** Token files, Workbench's rotating token, PATs. */
+export type TokenContext = Pick<AuthContext, 'host' | 'files' | 'secrets' | 'cache' | 'changed' | 'logger' | 'now'>;
+
+/** Private keys, their passphrases and the JWTs minted from them. */
+export type KeyPairContext = SecretWriteContext &
+  Pick<AuthContext, 'host' | 'keyFileChecks' | 'now' | 'prompter' | 'logger' | 'cache'>;
+
+/** Every kind of credential (the dispatchers in credentials.ts and ingress.ts). */
+export type CredentialContext = OAuthContext & TokenContext & KeyPairContext;

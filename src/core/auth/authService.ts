@@ -13,7 +13,7 @@ import { secretKey, type SecretStore } from './secretStore';
 import type { Logger } from '../shared/logger';
 import { Emitter, type Disposable } from '../shared/events';
 import { SnowflakeExtError } from '../shared/errors';
-import { forgetOwnWrite, type AuthContext } from './authContext';
+import { forgetOwnWrite, storeSecret, type AuthContext } from './authContext';
 import { userPath } from '../connections/connectionDirectory';
 import { stringParam } from '../connections/connectionParams';
 import { DirectoryWatcher } from '../connections/connectionWatcher';
@@ -124,13 +124,15 @@ export function createAuthService(opts: AuthServiceOptions): AuthService & Dispo
     return r;
   };
   const secretsSubscription = opts.secrets.onDidChange((ref) => {
-    if (ref.kind === 'connectApiKey' || forgetOwnWrite(ctx.ownWrites, secretKey(ref))) return;
+    if (ref.kind === 'connectApiKey' || ref.kind === 'contentSecret') return; // no connection's credential
+    if (forgetOwnWrite(ctx.ownWrites, secretKey(ref))) return;
     // Another window may have signed in or changed a PAT: drop what was minted from the old secret.
-    ctx.cache.invalidate(`${ref.id}|${ref.kind === 'keyPassphrase' ? 'key' : ''}`);
+    ctx.cache.invalidate(ref.id, ref.kind === 'keyPassphrase' ? ['key'] : undefined);
     changed.fire({ connections: [ref.id], reason: 'secrets' });
   });
 
   return {
+    host: opts.host,
     connections,
     reload,
     async getConnection(name: string): Promise<ConnectionProfile> {
@@ -143,13 +145,10 @@ export function createAuthService(opts: AuthServiceOptions): AuthService & Dispo
     forLogin: (profile, o) => loginCredential(ctx, profile, o),
     forIngress: (profile, host, role, o) => ingressCredential(ctx, profile, host, role, o),
     invalidate(profile, audience) {
-      if (audience === 'ingress') ctx.cache.invalidate(`${profile.name}|ingress`);
-      else if (audience) {
-        ctx.cache.invalidate(`${profile.name}|jwt`);
-        ctx.cache.invalidate(`${profile.name}|oauth`);
-      } else {
-        for (const part of ['jwt', 'oauth', 'ingress']) ctx.cache.invalidate(`${profile.name}|${part}`);
-      }
+      ctx.cache.invalidate(
+        profile.name,
+        audience === 'ingress' ? ['ingress'] : audience ? ['jwt', 'oauth'] : ['jwt', 'oauth', 'ingress'],
+      );
     },
     onDidChange: changed.event,
     signIn: (profile, o) => signIn(ctx, profile, o?.signal),
@@ -165,6 +164,25 @@ export function createAuthService(opts: AuthServiceOptions): AuthService & Dispo
         );
       }
       return (await connectionKey(ctx, profile, o)).info;
+    },
+    async setSecret(connection, kind, value) {
+      await storeSecret(ctx, { kind, id: connection }, value);
+      // Our own write is not reported by the store's event (see ownWrites), so the same happens here.
+      ctx.cache.invalidate(connection);
+      changed.fire({ connections: [connection], reason: 'secrets' });
+    },
+    connectApiKey: (serverUrl) => opts.secrets.get({ kind: 'connectApiKey', id: serverUrl }),
+    async setConnectApiKey(serverUrl, value) {
+      // No credential is minted from a Connect key, so its change events are not tracked as own writes.
+      const ref = { kind: 'connectApiKey', id: serverUrl } as const;
+      if (value === undefined) await opts.secrets.delete(ref);
+      else await opts.secrets.set(ref, value);
+    },
+    contentSecret: (id) => opts.secrets.get({ kind: 'contentSecret', id }),
+    async setContentSecret(id, value) {
+      const ref = { kind: 'contentSecret', id } as const;
+      if (value === undefined) await opts.secrets.delete(ref);
+      else await opts.secrets.set(ref, value);
     },
     dispose() {
       watcher?.dispose();

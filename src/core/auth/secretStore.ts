@@ -84,24 +84,20 @@ export class SecretStore {
   }
 }
 
-/** In-memory raw storage, for tests and the CLI (which keeps nothing between runs). */
+/** In-memory raw storage, for the CLI (which keeps nothing between runs). */
 export class MemorySecretStorage implements RawSecretStorage {
   readonly data = new Map<string, string>();
   private readonly changed = new Emitter<{ key: string }>();
   readonly onDidChange = this.changed.event;
-  /** Set to make writes fail, to test that nothing is lost when the keychain refuses. */
-  failWrites = false;
 
   async get(key: string): Promise<string | undefined> {
     return this.data.get(key);
   }
   async store(key: string, value: string): Promise<void> {
-    if (this.failWrites) throw new Error('The secret storage refused the write.');
     this.data.set(key, value);
     this.changed.fire({ key });
   }
   async delete(key: string): Promise<void> {
-    if (this.failWrites) throw new Error('The secret storage refused the write.');
     if (this.data.delete(key)) this.changed.fire({ key });
   }
 }

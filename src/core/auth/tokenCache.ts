@@ -1,6 +1,20 @@
 // The one token cache: entries renewed before they expire (a safety margin), one mint in flight per key (callers
 // arriving meanwhile share it), failures never cached, entries tied to a stamp of what they were minted from.
 
+/** What an entry holds, for which connection: typed, so invalidating a connection needs no string matching. */
+export type CacheKey =
+  | { readonly kind: 'key' | 'jwt' | 'oauth'; readonly connection: string }
+  | { readonly kind: 'ingress'; readonly connection: string; readonly host: string; readonly role: string };
+
+export type CacheKind = CacheKey['kind'];
+
+/** The one spelling of a key as a map key (JSON, so no connection name can collide with another's parts). */
+function stringifyKey(key: CacheKey): string {
+  return JSON.stringify(
+    key.kind === 'ingress' ? [key.connection, key.kind, key.host, key.role] : [key.connection, key.kind],
+  );
+}
+
 export interface Minted<T> {
   readonly value: T;
   /** Epoch ms after which the value must not be used. */
@@ -10,6 +24,7 @@ export interface Minted<T> {
 }
 
 interface Entry<T> extends Minted<T> {
+  readonly key: CacheKey;
   readonly renewAt: number;
   readonly stamp: string;
   readonly mintedAt: number;
@@ -31,9 +46,6 @@ export interface CacheOptions {
 export class TokenCache {
   private readonly entries = new Map<string, Entry<unknown>>();
   private readonly inflight = new Map<string, { stamp: string; promise: Promise<Entry<unknown>> }>();
-  /** Counts mints (for the doctor's log and the tests). */
-  mints = 0;
-
   constructor(private readonly now: () => number = Date.now) {}
 
   /**
@@ -41,11 +53,12 @@ export class TokenCache {
    * result of `mint`, shared with every concurrent caller for that key.
    */
   async get<T>(
-    key: string,
+    cacheKey: CacheKey,
     stamp: string,
     mint: () => Promise<Minted<T>>,
     opts: CacheOptions = {},
   ): Promise<Minted<T>> {
+    const key = stringifyKey(cacheKey);
     const now = this.now();
     const entry = this.entries.get(key) as Entry<T> | undefined;
     // A forced refresh still shares a value another caller minted after the one the server refused.
@@ -53,7 +66,7 @@ export class TokenCache {
     if (entry && entry.stamp === stamp && now < entry.renewAt && !refused) return entry;
     const running = this.inflight.get(key);
     if (running && running.stamp === stamp) return running.promise as Promise<Entry<T>>;
-    const promise = this.mintEntry(key, stamp, mint);
+    const promise = this.mintEntry(key, cacheKey, stamp, mint);
     this.inflight.set(key, { stamp, promise });
     try {
       return await promise;
@@ -62,12 +75,17 @@ export class TokenCache {
     }
   }
 
-  private async mintEntry<T>(key: string, stamp: string, mint: () => Promise<Minted<T>>): Promise<Entry<T>> {
-    this.mints++;
+  private async mintEntry<T>(
+    key: string,
+    cacheKey: CacheKey,
+    stamp: string,
+    mint: () => Promise<Minted<T>>,
+  ): Promise<Entry<T>> {
     const minted = await mint();
     const mintedAt = this.now();
     const entry: Entry<T> = {
       ...minted,
+      key: cacheKey,
       renewAt: minted.renewAt ?? defaultRenewAt(mintedAt, minted.expiresAt),
       stamp,
       mintedAt,
@@ -76,12 +94,10 @@ export class TokenCache {
     return entry;
   }
 
-  /** Drops every entry whose key starts with `prefix` (a connection, or a connection and audience). */
-  invalidate(prefix: string): void {
-    for (const key of [...this.entries.keys()]) if (key.startsWith(prefix)) this.entries.delete(key);
-  }
-
-  clear(): void {
-    this.entries.clear();
+  /** Drops a connection's entries: all of them, or only those of the given kinds. */
+  invalidate(connection: string, kinds?: readonly CacheKind[]): void {
+    for (const [key, entry] of [...this.entries]) {
+      if (entry.key.connection === connection && (!kinds || kinds.includes(entry.key.kind))) this.entries.delete(key);
+    }
   }
 }

@@ -151,8 +151,13 @@ export interface KeyInfo {
     'PRIVATE_KEY_PASSPHRASE' | 'private_key_file_pwd' | 'private_key_passphrase' | 'secretStorage' | 'prompt';
 }
 
+/** Secrets a person types for a connection, kept in the secret storage by the auth service. */
+export type ConnectionSecretKind = 'keyPassphrase' | 'pat' | 'oauthClientSecret';
+
 /** The one owner of every credential. Callers say what they need, never how to get it. */
 export interface AuthService {
+  /** Where connection files, key files and tokens are looked for (the doctor reports it). */
+  readonly host: HostEnvironment;
   /** Current connections (re-resolved when files change). */
   connections(): Promise<ResolvedConnections>;
   /** Re-reads the connection files now (the Refresh command) and fires onDidChange. */
@@ -173,6 +178,18 @@ export interface AuthService {
   isSignedIn(profile: ConnectionProfile): Promise<boolean>;
   /** SNOWFLAKE_JWT: the key's format and fingerprint (may prompt for a passphrase unless silent). */
   describeKey(profile: ConnectionProfile, opts?: AuthRequestOptions): Promise<KeyInfo>;
+  /**
+   * Stores a secret the person typed for a connection (undefined clears it), drops what was minted from the old one
+   * and reports the change on onDidChange.
+   */
+  setSecret(connection: string, kind: ConnectionSecretKind, value: string | undefined): Promise<void>;
+  /** The API key of a Connect server (by its normalised URL), kept in the secret storage. */
+  connectApiKey(serverUrl: string): Promise<string | undefined>;
+  /** Stores (undefined: deletes) the API key of a Connect server. */
+  setConnectApiKey(serverUrl: string, value: string | undefined): Promise<void>;
+  /** A secret environment variable of published content (by server, folder and name), kept in the secret storage. */
+  contentSecret(id: string): Promise<string | undefined>;
+  setContentSecret(id: string, value: string | undefined): Promise<void>;
 }
 
 /** File-system access the resolvers need; node:fs in production, a map in tests. */

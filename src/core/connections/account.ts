@@ -51,9 +51,3 @@ export function baseUrlOf(
   const withPort = port && port !== defaultPort && !/:\d+$/.test(host) ? `${host}:${port}` : host;
   return `${protocol}://${withPort}`;
 }
-
-/** The account of an SPCS app host (rsconnect): `<prefix>-<org-acct>[.privatelink].snowflake[computing].app`. */
-export function accountOfAppHost(host: string): string | undefined {
-  const m = /^[^-]+-([^.]+)(\.privatelink)?\.(snowflakecomputing|snowflake)\.app$/i.exec(host);
-  return m?.[1];
-}

@@ -2,7 +2,7 @@
 // expected at any mistake. Parse errors never quote the offending text (it may hold a token).
 import type * as SmolToml from 'smol-toml' with { 'resolution-mode': 'import' };
 import { checkFilePermissions, readWarningsSkipped, type PermissionVerdict } from './filePermissions';
-import { describeTomlError, tomlPosition } from './tomlErrors';
+import { describeTomlError, tomlPosition, type TomlProblem } from './tomlErrors';
 import type { Diagnostic, HostEnvironment } from '../auth/types';
 
 // smol-toml ships ESM types only; its CommonJS build is what the bundle and tsx load.
@@ -20,23 +20,29 @@ export interface LoadedToml {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** Parses TOML; on failure returns an error diagnostic naming `label`, the place and what was expected there. */
-export function parseToml(text: string, label: string, file?: string): { data?: TomlTable; error?: Diagnostic } {
+/** The one TOML parser (smol-toml): the document, or where it stopped and what was expected there. */
+export function tryParseToml(text: string): { data: TomlTable } | { problem: TomlProblem } {
   try {
     return { data: parse(text) as TomlTable };
   } catch (err) {
-    const problem = describeTomlError(err, text);
-    const where = tomlPosition(problem);
-    return {
-      error: {
-        severity: 'error',
-        code: 'tomlSyntax',
-        ...(file ? { file } : {}),
-        message: `${label} is not valid TOML${where ? ` at ${where}` : ''}: ${problem.expected}. None of its connections can be used until it is fixed.`,
-        fix: `Fix ${where || 'the mistake'} of ${label}.`,
-      },
-    };
+    return { problem: describeTomlError(err, text) };
   }
+}
+
+/** Parses TOML; on failure returns an error diagnostic naming `label`, the place and what was expected there. */
+export function parseToml(text: string, label: string, file?: string): { data?: TomlTable; error?: Diagnostic } {
+  const parsed = tryParseToml(text);
+  if ('data' in parsed) return parsed;
+  const where = tomlPosition(parsed.problem);
+  return {
+    error: {
+      severity: 'error',
+      code: 'tomlSyntax',
+      ...(file ? { file } : {}),
+      message: `${label} is not valid TOML${where ? ` at ${where}` : ''}: ${parsed.problem.expected}. None of its connections can be used until it is fixed.`,
+      fix: `Fix ${where || 'the mistake'} of ${label}.`,
+    },
+  };
 }
 
 function isMissing(err: unknown): boolean {

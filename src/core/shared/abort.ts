@@ -21,11 +21,6 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** One signal that aborts when any of the given ones does. */
-export function anySignal(signals: readonly (AbortSignal | undefined)[]): AbortSignal {
-  return AbortSignal.any(signals.filter((s): s is AbortSignal => s !== undefined));
-}
-
 /** Waits for a promise, rejecting with CancelledError as soon as the signal aborts (the promise keeps running). */
 export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;

@@ -41,23 +41,3 @@ export function redactingLogger(sink: Logger): Logger {
 }
 
 export const nullLogger: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-
-/** A logger that keeps lines in memory (tests, the CLI's --verbose). */
-export class MemoryLogger implements Logger {
-  readonly lines: string[] = [];
-  trace(m: string): void {
-    this.lines.push(`trace ${redact(m)}`);
-  }
-  debug(m: string): void {
-    this.lines.push(`debug ${redact(m)}`);
-  }
-  info(m: string): void {
-    this.lines.push(`info ${redact(m)}`);
-  }
-  warn(m: string): void {
-    this.lines.push(`warn ${redact(m)}`);
-  }
-  error(m: string): void {
-    this.lines.push(`error ${redact(m)}`);
-  }
-}

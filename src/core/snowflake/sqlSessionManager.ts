@@ -9,6 +9,7 @@ import { sqlIdentifier } from './identifiers';
 import type { QueryResult, SqlConnection, SqlDriver } from './sqlDriver';
 import { needsReauth, toSqlError } from './sqlErrors';
 import { refreshOnceOnRefusal } from '../auth/withAuthRetry';
+import { definitionFingerprint } from '../connections/profileFingerprint';
 
 export type SessionState =
   | { readonly status: 'notConnected' }
@@ -149,7 +150,7 @@ export class SqlSessionManager implements Disposable {
 
   private sessionFor(profile: ConnectionProfile): Session {
     let session = this.sessions.get(profile.name);
-    if (session && fingerprint(session.profile) !== fingerprint(profile)) {
+    if (session && definitionFingerprint(session.profile) !== definitionFingerprint(profile)) {
       // The connection's definition changed under us: its session belongs to the old one.
       void this.reset(profile.name);
       session = undefined;
@@ -262,20 +263,6 @@ function codeOf(err: unknown): string {
 }
 
 /** What identifies the connection's definition: a change means the old session must not be reused. */
-function fingerprint(p: ConnectionProfile): string {
-  return JSON.stringify([
-    p.account,
-    p.baseUrl,
-    p.user,
-    p.authenticator,
-    p.role,
-    p.warehouse,
-    p.database,
-    p.schema,
-    p.file,
-    p.source,
-  ]);
-}
 
 /** CURRENT_USER() of a fresh session; undefined when the query fails (the state then names no user). */
 async function currentUser(conn: SqlConnection, debug: (message: string) => void): Promise<string | undefined> {

@@ -25,6 +25,7 @@ import {
   type LoadMoreNode,
   type UnusableConnectionNode,
 } from './connectionNodes';
+import { definitionFingerprint } from '../connections/profileFingerprint';
 
 export interface TreeModelDeps {
   /** The connections to show (a Workbench-managed one is put first). */
@@ -67,25 +68,6 @@ function isExpandable(n: ConnectionsNode): n is Expandable {
   return (
     n.kind === 'connection' || n.kind === 'database' || n.kind === 'schema' || n.kind === 'folder' || n.kind === 'table'
   );
-}
-
-/**
- * What identifies a connection's definition: when it changes, what was loaded for it is stale. Credentials (a
- * rotated token, a new key file) are not part of it: they change how to log in, not what the tree shows.
- */
-function fingerprint(p: ConnectionProfile): string {
-  return JSON.stringify([
-    p.account,
-    p.baseUrl,
-    p.user,
-    p.authenticator,
-    p.role,
-    p.warehouse,
-    p.database,
-    p.schema,
-    p.source,
-    p.file,
-  ]);
 }
 
 function unusableNode(connection: ListedConnection): UnusableConnectionNode {
@@ -270,7 +252,7 @@ export class ConnectionsTreeModel implements Disposable {
       const now = next.get(name);
       const stale =
         !now ||
-        fingerprint(now) !== fingerprint(root.profile) ||
+        definitionFingerprint(now) !== definitionFingerprint(root.profile) ||
         change.reason === 'signIn' ||
         change.reason === 'signOut' ||
         this.deps.sessions.state(name).status === 'error';

@@ -1,13 +1,10 @@
 // "Test Connection" and "Show Diagnostics": the core's login probe and doctor with cancellable progress, results
 // shown in the person's terms (a one-line "Connected to …" and a read-only report document).
 import * as vscode from 'vscode';
-import * as os from 'node:os';
 import { runDoctor } from '../../core/auth/diagnostics/doctor';
 import { formatDoctorReport } from '../../core/auth/diagnostics/formatDoctorReport';
 import { loginProbe } from '../../core/auth/diagnostics/loginProbe';
-import { nodeFileSystem } from '../../core/shared/nodeFileSystem';
-import type { HostEnvironment } from '../../core/auth/types';
-import type { ExtensionDeps } from '../deps';
+import type { AuthDeps } from '../deps';
 import { toAbortSignal } from '../runCommand';
 import { connectionNameOf, pickConnection } from './connectionPicker';
 import { diagnosticsUri, type ReadOnlyDocumentProvider } from './diagnosticsDocument';
@@ -21,19 +18,11 @@ export interface TestConnectionResult {
   readonly message: string;
 }
 
-/** The same view of the machine the auth service was built with (see extension.ts). */
-function editorHost(): HostEnvironment {
-  return {
-    env: process.env,
-    homedir: os.homedir(),
-    platform: process.platform,
-    uid: process.getuid?.(),
-    fs: nodeFileSystem,
-  };
-}
-
 /** `positSnowflake.testConnection(connection?)`: connection = name or tree node; logs in and asks who we are. */
-export async function testConnection(deps: ExtensionDeps, arg?: unknown): Promise<TestConnectionResult> {
+export async function testConnection(
+  deps: Pick<AuthDeps, 'auth' | 'log'>,
+  arg?: unknown,
+): Promise<TestConnectionResult> {
   const profile = await pickConnection(deps.auth, arg, { title: 'Snowflake: Test Connection' });
   const probe = await vscode.window.withProgress(
     {
@@ -68,7 +57,7 @@ export async function testConnection(deps: ExtensionDeps, arg?: unknown): Promis
  * read-only document. Returns the report text.
  */
 export async function showDiagnostics(
-  deps: ExtensionDeps,
+  deps: Pick<AuthDeps, 'auth' | 'log'>,
   docs: ReadOnlyDocumentProvider,
   arg?: unknown,
 ): Promise<string> {
@@ -80,7 +69,7 @@ export async function showDiagnostics(
       cancellable: true,
     },
     (_progress, token) =>
-      runDoctor(editorHost(), deps.auth, name, {
+      runDoctor(deps.auth.host, deps.auth, name, {
         logger: deps.log,
         ...(token ? { signal: toAbortSignal(token) } : {}),
       }),

@@ -95,15 +95,14 @@ async function openManagedFile(docs: ReadOnlyDocumentProvider, file: string, nam
 export async function setDefaultConnection(
   auth: AuthService,
   arg?: unknown,
-  env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ connection: string; file?: string; explained?: string }> {
   const profile = await pickConnection(auth, arg, { title: 'Snowflake: Set as Default Connection' });
   const { directory, userDirectory } = await auth.connections();
-  if (userDirectory !== undefined) return explainWorkbenchDefault(profile.name, env);
+  if (userDirectory !== undefined) return explainWorkbenchDefault(profile.name, auth.host.env);
   const file = path.join(directory, 'config.toml');
   const res = await editTomlFile(file, (text) => setTopLevelKey(text, 'default_connection_name', profile.name, file));
   await auth.reload();
-  const override = env.SNOWFLAKE_DEFAULT_CONNECTION_NAME?.trim();
+  const override = auth.host.env.SNOWFLAKE_DEFAULT_CONNECTION_NAME?.trim();
   if (override && override !== profile.name) {
     void vscode.window.showWarningMessage(
       `Wrote default_connection_name = "${profile.name}" to ${res.file}, but SNOWFLAKE_DEFAULT_CONNECTION_NAME=${override} is set in this environment and wins over the file.`,
@@ -120,7 +119,10 @@ export async function setDefaultConnection(
  * In a Posit Workbench session the default is SNOWFLAKE_DEFAULT_CONNECTION_NAME, set by Workbench for every process,
  * and the clients' folder is the one Workbench rewrites: writing default_connection_name there would change nothing.
  */
-function explainWorkbenchDefault(name: string, env: NodeJS.ProcessEnv): { connection: string; explained: string } {
+function explainWorkbenchDefault(
+  name: string,
+  env: Readonly<Record<string, string | undefined>>,
+): { connection: string; explained: string } {
   const current = env.SNOWFLAKE_DEFAULT_CONNECTION_NAME?.trim() || 'workbench';
   const explained =
     `In this Posit Workbench session the default Snowflake connection is "${current}"${current === name ? ' already' : ''}: Workbench sets ` +

@@ -2,18 +2,18 @@
 // the commands (Add/Test Connection, Sign In/Out, Set Key Passphrase, Set PAT, Open Connections File, Show
 // Diagnostics, Set as Default Connection).
 //
-// Every command also takes arguments so tests and other extensions can run it without UI, e.g.
+// Commands take the connection they act on (a name or a tree node), and Add Connection its fields, e.g.
 //   executeCommand('positSnowflake.addConnection', { name, account, user, authenticator, privateKeyFile, passphrase })
 //   executeCommand('positSnowflake.testConnection', 'prod')            // or a tree node with .connectionName
-//   executeCommand('positSnowflake.setKeyPassphrase', 'prod', passphrase)
-//   executeCommand('positSnowflake.setPat', 'prod', pat)
+//   executeCommand('positSnowflake.setKeyPassphrase', 'prod')       // asks for the passphrase
+//   executeCommand('positSnowflake.setPat', 'prod')                  // asks for the token
 //   executeCommand('positSnowflake.signIn', 'prod') / ('positSnowflake.signOut', 'prod')
 //   executeCommand('positSnowflake.openConnectionsFile', 'prod')      // opens the file at [prod]
 //   executeCommand('positSnowflake.showDiagnostics', 'prod')          // returns the report text
 //   executeCommand('positSnowflake.setDefaultConnection', 'prod')
-// Each returns a small result object (never a secret) and prompts only for what its arguments leave out.
+// Each returns a small result object (never a secret); Set Key Passphrase and Set PAT always ask in a password box.
 import * as vscode from 'vscode';
-import type { ExtensionDeps } from '../deps';
+import type { AuthDeps } from '../deps';
 import { isCancelled } from '../../core/shared/errors';
 import { registerCommand, toAbortSignal } from '../runCommand';
 import {
@@ -34,7 +34,6 @@ import {
   sessionIdFor,
   SnowflakeAuthProvider,
 } from './snowflakeAuthProvider';
-import { registerTestHooks } from './testHooks';
 
 function isOptions(arg: unknown): arg is AddConnectionOptions {
   return (
@@ -45,12 +44,12 @@ function isOptions(arg: unknown): arg is AddConnectionOptions {
   );
 }
 
-async function runAddConnection(deps: ExtensionDeps, arg: unknown): Promise<AddConnectionResult> {
-  const { auth, secrets } = deps;
-  if (isOptions(arg)) return addConnection(auth, secrets, arg);
+async function runAddConnection(deps: AuthDeps, arg: unknown): Promise<AddConnectionResult> {
+  const { auth } = deps;
+  if (isOptions(arg)) return addConnection(auth, arg);
   const existing = (await auth.connections()).connections.map((c) => c.name);
   const options = await promptForConnection(existing);
-  const result = await addConnection(auth, secrets, options);
+  const result = await addConnection(auth, options);
   deps.log.info(`Added connection "${result.name}" to ${result.file}`);
   const next = options.authenticator === 'OAUTH_AUTHORIZATION_CODE' ? 'Sign In' : 'Test Connection';
   void vscode.window
@@ -63,15 +62,15 @@ async function runAddConnection(deps: ExtensionDeps, arg: unknown): Promise<AddC
   return result;
 }
 
-function registerProvider(deps: ExtensionDeps): SnowflakeAuthProvider {
+function registerProvider(deps: AuthDeps): SnowflakeAuthProvider {
   const choose = () =>
     pickConnection(deps.auth, undefined, {
       title: 'Snowflake: Sign In',
       filter: isOAuthSignIn,
       noneMessage: 'No connection signs in with the browser (authenticator = "OAUTH_AUTHORIZATION_CODE").',
     });
-  const provider = new SnowflakeAuthProvider(deps.auth, deps.secrets, deps.log, choose);
-  deps.context.subscriptions.push(
+  const provider = new SnowflakeAuthProvider(deps.auth, deps.log, choose);
+  deps.subscriptions.push(
     provider,
     vscode.authentication.registerAuthenticationProvider(PROVIDER_ID, PROVIDER_LABEL, provider, {
       supportsMultipleAccounts: true,
@@ -80,7 +79,7 @@ function registerProvider(deps: ExtensionDeps): SnowflakeAuthProvider {
   return provider;
 }
 
-function registerSignInOut(deps: ExtensionDeps, provider: SnowflakeAuthProvider): vscode.Disposable[] {
+function registerSignInOut(deps: AuthDeps, provider: SnowflakeAuthProvider): vscode.Disposable[] {
   const { auth, log } = deps;
   return [
     registerCommand(log, 'positSnowflake.signIn', async (arg?: unknown) => {
@@ -130,8 +129,13 @@ function registerSignInOut(deps: ExtensionDeps, provider: SnowflakeAuthProvider)
   ];
 }
 
-export function registerAuth(deps: ExtensionDeps): void {
-  const { context, auth, secrets, log } = deps;
+export interface AuthServices {
+  /** The "Snowflake" authentication provider (its sessions are what other extensions get). */
+  readonly provider: SnowflakeAuthProvider;
+}
+
+export function registerAuth(deps: AuthDeps): AuthServices {
+  const { subscriptions, auth, log } = deps;
   const provider = registerProvider(deps);
   const doctorDocs = new ReadOnlyDocumentProvider(
     DOCTOR_SCHEME,
@@ -141,19 +145,15 @@ export function registerAuth(deps: ExtensionDeps): void {
     MANAGED_FILE_SCHEME,
     'Run "Snowflake: Open Connections File" on the Posit Workbench connection to show this file.',
   );
-  context.subscriptions.push(
+  subscriptions.push(
     doctorDocs,
     managedDocs,
     vscode.workspace.registerTextDocumentContentProvider(DOCTOR_SCHEME, doctorDocs),
     vscode.workspace.registerTextDocumentContentProvider(MANAGED_FILE_SCHEME, managedDocs),
     registerCommand(log, 'positSnowflake.addConnection', (arg?: unknown) => runAddConnection(deps, arg)),
     registerCommand(log, 'positSnowflake.testConnection', (arg?: unknown) => testConnection(deps, arg)),
-    registerCommand(log, 'positSnowflake.setKeyPassphrase', (arg?: unknown, second?: unknown) =>
-      setKeyPassphrase(auth, secrets, arg, second),
-    ),
-    registerCommand(log, 'positSnowflake.setPat', (arg?: unknown, second?: unknown) =>
-      setPat(auth, secrets, arg, second),
-    ),
+    registerCommand(log, 'positSnowflake.setKeyPassphrase', (arg?: unknown) => setKeyPassphrase(auth, arg)),
+    registerCommand(log, 'positSnowflake.setPat', (arg?: unknown) => setPat(auth, arg)),
     registerCommand(log, 'positSnowflake.openConnectionsFile', (arg?: unknown) =>
       openConnectionsFile(auth, managedDocs, arg),
     ),
@@ -163,14 +163,14 @@ export function registerAuth(deps: ExtensionDeps): void {
     auth.onDidChange(() => void updateConnectionContext(deps)),
   );
   void updateConnectionContext(deps);
-  registerTestHooks(context, secrets, provider);
+  return { provider };
 }
 
 /**
  * Context keys for `when` clauses and the walkthrough: whether any connection (or a Posit Workbench-managed one)
  * exists, so a Workbench user's first walkthrough step is done without doing anything.
  */
-async function updateConnectionContext(deps: ExtensionDeps): Promise<void> {
+async function updateConnectionContext(deps: AuthDeps): Promise<void> {
   try {
     const { connections } = await deps.auth.connections();
     await vscode.commands.executeCommand('setContext', 'positSnowflake.hasConnection', connections.length > 0);

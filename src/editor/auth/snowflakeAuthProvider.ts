@@ -3,7 +3,6 @@
 // tokens; this lists what it knows, cached as a promise and re-read when secrets or files change (other windows too).
 import * as vscode from 'vscode';
 import type { AuthService, ConnectionProfile } from '../../core/auth/types';
-import type { SecretStore } from '../../core/auth/secretStore';
 import { SnowflakeExtError } from '../../core/shared/errors';
 import type { Logger } from '../../core/shared/logger';
 
@@ -50,19 +49,16 @@ export class SnowflakeAuthProvider implements vscode.AuthenticationProvider, vsc
 
   constructor(
     private readonly auth: AuthService,
-    secrets: SecretStore,
     private readonly log: Logger,
     /** Picks the connection when createSession's scopes do not name one. */
     private readonly choose: () => Promise<ConnectionProfile>,
   ) {
     this.sessionsPromise = this.readSessions();
     this.subscriptions.push(
-      secrets.onDidChange((ref) => {
-        if (ref.kind === 'oauthRefreshToken') void this.checkForUpdates();
-      }),
-      // Files (a connection added, removed or re-typed) and sign-ins through the service itself.
+      // Files (a connection added, removed or re-typed), sign-ins through the service itself, and secrets written
+      // elsewhere (another window signing in or out).
       auth.onDidChange((e) => {
-        if (e.reason === 'files' || e.reason === 'signIn' || e.reason === 'signOut') void this.checkForUpdates();
+        if (e.reason !== 'workbenchToken') void this.checkForUpdates();
       }),
     );
   }

@@ -1,5 +1,5 @@
 // The Connections view's commands: refresh, retry, load more, copy/insert names, preview, switch role/warehouse,
-// copy Python/R code. Each takes the tree node it was invoked on (plus an optional value, so tests need no UI).
+// copy Python/R code. Each takes the tree node it was invoked on (or a connection name).
 import * as vscode from 'vscode';
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
@@ -138,9 +138,7 @@ async function previewTable(
 async function pick(
   items: readonly { name: string; isCurrent: boolean; detail?: string }[],
   title: string,
-  given: unknown,
 ): Promise<string> {
-  if (typeof given === 'string' && given) return given;
   const choice = await vscode.window.showQuickPick(
     items.map((i) => ({ label: i.name, description: i.isCurrent ? 'current' : undefined, detail: i.detail })),
     { title, placeHolder: 'Choose one' },
@@ -154,17 +152,9 @@ async function remember(deps: CommandDeps, name: string, prefs: SessionPreferenc
   await deps.workspaceState.update(PREFS_KEY, { ...saved, [name]: { ...saved[name], ...prefs } });
 }
 
-async function switchRole(
-  deps: CommandDeps,
-  node: ConnectionsNode | string | undefined,
-  given: unknown,
-): Promise<string> {
+async function switchRole(deps: CommandDeps, node: ConnectionsNode | string | undefined): Promise<string> {
   const profile = await profileOf(deps, node);
-  const role = await pick(
-    typeof given === 'string' ? [] : await loaderFor(deps, profile).listRoles(),
-    `Switch role for "${profile.name}"`,
-    given,
-  );
+  const role = await pick(await loaderFor(deps, profile).listRoles(), `Switch role for "${profile.name}"`);
   await deps.sessions.useRole(profile, role);
   await remember(deps, profile.name, { role });
   // Another role sees other databases: what was loaded is no longer what the user may see.
@@ -173,20 +163,13 @@ async function switchRole(
   return role;
 }
 
-async function switchWarehouse(
-  deps: CommandDeps,
-  node: ConnectionsNode | string | undefined,
-  given: unknown,
-): Promise<string> {
+async function switchWarehouse(deps: CommandDeps, node: ConnectionsNode | string | undefined): Promise<string> {
   const profile = await profileOf(deps, node);
-  const items =
-    typeof given === 'string'
-      ? []
-      : (await loaderFor(deps, profile).listWarehouses()).map((w) => ({
-          ...w,
-          detail: [w.size, w.state].filter(Boolean).join(' · '),
-        }));
-  const warehouse = await pick(items, `Switch warehouse for "${profile.name}"`, given);
+  const items = (await loaderFor(deps, profile).listWarehouses()).map((w) => ({
+    ...w,
+    detail: [w.size, w.state].filter(Boolean).join(' · '),
+  }));
+  const warehouse = await pick(items, `Switch warehouse for "${profile.name}"`);
   await deps.sessions.useWarehouse(profile, warehouse);
   await remember(deps, profile.name, { warehouse });
   return warehouse;
@@ -248,11 +231,9 @@ export function registerConnectionCommands(deps: CommandDeps): vscode.Disposable
     registerCommand(log, 'positSnowflake.previewTable', (node?: TableNode) =>
       previewTable(deps, node?.kind === 'table' ? node : undefined),
     ),
-    registerCommand(log, 'positSnowflake.switchRole', (node?: ConnectionsNode | string, role?: unknown) =>
-      switchRole(deps, node, role),
-    ),
-    registerCommand(log, 'positSnowflake.switchWarehouse', (node?: ConnectionsNode | string, wh?: unknown) =>
-      switchWarehouse(deps, node, wh),
+    registerCommand(log, 'positSnowflake.switchRole', (node?: ConnectionsNode | string) => switchRole(deps, node)),
+    registerCommand(log, 'positSnowflake.switchWarehouse', (node?: ConnectionsNode | string) =>
+      switchWarehouse(deps, node),
     ),
     registerCommand(log, 'positSnowflake.copyPythonCode', async (node?: ConnectionsNode | string) =>
       copy(pythonConnectionCode(await codeSpec(deps, node)), 'Python connection code'),

@@ -3,26 +3,25 @@
 import * as vscode from 'vscode';
 import { createSnowflakeSdkDriver } from '../../core/snowflake/snowflakeSdkDriver';
 import { SqlSessionManager } from '../../core/snowflake/sqlSessionManager';
-import type { ExtensionDeps } from '../deps';
+import type { ConnectionsDeps } from '../deps';
 import { registerConnectionCommands, restorePreferences } from './connectionCommands';
 import { ConnectionsTreeDataProvider } from './connectionsTreeDataProvider';
 import { ConnectionsTreeModel } from '../../core/tree/connectionsTreeModel';
 import { registerPositronConnectionsDriver } from './positronConnectionsDriver';
-
-/** Integration tests reach the tree through this command; it exists only when the host runs tests. */
-export const TREE_TEST_COMMAND = 'positSnowflake.__treeProviderForTests';
 
 export interface ConnectionsServices {
   /** One SQL session per connection, shared with the other capabilities (Cortex's /sql and previews). */
   readonly sessions: SqlSessionManager;
   /** The database (and schema) last selected or expanded in the view under a connection. */
   readonly focus: (connectionName: string) => { database: string; schema?: string } | undefined;
+  /** What the Connections view shows. */
+  readonly tree: ConnectionsTreeDataProvider;
 }
 
-export function registerConnections(deps: ExtensionDeps): ConnectionsServices {
-  const { context, auth, log } = deps;
+export function registerConnections(deps: ConnectionsDeps): ConnectionsServices {
+  const { subscriptions, auth, log, workspaceState } = deps;
   const sessions = new SqlSessionManager({ auth, driver: createSnowflakeSdkDriver(log), logger: log });
-  restorePreferences(context.workspaceState, sessions);
+  restorePreferences(workspaceState, sessions);
   const model = new ConnectionsTreeModel({
     connections: async () => (await auth.connections()).connections,
     unusable: async () => (await auth.connections()).listed.filter((c) => !c.profile),
@@ -35,7 +34,7 @@ export function registerConnections(deps: ExtensionDeps): ConnectionsServices {
     treeDataProvider: provider,
     showCollapseAll: true,
   });
-  context.subscriptions.push(
+  subscriptions.push(
     sessions,
     model,
     provider,
@@ -43,7 +42,7 @@ export function registerConnections(deps: ExtensionDeps): ConnectionsServices {
     ...registerConnectionCommands({
       model,
       sessions,
-      workspaceState: context.workspaceState,
+      workspaceState,
       log,
       userDirectory: async () => (await auth.connections()).userDirectory,
     }),
@@ -52,8 +51,5 @@ export function registerConnections(deps: ExtensionDeps): ConnectionsServices {
     view.onDidExpandElement((e) => model.noteFocus(e.element)),
     registerPositronConnectionsDriver(auth, log),
   );
-  if (context.extensionMode === vscode.ExtensionMode.Test) {
-    context.subscriptions.push(vscode.commands.registerCommand(TREE_TEST_COMMAND, () => provider));
-  }
-  return { sessions, focus: (name) => model.focus(name) };
+  return { sessions, focus: (name) => model.focus(name), tree: provider };
 }

@@ -11,13 +11,10 @@ import { CatalogLoader } from '../../core/snowflake/catalogLoader';
 import { connectionIdentifier } from '../../core/snowflake/identifiers';
 import { createSnowflakeSdkDriver } from '../../core/snowflake/snowflakeSdkDriver';
 import { SqlSessionManager } from '../../core/snowflake/sqlSessionManager';
-import type { ExtensionDeps } from '../deps';
+import type { CortexDeps } from '../deps';
 import { CORTEX_VENDOR, CortexChatProvider } from './cortexChatProvider';
 import { createSnowflakeParticipant, type ParticipantRecord } from './snowflakeParticipant';
 import { registerSqlCommands } from './sqlCommands';
-
-/** Internal, for the integration tests only (registered only when the host runs tests). */
-export const TEST_ANSWERS_COMMAND = 'positSnowflake.internal.cortexAnswers';
 
 type SharedSessions = Pick<SqlSessionManager, 'query' | 'state' | 'preferences'>;
 
@@ -26,16 +23,17 @@ export interface CortexSharedServices {
   readonly sessions?: SharedSessions;
   /** Where the user is looking in the Snowflake view (the database/schema last selected or expanded). */
   readonly focus?: (connectionName: string) => ViewFocus | undefined;
+  /** Told about every answer the @snowflake participant gives (what was asked, what was said). */
+  readonly onAnswer?: (entry: ParticipantRecord) => void;
 }
 
-export function registerCortex(deps: ExtensionDeps, shared: CortexSharedServices = {}): void {
-  const { context, log, auth } = deps;
-  const version = (context.extension?.packageJSON as { version?: string } | undefined)?.version ?? '0';
+export function registerCortex(deps: CortexDeps, shared: CortexSharedServices = {}): void {
+  const { subscriptions, log, auth, version } = deps;
   const client = new CortexClient({
     auth,
     logger: log,
     userAgent: `posit-snowflake/${version}`,
-    partner: process.env.SF_PARTNER || undefined,
+    partner: auth.host.env.SF_PARTNER || undefined,
   });
 
   let sessions = shared.sessions;
@@ -43,7 +41,7 @@ export function registerCortex(deps: ExtensionDeps, shared: CortexSharedServices
     if (!sessions) {
       // No shared sessions handed in: our own manager, created on first use (the SQL driver loads lazily anyway).
       const own = new SqlSessionManager({ auth, driver: createSnowflakeSdkDriver(log), logger: log });
-      context.subscriptions.push(own);
+      subscriptions.push(own);
       sessions = own;
     }
     return sessions;
@@ -60,19 +58,17 @@ export function registerCortex(deps: ExtensionDeps, shared: CortexSharedServices
   const schemas = new SchemaContextCache();
 
   const provider = new CortexChatProvider({ client, log, chosenConnection, connectionNamed });
-  context.subscriptions.push(provider);
+  subscriptions.push(provider);
   if (typeof vscode.lm?.registerLanguageModelChatProvider === 'function') {
-    context.subscriptions.push(vscode.lm.registerLanguageModelChatProvider(CORTEX_VENDOR, provider));
+    subscriptions.push(vscode.lm.registerLanguageModelChatProvider(CORTEX_VENDOR, provider));
   } else {
     log.info(
       'This editor has no language-model provider API (needs VS Code 1.104 or later): Cortex models are not offered.',
     );
   }
 
-  const answers: ParticipantRecord[] = [];
-  const testing = context.extensionMode === vscode.ExtensionMode.Test;
   if (typeof vscode.chat?.createChatParticipant === 'function') {
-    context.subscriptions.push(
+    subscriptions.push(
       createSnowflakeParticipant({
         client,
         log,
@@ -82,14 +78,13 @@ export function registerCortex(deps: ExtensionDeps, shared: CortexSharedServices
           new CatalogLoader((sql, what, signal) => sqlSessions().query(profile, sql, { signal, what })),
         ...(shared.focus ? { focus: shared.focus } : {}),
         roleOf: (profile) => sessionRole(sqlSessions(), profile),
-        ...(testing ? { record: (entry: ParticipantRecord) => void answers.push(entry) } : {}),
+        ...(shared.onAnswer ? { record: shared.onAnswer } : {}),
       }),
     );
   }
-  context.subscriptions.push(...registerSqlCommands({ log, chosenConnection, connectionNamed, query }));
-  if (testing) context.subscriptions.push(vscode.commands.registerCommand(TEST_ANSWERS_COMMAND, () => answers.slice()));
+  subscriptions.push(...registerSqlCommands({ log, chosenConnection, connectionNamed, query }));
 
-  context.subscriptions.push(
+  subscriptions.push(
     auth.onDidChange((change) => {
       // A rotated Workbench token changes no model or table: only a new identity or connection does.
       if (change.reason === 'workbenchToken') return;

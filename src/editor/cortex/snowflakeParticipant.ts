@@ -21,7 +21,7 @@ export interface ParticipantEnv extends GroundingEnv {
   readonly client: CortexClient;
   readonly log: Logger;
   chosenConnection(): Promise<ConnectionProfile | undefined>;
-  /** Tests only: receives each answer's full markdown. */
+  /** Told about each answer (its full markdown), for an embedding host that observes the participant. */
   readonly record?: (entry: ParticipantRecord) => void;
 }
 

@@ -18,7 +18,7 @@ import {
   type PublishResult,
 } from '../../core/publish/types';
 import { CancelledError, isCancelled, SnowflakeExtError, toExtError } from '../../core/shared/errors';
-import type { ExtensionDeps } from '../deps';
+import type { PublishDeps } from '../deps';
 import { toAbortSignal } from '../runCommand';
 import { askTitle, chooseIntegrations, review, secretAsker } from './publishPrompts';
 import { pickServer } from './serverCommands';
@@ -151,7 +151,7 @@ function progressReporter(
 }
 
 export async function runPublish(
-  deps: ExtensionDeps,
+  deps: Pick<PublishDeps, 'auth' | 'log' | 'version'>,
   registry: ConnectServerRegistry,
   deployLog: vscode.OutputChannel,
   arg: unknown,
@@ -205,7 +205,7 @@ export async function runPublish(
           ...(settings.get<boolean>('reviewBeforeUpload', true) ? { review } : {}),
         }
       : {}),
-    secretValue: secretAsker(deps.secrets, server.url, dir),
+    secretValue: secretAsker(deps.auth, server.url, dir),
   };
   try {
     const result = await vscode.window.withProgress(
@@ -222,7 +222,7 @@ export async function runPublish(
           auth: deps.auth,
           logger: deps.log,
           signal: toAbortSignal(token)!,
-          clientVersion: `posit-snowflake ${String(deps.context.extension.packageJSON.version ?? '')}`.trim(),
+          clientVersion: `posit-snowflake ${deps.version}`.trim(),
           ...(file ? { file } : {}),
           ...(override.appmode || override.entrypoint ? { override } : {}),
           ...(args.title ? { title: args.title } : {}),

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { integrationKind, type OAuthIntegration } from '../../core/publish/connect/oauthIntegrations';
 import type { Manifest } from '../../core/publish/content/manifest';
 import type { IntegrationRequest } from '../../core/publish/publisherConfig';
-import type { SecretStore } from '../../core/auth/secretStore';
+import type { AuthService } from '../../core/auth/types';
 
 export async function askTitle(suggested: string): Promise<string | undefined> {
   return vscode.window.showInputBox({
@@ -41,13 +41,13 @@ export async function chooseIntegrations(
 
 /** A secret's value: from the editor's secret storage, else asked once (hidden) and kept there. */
 export function secretAsker(
-  secrets: SecretStore,
+  secrets: Pick<AuthService, 'contentSecret' | 'setContentSecret'>,
   serverUrl: string,
   dir: string,
 ): (name: string) => Promise<string | undefined> {
   return async (name) => {
-    const ref = { kind: 'contentSecret' as const, id: `${serverUrl} ${dir} ${name}` };
-    const stored = await secrets.get(ref);
+    const id = `${serverUrl} ${dir} ${name}`;
+    const stored = await secrets.contentSecret(id);
     if (stored) return stored;
     const value = await vscode.window.showInputBox({
       title: `Publish: value of the secret ${name}`,
@@ -55,7 +55,7 @@ export function secretAsker(
       password: true,
       ignoreFocusOut: true,
     });
-    if (value) await secrets.set(ref, value);
+    if (value) await secrets.setContentSecret(id, value);
     return value || undefined;
   };
 }

@@ -2,7 +2,7 @@
 // Copy Python / R Code for This Content, Show Deployment Log, and the deployment log channel. Every command takes arguments so tests skip the prompts:
 //   executeCommand('positSnowflake.addConnectServer', { url, apiKey, snowflake?, snowflakeConnection?, name? })
 //   executeCommand('positSnowflake.publish', { dir, serverUrl, file?, appmode?, entrypoint?, title?, newContent? })
-//   executeCommand('positSnowflake.openDeployedContent', { dir, open: false })   // returns the URL
+//   executeCommand('positSnowflake.openDeployedContent', { dir })   // opens it and returns the URL
 //   executeCommand('positSnowflake.removeConnectServer', url)
 //   executeCommand('positSnowflake.copyIntegrationCode', { dir, language: 'python' | 'r', copy: false })  // the code
 import * as path from 'node:path';
@@ -11,7 +11,7 @@ import { listRecords, type FoundRecord } from '../../core/publish/deploymentReco
 import { integrationCode, languageOf, type CodeLanguage } from '../../core/publish/integrationCode';
 import { appModeOfPublisherType, type IntegrationRequest } from '../../core/publish/publisherConfig';
 import { CancelledError, SnowflakeExtError } from '../../core/shared/errors';
-import type { ExtensionDeps } from '../deps';
+import type { PublishDeps } from '../deps';
 import { registerCommand } from '../runCommand';
 import { runPublish } from './publishCommand';
 import { addServer, removeServer, serverRegistry, type AddServerArgs } from './serverCommands';
@@ -19,8 +19,6 @@ import { addServer, removeServer, serverRegistry, type AddServerArgs } from './s
 interface OpenArgs {
   readonly dir?: string;
   readonly target?: 'content' | 'dashboard';
-  /** false: return the URL without opening a browser (tests). */
-  readonly open?: boolean;
 }
 
 async function recordsOfWorkspace(dir?: string): Promise<FoundRecord[]> {
@@ -81,7 +79,7 @@ async function openDeployed(arg: unknown): Promise<string> {
     args.target === 'dashboard'
       ? (rec.dashboard_url ?? `${rec.server_url}/connect/#/apps/${rec.id}`)
       : (rec.direct_url ?? `${rec.server_url}/content/${rec.id}/`);
-  if (args.open !== false) await vscode.env.openExternal(vscode.Uri.parse(url));
+  await vscode.env.openExternal(vscode.Uri.parse(url));
   return url;
 }
 
@@ -123,11 +121,11 @@ async function copyIntegrationCode(arg: unknown): Promise<string> {
   return code;
 }
 
-export function registerPublish(deps: ExtensionDeps): void {
-  const { log, context } = deps;
+export function registerPublish(deps: PublishDeps): void {
+  const { log, subscriptions } = deps;
   const registry = serverRegistry(deps);
   const deployLog = vscode.window.createOutputChannel('Posit Connect Deployments');
-  context.subscriptions.push(
+  subscriptions.push(
     deployLog,
     registerCommand(log, 'positSnowflake.publish', (arg?: unknown) => runPublish(deps, registry, deployLog, arg)),
     registerCommand(log, 'positSnowflake.addConnectServer', (arg?: AddServerArgs) =>

@@ -1,6 +1,6 @@
 // Add / Remove Connect Server: the list in global state, keys in SecretStorage. Adding checks the key with
 // GET /__api__/v1/user and says who you are; a Connect inside Snowflake also names the connection that opens its
-// ingress (a Posit Workbench-managed one offered first). Every prompt can be skipped with arguments (tests).
+// ingress (a Posit Workbench-managed one offered first). Arguments fill in what they name; the rest is asked.
 import * as vscode from 'vscode';
 import type { AuthService, ConnectionProfile } from '../../core/auth/types';
 import {
@@ -13,17 +13,17 @@ import { checkServer } from '../../core/publish/publishPipeline';
 import type { ConnectServer } from '../../core/publish/types';
 import { CancelledError, SnowflakeExtError } from '../../core/shared/errors';
 import type { Logger } from '../../core/shared/logger';
-import type { ExtensionDeps } from '../deps';
+import type { PublishDeps } from '../deps';
 import { problemText, runForm, type FormStep } from '../multiStepInput';
 
 const STATE_KEY = 'positSnowflake.connectServers';
 
-export function serverRegistry(deps: ExtensionDeps): ConnectServerRegistry {
+export function serverRegistry(deps: Pick<PublishDeps, 'globalState' | 'auth'>): ConnectServerRegistry {
   const storage: ServerListStorage = {
-    get: () => deps.context.globalState.get<ConnectServer[]>(STATE_KEY),
-    set: (servers) => deps.context.globalState.update(STATE_KEY, servers),
+    get: () => deps.globalState.get<ConnectServer[]>(STATE_KEY),
+    set: (servers) => deps.globalState.update(STATE_KEY, servers),
   };
-  return new ConnectServerRegistry(storage, deps.secrets);
+  return new ConnectServerRegistry(storage, deps.auth);
 }
 
 export interface AddServerArgs {
@@ -98,7 +98,7 @@ const draftOf = (a: ServerAnswers, name?: string): ConnectServer => ({
 });
 
 /** The form's steps; what the arguments already say is not asked. The key is checked on its own step. */
-function serverSteps(deps: ExtensionDeps, args: AddServerArgs): FormStep<ServerAnswers>[] {
+function serverSteps(deps: Pick<PublishDeps, 'auth' | 'log'>, args: AddServerArgs): FormStep<ServerAnswers>[] {
   return [
     {
       when: () => args.url === undefined,
@@ -186,7 +186,7 @@ function insideSnowflake(a: ServerAnswers, args: AddServerArgs): boolean {
 }
 
 export async function addServer(
-  deps: ExtensionDeps,
+  deps: Pick<PublishDeps, 'auth' | 'log'>,
   registry: ConnectServerRegistry,
   args: AddServerArgs = {},
 ): Promise<AddServerResult> {
@@ -227,7 +227,7 @@ export async function addServer(
 
 /** Picks a saved server (or, with none saved, runs Add Connect Server). */
 export async function pickServer(
-  deps: ExtensionDeps,
+  deps: Pick<PublishDeps, 'auth' | 'log'>,
   registry: ConnectServerRegistry,
   title: string,
 ): Promise<ConnectServer> {

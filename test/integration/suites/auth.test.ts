@@ -11,6 +11,7 @@ import {
   control,
   providerSessions,
   rawSecret,
+  typingIntoPrompts,
   runDismissingErrors,
   sandbox,
   waitForConnections,
@@ -88,12 +89,11 @@ describe('auth in the editor', function () {
     const { passphrase, home } = sandbox();
     const key = 'positSnowflake/keyPassphrase/encrypted_key';
     secretKeys.push(key);
-    const res = await vscode.commands.executeCommand<{ connection: string }>(
-      'positSnowflake.setKeyPassphrase',
-      'encrypted_key',
-      passphrase,
+    const { result: res, asked } = await typingIntoPrompts([passphrase], () =>
+      vscode.commands.executeCommand<{ connection: string }>('positSnowflake.setKeyPassphrase', 'encrypted_key'),
     );
     assert.deepEqual(res, { connection: 'encrypted_key' });
+    assert.deepEqual(asked, ['Snowflake: passphrase for connection "encrypted_key"']);
     const envelope = JSON.parse((await rawSecret.get(key)) ?? 'null') as Record<string, unknown>;
     assert.deepEqual(
       { v: envelope.v, kind: envelope.kind, value: envelope.value, savedAt: typeof envelope.savedAt },
@@ -118,7 +118,9 @@ describe('auth in the editor', function () {
 
   it('refuses a wrong passphrase and keeps the stored one', async () => {
     const before = await rawSecret.get('positSnowflake/keyPassphrase/encrypted_key');
-    const res = await runDismissingErrors('positSnowflake.setKeyPassphrase', 'encrypted_key', 'wrong passphrase');
+    const { result: res } = await typingIntoPrompts(['wrong passphrase'], () =>
+      runDismissingErrors('positSnowflake.setKeyPassphrase', 'encrypted_key'),
+    );
     assert.equal(res, undefined, 'the command failed (its error is shown to the user)');
     assert.equal(await rawSecret.get('positSnowflake/keyPassphrase/encrypted_key'), before);
   });
@@ -272,16 +274,20 @@ describe('auth in the editor', function () {
 
   it('Set PAT replaces the stored token and the next login uses the new one', async () => {
     const s = sandbox();
-    assert.deepEqual(await vscode.commands.executeCommand('positSnowflake.setPat', 'pat_by_test', 'not-a-valid-pat'), {
-      connection: 'pat_by_test',
-    });
+    const typed = await typingIntoPrompts(['not-a-valid-pat'], () =>
+      vscode.commands.executeCommand('positSnowflake.setPat', 'pat_by_test'),
+    );
+    assert.deepEqual(typed.result, { connection: 'pat_by_test' });
+    assert.deepEqual(typed.asked, ['Snowflake: programmatic access token for "pat_by_test"']);
     assert.equal(await rawSecret.typed('pat', 'pat_by_test'), 'not-a-valid-pat');
     assert.equal(
       await runDismissingErrors('positSnowflake.testConnection', 'pat_by_test'),
       undefined,
       'the refused PAT fails the test',
     );
-    await vscode.commands.executeCommand('positSnowflake.setPat', { name: 'pat_by_test', pat: s.pat });
+    await typingIntoPrompts([` ${s.pat}\n`], () =>
+      vscode.commands.executeCommand('positSnowflake.setPat', 'pat_by_test'),
+    );
     const tested = await vscode.commands.executeCommand<TestResult>('positSnowflake.testConnection', 'pat_by_test');
     assert.equal(tested?.user, 'DEMO_USER');
   });

@@ -1,11 +1,13 @@
 // What the integration runner tells the editor about the emulator and the sandbox Snowflake home, plus small helpers
-// for the auth suite: the emulator's control API, raw SecretStorage through the test hook, waiting on connections.
+// for the suites: the emulator's control API, the test host's doors (raw SecretStorage, sessions, the tree), waiting on
+// connections.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { PositSnowflakeApi, PublicConnection } from '../../../src/api';
+import type { SecretKind } from '../../../src/core/auth/secretStore';
+import type { TestDoors, TestHostApi } from '../host/extension';
 
 export const EXTENSION_ID = 'posit-snowflake.posit-snowflake';
-export const SECRETS_TEST_COMMAND = 'positSnowflake.test.secrets';
 
 export interface SandboxInfo {
   readonly snowflake: string;
@@ -41,22 +43,93 @@ export async function control(pathname: string, body: unknown = {}): Promise<unk
   return res.json();
 }
 
+/** What the test host (test/integration/host) exports beside the public API; see scripts/testHost.mjs. */
+export async function testDoors(): Promise<TestDoors> {
+  const ext = vscode.extensions.getExtension<TestHostApi>(EXTENSION_ID);
+  assert.ok(ext, `extension ${EXTENSION_ID} is installed`);
+  const doors = (await ext.activate()).testDoors;
+  assert.ok(doors, 'the suites run against the test host (scripts/testHost.mjs), not the shipped bundle');
+  return doors;
+}
+
 export const rawSecret = {
-  get: (key: string) => vscode.commands.executeCommand<string | undefined>(SECRETS_TEST_COMMAND, { op: 'getRaw', key }),
-  store: (key: string, value: string) =>
-    vscode.commands.executeCommand<void>(SECRETS_TEST_COMMAND, { op: 'storeRaw', key, value }),
-  delete: (key: string) => vscode.commands.executeCommand<void>(SECRETS_TEST_COMMAND, { op: 'deleteRaw', key }),
+  get: async (key: string) => (await testDoors()).rawSecrets.get(key),
+  store: async (key: string, value: string) => (await testDoors()).rawSecrets.store(key, value),
+  delete: async (key: string) => (await testDoors()).rawSecrets.delete(key),
   /** Read through the extension's typed SecretStore (envelope validated). */
-  typed: (kind: string, id: string) =>
-    vscode.commands.executeCommand<string | undefined>(SECRETS_TEST_COMMAND, { op: 'get', kind, id }),
+  typed: async (kind: string, id: string) => (await testDoors()).typedSecret(kind as SecretKind, id),
 };
 
 /** The sessions the provider hands out (with tokens), bypassing VS Code's per-extension access dialog. */
-export function providerSessions(scopes: readonly string[]): Thenable<vscode.AuthenticationSession[]> {
-  return vscode.commands.executeCommand<vscode.AuthenticationSession[]>(SECRETS_TEST_COMMAND, {
-    op: 'sessions',
-    scopes,
-  });
+export async function providerSessions(scopes: readonly string[]): Promise<readonly vscode.AuthenticationSession[]> {
+  return (await testDoors()).sessions(scopes);
+}
+
+/**
+ * Types `answers` into the extension's input boxes, in order, while `run` runs (the suites share the extension's
+ * vscode API object, so this is what the person would type); a prompt beyond them is cancelled. Returns the prompts'
+ * titles with `run`'s result.
+ */
+export async function typingIntoPrompts<T>(
+  answers: readonly string[],
+  run: () => Thenable<T> | Promise<T>,
+): Promise<{ result: T; asked: string[] }> {
+  const win = vscode.window as { showInputBox: typeof vscode.window.showInputBox };
+  const saved = win.showInputBox;
+  const queue = [...answers];
+  const asked: string[] = [];
+  win.showInputBox = (async (o?: vscode.InputBoxOptions) => {
+    asked.push(o?.title ?? '');
+    return queue.shift();
+  }) as typeof win.showInputBox;
+  try {
+    return { result: await run(), asked };
+  } finally {
+    win.showInputBox = saved;
+  }
+}
+
+/**
+ * Chooses the items labelled `labels`, in order, in the extension's quick picks while `run` runs; a pick beyond them is
+ * cancelled. Returns what each pick offered (label and description) with `run`'s result.
+ */
+export async function choosingInQuickPicks<T>(
+  labels: readonly string[],
+  run: () => Thenable<T> | Promise<T>,
+): Promise<{ result: T; offered: string[][] }> {
+  const win = vscode.window as { showQuickPick: typeof vscode.window.showQuickPick };
+  const saved = win.showQuickPick;
+  const queue = [...labels];
+  const offered: string[][] = [];
+  win.showQuickPick = (async (items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>) => {
+    const list = await items;
+    offered.push(list.map((i) => (i.description ? `${i.label} (${i.description})` : i.label)));
+    const wanted = queue.shift();
+    return list.find((i) => i.label === wanted);
+  }) as unknown as typeof win.showQuickPick;
+  try {
+    return { result: await run(), offered };
+  } finally {
+    win.showQuickPick = saved;
+  }
+}
+
+/** Records the URLs the extension opens in the browser instead of opening them, while `run` runs. */
+export async function catchingOpenedUrls<T>(
+  run: () => Thenable<T> | Promise<T>,
+): Promise<{ result: T; opened: string[] }> {
+  const env = vscode.env as { openExternal: typeof vscode.env.openExternal };
+  const saved = env.openExternal;
+  const opened: string[] = [];
+  env.openExternal = async (uri: vscode.Uri) => {
+    opened.push(uri.toString(true));
+    return true;
+  };
+  try {
+    return { result: await run(), opened };
+  } finally {
+    env.openExternal = saved;
+  }
 }
 
 /**

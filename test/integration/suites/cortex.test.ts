@@ -6,21 +6,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, sandbox } from './authSandbox';
+import type { ParticipantRecord } from '../../../src/editor/cortex/snowflakeParticipant';
+import { api, sandbox, testDoors } from './authSandbox';
 import { treeWalker, type Node, type Provider } from './treeWalker';
 
 const VENDOR = 'snowflake-cortex';
 const MODEL = 'claude-sonnet-4-5';
-const ANSWERS_COMMAND = 'positSnowflake.internal.cortexAnswers';
-const TREE_TEST_COMMAND = 'positSnowflake.__treeProviderForTests';
-
-interface ParticipantRecord {
-  command?: string;
-  prompt: string;
-  model: string;
-  markdown: string;
-  sql?: string;
-}
 
 async function until<T>(
   get: () => Thenable<T> | T,
@@ -159,13 +150,13 @@ describe('Cortex in the editor', function () {
 
   /** Asks @snowflake in the chat UI with the Cortex model, and waits for the participant's recorded answer. */
   async function askSnowflake(query: string): Promise<ParticipantRecord> {
-    const before = ((await vscode.commands.executeCommand<ParticipantRecord[]>(ANSWERS_COMMAND)) ?? []).length;
+    const before = (await testDoors()).answers().length;
     await vscode.commands.executeCommand('workbench.action.chat.open', {
       query,
       modelSelector: { vendor: VENDOR, id: MODEL },
     });
     const answers = await until(
-      async () => (await vscode.commands.executeCommand<ParticipantRecord[]>(ANSWERS_COMMAND)) ?? [],
+      async () => (await testDoors()).answers(),
       (a) => a.length > before,
       'the participant answered',
       60_000,
@@ -185,9 +176,7 @@ describe('Cortex in the editor', function () {
   it('@snowflake /sql grounds in the schema last expanded in the Snowflake view, relevant tables first', async () => {
     // The view reports expansions and selections to the tree model (registerConnections); here the expansion is
     // reported the same way, after walking the tree down to BIG_DB.MANY_TABLES (20,000 tables).
-    const provider = (await vscode.commands.executeCommand<Provider & { model: { noteFocus(n: Node): void } }>(
-      TREE_TEST_COMMAND,
-    ))!;
+    const provider = (await testDoors()).tree as Provider & { model: { noteFocus(n: Node): void } };
     const walk = treeWalker(() => provider);
     provider.model.noteFocus(await walk.path('keypair', 'BIG_DB', 'MANY_TABLES'));
     try {

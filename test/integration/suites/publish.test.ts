@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, runDismissingErrors } from './authSandbox';
+import { api, catchingOpenedUrls, runDismissingErrors } from './authSandbox';
 
 interface ConnectSandbox {
   readonly plainConnect: string;
@@ -106,11 +106,11 @@ describe('publish to Posit Connect (real editor)', function () {
       serverUrl: sb.plainConnect,
     });
     assert.equal(again?.contentGuid, result.contentGuid, 'a redeploy goes to the same content');
-    const url = await vscode.commands.executeCommand<string>('positSnowflake.openDeployedContent', {
-      dir,
-      open: false,
-    });
+    const { result: url, opened } = await catchingOpenedUrls(() =>
+      vscode.commands.executeCommand<string>('positSnowflake.openDeployedContent', { dir }),
+    );
     assert.equal(url, result.contentUrl);
+    assert.deepEqual(opened, [result.contentUrl], 'the browser is sent to the deployed content');
   });
 
   it('publishes with the Snowflake viewer integration, then copies the code that uses it', async () => {

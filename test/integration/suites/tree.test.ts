@@ -2,10 +2,10 @@
 // tables, a 503 shown as an error node that Retry clears, role switching, preview, and expired tokens mid-browse.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { choosingInQuickPicks, testDoors } from './authSandbox';
 import { labelOf, treeWalker, type Provider } from './treeWalker';
 
 const EXTENSION_ID = 'posit-snowflake.posit-snowflake';
-const TREE_TEST_COMMAND = 'positSnowflake.__treeProviderForTests';
 
 const emulator = (): string => {
   const url = process.env.POSIT_SNOWFLAKE_EMULATOR;
@@ -32,8 +32,8 @@ describe('Connections tree', function () {
   before(async () => {
     await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
     await vscode.commands.executeCommand('positSnowflake.connections.focus');
-    provider = (await vscode.commands.executeCommand<Provider>(TREE_TEST_COMMAND))!;
-    assert.ok(provider, 'the tree provider is reachable in test mode');
+    provider = (await testDoors()).tree as Provider;
+    assert.ok(provider, 'the test host hands out the tree provider');
   });
 
   afterEach(async () => {
@@ -118,14 +118,21 @@ describe('Connections tree', function () {
     const root = await path('keypair');
     assert.deepEqual(await labels(root), ['BIG_DB', 'SALES_DB']);
     try {
-      assert.equal(await vscode.commands.executeCommand('positSnowflake.switchRole', root, 'FINANCE'), 'FINANCE');
+      const { result, offered } = await choosingInQuickPicks(['FINANCE'], () =>
+        vscode.commands.executeCommand('positSnowflake.switchRole', root),
+      );
+      assert.equal(result, 'FINANCE');
+      assert.ok(offered[0]?.includes('ANALYST (current)'), `the roles offered mark the current one: ${offered[0]}`);
+      assert.ok(offered[0]?.includes('FINANCE'));
       assert.deepEqual(await labels(await path('keypair')), ['FINANCE_DB']);
       assert.match(
         String((await item(await path('keypair'))).description),
         /connected as DEMO_USER · FINANCE · DEMO_WH$/,
       );
     } finally {
-      await vscode.commands.executeCommand('positSnowflake.switchRole', 'keypair', 'ANALYST');
+      await choosingInQuickPicks(['ANALYST'], () =>
+        vscode.commands.executeCommand('positSnowflake.switchRole', 'keypair'),
+      );
     }
     assert.deepEqual(await labels(await path('keypair')), ['BIG_DB', 'SALES_DB']);
   });

@@ -6,11 +6,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PositSnowflakeApi } from '../../../src/api';
-import { control, sandbox } from './authSandbox';
+import { control, sandbox, testDoors } from './authSandbox';
 import { labelOf, treeWalker, type Provider } from './treeWalker';
 
 const EXTENSION_ID = 'posit-snowflake.posit-snowflake';
-const TREE_TEST_COMMAND = 'positSnowflake.__treeProviderForTests';
 
 describe('Posit Workbench session @workbench', function () {
   this.timeout(120_000);
@@ -24,7 +23,7 @@ describe('Posit Workbench session @workbench', function () {
 
   before(async () => {
     api = await vscode.extensions.getExtension<PositSnowflakeApi>(EXTENSION_ID)!.activate();
-    provider = (await vscode.commands.executeCommand<Provider>(TREE_TEST_COMMAND))!;
+    provider = (await testDoors()).tree as Provider;
   });
 
   it("lists the Workbench-managed connection first, as the default, followed by the user's own", async () => {

@@ -5,7 +5,8 @@ import crypto from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MemorySecretStorage, SecretStore } from '../../../src/core/auth/secretStore';
+import { SecretStore } from '../../../src/core/auth/secretStore';
+import { TestSecretStorage } from '../../support/testSecretStorage';
 import type { AuthService, ConnectionProfile } from '../../../src/core/auth/types';
 import { SnowflakeExtError } from '../../../src/core/shared/errors';
 import {
@@ -14,6 +15,9 @@ import {
   normaliseAccount,
   type AddConnectionOptions,
 } from '../../../src/core/connections/edit/addConnection';
+
+/** Where the fake auth service keeps secrets (each test's fresh store). */
+let secrets: SecretStore;
 
 function fakeAuth(
   directory: string,
@@ -33,6 +37,10 @@ function fakeAuth(
       auth.reloads++;
       return resolved();
     },
+    setSecret: async (connection: string, kind: 'keyPassphrase' | 'pat' | 'oauthClientSecret', value?: string) => {
+      if (value === undefined) await secrets.delete({ kind, id: connection });
+      else await secrets.set({ kind, id: connection }, value);
+    },
   };
   return auth as unknown as AuthService & { reloads: number };
 }
@@ -50,8 +58,7 @@ async function listFiles(dir: string): Promise<string[]> {
 describe('addConnection (editor flow without prompts)', () => {
   let dir: string;
   let home: string;
-  let raw: MemorySecretStorage;
-  let secrets: SecretStore;
+  let raw: TestSecretStorage;
   let encryptedKey: string;
   let plainKey: string;
   const passphrase = crypto.randomBytes(9).toString('base64url');
@@ -73,7 +80,7 @@ describe('addConnection (editor flow without prompts)', () => {
   });
   beforeEach(async () => {
     home = await fsp.mkdtemp(path.join(dir, 'home-'));
-    raw = new MemorySecretStorage();
+    raw = new TestSecretStorage();
     secrets = new SecretStore(raw);
   });
 
@@ -90,7 +97,7 @@ describe('addConnection (editor flow without prompts)', () => {
 
   it('writes the table to connections.toml (0600) and the passphrase only to SecretStorage', async () => {
     const auth = fakeAuth(home);
-    const res = await addConnection(auth, secrets, keyPair());
+    const res = await addConnection(auth, keyPair());
     assert.equal(auth.reloads, 1, 'the auth service re-reads the files at once (a new directory is not watched yet)');
     assert.equal(res.file, path.join(home, 'connections.toml'));
     assert.equal(res.created, true);
@@ -107,7 +114,7 @@ describe('addConnection (editor flow without prompts)', () => {
 
   it('refuses a wrong passphrase before writing or storing anything', async () => {
     await assert.rejects(
-      addConnection(fakeAuth(home), secrets, keyPair({ passphrase: 'not-it' })),
+      addConnection(fakeAuth(home), keyPair({ passphrase: 'not-it' })),
       (err: unknown) => err instanceof SnowflakeExtError && err.code === 'badPassphrase',
     );
     assert.deepEqual(await fsp.readdir(home), []);
@@ -116,7 +123,7 @@ describe('addConnection (editor flow without prompts)', () => {
 
   it('refuses a key file that does not exist or is a public key', async () => {
     await assert.rejects(
-      addConnection(fakeAuth(home), secrets, keyPair({ privateKeyFile: path.join(dir, 'missing.p8') })),
+      addConnection(fakeAuth(home), keyPair({ privateKeyFile: path.join(dir, 'missing.p8') })),
       /missing\.p8 cannot be read \(ENOENT\)/,
     );
     const pub = path.join(dir, 'pub.pem');
@@ -125,7 +132,7 @@ describe('addConnection (editor flow without prompts)', () => {
       crypto.createPublicKey(await fsp.readFile(plainKey, 'utf8')).export({ type: 'spki', format: 'pem' }),
     );
     await assert.rejects(
-      addConnection(fakeAuth(home), secrets, keyPair({ privateKeyFile: pub, passphrase: undefined })),
+      addConnection(fakeAuth(home), keyPair({ privateKeyFile: pub, passphrase: undefined })),
       /holds a public key, not the private key/,
     );
     assert.deepEqual(await fsp.readdir(home), []);
@@ -133,7 +140,7 @@ describe('addConnection (editor flow without prompts)', () => {
 
   it('keeps a PAT out of the file', async () => {
     const pat = `pat_${crypto.randomBytes(12).toString('hex')}`;
-    const res = await addConnection(fakeAuth(home), secrets, {
+    const res = await addConnection(fakeAuth(home), {
       name: 'svc',
       account: 'myorg-prod',
       authenticator: 'PROGRAMMATIC_ACCESS_TOKEN',
@@ -147,11 +154,7 @@ describe('addConnection (editor flow without prompts)', () => {
   it('adds to config.toml when that is where the connections are (a new connections.toml would hide them)', async () => {
     const config = '# mine\ndefault_connection_name = "old"\n\n[connections.old]\naccount = "o"\n';
     await fsp.writeFile(path.join(home, 'config.toml'), config, { mode: 0o600 });
-    const res = await addConnection(
-      fakeAuth(home),
-      secrets,
-      keyPair({ privateKeyFile: plainKey, passphrase: undefined }),
-    );
+    const res = await addConnection(fakeAuth(home), keyPair({ privateKeyFile: plainKey, passphrase: undefined }));
     assert.equal(res.file, path.join(home, 'config.toml'));
     const text = await fsp.readFile(res.file, 'utf8');
     assert.ok(text.startsWith(config));
@@ -161,11 +164,7 @@ describe('addConnection (editor flow without prompts)', () => {
 
   it('creates connections.toml when config.toml has no connections', async () => {
     await fsp.writeFile(path.join(home, 'config.toml'), 'default_connection_name = "prod"\n');
-    const res = await addConnection(
-      fakeAuth(home),
-      secrets,
-      keyPair({ privateKeyFile: plainKey, passphrase: undefined }),
-    );
+    const res = await addConnection(fakeAuth(home), keyPair({ privateKeyFile: plainKey, passphrase: undefined }));
     assert.equal(res.file, path.join(home, 'connections.toml'));
     assert.equal(await fsp.readFile(path.join(home, 'config.toml'), 'utf8'), 'default_connection_name = "prod"\n');
   });
@@ -179,7 +178,7 @@ describe('addConnection (editor flow without prompts)', () => {
     );
     const auth = fakeAuth(wb, [{ name: 'workbench', source: 'workbench', file: path.join(wb, 'connections.toml') }]);
     await assert.rejects(
-      addConnection(auth, secrets, keyPair()),
+      addConnection(auth, keyPair()),
       (err: unknown) =>
         err instanceof SnowflakeExtError &&
         err.kind === 'notSupported' &&
@@ -203,9 +202,10 @@ describe('addConnection (editor flow without prompts)', () => {
 
   it('accepts a pasted Snowflake URL as the account and refuses what is not an account', async () => {
     assert.equal(normaliseAccount(' https://MyOrg-Prod.snowflakecomputing.com/console '), 'MyOrg-Prod');
+    // China-region URLs end in .cn; the form cuts them as connection files are cut (cleanAccount).
+    assert.equal(normaliseAccount('https://xy12345.cn-northwest-1.snowflakecomputing.cn/'), 'xy12345.cn-northwest-1');
     const res = await addConnection(
       fakeAuth(home),
-      secrets,
       keyPair({
         account: 'https://xy12345.eu-west-1.snowflakecomputing.com',
         privateKeyFile: plainKey,
@@ -214,15 +214,17 @@ describe('addConnection (editor flow without prompts)', () => {
     );
     assert.match(await fsp.readFile(res.file, 'utf8'), /^account = "xy12345\.eu-west-1"$/m);
     await assert.rejects(
-      addConnection(fakeAuth(home), secrets, keyPair({ name: 'x', account: 'my org' })),
-      /"my org" is not an account identifier/,
+      addConnection(fakeAuth(home), keyPair({ name: 'x', account: 'my org' })),
+      (err: SnowflakeExtError) =>
+        /"my org" is not an account identifier/.test(err.message) &&
+        /'my org' may hold only letters, digits, '_' and '-'/.test(err.fix?.text ?? ''),
     );
   });
 
   it('says the connection was added but the secret was not when the keychain refuses the write', async () => {
     raw.failWrites = true;
     await assert.rejects(
-      addConnection(fakeAuth(home), secrets, keyPair()),
+      addConnection(fakeAuth(home), keyPair()),
       (err: unknown) =>
         err instanceof SnowflakeExtError &&
         /^Connection "prod" was added to .*connections\.toml, but the editor's secret storage refused the secret\. Run 'Snowflake: Set Key Passphrase' to try again\.$/.test(

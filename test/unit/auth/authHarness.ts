@@ -8,7 +8,7 @@ import { startEmulator, type Emulator } from '../../emulator/index';
 import { createAuthService, type AuthServiceOptions } from '../../../src/core/auth/authService';
 import { nodeFileSystem } from '../../../src/core/shared/nodeFileSystem';
 import { MemorySecretStorage, SecretStore } from '../../../src/core/auth/secretStore';
-import { MemoryLogger } from '../../../src/core/shared/logger';
+import { MemoryLogger } from '../../support/memoryLogger';
 import type { AuthPrompter, AuthService, FileSystem, HostEnvironment } from '../../../src/core/auth/types';
 import type { Disposable } from '../../../src/core/shared/events';
 

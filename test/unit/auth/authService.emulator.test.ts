@@ -126,6 +126,61 @@ describe('auth service against the emulator', function () {
       assert.equal(requests('/session/v1/login-request') - before, 1, 'a role refusal is not retried');
     });
 
+    it('a PAT set through the service is used at once, reported once per write, and cleared', async () => {
+      const home = writeHome(
+        w,
+        'patset',
+        table(w, 'p', { user: 'DEMO_USER', authenticator: 'programmatic_access_token', role: 'ANALYST' }),
+      );
+      const t = makeAuth(w, { SNOWFLAKE_HOME: home });
+      const p = await t.auth.getConnection('p');
+      const changes: AuthChange[] = [];
+      t.auth.onDidChange((e) => changes.push(e));
+      await t.auth.setSecret('p', 'pat', w.emu.state.addPat('DEMO_USER'));
+      assert.equal((await loginProbe(t.auth, p)).user, 'DEMO_USER');
+      const second = w.emu.state.addPat('DEMO_USER');
+      await t.auth.setSecret('p', 'pat', second);
+      assert.equal((await t.auth.forRest(p)).headers.Authorization, `Bearer ${second}`);
+      assert.deepEqual(
+        changes,
+        [
+          { connections: ['p'], reason: 'secrets' },
+          { connections: ['p'], reason: 'secrets' },
+        ],
+        "each write is reported once: the store's own change event is not taken for another window's",
+      );
+      await t.auth.setSecret('p', 'pat', undefined);
+      assert.equal(t.raw.data.size, 0);
+      await assert.rejects(t.auth.forRest(p), /uses a programmatic access token, but none is set/);
+    });
+
+    it('a PAT written by another window is reported and used', async () => {
+      const home = writeHome(
+        w,
+        'patother',
+        table(w, 'p', { user: 'DEMO_USER', authenticator: 'programmatic_access_token', role: 'ANALYST' }),
+      );
+      const t = makeAuth(w, { SNOWFLAKE_HOME: home });
+      const changes: AuthChange[] = [];
+      t.auth.onDidChange((e) => changes.push(e));
+      const pat = w.emu.state.addPat('DEMO_USER');
+      await t.secrets.set({ kind: 'pat', id: 'p' }, pat);
+      assert.deepEqual(changes, [{ connections: ['p'], reason: 'secrets' }]);
+      assert.equal((await t.auth.forRest(await t.auth.getConnection('p'))).headers.Authorization, `Bearer ${pat}`);
+    });
+
+    it("Connect API keys are kept by the service and change no connection's credentials", async () => {
+      const t = makeAuth(w, w.emu.home!.env);
+      const changes: AuthChange[] = [];
+      t.auth.onDidChange((e) => changes.push(e));
+      await t.auth.setConnectApiKey('https://connect.example.com', 'key-1');
+      assert.equal(await t.auth.connectApiKey('https://connect.example.com'), 'key-1');
+      assert.equal(await t.auth.connectApiKey('https://other.example.com'), undefined);
+      await t.auth.setConnectApiKey('https://connect.example.com', undefined);
+      assert.equal(await t.auth.connectApiKey('https://connect.example.com'), undefined);
+      assert.deepEqual(changes, []);
+    });
+
     it('OAuth token from token_file_path (trimmed) and inline token', async () => {
       const token = w.emu.state.issueOAuthAccessToken('DEMO_USER', 'ANALYST', 3600);
       const home = writeHome(

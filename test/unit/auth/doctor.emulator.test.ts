@@ -39,7 +39,8 @@ describe('doctor', () => {
     }
   });
 
-  it('with no connection at all, names no default and does not say "No problems found"', async () => {
+  // Issue: no connections must still say the default cannot be found (the connector's words), never "No problems found".
+  it('with no connection at all, says the default cannot be found and never "No problems found"', async () => {
     const home = path.join(w.dir, 'empty-home');
     fs.mkdirSync(home, { recursive: true, mode: 0o700 });
     const t = makeAuth(w, { SNOWFLAKE_HOME: home });
@@ -47,6 +48,16 @@ describe('doctor', () => {
     assert.doesNotMatch(text, /Default connection:/);
     assert.doesNotMatch(text, /No problems found/);
     assert.match(text, /No connection found\.\n {2}→ Run 'Snowflake: Add Connection'/);
+    assert.match(text, /Default connection with name 'default' cannot be found, known ones are \[\]/);
+    assert.match(text, /1 problem found\.\n$/);
+  });
+
+  it('with no connection and no default named, says there is nothing to check yet', async () => {
+    const home = path.join(w.dir, 'empty-home-no-default');
+    fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+    const t = makeAuth(w, { SNOWFLAKE_HOME: home, SNOWFLAKE_DEFAULT_CONNECTION_NAME: '' });
+    const text = formatDoctorReport(await runDoctor(t.host, t.auth));
+    assert.doesNotMatch(text, /No problems found/);
     assert.match(text, /Nothing to check yet: add a connection, then run this again\.\n$/);
   });
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createAuthService } from '../../../src/core/auth/authService';
 import { MemorySecretStorage, SecretStore } from '../../../src/core/auth/secretStore';
-import { MemoryLogger } from '../../../src/core/shared/logger';
+import { MemoryLogger } from '../../support/memoryLogger';
 import { HOME, MemoryFs, hostOf } from './memoryFs';
 
 function service(fs: MemoryFs, env: Record<string, string> = {}) {

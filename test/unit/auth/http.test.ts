@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fetchWithRetry, HttpError, parseRetryAfter } from '../../../src/core/shared/http';
 import { CancelledError, SnowflakeExtError } from '../../../src/core/shared/errors';
-import { MemoryLogger } from '../../../src/core/shared/logger';
+import { MemoryLogger } from '../../support/memoryLogger';
 
 type Reply = { status: number; headers?: Record<string, string>; body?: string; hang?: boolean };
 

@@ -7,7 +7,7 @@ import type { ChatMessage, ChatTool, ResponsePart } from '../../../src/core/cort
 import type { AuthService, ConnectionProfile, RestCredential } from '../../../src/core/auth/types';
 import { CancelledError, SnowflakeExtError } from '../../../src/core/shared/errors';
 import { requestLimits, setRequestTimeoutSeconds } from '../../../src/core/shared/http';
-import { MemoryLogger } from '../../../src/core/shared/logger';
+import { MemoryLogger } from '../../support/memoryLogger';
 import { startEmulator, type Emulator } from '../../emulator/index';
 import { cortexEmulatorOf, type CortexEmulator } from '../../emulator/cortex';
 import { fixture } from './sseReplay';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../../../src/cli/main';
-import { fixedRuntimeProbe } from '../../../src/core/publish/content/runtimeVersions';
+import { fixedRuntimeProbe } from '../../support/fixedRuntimeProbe';
 import { runPublishCli } from '../../../src/cli/commands/publish';
 import { startAuthWorld, type AuthWorld } from '../auth/authHarness';
 import type { ConnectState } from '../../emulator/connect';

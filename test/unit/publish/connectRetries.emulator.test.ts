@@ -3,7 +3,7 @@
 // before bundling uploads nothing.
 import assert from 'node:assert/strict';
 import { publish, type PublishRequest } from '../../../src/core/publish/publishPipeline';
-import { fixedRuntimeProbe } from '../../../src/core/publish/content/runtimeVersions';
+import { fixedRuntimeProbe } from '../../support/fixedRuntimeProbe';
 import { SnowflakeExtError } from '../../../src/core/shared/errors';
 import { setRequestTimeoutSeconds } from '../../../src/core/shared/http';
 import type { ConnectState } from '../../emulator/connect';

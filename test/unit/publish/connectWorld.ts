@@ -1,6 +1,7 @@
 // The emulated Snowflake + Connect the publish tests deploy to, started once per suite, and a publish request to its
 // plain Connect that records the events it reports.
-import { fixedRuntimeProbe, type RuntimeProbe } from '../../../src/core/publish/content/runtimeVersions';
+import type { RuntimeProbe } from '../../../src/core/publish/content/runtimeVersions';
+import { fixedRuntimeProbe } from '../../support/fixedRuntimeProbe';
 import type { PublishRequest } from '../../../src/core/publish/publishPipeline';
 import type { PublishEvent } from '../../../src/core/publish/types';
 import type { ConnectState } from '../../emulator/connect';

@@ -8,7 +8,7 @@ import { createBundle } from '../../../src/core/publish/bundle/bundler';
 import { detectContent } from '../../../src/core/publish/content/detectContent';
 import { buildManifest, gatherManifestInputs, manifestBytes } from '../../../src/core/publish/content/manifest';
 import { listProjectFiles } from '../../../src/core/publish/bundle/projectFiles';
-import { fixedRuntimeProbe } from '../../../src/core/publish/content/runtimeVersions';
+import { fixedRuntimeProbe } from '../../support/fixedRuntimeProbe';
 import { SnowflakeExtError } from '../../../src/core/shared/errors';
 import { readTar } from '../../emulator/connectBundle';
 import { makeProject, makeTempDir, removeProjects, type FixtureFiles } from './projectFixture';

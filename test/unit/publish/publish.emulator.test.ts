@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { checkServer, publish, TaskFailedError, type PublishRequest } from '../../../src/core/publish/publishPipeline';
 import { RECORDS_DIR } from '../../../src/core/publish/deploymentRecord';
-import { fixedRuntimeProbe } from '../../../src/core/publish/content/runtimeVersions';
+import { fixedRuntimeProbe } from '../../support/fixedRuntimeProbe';
 import type { ConnectServer, PublishEvent } from '../../../src/core/publish/types';
 import { CancelledError, SnowflakeExtError } from '../../../src/core/shared/errors';
 import type { ConnectState } from '../../emulator/connect';

@@ -14,7 +14,7 @@ import {
   pythonRequires,
 } from '../../../src/core/publish/content/pythonRequirements';
 import { readRenvLock } from '../../../src/core/publish/content/renvPackages';
-import { fixedRuntimeProbe } from '../../../src/core/publish/content/runtimeVersions';
+import { fixedRuntimeProbe } from '../../support/fixedRuntimeProbe';
 import { integrationCode } from '../../../src/core/publish/integrationCode';
 import { filesFromIgnore, filesMatcher, readConfiguration } from '../../../src/core/publish/publisherConfig';
 import { makeProject, removeProjects } from './projectFixture';

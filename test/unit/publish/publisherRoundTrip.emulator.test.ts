@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fixedRuntimeProbe } from '../../../src/core/publish/content/runtimeVersions';
+import { fixedRuntimeProbe } from '../../support/fixedRuntimeProbe';
 import { publish } from '../../../src/core/publish/publishPipeline';
 import { useConnectWorld } from './connectWorld';
 import { makeProject } from './projectFixture';

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { MemoryLogger, redact } from '../../../src/core/shared/logger';
+import { redact } from '../../../src/core/shared/logger';
+import { MemoryLogger } from '../../support/memoryLogger';
 
 /** A PEM-shaped block around a fake body (no key material is kept in the repository, even fake). */
 const pem = (body: string): string =>

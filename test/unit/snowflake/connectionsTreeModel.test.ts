@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import type { ConnectionProfile } from '../../../src/core/auth/types';
 import { SnowflakeExtError } from '../../../src/core/shared/errors';
-import { MemoryLogger } from '../../../src/core/shared/logger';
+import { MemoryLogger } from '../../support/memoryLogger';
 import { SqlSessionManager } from '../../../src/core/snowflake/sqlSessionManager';
 import type { QueryResult } from '../../../src/core/snowflake/sqlDriver';
 import type { ConnectionsNode, ErrorNode, LoadMoreNode } from '../../../src/core/tree/connectionNodes';

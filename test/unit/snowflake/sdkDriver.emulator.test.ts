@@ -5,7 +5,7 @@ import path from 'node:path';
 import { startEmulator, type Emulator } from '../../emulator/index';
 import type { AuthService, ConnectionProfile, LoginCredential } from '../../../src/core/auth/types';
 import { CancelledError, SnowflakeExtError } from '../../../src/core/shared/errors';
-import { MemoryLogger } from '../../../src/core/shared/logger';
+import { MemoryLogger } from '../../support/memoryLogger';
 import { CatalogLoader } from '../../../src/core/snowflake/catalogLoader';
 import { createSnowflakeSdkDriver } from '../../../src/core/snowflake/snowflakeSdkDriver';
 import { SqlSessionManager } from '../../../src/core/snowflake/sqlSessionManager';

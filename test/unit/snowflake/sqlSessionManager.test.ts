@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { CancelledError, SnowflakeExtError } from '../../../src/core/shared/errors';
-import { MemoryLogger } from '../../../src/core/shared/logger';
+import { MemoryLogger } from '../../support/memoryLogger';
 import { SqlSessionManager } from '../../../src/core/snowflake/sqlSessionManager';
 import { FakeAuth, FakeDriver, driverError, profile } from './fakeSql';
 

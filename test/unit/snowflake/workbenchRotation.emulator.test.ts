@@ -9,7 +9,7 @@ import { nodeFileSystem } from '../../../src/core/shared/nodeFileSystem';
 import { MemorySecretStorage, SecretStore } from '../../../src/core/auth/secretStore';
 import type { AuthService } from '../../../src/core/auth/types';
 import type { Disposable } from '../../../src/core/shared/events';
-import { MemoryLogger } from '../../../src/core/shared/logger';
+import { MemoryLogger } from '../../support/memoryLogger';
 import { createSnowflakeSdkDriver } from '../../../src/core/snowflake/snowflakeSdkDriver';
 import { SqlSessionManager } from '../../../src/core/snowflake/sqlSessionManager';
 import type { ConnectionsNode } from '../../../src/core/tree/connectionNodes';

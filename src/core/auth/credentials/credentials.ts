@@ -1,7 +1,7 @@
 // Dispatch by authenticator: the bearer token a connection presents to REST APIs and what the SQL driver needs to log
 // in. Authenticators the extension cannot mint for get one clear "not supported yet".
 import { SnowflakeExtError } from '../../shared/errors';
-import type { AuthContext } from '../authContext';
+import type { CredentialContext } from '../authContext';
 import { SUPPORTED_AUTHENTICATORS } from '../../connections/connectionProfile';
 import { connectionKey, keyPairJwt, requireUser } from './keyPairCredential';
 import { authorizationCodeToken } from '../oauth/oauthCredential';
@@ -27,7 +27,7 @@ export function notSupported(profile: ConnectionProfile): SnowflakeExtError {
 }
 
 export async function bearerToken(
-  ctx: AuthContext,
+  ctx: CredentialContext,
   profile: ConnectionProfile,
   opts: AuthRequestOptions = {},
 ): Promise<BearerToken> {
@@ -51,7 +51,7 @@ export async function bearerToken(
 }
 
 export async function restCredential(
-  ctx: AuthContext,
+  ctx: CredentialContext,
   profile: ConnectionProfile,
   opts: AuthRequestOptions = {},
 ): Promise<RestCredential> {
@@ -63,7 +63,7 @@ export async function restCredential(
 }
 
 export async function loginCredential(
-  ctx: AuthContext,
+  ctx: CredentialContext,
   profile: ConnectionProfile,
   opts: AuthRequestOptions = {},
 ): Promise<LoginCredential> {

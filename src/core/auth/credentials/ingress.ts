@@ -3,7 +3,9 @@
 import crypto from 'node:crypto';
 import { SnowflakeExtError } from '../../shared/errors';
 import { asSentence, fetchWithRetry, HttpError } from '../../shared/http';
-import { cacheKey, profileStamp, type AuthContext } from '../authContext';
+import type { CredentialContext, HttpContext, KeyPairContext } from '../authContext';
+import { credentialFingerprint } from '../../connections/profileFingerprint';
+import type { CacheKey } from '../tokenCache';
 import { bearerToken, notSupported } from './credentials';
 import { connectionKey, keyPairJwt, refreshOptions } from './keyPairCredential';
 import { jwtExpiry } from './keyPairJwt';
@@ -58,7 +60,7 @@ export function parseExchangeBody(text: string): string | undefined {
 }
 
 async function exchangeKeyPair(
-  ctx: AuthContext,
+  ctx: KeyPairContext & HttpContext,
   profile: ConnectionProfile,
   host: string,
   role: string | undefined,
@@ -97,7 +99,7 @@ async function exchangeKeyPair(
 }
 
 async function explainExchangeError(
-  ctx: AuthContext,
+  ctx: KeyPairContext & HttpContext,
   profile: ConnectionProfile,
   host: string,
   err: unknown,
@@ -127,7 +129,7 @@ async function explainExchangeError(
 }
 
 async function exchangeOAuth(
-  ctx: AuthContext,
+  ctx: HttpContext,
   profile: ConnectionProfile,
   token: string,
   role: string | undefined,
@@ -145,7 +147,7 @@ async function exchangeOAuth(
 
 /** The `Snowflake Token="..."` header value for an SPCS app at `host`. */
 export async function ingressCredential(
-  ctx: AuthContext,
+  ctx: CredentialContext,
   profile: ConnectionProfile,
   hostOrUrl: string,
   role: string | undefined,
@@ -162,7 +164,7 @@ export async function ingressCredential(
       'badIngressHost',
     );
   }
-  const key = cacheKey(profile, 'ingress', host, role ?? '');
+  const key: CacheKey = { kind: 'ingress', connection: profile.name, host, role: role ?? '' };
   switch (profile.authenticator) {
     case 'PROGRAMMATIC_ACCESS_TOKEN': {
       const pat = await bearerToken(ctx, profile, opts);
@@ -171,7 +173,7 @@ export async function ingressCredential(
     case 'SNOWFLAKE_JWT': {
       const entry = await ctx.cache.get(
         key,
-        profileStamp(profile),
+        credentialFingerprint(profile),
         () => exchangeKeyPair(ctx, profile, host, role, opts),
         refreshOptions(opts, (v) => v),
       );
@@ -181,7 +183,7 @@ export async function ingressCredential(
     case 'OAUTH_AUTHORIZATION_CODE': {
       const source = await bearerToken(ctx, profile, { ...opts, forceRefresh: opts.forceRefresh, rejected: undefined });
       // A rotated Workbench token or a new sign-in gives a new stamp, so the derived session token follows it.
-      const stamp = `${profileStamp(profile)}|${crypto.createHash('sha256').update(source.token).digest('base64url').slice(0, 16)}`;
+      const stamp = `${credentialFingerprint(profile)}|${crypto.createHash('sha256').update(source.token).digest('base64url').slice(0, 16)}`;
       const entry = await ctx.cache.get(
         key,
         stamp,

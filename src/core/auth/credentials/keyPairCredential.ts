@@ -1,7 +1,8 @@
 // A connection's private key, decrypted once: the key from private_key_file or private_key_raw, its passphrase from
 // PRIVATE_KEY_PASSPHRASE, the connection, the SecretStore or the person (stored only after it decrypts the key).
 import { CancelledError, SnowflakeExtError } from '../../shared/errors';
-import { cacheKey, profileStamp, storeSecret, type AuthContext } from '../authContext';
+import { storeSecret, type KeyPairContext } from '../authContext';
+import { credentialFingerprint } from '../../connections/profileFingerprint';
 import { userPath } from '../../connections/connectionDirectory';
 import { stringParam } from '../../connections/connectionParams';
 import { mintKeyPairJwt } from './keyPairJwt';
@@ -41,7 +42,11 @@ function keyFileUse(profile: ConnectionProfile, file: string): CredentialFileUse
   };
 }
 
-async function keyFileMtime(ctx: AuthContext, profile: ConnectionProfile, file: string): Promise<number> {
+async function keyFileMtime(
+  ctx: Pick<KeyPairContext, 'host' | 'keyFileChecks' | 'now'>,
+  profile: ConnectionProfile,
+  file: string,
+): Promise<number> {
   const now = ctx.now();
   const seen = ctx.keyFileChecks.get(file);
   if (seen && now - seen.checkedAt < KEY_FILE_CHECK_MS) return seen.mtime;
@@ -60,7 +65,10 @@ async function keyFileMtime(ctx: AuthContext, profile: ConnectionProfile, file: 
   return st.mtimeMs;
 }
 
-async function keySource(ctx: AuthContext, profile: ConnectionProfile): Promise<KeySource> {
+async function keySource(
+  ctx: Pick<KeyPairContext, 'host' | 'keyFileChecks' | 'now'>,
+  profile: ConnectionProfile,
+): Promise<KeySource> {
   const raw = stringParam(profile.params, 'private_key_raw');
   const path = stringParam(profile.params, 'private_key_file');
   if (!path && raw)
@@ -106,7 +114,7 @@ function decodeWith(pem: string, where: string, passphrase: string, from: string
 }
 
 async function decodeEncrypted(
-  ctx: AuthContext,
+  ctx: KeyPairContext,
   profile: ConnectionProfile,
   pem: string,
   where: string,
@@ -178,13 +186,13 @@ function withInfo(decoded: DecodedKey, passphraseFrom?: KeyInfo['passphraseFrom'
 
 /** The decoded key of a SNOWFLAKE_JWT connection; decoded (and any prompt shown) once per key file version. */
 export async function connectionKey(
-  ctx: AuthContext,
+  ctx: KeyPairContext,
   profile: ConnectionProfile,
   opts: AuthRequestOptions = {},
 ): Promise<ConnectionKey> {
   const source = await keySource(ctx, profile);
-  const stamp = `${profileStamp(profile)}|${source.file ?? ''}|${source.mtime}`;
-  const entry = await ctx.cache.get(cacheKey(profile, 'key'), stamp, async () => {
+  const stamp = `${credentialFingerprint(profile)}|${source.file ?? ''}|${source.mtime}`;
+  const entry = await ctx.cache.get({ kind: 'key', connection: profile.name }, stamp, async () => {
     const pem = normalisePem(await source.read());
     const decoded = isEncryptedPem(pem)
       ? await decodeEncrypted(ctx, profile, pem, source.where, source.file ?? 'private_key_raw', opts)
@@ -208,15 +216,15 @@ export function requireUser(profile: ConnectionProfile): string {
 
 /** The key-pair JWT of a connection: cached, renewed when less than 5 minutes remain, one mint in flight. */
 export async function keyPairJwt(
-  ctx: AuthContext,
+  ctx: KeyPairContext,
   profile: ConnectionProfile,
   opts: AuthRequestOptions = {},
 ): Promise<{ token: string; expiresAt: number }> {
   const user = requireUser(profile);
   const key = await connectionKey(ctx, profile, opts);
   const entry = await ctx.cache.get(
-    cacheKey(profile, 'jwt'),
-    `${profileStamp(profile)}|${key.fingerprint}`,
+    { kind: 'jwt', connection: profile.name },
+    `${credentialFingerprint(profile)}|${key.fingerprint}`,
     async () => {
       const jwt = await mintKeyPairJwt(key.key, profile.account, user, ctx.now(), key.fingerprint);
       ctx.logger.debug(`Minted a key-pair JWT for connection '${profile.name}' (${jwt.subject}, ${key.fingerprint}).`);

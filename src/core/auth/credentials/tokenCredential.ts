@@ -1,7 +1,7 @@
 // Tokens a connection already holds: OAuth (token, token_file_path, Posit Workbench's rotating file, the SPCS session
 // token) and programmatic access tokens (file or SecretStore). File tokens are re-read when the file changes.
 import { SnowflakeExtError } from '../../shared/errors';
-import type { AuthContext } from '../authContext';
+import type { TokenContext } from '../authContext';
 import { userPath } from '../../connections/connectionDirectory';
 import { stringParam } from '../../connections/connectionParams';
 import { jwtExpiry } from './keyPairJwt';
@@ -20,7 +20,7 @@ export interface HeldToken {
 const FILE_TOKEN_REASK_MS = 60_000;
 const INLINE_TOKEN_REASK_MS = 10 * 60_000;
 
-async function fromFile(ctx: AuthContext, profile: ConnectionProfile, force: boolean): Promise<HeldToken | undefined> {
+async function fromFile(ctx: TokenContext, profile: ConnectionProfile, force: boolean): Promise<HeldToken | undefined> {
   const tokenFile = stringParam(profile.params, 'token_file_path');
   if (tokenFile) {
     const read = await ctx.files.tokenFile(userPath(ctx.host, tokenFile), profile.name, force);
@@ -30,7 +30,7 @@ async function fromFile(ctx: AuthContext, profile: ConnectionProfile, force: boo
     const read = await ctx.files.tomlToken(profile.file, profile.name, force);
     if (read.rotated) {
       ctx.logger.info(`Posit Workbench wrote a new token for connection '${profile.name}'.`);
-      ctx.cache.invalidate(`${profile.name}|`);
+      ctx.cache.invalidate(profile.name);
       ctx.changed.fire({ connections: [profile.name], reason: 'workbenchToken' });
     }
     return held(ctx, read.token, 'workbench', true);
@@ -38,7 +38,7 @@ async function fromFile(ctx: AuthContext, profile: ConnectionProfile, force: boo
   return undefined;
 }
 
-function held(ctx: AuthContext, token: string, origin: TokenOrigin, fromFile: boolean): HeldToken {
+function held(ctx: Pick<TokenContext, 'now'>, token: string, origin: TokenOrigin, fromFile: boolean): HeldToken {
   const now = ctx.now();
   const exp = jwtExpiry(token);
   const reask = now + (fromFile ? FILE_TOKEN_REASK_MS : INLINE_TOKEN_REASK_MS);
@@ -46,7 +46,7 @@ function held(ctx: AuthContext, token: string, origin: TokenOrigin, fromFile: bo
 }
 
 /** OAUTH: the token from the Workbench file, token_file_path, token, or inside SPCS the session token file. */
-export async function oauthToken(ctx: AuthContext, profile: ConnectionProfile, force = false): Promise<HeldToken> {
+export async function oauthToken(ctx: TokenContext, profile: ConnectionProfile, force = false): Promise<HeldToken> {
   const file = await fromFile(ctx, profile, force);
   if (file) return file;
   const inline = stringParam(profile.params, 'token');
@@ -67,7 +67,7 @@ export async function oauthToken(ctx: AuthContext, profile: ConnectionProfile, f
 
 /** PROGRAMMATIC_ACCESS_TOKEN: token_file_path, token, or the PAT saved with 'Snowflake: Set PAT'. */
 export async function programmaticAccessToken(
-  ctx: AuthContext,
+  ctx: TokenContext,
   profile: ConnectionProfile,
   force = false,
 ): Promise<HeldToken> {

@@ -42,7 +42,10 @@ export function scopeOf(profile: ConnectionProfile): string {
   return [profile.role ? `session:role:${profile.role}` : undefined, 'refresh_token'].filter(Boolean).join(' ');
 }
 
-export async function oauthClientConfig(ctx: AuthContext, profile: ConnectionProfile): Promise<OAuthClientConfig> {
+export async function oauthClientConfig(
+  ctx: Pick<AuthContext, 'secrets'>,
+  profile: ConnectionProfile,
+): Promise<OAuthClientConfig> {
   const clientId = stringParam(profile.params, 'oauth_client_id') ?? LOCAL_APPLICATION;
   let clientSecret = stringParam(profile.params, 'oauth_client_secret');
   if (clientId === LOCAL_APPLICATION) clientSecret ??= LOCAL_APPLICATION;
@@ -68,7 +71,7 @@ function oauthErrorOf(err: HttpError): { error?: string; description?: string } 
 
 /** POSTs a form to the token endpoint with the client's credentials (HTTP Basic, or client_id alone for a public client). */
 export async function requestToken(
-  ctx: AuthContext,
+  ctx: HttpContext,
   profile: ConnectionProfile,
   client: OAuthClientConfig,
   form: Record<string, string>,

@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import { untilAborted } from '../../shared/abort';
 import { CancelledError, SnowflakeExtError } from '../../shared/errors';
-import type { AuthContext } from '../authContext';
+import type { HttpContext, OAuthContext } from '../authContext';
 import { requestToken, SIGN_IN_FIX, type OAuthClientConfig, type OAuthTokenResponse } from './oauthClient';
 import { startLoopback } from './oauthLoopback';
 import type { ConnectionProfile } from '../types';
@@ -82,7 +82,7 @@ export function authorizeUrl(client: OAuthClientConfig, redirectUri: string, sta
 
 /** Runs the whole browser sign-in and returns the tokens. Needs a prompter that can open a browser. */
 export async function runAuthorizationCodeFlow(
-  ctx: AuthContext,
+  ctx: HttpContext & Pick<OAuthContext, 'prompter' | 'signInTimeoutMs'>,
   profile: ConnectionProfile,
   client: OAuthClientConfig,
   signal?: AbortSignal,

@@ -1,7 +1,8 @@
 // OAUTH_AUTHORIZATION_CODE credentials: the access token cached for its `expires_in`, renewed with the refresh token
 // kept in the SecretStore, a browser sign-in when there is none (never when silent), and sign-out.
 import { SnowflakeExtError } from '../../shared/errors';
-import { cacheKey, profileStamp, storeSecret, type AuthContext } from '../authContext';
+import { storeSecret, type OAuthContext } from '../authContext';
+import { credentialFingerprint } from '../../connections/profileFingerprint';
 import { refreshOptions } from '../credentials/keyPairCredential';
 import {
   oauthClientConfig,
@@ -28,7 +29,7 @@ function refreshRef(profile: ConnectionProfile): { kind: 'oauthRefreshToken'; id
 
 /** Keeps the tokens a sign-in or refresh returned: the access token to the cache, a (rotated) refresh token to the store. */
 async function accept(
-  ctx: AuthContext,
+  ctx: OAuthContext,
   profile: ConnectionProfile,
   tokens: OAuthTokenResponse,
 ): Promise<Minted<AccessToken>> {
@@ -48,7 +49,7 @@ async function accept(
 }
 
 async function mintAccessToken(
-  ctx: AuthContext,
+  ctx: OAuthContext,
   profile: ConnectionProfile,
   opts: AuthRequestOptions,
 ): Promise<Minted<AccessToken>> {
@@ -92,13 +93,13 @@ async function mintAccessToken(
 
 /** The OAuth access token of an OAUTH_AUTHORIZATION_CODE connection (one refresh or sign-in in flight). */
 export async function authorizationCodeToken(
-  ctx: AuthContext,
+  ctx: OAuthContext,
   profile: ConnectionProfile,
   opts: AuthRequestOptions = {},
 ): Promise<{ token: string; expiresAt: number }> {
   const entry = await ctx.cache.get(
-    cacheKey(profile, 'oauth'),
-    profileStamp(profile),
+    { kind: 'oauth', connection: profile.name },
+    credentialFingerprint(profile),
     () => mintAccessToken(ctx, profile, opts),
     refreshOptions(opts, (v) => (v as AccessToken).token),
   );
@@ -107,7 +108,7 @@ export async function authorizationCodeToken(
 
 /** Starts a browser sign-in now, replacing any stored sign-in once it succeeds. */
 export async function signIn(
-  ctx: AuthContext,
+  ctx: OAuthContext,
   profile: ConnectionProfile,
   signal?: AbortSignal,
 ): Promise<SignInResult> {
@@ -119,8 +120,8 @@ export async function signIn(
     );
   }
   const entry = await ctx.cache.get(
-    cacheKey(profile, 'oauth'),
-    profileStamp(profile),
+    { kind: 'oauth', connection: profile.name },
+    credentialFingerprint(profile),
     async () => {
       const client = await oauthClientConfig(ctx, profile);
       const tokens = await runAuthorizationCodeFlow(ctx, profile, client, signal);
@@ -128,7 +129,7 @@ export async function signIn(
     },
     { forceRefresh: true },
   );
-  ctx.cache.invalidate(`${profile.name}|ingress`);
+  ctx.cache.invalidate(profile.name, ['ingress']);
   ctx.changed.fire({ connections: [profile.name], reason: 'signIn' });
   const value = entry.value as AccessToken;
   return {
@@ -139,12 +140,12 @@ export async function signIn(
   };
 }
 
-export async function signOut(ctx: AuthContext, profile: ConnectionProfile): Promise<void> {
+export async function signOut(ctx: OAuthContext, profile: ConnectionProfile): Promise<void> {
   await storeSecret(ctx, refreshRef(profile), undefined);
-  ctx.cache.invalidate(`${profile.name}|`);
+  ctx.cache.invalidate(profile.name);
   ctx.changed.fire({ connections: [profile.name], reason: 'signOut' });
 }
 
-export async function isSignedIn(ctx: AuthContext, profile: ConnectionProfile): Promise<boolean> {
+export async function isSignedIn(ctx: Pick<OAuthContext, 'secrets'>, profile: ConnectionProfile): Promise<boolean> {
   return (await ctx.secrets.get(refreshRef(profile))) !== undefined;
 }

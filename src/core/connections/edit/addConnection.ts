@@ -10,8 +10,8 @@ import {
   type TomlScalar,
 } from './connectionsFileEditor';
 import { decodePrivateKey, isEncryptedPem } from '../../auth/credentials/privateKey';
-import type { SecretStore } from '../../auth/secretStore';
-import type { AuthService, ResolvedConnections } from '../../auth/types';
+import { accountProblem as accountRule, cleanAccount } from '../account';
+import type { AuthService, ConnectionSecretKind, ResolvedConnections } from '../../auth/types';
 import { CancelledError, SnowflakeExtError } from '../../shared/errors';
 
 export type AddableAuthenticator = 'SNOWFLAKE_JWT' | 'PROGRAMMATIC_ACCESS_TOKEN' | 'OAUTH_AUTHORIZATION_CODE' | 'OAUTH';
@@ -53,8 +53,6 @@ export interface AddConnectionResult {
   readonly created: boolean;
 }
 
-const ACCOUNT_PART = /^[A-Za-z0-9_-]+$/;
-
 /**
  * A Snowsight address's first path segment is a region (legacy `<region>/<locator>`) when it has a "-" or a "." (an
  * organization name has neither: "-" separates it from the account name in `<org>-<account>`).
@@ -74,22 +72,25 @@ function snowsightAccount(pathname: string): string | undefined {
   return first.toLowerCase() === 'us-west-2' ? second : `${second}.${first}`;
 }
 
-/** Accepts what people paste: a URL or host name is cut down to the account identifier. */
+/**
+ * Accepts what people paste: a Snowsight address becomes its account; a URL or host name is cut down to the account
+ * identifier (as connection files are).
+ */
 export function normaliseAccount(input: string): string {
   const text = input.trim().replace(/^https?:\/\//i, '');
   const slash = text.indexOf('/');
   const host = slash < 0 ? text : text.slice(0, slash);
   if (/^app\.snowflake\.com$/i.test(host)) return snowsightAccount(slash < 0 ? '' : text.slice(slash)) ?? host;
-  return host.replace(/\.snowflakecomputing\.com$/i, '');
+  return cleanAccount(input).account;
 }
 
+/** What the form says about an account it cannot use (the rule is the one connection files are checked by). */
 export function accountProblem(account: string): string | undefined {
   if (!account) return 'Type the account identifier, e.g. myorg-myaccount (from the URL you sign in at).';
   if (/(^|\.)snowflake\.com$/i.test(account))
     return 'That Snowsight address does not name an account. Open a page of your account in Snowsight and paste its address (app.snowflake.com/<org>/<account>/…), or type <org>-<account> (Snowsight: your name → Account → View account details).';
-  if (!account.split('.').every((p) => ACCOUNT_PART.test(p)))
-    return 'An account identifier has only letters, digits, "_", "-" and dots, e.g. myorg-myaccount or xy12345.eu-west-1.';
-  return undefined;
+  const problem = accountRule(account);
+  return problem && `Not an account identifier: ${problem}, e.g. myorg-myaccount or xy12345.eu-west-1.`;
 }
 
 function requireField(value: string | undefined, what: string): string {
@@ -183,11 +184,7 @@ export function tableParams(o: AddConnectionOptions): Record<string, TomlScalar 
 }
 
 /** Writes the table, then the secrets. Returns where it went. */
-export async function addConnection(
-  auth: AuthService,
-  secrets: SecretStore,
-  input: AddConnectionOptions,
-): Promise<AddConnectionResult> {
+export async function addConnection(auth: AuthService, input: AddConnectionOptions): Promise<AddConnectionResult> {
   const o = await validateOptions(input);
   const target = await connectionsTarget(await auth.connections());
   const res = await editTomlFile(target.file, (text) =>
@@ -195,20 +192,17 @@ export async function addConnection(
   );
   // Re-read now rather than wait for the watcher: a directory we just created is not watched yet.
   await auth.reload();
-  const pending: [Parameters<SecretStore['set']>[0], string | undefined][] = [
-    [{ kind: 'keyPassphrase', id: o.name }, o.authenticator === 'SNOWFLAKE_JWT' ? o.passphrase : undefined],
-    [{ kind: 'pat', id: o.name }, o.authenticator === 'PROGRAMMATIC_ACCESS_TOKEN' ? o.pat : undefined],
-    [
-      { kind: 'oauthClientSecret', id: o.name },
-      o.authenticator === 'OAUTH_AUTHORIZATION_CODE' ? o.oauthClientSecret : undefined,
-    ],
+  const pending: [ConnectionSecretKind, string | undefined][] = [
+    ['keyPassphrase', o.authenticator === 'SNOWFLAKE_JWT' ? o.passphrase : undefined],
+    ['pat', o.authenticator === 'PROGRAMMATIC_ACCESS_TOKEN' ? o.pat : undefined],
+    ['oauthClientSecret', o.authenticator === 'OAUTH_AUTHORIZATION_CODE' ? o.oauthClientSecret : undefined],
   ];
-  for (const [ref, value] of pending) {
+  for (const [kind, value] of pending) {
     if (!value) continue;
     try {
-      await secrets.set(ref, value);
+      await auth.setSecret(o.name, kind, value);
     } catch (err) {
-      const command = ref.kind === 'pat' ? 'Set PAT' : 'Set Key Passphrase';
+      const command = kind === 'pat' ? 'Set PAT' : 'Set Key Passphrase';
       throw new SnowflakeExtError(
         'config',
         `Connection "${o.name}" was added to ${res.file}, but the editor's secret storage refused the secret.`,

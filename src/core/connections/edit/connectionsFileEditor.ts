@@ -1,13 +1,10 @@
 // Edits a user's connections.toml / config.toml as text: appends one table or patches one key in place, so their
 // formatting and comments survive byte for byte; every edit is re-parsed and checked before it is handed back.
-import type * as SmolToml from 'smol-toml' with { 'resolution-mode': 'import' };
 import { SnowflakeExtError } from '../../shared/errors';
 import { scanTomlStatements, type TomlKeyValue, type TomlStatement } from './tomlStatements';
 import { OPEN_FILE_FIX } from './tomlFileWriter';
-
-// smol-toml ships ESM types only; its CommonJS build is what the bundle and tsx load.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { parse, TomlError } = require('smol-toml') as typeof SmolToml;
+import { tryParseToml } from '../tomlFiles';
+import { tomlPosition } from '../tomlErrors';
 
 export type TomlScalar = string | number | boolean;
 type Table = Record<string, unknown>;
@@ -60,23 +57,18 @@ export function validateConnectionName(name: string): string {
 
 /** Parses TOML or throws a config error that names the file and the line. */
 export function parseTomlText(text: string, file: string): Table {
-  try {
-    return parse(text) as Table;
-  } catch (err) {
-    const where = err instanceof TomlError ? ` at line ${err.line}, column ${err.column}` : '';
-    const why = err instanceof TomlError ? `: ${err.message.split('\n')[0] ?? ''}` : '';
-    throw new SnowflakeExtError(
-      'config',
-      `${file} is not valid TOML${where}${why}. It was left unchanged.`,
-      {
-        text: `Fix that line first. ${OPEN_FILE_FIX.text}`,
-        command: OPEN_FILE_FIX.command,
-        commandTitle: OPEN_FILE_FIX.commandTitle,
-      },
-      undefined,
-      { cause: err },
-    );
-  }
+  const parsed = tryParseToml(text);
+  if ('data' in parsed) return parsed.data;
+  const where = tomlPosition(parsed.problem);
+  throw new SnowflakeExtError(
+    'config',
+    `${file} is not valid TOML${where ? ` at ${where}` : ''}: ${parsed.problem.expected}. It was left unchanged.`,
+    {
+      text: `Fix that line first. ${OPEN_FILE_FIX.text}`,
+      command: OPEN_FILE_FIX.command,
+      commandTitle: OPEN_FILE_FIX.commandTitle,
+    },
+  );
 }
 
 function newline(text: string): string {
@@ -130,13 +122,8 @@ function withKey(doc: Table, tablePath: readonly string[], key: string, value: u
 
 /** The edit re-parsed and compared with what was meant; a scanner slip becomes an error, never a damaged file. */
 function verify(result: string, file: string, expected: Table): string {
-  let after: Table | undefined;
-  try {
-    after = parse(result) as Table;
-  } catch {
-    after = undefined;
-  }
-  if (after === undefined || !sameValue(after, expected)) {
+  const after = tryParseToml(result);
+  if (!('data' in after) || !sameValue(after.data, expected)) {
     throw new SnowflakeExtError(
       'internal',
       `Could not edit ${file} safely (its layout is unusual). It was left unchanged.`,

@@ -32,12 +32,6 @@ export class CortexStreamParser {
     return this.feed(this.decoder.decode(chunk, { stream: true }), false);
   }
 
-  /** Feeds already decoded text (tests, recorded streams). */
-  pushText(text: string): SseEvent[] {
-    if (this.sawDone) return [];
-    return this.feed(text, false);
-  }
-
   /** The body ended: flushes a trailing event that had no blank line after it. */
   end(): SseEvent[] {
     if (this.sawDone) return [];

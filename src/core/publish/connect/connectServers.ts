@@ -1,6 +1,6 @@
-// The Connect servers a person has added: the list (no secrets) behind a small storage interface — global state in
-// the editor, memory in the CLI and tests — and each server's API key in the SecretStore.
-import type { SecretStore } from '../../auth/secretStore';
+// The Connect servers a person has added: the list (no secrets) behind a small storage interface (global state in
+// the editor) and each server's API key, kept by the auth service.
+import type { AuthService } from '../../auth/types';
 import { SnowflakeExtError } from '../../shared/errors';
 import type { ConnectServer } from '../types';
 
@@ -55,7 +55,7 @@ export function sameServer(a: string, b: string): boolean {
 export class ConnectServerRegistry {
   constructor(
     private readonly storage: ServerListStorage,
-    private readonly secrets: SecretStore,
+    private readonly keys: Pick<AuthService, 'connectApiKey' | 'setConnectApiKey'>,
   ) {}
 
   list(): readonly ConnectServer[] {
@@ -70,7 +70,7 @@ export class ConnectServerRegistry {
   async save(server: ConnectServer, apiKey?: string): Promise<ConnectServer> {
     const url = normaliseServerUrl(server.url);
     const entry: ConnectServer = { ...server, url };
-    if (apiKey !== undefined) await this.secrets.set({ kind: 'connectApiKey', id: url }, apiKey);
+    if (apiKey !== undefined) await this.keys.setConnectApiKey(url, apiKey);
     const others = this.list().filter((s) => !sameServer(s.url, url));
     await this.storage.set([...others, entry].sort((a, b) => (a.name ?? a.url).localeCompare(b.name ?? b.url)));
     return entry;
@@ -79,21 +79,10 @@ export class ConnectServerRegistry {
   async remove(url: string): Promise<void> {
     const found = this.find(url);
     await this.storage.set(this.list().filter((s) => !sameServer(s.url, url)));
-    await this.secrets.delete({ kind: 'connectApiKey', id: found?.url ?? normaliseServerUrl(url) });
+    await this.keys.setConnectApiKey(found?.url ?? normaliseServerUrl(url), undefined);
   }
 
   async apiKey(server: ConnectServer): Promise<string | undefined> {
-    return this.secrets.get({ kind: 'connectApiKey', id: normaliseServerUrl(server.url) });
-  }
-}
-
-/** An in-memory list (CLI, tests). */
-export class MemoryServerList implements ServerListStorage {
-  private servers: readonly ConnectServer[] | undefined;
-  get(): readonly ConnectServer[] | undefined {
-    return this.servers;
-  }
-  async set(servers: readonly ConnectServer[]): Promise<void> {
-    this.servers = servers;
+    return this.keys.connectApiKey(normaliseServerUrl(server.url));
   }
 }

@@ -49,8 +49,3 @@ export function systemRuntimeProbe(env: NodeJS.ProcessEnv = process.env): Runtim
     },
   };
 }
-
-/** A fixed answer, for tests and for the CLI's `--python-version` style overrides. */
-export function fixedRuntimeProbe(versions: { python?: string; quarto?: string }): RuntimeProbe {
-  return { python: async () => versions.python, quarto: async () => versions.quarto };
-}

@@ -1,0 +1,24 @@
+// The esbuild options every bundle of the extension shares (the build and the real-editor tests' host).
+
+// The SQL driver (snowflake-sdk) is its own chunk: the main bundle refers to it by file name and loads it on first use.
+export const sqlDriverChunk = {
+  name: 'sql-driver-chunk',
+  setup(build) {
+    build.onResolve({ filter: /\/sqlDriverEntry(\.js|\.ts)?$/ }, () => ({ path: './sqlDriver.js', external: true }));
+  },
+};
+
+/** Node, CommonJS, vscode left to the host; minified and without source maps for production. */
+export function bundleOptions({ production = false } = {}) {
+  return {
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: production ? false : 'linked',
+    minify: production,
+    logLevel: 'warning',
+    logOverride: { 'import-is-undefined': 'error' },
+    external: ['vscode'],
+  };
+}

@@ -1,0 +1,55 @@
+// The extension as the real-editor suites load it (scripts/testHost.mjs stages it under our own id): the same
+// composition as src/extension.ts, and in its exports what only tests may look at. The tree as the view sees it, the
+// sessions the auth provider hands out (VS Code gives them only to extensions a person allowed), the raw
+// SecretStorage entries in our namespace (to check the envelope, and what a corrupt one does), and the @snowflake
+// participant's answers (the chat view's text is not readable through the API).
+import * as vscode from 'vscode';
+import type { PositSnowflakeApi } from '../../../src/api';
+import { SecretStore, type SecretKind } from '../../../src/core/auth/secretStore';
+import type { ParticipantRecord } from '../../../src/editor/cortex/snowflakeParticipant';
+import { composeExtension } from '../../../src/extension';
+
+export interface TestDoors {
+  readonly tree: vscode.TreeDataProvider<unknown>;
+  sessions(scopes: readonly string[]): Promise<readonly vscode.AuthenticationSession[]>;
+  readonly rawSecrets: {
+    get(key: string): Thenable<string | undefined>;
+    store(key: string, value: string): Thenable<void>;
+    delete(key: string): Thenable<void>;
+  };
+  /** Read through the extension's typed SecretStore (envelope validated). */
+  typedSecret(kind: SecretKind, id: string): Promise<string | undefined>;
+  answers(): readonly ParticipantRecord[];
+}
+
+export interface TestHostApi extends PositSnowflakeApi {
+  readonly testDoors: TestDoors;
+}
+
+function ours(key: string): string {
+  if (!key.startsWith('positSnowflake/')) throw new Error('Only keys in the positSnowflake/ namespace.');
+  return key;
+}
+
+export function activate(context: vscode.ExtensionContext): TestHostApi {
+  const answers: ParticipantRecord[] = [];
+  const parts = composeExtension(context, { onAnswer: (entry) => void answers.push(entry) });
+  const secrets = new SecretStore(context.secrets);
+  context.subscriptions.push(secrets);
+  return {
+    ...parts.api,
+    testDoors: {
+      tree: parts.connections.tree,
+      sessions: (scopes) => parts.auth.provider.getSessions(scopes, {}),
+      rawSecrets: {
+        get: (key) => context.secrets.get(ours(key)),
+        store: (key, value) => context.secrets.store(ours(key), value),
+        delete: (key) => context.secrets.delete(ours(key)),
+      },
+      typedSecret: (kind, id) => secrets.get({ kind, id }),
+      answers: () => answers.slice(),
+    },
+  };
+}
+
+export function deactivate(): void {}
