@@ -10,7 +10,7 @@ import { OPEN_FILE_FIX } from './tomlFileWriter';
 const { parse, TomlError } = require('smol-toml') as typeof SmolToml;
 
 export type TomlScalar = string | number | boolean;
-type Table = Record<string, unknown>;
+export type Table = Record<string, unknown>;
 
 const BARE = /^[A-Za-z0-9_-]+$/;
 
@@ -83,11 +83,11 @@ function newline(text: string): string {
   return text.includes('\r\n') ? '\r\n' : '\n';
 }
 
-function isTable(v: unknown): v is Table {
+export function isTable(v: unknown): v is Table {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
-function lookup(doc: Table, path: readonly string[]): unknown {
+export function lookup(doc: Table, path: readonly string[]): unknown {
   let cur: unknown = doc;
   for (const part of path) cur = isTable(cur) ? cur[part] : undefined;
   return cur;
@@ -116,7 +116,7 @@ function deepCopy(v: unknown): unknown {
 }
 
 /** A copy of the parsed document with one key of one table set (or deleted), creating missing parent tables. */
-function withKey(doc: Table, tablePath: readonly string[], key: string, value: unknown): Table {
+export function withKey(doc: Table, tablePath: readonly string[], key: string, value: unknown): Table {
   const copy = deepCopy(doc) as Table;
   let cur: Table = copy;
   for (const part of tablePath) {
@@ -129,7 +129,7 @@ function withKey(doc: Table, tablePath: readonly string[], key: string, value: u
 }
 
 /** The edit re-parsed and compared with what was meant; a scanner slip becomes an error, never a damaged file. */
-function verify(result: string, file: string, expected: Table): string {
+export function verify(result: string, file: string, expected: Table): string {
   let after: Table | undefined;
   try {
     after = parse(result) as Table;
@@ -204,7 +204,7 @@ export function appendConnection(
 }
 
 /** The statements of one table: from its header (exclusive) to the next header. */
-function tableBody(
+export function tableBody(
   statements: readonly TomlStatement[],
   path: readonly string[],
 ): { header: number; from: number; to: number } | undefined {
