@@ -17,6 +17,7 @@ import {
 } from './show';
 import { Cursor, tokenize } from './sqlLexer';
 import type { EmulatorState, Session } from './state';
+import { alterUserKeys } from './userKeys';
 
 const text = (name: string): ResultColumn => ({ name, t: T.varchar() });
 const STATUS_OK: QueryResult = { columns: [text('status')], rows: [['Statement executed successfully.']] };
@@ -74,6 +75,7 @@ class SqlExecutor {
     if (c.accept('DESCRIBE') || c.accept('DESC')) return this.describe();
     if (c.accept('USE')) return this.use();
     if (c.accept('SELECT')) return this.select();
+    if (c.accept('ALTER', 'USER')) return alterUserKeys(this.state, this.s, c);
     if (c.accept('ALTER', 'SESSION')) {
       while (!c.done) c.next();
       return STATUS_OK;
@@ -242,7 +244,7 @@ class SqlExecutor {
     const u = this.state.user(name);
     if (!u)
       throw new SqlError('002003', '02000', `SQL compilation error:\nUser '${name}' does not exist or not authorized.`);
-    const fps = [...u.keys.keys()];
+    const fps = u.keySlots;
     const rows = [
       ['NAME', u.name],
       ['DEFAULT_WAREHOUSE', u.defaultWarehouse ?? 'null'],
