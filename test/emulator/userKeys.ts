@@ -29,7 +29,10 @@ function slotOf(c: Cursor): 0 | 1 {
   return slot;
 }
 
-/** Reads a public key the way Snowflake accepts it: the base64 body (armour and line breaks tolerated). */
+/**
+ * Reads a public key the way Snowflake accepts it: the base64 body (armour and line breaks tolerated). A value that is
+ * not an RSA public key is refused; Snowflake's code for that is not documented, so only the refusal is relied upon.
+ */
 function publicKeyOf(text: string): crypto.KeyObject {
   const body = text.replace(/-----(BEGIN|END) PUBLIC KEY-----/g, '').replace(/\s+/g, '');
   try {
