@@ -54,21 +54,22 @@ export interface KeySetupResult {
 const sameUser = (a: string | undefined, b: string): boolean => a !== undefined && a.toUpperCase() === b.toUpperCase();
 const accountKey = (a: string): string => cleanAccount(a).account.toLowerCase();
 
-/** Connections of the same account and user that can run SQL for us (any kind of working sign-in). */
+/**
+ * Connections of the same account and user that can run SQL for us (any kind of working sign-in). A connection named
+ * with `via` may sign in as another user of the account (an administrator's), whose role then needs the privilege.
+ */
 export function helperSignIns(
   resolved: ResolvedConnections,
   account: string,
   user: string,
   via?: string,
 ): ConnectionProfile[] {
-  const same = resolved.connections.filter(
-    (c) => accountKey(c.account) === accountKey(account) && sameUser(c.user, user),
-  );
-  if (via === undefined) return same;
-  const chosen = same.find((c) => c.name === via);
+  const sameAccount = resolved.connections.filter((c) => accountKey(c.account) === accountKey(account));
+  if (via === undefined) return sameAccount.filter((c) => sameUser(c.user, user));
+  const chosen = sameAccount.find((c) => c.name === via);
   if (!chosen)
-    throw new SnowflakeExtError('config', `"${via}" is not a connection of account ${account} and user ${user}.`, {
-      text: 'Choose a connection that signs in as the same user, or leave it out to get the statement to run.',
+    throw new SnowflakeExtError('config', `"${via}" is not a connection of account ${account}.`, {
+      text: 'Choose a connection of the same account, or leave it out to get the statement to run.',
     });
   return [chosen];
 }
@@ -164,7 +165,12 @@ async function writeConnection(p: Plan, keyFile: string): Promise<string> {
     return (await editTomlFile(t.file, (text) => setTableValues(text, t.path, patch, t.file))).file;
   }
   const target = await connectionsTarget(p.resolved);
-  const table = { account: p.account, ...values };
+  // A PrivateLink or custom host of the same account applies to the new connection too.
+  const via = p.helpers[0]?.params;
+  const reach = Object.fromEntries(
+    ['host', 'port', 'protocol'].flatMap((k) => (via?.[k] !== undefined ? [[k, via[k]!]] : [])),
+  );
+  const table = { account: p.account, ...values, ...reach };
   const res = await editTomlFile(target.file, (text) =>
     appendConnection(text, p.name, table, { tablePrefix: target.tablePrefix, file: target.file }),
   );
