@@ -10,6 +10,9 @@ import { createPublicApi } from './core/publicApi';
 import { createPrompter } from './editor/auth/prompter';
 import { registerAuth } from './editor/auth/registerAuth';
 import { registerConnections } from './editor/connections/registerConnections';
+import { registerConnectionEditCommands } from './editor/auth/connectionEditCommands';
+import { registerKeyCommands } from './editor/auth/keyCommands';
+import type { ConnectionSecretWriter } from './core/auth/secretWriter';
 import { registerCortex } from './editor/cortex/registerCortex';
 import { registerPublish } from './editor/publish/registerPublish';
 import { registerRequestLimits } from './editor/requestLimitsSetting';
@@ -43,6 +46,15 @@ export function activate(context: vscode.ExtensionContext): PositSnowflakeApi {
   const deps: ExtensionDeps = { context, log, channel, auth, secrets };
   registerAuth(deps);
   const connections = registerConnections(deps);
+  // Secrets typed for key setup go to the typed store; the auth service sees the change on the store's event.
+  const secretWriter: ConnectionSecretWriter = {
+    setSecret: (id, kind, value) =>
+      value === undefined ? secrets.delete({ kind, id }) : secrets.set({ kind, id }, value),
+  };
+  context.subscriptions.push(
+    ...registerKeyCommands(deps, connections.sessions, secretWriter),
+    ...registerConnectionEditCommands(deps, secretWriter),
+  );
   registerCortex(deps, connections);
   registerPublish(deps);
   return createPublicApi(auth);

@@ -1,5 +1,6 @@
-// Answers the session statements (catalog SHOWs, DESCRIBE, USE, ALTER SESSION, CURRENT_*()) from the catalog, and
-// hands every other SELECT/WITH to the SQL engine (duck.ts); role grants and Snowflake's error codes and messages.
+// Answers the session statements (catalog SHOWs, DESCRIBE, USE, ALTER SESSION, ALTER USER's keys, CURRENT_*()) from
+// the catalog, and hands every other SELECT/WITH to the SQL engine (duck.ts); role grants and Snowflake's error codes
+// and messages.
 import { T, type TableDef } from './catalog';
 import {
   SqlError,
@@ -29,8 +30,8 @@ const isQuery = (sql: string): boolean =>
   /^\s*(?:\(|WITH\b|SELECT\b)/i.test(sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ''));
 
 /**
- * SHOW/DESCRIBE/USE/ALTER SESSION and `SELECT CURRENT_*()` are answered here from the session and the catalog; other
- * SELECT/WITH statements go to the engine.
+ * SHOW/DESCRIBE/USE/ALTER SESSION/ALTER USER and `SELECT CURRENT_*()` are answered here from the session and the
+ * catalog; other SELECT/WITH statements go to the engine.
  */
 export function answerSql(state: EmulatorState, session: Session, sql: string): QueryResult | typeof ENGINE {
   let tokens;

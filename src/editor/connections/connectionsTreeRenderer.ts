@@ -94,6 +94,7 @@ function renderConnection(n: ConnectionNode, ctx: RenderContext): vscode.TreeIte
   item.contextValue = [
     'connection',
     p.authenticator === 'OAUTH_AUTHORIZATION_CODE' ? 'oauth' : '',
+    p.authenticator === 'SNOWFLAKE_JWT' ? 'keypair' : '',
     p.isDefault ? 'default' : '',
   ]
     .filter(Boolean)

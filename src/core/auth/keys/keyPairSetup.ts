@@ -32,6 +32,8 @@ export interface KeySetupOptions {
   readonly bits?: number;
   /** The sign-in to run ALTER USER over (default: the first working one of the same account and user). */
   readonly via?: string;
+  /** False: run nothing at Snowflake, only give the statement (for an administrator). */
+  readonly runStatement?: boolean;
 }
 
 export interface KeySetupResult {
@@ -114,7 +116,7 @@ async function plan(deps: KeySetupDeps, o: KeySetupOptions): Promise<Plan> {
     user,
     keyFile,
     resolved,
-    helpers: helperSignIns(resolved, account, user, o.via),
+    helpers: o.runStatement === false ? [] : helperSignIns(resolved, account, user, o.via),
     ...(existing ? { existing } : {}),
   };
 }
