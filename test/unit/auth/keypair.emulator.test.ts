@@ -4,7 +4,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../../../src/cli/main';
-import { snapshotDir, startAuthWorld, table, writeHome, type AuthWorld } from './authHarness';
+import { keyDeps } from '../../../src/core/auth/keys/keyDeps';
+import { rotateKey } from '../../../src/core/auth/keys/keyRotation';
+import { createSnowflakeSdkDriver } from '../../../src/core/snowflake/snowflakeSdkDriver';
+import { SqlSessionManager } from '../../../src/core/snowflake/sqlSessionManager';
+import { CancelledError } from '../../../src/core/shared/errors';
+import { nullLogger } from '../../../src/core/shared/logger';
+import { makeAuth, newRsaKey, snapshotDir, startAuthWorld, table, writeHome, type AuthWorld } from './authHarness';
 
 async function cli(argv: string[], env: Record<string, string | undefined>) {
   let out = '';
@@ -165,6 +171,40 @@ describe('key pairs: generate, rotate, remove (CLI over the emulator)', function
     assert.match(r.out, new RegExp(fp.replace(/[+/]/g, '\\$&')));
     const t = await cli(['test', 'kp'], h.env);
     assert.equal(t.code, 0, t.err);
+  });
+
+  it('rotate refuses to overwrite a third key in the free slot, and a cancelled login test undoes the new key', async () => {
+    const h = home('rotaterefusals');
+    const env = { ...h.env, PRIVATE_KEY_PASSPHRASE: 'pw' };
+    const gen = await cli(['keypair', 'generate', 'kp', '--user', 'DEMO_USER', '--account', w.emu.state.account], env);
+    assert.equal(gen.code, 0, gen.err);
+    const third = w.emu.state.addPublicKey('DEMO_USER', newRsaKey().publicKey);
+    const snap = snapshotDir(h.dir);
+    const refused = await cli(['keypair', 'rotate', 'kp'], env);
+    assert.equal(refused.code, 1);
+    assert.match(refused.err, /RSA_PUBLIC_KEY_2 of user DEMO_USER holds another key/);
+    assert.equal(snapshotDir(h.dir), snap);
+    w.emu.state.removePublicKey('DEMO_USER', third);
+    const before = slots();
+
+    // The person cancels the passphrase prompt of the trial login: the new key is unset again and its file removed.
+    const { auth } = makeAuth(w, env);
+    const sessions = new SqlSessionManager({ auth, driver: createSnowflakeSdkDriver(nullLogger), logger: nullLogger });
+    const deps = keyDeps(auth, { setSecret: async () => undefined }, sessions, {
+      homedir: w.dir,
+      platform: process.platform,
+    });
+    await assert.rejects(
+      rotateKey(
+        { ...deps, testLogin: () => Promise.reject(new CancelledError()) },
+        { connection: 'kp', passphrase: 'pw' },
+      ),
+      CancelledError,
+    );
+    sessions.dispose();
+    auth.dispose();
+    assert.deepEqual(slots(), before);
+    assert.equal(snapshotDir(h.dir), snap);
   });
 
   it('connection remove: deletes the one table, keeps the comment and the other table, mode 0600', async () => {
