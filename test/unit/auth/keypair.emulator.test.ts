@@ -3,25 +3,13 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { runCli } from '../../../src/cli/main';
 import { keyDeps } from '../../../src/core/auth/keys/keyDeps';
 import { rotateKey } from '../../../src/core/auth/keys/keyRotation';
 import { createSnowflakeSdkDriver } from '../../../src/core/snowflake/snowflakeSdkDriver';
 import { SqlSessionManager } from '../../../src/core/snowflake/sqlSessionManager';
 import { CancelledError } from '../../../src/core/shared/errors';
 import { nullLogger } from '../../../src/core/shared/logger';
-import { makeAuth, newRsaKey, snapshotDir, startAuthWorld, table, writeHome, type AuthWorld } from './authHarness';
-
-async function cli(argv: string[], env: Record<string, string | undefined>) {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, {
-    env,
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t) },
-  });
-  return { code, out, err };
-}
+import { cli, makeAuth, newRsaKey, snapshotDir, startAuthWorld, table, writeHome, type AuthWorld } from './authHarness';
 
 describe('key pairs: generate, rotate, remove (CLI over the emulator)', function () {
   this.timeout(60_000);
