@@ -35,6 +35,11 @@ describe('connection tables: remove and edit', () => {
   it('removes the last table and the comment inside it; config.toml tables by their [connections.x] path', () => {
     const simple = FILE.replace(/\n\[prod\.extra_params\]\nx = 1\n/, '');
     assert.equal(removeTable(simple, ['prod']), simple.slice(0, simple.indexOf('[prod]')));
+    assert.equal(
+      removeTable(`${simple}\n\n[new]\nx = 1\n`, ['new']),
+      simple,
+      'an appended table goes with its separator',
+    );
     const config = 'default_connection_name = "b"\n[connections.a]\naccount = "x"\n\n[connections.b]\naccount = "y"\n';
     assert.equal(
       removeTable(config, ['connections', 'a']),

@@ -58,8 +58,11 @@ export function removeTable(text: string, tablePath: readonly string[], file = '
   for (let i = body.from; i < body.to; i++) if (statements[i]?.kind === 'keyValue') last = i;
   let end = last + 1;
   while (end < body.to && statements[end]?.kind === 'blank') end++;
-  const from = statements[body.header]!.start;
   const to = end < statements.length ? statements[end]!.start : text.length;
+  // The last table takes the blank lines above it along (the separator an append put there), not any comment.
+  let first = body.header;
+  while (to === text.length && first > 0 && statements[first - 1]?.kind === 'blank') first--;
+  const from = statements[first]!.start;
   const expected = withKey(doc, tablePath.slice(0, -1), tablePath[tablePath.length - 1]!, undefined);
   return verify(text.slice(0, from) + text.slice(to), file, expected);
 }
