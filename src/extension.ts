@@ -13,6 +13,8 @@ import { createPrompter } from './editor/auth/prompter';
 import { registerAuth, type AuthServices } from './editor/auth/registerAuth';
 import { registerConnections, type ConnectionsServices } from './editor/connections/registerConnections';
 import { registerCortex, type CortexSharedServices } from './editor/cortex/registerCortex';
+import { registerConnectionEditCommands } from './editor/auth/connectionEditCommands';
+import { registerKeyCommands } from './editor/auth/keyCommands';
 import { registerPublish } from './editor/publish/registerPublish';
 import { registerRequestLimits } from './editor/requestLimitsSetting';
 import type { EditorDeps } from './editor/deps';
@@ -59,6 +61,10 @@ export function composeExtension(context: vscode.ExtensionContext, observers: Ex
   };
   const authParts = registerAuth(deps);
   const connections = registerConnections(deps);
+  context.subscriptions.push(
+    ...registerKeyCommands(deps, connections.sessions, auth),
+    ...registerConnectionEditCommands(deps, auth),
+  );
   registerCortex(deps, {
     ...connections,
     ...(observers.onAnswer ? { onAnswer: observers.onAnswer } : {}),

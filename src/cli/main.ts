@@ -1,7 +1,9 @@
 // The CLI's router: one module per verb under commands/; this file only routes and turns errors into exit codes.
 import { CliAuth } from './cliAuth';
+import { connectionCommand } from './commands/connection';
 import { connectionsCommand } from './commands/connections';
 import { doctorCommand } from './commands/doctor';
+import { keypairCommand } from './commands/keypair';
 import { runPublishCli } from './commands/publish';
 import { testCommand } from './commands/test';
 import { tokenCommand } from './commands/token';
@@ -16,6 +18,10 @@ const USAGE = `Usage: posit-snowflake <command>
                                             print a REST token, or an SPCS ingress token
   doctor [<name>] [--offline]               explain where each connection comes from and what is wrong
                                             (--offline: no login attempt)
+  keypair generate <name> [--user U --account A] [--via <name>] [--unencrypted]
+                                            create a key, set it on the user, write the connection
+  keypair rotate <name> [--unencrypted]     replace the connection's key (free slot, verified, old one unset)
+  connection remove <name>                  delete the connection's table from its file
   publish <dir> --server <url> [--snowflake-connection <name>] [--api-key-env <VAR>]
                                             publish a project to Posit Connect
 `;
@@ -27,6 +33,8 @@ const AUTH_VERBS: Readonly<Record<string, AuthVerb>> = {
   test: testCommand,
   token: tokenCommand,
   doctor: doctorCommand,
+  keypair: keypairCommand,
+  connection: connectionCommand,
 };
 
 export async function runCli(argv: readonly string[], io: CliIo, opts: CliOptions = {}): Promise<number> {

@@ -1,5 +1,6 @@
-// Answers the session statements (catalog SHOWs, DESCRIBE, USE, ALTER SESSION, CURRENT_*()) from the catalog, and
-// hands every other SELECT/WITH to the SQL engine (duck.ts); role grants and Snowflake's error codes and messages.
+// Answers the session statements (catalog SHOWs, DESCRIBE, USE, ALTER SESSION, ALTER USER's keys, CURRENT_*()) from
+// the catalog, and hands every other SELECT/WITH to the SQL engine (duck.ts); role grants and Snowflake's error codes
+// and messages.
 import { T, type TableDef } from './catalog';
 import {
   SqlError,
@@ -17,6 +18,7 @@ import {
 } from './show';
 import { Cursor, tokenize } from './sqlLexer';
 import type { EmulatorState, Session } from './state';
+import { alterUserKeys } from './userKeys';
 
 const text = (name: string): ResultColumn => ({ name, t: T.varchar() });
 const STATUS_OK: QueryResult = { columns: [text('status')], rows: [['Statement executed successfully.']] };
@@ -28,8 +30,8 @@ const isQuery = (sql: string): boolean =>
   /^\s*(?:\(|WITH\b|SELECT\b)/i.test(sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ''));
 
 /**
- * SHOW/DESCRIBE/USE/ALTER SESSION and `SELECT CURRENT_*()` are answered here from the session and the catalog; other
- * SELECT/WITH statements go to the engine.
+ * SHOW/DESCRIBE/USE/ALTER SESSION/ALTER USER and `SELECT CURRENT_*()` are answered here from the session and the
+ * catalog; other SELECT/WITH statements go to the engine.
  */
 export function answerSql(state: EmulatorState, session: Session, sql: string): QueryResult | typeof ENGINE {
   let tokens;
@@ -74,6 +76,7 @@ class SqlExecutor {
     if (c.accept('DESCRIBE') || c.accept('DESC')) return this.describe();
     if (c.accept('USE')) return this.use();
     if (c.accept('SELECT')) return this.select();
+    if (c.accept('ALTER', 'USER')) return alterUserKeys(this.state, this.s, c);
     if (c.accept('ALTER', 'SESSION')) {
       while (!c.done) c.next();
       return STATUS_OK;
@@ -242,7 +245,7 @@ class SqlExecutor {
     const u = this.state.user(name);
     if (!u)
       throw new SqlError('002003', '02000', `SQL compilation error:\nUser '${name}' does not exist or not authorized.`);
-    const fps = [...u.keys.keys()];
+    const fps = u.keySlots;
     const rows = [
       ['NAME', u.name],
       ['DEFAULT_WAREHOUSE', u.defaultWarehouse ?? 'null'],

@@ -13,6 +13,8 @@ export interface UserRecord {
   readonly roles: Set<string>;
   /** Registered RSA public keys by `SHA256:` fingerprint (Snowflake allows two: RSA_PUBLIC_KEY and _2). */
   readonly keys: Map<string, crypto.KeyObject>;
+  /** Which fingerprint is in RSA_PUBLIC_KEY [0] and RSA_PUBLIC_KEY_2 [1] (DESCRIBE USER shows them by slot). */
+  readonly keySlots: [string | undefined, string | undefined];
   disabled?: boolean;
 }
 
@@ -103,6 +105,8 @@ export class EmulatorState implements KeyLookup {
   readonly authCodes = new Map<string, AuthCode>();
   readonly pats = new Map<string, Pat>();
   readonly ingressTokens = new Map<string, IngressToken>();
+  /** `ROLE|USER` pairs granted MODIFY PROGRAMMATIC AUTHENTICATION METHODS ON USER (see userKeys.ts). */
+  readonly modifyAuthGrants = new Set<string>();
   readonly catalog = new Catalog();
   accessTokenTtlSeconds: number;
   sessionTtlSeconds: number;
@@ -175,6 +179,7 @@ export class EmulatorState implements KeyLookup {
       name: name.toUpperCase(),
       roles,
       keys: new Map(),
+      keySlots: [undefined, undefined],
       defaultRole: opts.defaultRole ?? opts.roles?.[0] ?? 'PUBLIC',
       defaultWarehouse: opts.defaultWarehouse,
     };
@@ -186,8 +191,11 @@ export class EmulatorState implements KeyLookup {
     return name ? this.users.get(name.toUpperCase()) : undefined;
   }
 
-  /** Registers a public key (PEM, public or private) for a user; returns its fingerprint. At most two keys. */
-  addPublicKey(userName: string, pem: string | crypto.KeyObject): string {
+  /**
+   * Registers a public key (PEM, public or private) for a user; returns its fingerprint. Without a slot it takes the
+   * first free one of the two (RSA_PUBLIC_KEY, RSA_PUBLIC_KEY_2); with one it replaces what that slot held.
+   */
+  addPublicKey(userName: string, pem: string | crypto.KeyObject, slot?: 0 | 1): string {
     const user = this.mustUser(userName);
     const key =
       typeof pem === 'string'
@@ -196,14 +204,22 @@ export class EmulatorState implements KeyLookup {
           ? crypto.createPublicKey(pem)
           : pem;
     const fp = fingerprintOf(key);
-    if (!user.keys.has(fp) && user.keys.size >= 2)
-      throw new Error(`User ${user.name} already has two public keys (RSA_PUBLIC_KEY, RSA_PUBLIC_KEY_2)`);
+    if (user.keySlots.includes(fp) && slot === undefined) return fp;
+    const at = slot ?? user.keySlots.findIndex((s) => s === undefined);
+    if (at < 0) throw new Error(`User ${user.name} already has two public keys (RSA_PUBLIC_KEY, RSA_PUBLIC_KEY_2)`);
+    const replaced = user.keySlots[at];
+    if (replaced !== undefined) this.removePublicKey(user.name, replaced);
+    user.keySlots[at] = fp;
     user.keys.set(fp, key);
     return fp;
   }
 
   removePublicKey(userName: string, fingerprint: string): void {
-    this.mustUser(userName).keys.delete(fingerprint);
+    const user = this.mustUser(userName);
+    user.keys.delete(fingerprint);
+    user.keySlots.forEach((s, i) => {
+      if (s === fingerprint) user.keySlots[i] = undefined;
+    });
   }
 
   /** Is this the emulated account, in any of its accepted spellings (org-account, locator, with region suffix)? */

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmulator, type Emulator } from '../../emulator/index';
+import { runCli } from '../../../src/cli/main';
 import { createAuthService, type AuthServiceOptions } from '../../../src/core/auth/authService';
 import { nodeFileSystem } from '../../../src/core/shared/nodeFileSystem';
 import { MemorySecretStorage, SecretStore } from '../../../src/core/auth/secretStore';
@@ -147,4 +148,19 @@ export function browserPrompter(
 
 export function newRsaKey(): crypto.KeyPairKeyObjectResult {
   return crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+}
+
+/** Runs the CLI in-process with the given environment and returns its exit code and what it printed. */
+export async function cli(
+  argv: string[],
+  env: Record<string, string | undefined>,
+): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, {
+    env,
+    stdout: { write: (t: string) => (out += t) },
+    stderr: { write: (t: string) => (err += t) },
+  });
+  return { code, out, err };
 }

@@ -3,22 +3,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { runCli } from '../../../src/cli/main';
-import { startAuthWorld, table, writeHome, type AuthWorld } from './authHarness';
-
-async function cli(
-  argv: string[],
-  env: Record<string, string | undefined>,
-): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, {
-    env,
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t) },
-  });
-  return { code, out, err };
-}
+import { cli, startAuthWorld, table, writeHome, type AuthWorld } from './authHarness';
 
 describe('CLI: connections, test, token, doctor', () => {
   let w: AuthWorld;

@@ -7,7 +7,7 @@ import { tryParseToml } from '../tomlFiles';
 import { tomlPosition } from '../tomlErrors';
 
 export type TomlScalar = string | number | boolean;
-type Table = Record<string, unknown>;
+export type Table = Record<string, unknown>;
 
 const BARE = /^[A-Za-z0-9_-]+$/;
 
@@ -75,11 +75,11 @@ function newline(text: string): string {
   return text.includes('\r\n') ? '\r\n' : '\n';
 }
 
-function isTable(v: unknown): v is Table {
+export function isTable(v: unknown): v is Table {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
-function lookup(doc: Table, path: readonly string[]): unknown {
+export function lookup(doc: Table, path: readonly string[]): unknown {
   let cur: unknown = doc;
   for (const part of path) cur = isTable(cur) ? cur[part] : undefined;
   return cur;
@@ -108,7 +108,7 @@ function deepCopy(v: unknown): unknown {
 }
 
 /** A copy of the parsed document with one key of one table set (or deleted), creating missing parent tables. */
-function withKey(doc: Table, tablePath: readonly string[], key: string, value: unknown): Table {
+export function withKey(doc: Table, tablePath: readonly string[], key: string, value: unknown): Table {
   const copy = deepCopy(doc) as Table;
   let cur: Table = copy;
   for (const part of tablePath) {
@@ -121,7 +121,7 @@ function withKey(doc: Table, tablePath: readonly string[], key: string, value: u
 }
 
 /** The edit re-parsed and compared with what was meant; a scanner slip becomes an error, never a damaged file. */
-function verify(result: string, file: string, expected: Table): string {
+export function verify(result: string, file: string, expected: Table): string {
   const after = tryParseToml(result);
   if (!('data' in after) || !sameValue(after.data, expected)) {
     throw new SnowflakeExtError(
@@ -191,7 +191,7 @@ export function appendConnection(
 }
 
 /** The statements of one table: from its header (exclusive) to the next header. */
-function tableBody(
+export function tableBody(
   statements: readonly TomlStatement[],
   path: readonly string[],
 ): { header: number; from: number; to: number } | undefined {
