@@ -13,6 +13,7 @@ import { registerConnections } from './editor/connections/registerConnections';
 import { registerCortex } from './editor/cortex/registerCortex';
 import { registerPublish } from './editor/publish/registerPublish';
 import { registerRequestLimits } from './editor/requestLimitsSetting';
+import { registerSqlEditor } from './editor/sql/registerSqlEditor';
 import type { ExtensionDeps } from './editor/deps';
 
 export function activate(context: vscode.ExtensionContext): PositSnowflakeApi {
@@ -43,7 +44,15 @@ export function activate(context: vscode.ExtensionContext): PositSnowflakeApi {
   const deps: ExtensionDeps = { context, log, channel, auth, secrets };
   registerAuth(deps);
   const connections = registerConnections(deps);
-  registerCortex(deps, connections);
+  const sqlEditor = registerSqlEditor({
+    auth,
+    sessions: connections.sessions,
+    workspaceState: context.workspaceState,
+    log,
+    selectedConnection: connections.selectedConnection,
+  });
+  context.subscriptions.push(...sqlEditor.disposables);
+  registerCortex(deps, { ...connections, showResults: sqlEditor.showResults });
   registerPublish(deps);
   return createPublicApi(auth);
 }

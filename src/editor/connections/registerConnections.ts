@@ -17,6 +17,8 @@ export interface ConnectionsServices {
   readonly sessions: SqlSessionManager;
   /** The database (and schema) last selected or expanded in the view under a connection. */
   readonly focus: (connectionName: string) => { database: string; schema?: string } | undefined;
+  /** The connection of the node selected in the view, if any. */
+  readonly selectedConnection: () => string | undefined;
 }
 
 export function registerConnections(deps: ExtensionDeps): ConnectionsServices {
@@ -48,5 +50,9 @@ export function registerConnections(deps: ExtensionDeps): ConnectionsServices {
   if (context.extensionMode === vscode.ExtensionMode.Test) {
     context.subscriptions.push(vscode.commands.registerCommand(TREE_TEST_COMMAND, () => provider));
   }
-  return { sessions, focus: (name) => model.focus(name) };
+  return {
+    sessions,
+    focus: (name) => model.focus(name),
+    selectedConnection: () => view.selection[0]?.connectionName,
+  };
 }

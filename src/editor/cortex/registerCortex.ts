@@ -26,6 +26,8 @@ export interface CortexSharedServices {
   readonly sessions?: SharedSessions;
   /** Where the user is looking in the Snowflake view (the database/schema last selected or expanded). */
   readonly focus?: (connectionName: string) => ViewFocus | undefined;
+  /** Runs a statement into the SQL results panel (Run Preview opens its query there). */
+  readonly showResults?: (profile: ConnectionProfile, sql: string) => Promise<string>;
 }
 
 export function registerCortex(deps: ExtensionDeps, shared: CortexSharedServices = {}): void {
@@ -86,7 +88,15 @@ export function registerCortex(deps: ExtensionDeps, shared: CortexSharedServices
       }),
     );
   }
-  context.subscriptions.push(...registerSqlCommands({ log, chosenConnection, connectionNamed, query }));
+  context.subscriptions.push(
+    ...registerSqlCommands({
+      log,
+      chosenConnection,
+      connectionNamed,
+      query,
+      ...(shared.showResults ? { showResults: shared.showResults } : {}),
+    }),
+  );
   if (testing) context.subscriptions.push(vscode.commands.registerCommand(TEST_ANSWERS_COMMAND, () => answers.slice()));
 
   context.subscriptions.push(

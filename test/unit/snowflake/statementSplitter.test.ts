@@ -15,8 +15,16 @@ const CASES: readonly Case[] = [
   { name: 'empty statements dropped', sql: ';;  ;\nSELECT 1;;', texts: ['SELECT 1'] },
   { name: "semicolon in '...'", sql: "SELECT 'a;b'; SELECT 2", texts: ["SELECT 'a;b'", 'SELECT 2'] },
   { name: "doubled '' in a string", sql: "SELECT 'it''s;'; SELECT 2", texts: ["SELECT 'it''s;'", 'SELECT 2'] },
-  { name: "backslash-escaped \\' in a string", sql: "SELECT 'a\\';b'; SELECT 2", texts: ["SELECT 'a\\';b'", 'SELECT 2'] },
-  { name: 'semicolon in a quoted identifier', sql: 'SELECT 1 AS "a;""b"; SELECT 2', texts: ['SELECT 1 AS "a;""b"', 'SELECT 2'] },
+  {
+    name: "backslash-escaped \\' in a string",
+    sql: "SELECT 'a\\';b'; SELECT 2",
+    texts: ["SELECT 'a\\';b'", 'SELECT 2'],
+  },
+  {
+    name: 'semicolon in a quoted identifier',
+    sql: 'SELECT 1 AS "a;""b"; SELECT 2',
+    texts: ['SELECT 1 AS "a;""b"', 'SELECT 2'],
+  },
   { name: '-- comment', sql: 'SELECT 1 -- not; here\n; SELECT 2', texts: ['SELECT 1 -- not; here', 'SELECT 2'] },
   { name: '// comment', sql: 'SELECT 1 // not; here\n; SELECT 2', texts: ['SELECT 1 // not; here', 'SELECT 2'] },
   { name: '/* */ comment', sql: 'SELECT /* a; b */ 1; SELECT 2', texts: ['SELECT /* a; b */ 1', 'SELECT 2'] },
