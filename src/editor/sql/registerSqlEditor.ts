@@ -40,6 +40,8 @@ export class SqlRunner implements vscode.Disposable {
   readonly history: QueryHistory;
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('snowflake-sql');
   private running: AbortController | undefined;
+  /** History writes in order (each one reads the list the previous one wrote). */
+  private recording: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: SqlEditorDeps) {
     this.connections = new EditorConnections(deps);
@@ -92,13 +94,14 @@ export class SqlRunner implements vscode.Disposable {
             onStep: (i, outcome) => {
               if (outcome) {
                 done.push(outcome);
-                void this.record(profile.name, outcome);
+                this.recording = this.recording.then(() => this.record(profile.name, outcome));
               }
               html = this.results.show({ ...view, running: outcome ? undefined : i });
             },
           }),
       );
       html = this.results.show({ ...view, done: summary.steps, summary });
+      await this.recording;
       if (doc) this.mark(doc, summary);
       this.report(profile, summary);
       return { summary, html };
@@ -110,16 +113,18 @@ export class SqlRunner implements vscode.Disposable {
 
   private async record(connection: string, o: StepOutcome): Promise<void> {
     if (o.status === 'skipped') return;
-    await this.history.add({
-      connection,
-      statement: o.statement.text,
-      at: o.startedAt,
-      elapsedMs: o.elapsedMs,
-      status: o.status,
-      ...(o.result ? { rows: o.result.totalRows ?? o.result.rows.length } : {}),
-      ...(o.result?.queryId ? { queryId: o.result.queryId } : {}),
-      ...(o.error && o.status === 'failed' ? { error: o.error.message } : {}),
-    });
+    await this.history
+      .add({
+        connection,
+        statement: o.statement.text,
+        at: o.startedAt,
+        elapsedMs: o.elapsedMs,
+        status: o.status,
+        ...(o.result ? { rows: o.result.totalRows ?? o.result.rows.length } : {}),
+        ...(o.result?.queryId ? { queryId: o.result.queryId } : {}),
+        ...(o.error && o.status === 'failed' ? { error: o.error.message } : {}),
+      })
+      .catch((err: unknown) => this.deps.log.warn(`Query history not saved: ${(err as Error).message}`));
   }
 
   private mark(doc: vscode.TextDocument, summary: ScriptSummary): void {
