@@ -50,7 +50,19 @@ export class QueryHistory {
     const all = this.all();
     const statement =
       entry.statement.length > HISTORY_TEXT_LIMIT ? entry.statement.slice(0, HISTORY_TEXT_LIMIT) : entry.statement;
-    const list = [{ ...entry, statement }, ...(all[entry.connection] ?? [])].slice(0, this.limit);
+    // Only the named fields: whatever else the caller's object carries (a result) stays out of the store.
+    const { connection, at, elapsedMs, status, rows, queryId, error } = entry;
+    const kept: HistoryEntry = {
+      connection,
+      statement,
+      at,
+      elapsedMs,
+      status,
+      ...(rows !== undefined ? { rows } : {}),
+      ...(queryId !== undefined ? { queryId } : {}),
+      ...(error !== undefined ? { error: error.slice(0, 2000) } : {}),
+    };
+    const list = [kept, ...(all[entry.connection] ?? [])].slice(0, this.limit);
     await this.store.update(KEY, { ...all, [entry.connection]: list });
   }
 
