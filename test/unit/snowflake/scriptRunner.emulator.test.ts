@@ -92,6 +92,15 @@ describe('Running a SQL script against the emulator', function () {
     assert.deepEqual(r?.rows, full.steps[0]?.result?.rows.slice(0, 3));
   });
 
+  it('a result in chunks: the first 10,000 of 50,000 rows are kept, in order', async () => {
+    const summary = await run('SELECT SEQ4() AS N FROM TABLE(GENERATOR(ROWCOUNT => 50000))', {}, 10_000);
+    const r = summary.steps[0]?.result;
+    assert.equal(summary.failed, 0, summary.steps[0]?.error?.message);
+    assert.equal(r?.rows.length, 10_000);
+    assert.equal(r?.totalRows, 50_000);
+    assert.deepEqual([r?.rows[0]?.[0], r?.rows[9_999]?.[0]], ['0', '9999']);
+  });
+
   it('a missing warehouse is an error of its own kind, so the editor can offer Switch Warehouse', async () => {
     emu.state.user('DEMO_USER')!.defaultWarehouse = undefined;
     try {
