@@ -10,7 +10,7 @@ import { runScript, summaryLine, type RunScriptOptions } from '../../../src/core
 import { createSnowflakeSdkDriver } from '../../../src/core/snowflake/snowflakeSdkDriver';
 import { SqlSessionManager } from '../../../src/core/snowflake/sqlSessionManager';
 import { splitStatements } from '../../../src/core/snowflake/statementSplitter';
-import { EmulatorAuth } from './emulatorAuth';
+import { EmulatorAuth, emulatorProfile } from './emulatorAuth';
 
 describe('Running a SQL script against the emulator', function () {
   this.timeout(60_000);
@@ -27,17 +27,7 @@ describe('Running a SQL script against the emulator', function () {
   beforeEach(() => {
     const logger = new MemoryLogger();
     sessions = new SqlSessionManager({ auth: new EmulatorAuth(emu), driver: createSnowflakeSdkDriver(logger), logger });
-    p = {
-      name: 'emu',
-      source: 'connections.toml',
-      isDefault: true,
-      params: {},
-      authenticator: 'OAUTH',
-      account: emu.state.account,
-      baseUrl: emu.snowflakeUrl,
-      user: 'DEMO_USER',
-      warehouse: 'DEMO_WH',
-    };
+    p = emulatorProfile(emu);
   });
   afterEach(async () => {
     await sessions.reset('emu');

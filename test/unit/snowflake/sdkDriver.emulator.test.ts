@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startEmulator, type Emulator } from '../../emulator/index';
 import type { ConnectionProfile } from '../../../src/core/auth/types';
-import { EmulatorAuth } from './emulatorAuth';
+import { EmulatorAuth, emulatorProfile } from './emulatorAuth';
 import { CancelledError, SnowflakeExtError } from '../../../src/core/shared/errors';
 import { MemoryLogger } from '../../../src/core/shared/logger';
 import { CatalogLoader } from '../../../src/core/snowflake/catalogLoader';
@@ -30,17 +30,7 @@ describe('SQL sessions over snowflake-sdk against the emulator', function () {
     auth = new EmulatorAuth(emu);
     logger = new MemoryLogger();
     sessions = new SqlSessionManager({ auth, driver: createSnowflakeSdkDriver(logger), logger });
-    p = {
-      name: 'emu',
-      source: 'connections.toml',
-      isDefault: true,
-      params: {},
-      authenticator: 'OAUTH',
-      account: emu.state.account,
-      baseUrl: emu.snowflakeUrl,
-      user: 'DEMO_USER',
-      warehouse: 'DEMO_WH',
-    };
+    p = emulatorProfile(emu);
     loader = new CatalogLoader((sql, what, signal, options) => sessions.query(p, sql, { what, signal, ...options }));
   });
   afterEach(async () => {
