@@ -17,6 +17,7 @@ import { registerConnectionEditCommands } from './editor/auth/connectionEditComm
 import { registerKeyCommands } from './editor/auth/keyCommands';
 import { registerPublish } from './editor/publish/registerPublish';
 import { registerRequestLimits } from './editor/requestLimitsSetting';
+import { registerSqlEditor } from './editor/sql/registerSqlEditor';
 import type { EditorDeps } from './editor/deps';
 
 /** What the composition built, for an embedding host that wants more than the public API. */
@@ -65,8 +66,17 @@ export function composeExtension(context: vscode.ExtensionContext, observers: Ex
     ...registerKeyCommands(deps, connections.sessions, auth),
     ...registerConnectionEditCommands(deps, auth),
   );
+  const sqlEditor = registerSqlEditor({
+    auth,
+    sessions: connections.sessions,
+    workspaceState: context.workspaceState,
+    log,
+    selectedConnection: connections.selectedConnection,
+  });
+  context.subscriptions.push(...sqlEditor.disposables);
   registerCortex(deps, {
     ...connections,
+    showResults: sqlEditor.showResults,
     ...(observers.onAnswer ? { onAnswer: observers.onAnswer } : {}),
   });
   registerPublish(deps);

@@ -92,6 +92,25 @@ function isoCell(v: unknown): string | null {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : String(v);
 }
 
+/** Role and warehouse the session has after a statement (the response's final* fields). */
+function contextOf(st: RowStatement): { role?: string; warehouse?: string } {
+  const state = st.getSessionState() as { getCurrentRole?(): string; getCurrentWarehouse?(): string } | undefined;
+  return { role: state?.getCurrentRole?.() ?? undefined, warehouse: state?.getCurrentWarehouse?.() ?? undefined };
+}
+
+/** The first `max` rows through the driver's row stream: the rest of the result's chunks are never downloaded. */
+function firstRows(st: RowStatement, max: number): Promise<unknown[][]> {
+  const total = st.getNumRows();
+  if (total <= 0 || max <= 0) return Promise.resolve([]);
+  return new Promise((resolve, reject) => {
+    const rows: unknown[][] = [];
+    st.streamRows({ start: 0, end: Math.min(total, max) - 1 })
+      .on('data', (r: unknown[]) => rows.push(r))
+      .on('error', reject)
+      .on('end', () => resolve(rows));
+  });
+}
+
 class SdkConnection implements SqlConnection {
   constructor(private readonly conn: Connection) {}
 
@@ -105,25 +124,33 @@ class SdkConnection implements SqlConnection {
         stmt.cancel(() => undefined);
         reject(new CancelledError());
       };
+      const finish = (st: RowStatement, rows: unknown[][]): void => {
+        signal?.removeEventListener('abort', onAbort);
+        if (settled) return;
+        settled = true;
+        resolve({
+          columns: columnsOf(st),
+          rows: options?.datesAs === 'iso' ? rows.map((r) => r.map(isoCell)) : (rows as (string | null)[][]),
+          ...contextOf(st),
+          queryId: st.getQueryId() || undefined,
+          totalRows: options?.maxRows !== undefined ? st.getNumRows() : rows.length,
+        });
+      };
+      const fail = (err: Error): void => {
+        signal?.removeEventListener('abort', onAbort);
+        if (settled) return;
+        settled = true;
+        reject(err);
+      };
+      const maxRows = options?.maxRows;
       const stmt = this.conn.execute({
         sqlText,
         ...(options?.datesAs === 'iso' ? { fetchAsString: DATES_AS_VALUES } : {}),
+        ...(maxRows !== undefined ? { streamResult: true } : {}),
         complete: (err, st, rows) => {
-          signal?.removeEventListener('abort', onAbort);
-          if (settled) return;
-          settled = true;
-          if (err) return reject(err);
-          const state = st.getSessionState() as
-            { getCurrentRole?(): string; getCurrentWarehouse?(): string } | undefined;
-          resolve({
-            columns: columnsOf(st),
-            rows:
-              options?.datesAs === 'iso'
-                ? (rows ?? []).map((r: unknown[]) => r.map(isoCell))
-                : ((rows ?? []) as (string | null)[][]),
-            role: state?.getCurrentRole?.() ?? undefined,
-            warehouse: state?.getCurrentWarehouse?.() ?? undefined,
-          });
+          if (err) return fail(err);
+          if (maxRows === undefined) return finish(st, (rows ?? []) as unknown[][]);
+          firstRows(st, maxRows).then((r) => finish(st, r), fail);
         },
       });
       signal?.addEventListener('abort', onAbort, { once: true });

@@ -18,6 +18,10 @@ export interface QueryResult {
   /** Session context after the statement (from the response's final* fields), when the driver reports it. */
   readonly role?: string;
   readonly warehouse?: string;
+  /** Snowflake's query id, when the driver reports it. */
+  readonly queryId?: string;
+  /** Rows in the whole result (more than `rows` when ExecuteOptions.maxRows cut it). */
+  readonly totalRows?: number;
 }
 
 export interface ConnectOptions {
@@ -39,6 +43,8 @@ export interface ExecuteOptions {
    * for catalog listings, where formatting every row's created_on would double the cost of a page.
    */
   readonly datesAs?: 'text' | 'iso';
+  /** Keep at most this many rows in memory (the rest are not fetched; totalRows says how many there were). */
+  readonly maxRows?: number;
 }
 
 /** One logged-in session. */

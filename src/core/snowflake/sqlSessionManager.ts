@@ -35,6 +35,8 @@ export interface QueryOptions {
   readonly what?: string;
   /** How dates and times become text (see ExecuteOptions): 'text' (default) for people, 'iso' for listings. */
   readonly datesAs?: 'text' | 'iso';
+  /** Keep at most this many rows of the result (see ExecuteOptions.maxRows). */
+  readonly maxRows?: number;
 }
 
 /** A login in flight or done: held in an object so the retry helper does not await it before the attempt. */
@@ -171,7 +173,12 @@ export class SqlSessionManager implements Disposable {
   ): Promise<QueryResult> {
     const conn = await untilAborted(connection, signal); // the shared login keeps running for other callers
     this.opts.logger.trace(`${session.profile.name}: ${sqlText}`);
-    const result = await conn.execute(sqlText, signal, opts.datesAs ? { datesAs: opts.datesAs } : undefined);
+    const options = { datesAs: opts.datesAs, maxRows: opts.maxRows };
+    const result = await conn.execute(
+      sqlText,
+      signal,
+      opts.datesAs || opts.maxRows !== undefined ? options : undefined,
+    );
     if (result.role || result.warehouse)
       this.updateContext(session.profile.name, { role: result.role, warehouse: result.warehouse });
     return result;

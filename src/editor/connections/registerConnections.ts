@@ -16,6 +16,8 @@ export interface ConnectionsServices {
   readonly focus: (connectionName: string) => { database: string; schema?: string } | undefined;
   /** What the Connections view shows. */
   readonly tree: ConnectionsTreeDataProvider;
+  /** The connection of the node selected in the view, if any. */
+  readonly selectedConnection: () => string | undefined;
 }
 
 export function registerConnections(deps: ConnectionsDeps): ConnectionsServices {
@@ -51,5 +53,10 @@ export function registerConnections(deps: ConnectionsDeps): ConnectionsServices 
     view.onDidExpandElement((e) => model.noteFocus(e.element)),
     registerPositronConnectionsDriver(auth, log),
   );
-  return { sessions, focus: (name) => model.focus(name), tree: provider };
+  return {
+    sessions,
+    focus: (name) => model.focus(name),
+    tree: provider,
+    selectedConnection: () => view.selection[0]?.connectionName,
+  };
 }

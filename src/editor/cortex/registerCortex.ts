@@ -25,6 +25,8 @@ export interface CortexSharedServices {
   readonly focus?: (connectionName: string) => ViewFocus | undefined;
   /** Told about every answer the @snowflake participant gives (what was asked, what was said). */
   readonly onAnswer?: (entry: ParticipantRecord) => void;
+  /** Runs a statement into the SQL results panel (Run Preview opens its query there). */
+  readonly showResults?: (profile: ConnectionProfile, sql: string) => Promise<string>;
 }
 
 export function registerCortex(deps: CortexDeps, shared: CortexSharedServices = {}): void {
@@ -82,7 +84,15 @@ export function registerCortex(deps: CortexDeps, shared: CortexSharedServices = 
       }),
     );
   }
-  subscriptions.push(...registerSqlCommands({ log, chosenConnection, connectionNamed, query }));
+  subscriptions.push(
+    ...registerSqlCommands({
+      log,
+      chosenConnection,
+      connectionNamed,
+      query,
+      ...(shared.showResults ? { showResults: shared.showResults } : {}),
+    }),
+  );
 
   subscriptions.push(
     auth.onDidChange((change) => {

@@ -1,4 +1,5 @@
-// The buttons under a /sql answer: insert the SQL into the editor, or run a capped read-only preview of it.
+// The buttons under a /sql answer: insert the SQL into the editor, or run a capped read-only preview of it in the
+// SQL results panel.
 import * as vscode from 'vscode';
 import type { ConnectionProfile } from '../../core/auth/types';
 import { previewStatement, renderPreviewMarkdown } from '../../core/cortex/grounding/sqlPreview';
@@ -14,6 +15,8 @@ export interface SqlCommandEnv {
   connectionNamed(name: string): Promise<ConnectionProfile | undefined>;
   chosenConnection(): Promise<ConnectionProfile | undefined>;
   query(profile: ConnectionProfile, sql: string, signal?: AbortSignal): Promise<QueryResult>;
+  /** The SQL results panel, where Run Preview opens its query (else a Markdown document). */
+  showResults?(profile: ConnectionProfile, sql: string): Promise<string>;
 }
 
 /** The SQL editors Insert into Editor writes into; any other active editor (a Python file) gets a new document. */
@@ -55,6 +58,7 @@ export async function previewSql(env: SqlCommandEnv, sql: string, connection?: s
       command: 'positSnowflake.addConnection',
       commandTitle: 'Add Connection',
     });
+  if (env.showResults) return env.showResults(profile, statement);
   const markdown = await vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,

@@ -189,15 +189,18 @@ describe('Cortex in the editor', function () {
     }
   });
 
-  it('Run Preview runs the SQL read-only on the connection and shows the rows', async () => {
-    const markdown = await vscode.commands.executeCommand<string>(
+  it('Run Preview runs the SQL read-only on the connection and shows the rows in the results panel', async () => {
+    const html = await vscode.commands.executeCommand<string>(
       'positSnowflake.cortex.previewSql',
       'SELECT * FROM SALES_DB.PUBLIC.ORDERS',
       'keypair',
     );
-    assert.ok(markdown, 'the preview ran (no error was shown)');
-    assert.match(markdown, /# Preview \(keypair, \d+ rows?\)/);
-    assert.match(markdown, /\| ORDER_ID \|/);
+    assert.ok(html, 'the preview ran (no error was shown)');
+    // It opens in the SQL results panel: the capped query, its rows and the column header with its type.
+    assert.match(html, /Connection: keypair/);
+    assert.match(html, /LIMIT 100/);
+    assert.match(html, /Statement 1 · line 1 · succeeded · \d+ rows?/);
+    assert.match(html, /<th[^>]*>ORDER_ID<br>/);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 

@@ -3,29 +3,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startEmulator, type Emulator } from '../../emulator/index';
-import type { AuthService, ConnectionProfile, LoginCredential } from '../../../src/core/auth/types';
+import type { ConnectionProfile } from '../../../src/core/auth/types';
+import { EmulatorAuth, emulatorProfile } from './emulatorAuth';
 import { CancelledError, SnowflakeExtError } from '../../../src/core/shared/errors';
 import { MemoryLogger } from '../../support/memoryLogger';
 import { CatalogLoader } from '../../../src/core/snowflake/catalogLoader';
 import { createSnowflakeSdkDriver } from '../../../src/core/snowflake/snowflakeSdkDriver';
 import { SqlSessionManager } from '../../../src/core/snowflake/sqlSessionManager';
-
-/** Hands out emulator-issued OAuth tokens the way the auth service hands out a Workbench token. */
-class EmulatorAuth implements Pick<AuthService, 'forLogin' | 'invalidate'> {
-  minted = 0;
-  invalidations = 0;
-  constructor(
-    private readonly emu: Emulator,
-    private readonly user = 'DEMO_USER',
-  ) {}
-  async forLogin(): Promise<LoginCredential> {
-    this.minted++;
-    return { authenticator: 'OAUTH', token: this.emu.state.issueOAuthAccessToken(this.user) };
-  }
-  invalidate(): void {
-    this.invalidations++;
-  }
-}
 
 describe('SQL sessions over snowflake-sdk against the emulator', function () {
   this.timeout(60_000);
@@ -46,17 +30,7 @@ describe('SQL sessions over snowflake-sdk against the emulator', function () {
     auth = new EmulatorAuth(emu);
     logger = new MemoryLogger();
     sessions = new SqlSessionManager({ auth, driver: createSnowflakeSdkDriver(logger), logger });
-    p = {
-      name: 'emu',
-      source: 'connections.toml',
-      isDefault: true,
-      params: {},
-      authenticator: 'OAUTH',
-      account: emu.state.account,
-      baseUrl: emu.snowflakeUrl,
-      user: 'DEMO_USER',
-      warehouse: 'DEMO_WH',
-    };
+    p = emulatorProfile(emu);
     loader = new CatalogLoader((sql, what, signal, options) => sessions.query(p, sql, { what, signal, ...options }));
   });
   afterEach(async () => {
