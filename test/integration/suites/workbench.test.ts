@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PositSnowflakeApi } from '../../../src/api';
-import { control, sandbox, testDoors } from './authSandbox';
+import { choosingInQuickPicks, control, sandbox, testDoors, typingIntoPrompts } from './authSandbox';
 import { labelOf, treeWalker, type Provider } from './treeWalker';
 
 const EXTENSION_ID = 'posit-snowflake.posit-snowflake';
@@ -121,7 +121,9 @@ describe('Posit Workbench session @workbench', function () {
     assert.ok(!connectionMenu.includes('positSnowflake.setPat'), connectionMenu.join(', '));
     assert.ok(offered('error.setKeyPassphrase').includes('positSnowflake.setKeyPassphrase'));
     // With the passphrase set, the same connection browses.
-    await vscode.commands.executeCommand('positSnowflake.setKeyPassphrase', 'encrypted_key', sandbox().passphrase);
+    await typingIntoPrompts([sandbox().passphrase], () =>
+      vscode.commands.executeCommand('positSnowflake.setKeyPassphrase', 'encrypted_key'),
+    );
     await vscode.commands.executeCommand('positSnowflake.refresh', root);
     assert.deepEqual(await labels(await treePath('encrypted_key')), ['BIG_DB', 'SALES_DB']);
   });
@@ -152,7 +154,9 @@ describe('Posit Workbench session @workbench', function () {
   });
 
   it("Copy Python Connection Code for the user's own connection: SNOWFLAKE_HOME, the passphrase, the switched role", async () => {
-    await vscode.commands.executeCommand('positSnowflake.switchRole', 'encrypted_key', 'FINANCE');
+    await choosingInQuickPicks(['FINANCE'], () =>
+      vscode.commands.executeCommand('positSnowflake.switchRole', 'encrypted_key'),
+    );
     try {
       const code = await vscode.commands.executeCommand<string>('positSnowflake.copyPythonCode', 'encrypted_key');
       assert.equal(await vscode.env.clipboard.readText(), code);
@@ -165,7 +169,9 @@ describe('Posit Workbench session @workbench', function () {
         'import snowflake.connector\n\nconn = snowflake.connector.connect(connection_name="workbench")\n',
       );
     } finally {
-      await vscode.commands.executeCommand('positSnowflake.switchRole', 'encrypted_key', 'ANALYST');
+      await choosingInQuickPicks(['ANALYST'], () =>
+        vscode.commands.executeCommand('positSnowflake.switchRole', 'encrypted_key'),
+      );
     }
   });
 
