@@ -20,6 +20,8 @@ export interface TestDoors {
   /** Read through the extension's typed SecretStore (envelope validated). */
   typedSecret(kind: SecretKind, id: string): Promise<string | undefined>;
   answers(): readonly ParticipantRecord[];
+  /** Closes a connection's SQL session, so a suite leaves no session behind for the next one to find. */
+  resetSession(connection: string): Promise<void>;
 }
 
 export interface TestHostApi extends PositSnowflakeApi {
@@ -48,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): TestHostApi {
       },
       typedSecret: (kind, id) => secrets.get({ kind, id }),
       answers: () => answers.slice(),
+      resetSession: (connection) => parts.connections.sessions.reset(connection),
     },
   };
 }
