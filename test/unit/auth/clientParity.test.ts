@@ -137,11 +137,11 @@ const cases: Case[] = [
   {
     name: 'SNOWFLAKE_HOME="" is the working directory',
     source: 'connector sf_dirs.py: Path(os.environ.get("SNOWFLAKE_HOME", "~/.snowflake/")); Path("") is "."',
-    setup: (fs) => fs.file('/work/proj/connections.toml', '[here]\naccount = "a"\ntoken = "t"\n'),
+    setup: (fs) => fs.file('/home/ada/proj/connections.toml', '[here]\naccount = "a"\ntoken = "t"\n'),
     env: { SNOWFLAKE_HOME: '' },
-    host: { cwd: '/work/proj' },
+    host: { cwd: '/home/ada/proj' },
     check: (r) => {
-      assert.equal(r.directory, '/work/proj');
+      assert.equal(r.directory, '/home/ada/proj');
       assert.deepEqual(listedNames(r), ['here']);
     },
   },
