@@ -1,7 +1,6 @@
 // "Set Up Key-Pair Sign-In" and "Rotate Key": the prompts over core/auth/keys. Every question comes before the first
 // write, so a cancelled step leaves everything as it was; the passphrase goes only to the secret storage.
 import * as vscode from 'vscode';
-import * as os from 'node:os';
 import type { AuthDeps } from '../deps';
 import { registerCommand } from '../runCommand';
 import { answered } from '../../core/connections/edit/addConnection';
@@ -153,7 +152,7 @@ export function registerKeyCommands(
   sessions: SqlSessionManager,
   secrets: ConnectionSecretWriter,
 ): vscode.Disposable[] {
-  const core = () => keyDeps(deps.auth, secrets, sessions, { homedir: os.homedir(), platform: process.platform });
+  const core = () => keyDeps(deps.auth, secrets, sessions, deps.auth.host);
   const progress = <T>(title: string, work: () => Promise<T>): Thenable<T> =>
     vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, work);
   return [

@@ -2,8 +2,7 @@
 // copy Python/R code. Each takes the tree node it was invoked on (or a connection name).
 import * as vscode from 'vscode';
 import { promises as fsp } from 'node:fs';
-import * as os from 'node:os';
-import type { ConnectionProfile } from '../../core/auth/types';
+import type { ConnectionProfile, HostEnvironment } from '../../core/auth/types';
 import { CatalogLoader, PREVIEW_ROWS } from '../../core/snowflake/catalogLoader';
 import { qualifiedName, quoteIdentifier } from '../../core/snowflake/identifiers';
 import type { SessionPreferences, SqlSessionManager } from '../../core/snowflake/sqlSessionManager';
@@ -41,6 +40,8 @@ export interface CommandDeps {
   readonly log: Logger;
   /** In a Posit Workbench session: the folder of the user's own connection files. */
   readonly userDirectory: () => Promise<string | undefined>;
+  /** The host the auth service reads connections for (its home folder expands `~` in key paths). */
+  readonly host: Pick<HostEnvironment, 'homedir' | 'platform'>;
 }
 
 /** Role/warehouse choices survive a reload of the window (per workspace, per connection). */
@@ -193,15 +194,14 @@ async function retry(model: ConnectionsTreeModel, node: ErrorNode | undefined): 
 /** What Copy Python / R Connection Code must spell out for this connection to open from a script. */
 async function codeSpec(deps: CommandDeps, node: ConnectionsNode | string | undefined): Promise<ConnectionCodeSpec> {
   const profile = await profileOf(deps, node);
-  const homedir = os.homedir();
   const keyFile = stringParam(profile.params, 'private_key_file');
   const pem = keyFile
-    ? await fsp.readFile(userPath({ homedir, platform: process.platform }, keyFile), 'utf8').catch(() => '')
+    ? await fsp.readFile(userPath(deps.host, keyFile), 'utf8').catch(() => '')
     : (stringParam(profile.params, 'private_key_raw') ?? '');
   const userDirectory = await deps.userDirectory();
   return connectionCodeSpec(profile, {
     ...(userDirectory ? { userDirectory } : {}),
-    homedir,
+    homedir: deps.host.homedir,
     preferences: deps.sessions.preferences(profile.name),
     keyEncrypted: isEncryptedPem(pem),
   });

@@ -47,6 +47,7 @@ export function registerConnections(deps: ConnectionsDeps): ConnectionsServices 
       workspaceState,
       log,
       userDirectory: async () => (await auth.connections()).userDirectory,
+      host: auth.host,
     }),
     auth.onDidChange((change) => void model.onAuthChange(change)),
     view.onDidChangeSelection((e) => e.selection[0] && model.noteFocus(e.selection[0])),

@@ -3,7 +3,6 @@
 import {
   editTomlFile,
   formatTomlKey,
-  isTable,
   lookup,
   parseTomlText,
   setTableKey,
@@ -14,6 +13,7 @@ import {
   type TomlScalar,
 } from './connectionsFileEditor';
 import { scanTomlStatements } from './tomlStatements';
+import { isTable } from '../tomlFiles';
 import { OPEN_FILE_FIX } from './tomlFileWriter';
 import type { AuthService, ConnectionProfile } from '../../auth/types';
 import type { ConnectionSecretKind, ConnectionSecretWriter } from '../../auth/secretWriter';

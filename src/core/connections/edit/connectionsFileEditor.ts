@@ -3,7 +3,7 @@
 import { SnowflakeExtError } from '../../shared/errors';
 import { scanTomlStatements, type TomlKeyValue, type TomlStatement } from './tomlStatements';
 import { OPEN_FILE_FIX } from './tomlFileWriter';
-import { tryParseToml } from '../tomlFiles';
+import { isTable, tryParseToml } from '../tomlFiles';
 import { tomlPosition } from '../tomlErrors';
 
 export type TomlScalar = string | number | boolean;
@@ -73,10 +73,6 @@ export function parseTomlText(text: string, file: string): Table {
 
 function newline(text: string): string {
   return text.includes('\r\n') ? '\r\n' : '\n';
-}
-
-export function isTable(v: unknown): v is Table {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
 export function lookup(doc: Table, path: readonly string[]): unknown {
