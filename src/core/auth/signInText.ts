@@ -65,3 +65,20 @@ export function signInText(s: SignInListing, now: number): SignInText {
     detail: times(s, now).join(' · '),
   };
 }
+
+/** A failure only a browser sign-in cures, as chat offers it: what happened, and the button that signs in. */
+export interface SignInPrompt {
+  readonly message: string;
+  readonly command: string;
+  readonly title: string;
+}
+
+const SIGN_IN_COMMANDS = new Set(['positSnowflake.signIn', 'positSnowflake.signInAgain']);
+
+/** The sign-in prompt for an error whose fix is a browser sign-in; undefined for any other error. */
+export function signInPromptOf(err: unknown): SignInPrompt | undefined {
+  const e = err as { message?: unknown; refusal?: unknown; fix?: { command?: string; commandTitle?: string } };
+  const command = e?.fix?.command;
+  if (e?.refusal !== 'sign-in-needed' || !command || !SIGN_IN_COMMANDS.has(command)) return undefined;
+  return { message: String(e.message), command, title: e.fix?.commandTitle ?? 'Sign In' };
+}

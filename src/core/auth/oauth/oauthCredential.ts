@@ -9,6 +9,8 @@ import {
   oauthClientConfig,
   RefreshTokenRejectedError,
   requestToken,
+  SIGN_IN_AGAIN_FIX,
+  SIGN_IN_EXPIRED,
   SIGN_IN_FIX,
   type OAuthTokenResponse,
 } from './oauthClient';
@@ -83,8 +85,8 @@ function expiredError(profile: ConnectionProfile, role: string, cause?: unknown)
   return new RefreshTokenRejectedError(
     'auth',
     `The Snowflake sign-in of connection '${profile.name}'${role ? ` (role ${role})` : ''} has expired or was revoked.`,
-    { ...SIGN_IN_FIX, text: "Sign in again ('Snowflake: Sign In').", commandTitle: 'Sign in again' },
-    'signInExpired',
+    SIGN_IN_AGAIN_FIX,
+    SIGN_IN_EXPIRED,
     { ...(cause !== undefined ? { cause } : {}), refusal: 'sign-in-needed' },
   );
 }
@@ -123,7 +125,8 @@ async function mintAccessToken(
     }
     return accept(ctx, profile, role, tokens, false);
   }
-  if (current?.expiredAt !== undefined && opts.silent) throw expiredError(profile, role);
+  // An expired sign-in is renewed only when the person asks (Sign in again), never by a browser popping up mid-task.
+  if (current?.expiredAt !== undefined) throw expiredError(profile, role);
   if (opts.silent || !ctx.prompter?.openExternal) {
     throw new SnowflakeExtError(
       'auth',
