@@ -106,7 +106,13 @@ export interface RestCredential {
 /** What the SQL driver (snowflake-sdk) needs to log in. */
 export type LoginCredential =
   | { readonly authenticator: 'SNOWFLAKE_JWT'; readonly privateKeyPem: string; readonly user: string }
-  | { readonly authenticator: 'OAUTH'; readonly token: string; readonly user?: string }
+  | {
+      readonly authenticator: 'OAUTH';
+      readonly token: string;
+      readonly user?: string;
+      /** The role a browser sign-in's token is limited to: the login must ask for that one. */
+      readonly role?: string;
+    }
   | { readonly authenticator: 'PROGRAMMATIC_ACCESS_TOKEN'; readonly token: string; readonly user?: string };
 
 export interface AuthChange {

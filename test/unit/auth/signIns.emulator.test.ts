@@ -69,8 +69,17 @@ describe('sign-ins: per role, listed, refreshed, signed out (emulator)', () => {
     assert.equal(t.browser.calls.opened.length, 2, 'switching to a role signed in opened no browser');
     await assert.rejects(t.auth.useSignIn(c, 'ACCOUNTADMIN'), (e: SnowflakeExtError) => e.code === 'signInNeeded');
 
+    await t.auth.useSignIn(c, 'FINANCE');
+    const login = await t.auth.forLogin(c);
+    assert.equal(
+      login.authenticator === 'OAUTH' ? login.role : undefined,
+      'FINANCE',
+      'a login asks for the token role',
+    );
     const out = await t.auth.signOut(c, { role: 'FINANCE' });
     assert.deepEqual(out.roles, ['FINANCE']);
+    const after = await t.auth.forLogin(c);
+    assert.equal(after.authenticator === 'OAUTH' ? after.role : undefined, 'ANALYST', 'the role left is used');
     assert.deepEqual(
       (await t.auth.signIns(c)).map((s) => s.role),
       ['ANALYST'],

@@ -150,14 +150,15 @@ export async function authorizationCodeToken(
   ctx: OAuthContext,
   profile: ConnectionProfile,
   opts: AuthRequestOptions = {},
-): Promise<{ token: string; expiresAt: number }> {
+): Promise<{ token: string; expiresAt: number; role?: string }> {
   const entry = await ctx.cache.get(
     cacheKey(profile),
     credentialFingerprint(profile),
     () => mintAccessToken(ctx, profile, opts),
     refreshOptions(opts, (v) => (v as AccessToken).token),
   );
-  return { token: entry.value.token, expiresAt: entry.expiresAt };
+  const role = roleOfScope(entry.value.scope);
+  return { token: entry.value.token, expiresAt: entry.expiresAt, ...(role ? { role } : {}) };
 }
 
 function requireBrowserSignIn(profile: ConnectionProfile): void {
