@@ -1,7 +1,8 @@
 // Sign-ins a person can see, inside a real VS Code against the emulator: Show Sign-Ins after a browser sign-in lists
 // the role and the expiries, Switch Role offers the roles signed in and signs in with another, Sign Out revokes at
 // Snowflake (a cancelled confirmation changes nothing; with /oauth/revoke down the tokens still go and the message
-// says so), and an expired sign-in's tree row says "sign-in expired" and signs in again on a click.
+// says so), and an expired sign-in's tree row says "sign-in expired" and signs in again on a click, while @snowflake
+// and the Cortex models answer it with "Sign in again".
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { api, control, rawSecret, sandbox, testDoors } from './authSandbox';
@@ -78,6 +79,30 @@ const tokenEndpoint = (refreshToken: string): Promise<Response> =>
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: LOCAL },
     body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }).toString(),
   });
+
+const VENDOR = 'snowflake-cortex';
+const MODEL = 'claude-sonnet-4-5';
+const SETTING = 'positSnowflake.cortex.connection';
+
+async function until<T>(get: () => Thenable<T> | T, ok: (v: T) => boolean, what: string): Promise<T> {
+  for (let i = 0; i < 300; i++) {
+    const v = await get();
+    if (ok(v)) return v;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return assert.fail(what);
+}
+
+/** Revokes the stored refresh token at Snowflake behind the editor's back, as signing out on another device does. */
+async function revokeElsewhere(): Promise<void> {
+  const refresh = (await storedTokens()).ANALYST!;
+  const revoked = await fetch(new URL('/oauth/revoke', sandbox().snowflake), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: LOCAL },
+    body: new URLSearchParams({ token: refresh, token_type_hint: 'refresh_token' }).toString(),
+  });
+  assert.equal(revoked.status, 200);
+}
 
 describe('sign-ins you can see', function () {
   this.timeout(120_000);
@@ -204,14 +229,7 @@ describe('sign-ins you can see', function () {
 
   it('an expired sign-in: the row says "sign-in expired" and its click and menu sign in again', async () => {
     await asPerson([], undefined, () => vscode.commands.executeCommand('positSnowflake.signIn', 'oauth_code'));
-    const refresh = (await storedTokens()).ANALYST!;
-    // Revoked at Snowflake behind the editor's back (another device signed out), then the session is gone.
-    const revoked = await fetch(new URL('/oauth/revoke', sandbox().snowflake), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: LOCAL },
-      body: new URLSearchParams({ token: refresh, token_type_hint: 'refresh_token' }).toString(),
-    });
-    assert.equal(revoked.status, 200);
+    await revokeElsewhere();
     await (await testDoors()).resetSession('oauth_code');
     await vscode.commands.executeCommand('positSnowflake.refresh');
     const row = await firstChild('oauth_code');
@@ -228,5 +246,60 @@ describe('sign-ins you can see', function () {
     assert.equal(res.result?.connection, 'oauth_code', 'signed in again');
     const fresh = await item(await path('oauth_code'));
     assert.doesNotMatch(String(fresh.description), /sign-in expired/);
+  });
+
+  describe('in chat', () => {
+    let saved: string | undefined;
+    before(async () => {
+      saved = vscode.workspace.getConfiguration().inspect<string>(SETTING)?.globalValue;
+      await vscode.workspace.getConfiguration().update(SETTING, 'oauth_code', vscode.ConfigurationTarget.Global);
+    });
+    after(() => vscode.workspace.getConfiguration().update(SETTING, saved, vscode.ConfigurationTarget.Global));
+
+    /** Signs in, waits for the Cortex models of oauth_code, then has Snowflake revoke the sign-in. */
+    async function expiredWithModels(): Promise<vscode.LanguageModelChat> {
+      await asPerson([], undefined, () => vscode.commands.executeCommand('positSnowflake.signIn', 'oauth_code'));
+      const [model] = await until(
+        () => vscode.lm.selectChatModels({ vendor: VENDOR, id: MODEL }),
+        (m) => m.length > 0,
+        'the Cortex model of oauth_code is offered',
+      );
+      await revokeElsewhere();
+      return model!;
+    }
+
+    it('@snowflake answers an expired sign-in with a "Sign in again" button, not an error', async () => {
+      await expiredWithModels();
+      const before = (await testDoors()).answers().length;
+      await vscode.commands.executeCommand('workbench.action.chat.open', {
+        query: '@snowflake which tables can I query?',
+        modelSelector: { vendor: VENDOR, id: MODEL },
+      });
+      const answers = await until(
+        async () => (await testDoors()).answers(),
+        (a) => a.length > before,
+        'the participant answered',
+      );
+      const answer = answers[answers.length - 1]!;
+      assert.match(
+        answer.markdown,
+        /The Snowflake sign-in of connection 'oauth_code' \(role ANALYST\) has expired or was revoked\./,
+      );
+      assert.match(answer.markdown, /\[button\] Sign in again$/);
+      assert.doesNotMatch(answer.markdown, /\[error\]/);
+    });
+
+    it('a Cortex model answers an expired sign-in with a "Sign in again" link', async () => {
+      const model = await expiredWithModels();
+      const res = await model.sendRequest(
+        [vscode.LanguageModelChatMessage.User('Hello')],
+        {},
+        new vscode.CancellationTokenSource().token,
+      );
+      let text = '';
+      for await (const t of res.text) text += t;
+      assert.match(text, /has expired or was revoked\. \[Sign in again\]\(command:positSnowflake\.signInAgain\?/);
+      await vscode.commands.executeCommand('notifications.clearAll');
+    });
   });
 });
