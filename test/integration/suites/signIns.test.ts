@@ -5,7 +5,7 @@
 // and the Cortex models answer it with "Sign in again".
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { api, control, rawSecret, sandbox, testDoors } from './authSandbox';
+import { api, control, rawSecret, sandbox, testDoors, typingIntoPrompts } from './authSandbox';
 import { labelOf, treeWalker, type Provider } from './treeWalker';
 
 const KEY = 'positSnowflake/oauthRefreshToken/oauth_code';
@@ -248,6 +248,38 @@ describe('sign-ins you can see', function () {
     assert.doesNotMatch(String(fresh.description), /sign-in expired/);
   });
 
+  it('a key pair lists its fingerprint; Sign Out deletes only the stored passphrase after a confirmation saying what stays at Snowflake', async () => {
+    const { passphrase, fingerprints } = sandbox();
+    const key = 'positSnowflake/keyPassphrase/encrypted_key';
+    await typingIntoPrompts([passphrase], () =>
+      vscode.commands.executeCommand('positSnowflake.setKeyPassphrase', 'encrypted_key'),
+    );
+    try {
+      const label = 'encrypted_key · role ANALYST';
+      const cancelled = await asPerson([label, 'Sign Out'], undefined, () =>
+        vscode.commands.executeCommand('positSnowflake.showSignIns', 'encrypted_key'),
+      );
+      assert.equal(cancelled.picks[0]?.[0]?.description, 'key pair · valid');
+      assert.match(
+        cancelled.picks[0]?.[0]?.detail ?? '',
+        new RegExp(`fingerprint ${fingerprints.encrypted.replace(/[+/]/g, '\\$&')}`),
+      );
+      assert.deepEqual(cancelled.messages, ['Delete the key passphrase stored for "encrypted_key"?']);
+      assert.equal(await rawSecret.typed('keyPassphrase', 'encrypted_key'), passphrase, 'a cancelled step keeps it');
+
+      const done = await asPerson([label, 'Sign Out'], 'Delete', () =>
+        vscode.commands.executeCommand('positSnowflake.showSignIns', 'encrypted_key'),
+      );
+      assert.match(
+        done.messages[1] ?? '',
+        /^Deleted the key passphrase stored for "encrypted_key"\. The public key stays registered at Snowflake/,
+      );
+      assert.equal(await rawSecret.get(key), undefined);
+    } finally {
+      await rawSecret.delete(key);
+    }
+  });
+
   describe('in chat', () => {
     let saved: string | undefined;
     before(async () => {
@@ -259,6 +291,10 @@ describe('sign-ins you can see', function () {
     /** Signs in, waits for the Cortex models of oauth_code, then has Snowflake revoke the sign-in. */
     async function expiredWithModels(): Promise<vscode.LanguageModelChat> {
       await asPerson([], undefined, () => vscode.commands.executeCommand('positSnowflake.signIn', 'oauth_code'));
+      // Choosing the connection again has the editor ask for its models now (a person would pick it in settings).
+      const config = vscode.workspace.getConfiguration();
+      await config.update(SETTING, 'keypair', vscode.ConfigurationTarget.Global);
+      await config.update(SETTING, 'oauth_code', vscode.ConfigurationTarget.Global);
       const [model] = await until(
         () => vscode.lm.selectChatModels({ vendor: VENDOR, id: MODEL }),
         (m) => m.length > 0,
@@ -268,6 +304,18 @@ describe('sign-ins you can see', function () {
       return model!;
     }
 
+    it('a Cortex model answers an expired sign-in with a "Sign in again" link', async () => {
+      const model = await expiredWithModels();
+      const res = await model.sendRequest(
+        [vscode.LanguageModelChatMessage.User('Hello')],
+        {},
+        new vscode.CancellationTokenSource().token,
+      );
+      let text = '';
+      for await (const t of res.text) text += t;
+      assert.match(text, /has expired or was revoked\. \[Sign in again\]\(command:positSnowflake\.signInAgain\?/);
+      await vscode.commands.executeCommand('notifications.clearAll');
+    });
     it('@snowflake answers an expired sign-in with a "Sign in again" button, not an error', async () => {
       await expiredWithModels();
       const before = (await testDoors()).answers().length;
@@ -287,19 +335,6 @@ describe('sign-ins you can see', function () {
       );
       assert.match(answer.markdown, /\[button\] Sign in again$/);
       assert.doesNotMatch(answer.markdown, /\[error\]/);
-    });
-
-    it('a Cortex model answers an expired sign-in with a "Sign in again" link', async () => {
-      const model = await expiredWithModels();
-      const res = await model.sendRequest(
-        [vscode.LanguageModelChatMessage.User('Hello')],
-        {},
-        new vscode.CancellationTokenSource().token,
-      );
-      let text = '';
-      for await (const t of res.text) text += t;
-      assert.match(text, /has expired or was revoked\. \[Sign in again\]\(command:positSnowflake\.signInAgain\?/);
-      await vscode.commands.executeCommand('notifications.clearAll');
     });
   });
 });
