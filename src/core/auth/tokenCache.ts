@@ -94,6 +94,11 @@ export class TokenCache {
     return entry;
   }
 
+  /** When the cached value for `key` expires, without minting (undefined when nothing is cached). */
+  peekExpiry(cacheKey: CacheKey): number | undefined {
+    return this.entries.get(stringifyKey(cacheKey))?.expiresAt;
+  }
+
   /** Drops a connection's entries: all of them, or only those of the given kinds. */
   invalidate(connection: string, kinds?: readonly CacheKind[]): void {
     for (const [key, entry] of [...this.entries]) {

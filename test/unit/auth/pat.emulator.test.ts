@@ -1,0 +1,190 @@
+// Create PAT over a key-pair sign-in against the emulator's ALTER USER … ADD PAT and login rules: the secret only in
+// the secret store, its record, the connection written, and every refusal leaving files, secrets and the user's
+// tokens as they were (a failure after Snowflake created the token removes it again).
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createPat } from '../../../src/core/auth/pat/patCreation';
+import { patDeps } from '../../../src/core/auth/pat/patDeps';
+import { MemorySecretStorage } from '../../../src/core/auth/secretStore';
+import { createSnowflakeSdkDriver } from '../../../src/core/snowflake/snowflakeSdkDriver';
+import { SqlSessionManager } from '../../../src/core/snowflake/sqlSessionManager';
+import { SnowflakeExtError } from '../../../src/core/shared/errors';
+import { nullLogger } from '../../../src/core/shared/logger';
+import { makeAuth, snapshotDir, startAuthWorld, table, writeHome, type AuthWorld, type TestAuth } from './authHarness';
+
+describe('Create PAT over an existing sign-in (emulator)', function () {
+  this.timeout(60_000);
+  let w: AuthWorld;
+  let keyFile: string;
+  before(async () => {
+    w = await startAuthWorld();
+    keyFile = w.emu.home!.keyFiles.keypair; // registered on DEMO_USER by the sandbox
+  });
+  after(() => w.close());
+
+  let n = 0;
+  const setup = (raw?: MemorySecretStorage) => {
+    const dir = writeHome(
+      w,
+      `pat${++n}`,
+      `# mine\n${table(w, 'kp', { user: 'DEMO_USER', authenticator: 'SNOWFLAKE_JWT', private_key_file: keyFile, warehouse: 'DEMO_WH' })}`,
+    );
+    const t: TestAuth = makeAuth(w, { SNOWFLAKE_HOME: dir, HOME: w.dir }, raw ? { raw } : {});
+    const sessions = new SqlSessionManager({
+      auth: t.auth,
+      driver: createSnowflakeSdkDriver(nullLogger),
+      logger: nullLogger,
+    });
+    return { dir, t, sessions, deps: patDeps(t.auth, sessions), file: path.join(dir, 'connections.toml') };
+  };
+  const patsOfDemo = () =>
+    w.emu.state
+      .patsOf('DEMO_USER')
+      .map(([, p]) => p.name)
+      .sort();
+
+  it('creates a role-restricted PAT from a key-pair sign-in: secret only in the store, record, new connection logs in', async () => {
+    const s = setup();
+    try {
+      const before = fs.readFileSync(s.file, 'utf8');
+      const r = await createPat(s.deps, { connection: 'kp', name: 'ci_one', role: 'FINANCE', days: 30 });
+      assert.equal(r.connection, 'kp_pat');
+      assert.deepEqual([r.login?.user, r.login?.role], ['DEMO_USER', 'FINANCE']);
+      const [secret, pat] = w.emu.state.patsOf('DEMO_USER').find(([, p]) => p.name === 'CI_ONE')!;
+      assert.equal(pat.roleRestriction, 'FINANCE');
+      assert.equal(await s.t.secrets.get({ kind: 'pat', id: 'kp_pat' }), secret);
+      const days = (r.record.expiresAt - r.record.createdAt) / 86400_000;
+      assert.equal(Math.round(days), 30);
+      assert.deepEqual(await s.t.auth.patRecord('kp_pat'), r.record);
+      const after = fs.readFileSync(s.file, 'utf8');
+      assert.ok(after.startsWith(before));
+      assert.match(
+        after,
+        /\[kp_pat\]\naccount = .*\nuser = "DEMO_USER"\nauthenticator = "PROGRAMMATIC_ACCESS_TOKEN"\nrole = "FINANCE"\n/,
+      );
+      assert.ok(!snapshotDir(s.dir).includes(secret) && !fs.readFileSync(s.file, 'utf8').includes(secret));
+      assert.ok(!s.t.log.lines.join('\n').includes(secret), 'the log never holds the secret');
+      const lifetime = await s.t.auth.credentialLifetime(await s.t.auth.getConnection('kp_pat'));
+      assert.deepEqual(lifetime, { kind: 'pat', expiresAt: r.record.expiresAt, name: 'CI_ONE' });
+    } finally {
+      s.sessions.dispose();
+    }
+  });
+
+  it('switches an existing connection to the PAT: key settings taken out, the same name logs in with it', async () => {
+    const s = setup();
+    try {
+      const r = await createPat(s.deps, {
+        connection: 'kp',
+        name: 'switch_me',
+        days: 7,
+        target: { kind: 'update', name: 'kp' },
+      });
+      assert.equal(r.login?.role, 'ANALYST', 'the session’s role when the connection names none');
+      const text = fs.readFileSync(s.file, 'utf8');
+      assert.ok(!text.includes('private_key_file'));
+      assert.match(text, /authenticator = "PROGRAMMATIC_ACCESS_TOKEN"/);
+      assert.equal((await s.t.auth.getConnection('kp')).authenticator, 'PROGRAMMATIC_ACCESS_TOKEN');
+    } finally {
+      s.sessions.dispose();
+    }
+  });
+
+  const refusedAndUnchanged = async (
+    s: ReturnType<typeof setup>,
+    run: () => Promise<unknown>,
+    code: string | RegExp,
+  ): Promise<SnowflakeExtError> => {
+    const files = snapshotDir(s.dir);
+    const pats = patsOfDemo();
+    const err = (await run().then(
+      () => assert.fail('expected a refusal'),
+      (e: unknown) => e,
+    )) as SnowflakeExtError;
+    assert.ok(err instanceof SnowflakeExtError, String(err));
+    if (typeof code === 'string') assert.equal(err.code, code, err.message);
+    else assert.match(err.message, code);
+    assert.equal(snapshotDir(s.dir), files, 'no file changed');
+    assert.deepEqual(patsOfDemo(), pats, 'no token left at Snowflake');
+    assert.equal(await s.t.secrets.get({ kind: 'pat', id: 'kp_pat' }), undefined);
+    assert.equal(await s.t.auth.patRecord('kp_pat'), undefined);
+    return err;
+  };
+
+  it('bad input writes nothing: a name in use, days out of range, a connection name taken, a bad token name', async () => {
+    const s = setup();
+    try {
+      w.emu.state.addPat('DEMO_USER', undefined, 86400, { name: 'TAKEN' });
+      const e = await refusedAndUnchanged(s, () => createPat(s.deps, { connection: 'kp', name: 'taken' }), 'patExists');
+      assert.match(e.userText, /already has a programmatic access token named TAKEN\. Choose another name/);
+      await refusedAndUnchanged(s, () => createPat(s.deps, { connection: 'kp', days: 0 }), 'patDays');
+      await refusedAndUnchanged(s, () => createPat(s.deps, { connection: 'kp', days: 366 }), 'patDays');
+      await refusedAndUnchanged(s, () => createPat(s.deps, { connection: 'kp', name: 'has space' }), 'patName');
+      await refusedAndUnchanged(
+        s,
+        () => createPat(s.deps, { connection: 'kp', target: { kind: 'new', name: 'kp' } }),
+        'connectionExists',
+      );
+    } finally {
+      s.sessions.dispose();
+    }
+  });
+
+  it('no privilege and offline: a clear message, nothing written', async () => {
+    const s = setup();
+    try {
+      const refusing = {
+        ...s.deps,
+        query: async (p: Parameters<typeof s.deps.query>[0], sql: string, what: string) => {
+          if (/ ADD PROGRAMMATIC ACCESS TOKEN /.test(sql))
+            throw new SnowflakeExtError(
+              'permission',
+              "Insufficient privileges to operate on user 'DEMO_USER'",
+              undefined,
+              '003001',
+              {
+                refusal: 'privilege',
+              },
+            );
+          return s.deps.query(p, sql, what);
+        },
+      };
+      const e = await refusedAndUnchanged(s, () => createPat(refusing, { connection: 'kp' }), 'patPrivilege');
+      assert.match(e.userText, /Snowflake refused .* MODIFY PROGRAMMATIC AUTHENTICATION METHODS/);
+      const offline = {
+        ...s.deps,
+        query: async () => {
+          throw new SnowflakeExtError('network', 'Could not reach Snowflake at 127.0.0.1.', undefined, undefined, {
+            refusal: 'network',
+          });
+        },
+      };
+      await refusedAndUnchanged(s, () => createPat(offline, { connection: 'kp' }), /Could not reach Snowflake/);
+    } finally {
+      s.sessions.dispose();
+    }
+  });
+
+  it('a secret store that fails after Snowflake created the token: the token is removed and the file restored', async () => {
+    class FailingStorage extends MemorySecretStorage {
+      override async store(key: string, value: string): Promise<void> {
+        if (key.startsWith('positSnowflake/pat/')) throw new Error('the keyring is locked');
+        return super.store(key, value);
+      }
+    }
+    const s = setup(new FailingStorage());
+    try {
+      await refusedAndUnchanged(
+        s,
+        () =>
+          createPat(s.deps, { connection: 'kp', name: 'rolled_back' }).catch((e: unknown) => {
+            throw new SnowflakeExtError('internal', (e as Error).message);
+          }),
+        /keyring is locked/,
+      );
+    } finally {
+      s.sessions.dispose();
+    }
+  });
+});
