@@ -8,6 +8,7 @@ import type { PositSnowflakeApi } from '../../../src/api';
 import { SecretStore, type SecretKind } from '../../../src/core/auth/secretStore';
 import type { ParticipantRecord } from '../../../src/editor/cortex/snowflakeParticipant';
 import { composeExtension } from '../../../src/extension';
+import type { StatusSnapshot } from '../../../src/editor/connections/activeConnectionStatus';
 
 export interface TestDoors {
   readonly tree: vscode.TreeDataProvider<unknown>;
@@ -22,6 +23,10 @@ export interface TestDoors {
   answers(): readonly ParticipantRecord[];
   /** Closes a connection's SQL session, so a suite leaves no session behind for the next one to find. */
   resetSession(connection: string): Promise<void>;
+  /** What the connection status bar item shows now (recomputed; no API reads another item's text). */
+  statusBar(): Promise<StatusSnapshot>;
+  /** Runs the PAT expiry check now; the connections it warned about. */
+  checkPatExpiry(): Promise<string[]>;
 }
 
 export interface TestHostApi extends PositSnowflakeApi {
@@ -51,6 +56,8 @@ export function activate(context: vscode.ExtensionContext): TestHostApi {
       typedSecret: (kind, id) => secrets.get({ kind, id }),
       answers: () => answers.slice(),
       resetSession: (connection) => parts.connections.sessions.reset(connection),
+      statusBar: () => parts.status.refresh(),
+      checkPatExpiry: () => parts.patWatcher.check(),
     },
   };
 }
