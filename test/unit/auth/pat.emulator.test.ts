@@ -11,7 +11,16 @@ import { createSnowflakeSdkDriver } from '../../../src/core/snowflake/snowflakeS
 import { SqlSessionManager } from '../../../src/core/snowflake/sqlSessionManager';
 import { SnowflakeExtError } from '../../../src/core/shared/errors';
 import { nullLogger } from '../../../src/core/shared/logger';
-import { makeAuth, snapshotDir, startAuthWorld, table, writeHome, type AuthWorld, type TestAuth } from './authHarness';
+import {
+  cli,
+  makeAuth,
+  snapshotDir,
+  startAuthWorld,
+  table,
+  writeHome,
+  type AuthWorld,
+  type TestAuth,
+} from './authHarness';
 
 describe('Create PAT over an existing sign-in (emulator)', function () {
   this.timeout(60_000);
@@ -164,6 +173,29 @@ describe('Create PAT over an existing sign-in (emulator)', function () {
     } finally {
       s.sessions.dispose();
     }
+  });
+
+  it('CLI pat create: the secret in a new 0600 token file the connection reads, never printed; bad days change nothing', async () => {
+    const s = setup();
+    s.sessions.dispose();
+    const env = { SNOWFLAKE_HOME: s.dir, HOME: w.dir };
+    const files = snapshotDir(s.dir);
+    const bad = await cli(['pat', 'create', 'kp', '--days', '400'], env);
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /A PAT lasts from 1 to 365 days; 400 is not allowed\. Give a whole number/);
+    assert.equal((await cli(['pat', 'create', 'kp', '--days', 'ten'], env)).code, 2);
+    assert.equal(snapshotDir(s.dir), files);
+
+    const r = await cli(['pat', 'create', 'kp', '--days', '10', '--role', 'ANALYST', '--name', 'from_cli'], env);
+    assert.equal(r.code, 0, r.err + r.out);
+    const tokenFile = /Token file: (\S+) \(mode 0600\)/.exec(r.out)![1]!;
+    assert.equal(fs.statSync(tokenFile).mode & 0o777, 0o600);
+    const [secret] = w.emu.state.patsOf('DEMO_USER').find(([, p]) => p.name === 'FROM_CLI')!;
+    assert.equal(fs.readFileSync(tokenFile, 'utf8').trim(), secret);
+    assert.ok(!r.out.includes(secret) && !r.err.includes(secret));
+    assert.match(r.out, /Logged in with it as DEMO_USER, role ANALYST/);
+    assert.match(fs.readFileSync(s.file, 'utf8'), /\[kp_pat\][\s\S]*token_file_path = /);
+    assert.equal((await cli(['test', 'kp_pat'], env)).code, 0);
   });
 
   it('a secret store that fails after Snowflake created the token: the token is removed and the file restored', async () => {

@@ -2,26 +2,17 @@
 // ADD PROGRAMMATIC ACCESS TOKEN, the secret and its record kept only by the auth service, then a connection that
 // signs in with it written (a new one, or an existing one switched to it) and its login tested. Every check runs
 // before Snowflake creates anything; a failure after that removes the token at Snowflake and what was stored.
-import { promises as fsp } from 'node:fs';
-import type { AuthService, ConnectionProfile, ResolvedConnections } from '../types';
+import type { AuthService, ConnectionProfile } from '../types';
 import type { QueryResult } from '../../snowflake/sqlDriver';
-import { appendConnection, editTomlFile, validateConnectionName } from '../../connections/edit/connectionsFileEditor';
-import { connectionTable, setTableValues } from '../../connections/edit/connectionTable';
-import { connectionsTarget } from '../../connections/edit/addConnection';
 import { connectionIdentifier } from '../../snowflake/identifiers';
 import { SnowflakeExtError } from '../../shared/errors';
 import { isPrivilegeRefusal } from '../keys/userKeys';
 import type { PatRecord } from './patRecord';
-import {
-  addPatStatement,
-  listedPats,
-  PAT_DEFAULT_DAYS,
-  removePatStatement,
-  secretOf,
-  showPatsStatement,
-  validatePatDays,
-  validatePatName,
-} from './patStatements';
+import { writeNewTokenFile } from './patTokenFile';
+import { plan, writeConnection, type Plan, type Written } from './patPlan';
+import { addPatStatement, listedPats, removePatStatement, secretOf, showPatsStatement } from './patStatements';
+
+export { defaultPatConnection, defaultPatName } from './patPlan';
 
 export interface PatCreateDeps {
   readonly auth: Pick<AuthService, 'connections' | 'reload' | 'getConnection' | 'savePat'>;
@@ -42,59 +33,24 @@ export interface PatCreateOptions {
   /** Where the PAT goes: a new connection of that name (default "<connection>_pat"), or an existing one switched. */
   readonly target?:
     { readonly kind: 'new'; readonly name: string } | { readonly kind: 'update'; readonly name: string };
+  /**
+   * The CLI, which keeps no secrets: the secret goes into a new token file (0600) the connection names with
+   * token_file_path, instead of the secret storage.
+   */
+  readonly tokenFile?: boolean;
 }
 
 export interface PatCreateResult {
   readonly connection: string;
   readonly connectionsFile: string;
   readonly record: PatRecord;
+  /** Where the secret was written (with `tokenFile`). */
+  readonly tokenFile?: string;
   readonly login?: { readonly user: string; readonly role: string };
   readonly loginError?: string;
 }
 
 const DAY_MS = 86400_000;
-
-export function defaultPatName(connection: string, now: number): string {
-  const day = new Date(now).toISOString().slice(0, 10).replace(/-/g, '');
-  return `POSIT_${connection.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}_${day}`;
-}
-
-export const defaultPatConnection = (connection: string): string => `${connection}_pat`;
-
-interface Plan {
-  readonly source: ConnectionProfile;
-  readonly target: { readonly kind: 'new' | 'update'; readonly name: string; readonly existing?: ConnectionProfile };
-  readonly name: string;
-  readonly days: number;
-  readonly resolved: ResolvedConnections;
-}
-
-async function plan(deps: PatCreateDeps, o: PatCreateOptions): Promise<Plan> {
-  const resolved = await deps.auth.connections();
-  const source = await deps.auth.getConnection(o.connection);
-  const t = o.target ?? { kind: 'new', name: defaultPatConnection(source.name) };
-  const targetName = validateConnectionName(t.name);
-  const listed = resolved.listed.find((c) => c.name === targetName);
-  if (t.kind === 'new' && listed)
-    throw new SnowflakeExtError(
-      'config',
-      `A connection named "${targetName}" already exists.`,
-      { text: 'Choose another name for the new connection, or switch that connection to the PAT instead.' },
-      'connectionExists',
-    );
-  const existing = t.kind === 'update' ? resolved.connections.find((c) => c.name === targetName) : undefined;
-  if (t.kind === 'update') {
-    if (!existing) throw new SnowflakeExtError('notFound', `There is no connection "${targetName}" to switch.`);
-    connectionTable(existing); // refuses Workbench-managed and environment connections before anything is created
-  }
-  return {
-    source,
-    resolved,
-    target: { kind: t.kind, name: targetName, ...(existing ? { existing } : {}) },
-    name: validatePatName(o.name ?? defaultPatName(source.name, deps.now())),
-    days: validatePatDays(o.days ?? PAT_DEFAULT_DAYS),
-  };
-}
 
 async function whoAmI(deps: PatCreateDeps, source: ConnectionProfile): Promise<{ user: string; role?: string }> {
   const r = await deps.query(source, 'SELECT CURRENT_USER(), CURRENT_ROLE()', `Signing in with "${source.name}"`);
@@ -113,57 +69,6 @@ function refused(err: unknown, user: string, source: string): SnowflakeExtError 
     },
     'patPrivilege',
     { cause: err },
-  );
-}
-
-interface Written {
-  readonly file: string;
-  /** Puts the file back as it was. */
-  readonly restore: () => Promise<void>;
-}
-
-/** Edits `file`, remembering its text so the edit can be undone (a file the edit created is removed). */
-async function editRemembering(file: string, edit: (text: string) => string): Promise<Written> {
-  let before = '';
-  const res = await editTomlFile(file, (text) => {
-    before = text;
-    return edit(text);
-  });
-  return {
-    file: res.file,
-    restore: async () => {
-      if (res.created) await fsp.rm(res.file, { force: true });
-      else await editTomlFile(res.file, () => before);
-    },
-  };
-}
-
-async function writeConnection(p: Plan, user: string, role: string | undefined): Promise<Written> {
-  const values = { user, authenticator: 'PROGRAMMATIC_ACCESS_TOKEN', ...(role ? { role } : {}) };
-  if (p.target.existing) {
-    const t = connectionTable(p.target.existing);
-    // Anything that would make the clients sign in another way is taken out (a private_key_file forces a key pair).
-    const patch = {
-      ...values,
-      private_key_file: undefined,
-      private_key_path: undefined,
-      private_key_raw: undefined,
-      private_key_file_pwd: undefined,
-      token: undefined,
-      token_file_path: undefined,
-    };
-    return editRemembering(t.file, (text) => setTableValues(text, t.path, patch, t.file));
-  }
-  const target = await connectionsTarget(p.resolved);
-  const from = p.source.params;
-  const kept = Object.fromEntries(
-    ['host', 'port', 'protocol', 'warehouse', 'database', 'schema'].flatMap((k) =>
-      from[k] !== undefined ? [[k, from[k]!]] : [],
-    ),
-  );
-  const table = { account: p.source.account, ...values, ...kept };
-  return editRemembering(target.file, (text) =>
-    appendConnection(text, p.target.name, table, { tablePrefix: target.tablePrefix, file: target.file }),
   );
 }
 
@@ -231,7 +136,8 @@ export async function createPat(deps: PatCreateDeps, o: PatCreateOptions): Promi
     throw err;
   }
   try {
-    await deps.auth.savePat(p.target.name, created.secret, record);
+    if (p.tokenFile) await writeNewTokenFile(p.tokenFile, created.secret);
+    else await deps.auth.savePat(p.target.name, created.secret, record);
   } catch (err) {
     await written.restore().catch(() => undefined);
     await undo();
@@ -239,7 +145,12 @@ export async function createPat(deps: PatCreateDeps, o: PatCreateOptions): Promi
   }
   const connectionsFile = written.file;
   await deps.auth.reload();
-  const base = { connection: p.target.name, connectionsFile, record };
+  const base = {
+    connection: p.target.name,
+    connectionsFile,
+    record,
+    ...(p.tokenFile ? { tokenFile: p.tokenFile } : {}),
+  };
   try {
     return { ...base, login: await deps.testLogin(await deps.auth.getConnection(p.target.name)) };
   } catch (err) {
