@@ -3,6 +3,8 @@
 // sessions the auth provider hands out (VS Code gives them only to extensions a person allowed), the raw
 // SecretStorage entries in our namespace (to check the envelope, and what a corrupt one does), and the @snowflake
 // participant's answers (the chat view's text is not readable through the API).
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PositSnowflakeApi } from '../../../src/api';
 import { SecretStore, type SecretKind } from '../../../src/core/auth/secretStore';
@@ -27,6 +29,16 @@ export interface TestDoors {
   statusBar(): Promise<StatusSnapshot>;
   /** Runs the PAT expiry check now; the connections it warned about. */
   checkPatExpiry(): Promise<string[]>;
+  /** Everything the extension's log files hold so far (the log channel writes under context.logUri). */
+  logText(): Promise<string>;
+}
+
+async function filesText(dir: string): Promise<string> {
+  const entries = await fsp.readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  const texts = await Promise.all(
+    entries.filter((e) => e.isFile()).map((e) => fsp.readFile(path.join(e.parentPath, e.name), 'utf8').catch(() => '')),
+  );
+  return texts.join('\n');
 }
 
 export interface TestHostApi extends PositSnowflakeApi {
@@ -58,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): TestHostApi {
       resetSession: (connection) => parts.connections.sessions.reset(connection),
       statusBar: () => parts.status.refresh(),
       checkPatExpiry: () => parts.patWatcher.check(),
+      logText: () => filesText(context.logUri.fsPath),
     },
   };
 }

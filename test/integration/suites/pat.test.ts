@@ -85,6 +85,14 @@ describe('Create PAT and the connection status bar', function () {
       'keypair_pat',
     );
     assert.deepEqual([tested.user, tested.role], ['DEMO_USER', 'ANALYST']);
+    // The log has what happened (Test Connection's line), never the secret.
+    let log = '';
+    for (let i = 0; i < 30 && !log.includes('Test Connection "keypair_pat"'); i++) {
+      await new Promise((res) => setTimeout(res, 100));
+      log = await (await testDoors()).logText();
+    }
+    assert.match(log, /Test Connection "keypair_pat": Connected/);
+    assert.ok(!log.includes(secret), 'the log never holds the secret');
   });
 
   it('a token name already in use is refused; nothing more is written', async () => {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createPat } from '../../../src/core/auth/pat/patCreation';
+import { runDoctor } from '../../../src/core/auth/diagnostics/doctor';
 import { patDeps } from '../../../src/core/auth/pat/patDeps';
 import { MemorySecretStorage } from '../../../src/core/auth/secretStore';
 import { createSnowflakeSdkDriver } from '../../../src/core/snowflake/snowflakeSdkDriver';
@@ -76,6 +77,13 @@ describe('Create PAT over an existing sign-in (emulator)', function () {
       assert.ok(!s.t.log.lines.join('\n').includes(secret), 'the log never holds the secret');
       const lifetime = await s.t.auth.credentialLifetime(await s.t.auth.getConnection('kp_pat'));
       assert.deepEqual(lifetime, { kind: 'pat', expiresAt: r.record.expiresAt, name: 'CI_ONE' });
+      // The doctor says so in the last week (its clock given), not before.
+      const at = async (now: number) =>
+        (await runDoctor(s.t.host, s.t.auth, 'kp_pat', { skipLogin: true, now: () => now })).connections[0]!
+          .diagnostics;
+      assert.ok(!(await at(r.record.expiresAt - 8 * 86400_000)).some((d) => d.code === 'patExpiring'));
+      const soon = (await at(r.record.expiresAt - 2 * 86400_000)).find((d) => d.code === 'patExpiring');
+      assert.match(soon?.message ?? '', /CI_ONE of connection "kp_pat" expires in 2 days/);
     } finally {
       s.sessions.dispose();
     }
