@@ -12,7 +12,15 @@ import type { ConnectionProfile } from './types';
 export type CredentialLifetime =
   | { readonly kind: 'keyPair' }
   | { readonly kind: 'pat'; readonly expiresAt?: number; readonly name?: string }
-  | { readonly kind: 'oauth'; readonly expiresAt?: number; readonly renewable: boolean }
+  | {
+      readonly kind: 'oauth';
+      /** The access token's end (cached). */
+      readonly expiresAt?: number;
+      /** A refresh token is stored: the sign-in outlives the access token. */
+      readonly renewable: boolean;
+      /** The refresh token's end, when known (`refresh_token_expires_in`). */
+      readonly refreshExpiresAt?: number;
+    }
   | { readonly kind: 'token'; readonly origin: TokenOrigin; readonly expiresAt?: number }
   | { readonly kind: 'unknown' };
 
@@ -56,7 +64,7 @@ export const SOON_MS = 10 * 60_000;
 /** When the sign-in itself ends: a renewable browser sign-in does not end with its access token. */
 export function signInEndsAt(l: CredentialLifetime): number | undefined {
   if (l.kind === 'keyPair' || l.kind === 'unknown') return undefined;
-  if (l.kind === 'oauth' && l.renewable) return undefined;
+  if (l.kind === 'oauth' && l.renewable) return l.refreshExpiresAt;
   return l.expiresAt;
 }
 

@@ -149,6 +149,20 @@ describe('Create PAT and the connection status bar', function () {
     const inSql = await doors.statusBar();
     assert.match(inSql.text, /^\$\(database\) Snowflake: keypair · /);
     assert.equal(inSql.warning, false, 'a key pair never expires');
+    // Clicking it: Switch role… then the role; the item follows.
+    const clicked = await choosingInQuickPicks(['$(person) Switch role…', 'FINANCE'], () =>
+      vscode.commands.executeCommand('positSnowflake.connectionStatusActions'),
+    );
+    assert.deepEqual(clicked.offered[0], [
+      '$(plug) Switch connection…',
+      '$(person) Switch role…',
+      '$(server) Switch warehouse…',
+    ]);
+    assert.match((await doors.statusBar()).text, /^\$\(database\) Snowflake: keypair · FINANCE · /);
+    await choosingInQuickPicks(['ANALYST'], () =>
+      vscode.commands.executeCommand('positSnowflake.switchRole', 'keypair'),
+    );
+    assert.match((await doors.statusBar()).text, /^\$\(database\) Snowflake: keypair · ANALYST · /);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });

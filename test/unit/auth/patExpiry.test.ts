@@ -51,6 +51,13 @@ describe('sign-in expiry for the status bar (10 minutes)', () => {
     assert.equal(expiringSoon({ kind: 'pat' }, T0), undefined, 'a PAT set by hand has no known expiry');
     assert.equal(expiringSoon({ kind: 'token', origin: 'workbench', expiresAt: T0 + 60_000 }, T0), T0 + 60_000);
     assert.equal(expiringSoon({ kind: 'oauth', renewable: true, expiresAt: T0 + 60_000 }, T0), undefined);
+    const refreshEnds = {
+      kind: 'oauth',
+      renewable: true,
+      expiresAt: T0 + 60_000,
+      refreshExpiresAt: T0 + 8 * 60_000,
+    } as const;
+    assert.equal(expiringSoon(refreshEnds, T0), T0 + 8 * 60_000, 'a refresh token about to end ends the sign-in');
     assert.equal(signInEndsAt({ kind: 'oauth', renewable: false, expiresAt: T0 + 60_000 }), T0 + 60_000);
     assert.equal(expiringSoon({ kind: 'pat', expiresAt: T0 - 1 }, T0), T0 - 1, 'expired counts too');
   });
