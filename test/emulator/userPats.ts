@@ -12,9 +12,10 @@
 // - SHOW USER {PROGRAMMATIC ACCESS TOKENS | PATS} [FOR USER <user>]: name, user_name, role_restriction, expires_at,
 //   status (ACTIVE, EXPIRED, DISABLED), comment, created_on, created_by, mins_to_bypass_network_policy_requirement,
 //   rotated_to; tokens expired more than 30 days ago are left out (…/show-user-programmatic-access-tokens).
-// Who may: a user for themself; for another user, a role that owns users or holds MODIFY PROGRAMMATIC AUTHENTICATION
-// METHODS on that user (the same rule as the key properties, userKeys.ts; docs.snowflake.com/en/user-guide/
-// programmatic-access-tokens, "Privileges required").
+// Who may: a user for themself; for another user, administrators name that user (the ADD page's `username`), and
+// SHOW's access control table asks for a privilege on the user only when it is not yourself. The emulator applies
+// the rule it uses for the key properties (userKeys.ts): a role that owns users, or MODIFY PROGRAMMATIC
+// AUTHENTICATION METHODS on that user (docs.snowflake.com/en/user-guide/security-access-control-privileges).
 // Codes Snowflake does not document for these refusals (a name in use, a role not granted, a value out of range) are
 // the generic ones of the same kind; only the refusal is relied upon.
 import { T } from './catalog';
