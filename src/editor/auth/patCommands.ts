@@ -43,7 +43,7 @@ async function askOptions(deps: AuthDeps, source: ConnectionProfile): Promise<Pa
       : 'Letters, digits and underscores, not starting with a digit.',
   );
   const role = await ask(
-    'Role the token is restricted to (leave empty for none)',
+    'Role the token is restricted to (empty: the role this connection signs in with)',
     source.role ? connectionIdentifier(source.role) : '',
     () => undefined,
   );
@@ -52,12 +52,18 @@ async function askOptions(deps: AuthDeps, source: ConnectionProfile): Promise<Pa
     return Number.isInteger(n) && n >= 1 && n <= PAT_MAX_DAYS ? undefined : `A whole number from 1 to ${PAT_MAX_DAYS}.`;
   });
   const isPat = source.authenticator === 'PROGRAMMATIC_ACCESS_TOKEN';
+  // Workbench-managed and environment connections are not in a file we may change.
+  const editable = source.source === 'connections.toml' || source.source === 'config.toml';
   const fresh = defaultPatConnection(source.name);
   const exists = (await deps.auth.connections()).listed.some((c) => c.name === fresh);
   const items = [
-    ...(isPat ? [{ label: `Replace the PAT of "${source.name}"`, target: { kind: 'update', name: source.name } }] : []),
+    ...(isPat && editable
+      ? [{ label: `Replace the PAT of "${source.name}"`, target: { kind: 'update', name: source.name } }]
+      : []),
     ...(exists ? [] : [{ label: `New connection "${fresh}"`, target: { kind: 'new', name: fresh } }]),
-    ...(isPat ? [] : [{ label: `Switch "${source.name}" to the PAT`, target: { kind: 'update', name: source.name } }]),
+    ...(isPat || !editable
+      ? []
+      : [{ label: `Switch "${source.name}" to the PAT`, target: { kind: 'update', name: source.name } }]),
     { label: 'New connection with another name…', target: undefined },
   ] as { label: string; target: PatCreateOptions['target'] }[];
   const picked = answered(

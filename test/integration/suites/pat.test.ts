@@ -2,7 +2,9 @@
 // sign-in through the prompts, its secret only in SecretStorage, the new connection logging in; the status bar naming
 // the connection in use and warning when its PAT is about to expire; bad input and a cancelled prompt changing nothing.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
@@ -164,5 +166,44 @@ describe('Create PAT and the connection status bar', function () {
     );
     assert.match((await doors.statusBar()).text, /^\$\(database\) Snowflake: keypair · ANALYST · /);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+});
+
+describe('Create PAT from the Workbench sign-in @workbench', function () {
+  this.timeout(90_000);
+  const own = path.join(os.homedir(), '.snowflake', 'connections.toml');
+  const managed = path.join(process.env.SNOWFLAKE_HOME ?? '', 'connections.toml');
+  let ownBefore = '';
+  before(() => {
+    ownBefore = fs.readFileSync(own, 'utf8');
+  });
+  after(async () => {
+    fs.writeFileSync(own, ownBefore, { mode: 0o600 });
+    await rawSecret.delete('positSnowflake/pat/workbench_pat');
+    await rawSecret.delete('positSnowflake/patRecord/workbench_pat');
+    await (await testDoors()).resetSession('workbench');
+  });
+
+  it('writes the PAT connection to ~/.snowflake (never Workbench’s directory); the status bar names the Workbench connection', async () => {
+    const managedBefore = fs.readFileSync(managed, 'utf8');
+    const r = await vscode.commands.executeCommand<Created>('positSnowflake.createPat', {
+      connection: 'workbench',
+      name: 'WB_PAT',
+      days: 5,
+      target: { kind: 'new', name: 'workbench_pat' },
+    });
+    assert.equal(r.login?.user, 'DEMO_USER');
+    assert.ok(!fs.readFileSync(managed, 'utf8').includes('workbench_pat'));
+    assert.equal(managedBefore.includes('workbench_pat'), false);
+    const ownAfter = fs.readFileSync(own, 'utf8');
+    assert.ok(ownAfter.startsWith(ownBefore));
+    assert.match(ownAfter, /\[workbench_pat\][\s\S]*authenticator = "PROGRAMMATIC_ACCESS_TOKEN"/);
+    const secret = await rawSecret.typed('pat', 'workbench_pat');
+    assert.ok(secret && !ownAfter.includes(secret));
+
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const status = await (await testDoors()).statusBar();
+    assert.match(status.text, /^\$\(database\) Snowflake: workbench · /);
+    assert.equal(status.warning, false, 'Workbench rewrites its token before it ends');
   });
 });
