@@ -84,6 +84,9 @@ describe('Create PAT over an existing sign-in (emulator)', function () {
       assert.ok(!(await at(r.record.expiresAt - 8 * 86400_000)).some((d) => d.code === 'patExpiring'));
       const soon = (await at(r.record.expiresAt - 2 * 86400_000)).find((d) => d.code === 'patExpiring');
       assert.match(soon?.message ?? '', /CI_ONE of connection "kp_pat" expires in 2 days/);
+      // A PAT set by hand replaces ours: its expiry is no longer known, so nothing warns about the old one.
+      await s.t.auth.setSecret('kp_pat', 'pat', 'typed-by-hand');
+      assert.equal(await s.t.auth.patRecord('kp_pat'), undefined);
     } finally {
       s.sessions.dispose();
     }
