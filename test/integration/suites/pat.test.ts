@@ -169,7 +169,7 @@ describe('Create PAT and the connection status bar', function () {
   });
 });
 
-describe('Create PAT from the Workbench sign-in @workbench', function () {
+describe('Posit Workbench session: a PAT from its sign-in @workbench', function () {
   this.timeout(90_000);
   const own = path.join(os.homedir(), '.snowflake', 'connections.toml');
   const managed = path.join(process.env.SNOWFLAKE_HOME ?? '', 'connections.toml');
