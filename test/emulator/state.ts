@@ -52,6 +52,19 @@ export interface RefreshToken extends Grant {
 export interface Pat extends Grant {
   readonly name: string;
   readonly roleRestriction?: string;
+  readonly comment?: string;
+  readonly createdOn: number;
+  /** Who ran ALTER USER … ADD PAT (an administrator may create one for another user). */
+  readonly createdBy: string;
+  readonly minsToBypassNetworkPolicy?: number;
+}
+
+/** What ALTER USER … ADD PROGRAMMATIC ACCESS TOKEN may say besides the role and lifetime (userPats.ts). */
+export interface PatOptions {
+  readonly name?: string;
+  readonly comment?: string;
+  readonly createdBy?: string;
+  readonly minsToBypassNetworkPolicy?: number;
 }
 export interface IngressToken extends Grant {
   readonly host: string;
@@ -254,18 +267,34 @@ export class EmulatorState implements KeyLookup {
   }
 
   // ---- credentials ------------------------------------------------------------------------------------------
-  /** A programmatic access token (optionally restricted to one role). Default validity 15 days. */
-  addPat(userName: string, role?: string, ttlSeconds = 15 * 86400): string {
+  /**
+   * A programmatic access token (optionally restricted to one role). Default validity 15 days (DAYS_TO_EXPIRY's
+   * default: docs.snowflake.com/en/sql-reference/sql/alter-user-add-programmatic-access-token).
+   */
+  addPat(userName: string, role?: string, ttlSeconds = 15 * 86400, opts: PatOptions = {}): string {
     const user = this.mustUser(userName);
     const token = `pat_${randomToken(40)}`;
+    const now = this.now();
     this.pats.set(token, {
       user: user.name,
       role: role ?? user.defaultRole,
       roleRestriction: role,
-      name: `PAT_${this.pats.size + 1}`,
-      expiresAt: this.now() + ttlSeconds * 1000,
+      name: opts.name ?? `PAT_${this.pats.size + 1}`,
+      expiresAt: now + ttlSeconds * 1000,
+      createdOn: now,
+      createdBy: opts.createdBy ?? user.name,
+      ...(opts.comment !== undefined ? { comment: opts.comment } : {}),
+      ...(opts.minsToBypassNetworkPolicy !== undefined
+        ? { minsToBypassNetworkPolicy: opts.minsToBypassNetworkPolicy }
+        : {}),
     });
     return token;
+  }
+
+  /** The user's PATs by name (names are unique per user), with their secrets as the map keys. */
+  patsOf(userName: string): [string, Pat][] {
+    const name = userName.toUpperCase();
+    return [...this.pats].filter(([, p]) => p.user === name);
   }
 
   issueOAuthAccessToken(

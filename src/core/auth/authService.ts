@@ -26,6 +26,8 @@ import { signOut } from './oauth/oauthSignOut';
 import { listSignIns } from './signInListing';
 import { knownNames, resolveConnections } from '../connections/resolveConnections';
 import { TokenCache } from './tokenCache';
+import { credentialLifetime, patRecordOf } from './credentialLifetime';
+import { serializePatRecord } from './pat/patRecord';
 
 export interface AuthServiceOptions {
   readonly host: HostEnvironment;
@@ -178,10 +180,20 @@ export function createAuthService(opts: AuthServiceOptions): AuthService & Dispo
     },
     async setSecret(connection, kind, value) {
       await storeSecret(ctx, { kind, id: connection }, value);
+      // A PAT set by hand is not the one we recorded: its expiry is unknown.
+      if (kind === 'pat') await storeSecret(ctx, { kind: 'patRecord', id: connection }, undefined);
       // Our own write is not reported by the store's event (see ownWrites), so the same happens here.
       ctx.cache.invalidate(connection);
       changed.fire({ connections: [connection], reason: 'secrets' });
     },
+    async savePat(connection, secret, record) {
+      await storeSecret(ctx, { kind: 'pat', id: connection }, secret);
+      await storeSecret(ctx, { kind: 'patRecord', id: connection }, serializePatRecord(record));
+      ctx.cache.invalidate(connection);
+      changed.fire({ connections: [connection], reason: 'secrets' });
+    },
+    patRecord: (connection) => patRecordOf(ctx, connection),
+    credentialLifetime: (profile) => credentialLifetime(ctx, profile),
     connectApiKey: (serverUrl) => opts.secrets.get({ kind: 'connectApiKey', id: serverUrl }),
     async setConnectApiKey(serverUrl, value) {
       // No credential is minted from a Connect key, so its change events are not tracked as own writes.

@@ -4,6 +4,8 @@ import { Emitter, type Event } from '../shared/events';
 export type SecretKind =
   | 'keyPassphrase'
   | 'pat'
+  /** What we recorded about a PAT we created (name, role, created/expires; no secret): pat/patRecord.ts. */
+  | 'patRecord'
   | 'oauthRefreshToken'
   | 'oauthClientSecret'
   | 'connectApiKey'

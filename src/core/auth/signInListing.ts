@@ -8,6 +8,8 @@ import { jwtExpiry } from './credentials/keyPairJwt';
 import { oauthToken, programmaticAccessToken, type HeldToken } from './credentials/tokenCredential';
 import { signInsOf } from './oauth/oauthCredential';
 import type { ConnectionProfile, SignInListing } from './types';
+import { patRecordOf } from './credentialLifetime';
+import type { PatRecord } from './pat/patRecord';
 
 type Base = Pick<SignInListing, 'connection'>;
 
@@ -44,22 +46,23 @@ function heldListing(
   base: Base,
   held: HeldToken,
   mtime: number | undefined,
+  pat: PatRecord | undefined,
 ): SignInListing {
-  const exp = jwtExpiry(held.token);
+  const exp = pat?.expiresAt ?? jwtExpiry(held.token);
   const kind =
     profile.authenticator === 'PROGRAMMATIC_ACCESS_TOKEN'
       ? 'pat'
       : held.origin === 'workbench'
         ? 'workbench'
         : 'oauthToken';
-  // PAT expiry: the record the PAT's creation keeps (AuthService.patRecord, being added with Create PAT) goes here;
-  // until it is there, only a token that is a JWT says when it expires.
+  // A PAT we created has its recorded expiry; otherwise only a token that is a JWT says when it expires.
   const note = exp !== undefined ? undefined : kind === 'workbench' ? 'Posit Workbench renews it' : 'expiry unknown';
   return {
     ...base,
     kind,
-    ...(profile.role ? { role: profile.role } : {}),
+    ...(profile.role || pat?.role ? { role: profile.role ?? pat?.role } : {}),
     status: exp !== undefined && exp <= ctx.now() ? 'expired' : 'valid',
+    ...(pat ? { issuedAt: pat.createdAt } : {}),
     ...(exp !== undefined ? { tokenExpiresAt: exp } : {}),
     ...(mtime !== undefined ? { fileWrittenAt: mtime } : {}),
     ...(held.origin === 'secretStorage' ? { storedSecret: 'pat' as const } : {}),
@@ -74,7 +77,11 @@ async function tokenListing(ctx: CredentialContext, profile: ConnectionProfile, 
       : await oauthToken(ctx, profile);
   const file = held.origin === 'workbench' ? profile.file : undefined;
   const mtime = file ? (await ctx.host.fs.stat(file))?.mtimeMs : undefined;
-  return heldListing(ctx, profile, base, held, mtime);
+  const pat =
+    profile.authenticator === 'PROGRAMMATIC_ACCESS_TOKEN' && held.origin === 'secretStorage'
+      ? await patRecordOf(ctx, profile.name)
+      : undefined;
+  return heldListing(ctx, profile, base, held, mtime, pat);
 }
 
 async function keyListing(ctx: CredentialContext, profile: ConnectionProfile, base: Base): Promise<SignInListing> {

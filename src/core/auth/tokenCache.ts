@@ -99,6 +99,11 @@ export class TokenCache {
     return this.entries.get(stringifyKey(cacheKey)) as (Entry<T> & { mintedAt: number }) | undefined;
   }
 
+  /** When the cached value for `key` expires, without minting (undefined when nothing is cached). */
+  peekExpiry(cacheKey: CacheKey): number | undefined {
+    return this.peek(cacheKey)?.expiresAt;
+  }
+
   /** Drops a connection's entries: all of them, or only those of the given kinds. */
   invalidate(connection: string, kinds?: readonly CacheKind[]): void {
     for (const [key, entry] of [...this.entries]) {

@@ -1,5 +1,7 @@
 // The shapes every feature shares: resolved connection profiles and what the auth service hands out.
 import type { Event } from '../shared/events';
+import type { CredentialLifetime } from './credentialLifetime';
+import type { PatRecord } from './pat/patRecord';
 
 export type ConnectionSource = 'workbench' | 'connections.toml' | 'config.toml' | 'environment';
 
@@ -246,6 +248,12 @@ export interface AuthService {
    * and reports the change on onDidChange.
    */
   setSecret(connection: string, kind: ConnectionSecretKind, value: string | undefined): Promise<void>;
+  /** Stores a PAT we created with what we know of it (the record holds no secret), and reports the change. */
+  savePat(connection: string, secret: string, record: PatRecord): Promise<void>;
+  /** What was recorded when we created the connection's PAT; undefined for one set by hand (expiry unknown). */
+  patRecord(connection: string): Promise<PatRecord | undefined>;
+  /** How long the connection's credential lasts, from what the service already holds (no minting, no prompt). */
+  credentialLifetime(profile: ConnectionProfile): Promise<CredentialLifetime>;
   /** The API key of a Connect server (by its normalised URL), kept in the secret storage. */
   connectApiKey(serverUrl: string): Promise<string | undefined>;
   /** Stores (undefined: deletes) the API key of a Connect server. */

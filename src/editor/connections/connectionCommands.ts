@@ -81,6 +81,8 @@ async function profileOf(
           });
     if (name === undefined) throw new CancelledError();
   }
+  // Called from outside the view (the status bar) before the view has loaded its connections: load them first.
+  if (!deps.model.profile(name)) await deps.model.children();
   const profile = deps.model.profile(name);
   if (!profile)
     throw new SnowflakeExtError('notFound', `No connection named "${name}" is shown.`, {
