@@ -119,12 +119,14 @@ export async function signIn(
       { text: 'Set authenticator = "oauth_authorization_code" in the connection to sign in with the browser.' },
     );
   }
+  let way: SignInResult['way'];
   const entry = await ctx.cache.get(
     { kind: 'oauth', connection: profile.name },
     credentialFingerprint(profile),
     async () => {
       const client = await oauthClientConfig(ctx, profile);
       const tokens = await runAuthorizationCodeFlow(ctx, profile, client, signal);
+      way = tokens.way;
       return accept(ctx, profile, tokens);
     },
     { forceRefresh: true },
@@ -135,6 +137,7 @@ export async function signIn(
   return {
     connection: profile.name,
     expiresAt: entry.expiresAt,
+    ...(way ? { way } : {}),
     ...(value.username ? { username: value.username } : {}),
     ...(value.scope ? { scope: value.scope } : {}),
   };
