@@ -32,9 +32,11 @@ export function createCustomIntegration(
   const validity = spec.refreshValiditySeconds ?? 7_776_000;
   if (validity < 86_400 || validity > 7_776_000)
     throw new Error('OAUTH_REFRESH_TOKEN_VALIDITY must be between 86400 and 7776000 seconds');
-  // Snowflake generates the client id and two secrets (SYSTEM$SHOW_OAUTH_CLIENT_SECRETS); one is enough here.
+  // Snowflake generates the client id and two secrets (SYSTEM$SHOW_OAUTH_CLIENT_SECRETS); one is enough here. The
+  // id has no "+" or "/": code-server sends an address on 127.0.0.1 (this emulator, never a real account's host)
+  // through its proxy decoded, and a raw "+" would come back as a space.
   const client: OAuthClient = {
-    id: crypto.randomBytes(18).toString('base64'),
+    id: crypto.randomBytes(18).toString('base64').replace(/[+/]/g, 'A'),
     secret: crypto.randomBytes(24).toString('base64'),
     redirectUris: [spec.redirectUri],
     enforcePkce: spec.enforcePkce ?? false,

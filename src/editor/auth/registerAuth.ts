@@ -22,6 +22,13 @@ import {
   type AddConnectionResult,
 } from '../../core/connections/edit/addConnection';
 import { promptForConnection } from './addConnectionFlow';
+import { registerOAuthClientCommands } from './oauthClientCommands';
+import { pastedSignIns } from './prompter';
+import { OAuthClientSetupRequested } from '../../core/auth/oauth/oauthRedirect';
+import { isLoopbackUrl } from '../../core/auth/oauth/oauthLoopback';
+import { LOCAL_APPLICATION } from '../../core/auth/oauth/oauthClient';
+import { stringParam } from '../../core/connections/connectionParams';
+import type { ConnectionProfile } from '../../core/auth/types';
 import { showDiagnostics, testConnection } from './connectionChecks';
 import { connectionNameOf, pickConnection } from './connectionPicker';
 import { DOCTOR_SCHEME, MANAGED_FILE_SCHEME, ReadOnlyDocumentProvider } from './diagnosticsDocument';
@@ -79,6 +86,14 @@ function registerProvider(deps: AuthDeps): SnowflakeAuthProvider {
   return provider;
 }
 
+/** Which OAuth client the sign-in uses, as the person set it up (said while signing in and after). */
+function signInWayOf(profile: ConnectionProfile): string {
+  const id = stringParam(profile.params, 'oauth_client_id');
+  const redirect = stringParam(profile.params, 'oauth_redirect_uri');
+  if (!id || id === LOCAL_APPLICATION) return "Snowflake's built-in OAuth client";
+  return redirect && !isLoopbackUrl(redirect) ? `OAuth client ${id}, returning to ${redirect}` : `OAuth client ${id}`;
+}
+
 function registerSignInOut(deps: AuthDeps, provider: SnowflakeAuthProvider): vscode.Disposable[] {
   const { auth, log } = deps;
   return [
@@ -92,17 +107,22 @@ function registerSignInOut(deps: AuthDeps, provider: SnowflakeAuthProvider): vsc
         vscode.window.withProgress(
           {
             location: vscode.ProgressLocation.Notification,
-            title: `Signing in to Snowflake ("${profile.name}") in your browser…`,
+            title: `Signing in to Snowflake ("${profile.name}") in your browser, ${signInWayOf(profile)}…`,
             cancellable: true,
           },
           (_progress, token) => provider.signIn(profile, toAbortSignal(token)),
         ),
       ).catch((err: unknown) => {
         // Cancelled (the progress's Cancel, or the editor's "open external website?" declined): said, not an error.
-        if (isCancelled(err)) void vscode.window.showInformationMessage(`Sign-in to "${profile.name}" cancelled.`);
+        // Stopped to set up an OAuth client first: that command says what happens and signs in again.
+        if (isCancelled(err) && !(err instanceof OAuthClientSetupRequested))
+          void vscode.window.showInformationMessage(`Sign-in to "${profile.name}" cancelled.`);
         throw err;
       });
-      void vscode.window.showInformationMessage(`Signed in to "${profile.name}" as ${session.account.label}.`);
+      const pasted = pastedSignIns.delete(profile.name) ? ' with the address you pasted' : '';
+      void vscode.window.showInformationMessage(
+        `Signed in to "${profile.name}" as ${session.account.label}${pasted} (${signInWayOf(profile)}).`,
+      );
       return { connection: profile.name, account: session.account.label };
     }),
     registerCommand(log, 'positSnowflake.signOut', async (arg?: unknown) => {
@@ -160,6 +180,7 @@ export function registerAuth(deps: AuthDeps): AuthServices {
     registerCommand(log, 'positSnowflake.showDiagnostics', (arg?: unknown) => showDiagnostics(deps, doctorDocs, arg)),
     registerCommand(log, 'positSnowflake.setDefaultConnection', (arg?: unknown) => setDefaultConnection(auth, arg)),
     ...registerSignInOut(deps, provider),
+    ...registerOAuthClientCommands(deps),
     auth.onDidChange(() => void updateConnectionContext(deps)),
   );
   void updateConnectionContext(deps);

@@ -35,7 +35,7 @@ export function describeWay(plan: Pick<RedirectPlan, 'way' | 'redirectUri'>, cli
     case 'registeredRedirect':
       return `OAuth client ${client.clientId} returns the browser to ${plan.redirectUri}`;
     case 'paste':
-      return `you paste the address the browser shows (${plan.redirectUri}?code=…)`;
+      return `you paste the address the browser shows after approving (it starts with ${plan.redirectUri})`;
   }
 }
 
