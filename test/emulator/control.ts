@@ -93,6 +93,18 @@ export function registerControl(server: EmulatorServer, t: ControlTarget): void 
       sendJson(res, 400, { message: (e as Error).message });
     }
   });
+  // What an administrator's ALTER USER … SET/UNSET RSA_PUBLIC_KEY[_2] does, for a test that needs a free slot.
+  server.route('POST', '/__emulator/users/keys', (req, res) => {
+    const { user, slot, publicKey } = body(req.json) as { user?: string; slot?: number; publicKey?: string };
+    const u = t.state.user(user ?? '');
+    if (!u || (slot !== 1 && slot !== 2))
+      return sendJson(res, 400, { message: 'Give a known user and slot 1 (RSA_PUBLIC_KEY) or 2 (RSA_PUBLIC_KEY_2).' });
+    const at = slot === 1 ? 0 : 1;
+    const held = u.keySlots[at];
+    if (publicKey) t.state.addPublicKey(u.name, publicKey, at);
+    else if (held) t.state.removePublicKey(u.name, held);
+    sendJson(res, 200, { ok: true, slot, fingerprint: u.keySlots[at] ?? null });
+  });
   server.route('POST', '/__emulator/clock', (req, res) => {
     t.state.advanceClock(Number(body(req.json).advanceSeconds ?? 0));
     sendJson(res, 200, { ok: true, now: t.state.now() });

@@ -1,6 +1,7 @@
-// The guided Add Connection form: name, account, auth method, user, key file (+ passphrase) / PAT / token file, then
-// the optional role, warehouse, database and schema. One form with "(n/m)", Back, and answers kept: a wrong key file
-// or passphrase is asked again on its own step, before anything is written. Produces addConnection()'s options.
+// The guided Add Connection form: name, account, auth method, user, key file (+ passphrase) or a key set up now, PAT,
+// token file, then the optional role, warehouse, database and schema. One form with "(n/m)", Back, and answers kept: a
+// wrong key file or passphrase is asked again on its own step, before anything is written. Produces addConnection()'s
+// options, or Set Up Key-Pair Sign-In's for "I don't have a key".
 import * as vscode from 'vscode';
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
@@ -16,16 +17,27 @@ import {
   type AddConnectionOptions,
 } from '../../core/connections/edit/addConnection';
 import { problemText, runForm, type FormInput, type FormStep, type InputStep } from '../multiStepInput';
+import type { KeySetupOptions } from '../../core/auth/keys/keyPairSetup';
+import type { ResolvedConnections } from '../../core/auth/types';
+import {
+  keySetupOptions,
+  keySetupSteps,
+  SET_UP_KEY_METHOD,
+  type KeySetupAnswers,
+  type KeySource,
+} from './addConnectionKeySetup';
 
 const TITLE = 'Add Snowflake Connection';
 
-const METHODS: (vscode.QuickPickItem & { value: AddableAuthenticator })[] = [
+const METHODS: (vscode.QuickPickItem & { value: AddableAuthenticator; keySource?: KeySource })[] = [
   {
     label: 'Key pair',
     description: 'SNOWFLAKE_JWT',
     detail: 'An RSA private key (.p8) whose public key is set on your Snowflake user.',
     value: 'SNOWFLAKE_JWT',
+    keySource: 'file',
   },
+  SET_UP_KEY_METHOD,
   {
     label: 'Programmatic access token (PAT)',
     description: 'PROGRAMMATIC_ACCESS_TOKEN',
@@ -46,7 +58,7 @@ const METHODS: (vscode.QuickPickItem & { value: AddableAuthenticator })[] = [
   },
 ];
 
-interface Answers {
+interface Answers extends KeySetupAnswers {
   name: string;
   account: string;
   accountTyped: string;
@@ -119,8 +131,9 @@ function optional(what: keyof Answers & ('role' | 'warehouse' | 'database' | 'sc
   };
 }
 
-function steps(taken: ReadonlySet<string>): FormStep<Answers>[] {
+function steps(taken: ReadonlySet<string>, resolved: ResolvedConnections): FormStep<Answers>[] {
   const is = (m: AddableAuthenticator) => (a: Answers) => a.method === m;
+  const ownKey = (a: Answers): boolean => a.method === 'SNOWFLAKE_JWT' && a.keySource !== 'generate';
   return [
     {
       ask: async (input, a) => {
@@ -150,14 +163,16 @@ function steps(taken: ReadonlySet<string>): FormStep<Answers>[] {
     },
     {
       ask: async (input, a) => {
-        a.method = (
-          await input.pick({
-            label: 'how do you sign in?',
-            placeholder: 'How do you sign in?',
-            items: METHODS,
-            ...(a.method ? { active: METHODS.find((m) => m.value === a.method) } : {}),
-          })
-        ).value;
+        const chosen = await input.pick({
+          label: 'how do you sign in?',
+          placeholder: 'How do you sign in?',
+          items: METHODS,
+          ...(a.method
+            ? { active: METHODS.find((m) => m.value === a.method && (!m.keySource || m.keySource === a.keySource)) }
+            : {}),
+        });
+        a.method = chosen.value;
+        a.keySource = chosen.keySource;
       },
     },
     {
@@ -174,7 +189,7 @@ function steps(taken: ReadonlySet<string>): FormStep<Answers>[] {
       },
     },
     {
-      when: is('SNOWFLAKE_JWT'),
+      when: ownKey,
       ask: async (input, a) => {
         a.keyFile = await input.inputBox({
           label: 'private key file',
@@ -186,7 +201,7 @@ function steps(taken: ReadonlySet<string>): FormStep<Answers>[] {
       },
     },
     {
-      when: (a) => a.method === 'SNOWFLAKE_JWT' && a.encrypted,
+      when: (a) => ownKey(a) && a.encrypted,
       ask: async (input, a) => {
         a.passphrase = await input.inputBox({
           label: 'key passphrase',
@@ -197,6 +212,7 @@ function steps(taken: ReadonlySet<string>): FormStep<Answers>[] {
         });
       },
     },
+    ...keySetupSteps<Answers>(resolved),
     {
       when: is('PROGRAMMATIC_ACCESS_TOKEN'),
       ask: async (input, a) => {
@@ -238,9 +254,12 @@ function problemOf(check: () => unknown): string | undefined {
   }
 }
 
-/** Runs the form; `existing` are the names already in use (checked while typing). */
-export async function promptForConnection(existing: readonly string[]): Promise<AddConnectionOptions> {
-  const taken = new Set(existing.map((n) => n.toLowerCase()));
+/** What the form produced: a connection to add as it is, or one whose key is set up first. */
+export type PromptedConnection = { readonly add: AddConnectionOptions } | { readonly setUpKey: KeySetupOptions };
+
+/** Runs the form over the connections there are (names in use are refused while typing). */
+export async function promptForConnection(resolved: ResolvedConnections): Promise<PromptedConnection> {
+  const taken = new Set(resolved.listed.map((c) => c.name.toLowerCase()));
   const blank: Answers = {
     name: '',
     account: '',
@@ -249,6 +268,8 @@ export async function promptForConnection(existing: readonly string[]): Promise<
     keyFile: '',
     encrypted: false,
     passphrase: '',
+    newPassphrase: '',
+    newPassphraseAgain: '',
     pat: '',
     tokenFile: '',
     role: '',
@@ -256,21 +277,27 @@ export async function promptForConnection(existing: readonly string[]): Promise<
     database: '',
     schema: '',
   };
-  const a = await runForm(TITLE, steps(taken), blank);
+  const a = await runForm(TITLE, steps(taken, resolved), blank);
   const method = a.method!;
   const some = (v: string): string | undefined => v.trim() || undefined;
-  return {
-    name: a.name,
-    account: a.account,
-    authenticator: method,
-    ...(a.user ? { user: a.user } : {}),
-    ...(method === 'SNOWFLAKE_JWT' ? { privateKeyFile: expand(a.keyFile) } : {}),
-    ...(method === 'SNOWFLAKE_JWT' && a.encrypted ? { passphrase: a.passphrase } : {}),
-    ...(method === 'PROGRAMMATIC_ACCESS_TOKEN' ? { pat: a.pat.trim() } : {}),
-    ...(method === 'OAUTH' ? { tokenFilePath: expand(a.tokenFile) } : {}),
+  const settings = {
     role: some(a.role),
     warehouse: some(a.warehouse),
     database: some(a.database),
     schema: a.database.trim() ? some(a.schema) : undefined,
+  };
+  if (method === 'SNOWFLAKE_JWT' && a.keySource === 'generate') return { setUpKey: keySetupOptions(a, settings) };
+  return {
+    add: {
+      name: a.name,
+      account: a.account,
+      authenticator: method,
+      ...(a.user ? { user: a.user } : {}),
+      ...(method === 'SNOWFLAKE_JWT' ? { privateKeyFile: expand(a.keyFile) } : {}),
+      ...(method === 'SNOWFLAKE_JWT' && a.encrypted ? { passphrase: a.passphrase } : {}),
+      ...(method === 'PROGRAMMATIC_ACCESS_TOKEN' ? { pat: a.pat.trim() } : {}),
+      ...(method === 'OAUTH' ? { tokenFilePath: expand(a.tokenFile) } : {}),
+      ...settings,
+    },
   };
 }

@@ -22,6 +22,7 @@ import {
   type AddConnectionResult,
 } from '../../core/connections/edit/addConnection';
 import { promptForConnection } from './addConnectionFlow';
+import type { KeySetupResult } from '../../core/auth/keys/keyPairSetup';
 import { registerOAuthClientCommands } from './oauthClientCommands';
 import { pastedSignIns } from './prompter';
 import { OAuthClientSetupRequested } from '../../core/auth/oauth/oauthRedirect';
@@ -51,11 +52,23 @@ function isOptions(arg: unknown): arg is AddConnectionOptions {
   );
 }
 
-async function runAddConnection(deps: AuthDeps, arg: unknown): Promise<AddConnectionResult> {
+async function runAddConnection(
+  deps: AuthDeps,
+  arg: unknown,
+): Promise<AddConnectionResult | KeySetupResult | undefined> {
   const { auth } = deps;
   if (isOptions(arg)) return addConnection(auth, arg);
-  const existing = (await auth.connections()).connections.map((c) => c.name);
-  const options = await promptForConnection(existing);
+  const prompted = await promptForConnection(await auth.connections());
+  // "I don't have a key": Set Up Key-Pair Sign-In writes the key and the connection, and says how it went.
+  if ('setUpKey' in prompted)
+    return vscode.commands.executeCommand<KeySetupResult | undefined>(
+      'positSnowflake.setUpKeyPair',
+      prompted.setUpKey,
+      {
+        report: true,
+      },
+    );
+  const options = prompted.add;
   const result = await addConnection(auth, options);
   deps.log.info(`Added connection "${result.name}" to ${result.file}`);
   const next = options.authenticator === 'OAUTH_AUTHORIZATION_CODE' ? 'Sign In' : 'Test Connection';
