@@ -3,20 +3,15 @@
 // wrong key file or passphrase is asked again on its own step, before anything is written. Produces addConnection()'s
 // options, or Set Up Key-Pair Sign-In's for "I don't have a key".
 import * as vscode from 'vscode';
-import { promises as fsp } from 'node:fs';
-import * as os from 'node:os';
 import { validateConnectionName } from '../../core/connections/edit/connectionsFileEditor';
-import { userPath } from '../../core/connections/connectionDirectory';
-import { isEncryptedPem } from '../../core/auth/credentials/privateKey';
-import { SnowflakeExtError } from '../../core/shared/errors';
 import {
   accountProblem,
-  checkKeyFile,
   normaliseAccount,
   type AddableAuthenticator,
   type AddConnectionOptions,
 } from '../../core/connections/edit/addConnection';
-import { problemText, runForm, type FormInput, type FormStep, type InputStep } from '../multiStepInput';
+import { problemText, runForm, type FormInput, type FormStep } from '../multiStepInput';
+import { browseButton, expand, keyFileProblem, passphraseProblem, tokenFileProblem } from './addConnectionChecks';
 import type { KeySetupOptions } from '../../core/auth/keys/keyPairSetup';
 import type { ResolvedConnections } from '../../core/auth/types';
 import {
@@ -73,52 +68,6 @@ interface Answers extends KeySetupAnswers {
   warehouse: string;
   database: string;
   schema: string;
-}
-
-const expand = (p: string): string => userPath({ homedir: os.homedir(), platform: process.platform }, p);
-
-/** The input's Browse button: a file dialog whose choice fills in the path. */
-function browseButton(title: string, filters?: Record<string, string[]>): NonNullable<InputStep['button']> {
-  return {
-    icon: 'folder-opened',
-    tooltip: 'Choose the file…',
-    run: async () =>
-      (
-        await vscode.window.showOpenDialog({
-          title: `${TITLE}: ${title}`,
-          canSelectMany: false,
-          defaultUri: vscode.Uri.file(os.homedir()),
-          ...(filters ? { filters } : {}),
-        })
-      )?.[0]?.fsPath,
-  };
-}
-
-/** A key file's problem in the form's words (the key is not saved yet, so no command is suggested). */
-async function keyFileProblem(file: string, a: Answers): Promise<string | undefined> {
-  const pem = await fsp.readFile(expand(file), 'utf8').catch(() => undefined);
-  if (pem === undefined) return `${file} cannot be read. Choose the private key (.p8) you created for Snowflake.`;
-  if (/-----BEGIN (RSA )?PUBLIC KEY-----/.test(pem))
-    return `${file} is the public key. Choose the private key (.p8); its public key is the one set on your Snowflake user.`;
-  a.encrypted = isEncryptedPem(pem);
-  if (a.encrypted) return undefined;
-  try {
-    await checkKeyFile(expand(file), undefined);
-    return undefined;
-  } catch (err) {
-    return err instanceof SnowflakeExtError ? err.message : problemText(err);
-  }
-}
-
-async function passphraseProblem(passphrase: string, a: Answers): Promise<string | undefined> {
-  try {
-    await checkKeyFile(expand(a.keyFile), passphrase);
-    return undefined;
-  } catch (err) {
-    return err instanceof SnowflakeExtError && err.code === 'badPassphrase'
-      ? `That passphrase does not decrypt ${a.keyFile}. Type it again.`
-      : problemText(err);
-  }
 }
 
 function optional(what: keyof Answers & ('role' | 'warehouse' | 'database' | 'schema'), example: string) {
@@ -233,8 +182,7 @@ function steps(taken: ReadonlySet<string>, resolved: ResolvedConnections): FormS
           prompt: 'Path of the file that holds the OAuth access token. The button on the right opens a file dialog.',
           value: a.tokenFile,
           button: browseButton('OAuth token file'),
-          accept: async (v) =>
-            (await fsp.stat(expand(v)).catch(() => undefined))?.isFile() ? undefined : `${v || 'That'} is not a file.`,
+          accept: tokenFileProblem,
         });
       },
     },
