@@ -25,7 +25,7 @@ export interface KeySetupAnswers {
 export const SET_UP_KEY_METHOD: vscode.QuickPickItem & { value: 'SNOWFLAKE_JWT'; keySource: KeySource } = {
   label: 'Key pair — I don’t have a key, set one up for me',
   description: 'SNOWFLAKE_JWT',
-  detail: 'Generates an RSA key under the Snowflake folder and sets its public key on your user (ALTER USER).',
+  detail: 'Creates an RSA key and sets its public key on your user (ALTER USER).',
   value: 'SNOWFLAKE_JWT',
   keySource: 'generate',
 };
