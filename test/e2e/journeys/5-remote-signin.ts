@@ -65,6 +65,20 @@ async function approve(person: Person, tab: Page, name: string): Promise<void> {
   await tab.locator('#allow').click();
 }
 
+/** The code was exchanged at the token endpoint with PKCE (the verifier sent) and answered with tokens. */
+async function expectExchange(person: Person, since: number): Promise<void> {
+  const log = await person.emulator<{ method: string; path: string; status: number; body: string }[]>(
+    'GET',
+    `requests?since=${since}`,
+  );
+  const exchanges = log.filter((r) => r.method === 'POST' && r.path === '/oauth/token-request');
+  assert.equal(exchanges.length, 1, 'one code exchange');
+  assert.equal(exchanges[0]!.status, 200);
+  const form = new URLSearchParams(exchanges[0]!.body);
+  assert.equal(form.get('grant_type'), 'authorization_code');
+  assert.ok(form.has('code_verifier'), 'PKCE: the verifier goes with the code');
+}
+
 async function expectDatabases(person: Person): Promise<void> {
   await person.expand(person.treeItem(NAME), 60_000);
   for (const db of ['SALES_DB', 'BIG_DB']) await person.treeItem(db).waitFor({ state: 'visible', timeout: 60_000 });
@@ -78,6 +92,7 @@ async function pasteWay(person: Person): Promise<void> {
   const signIn = person.treeRow('Sign in to browse this connection');
   await signIn.waitFor({ state: 'visible', timeout: 60_000 });
   await person.screenshot('remote-sign-in-row');
+  const since = Date.now();
   await signIn.click();
 
   // Told that the editor is remote, and offered both ways out.
@@ -119,6 +134,7 @@ async function pasteWay(person: Person): Promise<void> {
     60_000,
   );
   await tab.close();
+  await expectExchange(person, since);
   await expectDatabases(person);
   await person.screenshot('remote-paste-databases');
 }
@@ -128,6 +144,7 @@ async function customClientWay(person: Person): Promise<void> {
   await person.clearNotifications();
   await person.runCommand('Snowflake: Sign Out');
   await person.notification(/Signed out of "oauth_code"/);
+  const since = Date.now();
   await person.runCommand('Snowflake: Sign In');
   const pickConnection = await page
     .locator('.quick-input-widget .monaco-list-row', { hasText: NAME })
@@ -178,6 +195,7 @@ async function customClientWay(person: Person): Promise<void> {
   assert.ok(file.includes(`oauth_redirect_uri = "${redirect}"`), file);
   assert.match(file, /oauth_socket_uri = "http:\/\/127\.0\.0\.1:\d+"/);
   assert.ok(!file.includes(created.clientSecret), 'the client secret is not in the file');
+  await expectExchange(person, since);
   await expectDatabases(person);
   await person.screenshot('remote-custom-databases');
 }
