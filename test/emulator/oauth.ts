@@ -150,7 +150,7 @@ function consentPage(state: EmulatorState, q: URLSearchParams, a: AuthorizeReque
   );
 }
 
-function clientFrom(state: EmulatorState, req: EmuRequest, form: URLSearchParams): OAuthClient | undefined {
+export function clientFrom(state: EmulatorState, req: EmuRequest, form: URLSearchParams): OAuthClient | undefined {
   let id = form.get('client_id') ?? undefined;
   let secret = form.get('client_secret') ?? undefined;
   const basic = /^Basic\s+(\S+)$/i.exec(req.header('authorization') ?? '')?.[1];
@@ -176,8 +176,8 @@ function tokenResponse(
   scope: string,
   refresh?: string,
 ): void {
-  const access = state.issueOAuthAccessToken(user, role, state.accessTokenTtlSeconds, client.id);
   const refreshToken = refresh ?? state.issueRefreshToken(user, role, client.id, scope);
+  const access = state.issueOAuthAccessToken(user, role, state.accessTokenTtlSeconds, client.id, refreshToken);
   const rt = state.refreshTokens.get(refreshToken)!;
   sendJson(res, 200, {
     access_token: access,
@@ -191,7 +191,7 @@ function tokenResponse(
   });
 }
 
-function grantError(res: http.ServerResponse, error: string, description: string, status = 400): void {
+export function grantError(res: http.ServerResponse, error: string, description: string, status = 400): void {
   sendJson(res, status, {
     data: null,
     error,

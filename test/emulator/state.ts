@@ -46,6 +46,8 @@ export interface Grant {
 export interface AccessToken extends Grant {
   readonly clientId: string;
   readonly scope: string;
+  /** The refresh token it was issued with (revoking that one revokes this too, RFC 7009 §2.1). */
+  readonly refreshToken?: string;
 }
 export interface RefreshToken extends Grant {
   readonly clientId: string;
@@ -275,6 +277,7 @@ export class EmulatorState implements KeyLookup {
     role?: string,
     ttlSeconds = this.accessTokenTtlSeconds,
     clientId = 'LOCAL_APPLICATION',
+    refreshToken?: string,
   ): string {
     const user = this.mustUser(userName);
     const r = role ?? user.defaultRole;
@@ -285,6 +288,7 @@ export class EmulatorState implements KeyLookup {
       clientId,
       scope: `session:role:${r}`,
       expiresAt: this.now() + ttlSeconds * 1000,
+      ...(refreshToken ? { refreshToken } : {}),
     });
     return token;
   }

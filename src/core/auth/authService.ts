@@ -21,7 +21,9 @@ import { loginCredential, restCredential } from './credentials/credentials';
 import { FileTokenReader } from './credentials/fileTokens';
 import { ingressCredential } from './credentials/ingress';
 import { connectionKey } from './credentials/keyPairCredential';
-import { isSignedIn, signIn, signOut } from './oauth/oauthCredential';
+import { isSignedIn, signIn, signInStatus, useSignIn } from './oauth/oauthCredential';
+import { signOut } from './oauth/oauthSignOut';
+import { listSignIns } from './signInListing';
 import { knownNames, resolveConnections } from '../connections/resolveConnections';
 import { TokenCache } from './tokenCache';
 
@@ -151,9 +153,18 @@ export function createAuthService(opts: AuthServiceOptions): AuthService & Dispo
       );
     },
     onDidChange: changed.event,
-    signIn: (profile, o) => signIn(ctx, profile, o?.signal),
-    signOut: (profile) => signOut(ctx, profile),
+    signIn: (profile, o) => signIn(ctx, profile, o),
+    signOut: (profile, o) => signOut(ctx, profile, o),
     isSignedIn: (profile) => isSignedIn(ctx, profile),
+    signInStatus: (profile) => signInStatus(ctx, profile),
+    useSignIn: (profile, role) => useSignIn(ctx, profile, role),
+    signIns: (profile) => listSignIns(ctx, profile),
+    async refreshNow(profile) {
+      // Never prompts: a sign-in that needs the browser says so (Sign In), and nothing cached is kept meanwhile.
+      ctx.cache.invalidate(profile.name);
+      await restCredential(ctx, profile, { forceRefresh: true, silent: true });
+      return listSignIns(ctx, profile);
+    },
     async describeKey(profile, o) {
       if (profile.authenticator !== 'SNOWFLAKE_JWT') {
         throw new SnowflakeExtError(

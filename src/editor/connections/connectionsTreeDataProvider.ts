@@ -18,7 +18,11 @@ export class ConnectionsTreeDataProvider implements vscode.TreeDataProvider<Conn
   }
 
   getTreeItem(node: ConnectionsNode): vscode.TreeItem {
-    return renderNode(node, { state: this.sessions.state(node.connectionName), countText: this.model.countText(node) });
+    return renderNode(node, {
+      state: this.sessions.state(node.connectionName),
+      countText: this.model.countText(node),
+      signInExpired: node.kind === 'connection' && this.model.signInExpired(node.connectionName),
+    });
   }
 
   getChildren(node?: ConnectionsNode): Promise<ConnectionsNode[]> {

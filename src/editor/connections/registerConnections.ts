@@ -29,6 +29,7 @@ export function registerConnections(deps: ConnectionsDeps): ConnectionsServices 
     unusable: async () => (await auth.connections()).listed.filter((c) => !c.profile),
     sessions,
     isSignedIn: (profile) => auth.isSignedIn(profile),
+    signInStatus: (profile) => auth.signInStatus(profile),
     logger: log,
   });
   const provider = new ConnectionsTreeDataProvider(model, sessions);
@@ -48,6 +49,7 @@ export function registerConnections(deps: ConnectionsDeps): ConnectionsServices 
       log,
       userDirectory: async () => (await auth.connections()).userDirectory,
       host: auth.host,
+      auth,
     }),
     auth.onDidChange((change) => void model.onAuthChange(change)),
     view.onDidChangeSelection((e) => e.selection[0] && model.noteFocus(e.selection[0])),

@@ -34,6 +34,16 @@ export interface OAuthTokenResponse {
   readonly scope?: string;
 }
 
+/** The code of the error a refused (expired or revoked) sign-in raises: the tree and chat say "Sign in again". */
+export const SIGN_IN_EXPIRED = 'signInExpired';
+
+/** The command behind "Sign in again" (the browser sign-in of the connection's role in use). */
+export const SIGN_IN_AGAIN_FIX = {
+  text: "Sign in again ('Snowflake: Sign In').",
+  command: 'positSnowflake.signInAgain',
+  commandTitle: 'Sign in again',
+};
+
 export const SIGN_IN_FIX = {
   text: "Run 'Snowflake: Sign In'.",
   command: 'positSnowflake.signIn',
