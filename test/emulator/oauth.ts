@@ -19,6 +19,13 @@ function page(res: http.ServerResponse, status: number, title: string, body: str
 <body><h1>${htmlEscape(title)}</h1>${body}</body></html>`);
 }
 
+/**
+ * The built-in SNOWFLAKE$LOCAL_APPLICATION integration serves local applications only, so it redirects to a loopback
+ * address on any port (docs.snowflake.com/en/user-guide/oauth-local-applications; the connectors' default redirect is
+ * http://127.0.0.1:<port>, snowflake-connector-python `oauth_redirect_uri` and `AuthHttpServer._is_local_uri`). A
+ * custom integration redirects only to its registered OAUTH_REDIRECT_URI, compared exactly
+ * (docs.snowflake.com/en/sql-reference/sql/create-security-integration-oauth-snowflake; RFC 6749 §3.1.2.3).
+ */
 export function redirectUriAllowed(client: OAuthClient, uri: string): boolean {
   if (client.redirectUris === 'loopback') {
     try {

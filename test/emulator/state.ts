@@ -26,7 +26,11 @@ export interface RoleRecord {
 export interface OAuthClient {
   readonly id: string;
   readonly secret: string;
-  /** 'loopback' = any http://127.0.0.1|localhost:<port>[/path] (Snowflake's built-in LOCAL_APPLICATION). */
+  /**
+   * 'loopback' = any http://127.0.0.1|localhost:<port>[/path]: only Snowflake's built-in LOCAL_APPLICATION
+   * (docs.snowflake.com/en/user-guide/oauth-local-applications). A custom integration: its one OAUTH_REDIRECT_URI
+   * (docs.snowflake.com/en/sql-reference/sql/create-security-integration-oauth-snowflake).
+   */
   readonly redirectUris: readonly string[] | 'loopback';
   readonly enforcePkce: boolean;
   readonly blockedRoles: ReadonlySet<string>;
@@ -104,7 +108,7 @@ export interface StateOptions {
 
 export const ACCOUNT_ORG_NAME = 'sandbox-demo';
 export const ACCOUNT_LOCATOR = 'xy12345';
-const ADMIN_ROLES = ['ACCOUNTADMIN', 'SECURITYADMIN', 'ORGADMIN'];
+export const ADMIN_ROLES = ['ACCOUNTADMIN', 'SECURITYADMIN', 'ORGADMIN'];
 
 export class EmulatorState implements KeyLookup {
   readonly account = ACCOUNT_ORG_NAME;

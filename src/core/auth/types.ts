@@ -144,6 +144,8 @@ export interface SignInResult {
   readonly scope?: string;
   /** Epoch ms when the access token expires (a refresh token keeps the sign-in alive longer). */
   readonly expiresAt: number;
+  /** How the browser's answer came back (set by a browser sign-in). */
+  readonly way?: SignInWay;
   /** The role the sign-in is for ('' when it named none and Snowflake did not say). */
   readonly role?: string;
 }
@@ -188,6 +190,12 @@ export interface SignInListing {
   /** Why a field is missing or how the credential renews, in a few words. */
   readonly note?: string;
 }
+
+/**
+ * How a browser sign-in's answer reaches the editor: its loopback listener (a local editor, or a loopback address the
+ * editor forwards), a custom client's registered external redirect, or the address the person pastes back.
+ */
+export type SignInWay = 'loopback' | 'registeredRedirect' | 'paste';
 
 /** A connection's private key as the doctor and Test Connection describe it (no secret). */
 export interface KeyInfo {
@@ -298,4 +306,24 @@ export interface AuthPrompter {
   openExternal?(url: string): Promise<boolean>;
   /** Map a loopback URL so a browser outside a remote host can reach it (vscode.env.asExternalUri). */
   asExternalUri?(localUrl: string): Promise<string>;
+  /**
+   * The editor is remote (its callback maps to `callback`, not a loopback address) and the client accepts only
+   * loopback redirects: paste the browser's address, or set up a custom OAuth client. Undefined: cancelled.
+   */
+  chooseRemoteSignIn?(connection: string, callback: string): Promise<RemoteSignInChoice | undefined>;
+  /**
+   * Asks for the address the browser shows after approving (an unreachable `redirectUri?code=…&state=…`). `check`
+   * gives the problem with an answer (shown, and the question stays open) or undefined; undefined = cancelled.
+   */
+  askRedirectedAddress?(question: RedirectedAddressQuestion): Promise<string | undefined>;
+}
+
+export type RemoteSignInChoice = 'paste' | 'setUpClient';
+
+export interface RedirectedAddressQuestion {
+  readonly connection: string;
+  readonly redirectUri: string;
+  readonly check: (address: string) => string | undefined;
+  /** Aborted when the sign-in ends another way (timeout, cancel): the question closes. */
+  readonly signal: AbortSignal;
 }

@@ -25,6 +25,13 @@ import {
   type AddConnectionResult,
 } from '../../core/connections/edit/addConnection';
 import { promptForConnection } from './addConnectionFlow';
+import type { KeySetupResult } from '../../core/auth/keys/keyPairSetup';
+import { registerOAuthClientCommands } from './oauthClientCommands';
+import { pastedSignIns } from './prompter';
+import { OAuthClientSetupRequested } from '../../core/auth/oauth/oauthRedirect';
+import { isLoopbackUrl } from '../../core/auth/oauth/oauthLoopback';
+import { LOCAL_APPLICATION } from '../../core/auth/oauth/oauthClient';
+import { stringParam } from '../../core/connections/connectionParams';
 import { showDiagnostics, testConnection } from './connectionChecks';
 import { connectionNameOf, pickConnection } from './connectionPicker';
 import { DOCTOR_SCHEME, MANAGED_FILE_SCHEME, ReadOnlyDocumentProvider } from './diagnosticsDocument';
@@ -47,11 +54,23 @@ function isOptions(arg: unknown): arg is AddConnectionOptions {
   );
 }
 
-async function runAddConnection(deps: AuthDeps, arg: unknown): Promise<AddConnectionResult> {
+async function runAddConnection(
+  deps: AuthDeps,
+  arg: unknown,
+): Promise<AddConnectionResult | KeySetupResult | undefined> {
   const { auth } = deps;
   if (isOptions(arg)) return addConnection(auth, arg);
-  const existing = (await auth.connections()).connections.map((c) => c.name);
-  const options = await promptForConnection(existing);
+  const prompted = await promptForConnection(await auth.connections());
+  // "I don't have a key": Set Up Key-Pair Sign-In writes the key and the connection, and says how it went.
+  if ('setUpKey' in prompted)
+    return vscode.commands.executeCommand<KeySetupResult | undefined>(
+      'positSnowflake.setUpKeyPair',
+      prompted.setUpKey,
+      {
+        report: true,
+      },
+    );
+  const options = prompted.add;
   const result = await addConnection(auth, options);
   deps.log.info(`Added connection "${result.name}" to ${result.file}`);
   const next = options.authenticator === 'OAUTH_AUTHORIZATION_CODE' ? 'Sign In' : 'Test Connection';
@@ -82,6 +101,14 @@ function registerProvider(deps: AuthDeps): SnowflakeAuthProvider {
   return provider;
 }
 
+/** Which OAuth client the sign-in uses, as the person set it up (said while signing in and after). */
+function signInWayOf(profile: ConnectionProfile): string {
+  const id = stringParam(profile.params, 'oauth_client_id');
+  const redirect = stringParam(profile.params, 'oauth_redirect_uri');
+  if (!id || id === LOCAL_APPLICATION) return "Snowflake's built-in OAuth client";
+  return redirect && !isLoopbackUrl(redirect) ? `OAuth client ${id}, returning to ${redirect}` : `OAuth client ${id}`;
+}
+
 /** The browser sign-in with progress (cancellable); `role` signs in with that role's scope. */
 async function signInWithProgress(
   provider: SnowflakeAuthProvider,
@@ -93,17 +120,22 @@ async function signInWithProgress(
     vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: `Signing in to Snowflake (${who}) in your browser…`,
+        title: `Signing in to Snowflake (${who}) in your browser, ${signInWayOf(profile)}…`,
         cancellable: true,
       },
       (_progress, token) => provider.signIn(profile, toAbortSignal(token), role),
     ),
   ).catch((err: unknown) => {
     // Cancelled (the progress's Cancel, or the editor's "open external website?" declined): said, not an error.
-    if (isCancelled(err)) void vscode.window.showInformationMessage(`Sign-in to ${who} cancelled.`);
+    // Stopped to set up an OAuth client first: that command says what happens and signs in again.
+    if (isCancelled(err) && !(err instanceof OAuthClientSetupRequested))
+      void vscode.window.showInformationMessage(`Sign-in to ${who} cancelled.`);
     throw err;
   });
-  void vscode.window.showInformationMessage(`Signed in to ${who} as ${session.account.label}.`);
+  const pasted = pastedSignIns.delete(profile.name) ? ' with the address you pasted' : '';
+  void vscode.window.showInformationMessage(
+    `Signed in to ${who} as ${session.account.label}${pasted} (${signInWayOf(profile)}).`,
+  );
   return { connection: profile.name, account: session.account.label, ...(role ? { role } : {}) };
 }
 
@@ -194,6 +226,7 @@ export function registerAuth(deps: AuthDeps): AuthServices {
     registerCommand(log, 'positSnowflake.showDiagnostics', (arg?: unknown) => showDiagnostics(deps, doctorDocs, arg)),
     registerCommand(log, 'positSnowflake.setDefaultConnection', (arg?: unknown) => setDefaultConnection(auth, arg)),
     ...registerSignInOut(deps, provider),
+    ...registerOAuthClientCommands(deps),
     auth.onDidChange(() => void updateConnectionContext(deps)),
   );
   void updateConnectionContext(deps);

@@ -182,12 +182,14 @@ export async function signIn(
 ): Promise<SignInResult> {
   requireBrowserSignIn(profile);
   const role = opts.role ?? (await signInsOf(ctx, profile))?.active ?? profile.role ?? '';
+  let way: SignInResult['way'];
   const entry = await ctx.cache.get(
     cacheKey(profile),
     credentialFingerprint(profile),
     async () => {
       const asked = profileForRole(profile, role);
       const tokens = await runAuthorizationCodeFlow(ctx, asked, await oauthClientConfig(ctx, asked), opts.signal);
+      way = tokens.way;
       return accept(ctx, profile, role, tokens, true);
     },
     { forceRefresh: true },
@@ -198,6 +200,7 @@ export async function signIn(
   return {
     connection: profile.name,
     expiresAt: entry.expiresAt,
+    ...(way ? { way } : {}),
     ...(value.username ? { username: value.username } : {}),
     ...(value.scope ? { scope: value.scope } : {}),
     role: roleOfScope(value.scope) ?? role,
