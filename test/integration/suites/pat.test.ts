@@ -179,6 +179,8 @@ describe('Posit Workbench session: a PAT from its sign-in @workbench', function 
   });
   after(async () => {
     fs.writeFileSync(own, ownBefore, { mode: 0o600 });
+    // The suites after this one list the user's connections: wait until the restored file is read again.
+    await waitForConnections((l) => !l.some((c) => c.name === 'workbench_pat'), 'workbench_pat is no longer listed');
     await rawSecret.delete('positSnowflake/pat/workbench_pat');
     await rawSecret.delete('positSnowflake/patRecord/workbench_pat');
     await (await testDoors()).resetSession('workbench');
