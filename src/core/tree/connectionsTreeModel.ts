@@ -22,6 +22,7 @@ import {
   type ConnectionNode,
   type ConnectionsNode,
   type ErrorNode,
+  type FolderNode,
   type LoadMoreNode,
   type UnusableConnectionNode,
 } from './connectionNodes';
@@ -99,6 +100,8 @@ export class ConnectionsTreeModel implements Disposable {
   readonly onDidChange: Event<ConnectionsNode | undefined> = this.changed.event;
   /** Per connection, the database (and schema) of the node last selected or expanded: where the user is looking. */
   private readonly focused = new Map<string, { database: string; schema?: string }>();
+  /** LIKE patterns of filtered Tables/Views folders, by folder id; kept across refreshes. */
+  private readonly filters = new Map<string, string>();
 
   constructor(private readonly deps: TreeModelDeps) {
     this.subscriptions.push(
@@ -157,6 +160,32 @@ export class ConnectionsTreeModel implements Disposable {
 
   root(name: string): ConnectionNode | undefined {
     return this.roots.get(connectionId(name));
+  }
+
+  /** The pattern a Tables/Views folder is filtered by (SHOW ... LIKE), if any. */
+  filterOf(node: ConnectionsNode): string | undefined {
+    return node.kind === 'folder' ? this.filters.get(node.id) : undefined;
+  }
+
+  /** Filters a folder's listing server-side with a LIKE pattern, or clears the filter (undefined); it reloads. */
+  setFilter(folder: FolderNode, pattern: string | undefined): void {
+    if (pattern === undefined || pattern === '') this.filters.delete(folder.id);
+    else this.filters.set(folder.id, pattern);
+    this.known.set(folder.id, folder);
+    this.forget(folder.id);
+    this.changed.fire(folder);
+  }
+
+  /** A node's parent among those the view has shown (for reveal). */
+  parentOf(node: ConnectionsNode): ConnectionsNode | undefined {
+    if (!('parentId' in node)) return undefined;
+    return this.known.get(node.parentId) ?? this.roots.get(node.parentId);
+  }
+
+  /** The children loaded under a node id (undefined until it was expanded), for SQL help to read names from. */
+  loadedChildren(id: string): { readonly nodes: readonly ConnectionsNode[]; readonly more: boolean } | undefined {
+    const e = this.entries.get(id);
+    return e ? { nodes: e.nodes, more: e.next !== undefined } : undefined;
   }
 
   /** Counts for a node's description once its children are loaded ("3 schemas", "500+"). */
@@ -325,7 +354,8 @@ export class ConnectionsTreeModel implements Disposable {
     if (node.kind === 'schema') {
       const { folders, pages } = await loadSchemaChildren(this.loaderFor(node.connectionName), node, signal);
       if (signal.aborted) return;
-      for (const f of folders)
+      // A filtered folder lists with its filter when it opens, not with the schema's unfiltered first page.
+      for (const f of folders.filter((x) => !this.filters.has(x.id)))
         this.entries.set(f.id, { parent: f, nodes: [...(pages.get(f.id)?.nodes ?? [])], next: pages.get(f.id)?.next });
       this.entries.set(node.id, { parent: node, nodes: [...folders] });
       return;
@@ -342,7 +372,7 @@ export class ConnectionsTreeModel implements Disposable {
       case 'database':
         return loadSchemas(loader, node, after, signal);
       case 'folder':
-        return loadObjects(loader, node, after, signal);
+        return loadObjects(loader, node, after, signal, this.filters.get(node.id));
       case 'table':
         return { nodes: await loadColumns(loader, node, signal) };
       default:
@@ -358,7 +388,7 @@ export class ConnectionsTreeModel implements Disposable {
           id: `${node.id}/#empty`,
           parentId: node.id,
           connectionName: node.connectionName,
-          message: EMPTY_TEXT[node.kind],
+          message: this.filters.has(node.id) ? `Nothing matches '${this.filters.get(node.id)}'` : EMPTY_TEXT[node.kind],
         },
       ];
     }

@@ -18,7 +18,16 @@ export class ConnectionsTreeDataProvider implements vscode.TreeDataProvider<Conn
   }
 
   getTreeItem(node: ConnectionsNode): vscode.TreeItem {
-    return renderNode(node, { state: this.sessions.state(node.connectionName), countText: this.model.countText(node) });
+    const filter = this.model.filterOf(node);
+    return renderNode(node, {
+      state: this.sessions.state(node.connectionName),
+      countText: this.model.countText(node),
+      ...(filter !== undefined ? { filter } : {}),
+    });
+  }
+
+  getParent(node: ConnectionsNode): ConnectionsNode | undefined {
+    return this.model.parentOf(node);
   }
 
   getChildren(node?: ConnectionsNode): Promise<ConnectionsNode[]> {
