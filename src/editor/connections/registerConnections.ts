@@ -8,6 +8,7 @@ import { registerConnectionCommands, restorePreferences } from './connectionComm
 import { ConnectionsTreeDataProvider } from './connectionsTreeDataProvider';
 import { ConnectionsTreeModel } from '../../core/tree/connectionsTreeModel';
 import { registerPositronConnectionsDriver } from './positronConnectionsDriver';
+import { registerFilterCommands } from './filterCommands';
 import { loadedCatalog } from '../../core/tree/loadedCatalog';
 import type { LoadedCatalog } from '../../core/sqlHelp/sqlCatalog';
 
@@ -55,6 +56,7 @@ export function registerConnections(deps: ConnectionsDeps): ConnectionsServices 
       userDirectory: async () => (await auth.connections()).userDirectory,
       host: auth.host,
     }),
+    ...registerFilterCommands({ model, sessions, view, log }),
     auth.onDidChange((change) => void model.onAuthChange(change)),
     view.onDidChangeSelection((e) => e.selection[0] && model.noteFocus(e.selection[0])),
     view.onDidExpandElement((e) => model.noteFocus(e.element)),

@@ -99,6 +99,32 @@ describe('Connections tree', function () {
     assert.equal((await item(tables)).description, '20000');
   });
 
+  it('Filter… lists a folder server-side, the label says so, Clear Filter lists all again; Find Table reveals a row not loaded', async () => {
+    const tables = await path('keypair', 'BIG_DB', 'MANY_TABLES', 'Tables');
+    await children(tables);
+    assert.equal(await vscode.commands.executeCommand('positSnowflake.filterFolder', tables, 't_0001_'), 't_0001_');
+    // LIKE is case-insensitive and _ is one character: T_00010 … T_00019.
+    assert.deepEqual(
+      await labels(tables),
+      Array.from({ length: 10 }, (_, i) => `T_0001${i}`),
+    );
+    const filtered = await item(tables);
+    assert.equal(labelOf(filtered), "Tables like 't_0001_'");
+    assert.equal(filtered.contextValue, 'folder.filtered');
+    assert.equal(filtered.description, '10');
+    await vscode.commands.executeCommand('positSnowflake.filterFolder', tables, 'NO_SUCH%');
+    assert.deepEqual(await labels(tables), ["Nothing matches 'NO_SUCH%'"]);
+    await vscode.commands.executeCommand('positSnowflake.clearFilter', tables);
+    assert.equal((await children(tables)).length, 501);
+    assert.equal(labelOf(await item(tables)), 'Tables');
+
+    // T_19999 is far past the first page: Find Table filters the folder to it and selects it in the view.
+    const id = await vscode.commands.executeCommand<string>('positSnowflake.findTable', tables, 'T_19999');
+    assert.ok(id?.endsWith('/obj:T_19999'), String(id));
+    assert.deepEqual(await labels(tables), ['T_19999']);
+    await vscode.commands.executeCommand('positSnowflake.clearFilter', tables);
+  });
+
   it('shows an injected 503 as an error node, and Retry recovers', async () => {
     const sales = await path('keypair', 'SALES_DB');
     await vscode.commands.executeCommand('positSnowflake.refresh', sales);
