@@ -3,19 +3,19 @@
 import { refusalOf } from '../auth/serverCodes';
 import { SnowflakeExtError } from '../shared/errors';
 import { sqlIdentifier, sqlString } from './identifiers';
-import type { QueryResult, ResultColumn } from './sqlDriver';
+import type { DatesAs, QueryResult, ResultColumn } from './sqlDriver';
 
 /** Children shown per page; more come with "Load more". */
 export const PAGE_SIZE = 500;
 export const PREVIEW_ROWS = 100;
 
 export interface RunOptions {
-  /** Listings ask for ISO dates (cheap); previews get the session's formats (the default). */
-  readonly datesAs?: 'text' | 'iso';
+  /** Listings leave dates unconverted (they show none); previews get the session's formats (the default). */
+  readonly datesAs?: DatesAs;
 }
 
-/** Catalog listings never show dates, so they skip the driver's date formatting. */
-const LISTING: RunOptions = { datesAs: 'iso' };
+/** Catalog listings never show dates (SHOW's created_on), so the driver does not convert them at all. */
+const LISTING: RunOptions = { datesAs: 'none' };
 
 /** Runs one statement for the loaders (the session manager bound to a connection, or a fake in tests). */
 export type QueryRunner = (
