@@ -34,6 +34,11 @@ describe('SQL editor', function () {
     await vscode.window.showTextDocument(doc);
     assert.equal(await vscode.commands.executeCommand('positSnowflake.chooseEditorConnection', 'keypair'), 'keypair');
     await vscode.window.showTextDocument(doc);
+    // After another suite closed its untitled SQL documents, the name is reused and the old text can linger in the
+    // active editor for a moment: run only once the editor shows this file.
+    for (let i = 0; i < 50 && vscode.window.activeTextEditor?.document.getText() !== sql; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    assert.equal(vscode.window.activeTextEditor?.document.getText(), sql);
     const out = await vscode.commands.executeCommand<RunOutcome>('positSnowflake.runFile');
     assert.ok(out, 'the run finished (no error was shown instead)');
     assert.deepEqual([out.summary.succeeded, out.summary.failed, out.summary.skipped], [2, 1, 1]);
