@@ -166,6 +166,21 @@ export class CatalogLoader {
     return result.rows.map((r) => tableInfo(get(r, 'name')!, kind, get(r, 'comment')));
   }
 
+  /**
+   * How many tables (or views) a schema holds, from INFORMATION_SCHEMA.TABLES (docs.snowflake.com/en/sql-reference/
+   * info-schema/tables: TABLE_TYPE is 'VIEW' or 'MATERIALIZED VIEW' for views). Unlike SHOW it needs a warehouse.
+   */
+  async countObjects(kind: ObjectKind, database: string, schema: string, signal?: AbortSignal): Promise<number> {
+    const views = "('VIEW', 'MATERIALIZED VIEW')";
+    const sql =
+      `SELECT COUNT(*) FROM ${sqlIdentifier(database)}.INFORMATION_SCHEMA.TABLES ` +
+      `WHERE TABLE_SCHEMA = ${sqlString(schema)} AND TABLE_TYPE ${kind === 'view' ? 'IN' : 'NOT IN'} ${views}`;
+    const result = await this.run(sql, `Counting the ${kind}s in ${database}.${schema}`, signal, LISTING);
+    const n = Number(result.rows[0]?.[0]);
+    if (!Number.isInteger(n)) throw new Error(`Snowflake gave no count of the ${kind}s in ${database}.${schema}.`);
+    return n;
+  }
+
   async listColumns(
     database: string,
     schema: string,

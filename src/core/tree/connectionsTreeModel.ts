@@ -27,6 +27,7 @@ import {
   type UnusableConnectionNode,
 } from './connectionNodes';
 import { definitionFingerprint } from '../connections/profileFingerprint';
+import { FolderTotals } from './folderTotals';
 
 export interface TreeModelDeps {
   /** The connections to show (a Workbench-managed one is put first). */
@@ -103,7 +104,23 @@ export class ConnectionsTreeModel implements Disposable {
   /** LIKE patterns of filtered Tables/Views folders, by folder id; kept across refreshes. */
   private readonly filters = new Map<string, string>();
 
+  /** Real totals of folders with more than a page, where Snowflake can give them. */
+  private readonly totals: FolderTotals;
+
   constructor(private readonly deps: TreeModelDeps) {
+    this.totals = new FolderTotals({
+      loaderFor: (name) => this.loaderFor(name),
+      warehouseOf: (name) => {
+        const state = deps.sessions.state(name);
+        return state.status === 'connected' ? state.warehouse : undefined;
+      },
+      onTotal: (folder) => {
+        const schema = this.known.get(folder.parentId);
+        if (schema) this.changed.fire(schema);
+        this.changed.fire(folder);
+      },
+      logger: deps.logger,
+    });
     this.subscriptions.push(
       deps.sessions.onDidChangeState((name) => {
         const root = this.roots.get(connectionId(name));
@@ -192,9 +209,15 @@ export class ConnectionsTreeModel implements Disposable {
   countText(node: ConnectionsNode): string | undefined {
     const count = (id: string): string | undefined => {
       const e = this.entries.get(id);
-      return e ? `${e.nodes.length}${e.next ? '+' : ''}` : undefined;
+      if (!e) return undefined;
+      const total = e.next ? this.totals.get(id) : undefined;
+      return total !== undefined ? total.toLocaleString('en-US') : `${e.nodes.length}${e.next ? '+' : ''}`;
     };
-    if (node.kind === 'folder') return count(node.id);
+    if (node.kind === 'folder') {
+      const e = this.entries.get(node.id);
+      const total = e?.next ? this.totals.get(node.id) : undefined;
+      return total !== undefined && e ? `${e.nodes.length} of ${total.toLocaleString('en-US')}` : count(node.id);
+    }
     if (node.kind === 'database') {
       const n = count(node.id);
       return n === undefined ? undefined : `${n} ${n === '1' ? 'schema' : 'schemas'}`;
@@ -248,6 +271,7 @@ export class ConnectionsTreeModel implements Disposable {
       for (const load of this.loads.values()) load.controller.abort();
       this.loads.clear();
       this.entries.clear();
+      this.totals.clear();
       for (const root of this.roots.values()) this.deps.sessions.cancel(root.connectionName);
       this.changed.fire(undefined);
       return;
@@ -358,10 +382,14 @@ export class ConnectionsTreeModel implements Disposable {
       for (const f of folders.filter((x) => !this.filters.has(x.id)))
         this.entries.set(f.id, { parent: f, nodes: [...(pages.get(f.id)?.nodes ?? [])], next: pages.get(f.id)?.next });
       this.entries.set(node.id, { parent: node, nodes: [...folders] });
+      for (const f of folders)
+        if (pages.get(f.id)?.next !== undefined && !this.filters.has(f.id)) this.totals.request(f);
       return;
     }
     const page = await this.fetchPage(node, undefined, signal);
-    if (!signal.aborted) this.entries.set(node.id, { parent: node, nodes: [...page.nodes], next: page.next });
+    if (signal.aborted) return;
+    this.entries.set(node.id, { parent: node, nodes: [...page.nodes], next: page.next });
+    if (node.kind === 'folder' && page.next !== undefined && !this.filters.has(node.id)) this.totals.request(node);
   }
 
   private async fetchPage(node: ConnectionsNode, after: string | undefined, signal: AbortSignal): Promise<NodePage> {
@@ -407,6 +435,7 @@ export class ConnectionsTreeModel implements Disposable {
       }
     }
     for (const key of [...this.entries.keys()]) if (isUnder(key, id)) this.entries.delete(key);
+    this.totals.forget(id);
     for (const key of [...this.known.keys()]) if (key !== id && isUnder(key, id)) this.known.delete(key);
   }
 }
