@@ -140,14 +140,15 @@ export const CHROMIUM_ARGS = [
   '--disable-dev-shm-usage',
 ];
 
-export async function launchChromium(executablePath, runDir) {
+/** @param {readonly string[]} [extraArgs] switches a journey adds, e.g. `--host-resolver-rules` */
+export async function launchChromium(executablePath, runDir, extraArgs = []) {
   const { chromium } = await import('playwright-core');
   const userDataDir = path.join(runDir, 'chromium');
   mkdirSync(userDataDir, { recursive: true });
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
     viewport: { width: 1400, height: 900 },
   });
   return context;

@@ -15,6 +15,8 @@ import { registerConnections, type ConnectionsServices } from './editor/connecti
 import { registerCortex, type CortexSharedServices } from './editor/cortex/registerCortex';
 import { registerConnectionEditCommands } from './editor/auth/connectionEditCommands';
 import { registerKeyCommands } from './editor/auth/keyCommands';
+import { PatExpiryWatcher, registerPatCommands } from './editor/auth/patCommands';
+import { registerConnectionStatus, type ActiveConnectionStatus } from './editor/connections/activeConnectionStatus';
 import { registerPublish } from './editor/publish/registerPublish';
 import { registerRequestLimits } from './editor/requestLimitsSetting';
 import { registerSqlEditor } from './editor/sql/registerSqlEditor';
@@ -25,6 +27,9 @@ export interface ExtensionParts {
   readonly api: PositSnowflakeApi;
   readonly auth: AuthServices;
   readonly connections: ConnectionsServices;
+  /** The status bar item of the connection in use. */
+  readonly status: ActiveConnectionStatus;
+  readonly patWatcher: PatExpiryWatcher;
 }
 
 export interface ExtensionObservers {
@@ -76,13 +81,21 @@ export function composeExtension(context: vscode.ExtensionContext, observers: Ex
     onDidChangeCatalog: connections.onDidChangeCatalog,
   });
   context.subscriptions.push(...sqlEditor.disposables);
+  const status = registerConnectionStatus({
+    auth,
+    sessions: connections.sessions,
+    editors: sqlEditor.editorConnections,
+    log,
+  });
+  const patWatcher = new PatExpiryWatcher(deps, context.globalState);
+  context.subscriptions.push(...status.disposables, ...registerPatCommands(deps, connections.sessions), patWatcher);
   registerCortex(deps, {
     ...connections,
     showResults: sqlEditor.showResults,
     ...(observers.onAnswer ? { onAnswer: observers.onAnswer } : {}),
   });
   registerPublish(deps);
-  return { api: createPublicApi(auth), auth: authParts, connections };
+  return { api: createPublicApi(auth), auth: authParts, connections, status: status.status, patWatcher };
 }
 
 export function activate(context: vscode.ExtensionContext): PositSnowflakeApi {

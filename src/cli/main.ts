@@ -4,6 +4,7 @@ import { connectionCommand } from './commands/connection';
 import { connectionsCommand } from './commands/connections';
 import { doctorCommand } from './commands/doctor';
 import { keypairCommand } from './commands/keypair';
+import { patCommand } from './commands/pat';
 import { runPublishCli } from './commands/publish';
 import { testCommand } from './commands/test';
 import { tokenCommand } from './commands/token';
@@ -21,6 +22,8 @@ const USAGE = `Usage: posit-snowflake <command>
   keypair generate <name> [--user U --account A] [--via <name>] [--unencrypted]
                                             create a key, set it on the user, write the connection
   keypair rotate <name> [--unencrypted]     replace the connection's key (free slot, verified, old one unset)
+  pat create <name> [--days N] [--role R] [--name TOKEN] [--as NEW | --switch]
+                                            create a PAT over the connection's sign-in, write a connection for it
   connection remove <name>                  delete the connection's table from its file
   publish <dir> --server <url> [--snowflake-connection <name>] [--api-key-env <VAR>]
                                             publish a project to Posit Connect
@@ -34,6 +37,7 @@ const AUTH_VERBS: Readonly<Record<string, AuthVerb>> = {
   token: tokenCommand,
   doctor: doctorCommand,
   keypair: keypairCommand,
+  pat: patCommand,
   connection: connectionCommand,
 };
 

@@ -34,8 +34,13 @@ export interface JourneyModule {
   readonly journey: Journey;
   /** Whose machine the editor runs on: a Posit Workbench session or a user with their own connections (default). */
   readonly env?: 'workbench' | 'user';
-  /** Extra environment for the editor (over the chosen one), e.g. an empty SNOWFLAKE_HOME for a newcomer. */
-  readonly editorEnv?: (sandbox: SandboxInfo, runDir: string) => Record<string, string>;
+  /**
+   * Extra environment for the editor (over the chosen one), e.g. an empty SNOWFLAKE_HOME for a newcomer; `editor.port`
+   * is the port code-server will listen on (e.g. for a VSCODE_PROXY_URI that names a host in front of it).
+   */
+  readonly editorEnv?: (sandbox: SandboxInfo, runDir: string, editor: { port: number }) => Record<string, string>;
+  /** Extra Chromium switches, e.g. a host name resolved to 127.0.0.1 (`--host-resolver-rules`). */
+  readonly chromiumArgs?: readonly string[];
   /** User settings written before the editor starts. */
   readonly settings?: Record<string, unknown>;
   /** User keybindings (keybindings.json) written before the editor starts. */

@@ -31,9 +31,9 @@ async function journeys(): Promise<[string, JourneyModule][]> {
 }
 
 /** The editor's environment: a Posit Workbench session or the user's own Snowflake home, plus the journey's extras. */
-function editorEnvOf(mod: JourneyModule, sandbox: SandboxInfo, runDir: string): Record<string, string> {
+function editorEnvOf(mod: JourneyModule, sandbox: SandboxInfo, runDir: string, port: number): Record<string, string> {
   const base = mod.env === 'workbench' ? sandbox.workbenchEnv : sandbox.env;
-  return { ...base, ...(mod.editorEnv?.(sandbox, runDir) ?? {}) };
+  return { ...base, ...(mod.editorEnv?.(sandbox, runDir, { port }) ?? {}) };
 }
 
 /** User settings and keybindings, as a person would have them in their settings.json / keybindings.json. */
@@ -78,16 +78,18 @@ async function runJourney(
   const extensionsDir = path.join(runDir, 'extensions');
   await m.cs.installVsix({ ...editor, extensionsDir, vsix, runDir });
   writeUserFiles(mod, sandbox, runDir);
+  const port = await m.cs.freePort();
   const cs = await m.cs.startCodeServer({
     ...editor,
     runDir,
     workspace,
     extensionsDir,
+    port,
     smokeTestDriver: false,
-    env: editorEnvOf(mod, sandbox, runDir),
+    env: editorEnvOf(mod, sandbox, runDir, port),
   });
   cleanups.add(cs.stop);
-  const browser = await m.cs.launchChromium(editor.chromium, runDir);
+  const browser = await m.cs.launchChromium(editor.chromium, runDir, mod.chromiumArgs ?? []);
   const closeBrowser = (): Promise<void> => browser.close().catch(() => undefined);
   cleanups.add(closeBrowser);
   const page = browser.pages()[0] ?? (await browser.newPage());

@@ -1,8 +1,10 @@
 // The control API at /__emulator/* so tests in another process (the real editor) can script the emulator: faults on
-// any of its servers, the masked request log, token expiry, Workbench rotation, OAuth auto-approve, the clock.
+// any of its servers, the masked request log, token expiry, Workbench rotation, OAuth auto-approve and custom OAuth
+// integrations, the clock.
 import { sendJson, type EmulatorServer, type Fault } from './server';
 import type { EmulatorState } from './state';
 import type { WorkbenchTokens } from './workbench';
+import { createCustomIntegration, type CustomIntegration } from './oauthIntegrations';
 
 export type ServerName = 'snowflake' | 'ingress' | 'connect';
 
@@ -81,6 +83,27 @@ export function registerControl(server: EmulatorServer, t: ControlTarget): void 
   server.route('POST', '/__emulator/oauth/auto-approve', (req, res) => {
     t.state.autoApprove = body(req.json).on !== false;
     sendJson(res, 200, { ok: true, autoApprove: t.state.autoApprove });
+  });
+  // An administrator's CREATE SECURITY INTEGRATION … OAUTH_CLIENT = CUSTOM: answers the client id and secret.
+  server.route('POST', '/__emulator/oauth/integrations', (req, res) => {
+    const b = body(req.json);
+    try {
+      sendJson(res, 200, createCustomIntegration(t.state, b as CustomIntegration));
+    } catch (e) {
+      sendJson(res, 400, { message: (e as Error).message });
+    }
+  });
+  // What an administrator's ALTER USER … SET/UNSET RSA_PUBLIC_KEY[_2] does, for a test that needs a free slot.
+  server.route('POST', '/__emulator/users/keys', (req, res) => {
+    const { user, slot, publicKey } = body(req.json) as { user?: string; slot?: number; publicKey?: string };
+    const u = t.state.user(user ?? '');
+    if (!u || (slot !== 1 && slot !== 2))
+      return sendJson(res, 400, { message: 'Give a known user and slot 1 (RSA_PUBLIC_KEY) or 2 (RSA_PUBLIC_KEY_2).' });
+    const at = slot === 1 ? 0 : 1;
+    const held = u.keySlots[at];
+    if (publicKey) t.state.addPublicKey(u.name, publicKey, at);
+    else if (held) t.state.removePublicKey(u.name, held);
+    sendJson(res, 200, { ok: true, slot, fingerprint: u.keySlots[at] ?? null });
   });
   server.route('POST', '/__emulator/clock', (req, res) => {
     t.state.advanceClock(Number(body(req.json).advanceSeconds ?? 0));

@@ -5,6 +5,7 @@ import { registerControl } from './control';
 import { registerCortex } from './cortex';
 import { registerLogin } from './login';
 import { registerOAuth } from './oauth';
+import { registerRevoke } from './oauthRevoke';
 import { QueryEngine } from './queries';
 import { writeSandboxHome, type SandboxHome } from './sandboxHome';
 import { EmulatorServer } from './server';
@@ -73,6 +74,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   registerLogin(snowflake, state);
   queries.register(snowflake);
   registerOAuth(snowflake, state);
+  registerRevoke(snowflake, state);
   registerSpcsTokenExchange(snowflake, state);
   const cortex = registerCortex(snowflake, state);
   registerConnect(plain, connectState);

@@ -19,6 +19,13 @@ function page(res: http.ServerResponse, status: number, title: string, body: str
 <body><h1>${htmlEscape(title)}</h1>${body}</body></html>`);
 }
 
+/**
+ * The built-in SNOWFLAKE$LOCAL_APPLICATION integration serves local applications only, so it redirects to a loopback
+ * address on any port (docs.snowflake.com/en/user-guide/oauth-local-applications; the connectors' default redirect is
+ * http://127.0.0.1:<port>, snowflake-connector-python `oauth_redirect_uri` and `AuthHttpServer._is_local_uri`). A
+ * custom integration redirects only to its registered OAUTH_REDIRECT_URI, compared exactly
+ * (docs.snowflake.com/en/sql-reference/sql/create-security-integration-oauth-snowflake; RFC 6749 §3.1.2.3).
+ */
 export function redirectUriAllowed(client: OAuthClient, uri: string): boolean {
   if (client.redirectUris === 'loopback') {
     try {
@@ -143,7 +150,7 @@ function consentPage(state: EmulatorState, q: URLSearchParams, a: AuthorizeReque
   );
 }
 
-function clientFrom(state: EmulatorState, req: EmuRequest, form: URLSearchParams): OAuthClient | undefined {
+export function clientFrom(state: EmulatorState, req: EmuRequest, form: URLSearchParams): OAuthClient | undefined {
   let id = form.get('client_id') ?? undefined;
   let secret = form.get('client_secret') ?? undefined;
   const basic = /^Basic\s+(\S+)$/i.exec(req.header('authorization') ?? '')?.[1];
@@ -169,8 +176,8 @@ function tokenResponse(
   scope: string,
   refresh?: string,
 ): void {
-  const access = state.issueOAuthAccessToken(user, role, state.accessTokenTtlSeconds, client.id);
   const refreshToken = refresh ?? state.issueRefreshToken(user, role, client.id, scope);
+  const access = state.issueOAuthAccessToken(user, role, state.accessTokenTtlSeconds, client.id, refreshToken);
   const rt = state.refreshTokens.get(refreshToken)!;
   sendJson(res, 200, {
     access_token: access,
@@ -184,7 +191,7 @@ function tokenResponse(
   });
 }
 
-function grantError(res: http.ServerResponse, error: string, description: string, status = 400): void {
+export function grantError(res: http.ServerResponse, error: string, description: string, status = 400): void {
   sendJson(res, status, {
     data: null,
     error,

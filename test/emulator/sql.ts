@@ -1,4 +1,4 @@
-// Answers the session statements (catalog SHOWs, DESCRIBE, USE, ALTER SESSION, ALTER USER's keys, CURRENT_*()) from
+// Answers the session statements (catalog SHOWs, DESCRIBE, USE, ALTER SESSION, ALTER USER's keys and PATs, CURRENT_*()) from
 // the catalog, and hands every other SELECT/WITH to the SQL engine (duck.ts); role grants and Snowflake's error codes
 // and messages.
 import { T, type TableDef } from './catalog';
@@ -19,6 +19,7 @@ import {
 import { Cursor, tokenize } from './sqlLexer';
 import type { EmulatorState, Session } from './state';
 import { alterUserKeys } from './userKeys';
+import { alterUserPats, isPatStatement, showUserPats } from './userPats';
 
 const text = (name: string): ResultColumn => ({ name, t: T.varchar() });
 const STATUS_OK: QueryResult = { columns: [text('status')], rows: [['Statement executed successfully.']] };
@@ -76,7 +77,8 @@ class SqlExecutor {
     if (c.accept('DESCRIBE') || c.accept('DESC')) return this.describe();
     if (c.accept('USE')) return this.use();
     if (c.accept('SELECT')) return this.select();
-    if (c.accept('ALTER', 'USER')) return alterUserKeys(this.state, this.s, c);
+    if (c.accept('ALTER', 'USER'))
+      return isPatStatement(c) ? alterUserPats(this.state, this.s, c) : alterUserKeys(this.state, this.s, c);
     if (c.accept('ALTER', 'SESSION')) {
       while (!c.done) c.next();
       return STATUS_OK;
@@ -153,6 +155,7 @@ class SqlExecutor {
     const what = c.next();
     const kind = what.kind === 'word' ? what.value : '';
     if (kind === 'COLUMNS') return this.showColumns();
+    if (kind === 'USER') return showUserPats(this.state, this.s, c);
     const f: ShowFilter & { scope?: { kind: string; parts: string[] } } = {};
     this.showClauses(f, kind);
     const visibleDbs = this.state.catalog.databases.filter((d) => this.visible(d.name));

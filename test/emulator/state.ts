@@ -26,7 +26,11 @@ export interface RoleRecord {
 export interface OAuthClient {
   readonly id: string;
   readonly secret: string;
-  /** 'loopback' = any http://127.0.0.1|localhost:<port>[/path] (Snowflake's built-in LOCAL_APPLICATION). */
+  /**
+   * 'loopback' = any http://127.0.0.1|localhost:<port>[/path]: only Snowflake's built-in LOCAL_APPLICATION
+   * (docs.snowflake.com/en/user-guide/oauth-local-applications). A custom integration: its one OAUTH_REDIRECT_URI
+   * (docs.snowflake.com/en/sql-reference/sql/create-security-integration-oauth-snowflake).
+   */
   readonly redirectUris: readonly string[] | 'loopback';
   readonly enforcePkce: boolean;
   readonly blockedRoles: ReadonlySet<string>;
@@ -42,6 +46,8 @@ export interface Grant {
 export interface AccessToken extends Grant {
   readonly clientId: string;
   readonly scope: string;
+  /** The refresh token it was issued with (revoking that one revokes this too, RFC 7009 §2.1). */
+  readonly refreshToken?: string;
 }
 export interface RefreshToken extends Grant {
   readonly clientId: string;
@@ -50,6 +56,19 @@ export interface RefreshToken extends Grant {
 export interface Pat extends Grant {
   readonly name: string;
   readonly roleRestriction?: string;
+  readonly comment?: string;
+  readonly createdOn: number;
+  /** Who ran ALTER USER … ADD PAT (an administrator may create one for another user). */
+  readonly createdBy: string;
+  readonly minsToBypassNetworkPolicy?: number;
+}
+
+/** What ALTER USER … ADD PROGRAMMATIC ACCESS TOKEN may say besides the role and lifetime (userPats.ts). */
+export interface PatOptions {
+  readonly name?: string;
+  readonly comment?: string;
+  readonly createdBy?: string;
+  readonly minsToBypassNetworkPolicy?: number;
 }
 export interface IngressToken extends Grant {
   readonly host: string;
@@ -89,7 +108,7 @@ export interface StateOptions {
 
 export const ACCOUNT_ORG_NAME = 'sandbox-demo';
 export const ACCOUNT_LOCATOR = 'xy12345';
-const ADMIN_ROLES = ['ACCOUNTADMIN', 'SECURITYADMIN', 'ORGADMIN'];
+export const ADMIN_ROLES = ['ACCOUNTADMIN', 'SECURITYADMIN', 'ORGADMIN'];
 
 export class EmulatorState implements KeyLookup {
   readonly account = ACCOUNT_ORG_NAME;
@@ -252,18 +271,34 @@ export class EmulatorState implements KeyLookup {
   }
 
   // ---- credentials ------------------------------------------------------------------------------------------
-  /** A programmatic access token (optionally restricted to one role). Default validity 15 days. */
-  addPat(userName: string, role?: string, ttlSeconds = 15 * 86400): string {
+  /**
+   * A programmatic access token (optionally restricted to one role). Default validity 15 days (DAYS_TO_EXPIRY's
+   * default: docs.snowflake.com/en/sql-reference/sql/alter-user-add-programmatic-access-token).
+   */
+  addPat(userName: string, role?: string, ttlSeconds = 15 * 86400, opts: PatOptions = {}): string {
     const user = this.mustUser(userName);
     const token = `pat_${randomToken(40)}`;
+    const now = this.now();
     this.pats.set(token, {
       user: user.name,
       role: role ?? user.defaultRole,
       roleRestriction: role,
-      name: `PAT_${this.pats.size + 1}`,
-      expiresAt: this.now() + ttlSeconds * 1000,
+      name: opts.name ?? `PAT_${this.pats.size + 1}`,
+      expiresAt: now + ttlSeconds * 1000,
+      createdOn: now,
+      createdBy: opts.createdBy ?? user.name,
+      ...(opts.comment !== undefined ? { comment: opts.comment } : {}),
+      ...(opts.minsToBypassNetworkPolicy !== undefined
+        ? { minsToBypassNetworkPolicy: opts.minsToBypassNetworkPolicy }
+        : {}),
     });
     return token;
+  }
+
+  /** The user's PATs by name (names are unique per user), with their secrets as the map keys. */
+  patsOf(userName: string): [string, Pat][] {
+    const name = userName.toUpperCase();
+    return [...this.pats].filter(([, p]) => p.user === name);
   }
 
   issueOAuthAccessToken(
@@ -271,6 +306,7 @@ export class EmulatorState implements KeyLookup {
     role?: string,
     ttlSeconds = this.accessTokenTtlSeconds,
     clientId = 'LOCAL_APPLICATION',
+    refreshToken?: string,
   ): string {
     const user = this.mustUser(userName);
     const r = role ?? user.defaultRole;
@@ -281,6 +317,7 @@ export class EmulatorState implements KeyLookup {
       clientId,
       scope: `session:role:${r}`,
       expiresAt: this.now() + ttlSeconds * 1000,
+      ...(refreshToken ? { refreshToken } : {}),
     });
     return token;
   }

@@ -16,7 +16,8 @@ const OWNER_ROLES = new Set(['USERADMIN', 'SECURITYADMIN', 'ACCOUNTADMIN']);
 const SLOTS: Readonly<Record<string, 0 | 1>> = { RSA_PUBLIC_KEY: 0, RSA_PUBLIC_KEY_2: 1 };
 const OK: QueryResult = { columns: [{ name: 'status', t: T.varchar() }], rows: [['Statement executed successfully.']] };
 
-function mayModifyKeys(state: EmulatorState, s: Session, target: string): boolean {
+/** Who may change a user's keys and PATs: the user, an owning role, or MODIFY PROGRAMMATIC AUTHENTICATION METHODS. */
+export function mayModifyAuthentication(state: EmulatorState, s: Session, target: string): boolean {
   if (target === s.user.toUpperCase()) return true;
   return OWNER_ROLES.has(s.role) || state.modifyAuthGrants.has(`${s.role}|${target}`);
 }
@@ -61,7 +62,7 @@ export function alterUserKeys(state: EmulatorState, s: Session, c: Cursor): Quer
     if (ifExists) return OK;
     throw new SqlError('002003', '02000', `SQL compilation error:\nUser '${name}' does not exist or not authorized.`);
   }
-  if (!mayModifyKeys(state, s, user.name))
+  if (!mayModifyAuthentication(state, s, user.name))
     throw new SqlError(
       '003001',
       '42501',

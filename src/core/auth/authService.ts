@@ -21,9 +21,13 @@ import { loginCredential, restCredential } from './credentials/credentials';
 import { FileTokenReader } from './credentials/fileTokens';
 import { ingressCredential } from './credentials/ingress';
 import { connectionKey } from './credentials/keyPairCredential';
-import { isSignedIn, signIn, signOut } from './oauth/oauthCredential';
+import { isSignedIn, signIn, signInStatus, useSignIn } from './oauth/oauthCredential';
+import { signOut } from './oauth/oauthSignOut';
+import { listSignIns } from './signInListing';
 import { knownNames, resolveConnections } from '../connections/resolveConnections';
 import { TokenCache } from './tokenCache';
+import { credentialLifetime, patRecordOf } from './credentialLifetime';
+import { serializePatRecord } from './pat/patRecord';
 
 export interface AuthServiceOptions {
   readonly host: HostEnvironment;
@@ -151,9 +155,18 @@ export function createAuthService(opts: AuthServiceOptions): AuthService & Dispo
       );
     },
     onDidChange: changed.event,
-    signIn: (profile, o) => signIn(ctx, profile, o?.signal),
-    signOut: (profile) => signOut(ctx, profile),
+    signIn: (profile, o) => signIn(ctx, profile, o),
+    signOut: (profile, o) => signOut(ctx, profile, o),
     isSignedIn: (profile) => isSignedIn(ctx, profile),
+    signInStatus: (profile) => signInStatus(ctx, profile),
+    useSignIn: (profile, role) => useSignIn(ctx, profile, role),
+    signIns: (profile) => listSignIns(ctx, profile),
+    async refreshNow(profile) {
+      // Never prompts: a sign-in that needs the browser says so (Sign In), and nothing cached is kept meanwhile.
+      ctx.cache.invalidate(profile.name);
+      await restCredential(ctx, profile, { forceRefresh: true, silent: true });
+      return listSignIns(ctx, profile);
+    },
     async describeKey(profile, o) {
       if (profile.authenticator !== 'SNOWFLAKE_JWT') {
         throw new SnowflakeExtError(
@@ -167,10 +180,20 @@ export function createAuthService(opts: AuthServiceOptions): AuthService & Dispo
     },
     async setSecret(connection, kind, value) {
       await storeSecret(ctx, { kind, id: connection }, value);
+      // A PAT set by hand is not the one we recorded: its expiry is unknown.
+      if (kind === 'pat') await storeSecret(ctx, { kind: 'patRecord', id: connection }, undefined);
       // Our own write is not reported by the store's event (see ownWrites), so the same happens here.
       ctx.cache.invalidate(connection);
       changed.fire({ connections: [connection], reason: 'secrets' });
     },
+    async savePat(connection, secret, record) {
+      await storeSecret(ctx, { kind: 'pat', id: connection }, secret);
+      await storeSecret(ctx, { kind: 'patRecord', id: connection }, serializePatRecord(record));
+      ctx.cache.invalidate(connection);
+      changed.fire({ connections: [connection], reason: 'secrets' });
+    },
+    patRecord: (connection) => patRecordOf(ctx, connection),
+    credentialLifetime: (profile) => credentialLifetime(ctx, profile),
     connectApiKey: (serverUrl) => opts.secrets.get({ kind: 'connectApiKey', id: serverUrl }),
     async setConnectApiKey(serverUrl, value) {
       // No credential is minted from a Connect key, so its change events are not tracked as own writes.

@@ -4,6 +4,8 @@ import { Emitter, type Event } from '../shared/events';
 export type SecretKind =
   | 'keyPassphrase'
   | 'pat'
+  /** What we recorded about a PAT we created (name, role, created/expires; no secret): pat/patRecord.ts. */
+  | 'patRecord'
   | 'oauthRefreshToken'
   | 'oauthClientSecret'
   | 'connectApiKey'
@@ -57,12 +59,17 @@ export class SecretStore {
 
   /** The secret, or undefined when absent or when what is stored is not a valid envelope of that kind. */
   async get(ref: SecretRef): Promise<string | undefined> {
+    return (await this.entry(ref))?.value;
+  }
+
+  /** The secret with when it was saved (epoch ms), or undefined as for get. */
+  async entry(ref: SecretRef): Promise<{ readonly value: string; readonly savedAt: number } | undefined> {
     const text = await this.raw.get(secretKey(ref));
     if (text === undefined) return undefined;
     try {
       const env = JSON.parse(text) as Partial<Envelope>;
       if (env.v === 1 && env.kind === ref.kind && typeof env.value === 'string' && env.value.length > 0)
-        return env.value;
+        return { value: env.value, savedAt: typeof env.savedAt === 'number' ? env.savedAt : 0 };
     } catch {
       // An unreadable envelope is treated as absent: the user is asked again rather than sent a broken secret.
     }

@@ -94,6 +94,16 @@ export class TokenCache {
     return entry;
   }
 
+  /** What is cached for `key` (no minting), e.g. to show when an access token expires. */
+  peek<T>(cacheKey: CacheKey): (Minted<T> & { readonly mintedAt: number }) | undefined {
+    return this.entries.get(stringifyKey(cacheKey)) as (Entry<T> & { mintedAt: number }) | undefined;
+  }
+
+  /** When the cached value for `key` expires, without minting (undefined when nothing is cached). */
+  peekExpiry(cacheKey: CacheKey): number | undefined {
+    return this.peek(cacheKey)?.expiresAt;
+  }
+
   /** Drops a connection's entries: all of them, or only those of the given kinds. */
   invalidate(connection: string, kinds?: readonly CacheKind[]): void {
     for (const [key, entry] of [...this.entries]) {

@@ -1,5 +1,7 @@
 // The shapes every feature shares: resolved connection profiles and what the auth service hands out.
 import type { Event } from '../shared/events';
+import type { CredentialLifetime } from './credentialLifetime';
+import type { PatRecord } from './pat/patRecord';
 
 export type ConnectionSource = 'workbench' | 'connections.toml' | 'config.toml' | 'environment';
 
@@ -106,7 +108,13 @@ export interface RestCredential {
 /** What the SQL driver (snowflake-sdk) needs to log in. */
 export type LoginCredential =
   | { readonly authenticator: 'SNOWFLAKE_JWT'; readonly privateKeyPem: string; readonly user: string }
-  | { readonly authenticator: 'OAUTH'; readonly token: string; readonly user?: string }
+  | {
+      readonly authenticator: 'OAUTH';
+      readonly token: string;
+      readonly user?: string;
+      /** The role a browser sign-in's token is limited to: the login must ask for that one. */
+      readonly role?: string;
+    }
   | { readonly authenticator: 'PROGRAMMATIC_ACCESS_TOKEN'; readonly token: string; readonly user?: string };
 
 export interface AuthChange {
@@ -136,7 +144,58 @@ export interface SignInResult {
   readonly scope?: string;
   /** Epoch ms when the access token expires (a refresh token keeps the sign-in alive longer). */
   readonly expiresAt: number;
+  /** How the browser's answer came back (set by a browser sign-in). */
+  readonly way?: SignInWay;
+  /** The role the sign-in is for ('' when it named none and Snowflake did not say). */
+  readonly role?: string;
 }
+
+/** What Sign Out did: which roles' sign-ins were deleted here, and whether Snowflake confirmed the revocation. */
+export interface SignOutResult {
+  readonly connection: string;
+  readonly roles: readonly string[];
+  /** 'unconfirmed': Snowflake could not be reached or refused; the tokens were deleted here all the same. */
+  readonly revocation: 'confirmed' | 'unconfirmed' | 'nothingToRevoke';
+  /** Why the revocation could not be confirmed (no secret in it). */
+  readonly problem?: string;
+}
+
+/** How a connection signs in, as the sign-ins list names it. */
+export type SignInKind = 'oauthSignIn' | 'oauthToken' | 'workbench' | 'pat' | 'keyPair' | 'other';
+
+/** One sign-in of a connection (no secret): what it is, for which role, when it was issued and when it expires. */
+export interface SignInListing {
+  readonly connection: string;
+  readonly kind: SignInKind;
+  /** The role it is for; '' for a sign-in that named none (the user's default role), undefined when not known. */
+  readonly role?: string;
+  /** OAuth sign-ins: the role's sign-in is the one the connection uses. */
+  readonly active?: boolean;
+  /** 'unknown': the credential cannot be read without asking (an encrypted key's passphrase, a missing file). */
+  readonly status: 'valid' | 'expired' | 'signedOut' | 'unknown';
+  /** Epoch ms the sign-in was made (0: before this was recorded). */
+  readonly issuedAt?: number;
+  /** Epoch ms the cached access token expires (a new one is minted from the refresh token when needed). */
+  readonly accessExpiresAt?: number;
+  readonly refreshExpiresAt?: number;
+  /** A token file's, Workbench's or a PAT's expiry, when the token says (a JWT's exp) or its record does. */
+  readonly tokenExpiresAt?: number;
+  /** When Posit Workbench (or whoever) last wrote the token file. */
+  readonly fileWrittenAt?: number;
+  /** Key pair: the public key's fingerprint, to compare with DESCRIBE USER. */
+  readonly fingerprint?: string;
+  readonly username?: string;
+  /** What this extension keeps for it in the secret storage (Sign Out deletes it), if anything. */
+  readonly storedSecret?: 'oauthSignIn' | ConnectionSecretKind;
+  /** Why a field is missing or how the credential renews, in a few words. */
+  readonly note?: string;
+}
+
+/**
+ * How a browser sign-in's answer reaches the editor: its loopback listener (a local editor, or a loopback address the
+ * editor forwards), a custom client's registered external redirect, or the address the person pastes back.
+ */
+export type SignInWay = 'loopback' | 'registeredRedirect' | 'paste';
 
 /** A connection's private key as the doctor and Test Connection describe it (no secret). */
 export interface KeyInfo {
@@ -170,12 +229,26 @@ export interface AuthService {
   /** Drop cached credentials of a connection (after a 401) so the next call mints anew. */
   invalidate(profile: ConnectionProfile, audience?: 'rest' | 'login' | 'ingress'): void;
   readonly onDidChange: Event<AuthChange>;
-  /** OAUTH_AUTHORIZATION_CODE: opens the browser and waits for the sign-in (timeout, cancellable). */
-  signIn(profile: ConnectionProfile, opts?: { signal?: AbortSignal }): Promise<SignInResult>;
-  /** Forgets the connection's OAuth tokens (stored refresh token and cached access token). */
-  signOut(profile: ConnectionProfile): Promise<void>;
-  /** True when an OAuth sign-in is stored for the connection (a refresh token in the SecretStore). */
+  /**
+   * OAUTH_AUTHORIZATION_CODE: opens the browser and waits for the sign-in (timeout, cancellable), for `role` (default:
+   * the role in use); sign-ins of other roles are kept, and this one becomes the one in use.
+   */
+  signIn(profile: ConnectionProfile, opts?: { signal?: AbortSignal; role?: string }): Promise<SignInResult>;
+  /**
+   * Revokes the connection's OAuth tokens at Snowflake (/oauth/revoke), then deletes them here (all roles, or one)
+   * even when the revocation could not be confirmed (the result says so).
+   */
+  signOut(profile: ConnectionProfile, opts?: { role?: string }): Promise<SignOutResult>;
+  /** True when an OAuth sign-in is stored for the connection's role in use (a refresh token in the SecretStore). */
   isSignedIn(profile: ConnectionProfile): Promise<boolean>;
+  /** The OAuth sign-in in use: signed in, expired (Snowflake refused its refresh token) or not signed in. */
+  signInStatus(profile: ConnectionProfile): Promise<'signedIn' | 'expired' | 'signedOut'>;
+  /** Switches the connection to the sign-in of another role already signed in (no browser). */
+  useSignIn(profile: ConnectionProfile, role: string): Promise<void>;
+  /** Every sign-in of the connection (one per role for OAuth), without prompting; no secret in it. */
+  signIns(profile: ConnectionProfile): Promise<SignInListing[]>;
+  /** Mints a new token now (OAuth refresh, a new JWT, the token file read again), never prompting. */
+  refreshNow(profile: ConnectionProfile): Promise<SignInListing[]>;
   /** SNOWFLAKE_JWT: the key's format and fingerprint (may prompt for a passphrase unless silent). */
   describeKey(profile: ConnectionProfile, opts?: AuthRequestOptions): Promise<KeyInfo>;
   /**
@@ -183,6 +256,12 @@ export interface AuthService {
    * and reports the change on onDidChange.
    */
   setSecret(connection: string, kind: ConnectionSecretKind, value: string | undefined): Promise<void>;
+  /** Stores a PAT we created with what we know of it (the record holds no secret), and reports the change. */
+  savePat(connection: string, secret: string, record: PatRecord): Promise<void>;
+  /** What was recorded when we created the connection's PAT; undefined for one set by hand (expiry unknown). */
+  patRecord(connection: string): Promise<PatRecord | undefined>;
+  /** How long the connection's credential lasts, from what the service already holds (no minting, no prompt). */
+  credentialLifetime(profile: ConnectionProfile): Promise<CredentialLifetime>;
   /** The API key of a Connect server (by its normalised URL), kept in the secret storage. */
   connectApiKey(serverUrl: string): Promise<string | undefined>;
   /** Stores (undefined: deletes) the API key of a Connect server. */
@@ -227,4 +306,24 @@ export interface AuthPrompter {
   openExternal?(url: string): Promise<boolean>;
   /** Map a loopback URL so a browser outside a remote host can reach it (vscode.env.asExternalUri). */
   asExternalUri?(localUrl: string): Promise<string>;
+  /**
+   * The editor is remote (its callback maps to `callback`, not a loopback address) and the client accepts only
+   * loopback redirects: paste the browser's address, or set up a custom OAuth client. Undefined: cancelled.
+   */
+  chooseRemoteSignIn?(connection: string, callback: string): Promise<RemoteSignInChoice | undefined>;
+  /**
+   * Asks for the address the browser shows after approving (an unreachable `redirectUri?code=…&state=…`). `check`
+   * gives the problem with an answer (shown, and the question stays open) or undefined; undefined = cancelled.
+   */
+  askRedirectedAddress?(question: RedirectedAddressQuestion): Promise<string | undefined>;
+}
+
+export type RemoteSignInChoice = 'paste' | 'setUpClient';
+
+export interface RedirectedAddressQuestion {
+  readonly connection: string;
+  readonly redirectUri: string;
+  readonly check: (address: string) => string | undefined;
+  /** Aborted when the sign-in ends another way (timeout, cancel): the question closes. */
+  readonly signal: AbortSignal;
 }

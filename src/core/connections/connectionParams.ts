@@ -29,6 +29,7 @@ const KNOWN_KEYS = new Set([
   'oauth_authorization_url',
   'oauth_token_request_url',
   'oauth_redirect_uri',
+  'oauth_socket_uri',
   'oauth_scope',
   'oauth_enable_pkce',
   'oauth_enable_refresh_tokens',

@@ -218,13 +218,15 @@ export class SqlSessionManager implements Disposable {
     const prefs = this.preferences(profile.name);
     this.setState(session, { status: 'connecting' });
     const credential = await this.opts.auth.forLogin(profile, { silent: true, forceRefresh });
+    // A browser sign-in's token is limited to its role (one sign-in per role): the login asks for that role.
+    const role = (credential.authenticator === 'OAUTH' ? credential.role : undefined) ?? prefs.role ?? profile.role;
     const started = Date.now();
     const conn = await this.opts.driver.connect({
       account: profile.account,
       accessUrl: profile.baseUrl,
       credential,
       user: profile.user,
-      role: prefs.role ?? profile.role,
+      role,
       warehouse: prefs.warehouse ?? profile.warehouse,
       database: profile.database,
       schema: profile.schema,
@@ -234,7 +236,7 @@ export class SqlSessionManager implements Disposable {
       credential.user ??
       profile.user ??
       (await currentUser(conn, (m) => this.opts.logger.debug(`${profile.name}: ${m}`)));
-    session.role = prefs.role ?? profile.role;
+    session.role = role;
     session.warehouse = prefs.warehouse ?? profile.warehouse;
     this.opts.logger.info(`${profile.name}: logged in (${profile.authenticator}) in ${Date.now() - started} ms`);
     this.setState(session, {

@@ -34,6 +34,7 @@ export const CONNECTION_FIXES: Readonly<Record<string, string>> = {
   'positSnowflake.setKeyPassphrase': 'Set Key Passphrase',
   'positSnowflake.setPat': 'Set PAT',
   'positSnowflake.signIn': 'Sign In',
+  'positSnowflake.signInAgain': 'Sign in again',
 };
 
 export function authLabel(a: Authenticator): string {
@@ -46,6 +47,7 @@ function failureText(error: SnowflakeExtError): string {
   if (fix === 'positSnowflake.setKeyPassphrase') return 'key passphrase needed';
   if (fix === 'positSnowflake.setPat') return 'PAT needed';
   if (fix === 'positSnowflake.signIn') return 'sign-in needed';
+  if (fix === 'positSnowflake.signInAgain') return 'sign-in expired';
   if (error.code === '390318') return 'token expired';
   switch (error.kind) {
     case 'auth':
@@ -109,31 +111,57 @@ export function unusableConnectionTooltip(c: ListedConnection): string {
   return lines.join('\n');
 }
 
-export function connectionDescription(p: ConnectionProfile, state: SessionState): string {
-  return [p.isDefault ? 'default' : undefined, SOURCE_LABEL[p.source], authLabel(p.authenticator), stateText(state)]
+/** What the tree knows about a connection beside its session: its browser sign-in was refused (expired). */
+export interface ConnectionExtras {
+  readonly signInExpired?: boolean;
+}
+
+/** The state in a few words; an expired sign-in says so while no session is open (a new one would be refused). */
+function rowState(state: SessionState, extras: ConnectionExtras): string {
+  if (extras.signInExpired && (state.status === 'notConnected' || state.status === 'error')) return 'sign-in expired';
+  return stateText(state);
+}
+
+export function connectionDescription(
+  p: ConnectionProfile,
+  state: SessionState,
+  extras: ConnectionExtras = {},
+): string {
+  return [
+    p.isDefault ? 'default' : undefined,
+    SOURCE_LABEL[p.source],
+    authLabel(p.authenticator),
+    rowState(state, extras),
+  ]
     .filter(Boolean)
     .join(' · ');
 }
 
-export function connectionTooltip(p: ConnectionProfile, state: SessionState): string {
+export function connectionTooltip(p: ConnectionProfile, state: SessionState, extras: ConnectionExtras = {}): string {
   const lines = [
     `**${escapeMarkdown(p.name)}**${p.isDefault ? ' (default connection)' : ''}\n`,
     `Source: ${escapeMarkdown(SOURCE_LABEL[p.source])}${p.file ? ` — ${codeSpan(p.file)}` : ''}  `,
     `Account: ${codeSpan(p.account)}  `,
     `Authentication: ${escapeMarkdown(authLabel(p.authenticator))}  `,
     ...(p.user ? [`User: ${codeSpan(p.user)}  `] : []),
-    `State: ${escapeMarkdown(stateText(state))}`,
+    `State: ${escapeMarkdown(rowState(state, extras))}`,
   ];
   if (state.status === 'error') lines.push('', escapeMarkdown(state.error.userText));
+  else if (extras.signInExpired)
+    lines.push('', 'Snowflake no longer accepts the saved sign-in. Click to sign in again.');
   return lines.join('\n');
 }
 
-/** `connection.<how it logs in>[.workbench][.default]`: the `when` clauses of the view's menus match on it. */
-export function connectionContextValue(p: ConnectionProfile): string {
+/**
+ * `connection.<how it logs in>[.workbench][.expired][.default]`: the `when` clauses of the view's menus match on it
+ * (an expired browser sign-in offers Sign in again).
+ */
+export function connectionContextValue(p: ConnectionProfile, extras: ConnectionExtras = {}): string {
   return [
     'connection',
     AUTH_CONTEXT[p.authenticator] ?? 'other',
     p.source === 'workbench' ? 'workbench' : '',
+    extras.signInExpired ? 'expired' : '',
     p.isDefault ? 'default' : '',
   ]
     .filter(Boolean)

@@ -81,6 +81,8 @@ export interface ErrorNode extends Base {
 
 export interface SignInNode extends Base {
   readonly kind: 'signIn';
+  /** The sign-in existed and Snowflake refused it (expired or revoked): "Sign in again". */
+  readonly expired?: boolean;
   readonly parentId: string;
 }
 

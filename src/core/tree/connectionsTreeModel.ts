@@ -5,6 +5,7 @@ import { needsSignIn } from '../auth/serverCodes';
 import { CatalogLoader } from '../snowflake/catalogLoader';
 import type { SqlSessionManager } from '../snowflake/sqlSessionManager';
 import { isCancelled } from '../shared/errors';
+import { SignInStates, type SignInStateDeps } from './signInStates';
 import { Emitter, type Disposable, type Event } from '../shared/events';
 import type { Logger } from '../shared/logger';
 import {
@@ -29,14 +30,13 @@ import {
 import { definitionFingerprint } from '../connections/profileFingerprint';
 import { FolderTotals } from './folderTotals';
 
-export interface TreeModelDeps {
+/** OAuth sign-in connections: isSignedIn / signInStatus say whether to offer "Sign in" (or "Sign in again"). */
+export interface TreeModelDeps extends SignInStateDeps {
   /** The connections to show (a Workbench-managed one is put first). */
   readonly connections: () => Promise<readonly ConnectionProfile[]>;
   /** Defined connections that cannot be used; each is shown after the usable ones with its problems and fixes. */
   readonly unusable?: () => Promise<readonly ListedConnection[]>;
   readonly sessions: Pick<SqlSessionManager, 'query' | 'state' | 'cancel' | 'reset' | 'onDidChangeState'>;
-  /** OAuth sign-in connections: whether a sign-in is stored (else the tree offers "Sign in"). */
-  readonly isSignedIn?: (profile: ConnectionProfile) => Promise<boolean>;
   readonly logger: Logger;
 }
 
@@ -107,6 +107,9 @@ export class ConnectionsTreeModel implements Disposable {
   /** Real totals of folders with more than a page, where Snowflake can give them. */
   private readonly totals: FolderTotals;
 
+  /** Which browser sign-ins Snowflake refused, for the rows and their Sign in nodes. */
+  private readonly signIns: SignInStates;
+
   constructor(private readonly deps: TreeModelDeps) {
     this.totals = new FolderTotals({
       loaderFor: (name) => this.loaderFor(name),
@@ -120,6 +123,10 @@ export class ConnectionsTreeModel implements Disposable {
         this.changed.fire(folder);
       },
       logger: deps.logger,
+    });
+    this.signIns = new SignInStates(deps, (name) => {
+      const root = this.roots.get(connectionId(name));
+      if (root) this.changed.fire(root);
     });
     this.subscriptions.push(
       deps.sessions.onDidChangeState((name) => {
@@ -137,7 +144,7 @@ export class ConnectionsTreeModel implements Disposable {
     this.known.set(node.id, node);
     try {
       if (node.kind === 'connection') {
-        const signIn = await this.signInNeeded(node);
+        const signIn = await this.signIns.nodeFor(node);
         if (signIn) return [signIn];
       }
       let entry = this.entries.get(node.id);
@@ -151,9 +158,7 @@ export class ConnectionsTreeModel implements Disposable {
     } catch (err) {
       if (isCancelled(err)) return [];
       this.deps.logger.warn(`Connections tree: ${(err as Error).message}`);
-      if (node.kind === 'connection' && needsSignIn(err, node.profile)) {
-        return [{ kind: 'signIn', id: `${node.id}/#signIn`, parentId: node.id, connectionName: node.connectionName }];
-      }
+      if (node.kind === 'connection' && needsSignIn(err, node.profile)) return [this.signIns.nodeForRefusal(node, err)];
       return [errorNode(node, err)];
     }
   }
@@ -334,6 +339,7 @@ export class ConnectionsTreeModel implements Disposable {
         profile,
       }));
       this.roots = new Map(roots.map((r) => [r.id, r]));
+      await this.signIns.noteRoots(profiles);
       const unusable = (await this.deps.unusable?.()) ?? [];
       return [...roots, ...unusable.map(unusableNode)];
     } catch (err) {
@@ -344,10 +350,9 @@ export class ConnectionsTreeModel implements Disposable {
     }
   }
 
-  private async signInNeeded(node: ConnectionNode): Promise<ConnectionsNode | undefined> {
-    if (node.profile.authenticator !== 'OAUTH_AUTHORIZATION_CODE' || !this.deps.isSignedIn) return undefined;
-    if (await this.deps.isSignedIn(node.profile)) return undefined;
-    return { kind: 'signIn', id: `${node.id}/#signIn`, parentId: node.id, connectionName: node.connectionName };
+  /** The connection's browser sign-in has expired (its row says so and offers Sign in again). */
+  signInExpired(connectionName: string): boolean {
+    return this.signIns.has(connectionName);
   }
 
   private loaderFor(connectionName: string): CatalogLoader {

@@ -1,31 +1,38 @@
-// The guided Add Connection form: name, account, auth method, user, key file (+ passphrase) / PAT / token file, then
-// the optional role, warehouse, database and schema. One form with "(n/m)", Back, and answers kept: a wrong key file
-// or passphrase is asked again on its own step, before anything is written. Produces addConnection()'s options.
+// The guided Add Connection form: name, account, auth method, user, key file (+ passphrase) or a key set up now, PAT,
+// token file, then the optional role, warehouse, database and schema. One form with "(n/m)", Back, and answers kept: a
+// wrong key file or passphrase is asked again on its own step, before anything is written. Produces addConnection()'s
+// options, or Set Up Key-Pair Sign-In's for "I don't have a key".
 import * as vscode from 'vscode';
-import { promises as fsp } from 'node:fs';
-import * as os from 'node:os';
 import { validateConnectionName } from '../../core/connections/edit/connectionsFileEditor';
-import { userPath } from '../../core/connections/connectionDirectory';
-import { isEncryptedPem } from '../../core/auth/credentials/privateKey';
-import { SnowflakeExtError } from '../../core/shared/errors';
 import {
   accountProblem,
-  checkKeyFile,
   normaliseAccount,
   type AddableAuthenticator,
   type AddConnectionOptions,
 } from '../../core/connections/edit/addConnection';
-import { problemText, runForm, type FormInput, type FormStep, type InputStep } from '../multiStepInput';
+import { problemText, runForm, type FormInput, type FormStep } from '../multiStepInput';
+import { browseButton, expand, keyFileProblem, passphraseProblem, tokenFileProblem } from './addConnectionChecks';
+import type { KeySetupOptions } from '../../core/auth/keys/keyPairSetup';
+import type { ResolvedConnections } from '../../core/auth/types';
+import {
+  keySetupOptions,
+  keySetupSteps,
+  SET_UP_KEY_METHOD,
+  type KeySetupAnswers,
+  type KeySource,
+} from './addConnectionKeySetup';
 
 const TITLE = 'Add Snowflake Connection';
 
-const METHODS: (vscode.QuickPickItem & { value: AddableAuthenticator })[] = [
+const METHODS: (vscode.QuickPickItem & { value: AddableAuthenticator; keySource?: KeySource })[] = [
   {
     label: 'Key pair',
     description: 'SNOWFLAKE_JWT',
     detail: 'An RSA private key (.p8) whose public key is set on your Snowflake user.',
     value: 'SNOWFLAKE_JWT',
+    keySource: 'file',
   },
+  SET_UP_KEY_METHOD,
   {
     label: 'Programmatic access token (PAT)',
     description: 'PROGRAMMATIC_ACCESS_TOKEN',
@@ -46,7 +53,7 @@ const METHODS: (vscode.QuickPickItem & { value: AddableAuthenticator })[] = [
   },
 ];
 
-interface Answers {
+interface Answers extends KeySetupAnswers {
   name: string;
   account: string;
   accountTyped: string;
@@ -63,52 +70,6 @@ interface Answers {
   schema: string;
 }
 
-const expand = (p: string): string => userPath({ homedir: os.homedir(), platform: process.platform }, p);
-
-/** The input's Browse button: a file dialog whose choice fills in the path. */
-function browseButton(title: string, filters?: Record<string, string[]>): NonNullable<InputStep['button']> {
-  return {
-    icon: 'folder-opened',
-    tooltip: 'Choose the file…',
-    run: async () =>
-      (
-        await vscode.window.showOpenDialog({
-          title: `${TITLE}: ${title}`,
-          canSelectMany: false,
-          defaultUri: vscode.Uri.file(os.homedir()),
-          ...(filters ? { filters } : {}),
-        })
-      )?.[0]?.fsPath,
-  };
-}
-
-/** A key file's problem in the form's words (the key is not saved yet, so no command is suggested). */
-async function keyFileProblem(file: string, a: Answers): Promise<string | undefined> {
-  const pem = await fsp.readFile(expand(file), 'utf8').catch(() => undefined);
-  if (pem === undefined) return `${file} cannot be read. Choose the private key (.p8) you created for Snowflake.`;
-  if (/-----BEGIN (RSA )?PUBLIC KEY-----/.test(pem))
-    return `${file} is the public key. Choose the private key (.p8); its public key is the one set on your Snowflake user.`;
-  a.encrypted = isEncryptedPem(pem);
-  if (a.encrypted) return undefined;
-  try {
-    await checkKeyFile(expand(file), undefined);
-    return undefined;
-  } catch (err) {
-    return err instanceof SnowflakeExtError ? err.message : problemText(err);
-  }
-}
-
-async function passphraseProblem(passphrase: string, a: Answers): Promise<string | undefined> {
-  try {
-    await checkKeyFile(expand(a.keyFile), passphrase);
-    return undefined;
-  } catch (err) {
-    return err instanceof SnowflakeExtError && err.code === 'badPassphrase'
-      ? `That passphrase does not decrypt ${a.keyFile}. Type it again.`
-      : problemText(err);
-  }
-}
-
 function optional(what: keyof Answers & ('role' | 'warehouse' | 'database' | 'schema'), example: string) {
   return async (input: FormInput, a: Answers): Promise<void> => {
     a[what] = await input.inputBox({
@@ -119,8 +80,9 @@ function optional(what: keyof Answers & ('role' | 'warehouse' | 'database' | 'sc
   };
 }
 
-function steps(taken: ReadonlySet<string>): FormStep<Answers>[] {
+function steps(taken: ReadonlySet<string>, resolved: ResolvedConnections): FormStep<Answers>[] {
   const is = (m: AddableAuthenticator) => (a: Answers) => a.method === m;
+  const ownKey = (a: Answers): boolean => a.method === 'SNOWFLAKE_JWT' && a.keySource !== 'generate';
   return [
     {
       ask: async (input, a) => {
@@ -150,14 +112,16 @@ function steps(taken: ReadonlySet<string>): FormStep<Answers>[] {
     },
     {
       ask: async (input, a) => {
-        a.method = (
-          await input.pick({
-            label: 'how do you sign in?',
-            placeholder: 'How do you sign in?',
-            items: METHODS,
-            ...(a.method ? { active: METHODS.find((m) => m.value === a.method) } : {}),
-          })
-        ).value;
+        const chosen = await input.pick({
+          label: 'how do you sign in?',
+          placeholder: 'How do you sign in?',
+          items: METHODS,
+          ...(a.method
+            ? { active: METHODS.find((m) => m.value === a.method && (!m.keySource || m.keySource === a.keySource)) }
+            : {}),
+        });
+        a.method = chosen.value;
+        a.keySource = chosen.keySource;
       },
     },
     {
@@ -174,7 +138,7 @@ function steps(taken: ReadonlySet<string>): FormStep<Answers>[] {
       },
     },
     {
-      when: is('SNOWFLAKE_JWT'),
+      when: ownKey,
       ask: async (input, a) => {
         a.keyFile = await input.inputBox({
           label: 'private key file',
@@ -186,7 +150,7 @@ function steps(taken: ReadonlySet<string>): FormStep<Answers>[] {
       },
     },
     {
-      when: (a) => a.method === 'SNOWFLAKE_JWT' && a.encrypted,
+      when: (a) => ownKey(a) && a.encrypted,
       ask: async (input, a) => {
         a.passphrase = await input.inputBox({
           label: 'key passphrase',
@@ -197,6 +161,7 @@ function steps(taken: ReadonlySet<string>): FormStep<Answers>[] {
         });
       },
     },
+    ...keySetupSteps<Answers>(resolved),
     {
       when: is('PROGRAMMATIC_ACCESS_TOKEN'),
       ask: async (input, a) => {
@@ -217,8 +182,7 @@ function steps(taken: ReadonlySet<string>): FormStep<Answers>[] {
           prompt: 'Path of the file that holds the OAuth access token. The button on the right opens a file dialog.',
           value: a.tokenFile,
           button: browseButton('OAuth token file'),
-          accept: async (v) =>
-            (await fsp.stat(expand(v)).catch(() => undefined))?.isFile() ? undefined : `${v || 'That'} is not a file.`,
+          accept: tokenFileProblem,
         });
       },
     },
@@ -238,9 +202,12 @@ function problemOf(check: () => unknown): string | undefined {
   }
 }
 
-/** Runs the form; `existing` are the names already in use (checked while typing). */
-export async function promptForConnection(existing: readonly string[]): Promise<AddConnectionOptions> {
-  const taken = new Set(existing.map((n) => n.toLowerCase()));
+/** What the form produced: a connection to add as it is, or one whose key is set up first. */
+export type PromptedConnection = { readonly add: AddConnectionOptions } | { readonly setUpKey: KeySetupOptions };
+
+/** Runs the form over the connections there are (names in use are refused while typing). */
+export async function promptForConnection(resolved: ResolvedConnections): Promise<PromptedConnection> {
+  const taken = new Set(resolved.listed.map((c) => c.name.toLowerCase()));
   const blank: Answers = {
     name: '',
     account: '',
@@ -249,6 +216,8 @@ export async function promptForConnection(existing: readonly string[]): Promise<
     keyFile: '',
     encrypted: false,
     passphrase: '',
+    newPassphrase: '',
+    newPassphraseAgain: '',
     pat: '',
     tokenFile: '',
     role: '',
@@ -256,21 +225,27 @@ export async function promptForConnection(existing: readonly string[]): Promise<
     database: '',
     schema: '',
   };
-  const a = await runForm(TITLE, steps(taken), blank);
+  const a = await runForm(TITLE, steps(taken, resolved), blank);
   const method = a.method!;
   const some = (v: string): string | undefined => v.trim() || undefined;
-  return {
-    name: a.name,
-    account: a.account,
-    authenticator: method,
-    ...(a.user ? { user: a.user } : {}),
-    ...(method === 'SNOWFLAKE_JWT' ? { privateKeyFile: expand(a.keyFile) } : {}),
-    ...(method === 'SNOWFLAKE_JWT' && a.encrypted ? { passphrase: a.passphrase } : {}),
-    ...(method === 'PROGRAMMATIC_ACCESS_TOKEN' ? { pat: a.pat.trim() } : {}),
-    ...(method === 'OAUTH' ? { tokenFilePath: expand(a.tokenFile) } : {}),
+  const settings = {
     role: some(a.role),
     warehouse: some(a.warehouse),
     database: some(a.database),
     schema: a.database.trim() ? some(a.schema) : undefined,
+  };
+  if (method === 'SNOWFLAKE_JWT' && a.keySource === 'generate') return { setUpKey: keySetupOptions(a, settings) };
+  return {
+    add: {
+      name: a.name,
+      account: a.account,
+      authenticator: method,
+      ...(a.user ? { user: a.user } : {}),
+      ...(method === 'SNOWFLAKE_JWT' ? { privateKeyFile: expand(a.keyFile) } : {}),
+      ...(method === 'SNOWFLAKE_JWT' && a.encrypted ? { passphrase: a.passphrase } : {}),
+      ...(method === 'PROGRAMMATIC_ACCESS_TOKEN' ? { pat: a.pat.trim() } : {}),
+      ...(method === 'OAUTH' ? { tokenFilePath: expand(a.tokenFile) } : {}),
+      ...settings,
+    },
   };
 }

@@ -1,6 +1,7 @@
 // "Test Connection" and "Show Diagnostics": the core's login probe and doctor with cancellable progress, results
 // shown in the person's terms (a one-line "Connected to …" and a read-only report document).
 import * as vscode from 'vscode';
+import { patWarning } from '../../core/auth/pat/patRecord';
 import { runDoctor } from '../../core/auth/diagnostics/doctor';
 import { formatDoctorReport } from '../../core/auth/diagnostics/formatDoctorReport';
 import { loginProbe } from '../../core/auth/diagnostics/loginProbe';
@@ -16,6 +17,8 @@ export interface TestConnectionResult {
   readonly role: string;
   readonly warehouse?: string;
   readonly message: string;
+  /** Said when the connection's PAT expires within 7 days (or has expired). */
+  readonly expiryWarning?: string;
 }
 
 /** `positSnowflake.testConnection(connection?)`: connection = name or tree node; logs in and asks who we are. */
@@ -42,7 +45,17 @@ export async function testConnection(
   const message = `Connected to ${profile.account} as ${probe.user} · ${probe.role} · ${probe.warehouse ?? 'no warehouse'}`;
   deps.log.info(`Test Connection "${profile.name}": ${message}`);
   void vscode.window.showInformationMessage(message);
+  const record =
+    profile.authenticator === 'PROGRAMMATIC_ACCESS_TOKEN' ? await deps.auth.patRecord(profile.name) : undefined;
+  const expiry = record ? patWarning(profile.name, record, Date.now()) : undefined;
+  if (expiry) {
+    deps.log.warn(expiry.text);
+    void vscode.window.showWarningMessage(expiry.text, 'Create a new PAT').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('positSnowflake.createPat', profile.name);
+    });
+  }
   return {
+    ...(expiry ? { expiryWarning: expiry.text } : {}),
     connection: profile.name,
     account: profile.account,
     user: probe.user,

@@ -156,8 +156,16 @@ export function registerKeyCommands(
   const progress = <T>(title: string, work: () => Promise<T>): Thenable<T> =>
     vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, work);
   return [
-    registerCommand(deps.log, 'positSnowflake.setUpKeyPair', async (arg?: unknown) => {
-      if (isSetupOptions(arg)) return setUpKeyPair(core(), arg);
+    registerCommand(deps.log, 'positSnowflake.setUpKeyPair', async (arg?: unknown, how?: { report?: boolean }) => {
+      // Options given (Add Connection's "I don't have a key", tests): no questions; `report` shows progress and outcome.
+      if (isSetupOptions(arg) && !how?.report) return setUpKeyPair(core(), arg);
+      if (isSetupOptions(arg)) {
+        const r = await progress(`Setting up key-pair sign-in for "${arg.connection}"…`, () =>
+          setUpKeyPair(core(), arg),
+        );
+        await report(r);
+        return r;
+      }
       const target = await askTarget(deps, arg);
       const via = await askVia(deps, target);
       const secret = await askEncryption('Snowflake: Set Up Key-Pair Sign-In');

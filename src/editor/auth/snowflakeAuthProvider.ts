@@ -2,7 +2,7 @@
 // so sign-ins show in the Accounts menu and other extensions can ask for a Snowflake token. The auth service owns the
 // tokens; this lists what it knows, cached as a promise and re-read when secrets or files change (other windows too).
 import * as vscode from 'vscode';
-import type { AuthService, ConnectionProfile } from '../../core/auth/types';
+import type { AuthService, ConnectionProfile, SignOutResult } from '../../core/auth/types';
 import { SnowflakeExtError } from '../../core/shared/errors';
 import type { Logger } from '../../core/shared/logger';
 
@@ -67,13 +67,16 @@ export class SnowflakeAuthProvider implements vscode.AuthenticationProvider, vsc
     const { connections } = await this.auth.connections();
     const out: SessionInfo[] = [];
     for (const p of connections.filter(isOAuthSignIn)) {
-      if (!(await this.auth.isSignedIn(p).catch(() => false))) continue;
-      const user = this.usernames.get(p.name) ?? p.user;
+      const listed = await this.auth.signIns(p).catch(() => []);
+      const active = listed.find((s) => s.active && s.status === 'valid');
+      if (!active) continue;
+      const role = active.role || p.role;
+      const user = this.usernames.get(p.name) ?? active.username ?? p.user;
       out.push({
         id: sessionIdFor(p.name),
         connection: p.name,
         account: { id: `${p.account}/${p.name}`, label: user ? `${user} (${p.name})` : p.name },
-        scopes: [`connection:${p.name}`, ...(p.role ? [`session:role:${p.role}`] : [])],
+        scopes: [`connection:${p.name}`, ...(role ? [`session:role:${role}`] : [])],
       });
     }
     // Sign Out appears in the palette only when there is something to sign out of.
@@ -150,7 +153,7 @@ export class SnowflakeAuthProvider implements vscode.AuthenticationProvider, vsc
   }
 
   /** Signs in through the auth service (browser, loopback) and reports the session; used by createSession and Sign In. */
-  async signIn(profile: ConnectionProfile, signal?: AbortSignal): Promise<vscode.AuthenticationSession> {
+  async signIn(profile: ConnectionProfile, signal?: AbortSignal, role?: string): Promise<vscode.AuthenticationSession> {
     if (!isOAuthSignIn(profile)) {
       throw new SnowflakeExtError(
         'config',
@@ -161,7 +164,7 @@ export class SnowflakeAuthProvider implements vscode.AuthenticationProvider, vsc
       );
     }
     const existed = (await this.sessionsPromise).some((s) => s.connection === profile.name);
-    const result = await this.auth.signIn(profile, signal ? { signal } : {});
+    const result = await this.auth.signIn(profile, { ...(signal ? { signal } : {}), ...(role ? { role } : {}) });
     if (result.username) this.usernames.set(profile.name, result.username);
     await this.checkForUpdates(); // reports the new session as added
     const info = (await this.sessionsPromise).find((s) => s.connection === profile.name);
@@ -176,14 +179,23 @@ export class SnowflakeAuthProvider implements vscode.AuthenticationProvider, vsc
     return session;
   }
 
+  /** The Accounts menu's Sign Out: every role of the connection, revoked at Snowflake, then deleted here. */
   async removeSession(sessionId: string): Promise<void> {
+    const result = await this.signOut(sessionId);
+    if (result?.revocation === 'unconfirmed')
+      this.log.warn(`Signed out of "${result.connection}"; the revocation at Snowflake could not be confirmed.`);
+  }
+
+  /** Signs out of every role of the connection (see removeSession); the result says whether Snowflake confirmed. */
+  async signOut(sessionId: string): Promise<SignOutResult | undefined> {
     const info = (await this.sessionsPromise).find((s) => s.id === sessionId);
     const name =
       info?.connection ?? (sessionId.startsWith(SESSION_PREFIX) ? sessionId.slice(SESSION_PREFIX.length) : undefined);
-    if (!name) return;
-    await this.auth.signOut(await this.auth.getConnection(name));
+    if (!name) return undefined;
+    const result = await this.auth.signOut(await this.auth.getConnection(name));
     this.usernames.delete(name);
     await this.checkForUpdates(); // reports the session as removed
+    return result;
   }
 
   /** The sessions' connections, for Sign Out's picker. */

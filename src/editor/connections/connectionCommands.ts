@@ -2,7 +2,8 @@
 // copy Python/R code. Each takes the tree node it was invoked on (or a connection name).
 import * as vscode from 'vscode';
 import { promises as fsp } from 'node:fs';
-import type { ConnectionProfile, HostEnvironment } from '../../core/auth/types';
+import type { AuthService, ConnectionProfile, HostEnvironment } from '../../core/auth/types';
+import { switchSignInRole } from './switchSignInRole';
 import { CatalogLoader, PREVIEW_ROWS } from '../../core/snowflake/catalogLoader';
 import { qualifiedName, quoteIdentifier } from '../../core/snowflake/identifiers';
 import type { SessionPreferences, SqlSessionManager } from '../../core/snowflake/sqlSessionManager';
@@ -42,6 +43,8 @@ export interface CommandDeps {
   readonly userDirectory: () => Promise<string | undefined>;
   /** The host the auth service reads connections for (its home folder expands `~` in key paths). */
   readonly host: Pick<HostEnvironment, 'homedir' | 'platform'>;
+  /** A browser sign-in's roles: Switch Role offers those signed in, and signs in with another. */
+  readonly auth: Pick<AuthService, 'signIns' | 'useSignIn'>;
 }
 
 /** Role/warehouse choices survive a reload of the window (per workspace, per connection). */
@@ -78,6 +81,8 @@ async function profileOf(
           });
     if (name === undefined) throw new CancelledError();
   }
+  // Called from outside the view (the status bar) before the view has loaded its connections: load them first.
+  if (!deps.model.profile(name)) await deps.model.children();
   const profile = deps.model.profile(name);
   if (!profile)
     throw new SnowflakeExtError('notFound', `No connection named "${name}" is shown.`, {
@@ -155,8 +160,16 @@ async function remember(deps: CommandDeps, name: string, prefs: SessionPreferenc
 
 async function switchRole(deps: CommandDeps, node: ConnectionsNode | string | undefined): Promise<string> {
   const profile = await profileOf(deps, node);
-  const role = await pick(await loaderFor(deps, profile).listRoles(), `Switch role for "${profile.name}"`);
-  await deps.sessions.useRole(profile, role);
+  let role: string;
+  if (profile.authenticator === 'OAUTH_AUTHORIZATION_CODE') {
+    // A browser sign-in's token is limited to its role (USE ROLE cannot leave it): switch among the sign-ins.
+    role = await switchSignInRole(deps.auth, profile, () => loaderFor(deps, profile).listRoles());
+    deps.sessions.setPreferences(profile.name, { ...deps.sessions.preferences(profile.name), role });
+    await deps.sessions.reset(profile.name);
+  } else {
+    role = await pick(await loaderFor(deps, profile).listRoles(), `Switch role for "${profile.name}"`);
+    await deps.sessions.useRole(profile, role);
+  }
   await remember(deps, profile.name, { role });
   // Another role sees other databases: what was loaded is no longer what the user may see.
   const root = deps.model.root(profile.name);

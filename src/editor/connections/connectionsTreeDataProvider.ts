@@ -22,6 +22,7 @@ export class ConnectionsTreeDataProvider implements vscode.TreeDataProvider<Conn
     return renderNode(node, {
       state: this.sessions.state(node.connectionName),
       countText: this.model.countText(node),
+      signInExpired: node.kind === 'connection' && this.model.signInExpired(node.connectionName),
       ...(filter !== undefined ? { filter } : {}),
     });
   }

@@ -26,6 +26,8 @@ export interface RenderContext {
   readonly countText?: string;
   /** A Tables/Views folder's LIKE filter. */
   readonly filter?: string;
+  /** The connection's browser sign-in was refused by Snowflake (expired or revoked). */
+  readonly signInExpired?: boolean;
 }
 
 const Collapsed = vscode.TreeItemCollapsibleState.Collapsed;
@@ -46,11 +48,17 @@ function stateIcon(state: SessionState, workbench: boolean): vscode.ThemeIcon {
 
 function renderConnection(n: ConnectionNode, ctx: RenderContext): vscode.TreeItem {
   const p = n.profile;
+  const extras = { signInExpired: ctx.signInExpired === true };
   const item = new vscode.TreeItem(p.name, Collapsed);
-  item.description = connectionDescription(p, ctx.state);
-  item.iconPath = stateIcon(ctx.state, p.source === 'workbench');
-  item.tooltip = new vscode.MarkdownString(connectionTooltip(p, ctx.state), true);
-  item.contextValue = connectionContextValue(p);
+  item.description = connectionDescription(p, ctx.state, extras);
+  item.iconPath = extras.signInExpired
+    ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+    : stateIcon(ctx.state, p.source === 'workbench');
+  item.tooltip = new vscode.MarkdownString(connectionTooltip(p, ctx.state, extras), true);
+  item.contextValue = connectionContextValue(p, extras);
+  // An expired sign-in: a click signs in again (the row's children would only say the same).
+  if (extras.signInExpired)
+    item.command = { command: 'positSnowflake.signInAgain', title: 'Sign in again', arguments: [p.name] };
   return item;
 }
 
@@ -179,10 +187,15 @@ function renderWithoutId(n: ConnectionsNode, ctx: RenderContext): vscode.TreeIte
     case 'error':
       return renderError(n);
     case 'signIn': {
-      const item = new vscode.TreeItem('Sign in to browse this connection', None);
+      const item = new vscode.TreeItem(
+        n.expired ? 'Sign in again: the sign-in expired' : 'Sign in to browse this connection',
+        None,
+      );
       item.iconPath = new vscode.ThemeIcon('sign-in');
-      item.command = { command: 'positSnowflake.signIn', title: 'Sign In', arguments: [n.connectionName] };
-      item.contextValue = 'signIn';
+      item.command = n.expired
+        ? { command: 'positSnowflake.signInAgain', title: 'Sign in again', arguments: [n.connectionName] }
+        : { command: 'positSnowflake.signIn', title: 'Sign In', arguments: [n.connectionName] };
+      item.contextValue = n.expired ? 'signIn.expired' : 'signIn';
       return item;
     }
     case 'empty': {

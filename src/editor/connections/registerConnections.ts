@@ -36,6 +36,7 @@ export function registerConnections(deps: ConnectionsDeps): ConnectionsServices 
     unusable: async () => (await auth.connections()).listed.filter((c) => !c.profile),
     sessions,
     isSignedIn: (profile) => auth.isSignedIn(profile),
+    signInStatus: (profile) => auth.signInStatus(profile),
     logger: log,
   });
   const provider = new ConnectionsTreeDataProvider(model, sessions);
@@ -55,6 +56,7 @@ export function registerConnections(deps: ConnectionsDeps): ConnectionsServices 
       log,
       userDirectory: async () => (await auth.connections()).userDirectory,
       host: auth.host,
+      auth,
     }),
     ...registerFilterCommands({ model, sessions, view, log }),
     auth.onDidChange((change) => void model.onAuthChange(change)),

@@ -7,6 +7,7 @@ import { toCortexRequest } from '../../core/cortex/convert/requestConverter';
 import { estimateMessageTokens, estimateTextTokens } from '../../core/cortex/tokenEstimate';
 import type { CortexModel } from '../../core/cortex/types';
 import { SnowflakeExtError, isCancelled, toExtError } from '../../core/shared/errors';
+import { signInPromptOf } from '../../core/auth/signInText';
 import type { Logger } from '../../core/shared/logger';
 import { showError, toAbortSignal } from '../runCommand';
 import { fromVscodeMessage, fromVscodeMessages, toChatTools, toVscodePart } from './messageMapping';
@@ -101,10 +102,12 @@ export class CortexChatProvider implements vscode.LanguageModelChatProvider<Cort
       ...(numberOption(mo.temperature) !== undefined ? { temperature: numberOption(mo.temperature) } : {}),
       ...(numberOption(mo.top_p) !== undefined ? { topP: numberOption(mo.top_p) } : {}),
     });
+    let connection: string | undefined;
     try {
       const profile =
         (model.connection ? await this.env.connectionNamed(model.connection) : undefined) ??
         (await this.env.chosenConnection());
+      connection = profile?.name;
       if (!profile)
         throw new SnowflakeExtError('config', 'No Snowflake connection is available for Cortex.', {
           text: 'Add a connection, or set positSnowflake.cortex.connection.',
@@ -124,6 +127,18 @@ export class CortexChatProvider implements vscode.LanguageModelChatProvider<Cort
         );
     } catch (err) {
       if (isCancelled(err) || token.isCancellationRequested) return;
+      // A sign-in that expired (or none yet): the answer says so with a link, and a notification offers the button.
+      const prompt = signInPromptOf(err);
+      if (prompt) {
+        const args = encodeURIComponent(JSON.stringify(connection ? [connection] : []));
+        progress.report(
+          new vscode.LanguageModelTextPart(`${prompt.message} [${prompt.title}](command:${prompt.command}?${args})`),
+        );
+        void vscode.window.showWarningMessage(prompt.message, prompt.title).then((choice) => {
+          if (choice === prompt.title) void vscode.commands.executeCommand(prompt.command, connection);
+        });
+        return;
+      }
       const e = toExtError(err);
       this.env.log.error(`Cortex ${model.id}: ${e.userText}`);
       // The chat shows the thrown message: include what to do.

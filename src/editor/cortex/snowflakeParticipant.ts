@@ -8,6 +8,7 @@ import { pickDefaultModel } from '../../core/cortex/models';
 import { toCortexRequest } from '../../core/cortex/convert/requestConverter';
 import { buildChatMessages, extractSql, type HistoryTurn } from '../../core/cortex/grounding/sqlPrompts';
 import { SnowflakeExtError, isCancelled, toExtError } from '../../core/shared/errors';
+import { signInPromptOf } from '../../core/auth/signInText';
 import type { Logger } from '../../core/shared/logger';
 import { toAbortSignal } from '../runCommand';
 import { CORTEX_VENDOR } from './cortexChatProvider';
@@ -70,8 +71,10 @@ async function handle(
   const signal = toAbortSignal(token);
   const answer = new Answer(stream);
   const command = request.command;
+  let connection: string | undefined;
   try {
     const profile = await env.chosenConnection();
+    connection = profile?.name;
     if (!profile) {
       answer.markdown(
         'I need a Snowflake connection to answer. Add one, or open this in a Posit Workbench session with Snowflake credentials.',
@@ -108,6 +111,19 @@ async function handle(
     return { metadata: { ...meta, ...(sql ? { sql } : {}) } };
   } catch (err) {
     if (isCancelled(err) || token.isCancellationRequested) return { metadata: { command } };
+    // A sign-in that expired (or none yet) is an answer with a button, not an error.
+    const prompt = signInPromptOf(err);
+    if (prompt) {
+      answer.markdown(`${answer.text ? '\n\n' : ''}${prompt.message}`);
+      stream.button({ command: prompt.command, title: prompt.title, arguments: connection ? [connection] : [] });
+      env.record?.({
+        command,
+        prompt: request.prompt,
+        model: '',
+        markdown: `${answer.text}\n[button] ${prompt.title}`,
+      });
+      return { metadata: { command } };
+    }
     const e = toExtError(err);
     env.log.error(`@snowflake ${command ?? ''}: ${e.userText}`);
     env.record?.({ command, prompt: request.prompt, model: '', markdown: `${answer.text}\n[error] ${e.userText}` });

@@ -1,9 +1,11 @@
 // Which connection a SQL editor runs on: asked the first time (the selected tree node's connection, else the
-// default one, offered first), remembered per document, shown in the status bar with the session's role/warehouse.
+// default one, offered first), remembered per document. The status bar item (connections/activeConnectionStatus.ts)
+// shows it while a SQL editor is active.
 import * as vscode from 'vscode';
 import type { AuthService, ConnectionProfile } from '../../core/auth/types';
 import type { SqlSessionManager } from '../../core/snowflake/sqlSessionManager';
 import { CancelledError, SnowflakeExtError } from '../../core/shared/errors';
+import { Emitter } from '../../core/shared/events';
 
 export const CHOOSE_CONNECTION_COMMAND = 'positSnowflake.chooseEditorConnection';
 const CHOICES_KEY = 'positSnowflake.editorConnections';
@@ -16,22 +18,11 @@ export interface EditorConnectionDeps {
 }
 
 export class EditorConnections implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem(
-    'positSnowflake.sqlConnection',
-    vscode.StatusBarAlignment.Left,
-  );
-  private readonly subs: vscode.Disposable[] = [];
+  private readonly chose = new Emitter<void>();
+  /** A document's connection was chosen, or a run may have changed its session's role or warehouse. */
+  readonly onDidChange = this.chose.event;
 
-  constructor(private readonly deps: EditorConnectionDeps) {
-    this.item.name = 'Snowflake connection for this editor';
-    this.item.command = CHOOSE_CONNECTION_COMMAND;
-    this.subs.push(
-      this.item,
-      vscode.window.onDidChangeActiveTextEditor(() => this.update()),
-      deps.sessions.onDidChangeState(() => this.update()),
-    );
-    this.update();
-  }
+  constructor(private readonly deps: EditorConnectionDeps) {}
 
   private choices(): Record<string, string> {
     return this.deps.workspaceState.get<Record<string, string>>(CHOICES_KEY) ?? {};
@@ -89,34 +80,16 @@ export class EditorConnections implements vscode.Disposable {
         text: "Run 'Snowflake: Choose Connection for This Editor' and pick one of the listed connections.",
       });
     await this.deps.workspaceState.update(CHOICES_KEY, { ...this.choices(), [doc.uri.toString()]: profile.name });
-    this.update();
+    this.chose.fire();
     return profile;
   }
 
-  /** "Snowflake: <connection> · <role> · <warehouse>" for the active SQL editor; hidden for other editors. */
-  text(doc: vscode.TextDocument | undefined): string | undefined {
-    if (!doc || doc.languageId !== 'sql') return undefined;
-    const name = this.chosen(doc);
-    if (name === undefined) return 'Snowflake: choose connection';
-    const state = this.deps.sessions.state(name);
-    const prefs = this.deps.sessions.preferences(name);
-    const role = state.status === 'connected' ? state.role : prefs.role;
-    const warehouse = state.status === 'connected' ? state.warehouse : prefs.warehouse;
-    return ['Snowflake: ' + name, role ?? 'default role', warehouse ?? 'no warehouse'].join(' · ');
-  }
-
-  update(): void {
-    const text = this.text(vscode.window.activeTextEditor?.document);
-    if (text === undefined) {
-      this.item.hide();
-      return;
-    }
-    this.item.text = `$(database) ${text}`;
-    this.item.tooltip = 'Click to choose the Snowflake connection this editor runs SQL on';
-    this.item.show();
+  /** Tells the status bar to look again (after a run). */
+  touch(): void {
+    this.chose.fire();
   }
 
   dispose(): void {
-    for (const s of this.subs) s.dispose();
+    this.chose.dispose();
   }
 }

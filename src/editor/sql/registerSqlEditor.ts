@@ -110,7 +110,7 @@ export class SqlRunner implements vscode.Disposable {
       return { summary, html };
     } finally {
       this.running = undefined;
-      this.connections.update();
+      this.connections.touch();
     }
   }
 
@@ -191,6 +191,8 @@ export interface SqlEditorServices {
   readonly disposables: vscode.Disposable[];
   /** Runs SQL on a connection into the results panel (chat's Run Preview); returns the panel's HTML. */
   readonly showResults: (profile: ConnectionProfile, sql: string) => Promise<string>;
+  /** Which connection each SQL editor runs on (the status bar shows the active one). */
+  readonly editorConnections: EditorConnections;
 }
 
 export function registerSqlEditor(deps: SqlEditorDeps): SqlEditorServices {
@@ -248,5 +250,5 @@ export function registerSqlEditor(deps: SqlEditorDeps): SqlEditorServices {
       return runner.run(profile, splitStatements(choice.entry.statement), `Results: history (${profile.name})`);
     }),
   ];
-  return { disposables, showResults };
+  return { disposables, showResults, editorConnections: runner.connections };
 }

@@ -3,11 +3,14 @@
 // sessions the auth provider hands out (VS Code gives them only to extensions a person allowed), the raw
 // SecretStorage entries in our namespace (to check the envelope, and what a corrupt one does), and the @snowflake
 // participant's answers (the chat view's text is not readable through the API).
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PositSnowflakeApi } from '../../../src/api';
 import { SecretStore, type SecretKind } from '../../../src/core/auth/secretStore';
 import type { ParticipantRecord } from '../../../src/editor/cortex/snowflakeParticipant';
 import { composeExtension } from '../../../src/extension';
+import type { StatusSnapshot } from '../../../src/editor/connections/activeConnectionStatus';
 
 export interface TestDoors {
   readonly tree: vscode.TreeDataProvider<unknown>;
@@ -22,6 +25,20 @@ export interface TestDoors {
   answers(): readonly ParticipantRecord[];
   /** Closes a connection's SQL session, so a suite leaves no session behind for the next one to find. */
   resetSession(connection: string): Promise<void>;
+  /** What the connection status bar item shows now (recomputed; no API reads another item's text). */
+  statusBar(): Promise<StatusSnapshot>;
+  /** Runs the PAT expiry check now; the connections it warned about. */
+  checkPatExpiry(): Promise<string[]>;
+  /** Everything the extension's log files hold so far (the log channel writes under context.logUri). */
+  logText(): Promise<string>;
+}
+
+async function filesText(dir: string): Promise<string> {
+  const entries = await fsp.readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  const texts = await Promise.all(
+    entries.filter((e) => e.isFile()).map((e) => fsp.readFile(path.join(e.parentPath, e.name), 'utf8').catch(() => '')),
+  );
+  return texts.join('\n');
 }
 
 export interface TestHostApi extends PositSnowflakeApi {
@@ -51,6 +68,9 @@ export function activate(context: vscode.ExtensionContext): TestHostApi {
       typedSecret: (kind, id) => secrets.get({ kind, id }),
       answers: () => answers.slice(),
       resetSession: (connection) => parts.connections.sessions.reset(connection),
+      statusBar: () => parts.status.refresh(),
+      checkPatExpiry: () => parts.patWatcher.check(),
+      logText: () => filesText(context.logUri.fsPath),
     },
   };
 }

@@ -2,6 +2,8 @@
 // for the suites: the emulator's control API, the test host's doors (raw SecretStorage, sessions, the tree), waiting on
 // connections.
 import * as assert from 'node:assert/strict';
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PositSnowflakeApi, PublicConnection } from '../../../src/api';
 import type { SecretKind } from '../../../src/core/auth/secretStore';
@@ -30,6 +32,19 @@ export async function api(): Promise<PositSnowflakeApi> {
   const ext = vscode.extensions.getExtension<PositSnowflakeApi>(EXTENSION_ID);
   assert.ok(ext, `extension ${EXTENSION_ID} is installed`);
   return ext.activate();
+}
+
+/** Keeps the sandbox's connections.toml as it was before the suite: read in `before`, written back in `after`. */
+export function keepConnectionsFile(): void {
+  const file = (): string => path.join(sandbox().home, 'connections.toml');
+  let original: Buffer | undefined;
+  before(async () => {
+    await api();
+    original = await fsp.readFile(file());
+  });
+  after(async () => {
+    if (original) await fsp.writeFile(file(), original, { mode: 0o600 });
+  });
 }
 
 /** POSTs to the emulator's control API (/__emulator/*). */

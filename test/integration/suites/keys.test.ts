@@ -4,7 +4,15 @@ import * as assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, rawSecret, runDismissingErrors, sandbox, testDoors, waitForConnections } from './authSandbox';
+import {
+  api,
+  keepConnectionsFile,
+  rawSecret,
+  runDismissingErrors,
+  sandbox,
+  testDoors,
+  waitForConnections,
+} from './authSandbox';
 
 const connectionsFile = (): string => path.join(sandbox().home, 'connections.toml');
 const keysDir = (): string => path.join(sandbox().home, 'keys');
@@ -13,13 +21,8 @@ const state = async (): Promise<string> =>
 
 describe('key pairs and connection edits in the editor', function () {
   this.timeout(60_000);
-  let original: Buffer;
-  before(async () => {
-    await api();
-    original = await fsp.readFile(connectionsFile());
-  });
+  keepConnectionsFile();
   after(async () => {
-    await fsp.writeFile(connectionsFile(), original, { mode: 0o600 });
     await fsp.rm(path.join(keysDir(), 'kp_int_rsa_key.p8'), { force: true });
     await rawSecret.delete('positSnowflake/keyPassphrase/kp_int');
     // Key setup signs in over the PAT connection; later suites expect to find it never used.

@@ -164,3 +164,5 @@ export async function cli(
   });
   return { code, out, err };
 }
+
+export { freeLoopbackPort as freePort } from '../../../src/core/auth/oauth/oauthLoopback';

@@ -8,17 +8,20 @@ import { CancelledError, SnowflakeExtError } from '../../../src/core/shared/erro
 import { Emitter } from '../../../src/core/shared/events';
 import { MemorySecretStorage, SecretStore } from '../../../src/core/auth/secretStore';
 import type { AuthChange } from '../../../src/core/auth/types';
-import { browserPrompter, makeAuth, startAuthWorld, table, writeHome, type AuthWorld } from './authHarness';
+import { browserPrompter, freePort, makeAuth, startAuthWorld, table, writeHome, type AuthWorld } from './authHarness';
 
 describe('OAuth authorization code + PKCE against the emulator', () => {
   let w: AuthWorld;
+  let registered = '';
   before(async () => {
     w = await startAuthWorld();
     w.emu.state.autoApprove = true;
+    registered = `http://127.0.0.1:${await freePort()}/callback`;
+    // A custom integration redirects only to the one OAUTH_REDIRECT_URI it was created with.
     w.emu.state.clients.set('CUSTOM_APP', {
       id: 'CUSTOM_APP',
       secret: 'custom-secret-value',
-      redirectUris: 'loopback',
+      redirectUris: [registered],
       enforcePkce: true,
       blockedRoles: new Set(['ACCOUNTADMIN']),
       refreshValiditySeconds: 86400,
@@ -109,12 +112,14 @@ describe('OAuth authorization code + PKCE against the emulator', () => {
       table(w, 'custom', {
         authenticator: 'oauth_authorization_code',
         oauth_client_id: 'CUSTOM_APP',
+        oauth_redirect_uri: registered,
         role: 'ANALYST',
         warehouse: 'DEMO_WH',
       }) +
         table(w, 'admin', {
           authenticator: 'oauth_authorization_code',
           oauth_client_id: 'CUSTOM_APP',
+          oauth_redirect_uri: registered,
           role: 'ACCOUNTADMIN',
         }),
     );

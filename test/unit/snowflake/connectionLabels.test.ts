@@ -4,12 +4,14 @@ import type { ConnectionProfile } from '../../../src/core/auth/types';
 import {
   codeSpan,
   connectionContextValue,
+  connectionDescription,
   connectionTooltip,
   errorRowText,
   stateText,
 } from '../../../src/core/tree/connectionLabels';
 import type { ErrorNode } from '../../../src/core/tree/connectionNodes';
 import { SnowflakeExtError } from '../../../src/core/shared/errors';
+import { signInPromptOf } from '../../../src/core/auth/signInText';
 
 const profile = {
   name: 'sandbox_demo',
@@ -43,6 +45,36 @@ describe('Connections view labels', () => {
       'passphraseNeeded',
     );
     assert.equal(stateText({ status: 'error', error: needsPassphrase }), 'key passphrase needed');
+  });
+
+  it('an expired browser sign-in: the row says "sign-in expired", its menu offers Sign in again, chat a button', () => {
+    const oauth = { ...profile, source: 'connections.toml', authenticator: 'OAUTH_AUTHORIZATION_CODE' } as const;
+    const expired = { signInExpired: true };
+    assert.equal(
+      connectionDescription(oauth, { status: 'notConnected' }, expired),
+      'default · connections.toml · OAuth sign-in · sign-in expired',
+    );
+    assert.equal(
+      connectionDescription(oauth, { status: 'connected', user: 'U' }, expired),
+      'default · connections.toml · OAuth sign-in · connected as U',
+      'a session still open keeps working until it ends',
+    );
+    assert.equal(connectionContextValue(oauth, expired), 'connection.oauth.expired.default');
+    const refused = new SnowflakeExtError(
+      'auth',
+      "The Snowflake sign-in of connection 'c' has expired or was revoked.",
+      { text: 'Sign in again.', command: 'positSnowflake.signInAgain', commandTitle: 'Sign in again' },
+      'signInExpired',
+      { refusal: 'sign-in-needed' },
+    );
+    assert.equal(stateText({ status: 'error', error: refused }), 'sign-in expired');
+    assert.deepEqual(signInPromptOf(refused), {
+      message: "The Snowflake sign-in of connection 'c' has expired or was revoked.",
+      command: 'positSnowflake.signInAgain',
+      title: 'Sign in again',
+    });
+    const other = new SnowflakeExtError('server', 'Cortex failed.', { text: 'x', command: 'positSnowflake.signIn' });
+    assert.equal(signInPromptOf(other), undefined, 'only a refusal only a sign-in cures becomes a button');
   });
 
   it('context values name how a connection logs in, so its menu offers its fix', () => {

@@ -23,6 +23,8 @@ interface Harness {
   hang: RegExp[];
   profiles: ConnectionProfile[];
   signedIn: boolean;
+  /** What signInStatus answers when set (else only isSignedIn is given, as before). */
+  status?: 'signedIn' | 'expired' | 'signedOut';
   auth: FakeAuth;
 }
 
@@ -63,6 +65,7 @@ function harness(profiles: ConnectionProfile[] = [profile({ name: 'dev', warehou
     connections: async () => h.profiles,
     sessions: h.sessions,
     isSignedIn: async () => h.signedIn,
+    signInStatus: async () => h.status ?? (h.signedIn ? 'signedIn' : 'signedOut'),
     logger: new MemoryLogger(),
   });
   h.model.onDidChange((n) => h.changes.push(n));
@@ -268,6 +271,35 @@ describe('ConnectionsTreeModel', () => {
       ['error'],
       'a server failure is shown as an error with its retry, whatever button it offers',
     );
+  });
+
+  it('an expired sign-in (Snowflake refused it) is "Sign in again", on the row before it is expanded and on its child', async () => {
+    const h = harness([profile({ name: 'oauth', authenticator: 'OAUTH_AUTHORIZATION_CODE' })]);
+    h.status = 'expired';
+    const conn = await child(h, undefined, 'oauth');
+    assert.equal(h.model.signInExpired('oauth'), true, 'known from the roots alone');
+    const kids = await h.model.children(conn);
+    assert.deepEqual(
+      kids.map((k) => [k.kind, (k as { expired?: boolean }).expired]),
+      [['signIn', true]],
+    );
+    assert.equal(h.driver.connections.length, 0, 'no login is tried with a sign-in known to be refused');
+
+    // Refused while browsing: the login's error says so, and the row learns it then.
+    h.status = 'signedIn';
+    await h.model.children(undefined);
+    assert.equal(h.model.signInExpired('oauth'), false);
+    h.auth.failWith = new SnowflakeExtError('auth', 'The sign-in has expired.', undefined, 'signInExpired', {
+      refusal: 'sign-in-needed',
+    });
+    h.model.refresh(conn);
+    const changesBefore = h.changes.length;
+    assert.deepEqual(
+      (await h.model.children(conn)).map((k) => [k.kind, (k as { expired?: boolean }).expired]),
+      [['signIn', true]],
+    );
+    assert.equal(h.model.signInExpired('oauth'), true);
+    assert.ok(h.changes.length > changesBefore, 'the row is redrawn to say so');
   });
 
   it('a rotated Workbench token reloads nothing; a changed connection reloads its subtree', async () => {

@@ -15,6 +15,8 @@ export interface BearerToken {
   readonly token: string;
   readonly expiresAt: number;
   readonly tokenType: RestTokenType;
+  /** A browser sign-in's token: the role it is limited to. */
+  readonly role?: string;
 }
 
 export function notSupported(profile: ConnectionProfile): SnowflakeExtError {
@@ -84,7 +86,12 @@ export async function loginCredential(
     case 'OAUTH':
     case 'OAUTH_AUTHORIZATION_CODE': {
       const bearer = await bearerToken(ctx, profile, opts);
-      return { authenticator: 'OAUTH', token: bearer.token, ...(profile.user ? { user: profile.user } : {}) };
+      return {
+        authenticator: 'OAUTH',
+        token: bearer.token,
+        ...(profile.user ? { user: profile.user } : {}),
+        ...(bearer.role ? { role: bearer.role } : {}),
+      };
     }
     default:
       throw notSupported(profile);

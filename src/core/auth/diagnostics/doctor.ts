@@ -5,6 +5,7 @@ import type { Logger } from '../../shared/logger';
 import { jwtAccount } from '../../connections/account';
 import { chooseDirectory } from '../../connections/connectionDirectory';
 import { knownNames } from '../../connections/resolveConnections';
+import { patWarning } from '../pat/patRecord';
 import { loginProbe } from './loginProbe';
 import { clockSkewText, SnowflakeServerError } from '../serverFailure';
 import type { AuthService, ConnectionProfile, Diagnostic, HostEnvironment, KeyInfo, ListedConnection } from '../types';
@@ -99,6 +100,8 @@ async function checkConnection(
   opts: DoctorOptions,
 ): Promise<DoctorConnection> {
   const now = opts.now ?? Date.now;
+  const record = profile.authenticator === 'PROGRAMMATIC_ACCESS_TOKEN' ? await auth.patRecord(profile.name) : undefined;
+  const expiry = record ? patWarning(profile.name, record, now()) : undefined;
   const base: DoctorConnection = {
     name: profile.name,
     source: profile.source,
@@ -111,7 +114,18 @@ async function checkConnection(
     ...(profile.user ? { user: profile.user } : {}),
     ...(profile.role ? { role: profile.role } : {}),
     ...(profile.warehouse ? { warehouse: profile.warehouse } : {}),
-    diagnostics,
+    diagnostics: expiry
+      ? [
+          ...diagnostics,
+          {
+            severity: 'warning',
+            message: expiry.text,
+            connection: profile.name,
+            fix: "Run 'Snowflake: Create Programmatic Access Token…' on the connection (or posit-snowflake pat create).",
+            code: 'patExpiring',
+          },
+        ]
+      : diagnostics,
   };
   let key: KeyInfo | undefined;
   let keyProblem: DoctorProblem | undefined;

@@ -5,6 +5,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { fingerprintOf } from '../credentials/privateKey';
 import { SnowflakeExtError } from '../../shared/errors';
+import { writeNewPrivateFile } from '../privateFiles';
 
 /** Snowflake's key-pair guide asks for at least a 2048-bit RSA key (docs.snowflake.com/en/user-guide/key-pair-auth). */
 export const DEFAULT_KEY_BITS = 2048;
@@ -71,18 +72,5 @@ export async function refuseExistingKeyFile(file: string): Promise<void> {
 
 /** Creates the file (its folder 0700) with mode 0600; an existing file is refused, never replaced. */
 export async function writeNewKeyFile(file: string, pem: string): Promise<void> {
-  try {
-    await fsp.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-    await fsp.writeFile(file, pem, { mode: 0o600, flag: 'wx' });
-    await fsp.chmod(file, 0o600);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw keyFileExists(file);
-    throw new SnowflakeExtError(
-      'config',
-      `Could not write the key file ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'}).`,
-      { text: 'Check that you can write to that folder, then try again.' },
-      undefined,
-      { cause: err },
-    );
-  }
+  await writeNewPrivateFile(file, pem, { what: 'key file', exists: keyFileExists });
 }

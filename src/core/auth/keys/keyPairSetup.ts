@@ -34,6 +34,8 @@ export interface KeySetupOptions {
   readonly via?: string;
   /** False: run nothing at Snowflake, only give the statement (for an administrator). */
   readonly runStatement?: boolean;
+  /** A new connection's other settings (Add Connection's role, warehouse, database, schema). */
+  readonly settings?: Readonly<Partial<Record<'role' | 'warehouse' | 'database' | 'schema', string>>>;
 }
 
 export interface KeySetupResult {
@@ -158,7 +160,7 @@ async function register(deps: KeySetupDeps, p: Plan, key: GeneratedKey): Promise
 }
 
 /** Adds the table, or points the existing one at the new key; returns the file written. */
-async function writeConnection(p: Plan, keyFile: string): Promise<string> {
+async function writeConnection(p: Plan, keyFile: string, settings: KeySetupOptions['settings'] = {}): Promise<string> {
   const values = { user: p.user, authenticator: 'SNOWFLAKE_JWT', private_key_file: keyFile };
   if (p.existing) {
     const t = connectionTable(p.existing);
@@ -172,7 +174,7 @@ async function writeConnection(p: Plan, keyFile: string): Promise<string> {
   const reach = Object.fromEntries(
     ['host', 'port', 'protocol'].flatMap((k) => (via?.[k] !== undefined ? [[k, via[k]!]] : [])),
   );
-  const table = { account: p.account, ...values, ...reach };
+  const table = { account: p.account, ...values, ...reach, ...settings };
   const res = await editTomlFile(target.file, (text) =>
     appendConnection(text, p.name, table, { tablePrefix: target.tablePrefix, file: target.file }),
   );
@@ -195,7 +197,7 @@ export async function setUpKeyPair(deps: KeySetupDeps, o: KeySetupOptions): Prom
   }
   let connectionsFile: string;
   try {
-    connectionsFile = await writeConnection(p, p.keyFile);
+    connectionsFile = await writeConnection(p, p.keyFile, o.settings);
   } catch (err) {
     if (!reg.registeredVia) {
       await fsp.rm(p.keyFile, { force: true });

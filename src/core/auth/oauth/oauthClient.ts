@@ -16,6 +16,11 @@ export interface OAuthClientConfig {
   readonly tokenUrl: string;
   /** oauth_redirect_uri when the connection sets one (a custom integration registers it). */
   readonly redirectUri?: string;
+  /**
+   * oauth_socket_uri: where the listener binds when the redirect is not a loopback address (a remote editor's
+   * forwarded address); the name snowflake-connector-python gives it, apart from the redirect it registers.
+   */
+  readonly socketUri?: string;
   readonly scope: string;
 }
 
@@ -28,6 +33,16 @@ export interface OAuthTokenResponse {
   readonly username?: string;
   readonly scope?: string;
 }
+
+/** The code of the error a refused (expired or revoked) sign-in raises: the tree and chat say "Sign in again". */
+export const SIGN_IN_EXPIRED = 'signInExpired';
+
+/** The command behind "Sign in again" (the browser sign-in of the connection's role in use). */
+export const SIGN_IN_AGAIN_FIX = {
+  text: "Sign in again ('Snowflake: Sign In').",
+  command: 'positSnowflake.signInAgain',
+  commandTitle: 'Sign in again',
+};
 
 export const SIGN_IN_FIX = {
   text: "Run 'Snowflake: Sign In'.",
@@ -51,12 +66,14 @@ export async function oauthClientConfig(
   if (clientId === LOCAL_APPLICATION) clientSecret ??= LOCAL_APPLICATION;
   else clientSecret ??= await ctx.secrets.get({ kind: 'oauthClientSecret', id: profile.name });
   const redirectUri = stringParam(profile.params, 'oauth_redirect_uri');
+  const socketUri = stringParam(profile.params, 'oauth_socket_uri');
   return {
     clientId,
     ...(clientSecret ? { clientSecret } : {}),
     authorizeUrl: stringParam(profile.params, 'oauth_authorization_url') ?? `${profile.baseUrl}/oauth/authorize`,
     tokenUrl: stringParam(profile.params, 'oauth_token_request_url') ?? `${profile.baseUrl}/oauth/token-request`,
     ...(redirectUri ? { redirectUri } : {}),
+    ...(socketUri ? { socketUri } : {}),
     scope: scopeOf(profile),
   };
 }

@@ -1,12 +1,12 @@
-// The OAuth authorization-code flow with PKCE (S256): a loopback listener (oauthLoopback), the browser opened through
-// the editor (asExternalUri/openExternal, so it works in Workbench and code-server), timeout and cancel.
+// The OAuth authorization-code flow with PKCE (S256): the redirect and how its answer comes back (oauthRedirect), the
+// browser opened through the editor (openExternal, so it works in Workbench and code-server), timeout and cancel.
 import crypto from 'node:crypto';
 import { untilAborted } from '../../shared/abort';
 import { CancelledError, SnowflakeExtError } from '../../shared/errors';
 import type { HttpContext, OAuthContext } from '../authContext';
 import { requestToken, SIGN_IN_FIX, type OAuthClientConfig, type OAuthTokenResponse } from './oauthClient';
-import { startLoopback } from './oauthLoopback';
-import type { ConnectionProfile } from '../types';
+import { describeWay, planRedirect } from './oauthRedirect';
+import type { ConnectionProfile, SignInWay } from '../types';
 
 export const DEFAULT_SIGN_IN_TIMEOUT_MS = 5 * 60_000;
 
@@ -86,7 +86,7 @@ export async function runAuthorizationCodeFlow(
   profile: ConnectionProfile,
   client: OAuthClientConfig,
   signal?: AbortSignal,
-): Promise<OAuthTokenResponse> {
+): Promise<OAuthTokenResponse & { readonly way: SignInWay }> {
   const open = ctx.prompter?.openExternal;
   if (!open) {
     throw new SnowflakeExtError(
@@ -100,29 +100,27 @@ export async function runAuthorizationCodeFlow(
   }
   const state = crypto.randomBytes(24).toString('base64url');
   const pkce = createPkce();
-  const loopback = await startLoopback(client.redirectUri, state, {
-    connection: profile.name,
-    ...(profile.role ? { role: profile.role } : {}),
-  });
+  const who = { connection: profile.name, ...(profile.role ? { role: profile.role } : {}) };
+  const plan = await planRedirect(ctx.prompter, client, who, state);
   try {
-    const redirectUri =
-      client.redirectUri ?? (await ctx.prompter?.asExternalUri?.(loopback.localUrl)) ?? loopback.localUrl;
+    const redirectUri = plan.redirectUri;
     const url = authorizeUrl(client, redirectUri, state, pkce);
     ctx.logger.info(
-      `Opening the browser to sign in connection '${profile.name}' (${client.clientId}, redirect ${redirectUri}).`,
+      `Opening the browser to sign in connection '${profile.name}' (${client.clientId}): ${describeWay(plan, client)}.`,
     );
     // The editor may ask "open external website?" first: Cancel on the progress works while that is open, and a
     // declined dialog (false) is a cancelled sign-in; the address would be useless anyway, the listener closes now.
     if (!(await untilAborted(open(url), signal))) throw new CancelledError('Sign-in cancelled.');
-    const code = await waitFor(loopback.code, ctx.signInTimeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS, signal, profile.name);
-    return await requestToken(
+    const code = await waitFor(plan.code(), ctx.signInTimeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS, signal, profile.name);
+    const tokens = await requestToken(
       ctx,
       profile,
       client,
       { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: pkce.verifier },
       signal,
     );
+    return { ...tokens, way: plan.way };
   } finally {
-    loopback.close();
+    plan.close();
   }
 }

@@ -22,19 +22,35 @@ export interface SignInSubject {
 const PAGE = (title: string, text: string): string =>
   `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body style="font-family:sans-serif;margin:3em"><h2>${title}</h2><p>${text}</p></body></html>`;
 
-/** Where to listen: the host, port and path of a loopback oauth_redirect_uri, else any free port on 127.0.0.1 at "/". */
-export function listenTarget(redirectUri: string | undefined): { host: string; port: number; path: string } {
-  const anywhere = { host: '127.0.0.1', port: 0, path: '/' };
-  if (!redirectUri) return anywhere;
+/** Where the listener binds, and the one path it answers on (undefined: any path, behind a proxy that rewrites it). */
+export interface ListenTarget {
+  readonly host: string;
+  readonly port: number;
+  readonly path?: string;
+}
+
+const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])$/;
+
+/**
+ * A loopback redirect, the only kind Snowflake's built-in LOCAL_APPLICATION client accepts (its clients redirect to
+ * http://127.0.0.1 or localhost: snowflake-connector-python `oauth_redirect_uri` default and `_is_local_uri`).
+ */
+export function isLoopbackUrl(uri: string): boolean {
   try {
-    const u = new URL(redirectUri);
-    if (u.protocol !== 'http:' || !/^(127\.0\.0\.1|localhost|\[::1\])$/.test(u.hostname)) return anywhere;
-    // `localhost` may resolve to either address; 127.0.0.1 is what the Snowflake connectors listen on for it.
-    return { host: u.hostname === '[::1]' ? '::1' : '127.0.0.1', port: Number(u.port || 80), path: u.pathname || '/' };
+    const u = new URL(uri);
+    return u.protocol === 'http:' && LOOPBACK_HOST.test(u.hostname);
   } catch {
-    // Not a URL: the authorize call will say so; listen anywhere.
-    return anywhere;
+    return false;
   }
+}
+
+/** Where to listen: the host, port and path of a loopback oauth_redirect_uri, else any free port on 127.0.0.1 at "/". */
+export function listenTarget(redirectUri: string | undefined): ListenTarget {
+  const anywhere = { host: '127.0.0.1', port: 0, path: '/' };
+  if (!redirectUri || !isLoopbackUrl(redirectUri)) return anywhere;
+  const u = new URL(redirectUri);
+  // `localhost` may resolve to either address; 127.0.0.1 is what the Snowflake connectors listen on for it.
+  return { host: u.hostname === '[::1]' ? '::1' : '127.0.0.1', port: Number(u.port || 80), path: u.pathname || '/' };
 }
 
 const SIGN_IN_AGAIN = "Run 'Snowflake: Sign In' again";
@@ -90,46 +106,57 @@ function explainRefusal(error: string, who: SignInSubject): SnowflakeExtError {
   }
 }
 
+/** What an answer to the sign-in says: its code, a refusal in our words, or why it is not ours (`foreign`). */
+export type CallbackAnswer =
+  { readonly code: string } | { readonly error: SnowflakeExtError } | { readonly foreign: string };
+
+/** Reads the browser's answer (the redirect's query): the state comes first, then an error or the code. */
+export function readCallback(url: URL, state: string, who: SignInSubject): CallbackAnswer {
+  if (!url.searchParams.has('state') && !url.searchParams.has('code') && !url.searchParams.has('error'))
+    return { foreign: 'It carries no sign-in answer (no code=… or state=… in it).' };
+  // An answer without our state did not come from the sign-in we started (a stray tab, or another page probing).
+  if (url.searchParams.get('state') !== state)
+    return { foreign: 'It belongs to another sign-in: its state does not match the one this editor started.' };
+  const error = url.searchParams.get('error');
+  const code = url.searchParams.get('code');
+  if (error || !code) return { error: explainRefusal(error ?? 'invalid_request', who) };
+  return { code };
+}
+
 function handleCallback(
   req: http.IncomingMessage,
   res: http.ServerResponse,
-  expected: { path: string; state: string; who: SignInSubject },
+  expected: { path?: string; state: string; who: SignInSubject },
   settle: { ok(code: string): void; fail(err: Error): void },
 ): void {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  if (url.pathname !== expected.path || req.method !== 'GET') {
+  if ((expected.path !== undefined && url.pathname !== expected.path) || req.method !== 'GET') {
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
     return;
   }
-  // The state comes first: an answer without ours did not come from the sign-in we started (a stray tab, or another
-  // page probing the port). It is answered and ignored, and the sign-in keeps waiting for the real one.
-  if (url.searchParams.get('state') !== expected.state) {
+  const answer = readCallback(url, expected.state, expected.who);
+  // A foreign answer is answered and ignored: the sign-in keeps waiting for the real one.
+  if ('foreign' in answer) {
     res
       .writeHead(400, { 'Content-Type': 'text/html; charset=utf-8' })
       .end(PAGE('Sign-in not recognised', 'This answer does not belong to the sign-in the editor started.'));
     return;
   }
-  const error = url.searchParams.get('error');
-  const code = url.searchParams.get('code');
-  if (error || !code) {
+  if ('error' in answer) {
     res
       .writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
       .end(PAGE('Snowflake sign-in failed', 'You can close this tab and return to the editor.'));
-    settle.fail(explainRefusal(error ?? 'invalid_request', expected.who));
+    settle.fail(answer.error);
     return;
   }
   res
     .writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
     .end(PAGE('Signed in to Snowflake', 'You can close this tab and return to the editor.'));
-  settle.ok(code);
+  settle.ok(answer.code);
 }
 
-export async function startLoopback(
-  redirectUri: string | undefined,
-  state: string,
-  who: SignInSubject,
-): Promise<Loopback> {
-  const { host, port, path } = listenTarget(redirectUri);
+export async function startLoopback(target: ListenTarget, state: string, who: SignInSubject): Promise<Loopback> {
+  const { host, port, path } = target;
   let settle!: { ok(code: string): void; fail(err: Error): void };
   const code = new Promise<string>((resolve, reject) => {
     settle = { ok: resolve, fail: reject };
@@ -143,7 +170,7 @@ export async function startLoopback(
         new SnowflakeExtError(
           'config',
           `Could not listen on ${shown}:${port} for the sign-in (${err.code ?? err.message}).`,
-          { text: 'Close what uses that port, or change oauth_redirect_uri.' },
+          { text: 'Close what uses that port, or change oauth_socket_uri (or oauth_redirect_uri).' },
           err.code,
         ),
       ),
@@ -152,11 +179,23 @@ export async function startLoopback(
   });
   const actual = (server.address() as AddressInfo).port;
   return {
-    localUrl: `http://${shown}:${actual}${path === '/' ? '' : path}`,
+    localUrl: `http://${shown}:${actual}${!path || path === '/' ? '' : path}`,
     code,
     close: () => {
       server.close();
       server.closeAllConnections();
     },
   };
+}
+
+/** A loopback port free right now, for a listener whose address must be known (and registered) before it starts. */
+export async function freeLoopbackPort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
