@@ -77,6 +77,8 @@ export function composeExtension(context: vscode.ExtensionContext, observers: Ex
     workspaceState: context.workspaceState,
     log,
     selectedConnection: connections.selectedConnection,
+    loadedCatalog: connections.loadedCatalog,
+    onDidChangeCatalog: connections.onDidChangeCatalog,
   });
   context.subscriptions.push(...sqlEditor.disposables);
   const status = registerConnectionStatus({

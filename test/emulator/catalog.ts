@@ -360,6 +360,46 @@ export class Catalog {
     return this.database(db)?.schemas.find((s) => s.name === name);
   }
   table(db: string, schema: string, name: string): TableDef | undefined {
+    if (schema === 'INFORMATION_SCHEMA' && name === 'TABLES') return this.informationSchemaTables(db);
     return this.schema(db, schema)?.table(name);
+  }
+
+  private readonly infoTables = new Map<string, TableDef>();
+
+  /**
+   * <db>.INFORMATION_SCHEMA.TABLES: one row per table and view of the database's schemas, TABLE_TYPE 'BASE TABLE' or
+   * 'VIEW', ROW_COUNT NULL for views (docs.snowflake.com/en/sql-reference/info-schema/tables). Reading it, like any
+   * SELECT, needs a warehouse. The INFORMATION_SCHEMA's own views are left out.
+   */
+  private informationSchemaTables(db: string): TableDef | undefined {
+    const d = this.database(db);
+    if (!d) return undefined;
+    let t = this.infoTables.get(db);
+    if (!t) {
+      const rows: (string | null)[][] = [];
+      for (const s of d.schemas)
+        for (const kind of ['TABLE', 'VIEW'] as const)
+          for (const n of s.names(kind)) {
+            const def = kind === 'TABLE' ? s.table(n) : undefined;
+            const count = def ? String(def.generated?.rowCount ?? def.rows.length) : null;
+            rows.push([db, s.name, n, kind === 'TABLE' ? 'BASE TABLE' : 'VIEW', count]);
+          }
+      t = {
+        name: 'TABLES',
+        kind: 'VIEW',
+        comment: 'The tables and views of this database',
+        createdOn: d.createdOn,
+        columns: [
+          col('TABLE_CATALOG', T.varchar()),
+          col('TABLE_SCHEMA', T.varchar()),
+          col('TABLE_NAME', T.varchar()),
+          col('TABLE_TYPE', T.varchar()),
+          col('ROW_COUNT', T.number()),
+        ],
+        rows,
+      };
+      this.infoTables.set(db, t);
+    }
+    return t;
   }
 }

@@ -105,6 +105,13 @@ const SNOWFLAKE_MACROS = [
 /** Schemas with more tables than this get their tables created in DuckDB when a query first reads one. */
 const LAZY_SCHEMA = 100;
 
+/**
+ * Where <db>.INFORMATION_SCHEMA.TABLES lives in DuckDB: every DuckDB catalog has an information_schema of its own
+ * (names are case-insensitive there), which knows nothing of the lazily built tables, so queries are pointed here.
+ */
+const DUCK_INFO_SCHEMA = 'SF_INFORMATION_SCHEMA';
+const INFO_TABLES = /"?INFORMATION_SCHEMA"?(\s*\.\s*)"?TABLES"?/g;
+
 export class DuckEngine {
   private readonly created = new Map<string, Promise<void>>();
 
@@ -146,6 +153,7 @@ export class DuckEngine {
       await conn.run(`CREATE VIEW ${name} AS ${t.generated.duckdb}`);
       return;
     }
+    if (schema === DUCK_INFO_SCHEMA) await conn.run(`CREATE SCHEMA IF NOT EXISTS ${q(db)}.${q(schema)}`);
     const cols = t.columns.map((c) => `${q(c.name)} ${duckType(c.t)}${c.nullable ? '' : ' NOT NULL'}`);
     await conn.run(`CREATE TABLE ${name} (${cols.join(', ')})`);
     if (t.rows.length === 0) return;
@@ -177,7 +185,9 @@ export class DuckEngine {
 
   /** Runs one SELECT/WITH statement; the caller reads the rows and closes the stream. */
   async query(ctx: EngineContext, sql: string, onStart?: (interrupt: () => void) => void): Promise<RowStream> {
-    const { sql: duckSql, quoted } = toDuckSql(sql);
+    const translated = toDuckSql(sql);
+    const quoted = translated.quoted;
+    const duckSql = translated.sql.replace(INFO_TABLES, `${q(DUCK_INFO_SCHEMA)}$1"TABLES"`);
     const conn = await this.db.connect();
     onStart?.(() => conn.interrupt());
     try {
@@ -267,7 +277,8 @@ export class DuckEngine {
         `Cannot perform SELECT. This session does not have a current ${what}. Call 'USE ${what.toUpperCase()}', or use a qualified name.`,
       );
     }
-    const t = ctx.visible(db) ? this.catalog.table(db, schema, ref.table) : undefined;
+    const named = schema === DUCK_INFO_SCHEMA ? 'INFORMATION_SCHEMA' : schema;
+    const t = ctx.visible(db) ? this.catalog.table(db, named, ref.table) : undefined;
     if (!t)
       throw new SqlError(
         '002003',

@@ -56,6 +56,20 @@ describe('emulator: the SQL engine through the official snowflake-sdk', function
     emu.queries.results.chunking = { ...DEFAULT_CHUNKING };
   });
 
+  it('INFORMATION_SCHEMA.TABLES counts every table of a schema, however many, with TABLE_TYPE', async () => {
+    const rows = await query(
+      conn,
+      `SELECT TABLE_TYPE, COUNT(*) AS N FROM BIG_DB.INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'MANY_TABLES' GROUP BY TABLE_TYPE`,
+    );
+    assert.deepEqual(rows, [{ TABLE_TYPE: 'BASE TABLE', N: 20000 }]);
+    const sales = await query(
+      conn,
+      `SELECT TABLE_NAME, TABLE_TYPE FROM "SALES_DB"."INFORMATION_SCHEMA"."TABLES" WHERE TABLE_SCHEMA = 'PUBLIC' ORDER BY 1`,
+    );
+    assert.ok(sales.some((r) => r.TABLE_NAME === 'ORDERS' && r.TABLE_TYPE === 'BASE TABLE'));
+    assert.ok(sales.some((r) => r.TABLE_TYPE === 'VIEW'));
+  });
+
   it('runs, through Run Preview, the SQL the sandbox @snowflake /sql writes for the demo schema', async () => {
     // The chain the participant uses: the schema prompt, the scripted Cortex answer, the SQL read back, the preview.
     const tables = ['CUSTOMERS', 'ORDERS', 'PRODUCTS', 'ORDER_SUMMARY'].map((name) => {

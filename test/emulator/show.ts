@@ -38,7 +38,12 @@ const num = (name: string): ResultColumn => ({ name, t: T.number() });
 const ts = (ms: number): string => `${Math.floor(ms / 1000)}.000000000`;
 const yn = (b: boolean): string => (b ? 'Y' : 'N');
 
-function likeToRegExp(pattern: string): RegExp {
+/**
+ * SHOW ... LIKE '<pattern>': case-insensitive, `%` any run of characters, `_` any one character
+ * (docs.snowflake.com/en/sql-reference/sql/show-tables, "LIKE 'pattern'": "case-insensitive, with support for SQL
+ * wildcard characters (% and _)").
+ */
+export function likeToRegExp(pattern: string): RegExp {
   const body = pattern
     .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
     .replace(/%/g, '.*')

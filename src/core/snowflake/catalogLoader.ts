@@ -3,19 +3,19 @@
 import { refusalOf } from '../auth/serverCodes';
 import { SnowflakeExtError } from '../shared/errors';
 import { sqlIdentifier, sqlString } from './identifiers';
-import type { QueryResult, ResultColumn } from './sqlDriver';
+import type { DatesAs, QueryResult, ResultColumn } from './sqlDriver';
 
 /** Children shown per page; more come with "Load more". */
 export const PAGE_SIZE = 500;
 export const PREVIEW_ROWS = 100;
 
 export interface RunOptions {
-  /** Listings ask for ISO dates (cheap); previews get the session's formats (the default). */
-  readonly datesAs?: 'text' | 'iso';
+  /** Listings leave dates unconverted (they show none); previews get the session's formats (the default). */
+  readonly datesAs?: DatesAs;
 }
 
-/** Catalog listings never show dates, so they skip the driver's date formatting. */
-const LISTING: RunOptions = { datesAs: 'iso' };
+/** Catalog listings never show dates (SHOW's created_on), so the driver does not convert them at all. */
+const LISTING: RunOptions = { datesAs: 'none' };
 
 /** Runs one statement for the loaders (the session manager bound to a connection, or a fake in tests). */
 export type QueryRunner = (
@@ -44,13 +44,12 @@ export interface SchemaInfo {
   readonly owner?: string;
 }
 export type ObjectKind = 'table' | 'view';
+/** What the tree shows of a table or view, and nothing more: a schema can hold hundreds of thousands of them. */
 export interface TableInfo {
   readonly name: string;
   readonly kind: ObjectKind;
   readonly comment?: string;
   readonly rows?: number;
-  readonly bytes?: number;
-  readonly owner?: string;
 }
 export interface ColumnInfo {
   readonly name: string;
@@ -88,6 +87,12 @@ function reader(result: QueryResult): (row: Row, column: string) => string | und
   };
 }
 
+/** Only the fields a row has: an absent comment or row count takes no slot in each of thousands of objects. */
+function tableInfo(name: string, kind: ObjectKind, comment?: string, rows?: number): TableInfo {
+  if (comment === undefined) return rows === undefined ? { name, kind } : { name, kind, rows };
+  return rows === undefined ? { name, kind, comment } : { name, kind, comment, rows };
+}
+
 const yes = (v: string | undefined): boolean => v === 'Y' || v === 'true' || v === 'YES';
 const num = (v: string | undefined): number | undefined =>
   v === undefined || !Number.isFinite(Number(v)) ? undefined : Number(v);
@@ -122,12 +127,25 @@ export class CatalogLoader {
     );
   }
 
-  listTables(database: string, schema: string, after?: string, signal?: AbortSignal): Promise<Page<TableInfo>> {
-    return this.listObjects('table', database, schema, after, signal);
+  /** Tables of a schema, a page at a time; `like` filters names server-side (SHOW ... LIKE, see findObjects). */
+  listTables(
+    database: string,
+    schema: string,
+    after?: string,
+    signal?: AbortSignal,
+    like?: string,
+  ): Promise<Page<TableInfo>> {
+    return this.listObjects('table', database, schema, after, signal, like);
   }
 
-  listViews(database: string, schema: string, after?: string, signal?: AbortSignal): Promise<Page<TableInfo>> {
-    return this.listObjects('view', database, schema, after, signal);
+  listViews(
+    database: string,
+    schema: string,
+    after?: string,
+    signal?: AbortSignal,
+    like?: string,
+  ): Promise<Page<TableInfo>> {
+    return this.listObjects('view', database, schema, after, signal, like);
   }
 
   /**
@@ -145,7 +163,22 @@ export class CatalogLoader {
     const sql = `SHOW ${plural} LIKE ${sqlString(name)} IN SCHEMA ${sqlIdentifier(database, schema)}`;
     const result = await this.run(sql, `Looking for ${name} in ${database}.${schema}`, signal, LISTING);
     const get = reader(result);
-    return result.rows.map((r) => ({ name: get(r, 'name')!, kind, comment: get(r, 'comment') }));
+    return result.rows.map((r) => tableInfo(get(r, 'name')!, kind, get(r, 'comment')));
+  }
+
+  /**
+   * How many tables (or views) a schema holds, from INFORMATION_SCHEMA.TABLES (docs.snowflake.com/en/sql-reference/
+   * info-schema/tables: TABLE_TYPE is 'VIEW' or 'MATERIALIZED VIEW' for views). Unlike SHOW it needs a warehouse.
+   */
+  async countObjects(kind: ObjectKind, database: string, schema: string, signal?: AbortSignal): Promise<number> {
+    const views = "('VIEW', 'MATERIALIZED VIEW')";
+    const sql =
+      `SELECT COUNT(*) FROM ${sqlIdentifier(database)}.INFORMATION_SCHEMA.TABLES ` +
+      `WHERE TABLE_SCHEMA = ${sqlString(schema)} AND TABLE_TYPE ${kind === 'view' ? 'IN' : 'NOT IN'} ${views}`;
+    const result = await this.run(sql, `Counting the ${kind}s in ${database}.${schema}`, signal, LISTING);
+    const n = Number(result.rows[0]?.[0]);
+    if (!Number.isInteger(n)) throw new Error(`Snowflake gave no count of the ${kind}s in ${database}.${schema}.`);
+    return n;
   }
 
   async listColumns(
@@ -231,21 +264,18 @@ export class CatalogLoader {
     schema: string,
     after?: string,
     signal?: AbortSignal,
+    like?: string,
   ): Promise<Page<TableInfo>> {
     const plural = kind === 'view' ? 'VIEWS' : 'TABLES';
+    // SHOW <objects> [LIKE '<pattern>'] [IN SCHEMA ...] [LIMIT n [FROM '<name>']]: the order the SHOW TABLES page
+    // gives (docs.snowflake.com/en/sql-reference/sql/show-tables), so a filtered list pages like an unfiltered one.
+    const filter = like !== undefined ? ` LIKE ${sqlString(like)}` : '';
     return this.page(
-      `SHOW ${plural} IN SCHEMA ${sqlIdentifier(database, schema)}`,
+      `SHOW ${plural}${filter} IN SCHEMA ${sqlIdentifier(database, schema)}`,
       `Listing ${plural.toLowerCase()} in ${database}.${schema}`,
       after,
       signal,
-      (get, r) => ({
-        name: get(r, 'name')!,
-        kind,
-        comment: get(r, 'comment'),
-        owner: get(r, 'owner'),
-        rows: num(get(r, 'rows')),
-        bytes: num(get(r, 'bytes')),
-      }),
+      (get, r) => tableInfo(get(r, 'name')!, kind, get(r, 'comment'), num(get(r, 'rows'))),
     );
   }
 

@@ -1,4 +1,5 @@
 // The production SqlDriver: snowflake-sdk, required on first connect from its own chunk, results as plain strings.
+import { randomUUID } from 'node:crypto';
 import type { Connection, ConnectionOptions, RowStatement } from 'snowflake-sdk';
 import type * as DriverEntry from './sqlDriverEntry';
 import type { LoginCredential } from '../auth/types';
@@ -112,7 +113,10 @@ function firstRows(st: RowStatement, max: number): Promise<unknown[][]> {
 }
 
 class SdkConnection implements SqlConnection {
-  constructor(private readonly conn: Connection) {}
+  constructor(
+    private readonly conn: Connection,
+    private readonly driver: typeof DriverEntry,
+  ) {}
 
   execute(sqlText: string, signal?: AbortSignal, options?: ExecuteOptions): Promise<QueryResult> {
     return new Promise<QueryResult>((resolve, reject) => {
@@ -143,11 +147,15 @@ class SdkConnection implements SqlConnection {
         reject(err);
       };
       const maxRows = options?.maxRows;
+      const requestId = options?.datesAs === 'none' ? randomUUID() : undefined;
+      const unmark = requestId ? this.driver.keepDatesRaw(requestId) : undefined;
       const stmt = this.conn.execute({
         sqlText,
+        ...(requestId ? { requestId } : {}),
         ...(options?.datesAs === 'iso' ? { fetchAsString: DATES_AS_VALUES } : {}),
         ...(maxRows !== undefined ? { streamResult: true } : {}),
         complete: (err, st, rows) => {
+          unmark?.();
           if (err) return fail(err);
           if (maxRows === undefined) return finish(st, (rows ?? []) as unknown[][]);
           firstRows(st, maxRows).then((r) => finish(st, r), fail);
@@ -172,14 +180,15 @@ class SdkConnection implements SqlConnection {
 export function createSnowflakeSdkDriver(logger: Logger): SqlDriver {
   return {
     async connect(opts) {
-      const sdk = loadDriver(logger).default;
+      const entry = loadDriver(logger);
+      const sdk = entry.default;
       const conn = sdk.createConnection(toSdkOptions(opts));
       // connectAsync() without a callback resolves even when the login is refused (snowflake-sdk 3.x passes the
       // error only to a callback), leaving a terminated connection; connect(callback) reports every failure.
       await new Promise<void>((resolve, reject) => {
         conn.connect((err) => (err ? reject(err) : resolve()));
       });
-      return new SdkConnection(conn);
+      return new SdkConnection(conn, entry);
     },
   };
 }

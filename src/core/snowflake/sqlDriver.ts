@@ -37,12 +37,15 @@ export interface ConnectOptions {
   readonly schema?: string;
 }
 
+/**
+ * 'text' (default): dates and times in the session's output formats, for rows a person reads. 'iso': ISO 8601.
+ * 'none': left as Snowflake sends them (seconds since the epoch, as text), for catalog listings, which show no dates:
+ * converting every row's created_on is most of what a page of SHOW costs the extension host's memory.
+ */
+export type DatesAs = 'text' | 'iso' | 'none';
+
 export interface ExecuteOptions {
-  /**
-   * 'text' (default): dates and times in the session's output formats, for rows a person reads. 'iso': ISO 8601,
-   * for catalog listings, where formatting every row's created_on would double the cost of a page.
-   */
-  readonly datesAs?: 'text' | 'iso';
+  readonly datesAs?: DatesAs;
   /** Keep at most this many rows in memory (the rest are not fetched; totalRows says how many there were). */
   readonly maxRows?: number;
 }

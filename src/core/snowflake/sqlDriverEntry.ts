@@ -44,8 +44,21 @@ interface RequestConfig {
   useSnowflakeRetryMiddleware?: boolean;
   snowflakeRetryConfig?: RetryConfig;
 }
+interface ResponseLike {
+  config?: { url?: string };
+  data?: unknown;
+}
 interface AxiosLike {
-  interceptors: { request: { use(f: (c: RequestConfig) => RequestConfig): number } };
+  interceptors: {
+    request: { use(f: (c: RequestConfig) => RequestConfig): number };
+    response: { use(f: (r: ResponseLike) => ResponseLike): number };
+  };
+}
+
+/** The driver's own HTTP client (the one its statement requests go through). */
+function axiosInstance(): AxiosLike {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('snowflake-sdk/dist/lib/http/axios_instance') as { default: AxiosLike }).default;
 }
 
 let retryInterceptorInstalled = false;
@@ -59,9 +72,7 @@ let retryInterceptorInstalled = false;
 export function capStatementRetries(maxRetries: number, sleepCapSeconds: number): void {
   if (retryInterceptorInstalled) return;
   retryInterceptorInstalled = true;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const axios = (require('snowflake-sdk/dist/lib/http/axios_instance') as { default: AxiosLike }).default;
-  axios.interceptors.request.use((config) => {
+  axiosInstance().interceptors.request.use((config) => {
     if (config.useSnowflakeRetryMiddleware) {
       const given = config.snowflakeRetryConfig ?? {};
       config.snowflakeRetryConfig = {
@@ -72,6 +83,33 @@ export function capStatementRetries(maxRetries: number, sleepCapSeconds: number)
     }
     return config;
   });
+}
+
+/** Statements (by request id) whose date columns stay as Snowflake sent them. */
+const rawDateRequests = new Set<string>();
+let rawDatesInstalled = false;
+/** A result column's type in the response's rowtype (compact JSON; a value inside a string would be escaped). */
+const TIMESTAMP_TYPE = /"type"\s*:\s*"timestamp_(?:ltz|ntz|tz)"/g;
+const REQUEST_ID = /[?&]requestId=([0-9a-fA-F-]+)/;
+
+/**
+ * Marks a statement (by the request id it is sent with) whose timestamp columns are not to be converted: the answer's
+ * rowtype reads them as text before the driver parses it, so each value stays the epoch-seconds text Snowflake sent
+ * (snowflake-connector-nodejs result/column.js turns every TIMESTAMP_* cell into a Date through moment and BigNumber;
+ * for a SHOW page that is most of the garbage the page makes). Returns the function that unmarks it.
+ */
+export function keepDatesRaw(requestId: string): () => void {
+  if (!rawDatesInstalled) {
+    rawDatesInstalled = true;
+    axiosInstance().interceptors.response.use((response) => {
+      const id = REQUEST_ID.exec(response.config?.url ?? '')?.[1];
+      if (id && rawDateRequests.has(id) && typeof response.data === 'string')
+        response.data = response.data.replace(TIMESTAMP_TYPE, '"type":"text"');
+      return response;
+    });
+  }
+  rawDateRequests.add(requestId);
+  return () => rawDateRequests.delete(requestId);
 }
 
 export default sdk;

@@ -6,7 +6,7 @@ import { Emitter, type Disposable, type Event } from '../shared/events';
 import type { Logger } from '../shared/logger';
 import { untilAborted } from '../shared/abort';
 import { sqlIdentifier } from './identifiers';
-import type { QueryResult, SqlConnection, SqlDriver } from './sqlDriver';
+import type { DatesAs, QueryResult, SqlConnection, SqlDriver } from './sqlDriver';
 import { needsReauth, toSqlError } from './sqlErrors';
 import { refreshOnceOnRefusal } from '../auth/withAuthRetry';
 import { definitionFingerprint } from '../connections/profileFingerprint';
@@ -34,7 +34,7 @@ export interface QueryOptions {
   /** What the query is for, in the user's words ("Listing tables in SALES_DB.PUBLIC"), for errors and the log. */
   readonly what?: string;
   /** How dates and times become text (see ExecuteOptions): 'text' (default) for people, 'iso' for listings. */
-  readonly datesAs?: 'text' | 'iso';
+  readonly datesAs?: DatesAs;
   /** Keep at most this many rows of the result (see ExecuteOptions.maxRows). */
   readonly maxRows?: number;
 }

@@ -95,9 +95,10 @@ export async function loadObjects(
   parent: FolderNode,
   after?: string,
   signal?: AbortSignal,
+  like?: string,
 ): Promise<NodePage> {
   const list = parent.objectKind === 'view' ? loader.listViews.bind(loader) : loader.listTables.bind(loader);
-  const page = await list(parent.database, parent.schema, after, signal);
+  const page = await list(parent.database, parent.schema, after, signal, like);
   return mapPage(page, (info): TableNode => ({
     kind: 'table',
     id: childId(parent.id, 'obj', info.name),

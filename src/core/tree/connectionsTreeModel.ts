@@ -23,10 +23,12 @@ import {
   type ConnectionNode,
   type ConnectionsNode,
   type ErrorNode,
+  type FolderNode,
   type LoadMoreNode,
   type UnusableConnectionNode,
 } from './connectionNodes';
 import { definitionFingerprint } from '../connections/profileFingerprint';
+import { FolderTotals } from './folderTotals';
 
 /** OAuth sign-in connections: isSignedIn / signInStatus say whether to offer "Sign in" (or "Sign in again"). */
 export interface TreeModelDeps extends SignInStateDeps {
@@ -99,10 +101,29 @@ export class ConnectionsTreeModel implements Disposable {
   readonly onDidChange: Event<ConnectionsNode | undefined> = this.changed.event;
   /** Per connection, the database (and schema) of the node last selected or expanded: where the user is looking. */
   private readonly focused = new Map<string, { database: string; schema?: string }>();
+  /** LIKE patterns of filtered Tables/Views folders, by folder id; kept across refreshes. */
+  private readonly filters = new Map<string, string>();
+
+  /** Real totals of folders with more than a page, where Snowflake can give them. */
+  private readonly totals: FolderTotals;
+
   /** Which browser sign-ins Snowflake refused, for the rows and their Sign in nodes. */
   private readonly signIns: SignInStates;
 
   constructor(private readonly deps: TreeModelDeps) {
+    this.totals = new FolderTotals({
+      loaderFor: (name) => this.loaderFor(name),
+      warehouseOf: (name) => {
+        const state = deps.sessions.state(name);
+        return state.status === 'connected' ? state.warehouse : undefined;
+      },
+      onTotal: (folder) => {
+        const schema = this.known.get(folder.parentId);
+        if (schema) this.changed.fire(schema);
+        this.changed.fire(folder);
+      },
+      logger: deps.logger,
+    });
     this.signIns = new SignInStates(deps, (name) => {
       const root = this.roots.get(connectionId(name));
       if (root) this.changed.fire(root);
@@ -163,13 +184,45 @@ export class ConnectionsTreeModel implements Disposable {
     return this.roots.get(connectionId(name));
   }
 
+  /** The pattern a Tables/Views folder is filtered by (SHOW ... LIKE), if any. */
+  filterOf(node: ConnectionsNode): string | undefined {
+    return node.kind === 'folder' ? this.filters.get(node.id) : undefined;
+  }
+
+  /** Filters a folder's listing server-side with a LIKE pattern, or clears the filter (undefined); it reloads. */
+  setFilter(folder: FolderNode, pattern: string | undefined): void {
+    if (pattern === undefined || pattern === '') this.filters.delete(folder.id);
+    else this.filters.set(folder.id, pattern);
+    this.known.set(folder.id, folder);
+    this.forget(folder.id);
+    this.changed.fire(folder);
+  }
+
+  /** A node's parent among those the view has shown (for reveal). */
+  parentOf(node: ConnectionsNode): ConnectionsNode | undefined {
+    if (!('parentId' in node)) return undefined;
+    return this.known.get(node.parentId) ?? this.roots.get(node.parentId);
+  }
+
+  /** The children loaded under a node id (undefined until it was expanded), for SQL help to read names from. */
+  loadedChildren(id: string): { readonly nodes: readonly ConnectionsNode[]; readonly more: boolean } | undefined {
+    const e = this.entries.get(id);
+    return e ? { nodes: e.nodes, more: e.next !== undefined } : undefined;
+  }
+
   /** Counts for a node's description once its children are loaded ("3 schemas", "500+"). */
   countText(node: ConnectionsNode): string | undefined {
     const count = (id: string): string | undefined => {
       const e = this.entries.get(id);
-      return e ? `${e.nodes.length}${e.next ? '+' : ''}` : undefined;
+      if (!e) return undefined;
+      const total = e.next ? this.totals.get(id) : undefined;
+      return total !== undefined ? total.toLocaleString('en-US') : `${e.nodes.length}${e.next ? '+' : ''}`;
     };
-    if (node.kind === 'folder') return count(node.id);
+    if (node.kind === 'folder') {
+      const e = this.entries.get(node.id);
+      const total = e?.next ? this.totals.get(node.id) : undefined;
+      return total !== undefined && e ? `${e.nodes.length} of ${total.toLocaleString('en-US')}` : count(node.id);
+    }
     if (node.kind === 'database') {
       const n = count(node.id);
       return n === undefined ? undefined : `${n} ${n === '1' ? 'schema' : 'schemas'}`;
@@ -223,6 +276,7 @@ export class ConnectionsTreeModel implements Disposable {
       for (const load of this.loads.values()) load.controller.abort();
       this.loads.clear();
       this.entries.clear();
+      this.totals.clear();
       for (const root of this.roots.values()) this.deps.sessions.cancel(root.connectionName);
       this.changed.fire(undefined);
       return;
@@ -329,13 +383,18 @@ export class ConnectionsTreeModel implements Disposable {
     if (node.kind === 'schema') {
       const { folders, pages } = await loadSchemaChildren(this.loaderFor(node.connectionName), node, signal);
       if (signal.aborted) return;
-      for (const f of folders)
+      // A filtered folder lists with its filter when it opens, not with the schema's unfiltered first page.
+      for (const f of folders.filter((x) => !this.filters.has(x.id)))
         this.entries.set(f.id, { parent: f, nodes: [...(pages.get(f.id)?.nodes ?? [])], next: pages.get(f.id)?.next });
       this.entries.set(node.id, { parent: node, nodes: [...folders] });
+      for (const f of folders)
+        if (pages.get(f.id)?.next !== undefined && !this.filters.has(f.id)) this.totals.request(f);
       return;
     }
     const page = await this.fetchPage(node, undefined, signal);
-    if (!signal.aborted) this.entries.set(node.id, { parent: node, nodes: [...page.nodes], next: page.next });
+    if (signal.aborted) return;
+    this.entries.set(node.id, { parent: node, nodes: [...page.nodes], next: page.next });
+    if (node.kind === 'folder' && page.next !== undefined && !this.filters.has(node.id)) this.totals.request(node);
   }
 
   private async fetchPage(node: ConnectionsNode, after: string | undefined, signal: AbortSignal): Promise<NodePage> {
@@ -346,7 +405,7 @@ export class ConnectionsTreeModel implements Disposable {
       case 'database':
         return loadSchemas(loader, node, after, signal);
       case 'folder':
-        return loadObjects(loader, node, after, signal);
+        return loadObjects(loader, node, after, signal, this.filters.get(node.id));
       case 'table':
         return { nodes: await loadColumns(loader, node, signal) };
       default:
@@ -362,7 +421,7 @@ export class ConnectionsTreeModel implements Disposable {
           id: `${node.id}/#empty`,
           parentId: node.id,
           connectionName: node.connectionName,
-          message: EMPTY_TEXT[node.kind],
+          message: this.filters.has(node.id) ? `Nothing matches '${this.filters.get(node.id)}'` : EMPTY_TEXT[node.kind],
         },
       ];
     }
@@ -381,6 +440,7 @@ export class ConnectionsTreeModel implements Disposable {
       }
     }
     for (const key of [...this.entries.keys()]) if (isUnder(key, id)) this.entries.delete(key);
+    this.totals.forget(id);
     for (const key of [...this.known.keys()]) if (key !== id && isUnder(key, id)) this.known.delete(key);
   }
 }

@@ -18,11 +18,17 @@ export class ConnectionsTreeDataProvider implements vscode.TreeDataProvider<Conn
   }
 
   getTreeItem(node: ConnectionsNode): vscode.TreeItem {
+    const filter = this.model.filterOf(node);
     return renderNode(node, {
       state: this.sessions.state(node.connectionName),
       countText: this.model.countText(node),
       signInExpired: node.kind === 'connection' && this.model.signInExpired(node.connectionName),
+      ...(filter !== undefined ? { filter } : {}),
     });
+  }
+
+  getParent(node: ConnectionsNode): ConnectionsNode | undefined {
+    return this.model.parentOf(node);
   }
 
   getChildren(node?: ConnectionsNode): Promise<ConnectionsNode[]> {

@@ -24,6 +24,8 @@ export interface RenderContext {
   readonly state: SessionState;
   /** Counts once the children are loaded ("3 schemas", "500+"). */
   readonly countText?: string;
+  /** A Tables/Views folder's LIKE filter. */
+  readonly filter?: string;
   /** The connection's browser sign-in was refused by Snowflake (expired or revoked). */
   readonly signInExpired?: boolean;
 }
@@ -162,10 +164,13 @@ function renderWithoutId(n: ConnectionsNode, ctx: RenderContext): vscode.TreeIte
       return item;
     }
     case 'folder': {
-      const item = new vscode.TreeItem(n.objectKind === 'view' ? 'Views' : 'Tables', Collapsed);
+      const plural = n.objectKind === 'view' ? 'Views' : 'Tables';
+      const item = new vscode.TreeItem(ctx.filter ? `${plural} like '${ctx.filter}'` : plural, Collapsed);
       item.description = ctx.countText;
-      item.iconPath = new vscode.ThemeIcon(n.objectKind === 'view' ? 'eye' : 'table');
-      item.contextValue = 'folder';
+      item.iconPath = new vscode.ThemeIcon(ctx.filter ? 'filter' : n.objectKind === 'view' ? 'eye' : 'table');
+      if (ctx.filter)
+        item.tooltip = `${plural} whose names match '${ctx.filter}' (case-insensitive; % and _ are wildcards)`;
+      item.contextValue = ctx.filter ? 'folder.filtered' : 'folder';
       return item;
     }
     case 'table':

@@ -8,6 +8,9 @@ import { registerConnectionCommands, restorePreferences } from './connectionComm
 import { ConnectionsTreeDataProvider } from './connectionsTreeDataProvider';
 import { ConnectionsTreeModel } from '../../core/tree/connectionsTreeModel';
 import { registerPositronConnectionsDriver } from './positronConnectionsDriver';
+import { registerFilterCommands } from './filterCommands';
+import { loadedCatalog } from '../../core/tree/loadedCatalog';
+import type { LoadedCatalog } from '../../core/sqlHelp/sqlCatalog';
 
 export interface ConnectionsServices {
   /** One SQL session per connection, shared with the other capabilities (Cortex's /sql and previews). */
@@ -18,6 +21,10 @@ export interface ConnectionsServices {
   readonly tree: ConnectionsTreeDataProvider;
   /** The connection of the node selected in the view, if any. */
   readonly selectedConnection: () => string | undefined;
+  /** What the tree has loaded under a connection (SQL help reads names from it). */
+  readonly loadedCatalog: (connection: string) => LoadedCatalog;
+  /** Fires when the tree reloads or loads more. */
+  readonly onDidChangeCatalog: (listener: () => void) => vscode.Disposable;
 }
 
 export function registerConnections(deps: ConnectionsDeps): ConnectionsServices {
@@ -51,6 +58,7 @@ export function registerConnections(deps: ConnectionsDeps): ConnectionsServices 
       host: auth.host,
       auth,
     }),
+    ...registerFilterCommands({ model, sessions, view, log }),
     auth.onDidChange((change) => void model.onAuthChange(change)),
     view.onDidChangeSelection((e) => e.selection[0] && model.noteFocus(e.selection[0])),
     view.onDidExpandElement((e) => model.noteFocus(e.element)),
@@ -61,5 +69,7 @@ export function registerConnections(deps: ConnectionsDeps): ConnectionsServices 
     focus: (name) => model.focus(name),
     tree: provider,
     selectedConnection: () => view.selection[0]?.connectionName,
+    loadedCatalog: (name) => loadedCatalog((id) => model.loadedChildren(id), name),
+    onDidChangeCatalog: (listener) => model.onDidChange(() => listener()),
   };
 }

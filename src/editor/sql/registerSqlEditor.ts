@@ -19,6 +19,7 @@ import { registerCommand } from '../runCommand';
 import { CHOOSE_CONNECTION_COMMAND, EditorConnections } from './editorConnection';
 import { ResultsPanel } from './resultsPanel';
 import { showHistory } from './historyPick';
+import { registerSqlHelp, type SqlHelpDeps } from './sqlHelpProviders';
 
 export interface SqlEditorDeps {
   readonly auth: Pick<AuthService, 'connections'>;
@@ -26,6 +27,8 @@ export interface SqlEditorDeps {
   readonly workspaceState: vscode.Memento;
   readonly log: Logger;
   readonly selectedConnection: () => string | undefined;
+  readonly loadedCatalog?: SqlHelpDeps['loaded'];
+  readonly onDidChangeCatalog?: SqlHelpDeps['onDidChangeCatalog'];
 }
 
 /** What a run command returns (the real-editor tests read it): the summary and the panel's HTML. */
@@ -208,6 +211,14 @@ export function registerSqlEditor(deps: SqlEditorDeps): SqlEditorServices {
   };
   const disposables = [
     runner,
+    ...registerSqlHelp({
+      auth: deps.auth,
+      sessions: deps.sessions,
+      log,
+      chosen: (doc) => runner.connections.chosen(doc),
+      ...(deps.loadedCatalog ? { loaded: deps.loadedCatalog } : {}),
+      ...(deps.onDidChangeCatalog ? { onDidChangeCatalog: deps.onDidChangeCatalog } : {}),
+    }),
     registerCommand(log, 'positSnowflake.runStatement', () => runIn(atCursor)),
     registerCommand(log, 'positSnowflake.runSelection', () =>
       runIn((e) => (e.selection.isEmpty ? atCursor(e) : selectionStatements(e.document, e.selection))),

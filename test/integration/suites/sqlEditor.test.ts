@@ -34,6 +34,11 @@ describe('SQL editor', function () {
     await vscode.window.showTextDocument(doc);
     assert.equal(await vscode.commands.executeCommand('positSnowflake.chooseEditorConnection', 'keypair'), 'keypair');
     await vscode.window.showTextDocument(doc);
+    // After another suite closed its untitled SQL documents, the name is reused and the old text can linger in the
+    // active editor for a moment: run only once the editor shows this file.
+    for (let i = 0; i < 50 && vscode.window.activeTextEditor?.document.getText() !== sql; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    assert.equal(vscode.window.activeTextEditor?.document.getText(), sql);
     const out = await vscode.commands.executeCommand<RunOutcome>('positSnowflake.runFile');
     assert.ok(out, 'the run finished (no error was shown instead)');
     assert.deepEqual([out.summary.succeeded, out.summary.failed, out.summary.skipped], [2, 1, 1]);
@@ -63,5 +68,57 @@ describe('SQL editor', function () {
     assert.equal(opened?.getText(), '-- the next one is misspelt\nSELEC 3');
     await vscode.commands.executeCommand('positSnowflake.queryHistory', { index: 2, action: 'open' });
     assert.equal(vscode.window.activeTextEditor?.document.getText(), 'SELECT * FROM SALES_DB.PUBLIC.CUSTOMERS');
+  });
+});
+
+describe('SQL help', function () {
+  this.timeout(120_000);
+
+  before(async () => {
+    await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  const labelOf = (i: vscode.CompletionItem): string => (typeof i.label === 'string' ? i.label : i.label.label);
+
+  async function completionsAt(doc: vscode.TextDocument, text: string): Promise<vscode.CompletionItem[]> {
+    const end = doc.positionAt(doc.getText().indexOf(text) + text.length);
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+      'vscode.executeCompletionItemProvider',
+      doc.uri,
+      end,
+      '.',
+    );
+    return list.items;
+  }
+
+  it('completes schemas after `DB.`, tables after `DB.SCHEMA.` and columns after an alias, and hovers a table', async () => {
+    const sql = 'SELECT c. FROM SALES_DB.PUBLIC.CUSTOMERS c JOIN sales_db.';
+    const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: sql });
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('positSnowflake.chooseEditorConnection', 'keypair');
+
+    const schemas = (await completionsAt(doc, 'JOIN sales_db.')).map(labelOf);
+    assert.ok(schemas.includes('PUBLIC'), `schemas of SALES_DB offered: ${schemas.join(', ')}`);
+    const tables = (await completionsAt(doc, 'FROM SALES_DB.PUBLIC.')).filter(
+      (i) => i.kind === vscode.CompletionItemKind.Struct,
+    );
+    assert.ok(tables.map(labelOf).includes('CUSTOMERS'), `tables offered: ${tables.map(labelOf).join(', ')}`);
+    const columns = await completionsAt(doc, 'SELECT c.');
+    const id = columns.find((i) => labelOf(i) === 'CUSTOMER_ID');
+    assert.ok(id, `columns of CUSTOMERS offered: ${columns.map(labelOf).join(', ')}`);
+    assert.equal(id.kind, vscode.CompletionItemKind.Field);
+    assert.match(String(id.detail), /^NUMBER\(38,0\)/);
+
+    const at = doc.positionAt(sql.indexOf('CUSTOMERS') + 3);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, at);
+    const text = hovers
+      .flatMap((h) => h.contents)
+      .map((c) => (typeof c === 'string' ? c : c.value))
+      .join('\n');
+    assert.match(text, /\*\*SALES_DB\.PUBLIC\.CUSTOMERS\*\*/);
+    assert.match(text, /\| CUSTOMER_ID \(key\) \| NUMBER\(38,0\) NOT NULL \|/);
   });
 });

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { choosingInQuickPicks, testDoors } from './authSandbox';
-import { labelOf, treeWalker, type Provider } from './treeWalker';
+import { labelOf, treeWalker, type Node, type Provider } from './treeWalker';
 
 const EXTENSION_ID = 'posit-snowflake.posit-snowflake';
 
@@ -77,11 +77,23 @@ describe('Connections tree', function () {
     assert.equal((await item(await path('keypair', 'SALES_DB', 'PUBLIC'))).description, '3 tables · 1 view');
   });
 
+  /** Waits for a folder's description to show its total (asked in the background). */
+  async function totalShown(folder: Node, text: string): Promise<void> {
+    let description = (await item(folder)).description;
+    for (let i = 0; i < 100 && description !== text; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      description = (await item(folder)).description;
+    }
+    assert.equal(description, text);
+  }
+
   it('"Load more" pages through the 20,000-table schema until every table was shown once', async () => {
     const tables = await path('keypair', 'BIG_DB', 'MANY_TABLES', 'Tables');
     let kids = await children(tables);
     assert.equal(kids.length, 501);
-    assert.equal((await item(tables)).description, '500+');
+    // With the session's warehouse running, Snowflake's INFORMATION_SCHEMA gives the real total for the label.
+    await totalShown(tables, '500 of 20,000');
+    assert.equal((await item(await path('keypair', 'BIG_DB', 'MANY_TABLES'))).description, '20,000 tables');
     let clicks = 0;
     while (kids[kids.length - 1]!.kind === 'loadMore') {
       const more = await item(kids[kids.length - 1]!);
@@ -190,5 +202,35 @@ describe('Connections tree', function () {
     const signIn = await item(kids[0]!);
     assert.equal(kids[0]!.kind, 'signIn');
     assert.deepEqual([signIn.command?.command, signIn.command?.arguments], ['positSnowflake.signIn', ['oauth_code']]);
+  });
+
+  it('Filter… lists a folder server-side, the label says so, Clear Filter lists all again; Find Table reveals a row not loaded', async () => {
+    const tables = await path('keypair', 'BIG_DB', 'MANY_TABLES', 'Tables');
+    await children(tables);
+    assert.equal(await vscode.commands.executeCommand('positSnowflake.filterFolder', tables, 't_0001_'), 't_0001_');
+    // LIKE is case-insensitive and _ is one character: T_00010 … T_00019.
+    assert.deepEqual(
+      await labels(tables),
+      Array.from({ length: 10 }, (_, i) => `T_0001${i}`),
+    );
+    const filtered = await item(tables);
+    assert.equal(labelOf(filtered), "Tables like 't_0001_'");
+    assert.equal(filtered.contextValue, 'folder.filtered');
+    assert.equal(filtered.description, '10');
+    await vscode.commands.executeCommand('positSnowflake.filterFolder', tables, 'NO_SUCH%');
+    assert.deepEqual(await labels(tables), ["Nothing matches 'NO_SUCH%'"]);
+    await vscode.commands.executeCommand('positSnowflake.clearFilter', tables);
+    assert.equal((await children(tables)).length, 501);
+    assert.equal(labelOf(await item(tables)), 'Tables');
+    // Unfiltered again, the total comes back (and its queries are done before the next step).
+    await totalShown(tables, '500 of 20,000');
+
+    // T_19999 is far past the first page: Find Table filters the folder to it and selects it in the view.
+    const id = await vscode.commands.executeCommand<string>('positSnowflake.findTable', tables, 'T_19999');
+    assert.ok(id?.endsWith('/obj:T_19999'), String(id));
+    assert.deepEqual(await labels(tables), ['T_19999']);
+    await vscode.commands.executeCommand('positSnowflake.clearFilter', tables);
+    // Revealing opened the view, which now loads what it shows: close it for whatever runs next.
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
   });
 });

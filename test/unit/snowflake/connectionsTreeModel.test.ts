@@ -7,6 +7,7 @@ import { SqlSessionManager } from '../../../src/core/snowflake/sqlSessionManager
 import type { QueryResult } from '../../../src/core/snowflake/sqlDriver';
 import type { ConnectionsNode, ErrorNode, LoadMoreNode } from '../../../src/core/tree/connectionNodes';
 import { ConnectionsTreeModel } from '../../../src/core/tree/connectionsTreeModel';
+import { loadedCatalog } from '../../../src/core/tree/loadedCatalog';
 import { executeSql } from '../../emulator/sql';
 import { EmulatorState } from '../../emulator/state';
 import { FakeAuth, FakeDriver, driverError, profile } from './fakeSql';
@@ -341,5 +342,60 @@ describe('ConnectionsTreeModel', () => {
     await h.model.children(conn);
     assert.ok(h.changes.includes(conn));
     assert.equal(h.sessions.state('dev').status, 'connected');
+  });
+
+  it('filters a folder server-side with SHOW ... LIKE, keeps the filter across a refresh, and clears it', async () => {
+    const h = harness();
+    const conn = await child(h, undefined, 'dev');
+    const schema = await child(h, await child(h, conn, 'SALES_DB'), 'PUBLIC');
+    const tables = await child(h, schema, 'tables');
+    assert.ok(tables.kind === 'folder');
+    h.model.setFilter(tables, 'ord%');
+    const kids = await h.model.children(tables);
+    assert.deepEqual(
+      kids.map((k) => k.kind === 'table' && k.name),
+      ['ORDERS'],
+    );
+    assert.ok(h.sql.includes('SHOW TABLES LIKE \'ord%\' IN SCHEMA "SALES_DB"."PUBLIC" LIMIT 501'), h.sql.join('\n'));
+    assert.equal(h.model.filterOf(tables), 'ord%');
+    assert.ok(h.changes.includes(tables), 'the view is told the folder changed');
+    // Refreshing the schema lists its folders again, the filtered one with its filter.
+    h.model.refresh(schema);
+    await h.model.children(schema);
+    assert.deepEqual(
+      (await h.model.children(tables)).map((k) => k.kind === 'table' && k.name),
+      ['ORDERS'],
+    );
+    h.model.setFilter(tables, 'nothing_like_it');
+    assert.deepEqual(
+      (await h.model.children(tables)).map((k) => k.kind === 'empty' && k.message),
+      ["Nothing matches 'nothing_like_it'"],
+    );
+    h.model.setFilter(tables, undefined);
+    assert.equal((await h.model.children(tables)).length, 3);
+    assert.equal(h.model.filterOf(tables), undefined);
+  });
+
+  it('tells SQL help what it has loaded: names per path, whether a list is complete, and columns', async () => {
+    const h = harness();
+    const conn = await child(h, undefined, 'dev');
+    const cat = loadedCatalog((id) => h.model.loadedChildren(id), 'dev');
+    assert.equal(cat.names([]), undefined, 'nothing before the connection was expanded');
+    await h.model.children(conn);
+    assert.deepEqual(
+      cat.names([])?.names.map((n) => n.name),
+      ['BIG_DB', 'SALES_DB'],
+    );
+    const schema = await child(h, await child(h, conn, 'SALES_DB'), 'PUBLIC');
+    await h.model.children(schema);
+    const objects = cat.names(['SALES_DB', 'PUBLIC'])!;
+    assert.equal(objects.complete, true);
+    assert.ok(objects.names.some((n) => n.name === 'ORDERS' && n.kind === 'table'));
+    assert.equal(cat.columns(['SALES_DB', 'PUBLIC', 'ORDERS']), undefined, 'columns only once the table was expanded');
+    await h.model.children(await child(h, await child(h, schema, 'tables'), 'ORDERS'));
+    assert.ok(cat.columns(['SALES_DB', 'PUBLIC', 'ORDERS'])?.some((c) => c.name === 'ORDER_ID'));
+    const many = await child(h, await child(h, conn, 'BIG_DB'), 'MANY_TABLES');
+    await h.model.children(many);
+    assert.equal(cat.names(['BIG_DB', 'MANY_TABLES'])?.complete, false, 'a first page of 20,000 is not the whole list');
   });
 });

@@ -39,6 +39,18 @@ describe('SQL sessions over snowflake-sdk against the emulator', function () {
     emu.servers.snowflake.faults.splice(0);
   });
 
+  it('listings leave SHOW dates as Snowflake sent them; other statements still convert them', async () => {
+    const sql = 'SHOW TABLES IN SCHEMA "SALES_DB"."PUBLIC"';
+    const raw = await sessions.query(p, sql, { what: 'Listing', datesAs: 'none' });
+    const at = raw.columns.findIndex((c) => c.name === 'created_on');
+    const name = raw.columns.findIndex((c) => c.name === 'name');
+    assert.ok(at >= 0 && name >= 0);
+    assert.match(String(raw.rows[0]![at]), /^\d{10}\.\d{9}$/, 'epoch seconds, unconverted');
+    assert.ok(raw.rows.some((r) => r[name] === 'ORDERS'));
+    const iso = await sessions.query(p, sql, { what: 'Listing', datesAs: 'iso' });
+    assert.match(String(iso.rows[0]![at]), /^\d{4}-\d{2}-\d{2}T/, 'the same column converted when asked');
+  });
+
   it('lists what the role can see, down to columns', async () => {
     const dbs = await loader.listDatabases();
     assert.deepEqual(
