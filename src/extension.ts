@@ -17,7 +17,7 @@ import { registerConnectionEditCommands } from './editor/auth/connectionEditComm
 import { registerKeyCommands } from './editor/auth/keyCommands';
 import { registerPublish } from './editor/publish/registerPublish';
 import { registerRequestLimits } from './editor/requestLimitsSetting';
-import { registerSqlEditor } from './editor/sql/registerSqlEditor';
+import { registerSqlEditor, type SqlEditorServices } from './editor/sql/registerSqlEditor';
 import type { EditorDeps } from './editor/deps';
 
 /** What the composition built, for an embedding host that wants more than the public API. */
@@ -25,6 +25,7 @@ export interface ExtensionParts {
   readonly api: PositSnowflakeApi;
   readonly auth: AuthServices;
   readonly connections: ConnectionsServices;
+  readonly sqlEditor: SqlEditorServices;
 }
 
 export interface ExtensionObservers {
@@ -59,6 +60,7 @@ export function composeExtension(context: vscode.ExtensionContext, observers: Ex
     version: (context.extension?.packageJSON as { version?: string } | undefined)?.version ?? '0',
     globalState: context.globalState,
     workspaceState: context.workspaceState,
+    extensionUri: context.extensionUri,
   };
   const authParts = registerAuth(deps);
   const connections = registerConnections(deps);
@@ -72,6 +74,7 @@ export function composeExtension(context: vscode.ExtensionContext, observers: Ex
     workspaceState: context.workspaceState,
     log,
     selectedConnection: connections.selectedConnection,
+    extensionUri: context.extensionUri,
   });
   context.subscriptions.push(...sqlEditor.disposables);
   registerCortex(deps, {
@@ -80,7 +83,7 @@ export function composeExtension(context: vscode.ExtensionContext, observers: Ex
     ...(observers.onAnswer ? { onAnswer: observers.onAnswer } : {}),
   });
   registerPublish(deps);
-  return { api: createPublicApi(auth), auth: authParts, connections };
+  return { api: createPublicApi(auth), auth: authParts, connections, sqlEditor };
 }
 
 export function activate(context: vscode.ExtensionContext): PositSnowflakeApi {

@@ -8,6 +8,18 @@ import type { PositSnowflakeApi } from '../../../src/api';
 import { SecretStore, type SecretKind } from '../../../src/core/auth/secretStore';
 import type { ParticipantRecord } from '../../../src/editor/cortex/snowflakeParticipant';
 import { composeExtension } from '../../../src/extension';
+import type { GridAction, GridState, PanelView } from '../../../src/core/results/gridProtocol';
+
+/** The SQL results panel as its grids show it: they report their state after each render. */
+export interface ResultsDoor {
+  view(): PanelView | undefined;
+  html(): string;
+  grids(): readonly (GridState | undefined)[];
+  /** Scrolls, sorts, filters, selects or copies in result `index`'s grid, as a person would. */
+  act(index: number, action: GridAction): void;
+  /** Resolves with result `index`'s grid state once `test` passes (rejects after `timeoutMs`). */
+  waitFor(index: number, test: (s: GridState) => boolean, timeoutMs?: number): Promise<GridState>;
+}
 
 export interface TestDoors {
   readonly tree: vscode.TreeDataProvider<unknown>;
@@ -22,6 +34,7 @@ export interface TestDoors {
   answers(): readonly ParticipantRecord[];
   /** Closes a connection's SQL session, so a suite leaves no session behind for the next one to find. */
   resetSession(connection: string): Promise<void>;
+  readonly results: ResultsDoor;
 }
 
 export interface TestHostApi extends PositSnowflakeApi {
@@ -51,7 +64,38 @@ export function activate(context: vscode.ExtensionContext): TestHostApi {
       typedSecret: (kind, id) => secrets.get({ kind, id }),
       answers: () => answers.slice(),
       resetSession: (connection) => parts.connections.sessions.reset(connection),
+      results: resultsDoor(parts.sqlEditor.results),
     },
+  };
+}
+
+function resultsDoor(panel: ReturnType<typeof composeExtension>['sqlEditor']['results']): ResultsDoor {
+  return {
+    view: () => panel.view,
+    html: () => panel.html,
+    grids: () => panel.gridStates(),
+    act: (index, action) => panel.act(index, action),
+    waitFor: (index, test, timeoutMs = 20_000) =>
+      new Promise<GridState>((resolve, reject) => {
+        const check = (): boolean => {
+          const s = panel.gridStates()[index];
+          if (s && test(s)) {
+            sub.dispose();
+            clearTimeout(timer);
+            resolve(s);
+            return true;
+          }
+          return false;
+        };
+        const sub = panel.onDidChangeGridState(() => void check());
+        const timer = setTimeout(() => {
+          sub.dispose();
+          reject(
+            new Error(`The grid did not get there in ${timeoutMs} ms: ${JSON.stringify(panel.gridStates()[index])}`),
+          );
+        }, timeoutMs);
+        check();
+      }),
   };
 }
 
