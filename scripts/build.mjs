@@ -58,7 +58,11 @@ if (!production) {
   });
   builds.push({
     ...common,
-    entryPoints: { activationProbe: 'test/bench/activationProbe.ts', treeHostProbe: 'test/bench/treeHostProbe.ts' },
+    entryPoints: {
+      activationProbe: 'test/bench/activationProbe.ts',
+      treeHostProbe: 'test/bench/treeHostProbe.ts',
+      gridHostProbe: 'test/bench/gridHostProbe.ts',
+    },
     outdir: 'out/test/bench',
   });
 }

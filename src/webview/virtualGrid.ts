@@ -315,6 +315,14 @@ export class VirtualGrid {
     if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'c') {
       e.preventDefault();
       this.copy('cell');
+    } else if (e.key === 'PageDown' || e.key === 'PageUp' || ((e.ctrlKey || e.metaKey) && /^(Home|End)$/.test(e.key))) {
+      e.preventDefault();
+      const page = this.visibleCount() - 1;
+      const row =
+        e.key === 'End' ? this.count - 1 : e.key === 'Home' ? 0 : this.firstRow + (e.key === 'PageDown' ? page : -page);
+      const target = Math.max(0, Math.min(this.count - 1, row));
+      if (sel) this.selected = { ...sel, row: target };
+      this.act({ kind: 'scrollTo', row: target });
     } else if (sel && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
       e.preventDefault();
       const row = Math.max(0, Math.min(this.count - 1, sel.row + (e.key === 'ArrowDown' ? 1 : -1)));

@@ -110,6 +110,13 @@ export class ResultsPanel implements vscode.Disposable {
     this.post({ type: 'act', grid: grid.id, action });
   }
 
+  /** Rows [start, end) of result `index`, as the grid gets them when it asks. */
+  rows(index: number, start: number, end: number): Promise<ResultRow[]> {
+    const grid = [...this.grids.values()][index];
+    if (!grid) throw new Error(`There is no result ${index + 1} in the panel.`);
+    return grid.window.range(start, end);
+  }
+
   /** Exports result `index` of the run (the last one when not given) to a file. */
   async export(format: ExportFormat, target?: vscode.Uri, index?: number): Promise<ExportOutcome | undefined> {
     const all = [...this.grids.values()];

@@ -17,6 +17,8 @@ export interface ResultsDoor {
   grids(): readonly (GridState | undefined)[];
   /** Scrolls, sorts, filters, selects or copies in result `index`'s grid, as a person would. */
   act(index: number, action: GridAction): void;
+  /** Rows of result `index` as the grid gets them (through the panel's bounded window). */
+  rows(index: number, start: number, end: number): Promise<readonly (readonly (string | null)[])[]>;
   /** Resolves with result `index`'s grid state once `test` passes (rejects after `timeoutMs`). */
   waitFor(index: number, test: (s: GridState) => boolean, timeoutMs?: number): Promise<GridState>;
 }
@@ -75,6 +77,7 @@ function resultsDoor(panel: ReturnType<typeof composeExtension>['sqlEditor']['re
     html: () => panel.html,
     grids: () => panel.gridStates(),
     act: (index, action) => panel.act(index, action),
+    rows: (index, start, end) => panel.rows(index, start, end),
     waitFor: (index, test, timeoutMs = 20_000) =>
       new Promise<GridState>((resolve, reject) => {
         const check = (): boolean => {
