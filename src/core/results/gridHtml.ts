@@ -55,7 +55,7 @@ export function gridHtml(page: GridPage, nonce = randomBytes(16).toString('base6
   ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${esc(csp)}">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(page.title)}</title>
 <style nonce="${nonce}">
