@@ -57,5 +57,6 @@ window.addEventListener('message', (e: MessageEvent<HostMessage>) => {
   if (m.type === 'view') render(m.view);
   else if (m.type === 'rows') grids.get(m.grid)?.receive(m.start, m.rows);
   else if (m.type === 'act') grids.get(m.grid)?.act(m.action);
+  else if (m.type === 'failed') grids.get(m.grid)?.failed(m.message);
 });
 post({ type: 'ready' });

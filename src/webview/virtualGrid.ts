@@ -51,7 +51,9 @@ export class VirtualGrid {
   private selected: { row: number; column: number } | undefined;
   private firstRow = 0;
   private stateTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly template: string;
+  private template: string;
+  /** Column widths follow the first rows' values once they arrive. */
+  private sized = false;
   /** Where the viewport was scrolled to (a viewport moved in the page forgets it). */
   private scrolled = 0;
 
@@ -60,8 +62,7 @@ export class VirtualGrid {
     private readonly post: Post,
     height: string,
   ) {
-    const widths = meta.columns.map((c) => Math.min(40, Math.max(8, c.name.length + 2, c.type.length + 1)));
-    this.template = `5em ${widths.map((w) => `${w}ch`).join(' ')}`;
+    this.template = this.columnTemplate([]);
     this.root.dataset.grid = String(meta.id);
     this.root.append(this.toolbar(), this.viewport);
     this.viewport.style.height = height;
@@ -82,6 +83,17 @@ export class VirtualGrid {
       this.act({ kind: 'select', row: Number(row), column: Number(cell.dataset.col) });
     });
     this.layout();
+  }
+
+  /** Widths in characters: the row number's digits, then each column's name, type and values, at most 40. */
+  private columnTemplate(sample: readonly ResultRow[]): string {
+    const num = Math.max(3, String(this.meta.totalRows).length + 1);
+    const widths = this.meta.columns.map((c, i) => {
+      let w = Math.max(6, c.name.length + 3, c.type.length + 1);
+      for (const r of sample) w = Math.max(w, (r[i] ?? 'NULL').length + 2);
+      return Math.min(40, w);
+    });
+    return `${num}ch ${widths.map((w) => `${w}ch`).join(' ')}`;
   }
 
   private toolbar(): HTMLElement {
@@ -189,6 +201,7 @@ export class VirtualGrid {
     }
     this.body.replaceChildren(...rows);
     const loaded = this.loadedCount();
+    this.note.classList.remove('failed');
     this.note.textContent = this.arranged
       ? `Sort and filter apply to the ${loaded.toLocaleString('en-US')} loaded rows: ${this.count.toLocaleString('en-US')} shown`
       : `${this.meta.totalRows.toLocaleString('en-US')} rows`;
@@ -223,6 +236,11 @@ export class VirtualGrid {
 
   /** Rows from the host, at a block boundary. */
   receive(start: number, rows: readonly ResultRow[]): void {
+    if (!this.sized && start === 0) {
+      this.sized = true;
+      this.template = this.columnTemplate(rows.slice(0, 200));
+      this.renderHead();
+    }
     for (let i = 0; i < rows.length; i += BLOCK_ROWS) {
       const b = Math.floor((start + i) / BLOCK_ROWS);
       this.blocks.delete(b);
@@ -235,6 +253,13 @@ export class VirtualGrid {
       if (!keep.has(b)) this.blocks.delete(b);
     }
     this.render();
+  }
+
+  /** Rows could not be read: say so; scrolling asks for them again. */
+  failed(message: string): void {
+    this.asked.clear();
+    this.note.textContent = `Rows could not be loaded: ${message}`;
+    this.note.classList.add('failed');
   }
 
   /** Does what a person does with the mouse and keys (the host also asks for these, for tests). */

@@ -65,7 +65,9 @@ export type GridAction =
 export type HostMessage =
   | { readonly type: 'view'; readonly view: PanelView }
   | { readonly type: 'rows'; readonly grid: number; readonly start: number; readonly rows: readonly ResultRow[] }
-  | { readonly type: 'act'; readonly grid: number; readonly action: GridAction };
+  | { readonly type: 'act'; readonly grid: number; readonly action: GridAction }
+  /** Rows the grid asked for could not be read (the message says why, in the user's terms). */
+  | { readonly type: 'failed'; readonly grid: number; readonly message: string };
 
 export type WebviewMessage =
   | { readonly type: 'ready' }

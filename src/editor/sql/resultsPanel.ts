@@ -26,6 +26,7 @@ import {
   type ResultsView,
 } from '../../core/tree/resultsHtml';
 import { showError } from '../runCommand';
+import { toExtError } from '../../core/shared/errors';
 import { exportToFile, type ExportOutcome } from './exportResults';
 
 /** Rows pushed to the grid as soon as a result is there, in blocks as they are read. */
@@ -159,8 +160,13 @@ export class ResultsPanel implements vscode.Disposable {
           return;
         case 'range': {
           const grid = this.byId(m.grid);
-          if (grid)
+          if (!grid) return;
+          try {
             this.post({ type: 'rows', grid: m.grid, start: m.start, rows: await grid.window.range(m.start, m.end) });
+          } catch (err) {
+            this.post({ type: 'failed', grid: m.grid, message: toExtError(err).userText });
+            throw err;
+          }
           return;
         }
         case 'copy':
