@@ -26,7 +26,7 @@ import {
   type ResultsView,
 } from '../../core/tree/resultsHtml';
 import { showError } from '../runCommand';
-import { toExtError } from '../../core/shared/errors';
+import { SnowflakeExtError, toExtError } from '../../core/shared/errors';
 import { exportToFile, type ExportOutcome } from './exportResults';
 
 /** Rows pushed to the grid as soon as a result is there, in blocks as they are read. */
@@ -65,6 +65,8 @@ export class ResultsPanel implements vscode.Disposable {
   /** What the panel shows now, as static HTML (the real-editor tests read it). */
   html = '';
   view: PanelView | undefined;
+  /** One export at a time (a second click would write the same file twice). */
+  private exporting = false;
 
   constructor(private readonly opts: ResultsPanelOptions) {}
 
@@ -123,7 +125,16 @@ export class ResultsPanel implements vscode.Disposable {
     const all = [...this.grids.values()];
     const grid = all[index ?? all.length - 1];
     if (!grid) throw new Error('There is no result to export. Run a query first.');
-    return exportToFile(grid.window.cursor, format, this.last?.title ?? 'results', target);
+    if (this.exporting)
+      throw new SnowflakeExtError('config', 'An export of these results is already running.', {
+        text: 'Wait for it to finish, or cancel it in its notification.',
+      });
+    this.exporting = true;
+    try {
+      return await exportToFile(grid.window.cursor, format, this.last?.title ?? 'results', target);
+    } finally {
+      this.exporting = false;
+    }
   }
 
   private ensurePanel(title: string): vscode.WebviewPanel {

@@ -1,47 +1,16 @@
 // Journey 5: an analyst runs a query over the 1,000,000-row events table from a .sql file (Ctrl+Enter), jumps to the
-// last rows of the grid with Ctrl+End, sorts and filters the rows loaded so far, copies a row, and exports the whole
-// result to a CSV file through the save dialog.
+// last rows of the grid with Ctrl+End, sorts and filters the rows loaded so far, and copies a row.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import type { FrameLocator, Locator } from 'playwright-core';
 import type { Person } from '../harness';
+import { EVENTS_SQL, cells, expectSoon, gridFrame, runSqlFile } from '../resultsGrid';
 
 export const env = 'user';
 export const settings = { 'workbench.startupEditor': 'none', 'workbench.secondarySideBar.defaultVisibility': 'hidden' };
 
-const SQL = 'SELECT EVENT_ID, KIND, AMOUNT FROM BIG_DB.PUBLIC.EVENTS ORDER BY EVENT_ID;\n';
-
-/** The results panel is a webview: its document is two frames deep. */
-function gridFrame(person: Person): FrameLocator {
-  return person.page.frameLocator('iframe.webview.ready').first().frameLocator('iframe').first();
-}
-
-/** The cells of a grid row as a person reads them: its number, then the values. */
-async function cells(row: Locator): Promise<string[]> {
-  return row.locator('.cell').allTextContents();
-}
-
-async function expectSoon(check: () => Promise<boolean>, what: string, timeout = 30_000): Promise<void> {
-  const deadline = Date.now() + timeout;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`Not seen within ${timeout / 1000} s: ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 export async function journey(person: Person): Promise<void> {
   const { page } = person;
   await page.setViewportSize({ width: 1400, height: 900 });
-  fs.writeFileSync(path.join(person.workspace, 'events.sql'), SQL);
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input.input').fill('events.sql');
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'events.sql' }).first().click();
-  await page.locator('.tab.active', { hasText: 'events.sql' }).first().waitFor({ state: 'visible', timeout: 30_000 });
-  await person.runCommand('Snowflake: Choose Connection for This Editor');
-  await person.pick(/^keypair/);
-  await page.locator('.editor-group-container.active .view-lines').first().click();
-  await page.keyboard.press('Control+Enter');
+  await runSqlFile(person, 'events.sql', EVENTS_SQL, 'keypair');
 
   const grid = gridFrame(person);
   await grid
@@ -89,19 +58,4 @@ export async function journey(person: Person): Promise<void> {
   const clipboard = await page.evaluate(() => navigator.clipboard.readText());
   assert.equal(clipboard, '999999\tpurchase\t999.26');
   await person.screenshot('grid-sorted-filtered');
-
-  // Export the whole result (not only the loaded rows) to CSV.
-  const file = path.join(person.workspace, 'events.csv');
-  await grid.getByRole('button', { name: 'Export CSV…' }).click();
-  const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible', timeout: 20_000 });
-  await input.fill(file);
-  await page.keyboard.press('Enter');
-  await person.notification(/Exported 1,000,000 rows to events\.csv/, 180_000);
-  await person.screenshot('grid-exported');
-  const lines = fs.readFileSync(file, 'utf8').split('\r\n');
-  assert.equal(lines.length, 1_000_002, 'a header, a million rows, and nothing after the last line break');
-  assert.equal(lines[0], 'EVENT_ID,KIND,AMOUNT');
-  assert.equal(lines[1], '1,view,0.00');
-  assert.equal(lines[1_000_000], '1000000,refund,999.63');
 }
