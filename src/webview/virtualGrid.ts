@@ -87,7 +87,7 @@ export class VirtualGrid {
 
   /** Widths in characters: the row number's digits, then each column's name, type and values, at most 40. */
   private columnTemplate(sample: readonly ResultRow[]): string {
-    const num = Math.max(3, String(this.meta.totalRows).length + 1);
+    const num = Math.max(4, String(this.meta.totalRows).length + 2);
     const widths = this.meta.columns.map((c, i) => {
       let w = Math.max(6, c.name.length + 3, c.type.length + 1);
       for (const r of sample) w = Math.max(w, (r[i] ?? 'NULL').length + 2);
