@@ -124,7 +124,12 @@ export class ResultsPanel implements vscode.Disposable {
   async export(format: ExportFormat, target?: vscode.Uri, index?: number): Promise<ExportOutcome | undefined> {
     const all = [...this.grids.values()];
     const grid = all[index ?? all.length - 1];
-    if (!grid) throw new Error('There is no result to export. Run a query first.');
+    if (!grid)
+      throw new SnowflakeExtError('config', 'There is no result to export.', {
+        text: "Run a query first ('Snowflake: Run Statement'), then export its result.",
+        command: 'positSnowflake.runStatement',
+        commandTitle: 'Run Statement',
+      });
     if (this.exporting)
       throw new SnowflakeExtError('config', 'An export of these results is already running.', {
         text: 'Wait for it to finish, or cancel it in its notification.',

@@ -15,6 +15,16 @@ interface RunOutcome {
   readonly html: string;
 }
 
+/**
+ * A .sql file on disk: an untitled document can come back as a just-closed one with its old text (its name reused),
+ * so the statements run would not be these.
+ */
+async function sqlFile(sql: string): Promise<vscode.TextDocument> {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sql-editor-')), 'script.sql');
+  fs.writeFileSync(file, sql);
+  return vscode.workspace.openTextDocument(vscode.Uri.file(file));
+}
+
 describe('SQL editor', function () {
   this.timeout(180_000);
 
@@ -34,7 +44,7 @@ describe('SQL editor', function () {
       'SELEC 3;',
       'SELECT 4;',
     ].join('\n');
-    const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: sql });
+    const doc = await sqlFile(sql);
     await vscode.window.showTextDocument(doc);
     assert.equal(await vscode.commands.executeCommand('positSnowflake.chooseEditorConnection', 'keypair'), 'keypair');
     await vscode.window.showTextDocument(doc);
@@ -76,7 +86,7 @@ describe('SQL editor', function () {
 
   it('scrolls a 1,000,000-row result to its last rows, sorts, filters and copies loaded rows, exports all of it', async () => {
     const sql = 'SELECT EVENT_ID, KIND, AMOUNT FROM BIG_DB.PUBLIC.EVENTS ORDER BY EVENT_ID';
-    const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: sql });
+    const doc = await sqlFile(sql);
     await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('positSnowflake.chooseEditorConnection', 'keypair');
     await vscode.window.showTextDocument(doc);
