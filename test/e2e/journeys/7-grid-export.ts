@@ -1,4 +1,4 @@
-// Journey 6: an analyst exports a 1,000,000-row result from the grid. The first CSV export is cancelled from its
+// Journey 7: an analyst exports a 1,000,000-row result from the grid. The first CSV export is cancelled from its
 // progress notification (no file is left behind), then the whole result is exported as JSON and as CSV through the
 // save dialog; the files hold every row.
 import * as assert from 'node:assert/strict';

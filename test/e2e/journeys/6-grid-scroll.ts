@@ -1,4 +1,4 @@
-// Journey 5: an analyst runs a query over the 1,000,000-row events table from a .sql file (Ctrl+Enter), jumps to the
+// Journey 6: an analyst runs a query over the 1,000,000-row events table from a .sql file (Ctrl+Enter), jumps to the
 // last rows of the grid with Ctrl+End, sorts and filters the rows loaded so far, and copies a row.
 import * as assert from 'node:assert/strict';
 import type { Person } from '../harness';
