@@ -15,7 +15,11 @@ async function exportAs(person: Person, button: 'Export CSVâ€¦' | 'Export JSONâ€
   await gridFrame(person).getByRole('button', { name: button }).click();
   const input = person.page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible', timeout: 20_000 });
+  // The dialog fills in its suggested path a moment after it opens; typing before that mixes the two.
+  const ext = path.extname(file);
+  await expectSoon(async () => (await input.inputValue()).endsWith(ext), 'the save dialog suggests a file name');
   await input.fill(file);
+  await expectSoon(async () => (await input.inputValue()) === file, 'the path typed into the save dialog');
   await person.page.keyboard.press('Enter');
 }
 
