@@ -4,7 +4,7 @@ import * as esbuild from 'esbuild';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleOptions, sqlDriverChunk } from './bundleOptions.mjs';
+import { bundleOptions, gridBundleOptions, sqlDriverChunk } from './bundleOptions.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
@@ -40,6 +40,7 @@ const builds = [
     // The SDK's optional cloud and native pieces that are not installed stay runtime requires.
     external: ['vscode'],
   },
+  gridBundleOptions({ production, outdir }),
 ];
 
 if (!production) {
@@ -57,7 +58,11 @@ if (!production) {
   });
   builds.push({
     ...common,
-    entryPoints: { activationProbe: 'test/bench/activationProbe.ts', treeHostProbe: 'test/bench/treeHostProbe.ts' },
+    entryPoints: {
+      activationProbe: 'test/bench/activationProbe.ts',
+      treeHostProbe: 'test/bench/treeHostProbe.ts',
+      gridHostProbe: 'test/bench/gridHostProbe.ts',
+    },
     outdir: 'out/test/bench',
   });
 }

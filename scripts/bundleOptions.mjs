@@ -22,3 +22,16 @@ export function bundleOptions({ production = false } = {}) {
     external: ['vscode'],
   };
 }
+
+/** The results grid's script runs inside a webview: a browser bundle of its own (dist/grid.js). */
+export function gridBundleOptions({ production = false, outdir }) {
+  return {
+    ...bundleOptions({ production }),
+    entryPoints: { grid: 'src/webview/resultsGrid.ts' },
+    outdir,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    external: [],
+  };
+}

@@ -4,7 +4,7 @@
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { bundleOptions, sqlDriverChunk } from './bundleOptions.mjs';
+import { bundleOptions, gridBundleOptions, sqlDriverChunk } from './bundleOptions.mjs';
 import { ROOT } from './editor-deps.mjs';
 
 /**
@@ -27,6 +27,10 @@ export async function stageTestHost(dir, { minify = false, suites = false } = {}
       ...common,
       entryPoints: { sqlDriver: 'src/core/snowflake/sqlDriverEntry.ts' },
       outdir: path.join(dir, 'dist'),
+    }),
+    esbuild.build({
+      ...gridBundleOptions({ production: minify, outdir: path.join(dir, 'dist') }),
+      absWorkingDir: ROOT,
     }),
   ]);
   writeFileSync(path.join(dir, 'package.json'), readFileSync(path.join(ROOT, 'package.json')));

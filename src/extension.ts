@@ -19,7 +19,7 @@ import { PatExpiryWatcher, registerPatCommands } from './editor/auth/patCommands
 import { registerConnectionStatus, type ActiveConnectionStatus } from './editor/connections/activeConnectionStatus';
 import { registerPublish } from './editor/publish/registerPublish';
 import { registerRequestLimits } from './editor/requestLimitsSetting';
-import { registerSqlEditor } from './editor/sql/registerSqlEditor';
+import { registerSqlEditor, type SqlEditorServices } from './editor/sql/registerSqlEditor';
 import type { EditorDeps } from './editor/deps';
 
 /** What the composition built, for an embedding host that wants more than the public API. */
@@ -30,6 +30,7 @@ export interface ExtensionParts {
   /** The status bar item of the connection in use. */
   readonly status: ActiveConnectionStatus;
   readonly patWatcher: PatExpiryWatcher;
+  readonly sqlEditor: SqlEditorServices;
 }
 
 export interface ExtensionObservers {
@@ -64,6 +65,7 @@ export function composeExtension(context: vscode.ExtensionContext, observers: Ex
     version: (context.extension?.packageJSON as { version?: string } | undefined)?.version ?? '0',
     globalState: context.globalState,
     workspaceState: context.workspaceState,
+    extensionUri: context.extensionUri,
   };
   const authParts = registerAuth(deps);
   const connections = registerConnections(deps);
@@ -79,6 +81,7 @@ export function composeExtension(context: vscode.ExtensionContext, observers: Ex
     selectedConnection: connections.selectedConnection,
     loadedCatalog: connections.loadedCatalog,
     onDidChangeCatalog: connections.onDidChangeCatalog,
+    extensionUri: context.extensionUri,
   });
   context.subscriptions.push(...sqlEditor.disposables);
   const status = registerConnectionStatus({
@@ -95,7 +98,7 @@ export function composeExtension(context: vscode.ExtensionContext, observers: Ex
     ...(observers.onAnswer ? { onAnswer: observers.onAnswer } : {}),
   });
   registerPublish(deps);
-  return { api: createPublicApi(auth), auth: authParts, connections, status: status.status, patWatcher };
+  return { api: createPublicApi(auth), auth: authParts, connections, status: status.status, patWatcher, sqlEditor };
 }
 
 export function activate(context: vscode.ExtensionContext): PositSnowflakeApi {

@@ -1,6 +1,7 @@
 // ESLint rules that make the runtime layers of src/ visible and enforced (see ARCHITECTURE.md, "Layers"):
 // - every source file sits in a known layer;
-// - a layer imports only the layers below it (core ← cli, core ← editor ← composition root);
+// - a layer imports only the layers below it (core ← cli, core ← editor ← composition root, core ← webview: scripts
+//   that run inside a webview, bundled for the browser);
 // - outside the editor layer and the composition root, 'vscode' is imported as a type at most;
 // - a file in the editor layer uses the editor at run time (else it belongs in core), unless it holds only types.
 // In the spirit of vscode-copilot-chat's layer rules; written for this tree.
@@ -15,7 +16,7 @@ const ROOT_FILES = new Map([
 export function layerOf(file, cwd) {
   const rel = path.relative(cwd, file).split(path.sep).join('/');
   if (ROOT_FILES.has(rel)) return ROOT_FILES.get(rel);
-  const m = /^src\/(core|cli|editor)\//.exec(rel);
+  const m = /^src\/(core|cli|editor|webview)\//.exec(rel);
   return m ? m[1] : undefined;
 }
 
@@ -25,6 +26,7 @@ const ALLOWED = {
   core: new Set(['api']),
   cli: new Set(['core', 'api']),
   editor: new Set(['core', 'api']),
+  webview: new Set(['core']),
   root: new Set(['core', 'editor', 'api']),
 };
 
@@ -35,7 +37,7 @@ const noUnlayeredFiles = {
   meta: {
     type: 'problem',
     schema: [],
-    messages: { unlayered: "'{{file}}' is in no layer: put it under src/core, src/cli or src/editor." },
+    messages: { unlayered: "'{{file}}' is in no layer: put it under src/core, src/cli, src/editor or src/webview." },
   },
   create(context) {
     return {

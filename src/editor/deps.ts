@@ -15,9 +15,11 @@ export interface EditorDeps {
   readonly globalState: vscode.Memento;
   /** Per-workspace state (each connection's chosen role and warehouse). */
   readonly workspaceState: vscode.Memento;
+  /** Where the extension's files are (the results grid's script). */
+  readonly extensionUri: vscode.Uri;
 }
 
 export type AuthDeps = Pick<EditorDeps, 'subscriptions' | 'log' | 'auth'>;
-export type ConnectionsDeps = Pick<EditorDeps, 'subscriptions' | 'log' | 'auth' | 'workspaceState'>;
+export type ConnectionsDeps = Pick<EditorDeps, 'subscriptions' | 'log' | 'auth' | 'workspaceState' | 'extensionUri'>;
 export type CortexDeps = Pick<EditorDeps, 'subscriptions' | 'log' | 'auth' | 'version'>;
 export type PublishDeps = Pick<EditorDeps, 'subscriptions' | 'log' | 'auth' | 'version' | 'globalState'>;

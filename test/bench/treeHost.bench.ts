@@ -1,47 +1,16 @@
 // The extension host's own memory after the Connections tree listed all 20,000 tables (the real VS Code host with
 // the emulator behind it, the minified build staged as the test host, which alone hands out the tree), against the same
 // host's memory just after activation; both after a full garbage collection.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { runHostProbe } from './hostProbe';
 import { printResults, type BenchResult } from './types';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-
 export async function run(): Promise<BenchResult[]> {
-  const { runInEditor } = (await import(
-    path.join(ROOT, 'scripts', 'editorRun.mjs')
-  )) as typeof import('../../scripts/editorRun.mjs');
-  const { startSandbox } = (await import(
-    path.join(ROOT, 'scripts', 'sandbox.mjs')
-  )) as typeof import('../../scripts/sandbox.mjs');
-  const { stageTestHost } = (await import(
-    path.join(ROOT, 'scripts', 'testHost.mjs')
-  )) as typeof import('../../scripts/testHost.mjs');
-  const runDir = path.join(ROOT, '.test-runs', 'bench-tree-host');
-  fs.rmSync(runDir, { recursive: true, force: true });
-  const out = path.join(runDir, 'result.json');
-  const extension = await stageTestHost(path.join(runDir, 'extension'), { minify: true });
-  const sandbox = await startSandbox(path.join(runDir, 'sandbox'));
-  try {
-    const code = await runInEditor({
-      runDir,
-      // Minified like the package, so the figure is close to what users run.
-      devPaths: [extension],
-      testsPath: path.join(ROOT, 'out', 'test', 'bench', 'treeHostProbe.js'),
-      env: { ...sandbox.info.env, POSIT_SNOWFLAKE_BENCH_OUT: out },
-      onLog: () => undefined,
-      timeoutMs: 300_000,
-    });
-    if (code !== 0) throw new Error('the tree memory probe failed in the extension host');
-  } finally {
-    await sandbox.stop();
-  }
-  const r = JSON.parse(fs.readFileSync(out, 'utf8')) as {
+  const r = await runHostProbe<{
     before: { rss: number; heap: number };
     firstPage: { rss: number; heap: number };
     after: { rss: number; heap: number };
     tables: number;
-  };
+  }>('tree-host', 'treeHostProbe');
   const grew = r.after.rss - r.before.rss;
   return [
     {

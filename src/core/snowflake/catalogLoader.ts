@@ -12,6 +12,8 @@ export const PREVIEW_ROWS = 100;
 export interface RunOptions {
   /** Listings leave dates unconverted (they show none); previews get the session's formats (the default). */
   readonly datesAs?: DatesAs;
+  /** Fetch no rows; the result comes back as a cursor (Table Preview's grid reads it). */
+  readonly cursor?: boolean;
 }
 
 /** Catalog listings never show dates (SHOW's created_on), so the driver does not convert them at all. */
@@ -73,6 +75,9 @@ export interface WarehouseInfo {
 export interface TablePreview {
   readonly columns: readonly ResultColumn[];
   readonly rows: readonly (readonly (string | null)[])[];
+  /** The statement that ran and the result left on the server, when asked for a cursor (rows is then empty). */
+  readonly sql?: string;
+  readonly result?: QueryResult;
 }
 
 type Row = readonly (string | null)[];
@@ -231,15 +236,13 @@ export class CatalogLoader {
     table: string,
     limit = PREVIEW_ROWS,
     signal?: AbortSignal,
+    options?: { readonly cursor?: boolean },
   ): Promise<TablePreview> {
     const name = `${database}.${schema}.${table}`;
+    const sql = `SELECT * FROM ${sqlIdentifier(database, schema, table)} LIMIT ${limit}`;
     try {
-      const result = await this.run(
-        `SELECT * FROM ${sqlIdentifier(database, schema, table)} LIMIT ${limit}`,
-        `Previewing ${name}`,
-        signal,
-      );
-      return { columns: result.columns, rows: result.rows };
+      const result = await this.run(sql, `Previewing ${name}`, signal, options?.cursor ? { cursor: true } : undefined);
+      return { columns: result.columns, rows: result.rows, sql, result };
     } catch (err) {
       if (err instanceof SnowflakeExtError && refusalOf(err) === 'warehouse-missing') {
         throw new SnowflakeExtError(

@@ -4,9 +4,6 @@ import { CancelledError, SnowflakeExtError, isCancelled } from '../shared/errors
 import type { QueryResult } from './sqlDriver';
 import type { SqlStatement } from './statementSplitter';
 
-/** Rows of a result held in the extension host; the rest are counted, not fetched. */
-export const MAX_RESULT_ROWS = 10_000;
-
 export type StepStatus = 'succeeded' | 'failed' | 'cancelled' | 'skipped';
 
 export interface StepOutcome {

@@ -6,6 +6,7 @@ import type { LoginCredential } from '../auth/types';
 import { CancelledError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { ConnectOptions, ExecuteOptions, QueryResult, ResultColumn, SqlConnection, SqlDriver } from './sqlDriver';
+import { SdkResultCursor } from './sdkResultCursor';
 
 /**
  * Statement retries on 5xx/429/network: a couple of quick ones, then the error reaches the tree (with Retry). The
@@ -132,6 +133,18 @@ class SdkConnection implements SqlConnection {
         signal?.removeEventListener('abort', onAbort);
         if (settled) return;
         settled = true;
+        if (options?.cursor) {
+          const cursor = new SdkResultCursor(st, columnsOf(st));
+          resolve({
+            columns: cursor.columns,
+            rows: [],
+            ...contextOf(st),
+            queryId: cursor.queryId,
+            totalRows: cursor.totalRows,
+            cursor,
+          });
+          return;
+        }
         resolve({
           columns: columnsOf(st),
           rows: options?.datesAs === 'iso' ? rows.map((r) => r.map(isoCell)) : (rows as (string | null)[][]),
@@ -146,7 +159,7 @@ class SdkConnection implements SqlConnection {
         settled = true;
         reject(err);
       };
-      const maxRows = options?.maxRows;
+      const maxRows = options?.cursor ? 0 : options?.maxRows;
       const requestId = options?.datesAs === 'none' ? randomUUID() : undefined;
       const unmark = requestId ? this.driver.keepDatesRaw(requestId) : undefined;
       const stmt = this.conn.execute({

@@ -11,6 +11,29 @@ export interface ResultColumn {
   readonly length?: number;
 }
 
+/** One row: every value as text (null stays null), in column order. */
+export type ResultRow = readonly (string | null)[];
+
+/** Reads a range of a result in order, a batch at a time, pulling from the driver only as fast as it is read. */
+export interface RowReader {
+  /** The next rows, at most `max`; an empty array once the range is read. Rejects with the driver's error. */
+  read(max: number): Promise<ResultRow[]>;
+  /** Stops reading; rows buffered are dropped. */
+  close(): void;
+}
+
+/**
+ * A statement's result left on the server: the columns and the row count are known, the rows are read in ranges
+ * (the driver downloads only the result chunks a range overlaps), so no caller ever has to hold the whole result.
+ */
+export interface ResultCursor {
+  readonly columns: readonly ResultColumn[];
+  readonly totalRows: number;
+  readonly queryId?: string;
+  /** Reads rows [start, end) in order; `end` defaults to the end of the result. */
+  rows(start: number, end?: number): RowReader;
+}
+
 /** Every value as text (null stays null), rows as arrays in column order. */
 export interface QueryResult {
   readonly columns: readonly ResultColumn[];
@@ -22,6 +45,8 @@ export interface QueryResult {
   readonly queryId?: string;
   /** Rows in the whole result (more than `rows` when ExecuteOptions.maxRows cut it). */
   readonly totalRows?: number;
+  /** With ExecuteOptions.cursor: the result to read in ranges (`rows` is then empty). */
+  readonly cursor?: ResultCursor;
 }
 
 export interface ConnectOptions {
@@ -48,6 +73,8 @@ export interface ExecuteOptions {
   readonly datesAs?: DatesAs;
   /** Keep at most this many rows in memory (the rest are not fetched; totalRows says how many there were). */
   readonly maxRows?: number;
+  /** Fetch no rows now; hand back a cursor over the result instead (QueryResult.cursor). */
+  readonly cursor?: boolean;
 }
 
 /** One logged-in session. */

@@ -37,6 +37,8 @@ export interface QueryOptions {
   readonly datesAs?: DatesAs;
   /** Keep at most this many rows of the result (see ExecuteOptions.maxRows). */
   readonly maxRows?: number;
+  /** Fetch no rows; the result comes back as a cursor to read in ranges (see ExecuteOptions.cursor). */
+  readonly cursor?: boolean;
 }
 
 /** A login in flight or done: held in an object so the retry helper does not await it before the attempt. */
@@ -173,11 +175,11 @@ export class SqlSessionManager implements Disposable {
   ): Promise<QueryResult> {
     const conn = await untilAborted(connection, signal); // the shared login keeps running for other callers
     this.opts.logger.trace(`${session.profile.name}: ${sqlText}`);
-    const options = { datesAs: opts.datesAs, maxRows: opts.maxRows };
+    const options = { datesAs: opts.datesAs, maxRows: opts.maxRows, ...(opts.cursor ? { cursor: true } : {}) };
     const result = await conn.execute(
       sqlText,
       signal,
-      opts.datesAs || opts.maxRows !== undefined ? options : undefined,
+      opts.datesAs || opts.maxRows !== undefined || opts.cursor ? options : undefined,
     );
     if (result.role || result.warehouse)
       this.updateContext(session.profile.name, { role: result.role, warehouse: result.warehouse });

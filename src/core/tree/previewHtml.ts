@@ -1,20 +1,9 @@
 // The read-only HTML of a table preview: column names with their Snowflake types, then the rows, all escaped.
 import type { TablePreview } from '../snowflake/catalogLoader';
 import type { ResultColumn } from '../snowflake/sqlDriver';
+import { displayType } from '../results/gridProtocol';
 
-/** The type as Snowflake users write it (the protocol says "fixed" for NUMBER, "text" for VARCHAR, ...). */
-export function displayType(c: ResultColumn): string {
-  switch (c.type) {
-    case 'fixed':
-      return c.precision !== undefined ? `NUMBER(${c.precision},${c.scale ?? 0})` : 'NUMBER';
-    case 'text':
-      return c.length !== undefined ? `VARCHAR(${c.length})` : 'VARCHAR';
-    case 'real':
-      return 'FLOAT';
-    default:
-      return c.type.toUpperCase();
-  }
-}
+export { displayType };
 
 export function esc(s: string): string {
   return s

@@ -30,7 +30,7 @@ import {
 } from '../../core/tree/connectionNodes';
 import type { ConnectionsTreeModel } from '../../core/tree/connectionsTreeModel';
 import { connectionFixOf } from '../../core/tree/connectionLabels';
-import { previewHtml } from '../../core/tree/previewHtml';
+import type { StepOutcome } from '../../core/snowflake/scriptRunner';
 
 const PREFS_KEY = 'positSnowflake.sessionPreferences';
 
@@ -45,6 +45,8 @@ export interface CommandDeps {
   readonly host: Pick<HostEnvironment, 'homedir' | 'platform'>;
   /** A browser sign-in's roles: Switch Role offers those signed in, and signs in with another. */
   readonly auth: Pick<AuthService, 'signIns' | 'useSignIn'>;
+  /** Opens a table preview's result in a results grid of its own. */
+  readonly openPreview: (title: string, connection: string, step: StepOutcome) => void;
 }
 
 /** Role/warehouse choices survive a reload of the window (per workspace, per connection). */
@@ -122,6 +124,7 @@ async function previewTable(
   const table = needNode(node, 'a table or view');
   const profile = await profileOf(deps, table);
   const title = `Preview: ${qualifiedName(table.database, table.schema, table.name)}`;
+  const started = Date.now();
   const preview = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Loading ${title}…`, cancellable: true },
     (_p, token) =>
@@ -131,14 +134,18 @@ async function previewTable(
         table.name,
         PREVIEW_ROWS,
         toAbortSignal(token),
+        { cursor: true },
       ),
   );
-  const panel = vscode.window.createWebviewPanel('positSnowflake.preview', title, vscode.ViewColumn.Active, {
-    enableScripts: false,
-    enableFindWidget: true,
+  const rows = preview.result?.totalRows ?? preview.rows.length;
+  deps.openPreview(title, profile.name, {
+    statement: { text: preview.sql ?? title, start: 0, end: 0, line: 0, column: 0 },
+    status: 'succeeded',
+    startedAt: started,
+    elapsedMs: Date.now() - started,
+    ...(preview.result ? { result: preview.result } : {}),
   });
-  panel.webview.html = previewHtml(`${title} (${profile.name})`, preview, PREVIEW_ROWS);
-  return { title, columns: preview.columns.length, rows: preview.rows.length };
+  return { title, columns: preview.columns.length, rows };
 }
 
 async function pick(

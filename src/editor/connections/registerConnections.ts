@@ -1,6 +1,7 @@
 // Registers the connections capability: SQL sessions, the Connections tree and its commands, and (in Positron) the
 // Connections-pane driver. Nothing here loads the SQL driver: that happens on the first expanded connection.
 import * as vscode from 'vscode';
+import { PreviewPanels } from '../sql/resultsPanel';
 import { createSnowflakeSdkDriver } from '../../core/snowflake/snowflakeSdkDriver';
 import { SqlSessionManager } from '../../core/snowflake/sqlSessionManager';
 import type { ConnectionsDeps } from '../deps';
@@ -29,6 +30,7 @@ export interface ConnectionsServices {
 
 export function registerConnections(deps: ConnectionsDeps): ConnectionsServices {
   const { subscriptions, auth, log, workspaceState } = deps;
+  const previews = new PreviewPanels(deps.extensionUri, log);
   const sessions = new SqlSessionManager({ auth, driver: createSnowflakeSdkDriver(log), logger: log });
   restorePreferences(workspaceState, sessions);
   const model = new ConnectionsTreeModel({
@@ -57,8 +59,10 @@ export function registerConnections(deps: ConnectionsDeps): ConnectionsServices 
       userDirectory: async () => (await auth.connections()).userDirectory,
       host: auth.host,
       auth,
+      openPreview: (title, connection, step) => previews.open(title, connection, step),
     }),
     ...registerFilterCommands({ model, sessions, view, log }),
+    previews,
     auth.onDidChange((change) => void model.onAuthChange(change)),
     view.onDidChangeSelection((e) => e.selection[0] && model.noteFocus(e.selection[0])),
     view.onDidExpandElement((e) => model.noteFocus(e.element)),

@@ -3,13 +3,7 @@
 import * as vscode from 'vscode';
 import type { AuthService, ConnectionProfile } from '../../core/auth/types';
 import { QueryHistory } from '../../core/snowflake/queryHistory';
-import {
-  MAX_RESULT_ROWS,
-  runScript,
-  summaryLine,
-  type ScriptSummary,
-  type StepOutcome,
-} from '../../core/snowflake/scriptRunner';
+import { runScript, summaryLine, type ScriptSummary, type StepOutcome } from '../../core/snowflake/scriptRunner';
 import type { SqlSessionManager } from '../../core/snowflake/sqlSessionManager';
 import { splitStatements, statementAt, type SqlStatement } from '../../core/snowflake/statementSplitter';
 import { CancelledError, SnowflakeExtError, toExtError } from '../../core/shared/errors';
@@ -18,6 +12,8 @@ import { CANCEL_QUERY_COMMAND } from '../../core/tree/resultsHtml';
 import { registerCommand } from '../runCommand';
 import { CHOOSE_CONNECTION_COMMAND, EditorConnections } from './editorConnection';
 import { ResultsPanel } from './resultsPanel';
+import { EXPORT_RESULTS_COMMAND } from './exportResults';
+import type { ExportFormat } from '../../core/results/resultExport';
 import { showHistory } from './historyPick';
 import { registerSqlHelp, type SqlHelpDeps } from './sqlHelpProviders';
 
@@ -29,6 +25,7 @@ export interface SqlEditorDeps {
   readonly selectedConnection: () => string | undefined;
   readonly loadedCatalog?: SqlHelpDeps['loaded'];
   readonly onDidChangeCatalog?: SqlHelpDeps['onDidChangeCatalog'];
+  readonly extensionUri: vscode.Uri;
 }
 
 /** What a run command returns (the real-editor tests read it): the summary and the panel's HTML. */
@@ -39,7 +36,7 @@ export interface RunOutcome {
 
 export class SqlRunner implements vscode.Disposable {
   readonly connections: EditorConnections;
-  readonly results = new ResultsPanel();
+  readonly results: ResultsPanel;
   readonly history: QueryHistory;
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('snowflake-sql');
   private running: AbortController | undefined;
@@ -48,6 +45,11 @@ export class SqlRunner implements vscode.Disposable {
 
   constructor(private readonly deps: SqlEditorDeps) {
     this.connections = new EditorConnections(deps);
+    this.results = new ResultsPanel({
+      extensionUri: deps.extensionUri,
+      log: deps.log,
+      viewType: 'positSnowflake.results',
+    });
     this.history = new QueryHistory(deps.workspaceState);
   }
 
@@ -79,7 +81,7 @@ export class SqlRunner implements vscode.Disposable {
     this.running = controller;
     const done: StepOutcome[] = [];
     const view = { title, connection: profile.name, total: statements.length, done };
-    let html = this.results.show({ ...view, running: 0 });
+    let html = this.results.begin({ ...view, running: 0 });
     try {
       const summary = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Window, title: `Snowflake: running on ${profile.name}` },
@@ -91,7 +93,7 @@ export class SqlRunner implements vscode.Disposable {
               this.deps.sessions.query(profile, sql, {
                 signal,
                 what: 'Running the statement',
-                maxRows: MAX_RESULT_ROWS,
+                cursor: true,
               }),
             toError: (err) => toExtError(err),
             onStep: (i, outcome) => {
@@ -103,6 +105,7 @@ export class SqlRunner implements vscode.Disposable {
             },
           }),
       );
+      await this.results.settled();
       html = this.results.show({ ...view, done: summary.steps, summary });
       await this.recording;
       if (doc) this.mark(doc, summary);
@@ -187,12 +190,30 @@ function titleOf(doc: vscode.TextDocument): string {
   return `Results: ${doc.isUntitled ? doc.uri.path : (doc.uri.path.split('/').pop() ?? doc.uri.path)}`;
 }
 
+function isFormat(v: unknown): v is ExportFormat {
+  return v === 'csv' || v === 'json';
+}
+
+async function pickFormat(): Promise<ExportFormat> {
+  const choice = await vscode.window.showQuickPick(
+    [
+      { label: 'CSV', description: 'comma-separated, RFC 4180', format: 'csv' as const },
+      { label: 'JSON', description: 'an array of objects', format: 'json' as const },
+    ],
+    { title: 'Export the whole result as' },
+  );
+  if (!choice) throw new CancelledError();
+  return choice.format;
+}
+
 export interface SqlEditorServices {
   readonly disposables: vscode.Disposable[];
   /** Runs SQL on a connection into the results panel (chat's Run Preview); returns the panel's HTML. */
   readonly showResults: (profile: ConnectionProfile, sql: string) => Promise<string>;
   /** Which connection each SQL editor runs on (the status bar shows the active one). */
   readonly editorConnections: EditorConnections;
+  /** The SQL results panel (the real-editor test host reads what its grids show). */
+  readonly results: ResultsPanel;
 }
 
 export function registerSqlEditor(deps: SqlEditorDeps): SqlEditorServices {
@@ -224,6 +245,15 @@ export function registerSqlEditor(deps: SqlEditorDeps): SqlEditorServices {
       runIn((e) => (e.selection.isEmpty ? atCursor(e) : selectionStatements(e.document, e.selection))),
     ),
     registerCommand(log, 'positSnowflake.runFile', () => runIn((e) => splitStatements(e.document.getText()))),
+    registerCommand(
+      log,
+      EXPORT_RESULTS_COMMAND,
+      async (args?: { format?: unknown; result?: unknown; file?: unknown }) => {
+        const format = isFormat(args?.format) ? args.format : await pickFormat();
+        const target = typeof args?.file === 'string' ? vscode.Uri.file(args.file) : undefined;
+        return runner.results.export(format, target, typeof args?.result === 'number' ? args.result : undefined);
+      },
+    ),
     registerCommand(log, CANCEL_QUERY_COMMAND, () => {
       if (!runner.cancel()) void vscode.window.showInformationMessage('No Snowflake query is running.');
     }),
@@ -250,5 +280,5 @@ export function registerSqlEditor(deps: SqlEditorDeps): SqlEditorServices {
       return runner.run(profile, splitStatements(choice.entry.statement), `Results: history (${profile.name})`);
     }),
   ];
-  return { disposables, showResults, editorConnections: runner.connections };
+  return { disposables, showResults, editorConnections: runner.connections, results: runner.results };
 }

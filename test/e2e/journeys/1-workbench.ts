@@ -62,9 +62,12 @@ export async function journey(person: Person): Promise<void> {
     .getByText(/SALES_DB\.PUBLIC\.ORDERS/)
     .first()
     .waitFor({ state: 'visible', timeout: 60_000 });
-  const note = await preview.locator('p').first().innerText();
-  assert.match(note, /50 rows|First \d+ rows/, `the preview says how many rows it shows: ${note}`);
-  assert.ok((await preview.locator('tbody tr').count()) > 0, 'the preview shows rows');
+  // The preview opens in the results grid: its row count, and rows with their values.
+  const note = preview.locator('.grid .toolbar .note').first();
+  await note.waitFor({ state: 'visible', timeout: 30_000 });
+  assert.match(await note.innerText(), /^50 rows$/, 'the preview says how many rows it shows');
+  const firstRow = preview.locator('.grid .rows .row').first();
+  await firstRow.locator('.cell').nth(1).getByText(/^\d+$/).waitFor({ state: 'visible', timeout: 30_000 });
   await person.moveMouseAway();
   // The "Loading Preview…" progress is gone once the rows are on screen (no stale toast in the picture).
   await page

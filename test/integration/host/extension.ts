@@ -11,6 +11,20 @@ import { SecretStore, type SecretKind } from '../../../src/core/auth/secretStore
 import type { ParticipantRecord } from '../../../src/editor/cortex/snowflakeParticipant';
 import { composeExtension } from '../../../src/extension';
 import type { StatusSnapshot } from '../../../src/editor/connections/activeConnectionStatus';
+import type { GridAction, GridState, PanelView } from '../../../src/core/results/gridProtocol';
+
+/** The SQL results panel as its grids show it: they report their state after each render. */
+export interface ResultsDoor {
+  view(): PanelView | undefined;
+  html(): string;
+  grids(): readonly (GridState | undefined)[];
+  /** Scrolls, sorts, filters, selects or copies in result `index`'s grid, as a person would. */
+  act(index: number, action: GridAction): void;
+  /** Rows of result `index` as the grid gets them (through the panel's bounded window). */
+  rows(index: number, start: number, end: number): Promise<readonly (readonly (string | null)[])[]>;
+  /** Resolves with result `index`'s grid state once `test` passes (rejects after `timeoutMs`). */
+  waitFor(index: number, test: (s: GridState) => boolean, timeoutMs?: number): Promise<GridState>;
+}
 
 export interface TestDoors {
   readonly tree: vscode.TreeDataProvider<unknown>;
@@ -31,6 +45,7 @@ export interface TestDoors {
   checkPatExpiry(): Promise<string[]>;
   /** Everything the extension's log files hold so far (the log channel writes under context.logUri). */
   logText(): Promise<string>;
+  readonly results: ResultsDoor;
 }
 
 async function filesText(dir: string): Promise<string> {
@@ -71,7 +86,39 @@ export function activate(context: vscode.ExtensionContext): TestHostApi {
       statusBar: () => parts.status.refresh(),
       checkPatExpiry: () => parts.patWatcher.check(),
       logText: () => filesText(context.logUri.fsPath),
+      results: resultsDoor(parts.sqlEditor.results),
     },
+  };
+}
+
+function resultsDoor(panel: ReturnType<typeof composeExtension>['sqlEditor']['results']): ResultsDoor {
+  return {
+    view: () => panel.view,
+    html: () => panel.html,
+    grids: () => panel.gridStates(),
+    act: (index, action) => panel.act(index, action),
+    rows: (index, start, end) => panel.rows(index, start, end),
+    waitFor: (index, test, timeoutMs = 20_000) =>
+      new Promise<GridState>((resolve, reject) => {
+        const check = (): boolean => {
+          const s = panel.gridStates()[index];
+          if (s && test(s)) {
+            sub.dispose();
+            clearTimeout(timer);
+            resolve(s);
+            return true;
+          }
+          return false;
+        };
+        const sub = panel.onDidChangeGridState(() => void check());
+        const timer = setTimeout(() => {
+          sub.dispose();
+          reject(
+            new Error(`The grid did not get there in ${timeoutMs} ms: ${JSON.stringify(panel.gridStates()[index])}`),
+          );
+        }, timeoutMs);
+        check();
+      }),
   };
 }
 

@@ -201,6 +201,11 @@ describe('Cortex in the editor', function () {
     assert.match(html, /LIMIT 100/);
     assert.match(html, /Statement 1 · line 1 · succeeded · \d+ rows?/);
     assert.match(html, /<th[^>]*>ORDER_ID<br>/);
+    // The same grid as the SQL editor's: the rows on screen, the columns named.
+    const results = (await testDoors()).results;
+    const grid = await results.waitFor(0, (g) => g.visible.length > 0);
+    assert.equal(grid.visible[0]?.n, 1);
+    assert.equal(results.view()?.statements[0]?.grid?.columns[0]?.name, 'ORDER_ID');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 

@@ -2,13 +2,27 @@
 // error runs up to the error, the results panel shows both results, the error is marked at its line, and the
 // statements are in the query history.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { testDoors } from './authSandbox';
 
 const EXTENSION_ID = 'posit-snowflake.posit-snowflake';
 
 interface RunOutcome {
   readonly summary: { succeeded: number; failed: number; skipped: number };
   readonly html: string;
+}
+
+/**
+ * A .sql file on disk: an untitled document can come back as a just-closed one with its old text (its name reused),
+ * so the statements run would not be these.
+ */
+async function sqlFile(sql: string): Promise<vscode.TextDocument> {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sql-editor-')), 'script.sql');
+  fs.writeFileSync(file, sql);
+  return vscode.workspace.openTextDocument(vscode.Uri.file(file));
 }
 
 describe('SQL editor', function () {
@@ -30,7 +44,7 @@ describe('SQL editor', function () {
       'SELEC 3;',
       'SELECT 4;',
     ].join('\n');
-    const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: sql });
+    const doc = await sqlFile(sql);
     await vscode.window.showTextDocument(doc);
     assert.equal(await vscode.commands.executeCommand('positSnowflake.chooseEditorConnection', 'keypair'), 'keypair');
     await vscode.window.showTextDocument(doc);
@@ -48,6 +62,11 @@ describe('SQL editor', function () {
     assert.match(out.html, /<th[^>]*>CUSTOMER_ID<br><span class="type">NUMBER\(38,0\)<\/span><\/th>/);
     assert.match(out.html, /Statement 2 · line 2 · succeeded · 1 row/);
     assert.match(out.html, /<td>two<\/td>/);
+    // The grids show the same: the second statement's one row, its column typed.
+    const results = (await testDoors()).results;
+    const second = await results.waitFor(1, (g) => g.visible.length === 1);
+    assert.deepEqual(second.visible[0], { n: 1, values: ['two'] });
+    assert.equal(results.view()?.statements[1]?.grid?.columns[0]?.name, 'SECOND');
     assert.match(out.html, /Statement 3 · line 4 · failed/);
     assert.match(out.html, /syntax error line 2 at position 0 unexpected &#39;SELEC&#39;/);
     assert.doesNotMatch(out.html, /SELECT 4/, 'the statement after the error did not run');
@@ -68,6 +87,79 @@ describe('SQL editor', function () {
     assert.equal(opened?.getText(), '-- the next one is misspelt\nSELEC 3');
     await vscode.commands.executeCommand('positSnowflake.queryHistory', { index: 2, action: 'open' });
     assert.equal(vscode.window.activeTextEditor?.document.getText(), 'SELECT * FROM SALES_DB.PUBLIC.CUSTOMERS');
+  });
+
+  it('scrolls a 1,000,000-row result to its last rows, sorts, filters and copies loaded rows, exports all of it', async () => {
+    const sql = 'SELECT EVENT_ID, KIND, AMOUNT FROM BIG_DB.PUBLIC.EVENTS ORDER BY EVENT_ID';
+    const doc = await sqlFile(sql);
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('positSnowflake.chooseEditorConnection', 'keypair');
+    await vscode.window.showTextDocument(doc);
+    const out = await vscode.commands.executeCommand<RunOutcome>('positSnowflake.runStatement');
+    assert.match(out.html, /Statement 1 · line 1 · succeeded · 1,000,000 rows · query id/);
+    const results = (await testDoors()).results;
+    const top = await results.waitFor(0, (g) => g.visible[0]?.values[0] === '1');
+    assert.equal(top.totalRows, 1_000_000);
+    assert.deepEqual(top.visible[0]?.values, ['1', 'view', '0.00']);
+    assert.deepEqual(
+      results.view()?.statements[0]?.grid?.columns.map((c) => `${c.name} ${c.type}`),
+      ['EVENT_ID NUMBER(38,0)', 'KIND VARCHAR', 'AMOUNT NUMBER(10,2)'],
+    );
+
+    // To the bottom: the last rows arrive from the last result chunk.
+    results.act(0, { kind: 'scrollTo', row: 999_999 });
+    const bottom = await results.waitFor(0, (g) => g.visible.at(-1)?.values[0] === '1000000');
+    assert.deepEqual(bottom.visible.at(-1), { n: 1_000_000, values: ['1000000', 'refund', '999.63'] });
+    assert.ok(
+      bottom.visible.every((r, i, all) => i === 0 || r.n === all[i - 1]!.n + 1),
+      'consecutive rows',
+    );
+    assert.ok(bottom.loadedRows <= 25_000, `the grid holds a bounded number of rows (${bottom.loadedRows})`);
+
+    // Sort and filter apply to the loaded rows (the top ones and the bottom ones).
+    results.act(0, { kind: 'sort', column: 0, direction: 'desc' });
+    const sorted = await results.waitFor(0, (g) => g.sort?.direction === 'desc' && g.firstRow === 0);
+    assert.equal(sorted.visible[0]?.values[0], '1000000');
+    assert.equal(sorted.shownRows, sorted.loadedRows);
+    results.act(0, { kind: 'filter', text: 'PURCHASE' });
+    const filtered = await results.waitFor(0, (g) => g.filter === 'PURCHASE');
+    assert.ok(filtered.visible.length > 0 && filtered.visible.every((r) => r.values[1] === 'purchase'));
+    assert.ok((filtered.shownRows ?? 0) < filtered.loadedRows);
+    assert.equal(filtered.visible[0]?.values[0], '999999', 'still sorted: the highest purchase first');
+
+    // Copy a cell, its row and its column as TSV.
+    results.act(0, { kind: 'select', row: 0, column: 2 });
+    await results.waitFor(0, (g) => g.selected?.column === 2);
+    const copied = async (what: 'cell' | 'row' | 'column'): Promise<string> => {
+      await vscode.env.clipboard.writeText('');
+      results.act(0, { kind: 'copy', what });
+      for (let i = 0; i < 100; i++) {
+        const text = await vscode.env.clipboard.readText();
+        if (text) return text;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return '';
+    };
+    assert.equal(await copied('cell'), '999.26');
+    assert.equal(await copied('row'), '999999\tpurchase\t999.26');
+    const column = (await copied('column')).split('\n');
+    assert.equal(column[0], 'AMOUNT');
+    assert.equal(column.length, (filtered.shownRows ?? 0) + 1);
+
+    // Export the whole result (not what the grid holds) to CSV.
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'grid-')), 'events.csv');
+    const exported = await vscode.commands.executeCommand<{ rows: number }>('positSnowflake.exportResults', {
+      format: 'csv',
+      file,
+    });
+    assert.equal(exported?.rows, 1_000_000);
+    const text = fs.readFileSync(file, 'utf8');
+    const lines = text.split('\r\n');
+    assert.equal(lines.length, 1_000_002);
+    assert.equal(lines[0], 'EVENT_ID,KIND,AMOUNT');
+    assert.equal(lines[1], '1,view,0.00');
+    assert.equal(lines[1_000_000], '1000000,refund,999.63');
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
   });
 });
 

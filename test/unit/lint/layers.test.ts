@@ -22,12 +22,15 @@ describe('layer lint rules', () => {
       { code: "import * as vscode from 'vscode'; vscode.window;", filename: at('src/editor/x.ts') },
       { code: 'export function activate() {}', filename: at('src/extension.ts') },
       { code: 'export interface Api {}', filename: at('src/api.ts') },
+      { code: 'export const a = 1;', filename: at('src/webview/grid.ts') },
     ],
     invalid: [
       {
         code: 'export const a = 1;',
         filename: at('src/utils.ts'),
-        errors: [{ message: "'src/utils.ts' is in no layer: put it under src/core, src/cli or src/editor." }],
+        errors: [
+          { message: "'src/utils.ts' is in no layer: put it under src/core, src/cli, src/editor or src/webview." },
+        ],
       },
       { code: 'export const a = 1;', filename: at('src/shared/x.ts'), errors: [{ messageId: 'unlayered' }] },
     ],

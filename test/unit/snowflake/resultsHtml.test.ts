@@ -41,7 +41,7 @@ describe('resultsHtml', () => {
     assert.match(html, /<td class="null">NULL<\/td>/);
     assert.match(html, /<td>&lt;b&gt;<\/td>/);
     assert.match(html, /Statement 1 · line 1 · succeeded · 12,000 rows · query id 01b2-qid · 1\.5 s/);
-    assert.match(html, /First 2 rows of 12,000; more rows not shown\./);
+    assert.match(html, /First 2 rows of 12,000\./);
     assert.match(html, /Running statement 2 of 2… <a href="command:positSnowflake\.cancelQuery">Cancel<\/a>/);
   });
 
