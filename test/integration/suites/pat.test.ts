@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import {
   keepConnectionsFile,
   choosingInQuickPicks,
+  control,
   rawSecret,
   runDismissingErrors,
   sandbox,
@@ -174,8 +175,10 @@ describe('Posit Workbench session: a PAT from its sign-in @workbench', function 
   const own = path.join(os.homedir(), '.snowflake', 'connections.toml');
   const managed = path.join(process.env.SNOWFLAKE_HOME ?? '', 'connections.toml');
   let ownBefore = '';
-  before(() => {
+  before(async () => {
     ownBefore = fs.readFileSync(own, 'utf8');
+    // The user's pass shares the emulator and may have expired every token: start from a fresh Workbench token.
+    await control('/__emulator/workbench/rotate');
   });
   after(async () => {
     fs.writeFileSync(own, ownBefore, { mode: 0o600 });
