@@ -37,7 +37,6 @@ export interface ProfileResult {
   readonly profile?: ConnectionProfile;
   /** The sign-in method that will be used, also when the connection is unusable for another reason. */
   readonly authenticator?: Authenticator;
-  readonly diagnostics: Diagnostic[];
 }
 
 /** Okta native SSO: the connector takes any authenticator that starts with https:// as the Okta URL (connection.py). */
@@ -45,11 +44,8 @@ function isOktaUrl(value: string): boolean {
   return value.toUpperCase().startsWith('HTTPS://');
 }
 
-function parseAuthenticator(
-  name: string,
-  params: Params,
-  note: (d: Omit<Diagnostic, 'connection'>) => void,
-): Authenticator | undefined {
+function parseAuthenticator(input: ProfileInput, out: Diagnostic[]): Authenticator | undefined {
+  const { name, params } = input;
   const raw = stringParam(params, 'authenticator');
   let auth: Authenticator | undefined;
   if (raw !== undefined) {
@@ -58,7 +54,7 @@ function parseAuthenticator(
     else if (isOktaUrl(raw)) auth = 'OKTA';
     else {
       // connection.py: "Unknown authenticator: <value>" (test/unit/test_connection.py test_invalid_authenticator).
-      note({
+      note(input, out, {
         severity: 'error',
         code: 'unknownAuthenticator',
         message: `Connection '${name}': authenticator '${raw}' is not one Snowflake knows (the Python connector says "Unknown authenticator").`,
@@ -69,7 +65,7 @@ function parseAuthenticator(
   }
   if (stringParam(params, 'private_key_file') !== undefined || stringParam(params, 'private_key_raw') !== undefined) {
     if (auth && auth !== 'SNOWFLAKE_JWT') {
-      note({
+      note(input, out, {
         severity: 'warning',
         message: `Connection '${name}': a private key is set, so it signs in with a key pair (SNOWFLAKE_JWT), not ${raw}.`,
         fix: `Remove private_key_file to use ${raw}.`,
@@ -80,7 +76,7 @@ function parseAuthenticator(
   if (auth) return auth;
   // Ours: a token with no authenticator can only mean OAuth; the Python connector would try a password and fail.
   if (stringParam(params, 'token') !== undefined || stringParam(params, 'token_file_path') !== undefined) {
-    note({
+    note(input, out, {
       severity: 'info',
       message: `Connection '${name}' has a token and no authenticator, so it is used as OAuth.`,
       fix: `Add authenticator = "oauth" (or "programmatic_access_token" for a PAT).`,
@@ -96,15 +92,12 @@ function accountFromHost(host: string | undefined): string | undefined {
 }
 
 /** Account and the account part of the host, or error notes. */
-function parseAccount(
-  name: string,
-  params: Params,
-  note: (d: Omit<Diagnostic, 'connection'>) => void,
-): { account: string; hostAccount: string } | undefined {
+function parseAccount(input: ProfileInput, out: Diagnostic[]): { account: string; hostAccount: string } | undefined {
+  const { name, params } = input;
   const written = stringParam(params, 'account') ?? accountFromHost(stringParam(params, 'host'));
   if (!written) {
     // connection.py: "Account must be specified".
-    note({
+    note(input, out, {
       severity: 'error',
       code: 'missingAccount',
       message: `Connection '${name}' has no account (the Python connector says "Account must be specified").`,
@@ -114,7 +107,7 @@ function parseAccount(
   }
   const { account, cleaned } = cleanAccount(written);
   if (cleaned)
-    note({
+    note(input, out, {
       severity: 'warning',
       message: `Connection '${name}': account '${written}' looks like a URL; using '${account}'.`,
       fix: `Set account = "${account}".`,
@@ -122,7 +115,7 @@ function parseAccount(
   const problem = accountProblem(account);
   if (problem) {
     // util_text.py is_valid_account_identifier: letters, digits, '_' and '-' in each dot-separated part.
-    note({
+    note(input, out, {
       severity: 'error',
       code: 'invalidAccount',
       message: `Connection '${name}': account '${account}' is not valid: ${problem}.`,
@@ -133,13 +126,13 @@ function parseAccount(
   const parts = account.split('.');
   const extra = parts.slice(1).filter((p) => !/^(privatelink|global)$/i.test(p));
   if (parts[0]!.includes('-') && extra.length > 0 && !/\.global$/i.test(account)) {
-    note({
+    note(input, out, {
       severity: 'warning',
       message: `Connection '${name}': account '${account}' mixes the org-account form with a region (${extra.join('.')}); org-account identifiers take no region.`,
       fix: `Set account = "${parts[0]}".`,
     });
   } else if (extra.length > 0) {
-    note({
+    note(input, out, {
       severity: 'info',
       message: `Connection '${name}': account '${account}' includes its region; the host keeps it and key-pair JWTs name the account ${jwtAccount(account)}.`,
     });
@@ -158,11 +151,10 @@ function badPort(port: unknown): boolean {
   return n < 1 || n > 65535;
 }
 
-type Note = (d: Omit<Diagnostic, 'connection'>) => void;
-
-/** Notes made lazily: the closure exists per connection, but no diagnostic object unless there is something to say. */
-function noteInto(diagnostics: Diagnostic[], name: string, file: string | undefined): Note {
-  return (d) => diagnostics.push({ ...d, connection: name, ...(file && !d.file ? { file } : {}) });
+/** A problem of the connection `input` describes, appended to `out` with the connection's name and file. */
+function note(input: ProfileInput, out: Diagnostic[], d: Omit<Diagnostic, 'connection'>): void {
+  const { name, file } = input;
+  out.push({ ...d, connection: name, ...(file && !d.file ? { file } : {}) });
 }
 
 /** Optional string fields of a profile, set only when the connection has them. */
@@ -171,33 +163,31 @@ const PROFILE_FIELDS = ['user', 'role', 'warehouse', 'database', 'schema'] as co
 /** Plain accounts (no dot, no URL), the common case, skip the cleaning and the region checks. */
 const PLAIN_ACCOUNT = /^[A-Za-z0-9_-]+$/;
 
-export function buildProfile(input: ProfileInput): ProfileResult {
+/** The profile, or what makes the connection unusable; every problem found is appended to `out`. */
+export function buildProfile(input: ProfileInput, out: Diagnostic[]): ProfileResult {
   const { name, params } = input;
-  const diagnostics: Diagnostic[] = [];
-  const note = noteInto(diagnostics, name, input.file);
-  const authenticator = parseAuthenticator(name, params, note);
+  const authenticator = parseAuthenticator(input, out);
   const written = stringParam(params, 'account');
   const acct =
     written !== undefined && PLAIN_ACCOUNT.test(written) && stringParam(params, 'region') === undefined
       ? { account: written, hostAccount: written }
-      : parseAccount(name, params, note);
+      : parseAccount(input, out);
   const port = params.port;
   if (badPort(port)) {
-    note({
+    note(input, out, {
       severity: 'error',
       code: 'invalidPort',
       message: `Connection '${name}': port ${JSON.stringify(port)} is not a port number (1 to 65535).`,
       fix: `Fix port in connection '${name}', or remove it to use the protocol's default.`,
     });
-    return authenticator ? { authenticator, diagnostics } : { diagnostics };
+    return authenticator ? { authenticator } : {};
   }
-  if (!authenticator || !acct) return authenticator ? { authenticator, diagnostics } : { diagnostics };
-  const host = stringParam(params, 'host');
-  const protocol = stringParam(params, 'protocol');
-  const urlParts: { host?: string; port?: string; protocol?: string } = {};
-  if (host) urlParts.host = host;
-  if (port !== undefined) urlParts.port = String(port);
-  if (protocol) urlParts.protocol = protocol;
+  if (!authenticator || !acct) return authenticator ? { authenticator } : {};
+  const urlParts = {
+    host: stringParam(params, 'host'),
+    port: port === undefined ? undefined : String(port),
+    protocol: stringParam(params, 'protocol'),
+  };
   const profile: { -readonly [K in keyof ConnectionProfile]: ConnectionProfile[K] } = {
     name,
     source: input.source,
@@ -212,5 +202,5 @@ export function buildProfile(input: ProfileInput): ProfileResult {
     const value = stringParam(params, key);
     if (value !== undefined) profile[key] = value;
   }
-  return { profile, authenticator, diagnostics };
+  return { profile, authenticator };
 }
