@@ -16,7 +16,7 @@ import { registerCortex, type CortexSharedServices } from './editor/cortex/regis
 import { registerConnectionEditCommands } from './editor/auth/connectionEditCommands';
 import { registerKeyCommands } from './editor/auth/keyCommands';
 import { registerPublish } from './editor/publish/registerPublish';
-import { registerRequestLimits } from './editor/requestLimitsSetting';
+import { settingRequestLimits } from './editor/requestLimitsSetting';
 import { registerSqlEditor } from './editor/sql/registerSqlEditor';
 import type { EditorDeps } from './editor/deps';
 
@@ -33,7 +33,7 @@ export interface ExtensionObservers {
 
 export function composeExtension(context: vscode.ExtensionContext, observers: ExtensionObservers = {}): ExtensionParts {
   const channel = vscode.window.createOutputChannel('Snowflake for Posit', { log: true });
-  registerRequestLimits({ subscriptions: context.subscriptions });
+  const limits = settingRequestLimits({ subscriptions: context.subscriptions });
   const log: Logger = redactingLogger(channel);
   const secrets = new SecretStore(context.secrets);
   const uid = process.getuid?.();
@@ -44,7 +44,14 @@ export function composeExtension(context: vscode.ExtensionContext, observers: Ex
     ...(uid !== undefined ? { uid } : {}),
     fs: nodeFileSystem,
   };
-  const auth = createAuthService({ host, secrets, logger: log, prompter: createPrompter(), watch: true });
+  const auth = createAuthService({
+    host,
+    secrets,
+    logger: log,
+    prompter: createPrompter(),
+    watch: true,
+    http: { limits },
+  });
   context.subscriptions.push(
     channel,
     secrets,
@@ -59,6 +66,7 @@ export function composeExtension(context: vscode.ExtensionContext, observers: Ex
     version: (context.extension?.packageJSON as { version?: string } | undefined)?.version ?? '0',
     globalState: context.globalState,
     workspaceState: context.workspaceState,
+    limits,
   };
   const authParts = registerAuth(deps);
   const connections = registerConnections(deps);

@@ -2,6 +2,7 @@
 // EditorDeps), never the whole ExtensionContext or the secret store: secrets and the host go through the auth service.
 import type * as vscode from 'vscode';
 import type { AuthService } from '../core/auth/types';
+import type { RequestLimits } from '../core/shared/http';
 import type { Logger } from '../core/shared/logger';
 
 export interface EditorDeps {
@@ -15,9 +16,11 @@ export interface EditorDeps {
   readonly globalState: vscode.Memento;
   /** Per-workspace state (each connection's chosen role and warehouse). */
   readonly workspaceState: vscode.Memento;
+  /** Request time limits, kept in step with the setting `positSnowflake.requestTimeoutSeconds`. */
+  readonly limits: RequestLimits;
 }
 
 export type AuthDeps = Pick<EditorDeps, 'subscriptions' | 'log' | 'auth'>;
 export type ConnectionsDeps = Pick<EditorDeps, 'subscriptions' | 'log' | 'auth' | 'workspaceState'>;
-export type CortexDeps = Pick<EditorDeps, 'subscriptions' | 'log' | 'auth' | 'version'>;
-export type PublishDeps = Pick<EditorDeps, 'subscriptions' | 'log' | 'auth' | 'version' | 'globalState'>;
+export type CortexDeps = Pick<EditorDeps, 'subscriptions' | 'log' | 'auth' | 'version' | 'limits'>;
+export type PublishDeps = Pick<EditorDeps, 'subscriptions' | 'log' | 'auth' | 'version' | 'globalState' | 'limits'>;

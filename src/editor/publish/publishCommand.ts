@@ -151,7 +151,7 @@ function progressReporter(
 }
 
 export async function runPublish(
-  deps: Pick<PublishDeps, 'auth' | 'log' | 'version'>,
+  deps: Pick<PublishDeps, 'auth' | 'log' | 'version' | 'limits'>,
   registry: ConnectServerRegistry,
   deployLog: vscode.OutputChannel,
   arg: unknown,
@@ -221,6 +221,7 @@ export async function runPublish(
           apiKey,
           auth: deps.auth,
           logger: deps.log,
+          limits: deps.limits,
           signal: toAbortSignal(token)!,
           clientVersion: `posit-snowflake ${deps.version}`.trim(),
           ...(file ? { file } : {}),

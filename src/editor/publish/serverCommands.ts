@@ -98,7 +98,10 @@ const draftOf = (a: ServerAnswers, name?: string): ConnectServer => ({
 });
 
 /** The form's steps; what the arguments already say is not asked. The key is checked on its own step. */
-function serverSteps(deps: Pick<PublishDeps, 'auth' | 'log'>, args: AddServerArgs): FormStep<ServerAnswers>[] {
+function serverSteps(
+  deps: Pick<PublishDeps, 'auth' | 'log' | 'limits'>,
+  args: AddServerArgs,
+): FormStep<ServerAnswers>[] {
   return [
     {
       when: () => args.url === undefined,
@@ -168,6 +171,7 @@ function serverSteps(deps: Pick<PublishDeps, 'auth' | 'log'>, args: AddServerArg
                 apiKey: v.trim(),
                 auth: deps.auth,
                 logger: deps.log,
+                limits: deps.limits,
               });
               return undefined;
             } catch (err) {
@@ -186,7 +190,7 @@ function insideSnowflake(a: ServerAnswers, args: AddServerArgs): boolean {
 }
 
 export async function addServer(
-  deps: Pick<PublishDeps, 'auth' | 'log'>,
+  deps: Pick<PublishDeps, 'auth' | 'log' | 'limits'>,
   registry: ConnectServerRegistry,
   args: AddServerArgs = {},
 ): Promise<AddServerResult> {
@@ -210,6 +214,7 @@ export async function addServer(
           apiKey: a.apiKey,
           auth: deps.auth,
           logger: deps.log,
+          limits: deps.limits,
           signal: controller.signal,
         });
       },
@@ -227,7 +232,7 @@ export async function addServer(
 
 /** Picks a saved server (or, with none saved, runs Add Connect Server). */
 export async function pickServer(
-  deps: Pick<PublishDeps, 'auth' | 'log'>,
+  deps: Pick<PublishDeps, 'auth' | 'log' | 'limits'>,
   registry: ConnectServerRegistry,
   title: string,
 ): Promise<ConnectServer> {
