@@ -3,10 +3,10 @@
 // or passphrase is asked again on its own step, before anything is written. Produces addConnection()'s options.
 import * as vscode from 'vscode';
 import { promises as fsp } from 'node:fs';
-import * as os from 'node:os';
 import { validateConnectionName } from '../../core/connections/edit/connectionsFileEditor';
 import { userPath } from '../../core/connections/connectionDirectory';
 import { isEncryptedPem } from '../../core/auth/credentials/privateKey';
+import type { HostEnvironment } from '../../core/auth/types';
 import { SnowflakeExtError } from '../../core/shared/errors';
 import {
   accountProblem,
@@ -63,10 +63,11 @@ interface Answers {
   schema: string;
 }
 
-const expand = (p: string): string => userPath({ homedir: os.homedir(), platform: process.platform }, p);
+/** Where `~` and relative paths point: the auth service's host, as for every other command. */
+type Home = Pick<HostEnvironment, 'homedir' | 'platform'>;
 
 /** The input's Browse button: a file dialog whose choice fills in the path. */
-function browseButton(title: string, filters?: Record<string, string[]>): NonNullable<InputStep['button']> {
+function browseButton(home: Home, title: string, filters?: Record<string, string[]>): NonNullable<InputStep['button']> {
   return {
     icon: 'folder-opened',
     tooltip: 'Choose the file…',
@@ -75,7 +76,7 @@ function browseButton(title: string, filters?: Record<string, string[]>): NonNul
         await vscode.window.showOpenDialog({
           title: `${TITLE}: ${title}`,
           canSelectMany: false,
-          defaultUri: vscode.Uri.file(os.homedir()),
+          defaultUri: vscode.Uri.file(home.homedir),
           ...(filters ? { filters } : {}),
         })
       )?.[0]?.fsPath,
@@ -83,24 +84,24 @@ function browseButton(title: string, filters?: Record<string, string[]>): NonNul
 }
 
 /** A key file's problem in the form's words (the key is not saved yet, so no command is suggested). */
-async function keyFileProblem(file: string, a: Answers): Promise<string | undefined> {
-  const pem = await fsp.readFile(expand(file), 'utf8').catch(() => undefined);
+async function keyFileProblem(home: Home, file: string, a: Answers): Promise<string | undefined> {
+  const pem = await fsp.readFile(userPath(home, file), 'utf8').catch(() => undefined);
   if (pem === undefined) return `${file} cannot be read. Choose the private key (.p8) you created for Snowflake.`;
   if (/-----BEGIN (RSA )?PUBLIC KEY-----/.test(pem))
     return `${file} is the public key. Choose the private key (.p8); its public key is the one set on your Snowflake user.`;
   a.encrypted = isEncryptedPem(pem);
   if (a.encrypted) return undefined;
   try {
-    await checkKeyFile(expand(file), undefined);
+    await checkKeyFile(userPath(home, file), undefined);
     return undefined;
   } catch (err) {
     return err instanceof SnowflakeExtError ? err.message : problemText(err);
   }
 }
 
-async function passphraseProblem(passphrase: string, a: Answers): Promise<string | undefined> {
+async function passphraseProblem(home: Home, passphrase: string, a: Answers): Promise<string | undefined> {
   try {
-    await checkKeyFile(expand(a.keyFile), passphrase);
+    await checkKeyFile(userPath(home, a.keyFile), passphrase);
     return undefined;
   } catch (err) {
     return err instanceof SnowflakeExtError && err.code === 'badPassphrase'
@@ -119,7 +120,7 @@ function optional(what: keyof Answers & ('role' | 'warehouse' | 'database' | 'sc
   };
 }
 
-function steps(taken: ReadonlySet<string>): FormStep<Answers>[] {
+function steps(taken: ReadonlySet<string>, home: Home): FormStep<Answers>[] {
   const is = (m: AddableAuthenticator) => (a: Answers) => a.method === m;
   return [
     {
@@ -180,8 +181,8 @@ function steps(taken: ReadonlySet<string>): FormStep<Answers>[] {
           label: 'private key file',
           prompt: 'Path of your private key file (.p8). The button on the right opens a file dialog.',
           value: a.keyFile,
-          button: browseButton('private key file', { 'Private keys': ['p8', 'pem', 'key'], 'All files': ['*'] }),
-          accept: (v) => (v ? keyFileProblem(v, a) : Promise.resolve('Choose the private key file.')),
+          button: browseButton(home, 'private key file', { 'Private keys': ['p8', 'pem', 'key'], 'All files': ['*'] }),
+          accept: (v) => (v ? keyFileProblem(home, v, a) : Promise.resolve('Choose the private key file.')),
         });
       },
     },
@@ -193,7 +194,8 @@ function steps(taken: ReadonlySet<string>): FormStep<Answers>[] {
           prompt: "The key is encrypted: its passphrase. It is kept in the editor's secret storage, never in a file.",
           password: true,
           value: a.passphrase,
-          accept: (v) => (v ? passphraseProblem(v, a) : Promise.resolve('An encrypted key needs its passphrase.')),
+          accept: (v) =>
+            v ? passphraseProblem(home, v, a) : Promise.resolve('An encrypted key needs its passphrase.'),
         });
       },
     },
@@ -216,9 +218,11 @@ function steps(taken: ReadonlySet<string>): FormStep<Answers>[] {
           label: 'OAuth token file',
           prompt: 'Path of the file that holds the OAuth access token. The button on the right opens a file dialog.',
           value: a.tokenFile,
-          button: browseButton('OAuth token file'),
+          button: browseButton(home, 'OAuth token file'),
           accept: async (v) =>
-            (await fsp.stat(expand(v)).catch(() => undefined))?.isFile() ? undefined : `${v || 'That'} is not a file.`,
+            (await fsp.stat(userPath(home, v)).catch(() => undefined))?.isFile()
+              ? undefined
+              : `${v || 'That'} is not a file.`,
         });
       },
     },
@@ -238,8 +242,8 @@ function problemOf(check: () => unknown): string | undefined {
   }
 }
 
-/** Runs the form; `existing` are the names already in use (checked while typing). */
-export async function promptForConnection(existing: readonly string[]): Promise<AddConnectionOptions> {
+/** Runs the form; `existing` are the names already in use (checked while typing), `home` resolves `~` in paths. */
+export async function promptForConnection(existing: readonly string[], home: Home): Promise<AddConnectionOptions> {
   const taken = new Set(existing.map((n) => n.toLowerCase()));
   const blank: Answers = {
     name: '',
@@ -256,7 +260,7 @@ export async function promptForConnection(existing: readonly string[]): Promise<
     database: '',
     schema: '',
   };
-  const a = await runForm(TITLE, steps(taken), blank);
+  const a = await runForm(TITLE, steps(taken, home), blank);
   const method = a.method!;
   const some = (v: string): string | undefined => v.trim() || undefined;
   return {
@@ -264,10 +268,10 @@ export async function promptForConnection(existing: readonly string[]): Promise<
     account: a.account,
     authenticator: method,
     ...(a.user ? { user: a.user } : {}),
-    ...(method === 'SNOWFLAKE_JWT' ? { privateKeyFile: expand(a.keyFile) } : {}),
+    ...(method === 'SNOWFLAKE_JWT' ? { privateKeyFile: userPath(home, a.keyFile) } : {}),
     ...(method === 'SNOWFLAKE_JWT' && a.encrypted ? { passphrase: a.passphrase } : {}),
     ...(method === 'PROGRAMMATIC_ACCESS_TOKEN' ? { pat: a.pat.trim() } : {}),
-    ...(method === 'OAUTH' ? { tokenFilePath: expand(a.tokenFile) } : {}),
+    ...(method === 'OAUTH' ? { tokenFilePath: userPath(home, a.tokenFile) } : {}),
     role: some(a.role),
     warehouse: some(a.warehouse),
     database: some(a.database),

@@ -48,7 +48,7 @@ async function runAddConnection(deps: AuthDeps, arg: unknown): Promise<AddConnec
   const { auth } = deps;
   if (isOptions(arg)) return addConnection(auth, arg);
   const existing = (await auth.connections()).connections.map((c) => c.name);
-  const options = await promptForConnection(existing);
+  const options = await promptForConnection(existing, auth.host);
   const result = await addConnection(auth, options);
   deps.log.info(`Added connection "${result.name}" to ${result.file}`);
   const next = options.authenticator === 'OAUTH_AUTHORIZATION_CODE' ? 'Sign In' : 'Test Connection';
