@@ -22,6 +22,8 @@ export interface TestDoors {
   answers(): readonly ParticipantRecord[];
   /** Closes a connection's SQL session, so a suite leaves no session behind for the next one to find. */
   resetSession(connection: string): Promise<void>;
+  /** The lines written so far to the extension's output channel `name` (the deployment log), as a person reads them. */
+  outputLines(name: string): readonly string[];
 }
 
 export interface TestHostApi extends PositSnowflakeApi {
@@ -33,9 +35,45 @@ function ours(key: string): string {
   return key;
 }
 
+type Win = { createOutputChannel: (name: string, options?: unknown) => vscode.OutputChannel };
+
+/**
+ * Runs `compose` with plain output channels recording their lines (the API gives no way to read a channel back);
+ * log channels, and every channel made later, are left as they are.
+ */
+function recordingOutputChannels<T>(lines: Map<string, string[]>, compose: () => T): T {
+  const win = vscode.window as unknown as Win;
+  const create = win.createOutputChannel;
+  win.createOutputChannel = (name, options) => {
+    const channel = create.call(vscode.window, name, options);
+    if (options !== undefined) return channel;
+    const written = lines.get(name) ?? [];
+    lines.set(name, written);
+    return new Proxy(channel, {
+      get(target, key) {
+        if (key === 'appendLine')
+          return (value: string) => {
+            written.push(value);
+            target.appendLine(value);
+          };
+        const value: unknown = Reflect.get(target, key, target);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  };
+  try {
+    return compose();
+  } finally {
+    win.createOutputChannel = create;
+  }
+}
+
 export function activate(context: vscode.ExtensionContext): TestHostApi {
   const answers: ParticipantRecord[] = [];
-  const parts = composeExtension(context, { onAnswer: (entry) => void answers.push(entry) });
+  const outputs = new Map<string, string[]>();
+  const parts = recordingOutputChannels(outputs, () =>
+    composeExtension(context, { onAnswer: (entry) => void answers.push(entry) }),
+  );
   const secrets = new SecretStore(context.secrets);
   context.subscriptions.push(secrets);
   return {
@@ -51,6 +89,7 @@ export function activate(context: vscode.ExtensionContext): TestHostApi {
       typedSecret: (kind, id) => secrets.get({ kind, id }),
       answers: () => answers.slice(),
       resetSession: (connection) => parts.connections.sessions.reset(connection),
+      outputLines: (name) => [...(outputs.get(name) ?? [])],
     },
   };
 }
