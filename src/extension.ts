@@ -6,7 +6,7 @@ import { createAuthService } from './core/auth/authService';
 import { nodeFileSystem } from './core/shared/nodeFileSystem';
 import { SecretStore } from './core/auth/secretStore';
 import { redactingLogger, type Logger } from './core/shared/logger';
-import type { HostEnvironment } from './core/auth/types';
+import type { AuthService, HostEnvironment } from './core/auth/types';
 import type { PositSnowflakeApi } from './api';
 import { createPublicApi } from './core/publicApi';
 import { createPrompter } from './editor/auth/prompter';
@@ -23,6 +23,8 @@ import type { EditorDeps } from './editor/deps';
 /** What the composition built, for an embedding host that wants more than the public API. */
 export interface ExtensionParts {
   readonly api: PositSnowflakeApi;
+  /** The one auth service every capability gets its credentials from. */
+  readonly authService: AuthService;
   readonly auth: AuthServices;
   readonly connections: ConnectionsServices;
 }
@@ -88,7 +90,7 @@ export function composeExtension(context: vscode.ExtensionContext, observers: Ex
     ...(observers.onAnswer ? { onAnswer: observers.onAnswer } : {}),
   });
   registerPublish(deps);
-  return { api: createPublicApi(auth), auth: authParts, connections };
+  return { api: createPublicApi(auth), authService: auth, auth: authParts, connections };
 }
 
 export function activate(context: vscode.ExtensionContext): PositSnowflakeApi {

@@ -2,8 +2,8 @@
 // the commands (Add/Test Connection, Sign In/Out, Set Key Passphrase, Set PAT, Open Connections File, Show
 // Diagnostics, Set as Default Connection).
 //
-// Commands take the connection they act on (a name or a tree node), and Add Connection its fields, e.g.
-//   executeCommand('positSnowflake.addConnection', { name, account, user, authenticator, privateKeyFile, passphrase })
+// Commands take the connection they act on (a name or a tree node); Add Connection asks for everything, e.g.
+//   executeCommand('positSnowflake.addConnection')                     // the form; returns { name, file, created }
 //   executeCommand('positSnowflake.testConnection', 'prod')            // or a tree node with .connectionName
 //   executeCommand('positSnowflake.setKeyPassphrase', 'prod')       // asks for the passphrase
 //   executeCommand('positSnowflake.setPat', 'prod')                  // asks for the token
@@ -16,11 +16,7 @@ import * as vscode from 'vscode';
 import type { AuthDeps } from '../deps';
 import { isCancelled } from '../../core/shared/errors';
 import { registerCommand, toAbortSignal } from '../runCommand';
-import {
-  addConnection,
-  type AddConnectionOptions,
-  type AddConnectionResult,
-} from '../../core/connections/edit/addConnection';
+import { addConnection, type AddConnectionResult } from '../../core/connections/edit/addConnection';
 import { promptForConnection } from './addConnectionFlow';
 import { showDiagnostics, testConnection } from './connectionChecks';
 import { connectionNameOf, pickConnection } from './connectionPicker';
@@ -35,18 +31,8 @@ import {
   SnowflakeAuthProvider,
 } from './snowflakeAuthProvider';
 
-function isOptions(arg: unknown): arg is AddConnectionOptions {
-  return (
-    typeof arg === 'object' &&
-    arg !== null &&
-    typeof (arg as { name?: unknown }).name === 'string' &&
-    typeof (arg as { account?: unknown }).account === 'string'
-  );
-}
-
-async function runAddConnection(deps: AuthDeps, arg: unknown): Promise<AddConnectionResult> {
+async function runAddConnection(deps: AuthDeps): Promise<AddConnectionResult> {
   const { auth } = deps;
-  if (isOptions(arg)) return addConnection(auth, arg);
   const existing = (await auth.connections()).connections.map((c) => c.name);
   const options = await promptForConnection(existing, auth.host);
   const result = await addConnection(auth, options);
@@ -150,7 +136,7 @@ export function registerAuth(deps: AuthDeps): AuthServices {
     managedDocs,
     vscode.workspace.registerTextDocumentContentProvider(DOCTOR_SCHEME, doctorDocs),
     vscode.workspace.registerTextDocumentContentProvider(MANAGED_FILE_SCHEME, managedDocs),
-    registerCommand(log, 'positSnowflake.addConnection', (arg?: unknown) => runAddConnection(deps, arg)),
+    registerCommand(log, 'positSnowflake.addConnection', () => runAddConnection(deps)),
     registerCommand(log, 'positSnowflake.testConnection', (arg?: unknown) => testConnection(deps, arg)),
     registerCommand(log, 'positSnowflake.setKeyPassphrase', (arg?: unknown) => setKeyPassphrase(auth, arg)),
     registerCommand(log, 'positSnowflake.setPat', (arg?: unknown) => setPat(auth, arg)),

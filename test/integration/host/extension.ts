@@ -6,6 +6,11 @@
 import * as vscode from 'vscode';
 import type { PositSnowflakeApi } from '../../../src/api';
 import { SecretStore, type SecretKind } from '../../../src/core/auth/secretStore';
+import {
+  addConnection,
+  type AddConnectionOptions,
+  type AddConnectionResult,
+} from '../../../src/core/connections/edit/addConnection';
 import type { ParticipantRecord } from '../../../src/editor/cortex/snowflakeParticipant';
 import { composeExtension } from '../../../src/extension';
 
@@ -22,6 +27,11 @@ export interface TestDoors {
   answers(): readonly ParticipantRecord[];
   /** Closes a connection's SQL session, so a suite leaves no session behind for the next one to find. */
   resetSession(connection: string): Promise<void>;
+  /**
+   * What Add Connection's form hands the core once every answer is in (the core function itself, over the
+   * extension's auth service): fields the form never asks, such as the emulator's host and port, can be given.
+   */
+  addConnection(options: AddConnectionOptions): Promise<AddConnectionResult>;
   /** The lines written so far to the extension's output channel `name` (the deployment log), as a person reads them. */
   outputLines(name: string): readonly string[];
 }
@@ -90,6 +100,7 @@ export function activate(context: vscode.ExtensionContext): TestHostApi {
       answers: () => answers.slice(),
       resetSession: (connection) => parts.connections.sessions.reset(connection),
       outputLines: (name) => [...(outputs.get(name) ?? [])],
+      addConnection: (options) => addConnection(parts.authService, options),
     },
   };
 }
