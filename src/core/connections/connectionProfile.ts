@@ -31,6 +31,8 @@ export interface ProfileInput {
   readonly file?: string;
   readonly params: Params;
   readonly isDefault: boolean;
+  /** Base URLs already made in this resolution, by account (many connections share one account): one string each. */
+  readonly baseUrls?: Map<string, string>;
 }
 
 export interface ProfileResult {
@@ -188,6 +190,12 @@ export function buildProfile(input: ProfileInput, out: Diagnostic[]): ProfileRes
     port: port === undefined ? undefined : String(port),
     protocol: stringParam(params, 'protocol'),
   };
+  const plainUrl = urlParts.host === undefined && urlParts.port === undefined && urlParts.protocol === undefined;
+  let baseUrl = plainUrl ? input.baseUrls?.get(acct.hostAccount) : undefined;
+  if (baseUrl === undefined) {
+    baseUrl = baseUrlOf(acct.hostAccount, urlParts);
+    if (plainUrl) input.baseUrls?.set(acct.hostAccount, baseUrl);
+  }
   const profile: { -readonly [K in keyof ConnectionProfile]: ConnectionProfile[K] } = {
     name,
     source: input.source,
@@ -195,7 +203,7 @@ export function buildProfile(input: ProfileInput, out: Diagnostic[]): ProfileRes
     params,
     authenticator,
     account: acct.account,
-    baseUrl: baseUrlOf(acct.hostAccount, urlParts),
+    baseUrl,
   };
   if (input.file) profile.file = input.file;
   for (const key of PROFILE_FIELDS) {

@@ -31,6 +31,8 @@ export interface ListingContext {
   readonly defaultName: string;
   /** Paths as written → absolute, remembered for the resolution (many connections name one key file). */
   readonly paths: Map<string, string>;
+  /** Base URLs by account, so connections of one account share one string. */
+  readonly baseUrls: Map<string, string>;
   /** What each referenced file was found to be, per entry of REFERENCED_FILES, remembered for the resolution. */
   readonly files: readonly Map<string, FileVerdict | Promise<FileVerdict>>[];
 }
@@ -39,7 +41,14 @@ export interface ListingContext {
 type FileVerdict = 'missing' | readonly Diagnostic[];
 
 export function listingContext(host: HostEnvironment, env: EnvironmentIndex, defaultName: string): ListingContext {
-  return { host, env, defaultName, paths: new Map(), files: REFERENCED_FILES.map(() => new Map()) };
+  return {
+    host,
+    env,
+    defaultName,
+    paths: new Map(),
+    baseUrls: new Map(),
+    files: REFERENCED_FILES.map(() => new Map()),
+  };
 }
 
 export function problemOf(d: Diagnostic): ConnectionProblem {
@@ -163,10 +172,7 @@ export function listConnection(
   const first = diagnostics.length;
   const params = applyEnvironment(name, normaliseTable(name, value, file, diagnostics), ctx.env);
   unknownKeyDiagnostics(name, params, file, diagnostics);
-  const built = buildProfile(
-    file ? { name, source, file, isDefault, params } : { name, source, isDefault, params },
-    diagnostics,
-  );
+  const built = buildProfile({ name, source, file, isDefault, params, baseUrls: ctx.baseUrls }, diagnostics);
   const errors: ConnectionProblem[] = [];
   const listed: { -readonly [K in keyof ListedConnection]: ListedConnection[K] } = file
     ? { name, source, isDefault, file, params, errors }
