@@ -153,10 +153,21 @@ function badPort(port: unknown): boolean {
   return n < 1 || n > 65535;
 }
 
-/** A problem of the connection `input` describes, appended to `out` with the connection's name and file. */
-function note(input: ProfileInput, out: Diagnostic[], d: Omit<Diagnostic, 'connection'>): void {
-  const { name, file } = input;
-  out.push({ ...d, connection: name, ...(file && !d.file ? { file } : {}) });
+type Note = Pick<Diagnostic, 'severity' | 'code' | 'message' | 'fix'>;
+
+/**
+ * A problem of the connection `input` describes, appended to `out` with the connection's name and file. Built field
+ * by field: in V8 a spread copy gets a hidden class of its own each time, which costs at 100,000 connections.
+ */
+function note(input: ProfileInput, out: Diagnostic[], d: Note): void {
+  const full: { -readonly [K in keyof Diagnostic]: Diagnostic[K] } =
+    d.code === undefined
+      ? { severity: d.severity, message: d.message }
+      : { severity: d.severity, code: d.code, message: d.message };
+  if (d.fix !== undefined) full.fix = d.fix;
+  full.connection = input.name;
+  if (input.file) full.file = input.file;
+  out.push(full);
 }
 
 /** Optional string fields of a profile, set only when the connection has them. */

@@ -102,9 +102,20 @@ function fileVerdict(ctx: ListingContext, index: number, file: string): FileVerd
   return verdict;
 }
 
+/**
+ * A file's diagnostic as one connection's. The permission checks' shape is copied field by field (in V8 a spread copy
+ * gets a hidden class of its own each time); any other shape is spread.
+ */
+function forConnection(d: Diagnostic, connection: string): Diagnostic {
+  const { severity, code, file, message, fix } = d;
+  if (code === undefined || file === undefined || fix === undefined || Object.keys(d).length !== 5)
+    return { ...d, connection };
+  return { severity, code, file, message, fix, connection };
+}
+
 function reportFile(index: number, name: string, file: string, verdict: FileVerdict, out: Diagnostic[]): void {
   if (verdict !== 'missing') {
-    for (const d of verdict) out.push({ ...d, connection: name });
+    for (const d of verdict) out.push(forConnection(d, name));
     return;
   }
   const [key, what, code] = REFERENCED_FILES[index]!;

@@ -168,9 +168,10 @@ async function withUserConnections(host: HostEnvironment, managed: ResolvedConne
 }
 
 function workbenchFirst(listed: ListedConnection[]): ListedConnection[] {
-  const workbench = listed.filter((c) => c.source === 'workbench');
-  if (workbench.length === 0 || workbench.length === listed.length) return listed;
-  return [...workbench, ...listed.filter((c) => c.source !== 'workbench')];
+  let managed = 0;
+  for (const c of listed) if (c.source === 'workbench') managed++;
+  if (managed === 0 || managed === listed.length) return listed;
+  return [...listed.filter((c) => c.source === 'workbench'), ...listed.filter((c) => c.source !== 'workbench')];
 }
 
 export async function resolveConnections(host: HostEnvironment): Promise<ResolvedConnections> {
