@@ -185,11 +185,16 @@ export function listConnection(
   unknownKeyDiagnostics(name, params, file, diagnostics);
   const built = buildProfile({ name, source, file, isDefault, params, baseUrls: ctx.baseUrls }, diagnostics);
   const errors: ConnectionProblem[] = [];
-  const listed: { -readonly [K in keyof ListedConnection]: ListedConnection[K] } = file
-    ? { name, source, isDefault, file, params, errors }
-    : { name, source, isDefault, params, errors };
-  if (built.authenticator) listed.authenticator = built.authenticator;
-  if (built.profile) listed.profile = built.profile;
+  const { authenticator, profile } = built;
+  let listed: { -readonly [K in keyof ListedConnection]: ListedConnection[K] };
+  // The usual connection in one literal (no hidden-class changes); the rest gains its fields one by one.
+  if (file && authenticator && profile)
+    listed = { name, source, isDefault, file, params, errors, authenticator, profile };
+  else {
+    listed = file ? { name, source, isDefault, file, params, errors } : { name, source, isDefault, params, errors };
+    if (authenticator) listed.authenticator = authenticator;
+    if (profile) listed.profile = profile;
+  }
   const pending =
     params.private_key_file === undefined && params.token_file_path === undefined
       ? undefined
