@@ -5,6 +5,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node
 import path from 'node:path';
 import { ensureEditor, ROOT } from './editor-deps.mjs';
 import { installVsix, startCodeServer } from './codeServer.mjs';
+import { sandboxGuide } from './sandboxGuide.mjs';
 import { startSandbox } from './sandbox.mjs';
 
 function say(msg) {
@@ -60,15 +61,7 @@ async function main() {
   });
   stops.push(cs.stop);
   writeFileSync(path.join(runDir, 'sandbox.json'), JSON.stringify({ ...sandbox.info, editor: cs.url }, null, 2));
-  say(`Snowflake emulator: ${sandbox.info.snowflake}`);
-  say(`Connect in Snowflake (SPCS) emulator: ${sandbox.info.connect}`);
-  say(`  Connect API key: ${sandbox.info.connectApiKey}  (also in .sandbox/sandbox.json)`);
-  say('  The first publish asks for the server: paste the address above, choose "Posit Connect inside Snowflake"');
-  say('  and the keypair connection, then paste the API key; the extension keeps it in its secret storage.');
-  if (sandbox.info.passphrase) say(`Passphrase of the encrypted_key connection's key: ${sandbox.info.passphrase}`);
-  say('Try: the Snowflake view in the activity bar; "Snowflake: Test Connection"; @snowflake /sql in the chat;');
-  say('     "Posit Connect: Publish to Posit Connect…" on the workspace\'s app.py.');
-  say(`Open ${cs.url}/?folder=${encodeURIComponent(workspace)}   (Ctrl-C stops everything)`);
+  for (const line of sandboxGuide(sandbox.info, `${cs.url}/?folder=${encodeURIComponent(workspace)}`)) say(line);
 }
 
 main().catch((err) => {

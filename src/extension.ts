@@ -6,7 +6,7 @@ import { createAuthService } from './core/auth/authService';
 import { nodeFileSystem } from './core/shared/nodeFileSystem';
 import { SecretStore } from './core/auth/secretStore';
 import { redactingLogger, type Logger } from './core/shared/logger';
-import type { HostEnvironment } from './core/auth/types';
+import type { AuthService, HostEnvironment } from './core/auth/types';
 import type { PositSnowflakeApi } from './api';
 import { createPublicApi } from './core/publicApi';
 import { createPrompter } from './editor/auth/prompter';
@@ -18,13 +18,15 @@ import { registerKeyCommands } from './editor/auth/keyCommands';
 import { PatExpiryWatcher, registerPatCommands } from './editor/auth/patCommands';
 import { registerConnectionStatus, type ActiveConnectionStatus } from './editor/connections/activeConnectionStatus';
 import { registerPublish } from './editor/publish/registerPublish';
-import { registerRequestLimits } from './editor/requestLimitsSetting';
+import { settingRequestLimits } from './editor/requestLimitsSetting';
 import { registerSqlEditor, type SqlEditorServices } from './editor/sql/registerSqlEditor';
 import type { EditorDeps } from './editor/deps';
 
 /** What the composition built, for an embedding host that wants more than the public API. */
 export interface ExtensionParts {
   readonly api: PositSnowflakeApi;
+  /** The one auth service every capability gets its credentials from. */
+  readonly authService: AuthService;
   readonly auth: AuthServices;
   readonly connections: ConnectionsServices;
   /** The status bar item of the connection in use. */
@@ -39,7 +41,7 @@ export interface ExtensionObservers {
 
 export function composeExtension(context: vscode.ExtensionContext, observers: ExtensionObservers = {}): ExtensionParts {
   const channel = vscode.window.createOutputChannel('Snowflake for Posit', { log: true });
-  registerRequestLimits({ subscriptions: context.subscriptions });
+  const limits = settingRequestLimits({ subscriptions: context.subscriptions });
   const log: Logger = redactingLogger(channel);
   const secrets = new SecretStore(context.secrets);
   const uid = process.getuid?.();
@@ -50,7 +52,14 @@ export function composeExtension(context: vscode.ExtensionContext, observers: Ex
     ...(uid !== undefined ? { uid } : {}),
     fs: nodeFileSystem,
   };
-  const auth = createAuthService({ host, secrets, logger: log, prompter: createPrompter(), watch: true });
+  const auth = createAuthService({
+    host,
+    secrets,
+    logger: log,
+    prompter: createPrompter(),
+    watch: true,
+    http: { limits },
+  });
   context.subscriptions.push(
     channel,
     secrets,
@@ -66,6 +75,7 @@ export function composeExtension(context: vscode.ExtensionContext, observers: Ex
     globalState: context.globalState,
     workspaceState: context.workspaceState,
     extensionUri: context.extensionUri,
+    limits,
   };
   const authParts = registerAuth(deps);
   const connections = registerConnections(deps);
@@ -98,7 +108,15 @@ export function composeExtension(context: vscode.ExtensionContext, observers: Ex
     ...(observers.onAnswer ? { onAnswer: observers.onAnswer } : {}),
   });
   registerPublish(deps);
-  return { api: createPublicApi(auth), auth: authParts, connections, status: status.status, patWatcher, sqlEditor };
+  return {
+    api: createPublicApi(auth),
+    authService: auth,
+    auth: authParts,
+    connections,
+    status: status.status,
+    patWatcher,
+    sqlEditor,
+  };
 }
 
 export function activate(context: vscode.ExtensionContext): PositSnowflakeApi {

@@ -2,6 +2,7 @@
 // EditorDeps), never the whole ExtensionContext or the secret store: secrets and the host go through the auth service.
 import type * as vscode from 'vscode';
 import type { AuthService } from '../core/auth/types';
+import type { RequestLimits } from '../core/shared/http';
 import type { Logger } from '../core/shared/logger';
 
 export interface EditorDeps {
@@ -17,9 +18,11 @@ export interface EditorDeps {
   readonly workspaceState: vscode.Memento;
   /** Where the extension's files are (the results grid's script). */
   readonly extensionUri: vscode.Uri;
+  /** Request time limits, kept in step with the setting `positSnowflake.requestTimeoutSeconds`. */
+  readonly limits: RequestLimits;
 }
 
 export type AuthDeps = Pick<EditorDeps, 'subscriptions' | 'log' | 'auth'>;
 export type ConnectionsDeps = Pick<EditorDeps, 'subscriptions' | 'log' | 'auth' | 'workspaceState' | 'extensionUri'>;
-export type CortexDeps = Pick<EditorDeps, 'subscriptions' | 'log' | 'auth' | 'version'>;
-export type PublishDeps = Pick<EditorDeps, 'subscriptions' | 'log' | 'auth' | 'version' | 'globalState'>;
+export type CortexDeps = Pick<EditorDeps, 'subscriptions' | 'log' | 'auth' | 'version' | 'limits'>;
+export type PublishDeps = Pick<EditorDeps, 'subscriptions' | 'log' | 'auth' | 'version' | 'globalState' | 'limits'>;

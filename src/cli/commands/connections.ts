@@ -1,6 +1,6 @@
 // `posit-snowflake connections [--json]`: every connection the Snowflake clients would list, usable or not, with the
 // sign-in method that will be used and, for each, the problems that make using it fail.
-import { maskedParams } from '../../core/connections/connectionParams';
+import { maskedParams } from '../../core/connections/secretParams';
 import { parseArgs, type CliIo } from '../io';
 import type { CliAuth } from '../cliAuth';
 import type { ListedConnection } from '../../core/auth/types';

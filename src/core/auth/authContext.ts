@@ -1,6 +1,7 @@
 // What every credential module of the auth service shares: the host, the secret store, the person, HTTP, time,
 // the one token cache and the change event.
 import type { Emitter } from '../shared/events';
+import type { RequestLimits } from '../shared/http';
 import type { Logger } from '../shared/logger';
 import { secretKey, type SecretRef, type SecretStore } from './secretStore';
 import type { FileTokenReader } from './credentials/fileTokens';
@@ -17,8 +18,8 @@ export interface AuthContext {
   readonly cache: TokenCache;
   readonly files: FileTokenReader;
   readonly changed: Emitter<AuthChange>;
-  /** Retries for token endpoints (tests lower the backoff). */
-  readonly http?: { readonly retries?: number; readonly backoffMs?: number };
+  /** Retries for token endpoints (tests lower the backoff); the request time limits (the editor's setting). */
+  readonly http?: { readonly retries?: number; readonly backoffMs?: number; readonly limits?: RequestLimits };
   /** How long an interactive OAuth sign-in waits for the browser; default 5 minutes. */
   readonly signInTimeoutMs?: number;
   /** Secret keys this service is writing: their change events are ours, not another window's. */

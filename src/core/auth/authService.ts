@@ -38,8 +38,8 @@ export interface AuthServiceOptions {
   readonly now?: () => number;
   /** Watch connection files and the Workbench token for changes (the editor); the CLI reads once. */
   readonly watch?: boolean;
-  /** Token endpoint retries (tests lower the backoff). */
-  readonly http?: { readonly retries?: number; readonly backoffMs?: number };
+  /** Token endpoint retries (tests lower the backoff) and the editor's request time limits. */
+  readonly http?: AuthContext['http'];
   /** How long a browser sign-in may take; default 5 minutes. */
   readonly signInTimeoutMs?: number;
 }

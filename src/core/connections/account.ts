@@ -44,7 +44,7 @@ export function baseUrlOf(
   account: string,
   params: { host?: string; port?: string | number; protocol?: string },
 ): string {
-  const protocol = (params.protocol ?? 'https').toLowerCase().replace(/:?\/*$/, '');
+  const protocol = params.protocol === undefined ? 'https' : params.protocol.toLowerCase().replace(/:?\/*$/, '');
   const host = accountHost(account, params.host);
   const port = params.port === undefined || params.port === '' ? undefined : String(params.port);
   const defaultPort = protocol === 'http' ? '80' : '443';

@@ -118,64 +118,32 @@ const GENERIC_ENV_KEYS = [
   'server_session_keep_alive',
 ];
 
-/** Parameters known to hold secrets. `isSecretKey` also catches any other key that looks like one. */
-export const SECRET_KEYS = new Set([
-  'token',
-  'password',
-  'passcode',
-  'private_key_file_pwd',
-  'private_key_passphrase',
-  'oauth_client_secret',
-  'private_key_raw',
-  'proxy_password',
-  'session_token',
-  'master_token',
-]);
-
-// Fragments as the Snowflake CLI masks them (config_ng/masking.py: password, pwd, token, secret, passphrase,
-// private_key, ...) plus whole words a PAT or key goes by; path-valued keys name a file, not its content.
-const SECRET_FRAGMENTS = /pass|pwd|secret|token|private_?key|credential|api_?key|signature/;
-const SECRET_WORDS = new Set(['pat', 'pw', 'key', 'jwt', 'pin', 'otp', 'auth', 'cookie', 'assertion']);
-const PATH_WORDS = new Set(['file', 'path', 'dir', 'directory', 'url', 'uri']);
-
-/** True when a parameter's value must not be shown: known secrets, and any key that looks like one. */
-export function isSecretKey(key: string): boolean {
-  const lower = key.toLowerCase();
-  if (SECRET_KEYS.has(lower)) return true;
-  const words = lower.split(/[^a-z0-9]+/).filter(Boolean);
-  if (PATH_WORDS.has(words[words.length - 1] ?? '')) return false;
-  return SECRET_FRAGMENTS.test(lower) || words.some((w) => SECRET_WORDS.has(w));
-}
-
 /** Spellings read as another key: the connector's alias, and the Snowflake CLI's legacy misspelling (config.py). */
 const ALIASES: ReadonlyMap<string, string> = new Map([
   ['private_key_path', 'private_key_file'],
   ['oatuh_enable_pkce', 'oauth_enable_pkce'],
 ]);
 
-export interface NormalisedParams {
-  readonly params: Params;
-  readonly diagnostics: Diagnostic[];
-}
-
-/** Lower-cases keys, keeps scalars, folds aliases. Tables and arrays are reported and left out. */
+/**
+ * Lower-cases keys, keeps scalars, folds aliases. Tables and arrays are reported (warnings appended to `out`) and
+ * left out.
+ */
 export function normaliseTable(
   name: string,
   table: Record<string, unknown>,
   file: string | undefined,
-): NormalisedParams {
+  out: Diagnostic[],
+): Params {
   const params: Params = {};
-  const diagnostics: Diagnostic[] = [];
-  const where = file ? { connection: name, file } : { connection: name };
   let aliased: [string, string, ParamValue][] | undefined;
   for (const rawKey in table) {
     const value = table[rawKey];
     const lower = rawKey.toLowerCase();
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
       if (lower !== 'session_parameters') {
-        diagnostics.push({
+        out.push({
           severity: 'warning',
-          ...where,
+          ...where(name, file),
           message: `Connection '${name}': '${rawKey}' is not a plain value, so it is ignored.`,
         });
       }
@@ -188,16 +156,20 @@ export function normaliseTable(
   // Aliases only fill in: when both spellings are set, the canonical key wins, as in the Snowflake CLI.
   for (const [alias, canonical, value] of aliased ?? []) {
     if (canonical in params) {
-      diagnostics.push({
+      out.push({
         severity: 'warning',
-        ...where,
+        ...where(name, file),
         message: `Connection '${name}': both ${canonical} and its alias ${alias} are set; ${canonical} is used.`,
       });
     } else {
       params[canonical] = value;
     }
   }
-  return { params, diagnostics };
+  return params;
+}
+
+function where(name: string, file: string | undefined): { connection: string; file?: string } {
+  return file ? { connection: name, file } : { connection: name };
 }
 
 const OVERRIDE_PREFIX = 'SNOWFLAKE_CONNECTIONS_';
@@ -220,25 +192,33 @@ export function indexEnvironment(
   env: Readonly<Record<string, string | undefined>>,
   names: Iterable<string>,
 ): EnvironmentIndex {
-  const byUpper = new Map<string, string[]>();
-  for (const name of names) {
-    if (!/^[A-Za-z0-9_]+$/.test(name)) continue;
-    const upper = name.toUpperCase();
-    const list = byUpper.get(upper);
-    if (list) {
-      if (!list.includes(name)) list.push(name);
-    } else byUpper.set(upper, [name]);
-  }
-  const overrides = new Map<string, Params>();
-  for (const [variable, value] of Object.entries(env)) {
+  // The variables first (few): every prefix one of them could target. Then one lookup per connection name, and
+  // none at all when no such variable is set.
+  const variables: [rest: string, value: string][] = [];
+  const targets = new Map<string, string[]>();
+  for (const variable of Object.keys(env)) {
+    const value = env[variable];
     if (value === undefined || !variable.startsWith(OVERRIDE_PREFIX)) continue;
     const rest = variable.slice(OVERRIDE_PREFIX.length);
+    variables.push([rest, value]);
     for (let i = rest.lastIndexOf('_'); i > 0; i = rest.lastIndexOf('_', i - 1)) {
-      const targets = byUpper.get(rest.slice(0, i));
-      if (!targets || i === rest.length - 1) continue;
+      if (i !== rest.length - 1) targets.set(rest.slice(0, i), []);
+    }
+  }
+  if (targets.size > 0) {
+    for (const name of names) {
+      const list = targets.get(name.toUpperCase());
+      if (list && /^[A-Za-z0-9_]+$/.test(name) && !list.includes(name)) list.push(name);
+    }
+  }
+  const overrides = new Map<string, Params>();
+  for (const [rest, value] of variables) {
+    for (let i = rest.lastIndexOf('_'); i > 0; i = rest.lastIndexOf('_', i - 1)) {
+      const named = targets.get(rest.slice(0, i));
+      if (!named || named.length === 0 || i === rest.length - 1) continue;
       const rawKey = rest.slice(i + 1).toLowerCase();
       const key = ALIASES.get(rawKey) ?? rawKey;
-      for (const name of targets) {
+      for (const name of named) {
         const params = overrides.get(name) ?? {};
         params[key] = value;
         overrides.set(name, params);
@@ -275,16 +255,18 @@ export function genericEnvironmentParams(env: Readonly<Record<string, string | u
   return { ...indexEnvironment(env, []).generic };
 }
 
-export function unknownKeyDiagnostics(name: string, params: Params, file: string | undefined): Diagnostic[] {
-  return Object.keys(params)
-    .filter((k) => !KNOWN_KEYS.has(k))
-    .map((k) => ({
-      severity: 'warning' as const,
+/** Warnings for keys no client knows, appended to `out`. */
+export function unknownKeyDiagnostics(name: string, params: Params, file: string | undefined, out: Diagnostic[]): void {
+  for (const k in params) {
+    if (KNOWN_KEYS.has(k)) continue;
+    out.push({
+      severity: 'warning',
       connection: name,
       ...(file ? { file } : {}),
       message: `Connection '${name}': unknown key '${k}' is ignored.`,
       fix: `Check its spelling${file ? ` in ${file}` : ''}; keys are lower snake case, e.g. private_key_file, token_file_path.`,
-    }));
+    });
+  }
 }
 
 export function stringParam(params: Params, key: string): string | undefined {
@@ -292,11 +274,4 @@ export function stringParam(params: Params, key: string): string | undefined {
   if (v === undefined) return undefined;
   const s = String(v).trim();
   return s === '' ? undefined : s;
-}
-
-/** Parameters safe to show: values of secret-looking keys replaced by "***" (a true/false switch stays readable). */
-export function maskedParams(params: Readonly<Params>): Params {
-  const out: Params = {};
-  for (const [k, v] of Object.entries(params)) out[k] = typeof v !== 'boolean' && isSecretKey(k) ? '***' : v;
-  return out;
 }

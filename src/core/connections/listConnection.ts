@@ -15,13 +15,13 @@ import { checkFilePermissions } from './filePermissions';
 import { isTable } from './tomlFiles';
 import type { ConnectionProblem, ConnectionSource, Diagnostic, HostEnvironment, ListedConnection } from '../auth/types';
 
-export interface RawConnection {
-  readonly name: string;
-  /** A table for a real connection; any other value is listed with a problem, as the connector lists it. */
-  readonly value: unknown;
+/** The document the connections come from: every top-level entry is a connection, as the connector sees it. */
+export interface RawConnections {
+  /** Name → a table for a real connection; any other value is listed with a problem, as the connector lists it. */
+  readonly entries: Readonly<Record<string, unknown>>;
   readonly source: ConnectionSource;
   readonly file?: string;
-  /** Where the entry sits, for messages ("connections.toml", "[connections] of config.toml"). */
+  /** Where the entries sit, for messages ("connections.toml", "[connections] of config.toml"). */
   readonly label: string;
 }
 
@@ -31,6 +31,24 @@ export interface ListingContext {
   readonly defaultName: string;
   /** Paths as written → absolute, remembered for the resolution (many connections name one key file). */
   readonly paths: Map<string, string>;
+  /** Base URLs by account, so connections of one account share one string. */
+  readonly baseUrls: Map<string, string>;
+  /** What each referenced file was found to be, per entry of REFERENCED_FILES, remembered for the resolution. */
+  readonly files: readonly Map<string, FileVerdict | Promise<FileVerdict>>[];
+}
+
+/** A referenced file is missing, or these are its permission problems (for any connection naming it). */
+type FileVerdict = 'missing' | readonly Diagnostic[];
+
+export function listingContext(host: HostEnvironment, env: EnvironmentIndex, defaultName: string): ListingContext {
+  return {
+    host,
+    env,
+    defaultName,
+    paths: new Map(),
+    baseUrls: new Map(),
+    files: REFERENCED_FILES.map(() => new Map()),
+  };
 }
 
 export function problemOf(d: Diagnostic): ConnectionProblem {
@@ -38,9 +56,9 @@ export function problemOf(d: Diagnostic): ConnectionProblem {
 }
 
 /** A value where a [table] belongs (`stray = "x"`, or `default_connection_name` in connections.toml). */
-function notATable(r: RawConnection): Diagnostic {
-  const where = { connection: r.name, ...(r.file ? { file: r.file } : {}) };
-  if (r.name === 'default_connection_name') {
+function notATable(r: RawConnections, name: string): Diagnostic {
+  const where = { connection: name, ...(r.file ? { file: r.file } : {}) };
+  if (name === 'default_connection_name') {
     return {
       severity: 'error',
       code: 'defaultNameInConnections',
@@ -53,8 +71,8 @@ function notATable(r: RawConnection): Diagnostic {
     severity: 'error',
     code: 'notATable',
     ...where,
-    message: `'${r.name}' in ${r.label} is a plain value, not a [${r.name}] table: the Python connector lists it as a connection but cannot use it (snow connection list skips it).`,
-    fix: `Write it as a table: [${r.name}] followed by account = "...", user = "..." lines, or remove the line.`,
+    message: `'${name}' in ${r.label} is a plain value, not a [${name}] table: the Python connector lists it as a connection but cannot use it (snow connection list skips it).`,
+    fix: `Write it as a table: [${name}] followed by account = "...", user = "..." lines, or remove the line.`,
   };
 }
 
@@ -63,70 +81,139 @@ const REFERENCED_FILES = [
   ['token_file_path', 'token file', 'tokenFileMissing'],
 ] as const;
 
-/** Existence and permissions of the files a connection points to (key, token). */
-async function referencedFileDiagnostics(ctx: ListingContext, name: string, params: Params): Promise<Diagnostic[]> {
+async function checkReferencedFile(ctx: ListingContext, index: number, file: string): Promise<FileVerdict> {
   const { host } = ctx;
-  const out: Diagnostic[] = [];
-  for (const [key, what, code] of REFERENCED_FILES) {
-    const value = stringParam(params, key);
+  const [key, what] = REFERENCED_FILES[index]!;
+  if (!(await host.fs.stat(file))) return 'missing';
+  // Only connection and token files are refused when others can write them (as the Python connector does).
+  return (await checkFilePermissions(host, file, what, { writableIsError: key === 'token_file_path' })).diagnostics;
+}
+
+function fileVerdict(ctx: ListingContext, index: number, file: string): FileVerdict | Promise<FileVerdict> {
+  const known = ctx.files[index]!;
+  let verdict = known.get(file);
+  if (verdict === undefined) {
+    verdict = checkReferencedFile(ctx, index, file).then((v) => {
+      known.set(file, v);
+      return v;
+    });
+    known.set(file, verdict);
+  }
+  return verdict;
+}
+
+/**
+ * A file's diagnostic as one connection's. The permission checks' shape is copied field by field (in V8 a spread copy
+ * gets a hidden class of its own each time); any other shape is spread.
+ */
+function forConnection(d: Diagnostic, connection: string): Diagnostic {
+  const { severity, code, file, message, fix } = d;
+  if (code === undefined || file === undefined || fix === undefined || Object.keys(d).length !== 5)
+    return { ...d, connection };
+  return { severity, code, file, message, fix, connection };
+}
+
+function reportFile(index: number, name: string, file: string, verdict: FileVerdict, out: Diagnostic[]): void {
+  if (verdict !== 'missing') {
+    for (const d of verdict) out.push(forConnection(d, name));
+    return;
+  }
+  const [key, what, code] = REFERENCED_FILES[index]!;
+  out.push({
+    severity: 'error',
+    code,
+    connection: name,
+    file,
+    message: `Connection '${name}': the ${what} ${file} (${key}) does not exist.`,
+    fix: `Fix ${key} in the connection, or create the file.`,
+  });
+}
+
+/**
+ * Existence and permissions of the files a connection points to (key, token), appended to `out`. Answers from the
+ * resolution's memory without waiting when every file was seen before (many connections share one key file).
+ */
+function referencedFileDiagnostics(
+  ctx: ListingContext,
+  name: string,
+  params: Params,
+  out: Diagnostic[],
+): void | Promise<void> {
+  const checks: [index: number, file: string, verdict: FileVerdict | Promise<FileVerdict>][] = [];
+  let waiting = false;
+  for (let index = 0; index < REFERENCED_FILES.length; index++) {
+    const value = stringParam(params, REFERENCED_FILES[index]![0]);
     if (!value) continue;
     let file = ctx.paths.get(value);
-    if (file === undefined) ctx.paths.set(value, (file = userPath(host, value)));
-    const st = await host.fs.stat(file);
-    if (!st) {
-      out.push({
-        severity: 'error',
-        code,
-        connection: name,
-        file,
-        message: `Connection '${name}': the ${what} ${file} (${key}) does not exist.`,
-        fix: `Fix ${key} in the connection, or create the file.`,
-      });
-      continue;
-    }
-    // Only connection and token files are refused when others can write them (as the Python connector does).
-    const verdict = await checkFilePermissions(host, file, what, { writableIsError: key === 'token_file_path' });
-    for (const d of verdict.diagnostics) out.push({ ...d, connection: name });
+    if (file === undefined) ctx.paths.set(value, (file = userPath(ctx.host, value)));
+    const verdict = fileVerdict(ctx, index, file);
+    waiting ||= verdict instanceof Promise;
+    checks.push([index, file, verdict]);
   }
-  return out;
+  if (!waiting) {
+    for (const [index, file, verdict] of checks) reportFile(index, name, file, verdict as FileVerdict, out);
+    return undefined;
+  }
+  return (async () => {
+    for (const [index, file, verdict] of checks) reportFile(index, name, file, await verdict, out);
+  })();
 }
 
-function keep(list: readonly Diagnostic[], diagnostics: Diagnostic[], errors: ConnectionProblem[]): void {
-  for (const d of list) {
+/**
+ * Lists entry `name` of `r`; its diagnostics are appended to `diagnostics` (the resolution's flat list). Synchronous
+ * unless a file it names has not been looked at yet in this resolution: the caller awaits only then.
+ */
+export function listConnection(
+  ctx: ListingContext,
+  r: RawConnections,
+  name: string,
+  diagnostics: Diagnostic[],
+): ListedConnection | Promise<ListedConnection> {
+  const { source, file } = r;
+  const value = r.entries[name];
+  const isDefault = name === ctx.defaultName;
+  if (!isTable(value)) {
+    const d = notATable(r, name);
     diagnostics.push(d);
+    const errors = [problemOf(d)];
+    return file
+      ? { name, source, isDefault, file, params: {}, errors }
+      : { name, source, isDefault, params: {}, errors };
+  }
+  const first = diagnostics.length;
+  const params = applyEnvironment(name, normaliseTable(name, value, file, diagnostics), ctx.env);
+  unknownKeyDiagnostics(name, params, file, diagnostics);
+  const built = buildProfile({ name, source, file, isDefault, params, baseUrls: ctx.baseUrls }, diagnostics);
+  const errors: ConnectionProblem[] = [];
+  const { authenticator, profile } = built;
+  let listed: { -readonly [K in keyof ListedConnection]: ListedConnection[K] };
+  // The usual connection in one literal (no hidden-class changes); the rest gains its fields one by one.
+  if (file && authenticator && profile)
+    listed = { name, source, isDefault, file, params, errors, authenticator, profile };
+  else {
+    listed = file ? { name, source, isDefault, file, params, errors } : { name, source, isDefault, params, errors };
+    if (authenticator) listed.authenticator = authenticator;
+    if (profile) listed.profile = profile;
+  }
+  const pending =
+    params.private_key_file === undefined && params.token_file_path === undefined
+      ? undefined
+      : referencedFileDiagnostics(ctx, name, params, diagnostics);
+  if (!pending) return withErrors(listed, errors, diagnostics, first);
+  return pending.then(() => withErrors(listed, errors, diagnostics, first));
+}
+
+/** The connection's errors are the error diagnostics it added to the flat list (from `first` on). */
+function withErrors(
+  listed: ListedConnection,
+  errors: ConnectionProblem[],
+  diagnostics: readonly Diagnostic[],
+  first: number,
+): ListedConnection {
+  for (let i = first; i < diagnostics.length; i++) {
+    const d = diagnostics[i]!;
     if (d.severity === 'error') errors.push(problemOf(d));
   }
-}
-
-/** Lists one entry; its diagnostics are appended to `diagnostics` (the resolution's flat list). */
-export async function listConnection(
-  ctx: ListingContext,
-  r: RawConnection,
-  diagnostics: Diagnostic[],
-): Promise<ListedConnection> {
-  const base: { name: string; source: ConnectionSource; file?: string; isDefault: boolean } = {
-    name: r.name,
-    source: r.source,
-    isDefault: r.name === ctx.defaultName,
-  };
-  if (r.file) base.file = r.file;
-  if (!isTable(r.value)) {
-    const d = notATable(r);
-    diagnostics.push(d);
-    return { ...base, params: {}, errors: [problemOf(d)] };
-  }
-  const normalised = normaliseTable(r.name, r.value, r.file);
-  const params = applyEnvironment(r.name, normalised.params, ctx.env);
-  const built = buildProfile({ ...base, params });
-  const errors: ConnectionProblem[] = [];
-  keep(normalised.diagnostics, diagnostics, errors);
-  keep(unknownKeyDiagnostics(r.name, params, r.file), diagnostics, errors);
-  keep(built.diagnostics, diagnostics, errors);
-  if (params.private_key_file !== undefined || params.token_file_path !== undefined)
-    keep(await referencedFileDiagnostics(ctx, r.name, params), diagnostics, errors);
-  const listed: { -readonly [K in keyof ListedConnection]: ListedConnection[K] } = { ...base, params, errors };
-  if (built.authenticator) listed.authenticator = built.authenticator;
-  if (built.profile) listed.profile = built.profile;
   return listed;
 }
 

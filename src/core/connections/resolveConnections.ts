@@ -4,11 +4,10 @@
 import { chooseDirectory, CONFIG_FILE, CONNECTIONS_FILE, pathApi } from './connectionDirectory';
 import { genericEnvironmentParams, indexEnvironment, stringParam } from './connectionParams';
 import { skipVariableDiagnostics } from './filePermissions';
-import { listConnection, withStatCache, type RawConnection } from './listConnection';
-import { isTable, loadToml, parseToml, type LoadedToml, type TomlTable } from './tomlFiles';
+import { listConnection, listingContext, withStatCache, type RawConnections } from './listConnection';
+import { isTable, loadToml, parseToml, type LoadedToml } from './tomlFiles';
 import type {
   ConnectionProfile,
-  ConnectionSource,
   Diagnostic,
   HostEnvironment,
   ListedConnection,
@@ -36,20 +35,13 @@ function defaultNameOf(host: HostEnvironment, config: LoadedToml): string {
   return typeof top === 'string' ? top : 'default';
 }
 
-/** Every top-level entry of a document is a connection for the connector, tables or not. */
-function entriesOf(doc: TomlTable, source: ConnectionSource, label: string, file: string | undefined): RawConnection[] {
-  const out: RawConnection[] = [];
-  for (const name in doc) out.push({ name, value: doc[name], source, label, ...(file ? { file } : {}) });
-  return out;
-}
-
 function rawConnections(
   host: HostEnvironment,
   directory: string,
   config: LoadedToml,
   conns: LoadedToml,
   diagnostics: Diagnostic[],
-): RawConnection[] {
+): RawConnections | undefined {
   const workbench = isWorkbenchDirectory(host, directory);
   const envToml = host.env.SNOWFLAKE_CONNECTIONS;
   // Set, even to "", it replaces the files: "" is a document without connections (connector: `if env_var is None`).
@@ -57,7 +49,7 @@ function rawConnections(
     const parsed = parseToml(envToml, 'SNOWFLAKE_CONNECTIONS');
     if (parsed.error) {
       diagnostics.push({ ...parsed.error, fix: 'Fix or unset the SNOWFLAKE_CONNECTIONS environment variable.' });
-      return [];
+      return undefined;
     }
     if (conns.present || isTable(config.data?.connections)) {
       diagnostics.push({
@@ -65,7 +57,7 @@ function rawConnections(
         message: 'SNOWFLAKE_CONNECTIONS is set, so it replaces every connection in the connection files.',
       });
     }
-    return entriesOf(parsed.data ?? {}, 'environment', 'SNOWFLAKE_CONNECTIONS', undefined);
+    return { entries: parsed.data ?? {}, source: 'environment', label: 'SNOWFLAKE_CONNECTIONS' };
   }
   if (conns.present) {
     if (isTable(config.data?.connections) && Object.values(config.data.connections).some(isTable)) {
@@ -76,17 +68,17 @@ function rawConnections(
         fix: `Move them into ${conns.file}.`,
       });
     }
-    return conns.data
-      ? entriesOf(conns.data, workbench ? 'workbench' : 'connections.toml', conns.file, conns.file)
-      : [];
+    const source = workbench ? 'workbench' : 'connections.toml';
+    return conns.data ? { entries: conns.data, source, label: conns.file, file: conns.file } : undefined;
   }
   const section = config.data?.connections;
-  if (!isTable(section)) return [];
-  return entriesOf(section, workbench ? 'workbench' : 'config.toml', `[connections] of ${config.file}`, config.file);
+  if (!isTable(section)) return undefined;
+  const source = workbench ? 'workbench' : 'config.toml';
+  return { entries: section, source, label: `[connections] of ${config.file}`, file: config.file };
 }
 
 /** When no file has connections but SNOWFLAKE_ACCOUNT is set (SPCS, CI), the generic variables make one. */
-async function environmentConnection(host: HostEnvironment, defaultName: string): Promise<RawConnection | undefined> {
+async function environmentConnection(host: HostEnvironment, defaultName: string): Promise<RawConnections | undefined> {
   const params = genericEnvironmentParams(host.env);
   if (!stringParam(params, 'account') && !stringParam(params, 'host')) return undefined;
   const hasCredential = ['authenticator', 'token', 'token_file_path', 'private_key_file', 'private_key_raw'].some((k) =>
@@ -97,7 +89,7 @@ async function environmentConnection(host: HostEnvironment, defaultName: string)
     if (!(await host.fs.stat(SPCS_TOKEN_FILE))?.isFile()) return undefined;
     params.authenticator = 'oauth';
   }
-  return { name: defaultName || 'default', value: params, source: 'environment', label: 'the environment' };
+  return { entries: { [defaultName || 'default']: params }, source: 'environment', label: 'the environment' };
 }
 
 /** `['a', 'b']` as the connector prints the known names (a Python list). */
@@ -175,6 +167,13 @@ async function withUserConnections(host: HostEnvironment, managed: ResolvedConne
   };
 }
 
+function workbenchFirst(listed: ListedConnection[]): ListedConnection[] {
+  let managed = 0;
+  for (const c of listed) if (c.source === 'workbench') managed++;
+  if (managed === 0 || managed === listed.length) return listed;
+  return [...listed.filter((c) => c.source === 'workbench'), ...listed.filter((c) => c.source !== 'workbench')];
+}
+
 export async function resolveConnections(host: HostEnvironment): Promise<ResolvedConnections> {
   const resolved = await resolveOneDirectory(withStatCache(host));
   return isWorkbenchDirectory(host, resolved.directory) ? withUserConnections(host, resolved) : resolved;
@@ -193,33 +192,38 @@ async function resolveOneDirectory(host: HostEnvironment): Promise<ResolvedConne
     ...conns.diagnostics,
   ];
   const defaultName = defaultNameOf(host, config);
-  const raw = rawConnections(host, directory, config, conns, diagnostics);
+  let raw = rawConnections(host, directory, config, conns, diagnostics);
+  let names = raw ? Object.keys(raw.entries) : [];
   if (
-    raw.length === 0 &&
+    names.length === 0 &&
     host.env.SNOWFLAKE_CONNECTIONS === undefined &&
     !diagnostics.some((d) => d.severity === 'error')
   ) {
     const fromEnv = await environmentConnection(host, defaultName);
     if (fromEnv) {
-      raw.push(fromEnv);
+      const name = Object.keys(fromEnv.entries)[0]!;
+      raw = fromEnv;
+      names = [name];
       diagnostics.push({
         severity: 'info',
-        connection: fromEnv.name,
-        message: `No connection file in ${directory}; connection '${fromEnv.name}' is made from the SNOWFLAKE_* environment variables.`,
+        connection: name,
+        message: `No connection file in ${directory}; connection '${name}' is made from the SNOWFLAKE_* environment variables.`,
       });
     }
   }
-  const names = raw.map((r) => r.name);
-  const ctx = { host, env: indexEnvironment(host.env, names), defaultName, paths: new Map<string, string>() };
+  const ctx = listingContext(host, indexEnvironment(host.env, names), defaultName);
   const listed: ListedConnection[] = [];
-  for (const r of raw) listed.push(await listConnection(ctx, r, diagnostics));
-  if (!new Set(names).has(defaultName)) diagnostics.push(defaultNotFound(host, defaultName, names));
+  // Most connections list without waiting on a file: awaiting only the ones that must keeps 100k cheap.
+  if (raw) {
+    for (const name of names) {
+      const one = listConnection(ctx, raw, name, diagnostics);
+      listed.push(one instanceof Promise ? await one : one);
+    }
+  }
+  if (!names.includes(defaultName)) diagnostics.push(defaultNotFound(host, defaultName, names));
   diagnostics.push(...choice.unused);
   // Workbench-managed connections first (one directory holds one source, so this keeps the files' order).
-  const ordered = [
-    ...listed.filter((c) => c.source === 'workbench'),
-    ...listed.filter((c) => c.source !== 'workbench'),
-  ];
+  const ordered = workbenchFirst(listed);
   return {
     connections: usable(ordered),
     listed: ordered,

@@ -18,7 +18,7 @@ import {
   parseRetryAfter,
   readJson,
   readWithin,
-  requestLimits,
+  RequestLimits,
 } from '../shared/http';
 import type { Logger } from '../shared/logger';
 import { isCredentialRefused, withAuthRetry } from '../auth/withAuthRetry';
@@ -53,6 +53,8 @@ export interface CortexClientOptions {
   /** Longest wait honoured from Retry-After before failing instead; default 20 s. */
   readonly maxDelayMs?: number;
   readonly now?: () => number;
+  /** The editor's request time limits (answer, and silence within a stream); defaults otherwise. */
+  readonly limits?: RequestLimits;
 }
 
 export interface CompleteOptions {
@@ -89,9 +91,11 @@ export class CortexClient {
   private readonly fetchImpl: typeof fetch;
   private readonly userAgent: string;
   private readonly modelCache = new Map<string, { at: number; list: Promise<ModelList> }>();
+  private readonly limits: RequestLimits;
 
   constructor(private readonly opts: CortexClientOptions) {
     this.fetchImpl = opts.fetch ?? ((...args) => fetch(...args));
+    this.limits = opts.limits ?? new RequestLimits();
     this.userAgent = opts.partner?.trim() || opts.userAgent || 'posit-snowflake';
   }
 
@@ -120,7 +124,8 @@ export class CortexClient {
           { text: 'Check the host in the connection: it may point at a proxy or sign-in page.' },
         );
       }
-      return readCompletion(res, { connection: profile.name, model: request.model, status: res.status }, options);
+      const read = { connection: profile.name, model: request.model, status: res.status, limits: this.limits };
+      return readCompletion(res, read, options);
     });
   }
 
@@ -205,6 +210,7 @@ export class CortexClient {
           retries: this.opts.retries ?? 2,
           backoffMs: this.opts.backoffMs ?? 500,
           maxDelayMs: this.opts.maxDelayMs ?? 20_000,
+          answerTimeoutMs: this.limits.answerTimeoutMs,
           logger: this.opts.logger,
           acceptStatus: (s) => s >= 400 && s < 500 && s !== 429,
           ...(ctx.retryStatuses ? { retryStatuses: ctx.retryStatuses } : {}),
@@ -239,6 +245,7 @@ interface ReadContext {
   readonly connection: string;
   readonly model: string;
   readonly status: number;
+  readonly limits: RequestLimits;
 }
 
 /** Hands parts to the caller, counting them and keeping the usage for the summary. */
@@ -280,7 +287,7 @@ async function readCompletion(res: Response, ctx: ReadContext, options: Complete
   };
   try {
     for (;;) {
-      const { done, value } = await readWithin(reader, requestLimits.streamIdleTimeoutMs, res.url);
+      const { done, value } = await readWithin(reader, ctx.limits.streamIdleTimeoutMs, res.url);
       if (done) break;
       if (sniffing) {
         // Some failures come as HTTP 200 with a JSON body: look before parsing it as a stream.

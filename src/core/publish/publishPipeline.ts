@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { AuthService } from '../auth/types';
 import { IGNORE_FILE } from './bundle/exclusions';
 import { CancelledError, SnowflakeExtError, isCancelled } from '../shared/errors';
+import type { RequestLimits } from '../shared/http';
 import { nullLogger, type Logger } from '../shared/logger';
 import { createBundle, type Bundle } from './bundle/bundler';
 import { apiKeyAuth, ingressAuth, type ConnectAuth } from './connect/connectAuth';
@@ -49,6 +50,8 @@ export interface ServerAccess {
   readonly logger?: Logger;
   readonly signal?: AbortSignal;
   readonly backoffMs?: number;
+  /** The editor's request time limits; defaults otherwise. */
+  readonly limits?: RequestLimits;
 }
 
 export interface PublishRequest extends ServerAccess {
@@ -140,6 +143,7 @@ export async function connectClientFor(access: ServerAccess): Promise<ConnectCli
     ...(access.fetch ? { fetch: access.fetch } : {}),
     ...(access.signal ? { signal: access.signal } : {}),
     ...(access.backoffMs !== undefined ? { backoffMs: access.backoffMs } : {}),
+    ...(access.limits ? { limits: access.limits } : {}),
   });
 }
 

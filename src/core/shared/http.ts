@@ -21,7 +21,7 @@ export interface FetchRetryOptions {
   readonly retryStatuses?: ReadonlySet<number>;
   /**
    * How long to wait for the server to connect and answer (the response headers) before giving up, in ms; default
-   * `requestLimits.answerTimeoutMs`. It does not limit reading the body (streams have their own idle limit).
+   * 30 s (the editor passes its `RequestLimits`). It does not limit reading the body (streams have their own idle limit).
    */
   readonly answerTimeoutMs?: number;
   /**
@@ -32,19 +32,25 @@ export interface FetchRetryOptions {
   readonly idempotent?: boolean;
 }
 
-/** The limits every request gets unless it says otherwise; the composition root sets them from the settings. */
-export const requestLimits = {
-  /** Connect and first-byte limit (setting `positSnowflake.requestTimeoutSeconds`). */
-  answerTimeoutMs: 30_000,
-  /** Longest silence between two events of a stream (a Cortex answer). */
-  streamIdleTimeoutMs: 30_000,
-};
+const DEFAULT_LIMIT_MS = 30_000;
 
-/** Sets the request limits from a setting in seconds (a missing, zero or negative value restores the default). */
-export function setRequestTimeoutSeconds(seconds: number | undefined): void {
-  const ms = seconds && seconds > 0 ? Math.round(seconds * 1000) : 30_000;
-  requestLimits.answerTimeoutMs = ms;
-  requestLimits.streamIdleTimeoutMs = ms;
+/**
+ * The time limits of requests. One object, made by the composition root and handed to the auth service and the
+ * Cortex and Connect clients, kept in step with the setting `positSnowflake.requestTimeoutSeconds`; whoever is
+ * given none gets the defaults.
+ */
+export class RequestLimits {
+  /** Connect and first-byte limit. */
+  answerTimeoutMs = DEFAULT_LIMIT_MS;
+  /** Longest silence between two events of a stream (a Cortex answer). */
+  streamIdleTimeoutMs = DEFAULT_LIMIT_MS;
+
+  /** Sets both limits from a setting in seconds (a missing, zero or negative value restores the default). */
+  setTimeoutSeconds(seconds: number | undefined): void {
+    const ms = seconds && seconds > 0 ? Math.round(seconds * 1000) : DEFAULT_LIMIT_MS;
+    this.answerTimeoutMs = ms;
+    this.streamIdleTimeoutMs = ms;
+  }
 }
 
 function hostOf(url: string): string {
@@ -332,7 +338,7 @@ export async function fetchWithRetry(
     acceptStatus,
     timeoutMs,
     retryStatuses = RETRY_STATUSES,
-    answerTimeoutMs = requestLimits.answerTimeoutMs,
+    answerTimeoutMs = DEFAULT_LIMIT_MS,
     idempotent,
     ...requestInit
   } = init;

@@ -11,7 +11,7 @@ import {
   type AddConnectionOptions,
 } from '../../core/connections/edit/addConnection';
 import { problemText, runForm, type FormInput, type FormStep } from '../multiStepInput';
-import { browseButton, expand, keyFileProblem, passphraseProblem, tokenFileProblem } from './addConnectionChecks';
+import { formChecks, type FormChecks, type Home } from './addConnectionChecks';
 import type { KeySetupOptions } from '../../core/auth/keys/keyPairSetup';
 import type { ResolvedConnections } from '../../core/auth/types';
 import {
@@ -80,7 +80,7 @@ function optional(what: keyof Answers & ('role' | 'warehouse' | 'database' | 'sc
   };
 }
 
-function steps(taken: ReadonlySet<string>, resolved: ResolvedConnections): FormStep<Answers>[] {
+function steps(taken: ReadonlySet<string>, resolved: ResolvedConnections, c: FormChecks): FormStep<Answers>[] {
   const is = (m: AddableAuthenticator) => (a: Answers) => a.method === m;
   const ownKey = (a: Answers): boolean => a.method === 'SNOWFLAKE_JWT' && a.keySource !== 'generate';
   return [
@@ -144,8 +144,8 @@ function steps(taken: ReadonlySet<string>, resolved: ResolvedConnections): FormS
           label: 'private key file',
           prompt: 'Path of your private key file (.p8). The button on the right opens a file dialog.',
           value: a.keyFile,
-          button: browseButton('private key file', { 'Private keys': ['p8', 'pem', 'key'], 'All files': ['*'] }),
-          accept: (v) => (v ? keyFileProblem(v, a) : Promise.resolve('Choose the private key file.')),
+          button: c.browseButton('private key file', { 'Private keys': ['p8', 'pem', 'key'], 'All files': ['*'] }),
+          accept: (v) => (v ? c.keyFileProblem(v, a) : Promise.resolve('Choose the private key file.')),
         });
       },
     },
@@ -157,7 +157,7 @@ function steps(taken: ReadonlySet<string>, resolved: ResolvedConnections): FormS
           prompt: "The key is encrypted: its passphrase. It is kept in the editor's secret storage, never in a file.",
           password: true,
           value: a.passphrase,
-          accept: (v) => (v ? passphraseProblem(v, a) : Promise.resolve('An encrypted key needs its passphrase.')),
+          accept: (v) => (v ? c.passphraseProblem(v, a) : Promise.resolve('An encrypted key needs its passphrase.')),
         });
       },
     },
@@ -181,8 +181,8 @@ function steps(taken: ReadonlySet<string>, resolved: ResolvedConnections): FormS
           label: 'OAuth token file',
           prompt: 'Path of the file that holds the OAuth access token. The button on the right opens a file dialog.',
           value: a.tokenFile,
-          button: browseButton('OAuth token file'),
-          accept: tokenFileProblem,
+          button: c.browseButton('OAuth token file'),
+          accept: c.tokenFileProblem,
         });
       },
     },
@@ -206,7 +206,8 @@ function problemOf(check: () => unknown): string | undefined {
 export type PromptedConnection = { readonly add: AddConnectionOptions } | { readonly setUpKey: KeySetupOptions };
 
 /** Runs the form over the connections there are (names in use are refused while typing). */
-export async function promptForConnection(resolved: ResolvedConnections): Promise<PromptedConnection> {
+export async function promptForConnection(resolved: ResolvedConnections, home: Home): Promise<PromptedConnection> {
+  const c = formChecks(home);
   const taken = new Set(resolved.listed.map((c) => c.name.toLowerCase()));
   const blank: Answers = {
     name: '',
@@ -225,7 +226,7 @@ export async function promptForConnection(resolved: ResolvedConnections): Promis
     database: '',
     schema: '',
   };
-  const a = await runForm(TITLE, steps(taken, resolved), blank);
+  const a = await runForm(TITLE, steps(taken, resolved, c), blank);
   const method = a.method!;
   const some = (v: string): string | undefined => v.trim() || undefined;
   const settings = {
@@ -241,10 +242,10 @@ export async function promptForConnection(resolved: ResolvedConnections): Promis
       account: a.account,
       authenticator: method,
       ...(a.user ? { user: a.user } : {}),
-      ...(method === 'SNOWFLAKE_JWT' ? { privateKeyFile: expand(a.keyFile) } : {}),
+      ...(method === 'SNOWFLAKE_JWT' ? { privateKeyFile: c.expand(a.keyFile) } : {}),
       ...(method === 'SNOWFLAKE_JWT' && a.encrypted ? { passphrase: a.passphrase } : {}),
       ...(method === 'PROGRAMMATIC_ACCESS_TOKEN' ? { pat: a.pat.trim() } : {}),
-      ...(method === 'OAUTH' ? { tokenFilePath: expand(a.tokenFile) } : {}),
+      ...(method === 'OAUTH' ? { tokenFilePath: c.expand(a.tokenFile) } : {}),
       ...settings,
     },
   };

@@ -2,8 +2,8 @@
 // the commands (Add/Test Connection, Sign In/Out, Set Key Passphrase, Set PAT, Open Connections File, Show
 // Diagnostics, Set as Default Connection).
 //
-// Commands take the connection they act on (a name or a tree node), and Add Connection its fields, e.g.
-//   executeCommand('positSnowflake.addConnection', { name, account, user, authenticator, privateKeyFile, passphrase })
+// Commands take the connection they act on (a name or a tree node); Add Connection asks for everything, e.g.
+//   executeCommand('positSnowflake.addConnection')                     // the form; returns { name, file, created }
 //   executeCommand('positSnowflake.testConnection', 'prod')            // or a tree node with .connectionName
 //   executeCommand('positSnowflake.setKeyPassphrase', 'prod')       // asks for the passphrase
 //   executeCommand('positSnowflake.setPat', 'prod')                  // asks for the token
@@ -19,11 +19,7 @@ import type { ConnectionProfile, SignOutResult } from '../../core/auth/types';
 import { showSignIns } from './signInsCommands';
 import { isCancelled } from '../../core/shared/errors';
 import { registerCommand, toAbortSignal } from '../runCommand';
-import {
-  addConnection,
-  type AddConnectionOptions,
-  type AddConnectionResult,
-} from '../../core/connections/edit/addConnection';
+import { addConnection, type AddConnectionResult } from '../../core/connections/edit/addConnection';
 import { promptForConnection } from './addConnectionFlow';
 import type { KeySetupResult } from '../../core/auth/keys/keyPairSetup';
 import { registerOAuthClientCommands } from './oauthClientCommands';
@@ -45,22 +41,9 @@ import {
   SnowflakeAuthProvider,
 } from './snowflakeAuthProvider';
 
-function isOptions(arg: unknown): arg is AddConnectionOptions {
-  return (
-    typeof arg === 'object' &&
-    arg !== null &&
-    typeof (arg as { name?: unknown }).name === 'string' &&
-    typeof (arg as { account?: unknown }).account === 'string'
-  );
-}
-
-async function runAddConnection(
-  deps: AuthDeps,
-  arg: unknown,
-): Promise<AddConnectionResult | KeySetupResult | undefined> {
+async function runAddConnection(deps: AuthDeps): Promise<AddConnectionResult | KeySetupResult | undefined> {
   const { auth } = deps;
-  if (isOptions(arg)) return addConnection(auth, arg);
-  const prompted = await promptForConnection(await auth.connections());
+  const prompted = await promptForConnection(await auth.connections(), auth.host);
   // "I don't have a key": Set Up Key-Pair Sign-In writes the key and the connection, and says how it went.
   if ('setUpKey' in prompted)
     return vscode.commands.executeCommand<KeySetupResult | undefined>(
@@ -216,7 +199,7 @@ export function registerAuth(deps: AuthDeps): AuthServices {
     managedDocs,
     vscode.workspace.registerTextDocumentContentProvider(DOCTOR_SCHEME, doctorDocs),
     vscode.workspace.registerTextDocumentContentProvider(MANAGED_FILE_SCHEME, managedDocs),
-    registerCommand(log, 'positSnowflake.addConnection', (arg?: unknown) => runAddConnection(deps, arg)),
+    registerCommand(log, 'positSnowflake.addConnection', () => runAddConnection(deps)),
     registerCommand(log, 'positSnowflake.testConnection', (arg?: unknown) => testConnection(deps, arg)),
     registerCommand(log, 'positSnowflake.setKeyPassphrase', (arg?: unknown) => setKeyPassphrase(auth, arg)),
     registerCommand(log, 'positSnowflake.setPat', (arg?: unknown) => setPat(auth, arg)),

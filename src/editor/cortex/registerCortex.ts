@@ -36,6 +36,7 @@ export function registerCortex(deps: CortexDeps, shared: CortexSharedServices = 
     logger: log,
     userAgent: `posit-snowflake/${version}`,
     partner: auth.host.env.SF_PARTNER || undefined,
+    limits: deps.limits,
   });
 
   let sessions = shared.sessions;

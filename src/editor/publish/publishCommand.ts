@@ -1,8 +1,7 @@
 // "Publish to Posit Connect…": which folder (the clicked file's, the active editor's, or a workspace folder), which
 // server, the title (first deployment), the OAuth integrations, a review of files and manifest, then the core
 // pipeline under a cancellable progress notification, with the task's lines streamed into the deployment log.
-// Arguments skip every prompt: publish({ dir, serverUrl, file?, appmode?, entrypoint?, newContent?, integrations?,
-// environment?, secrets?, draft? }); secrets' values still come from the editor's secret storage (or are asked).
+// The command takes the folder or file it was run on (a Uri, from the Explorer or the editor title); the rest is asked.
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
@@ -12,7 +11,6 @@ import { publish, TaskFailedError } from '../../core/publish/publishPipeline';
 import {
   APP_MODE_LABELS,
   APP_MODES,
-  isAppMode,
   type ContentOverride,
   type PublishEvent,
   type PublishResult,
@@ -23,35 +21,14 @@ import { toAbortSignal } from '../runCommand';
 import { askTitle, chooseIntegrations, review, secretAsker } from './publishPrompts';
 import { pickServer } from './serverCommands';
 
-export interface PublishArgs {
-  readonly dir?: string;
-  readonly file?: string;
-  readonly serverUrl?: string;
-  readonly appmode?: string;
-  readonly entrypoint?: string;
-  readonly title?: string;
-  readonly newContent?: boolean;
-  /** OAuth integrations (guid or name) the content needs. */
-  readonly integrations?: readonly string[];
-  readonly environment?: Readonly<Record<string, string>>;
-  /** Names of secrets; their values come from the editor's secret storage, asked once. */
-  readonly secrets?: readonly string[];
-  readonly draft?: boolean;
-}
-
 export interface PublishCommandResult extends PublishResult {
   /** What the progress notification said, in order (tests check the person saw each step). */
   readonly progress: readonly string[];
 }
 
-/** The project folder and chosen file from the command's argument: a Uri (Explorer, editor title) or PublishArgs. */
+/** The project folder and chosen file: the Uri the command was run on, else the active editor's, else a folder. */
 async function target(arg: unknown): Promise<{ dir: string; file?: string }> {
-  const given =
-    arg instanceof vscode.Uri
-      ? arg.fsPath
-      : typeof arg === 'object' && arg !== null
-        ? ((arg as PublishArgs).dir ?? (arg as PublishArgs).file)
-        : undefined;
+  const given = arg instanceof vscode.Uri ? arg.fsPath : undefined;
   if (given !== undefined && !fs.existsSync(given))
     throw new SnowflakeExtError('notFound', `${given} does not exist.`, {
       text: 'Choose an existing project folder or file to publish.',
@@ -59,8 +36,7 @@ async function target(arg: unknown): Promise<{ dir: string; file?: string }> {
   const picked = given ?? vscode.window.activeTextEditor?.document.uri.fsPath;
   if (picked && fs.existsSync(picked)) {
     const isDir = fs.statSync(picked).isDirectory();
-    const file = isDir ? (arg as PublishArgs | undefined)?.file : picked;
-    return { dir: isDir ? picked : path.dirname(picked), ...(file ? { file } : {}) };
+    return isDir ? { dir: picked } : { dir: path.dirname(picked), file: picked };
   }
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length === 1) return { dir: folders[0]!.uri.fsPath };
@@ -151,23 +127,13 @@ function progressReporter(
 }
 
 export async function runPublish(
-  deps: Pick<PublishDeps, 'auth' | 'log' | 'version'>,
+  deps: Pick<PublishDeps, 'auth' | 'log' | 'version' | 'limits'>,
   registry: ConnectServerRegistry,
   deployLog: vscode.OutputChannel,
   arg: unknown,
 ): Promise<PublishCommandResult> {
-  const args: PublishArgs =
-    typeof arg === 'object' && arg !== null && !(arg instanceof vscode.Uri) ? (arg as PublishArgs) : {};
   const { dir, file } = await target(arg);
-  const server = args.serverUrl
-    ? registry.find(args.serverUrl)
-    : await pickServer(deps, registry, `Publish ${path.basename(dir)} to`);
-  if (!server)
-    throw new SnowflakeExtError('notFound', `${args.serverUrl} is not one of your Connect servers.`, {
-      text: "Add it with 'Posit Connect: Add Connect Server…'.",
-      command: 'positSnowflake.addConnectServer',
-      commandTitle: 'Add Connect Server',
-    });
+  const server = await pickServer(deps, registry, `Publish ${path.basename(dir)} to`);
   const apiKey = await registry.apiKey(server);
   if (!apiKey)
     throw new SnowflakeExtError('config', `No API key is stored for ${server.name ?? server.url}.`, {
@@ -175,36 +141,20 @@ export async function runPublish(
       command: 'positSnowflake.addConnectServer',
       commandTitle: 'Add Connect Server',
     });
-  const override: ContentOverride = {
-    ...(isAppMode(args.appmode) ? { appmode: args.appmode } : {}),
-    ...(args.entrypoint ? { entrypoint: args.entrypoint } : {}),
-  };
-  const previous = args.newContent ? undefined : await findRecord(dir, server.url);
+  const previous = await findRecord(dir, server.url);
   const relative = vscode.workspace.asRelativePath(dir, true);
   const where = path.isAbsolute(relative) ? path.basename(dir) : relative;
   deployLog.appendLine(
     `\n=== ${new Date().toLocaleString()} · ${where} → ${server.url}${previous ? ` (content ${previous.record.id})` : ' (new content)'}`,
   );
   const seen: string[] = [];
-  // Called with arguments (tests, other extensions): no prompts. From the palette or a menu: the person decides.
-  const interactive = !args.serverUrl;
   const settings = vscode.workspace.getConfiguration('positSnowflake.publish');
   const quartoVersion = settings.get<string>('quartoVersion', '').trim();
   const options = {
-    ...(args.integrations ? { integrations: args.integrations } : {}),
-    ...(args.environment
-      ? { environment: Object.entries(args.environment).map(([name, value]) => ({ name, value })) }
-      : {}),
-    ...(args.secrets ? { secrets: args.secrets } : {}),
-    ...(args.draft ? { activate: false } : {}),
     ...(quartoVersion ? { quartoVersion } : {}),
-    ...(interactive
-      ? {
-          askTitle,
-          chooseIntegrations,
-          ...(settings.get<boolean>('reviewBeforeUpload', true) ? { review } : {}),
-        }
-      : {}),
+    askTitle,
+    chooseIntegrations,
+    ...(settings.get<boolean>('reviewBeforeUpload', true) ? { review } : {}),
     secretValue: secretAsker(deps.auth, server.url, dir),
   };
   try {
@@ -221,12 +171,10 @@ export async function runPublish(
           apiKey,
           auth: deps.auth,
           logger: deps.log,
+          limits: deps.limits,
           signal: toAbortSignal(token)!,
           clientVersion: `posit-snowflake ${deps.version}`.trim(),
           ...(file ? { file } : {}),
-          ...(override.appmode || override.entrypoint ? { override } : {}),
-          ...(args.title ? { title: args.title } : {}),
-          ...(args.newContent ? { newContent: true } : {}),
           chooseContent,
           ...options,
           onEvent: progressReporter(progress, deployLog, seen),

@@ -1,10 +1,11 @@
 // Registers the publish capability: Publish to Posit Connect…, Add / Remove Connect Server, Open Deployed Content,
-// Copy Python / R Code for This Content, Show Deployment Log, and the deployment log channel. Every command takes arguments so tests skip the prompts:
-//   executeCommand('positSnowflake.addConnectServer', { url, apiKey, snowflake?, snowflakeConnection?, name? })
-//   executeCommand('positSnowflake.publish', { dir, serverUrl, file?, appmode?, entrypoint?, title?, newContent? })
-//   executeCommand('positSnowflake.openDeployedContent', { dir })   // opens it and returns the URL
+// Copy Python / R Code for This Content, Show Deployment Log, and the deployment log channel. Publish, Open Deployed
+// Content and Copy Code take the folder or file they act on (a Uri, as the Explorer passes it), Remove Connect
+// Server the server's address; everything else is asked:
+//   executeCommand('positSnowflake.publish', vscode.Uri.file(dir))              // returns the deployment
+//   executeCommand('positSnowflake.openDeployedContent', vscode.Uri.file(dir))  // opens it and returns the URL
+//   executeCommand('positSnowflake.copyIntegrationCode', vscode.Uri.file(dir))  // copies and returns the code
 //   executeCommand('positSnowflake.removeConnectServer', url)
-//   executeCommand('positSnowflake.copyIntegrationCode', { dir, language: 'python' | 'r', copy: false })  // the code
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { listRecords, type FoundRecord } from '../../core/publish/deploymentRecord';
@@ -14,12 +15,7 @@ import { CancelledError, SnowflakeExtError } from '../../core/shared/errors';
 import type { PublishDeps } from '../deps';
 import { registerCommand } from '../runCommand';
 import { runPublish } from './publishCommand';
-import { addServer, removeServer, serverRegistry, type AddServerArgs } from './serverCommands';
-
-interface OpenArgs {
-  readonly dir?: string;
-  readonly target?: 'content' | 'dashboard';
-}
+import { addServer, removeServer, serverRegistry } from './serverCommands';
 
 async function recordsOfWorkspace(dir?: string): Promise<FoundRecord[]> {
   const dirs = dir ? [dir] : (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
@@ -40,8 +36,9 @@ async function recordsOfWorkspace(dir?: string): Promise<FoundRecord[]> {
   return all;
 }
 
-function argsOf<T extends { dir?: string }>(arg: unknown): T {
-  return (arg instanceof vscode.Uri ? { dir: arg.fsPath } : typeof arg === 'object' && arg !== null ? arg : {}) as T;
+/** The folder a command was run on, if it was given one. */
+function dirOf(arg: unknown): string | undefined {
+  return arg instanceof vscode.Uri ? arg.fsPath : undefined;
 }
 
 /** The deployment the command is about: the only one, or the one the person picks. */
@@ -73,51 +70,34 @@ async function chooseRecord(dir: string | undefined, title: string): Promise<Fou
 }
 
 async function openDeployed(arg: unknown): Promise<string> {
-  const args = argsOf<OpenArgs>(arg);
-  const rec = (await chooseRecord(args.dir, 'Open Deployed Content')).record;
-  const url =
-    args.target === 'dashboard'
-      ? (rec.dashboard_url ?? `${rec.server_url}/connect/#/apps/${rec.id}`)
-      : (rec.direct_url ?? `${rec.server_url}/content/${rec.id}/`);
+  const rec = (await chooseRecord(dirOf(arg), 'Open Deployed Content')).record;
+  const url = rec.direct_url ?? `${rec.server_url}/content/${rec.id}/`;
   await vscode.env.openExternal(vscode.Uri.parse(url));
   return url;
 }
 
-interface CodeArgs {
-  readonly dir?: string;
-  readonly language?: CodeLanguage;
-  /** false: return the code without touching the clipboard (tests). */
-  readonly copy?: boolean;
-}
-
 /** Copy Python / R Code for This Content: how the deployed app reaches Snowflake through its OAuth integration. */
 async function copyIntegrationCode(arg: unknown): Promise<string> {
-  const args = argsOf<CodeArgs>(arg);
-  const rec = (await chooseRecord(args.dir, 'Copy Python / R Code for This Content')).record;
+  const rec = (await chooseRecord(dirOf(arg), 'Copy Python / R Code for This Content')).record;
   const appmode = appModeOfPublisherType(rec.configuration?.type ?? rec.type) ?? 'python-streamlit';
-  let language = args.language;
-  if (!language) {
-    const first = languageOf(appmode);
-    const pick = await vscode.window.showQuickPick(
-      (first === 'r' ? (['r', 'python'] as const) : (['python', 'r'] as const)).map((l) => ({
-        label: l === 'r' ? 'R (connectapi)' : 'Python (posit-sdk)',
-        l,
-      })),
-      { title: 'Copy code for this content' },
-    );
-    if (!pick) throw new CancelledError();
-    language = pick.l;
-  }
+  const first = languageOf(appmode);
+  const pick = await vscode.window.showQuickPick(
+    (first === 'r' ? (['r', 'python'] as const) : (['python', 'r'] as const)).map((l) => ({
+      label: l === 'r' ? 'R (connectapi)' : 'Python (posit-sdk)',
+      l,
+    })),
+    { title: 'Copy code for this content' },
+  );
+  if (!pick) throw new CancelledError();
+  const language: CodeLanguage = pick.l;
   const requests = (rec.configuration?.integration_requests ?? []) as readonly IntegrationRequest[];
   const code = integrationCode(language, appmode, requests);
-  if (args.copy !== false) {
-    await vscode.env.clipboard.writeText(code);
-    void vscode.window.showInformationMessage(
-      requests.length
-        ? `Copied the ${language === 'r' ? 'R' : 'Python'} code that reaches Snowflake through ${requests.map((r) => `'${r.name ?? r.guid}'`).join(', ')}.`
-        : `Copied the ${language === 'r' ? 'R' : 'Python'} code; associate the content with a Snowflake OAuth integration (publish again and tick one) for it to work on Connect.`,
-    );
-  }
+  await vscode.env.clipboard.writeText(code);
+  void vscode.window.showInformationMessage(
+    requests.length
+      ? `Copied the ${language === 'r' ? 'R' : 'Python'} code that reaches Snowflake through ${requests.map((r) => `'${r.name ?? r.guid}'`).join(', ')}.`
+      : `Copied the ${language === 'r' ? 'R' : 'Python'} code; associate the content with a Snowflake OAuth integration (publish again and tick one) for it to work on Connect.`,
+  );
   return code;
 }
 
@@ -128,9 +108,7 @@ export function registerPublish(deps: PublishDeps): void {
   subscriptions.push(
     deployLog,
     registerCommand(log, 'positSnowflake.publish', (arg?: unknown) => runPublish(deps, registry, deployLog, arg)),
-    registerCommand(log, 'positSnowflake.addConnectServer', (arg?: AddServerArgs) =>
-      addServer(deps, registry, typeof arg === 'object' && arg !== null ? arg : {}),
-    ),
+    registerCommand(log, 'positSnowflake.addConnectServer', () => addServer(deps, registry)),
     registerCommand(log, 'positSnowflake.removeConnectServer', (arg?: unknown) =>
       removeServer(registry, log, typeof arg === 'string' ? arg : undefined),
     ),

@@ -1,6 +1,6 @@
 // Add / Remove Connect Server: the list in global state, keys in SecretStorage. Adding checks the key with
 // GET /__api__/v1/user and says who you are; a Connect inside Snowflake also names the connection that opens its
-// ingress (a Posit Workbench-managed one offered first). Arguments fill in what they name; the rest is asked.
+// ingress (a Posit Workbench-managed one offered first). Everything is asked, in a form with Back.
 import * as vscode from 'vscode';
 import type { AuthService, ConnectionProfile } from '../../core/auth/types';
 import {
@@ -24,15 +24,6 @@ export function serverRegistry(deps: Pick<PublishDeps, 'globalState' | 'auth'>):
     set: (servers) => deps.globalState.update(STATE_KEY, servers),
   };
   return new ConnectServerRegistry(storage, deps.auth);
-}
-
-export interface AddServerArgs {
-  readonly url?: string;
-  readonly apiKey?: string;
-  readonly name?: string;
-  /** Connect runs inside Snowflake (PrivateLink / custom domain); detected from the host otherwise. */
-  readonly snowflake?: boolean;
-  readonly snowflakeConnection?: string;
 }
 
 export interface AddServerResult {
@@ -90,18 +81,17 @@ function urlProblem(v: string): string | undefined {
   }
 }
 
-const draftOf = (a: ServerAnswers, name?: string): ConnectServer => ({
+const draftOf = (a: ServerAnswers): ConnectServer => ({
   url: a.url,
-  name: name ?? new URL(a.url).host,
+  name: new URL(a.url).host,
   ...(a.inside ? { snowflake: true } : {}),
   ...(a.inside && a.connection ? { snowflakeConnection: a.connection } : {}),
 });
 
-/** The form's steps; what the arguments already say is not asked. The key is checked on its own step. */
-function serverSteps(deps: Pick<PublishDeps, 'auth' | 'log'>, args: AddServerArgs): FormStep<ServerAnswers>[] {
+/** The form's steps. The key is checked on its own step. */
+function serverSteps(deps: Pick<PublishDeps, 'auth' | 'log' | 'limits'>): FormStep<ServerAnswers>[] {
   return [
     {
-      when: () => args.url === undefined,
       ask: async (input, a) => {
         const typed = await input.inputBox({
           label: 'address',
@@ -115,8 +105,8 @@ function serverSteps(deps: Pick<PublishDeps, 'auth' | 'log'>, args: AddServerArg
       },
     },
     {
-      // A caller that passes the key (a test, another extension) decides from the address alone, as before.
-      when: (a) => args.snowflake === undefined && args.apiKey === undefined && !isSnowflakeIngressUrl(a.url),
+      // An address on Snowflake's ingress domain says it already.
+      when: (a) => !isSnowflakeIngressUrl(a.url),
       ask: async (input, a) => {
         const items = [
           { label: 'Posit Connect', inside: false, detail: 'Reached with an API key alone.' },
@@ -138,7 +128,7 @@ function serverSteps(deps: Pick<PublishDeps, 'auth' | 'log'>, args: AddServerArg
       },
     },
     {
-      when: (a) => insideSnowflake(a, args) && args.snowflakeConnection === undefined,
+      when: (a) => insideSnowflake(a),
       ask: async (input, a) => {
         const items = await ingressItems(deps.auth);
         const active = items.find((i) => i.label === a.connection);
@@ -153,7 +143,6 @@ function serverSteps(deps: Pick<PublishDeps, 'auth' | 'log'>, args: AddServerArg
       },
     },
     {
-      when: () => args.apiKey === undefined,
       ask: async (input, a) => {
         a.apiKey = await input.inputBox({
           label: 'API key',
@@ -164,10 +153,11 @@ function serverSteps(deps: Pick<PublishDeps, 'auth' | 'log'>, args: AddServerArg
           accept: async (v) => {
             try {
               a.user = await checkServer({
-                server: draftOf(a, args.name),
+                server: draftOf(a),
                 apiKey: v.trim(),
                 auth: deps.auth,
                 logger: deps.log,
+                limits: deps.limits,
               });
               return undefined;
             } catch (err) {
@@ -181,39 +171,20 @@ function serverSteps(deps: Pick<PublishDeps, 'auth' | 'log'>, args: AddServerArg
   ];
 }
 
-function insideSnowflake(a: ServerAnswers, args: AddServerArgs): boolean {
-  return args.snowflake ?? a.inside ?? isSnowflakeIngressUrl(a.url);
+function insideSnowflake(a: ServerAnswers): boolean {
+  return a.inside ?? isSnowflakeIngressUrl(a.url);
 }
 
 export async function addServer(
-  deps: Pick<PublishDeps, 'auth' | 'log'>,
+  deps: Pick<PublishDeps, 'auth' | 'log' | 'limits'>,
   registry: ConnectServerRegistry,
-  args: AddServerArgs = {},
 ): Promise<AddServerResult> {
-  const start: ServerAnswers = {
-    url: args.url ? normaliseServerUrl(args.url) : '',
-    ...(args.snowflakeConnection ? { connection: args.snowflakeConnection } : {}),
-    apiKey: args.apiKey ?? '',
-  };
-  const a = await runForm('Add Connect Server', serverSteps(deps, args), start);
-  const inside = insideSnowflake(a, args);
-  const draft = draftOf({ ...a, inside }, args.name);
-  const user =
-    a.user ??
-    (await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Checking ${draft.name}…`, cancellable: true },
-      (_p, token) => {
-        const controller = new AbortController();
-        token.onCancellationRequested(() => controller.abort());
-        return checkServer({
-          server: draft,
-          apiKey: a.apiKey,
-          auth: deps.auth,
-          logger: deps.log,
-          signal: controller.signal,
-        });
-      },
-    ));
+  const blank: ServerAnswers = { url: '', apiKey: '' };
+  const a = await runForm('Add Connect Server', serverSteps(deps), blank);
+  const draft = draftOf({ ...a, inside: insideSnowflake(a) });
+  // The key's step checked it and says whose it is: the form ends only once a key was accepted.
+  const user = a.user;
+  if (!user) throw new CancelledError();
   const connection = draft.snowflakeConnection;
   const server = await registry.save({ ...draft, username: user.username }, a.apiKey);
   deps.log.info(
@@ -227,7 +198,7 @@ export async function addServer(
 
 /** Picks a saved server (or, with none saved, runs Add Connect Server). */
 export async function pickServer(
-  deps: Pick<PublishDeps, 'auth' | 'log'>,
+  deps: Pick<PublishDeps, 'auth' | 'log' | 'limits'>,
   registry: ConnectServerRegistry,
   title: string,
 ): Promise<ConnectServer> {

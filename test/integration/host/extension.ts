@@ -8,6 +8,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PositSnowflakeApi } from '../../../src/api';
 import { SecretStore, type SecretKind } from '../../../src/core/auth/secretStore';
+import {
+  addConnection,
+  type AddConnectionOptions,
+  type AddConnectionResult,
+} from '../../../src/core/connections/edit/addConnection';
 import type { ParticipantRecord } from '../../../src/editor/cortex/snowflakeParticipant';
 import { composeExtension } from '../../../src/extension';
 import type { StatusSnapshot } from '../../../src/editor/connections/activeConnectionStatus';
@@ -46,6 +51,13 @@ export interface TestDoors {
   /** Everything the extension's log files hold so far (the log channel writes under context.logUri). */
   logText(): Promise<string>;
   readonly results: ResultsDoor;
+  /**
+   * What Add Connection's form hands the core once every answer is in (the core function itself, over the
+   * extension's auth service): fields the form never asks, such as the emulator's host and port, can be given.
+   */
+  addConnection(options: AddConnectionOptions): Promise<AddConnectionResult>;
+  /** The lines written so far to the extension's output channel `name` (the deployment log), as a person reads them. */
+  outputLines(name: string): readonly string[];
 }
 
 async function filesText(dir: string): Promise<string> {
@@ -65,9 +77,45 @@ function ours(key: string): string {
   return key;
 }
 
+type Win = { createOutputChannel: (name: string, options?: unknown) => vscode.OutputChannel };
+
+/**
+ * Runs `compose` with plain output channels recording their lines (the API gives no way to read a channel back);
+ * log channels, and every channel made later, are left as they are.
+ */
+function recordingOutputChannels<T>(lines: Map<string, string[]>, compose: () => T): T {
+  const win = vscode.window as unknown as Win;
+  const create = win.createOutputChannel;
+  win.createOutputChannel = (name, options) => {
+    const channel = create.call(vscode.window, name, options);
+    if (options !== undefined) return channel;
+    const written = lines.get(name) ?? [];
+    lines.set(name, written);
+    return new Proxy(channel, {
+      get(target, key) {
+        if (key === 'appendLine')
+          return (value: string) => {
+            written.push(value);
+            target.appendLine(value);
+          };
+        const value: unknown = Reflect.get(target, key, target);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  };
+  try {
+    return compose();
+  } finally {
+    win.createOutputChannel = create;
+  }
+}
+
 export function activate(context: vscode.ExtensionContext): TestHostApi {
   const answers: ParticipantRecord[] = [];
-  const parts = composeExtension(context, { onAnswer: (entry) => void answers.push(entry) });
+  const outputs = new Map<string, string[]>();
+  const parts = recordingOutputChannels(outputs, () =>
+    composeExtension(context, { onAnswer: (entry) => void answers.push(entry) }),
+  );
   const secrets = new SecretStore(context.secrets);
   context.subscriptions.push(secrets);
   return {
@@ -87,6 +135,8 @@ export function activate(context: vscode.ExtensionContext): TestHostApi {
       checkPatExpiry: () => parts.patWatcher.check(),
       logText: () => filesText(context.logUri.fsPath),
       results: resultsDoor(parts.sqlEditor.results),
+      outputLines: (name) => [...(outputs.get(name) ?? [])],
+      addConnection: (options) => addConnection(parts.authService, options),
     },
   };
 }

@@ -14,6 +14,7 @@ import {
   typingIntoPrompts,
   runDismissingErrors,
   sandbox,
+  testDoors,
   waitForConnections,
 } from './authSandbox';
 import { withScriptedQuickInput, type Seen } from './scriptedQuickInput';
@@ -135,26 +136,25 @@ describe('auth in the editor', function () {
     await rawSecret.delete(key);
   });
 
-  it('Add Connection (arguments, no prompts) appends to connections.toml byte for byte, mode 0600, and the connection works', async () => {
+  it("Add Connection's write (the form's answers, through the test host) appends to connections.toml byte for byte, mode 0600, and the connection works", async () => {
     const s = sandbox();
     const before = await fsp.readFile(connectionsFile());
     assert.ok(before.toString('utf8').startsWith('# '), 'the sandbox file starts with a comment that must survive');
     const emulator = new URL(s.snowflake);
-    const res = await vscode.commands.executeCommand<{ name: string; file: string; created: boolean }>(
-      'positSnowflake.addConnection',
-      {
-        name: 'added by test',
-        account: 'sandbox-demo',
-        user: s.user,
-        authenticator: 'SNOWFLAKE_JWT',
-        privateKeyFile: s.keyFiles.keypair,
-        role: 'ANALYST',
-        warehouse: 'DEMO_WH',
-        host: emulator.hostname,
-        port: Number(emulator.port),
-        protocol: emulator.protocol.replace(':', ''),
-      },
-    );
+    const res = await (
+      await testDoors()
+    ).addConnection({
+      name: 'added by test',
+      account: 'sandbox-demo',
+      user: s.user,
+      authenticator: 'SNOWFLAKE_JWT',
+      privateKeyFile: s.keyFiles.keypair,
+      role: 'ANALYST',
+      warehouse: 'DEMO_WH',
+      host: emulator.hostname,
+      port: Number(emulator.port),
+      protocol: emulator.protocol.replace(':', '') as 'http' | 'https',
+    });
     assert.deepEqual(res, { name: 'added by test', file: connectionsFile(), created: false });
     const after = await fsp.readFile(connectionsFile());
     assert.ok(
@@ -239,13 +239,15 @@ describe('auth in the editor', function () {
 
   it('Add Connection refuses a duplicate name and leaves the file alone', async () => {
     const before = await fsp.readFile(connectionsFile());
-    const res = await runDismissingErrors('positSnowflake.addConnection', {
-      name: 'KEYPAIR',
-      account: 'sandbox-demo',
-      authenticator: 'PROGRAMMATIC_ACCESS_TOKEN',
-      pat: 'x',
-    });
-    assert.equal(res, undefined);
+    await assert.rejects(
+      (await testDoors()).addConnection({
+        name: 'KEYPAIR',
+        account: 'sandbox-demo',
+        authenticator: 'PROGRAMMATIC_ACCESS_TOKEN',
+        pat: 'x',
+      }),
+      /already exists/,
+    );
     assert.ok((await fsp.readFile(connectionsFile())).equals(before));
   });
 
@@ -253,7 +255,9 @@ describe('auth in the editor', function () {
     const s = sandbox();
     const emulator = new URL(s.snowflake);
     secretKeys.push('positSnowflake/pat/pat_by_test');
-    await vscode.commands.executeCommand('positSnowflake.addConnection', {
+    await (
+      await testDoors()
+    ).addConnection({
       name: 'pat_by_test',
       account: 'sandbox-demo',
       user: s.user,
@@ -261,7 +265,7 @@ describe('auth in the editor', function () {
       pat: s.pat,
       host: emulator.hostname,
       port: Number(emulator.port),
-      protocol: emulator.protocol.replace(':', ''),
+      protocol: emulator.protocol.replace(':', '') as 'http' | 'https',
     });
     const text = await fsp.readFile(connectionsFile(), 'utf8');
     assert.match(text, /^\[pat_by_test\]$/m);

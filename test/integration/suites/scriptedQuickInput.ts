@@ -1,13 +1,16 @@
-// Answers the extension's quick inputs (createInputBox / createQuickPick) from a script, as a person types: each
-// step's title is checked, a value is typed and Enter pressed, Back pressed, or an item picked; a check's message
-// keeps the same prompt open for the next line of the script. Everything the person would have seen is recorded.
+// Answers the extension's quick inputs (createInputBox / createQuickPick, and the one-shot showInputBox /
+// showQuickPick) from a script, as a person types: each step's title is checked, a value is typed and Enter pressed,
+// Back pressed, an item (or several) picked, or Escape pressed; a check's message keeps the same prompt open for the
+// next line of the script. Everything the person would have seen is recorded.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 
 export type Act =
   | { readonly title: RegExp; readonly type?: 'type'; readonly value: string; readonly expectValue?: string }
   | { readonly title: RegExp; readonly type: 'back' }
-  | { readonly title: RegExp; readonly type: 'pick'; readonly label: string };
+  | { readonly title: RegExp; readonly type: 'pick'; readonly label: string }
+  | { readonly title: RegExp; readonly type: 'picks'; readonly labels: readonly string[] }
+  | { readonly title: RegExp; readonly type: 'escape' };
 
 export interface Seen {
   readonly title: string;
@@ -15,6 +18,8 @@ export interface Seen {
 }
 
 type Win = { -readonly [K in keyof typeof vscode.window]: (typeof vscode.window)[K] };
+type Offered = string | vscode.QuickPickItem;
+const labelOf = (i: Offered): string => (typeof i === 'string' ? i : i.label);
 
 interface Fake {
   title?: string;
@@ -36,7 +41,12 @@ const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 10));
 /** Replaces the quick-input factories for `run`; returns what was shown. */
 export async function withScriptedQuickInput(script: readonly Act[], run: () => Promise<unknown>): Promise<Seen[]> {
   const win = vscode.window as unknown as Win;
-  const saved = { createInputBox: win.createInputBox, createQuickPick: win.createQuickPick };
+  const saved = {
+    createInputBox: win.createInputBox,
+    createQuickPick: win.createQuickPick,
+    showInputBox: win.showInputBox,
+    showQuickPick: win.showQuickPick,
+  };
   const seen: Seen[] = [];
   const queue = [...script];
 
@@ -46,6 +56,12 @@ export async function withScriptedQuickInput(script: readonly Act[], run: () => 
       assert.ok(act, `no answer scripted for "${f.title}"`);
       assert.match(f.title ?? '', act.title, `the prompt shown is "${f.title}"`);
       f.validationMessage = undefined;
+      if (act.type === 'escape') {
+        seen.push({ title: f.title ?? '' });
+        f.hidden.fire();
+        return;
+      }
+      if (act.type === 'picks') throw new Error(`"${f.title}" takes one answer`);
       if (act.type === 'back') {
         seen.push({ title: f.title ?? '' });
         f.button.fire(vscode.QuickInputButtons.Back);
@@ -101,6 +117,38 @@ export async function withScriptedQuickInput(script: readonly Act[], run: () => 
     return f;
   }
 
+  /** The next scripted act, checked against the one-shot prompt shown. */
+  function next(title: string): Act {
+    const act = queue.shift();
+    assert.ok(act, `no answer scripted for "${title}"`);
+    assert.match(title, act.title, `the prompt shown is "${title}"`);
+    seen.push({ title });
+    return act;
+  }
+
+  win.showQuickPick = (async (
+    items: readonly Offered[] | Thenable<readonly Offered[]>,
+    options?: vscode.QuickPickOptions,
+  ) => {
+    const list = await items;
+    const act = next(options?.title ?? options?.placeHolder ?? '');
+    if (act.type === 'escape') return undefined;
+    const wanted = act.type === 'picks' ? act.labels : act.type === 'pick' ? [act.label] : [];
+    assert.ok(wanted.length > 0 || act.type === 'picks', `"${options?.title}" is a pick, not a "${act.type}"`);
+    const chosen = wanted.map((label) => {
+      const item = list.find((i) => labelOf(i) === label);
+      assert.ok(item !== undefined, `"${label}" is offered: ${list.map(labelOf).join(', ')}`);
+      return item;
+    });
+    return options?.canPickMany ? chosen : chosen[0];
+  }) as unknown as Win['showQuickPick'];
+  win.showInputBox = (async (options?: vscode.InputBoxOptions) => {
+    const act = next(options?.title ?? options?.prompt ?? '');
+    if (act.type === 'escape') return undefined;
+    assert.ok(act.type === undefined || act.type === 'type', `"${options?.title}" is an input box`);
+    if (act.expectValue !== undefined) assert.equal(options?.value, act.expectValue);
+    return act.value;
+  }) as unknown as Win['showInputBox'];
   win.createInputBox = (() => fake()) as unknown as Win['createInputBox'];
   win.createQuickPick = (() => fake()) as unknown as Win['createQuickPick'];
   try {

@@ -63,11 +63,13 @@ describe('Posit Workbench session @workbench', function () {
     assert.match(String(root.description), /connected as DEMO_USER · ANALYST · DEMO_WH$/);
   });
 
-  it('Add Connection writes to ~/.snowflake, never into the directory Workbench rewrites', async () => {
+  it("Add Connection's write goes to ~/.snowflake, never into the directory Workbench rewrites", async () => {
     const managedBefore = fs.readFileSync(workbenchFile, 'utf8');
     const own = path.join(os.homedir(), '.snowflake', 'connections.toml');
     const ownBefore = fs.readFileSync(own, 'utf8');
-    await vscode.commands.executeCommand('positSnowflake.addConnection', {
+    await (
+      await testDoors()
+    ).addConnection({
       name: 'wb_added',
       account: 'sandbox-demo',
       user: 'DEMO_USER',

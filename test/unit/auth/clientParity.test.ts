@@ -4,7 +4,7 @@
 // api/config_ng/masking.py). Our own data; the facts are theirs. Run against resolveConnections.
 import assert from 'node:assert/strict';
 import type { HostEnvironment, ResolvedConnections } from '../../../src/core/auth/types';
-import { isSecretKey } from '../../../src/core/connections/connectionParams';
+import { isSecretKey } from '../../../src/core/connections/secretParams';
 import { resolveConnections } from '../../../src/core/connections/resolveConnections';
 import { HOME, MemoryFs, hostOf } from './memoryFs';
 

@@ -6,7 +6,7 @@ import { toCortexRequest } from '../../../src/core/cortex/convert/requestConvert
 import type { ChatMessage, ChatTool, ResponsePart } from '../../../src/core/cortex/types';
 import type { AuthService, ConnectionProfile, RestCredential } from '../../../src/core/auth/types';
 import { CancelledError, SnowflakeExtError } from '../../../src/core/shared/errors';
-import { requestLimits, setRequestTimeoutSeconds } from '../../../src/core/shared/http';
+import { RequestLimits } from '../../../src/core/shared/http';
 import { MemoryLogger } from '../../support/memoryLogger';
 import { startEmulator, type Emulator } from '../../emulator/index';
 import { cortexEmulatorOf, type CortexEmulator } from '../../emulator/cortex';
@@ -337,20 +337,15 @@ describe('CortexClient against the emulator', function () {
 
   it('stops a stream that goes silent between events, naming the host', async () => {
     ctl.frameDelayMs = 600;
-    requestLimits.streamIdleTimeoutMs = 200;
-    try {
-      await assert.rejects(
-        run(client(), [user('long stream 20')]),
-        (e: unknown) =>
-          e instanceof SnowflakeExtError &&
-          e.kind === 'network' &&
-          /^Snowflake stopped sending for 200 ms in the middle of an answer \(host 127\.0\.0\.1:\d+\)\.$/.test(
-            e.message,
-          ),
-      );
-    } finally {
-      setRequestTimeoutSeconds(undefined);
-    }
+    const limits = new RequestLimits();
+    limits.streamIdleTimeoutMs = 200;
+    await assert.rejects(
+      run(client(undefined, { limits }), [user('long stream 20')]),
+      (e: unknown) =>
+        e instanceof SnowflakeExtError &&
+        e.kind === 'network' &&
+        /^Snowflake stopped sending for 200 ms in the middle of an answer \(host 127\.0\.0\.1:\d+\)\.$/.test(e.message),
+    );
   });
 
   it('says the answer was cut off when the connection drops mid-stream', async () => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { publish, type PublishRequest } from '../../../src/core/publish/publishPipeline';
 import { fixedRuntimeProbe } from '../../support/fixedRuntimeProbe';
 import { SnowflakeExtError } from '../../../src/core/shared/errors';
-import { setRequestTimeoutSeconds } from '../../../src/core/shared/http';
+import { RequestLimits } from '../../../src/core/shared/http';
 import type { ConnectState } from '../../emulator/connect';
 import { startAuthWorld, type AuthWorld } from '../auth/authHarness';
 import { makeProject, makeTempDir, removeProjects } from './projectFixture';
@@ -30,7 +30,8 @@ describe('publish: Connect faults leave no duplicate state', function () {
       s.faults.splice(0);
     }
   });
-  afterEach(() => setRequestTimeoutSeconds(undefined));
+  let limits = new RequestLimits();
+  afterEach(() => (limits = new RequestLimits()));
 
   const request = (dir: string): PublishRequest => ({
     dir,
@@ -39,6 +40,7 @@ describe('publish: Connect faults leave no duplicate state', function () {
     probe: fixedRuntimeProbe({}),
     tempDir: makeTempDir(),
     backoffMs: 1,
+    limits,
   });
   const calls = (p: RegExp) => w.emu.servers.connect.log.filter((e) => p.test(`${e.method} ${e.path}`));
 
@@ -102,7 +104,7 @@ describe('publish: Connect faults leave no duplicate state', function () {
   });
 
   it('a hung Connect is given up on after the time limit, naming it', async () => {
-    setRequestTimeoutSeconds(1);
+    limits.setTimeoutSeconds(1);
     w.emu.servers.connect.addFault({ route: 'GET /__api__/v1/user', delayMs: 4000 });
     const err = await publish(request(makeProject(SITE))).catch((e: unknown) => e);
     assert.ok(err instanceof SnowflakeExtError);

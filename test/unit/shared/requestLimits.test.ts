@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SnowflakeExtError } from '../../../src/core/shared/errors';
-import { fetchWithRetry, requestLimits, setRequestTimeoutSeconds } from '../../../src/core/shared/http';
+import { fetchWithRetry, RequestLimits } from '../../../src/core/shared/http';
 
 type Step = 'hang' | 'drop' | 'slowBody' | number;
 
@@ -41,15 +41,20 @@ async function serve(steps: Step[], path = '/session/v1/login-request') {
 
 describe('request time limits and repeat safety', function () {
   this.timeout(20_000);
-  afterEach(() => setRequestTimeoutSeconds(undefined));
 
   it('gives up on a server that does not answer, once, naming the host', async () => {
-    setRequestTimeoutSeconds(1);
+    const limits = new RequestLimits();
+    limits.setTimeoutSeconds(1);
     const s = await serve(['hang']);
     try {
-      const err = await fetchWithRetry(s.url, { method: 'POST', body: '{}', retries: 3, backoffMs: 1 }).catch(
-        (e: unknown) => e,
-      );
+      const { answerTimeoutMs } = limits;
+      const err = await fetchWithRetry(s.url, {
+        method: 'POST',
+        body: '{}',
+        retries: 3,
+        backoffMs: 1,
+        answerTimeoutMs,
+      }).catch((e: unknown) => e);
       assert.ok(err instanceof SnowflakeExtError);
       assert.equal(
         err.userText,
@@ -63,7 +68,10 @@ describe('request time limits and repeat safety', function () {
   });
 
   it('names Posit Connect for its API, and the default limit is 30 s', async () => {
-    assert.equal(requestLimits.answerTimeoutMs, 30_000);
+    assert.equal(new RequestLimits().answerTimeoutMs, 30_000);
+    const cleared = new RequestLimits();
+    cleared.setTimeoutSeconds(0);
+    assert.equal(cleared.answerTimeoutMs, 30_000, 'a zero setting restores the default');
     const s = await serve(['hang'], '/__api__/v1/user');
     try {
       await assert.rejects(

@@ -64,6 +64,7 @@ async function runQuery(
       headers,
       body: JSON.stringify({ sqlText, asyncExec: false, sequenceId: 1, querySubmissionTime: Date.now() }),
       ...(signal ? { signal } : {}),
+      ...answerLimit(http),
       logger: http.logger,
     },
     http.fetch,
@@ -74,7 +75,7 @@ async function runQuery(
     await sleep(200, signal);
     const next = `${profile.baseUrl}${json.data.getResultUrl}`;
     json = await readJson<QueryResponse>(
-      await fetchWithRetry(next, { headers, ...(signal ? { signal } : {}) }, http.fetch),
+      await fetchWithRetry(next, { headers, ...(signal ? { signal } : {}), ...answerLimit(http) }, http.fetch),
       next,
     );
   }
@@ -90,11 +91,21 @@ async function runQuery(
   return row;
 }
 
+/** The editor's answer limit, when it gave one. */
+function answerLimit(http: HttpContext): { answerTimeoutMs?: number } {
+  return http.http?.limits ? { answerTimeoutMs: http.http.limits.answerTimeoutMs } : {};
+}
+
 async function closeSession(http: HttpContext, profile: ConnectionProfile, session: LoginSession): Promise<void> {
   try {
     await fetchWithRetry(
       `${profile.baseUrl}/session?delete=true&requestId=${crypto.randomUUID()}`,
-      { method: 'POST', headers: { Authorization: `Snowflake Token="${session.token}"` }, retries: 0 },
+      {
+        method: 'POST',
+        headers: { Authorization: `Snowflake Token="${session.token}"` },
+        retries: 0,
+        ...answerLimit(http),
+      },
       http.fetch,
     );
   } catch {

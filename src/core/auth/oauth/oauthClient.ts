@@ -128,9 +128,16 @@ export async function requestToken(
 export function retryOpts(
   ctx: HttpContext,
   signal?: AbortSignal,
-): { signal?: AbortSignal; retries?: number; backoffMs?: number; logger: HttpContext['logger'] } {
+): {
+  signal?: AbortSignal;
+  retries?: number;
+  backoffMs?: number;
+  answerTimeoutMs?: number;
+  logger: HttpContext['logger'];
+} {
   return {
     ...(signal ? { signal } : {}),
+    ...(ctx.http?.limits ? { answerTimeoutMs: ctx.http.limits.answerTimeoutMs } : {}),
     ...(ctx.http?.retries !== undefined ? { retries: ctx.http.retries } : {}),
     ...(ctx.http?.backoffMs !== undefined ? { backoffMs: ctx.http.backoffMs } : {}),
     logger: ctx.logger,

@@ -16,11 +16,7 @@ import { CancelledError, SnowflakeExtError } from '../../shared/errors';
 
 export type AddableAuthenticator = 'SNOWFLAKE_JWT' | 'PROGRAMMATIC_ACCESS_TOKEN' | 'OAUTH_AUTHORIZATION_CODE' | 'OAUTH';
 
-/**
- * Everything the flow asks for. Passing this object to the command (`executeCommand('positSnowflake.addConnection',
- * options)`) skips every prompt, so tests and other extensions can add a connection without UI; missing required
- * fields are then an error rather than a prompt.
- */
+/** Everything the Add Connection form asks for (the command's form fills it in; the core writes it). */
 export interface AddConnectionOptions {
   readonly name: string;
   readonly account: string;

@@ -3,11 +3,10 @@
 import { SnowflakeExtError } from '../../shared/errors';
 import { scanTomlStatements, type TomlKeyValue, type TomlStatement } from './tomlStatements';
 import { OPEN_FILE_FIX } from './tomlFileWriter';
-import { isTable, tryParseToml } from '../tomlFiles';
+import { isTable, tryParseToml, type TomlTable } from '../tomlFiles';
 import { tomlPosition } from '../tomlErrors';
 
 export type TomlScalar = string | number | boolean;
-export type Table = Record<string, unknown>;
 
 const BARE = /^[A-Za-z0-9_-]+$/;
 
@@ -56,7 +55,7 @@ export function validateConnectionName(name: string): string {
 }
 
 /** Parses TOML or throws a config error that names the file and the line. */
-export function parseTomlText(text: string, file: string): Table {
+export function parseTomlText(text: string, file: string): TomlTable {
   const parsed = tryParseToml(text);
   if ('data' in parsed) return parsed.data;
   const where = tomlPosition(parsed.problem);
@@ -75,7 +74,7 @@ function newline(text: string): string {
   return text.includes('\r\n') ? '\r\n' : '\n';
 }
 
-export function lookup(doc: Table, path: readonly string[]): unknown {
+export function lookup(doc: TomlTable, path: readonly string[]): unknown {
   let cur: unknown = doc;
   for (const part of path) cur = isTable(cur) ? cur[part] : undefined;
   return cur;
@@ -104,12 +103,12 @@ function deepCopy(v: unknown): unknown {
 }
 
 /** A copy of the parsed document with one key of one table set (or deleted), creating missing parent tables. */
-export function withKey(doc: Table, tablePath: readonly string[], key: string, value: unknown): Table {
-  const copy = deepCopy(doc) as Table;
-  let cur: Table = copy;
+export function withKey(doc: TomlTable, tablePath: readonly string[], key: string, value: unknown): TomlTable {
+  const copy = deepCopy(doc) as TomlTable;
+  let cur: TomlTable = copy;
   for (const part of tablePath) {
     if (!isTable(cur[part])) cur[part] = {};
-    cur = cur[part] as Table;
+    cur = cur[part] as TomlTable;
   }
   if (value === undefined) delete cur[key];
   else cur[key] = value;
@@ -117,7 +116,7 @@ export function withKey(doc: Table, tablePath: readonly string[], key: string, v
 }
 
 /** The edit re-parsed and compared with what was meant; a scanner slip becomes an error, never a damaged file. */
-export function verify(result: string, file: string, expected: Table): string {
+export function verify(result: string, file: string, expected: TomlTable): string {
   const after = tryParseToml(result);
   if (!('data' in after) || !sameValue(after.data, expected)) {
     throw new SnowflakeExtError(
@@ -172,7 +171,7 @@ export function appendConnection(
   }
   const nl = newline(text);
   const lines = [`[${[...prefix, name].map(formatTomlKey).join('.')}]`];
-  const written: Table = {};
+  const written: TomlTable = {};
   for (const [key, value] of Object.entries(params)) {
     if (value === undefined || value === '') continue;
     lines.push(`${formatTomlKey(key)} = ${formatTomlValue(value)}`);

@@ -1,7 +1,7 @@
 // A connections file as it may be shown on screen: every secret value (a token, a password, a passphrase) replaced,
 // every other byte kept, so a Workbench-managed file can be read without its live token in view.
 import { redact } from '../../shared/logger';
-import { SECRET_KEYS } from '../connectionParams';
+import { SECRET_KEYS } from '../secretParams';
 import { scanTomlStatements } from './tomlStatements';
 
 export const MASK = '"***"'; // as maskedParams shows a secret

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { sleep } from '../../shared/abort';
 import { SnowflakeExtError } from '../../shared/errors';
-import { HttpError, fetchWithRetry, httpErrorFrom, readJson } from '../../shared/http';
+import { HttpError, fetchWithRetry, httpErrorFrom, readJson, type RequestLimits } from '../../shared/http';
 import { refreshOnceOnRefusal } from '../../auth/withAuthRetry';
 import { nullLogger, type Logger } from '../../shared/logger';
 import { apiKeyRefused, ingressRefused, isConnectError, type ConnectAuth } from './connectAuth';
@@ -55,6 +55,8 @@ export interface ConnectClientOptions {
   readonly signal?: AbortSignal;
   /** Backoff base for retries (tests make it small). */
   readonly backoffMs?: number;
+  /** The editor's request time limits; defaults otherwise. */
+  readonly limits?: RequestLimits;
 }
 
 /** 401, or a redirect (an ingress sends browsers to sign in; with `redirect: 'manual'` it reaches us). */
@@ -151,6 +153,7 @@ export class ConnectClient {
         idempotent: method !== 'POST',
         ...(this.opts.signal ? { signal: this.opts.signal } : {}),
         ...(this.opts.backoffMs !== undefined ? { backoffMs: this.opts.backoffMs } : {}),
+        ...(this.opts.limits ? { answerTimeoutMs: this.opts.limits.answerTimeoutMs } : {}),
         logger: this.log,
       },
       this.opts.fetch,
