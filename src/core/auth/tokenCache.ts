@@ -41,6 +41,11 @@ export interface CacheOptions {
   readonly forceRefresh?: boolean;
   /** Tells whether a cached value is the one a server refused; with forceRefresh, any other cached value is reused. */
   readonly isRejected?: (value: unknown) => boolean;
+  /**
+   * Mint anew even while another caller's mint is in flight (an interactive sign-in must not take the failure of a
+   * silent refresh that was running when the person clicked Sign In); later callers share this one.
+   */
+  readonly ownMint?: boolean;
 }
 
 export class TokenCache {
@@ -65,7 +70,7 @@ export class TokenCache {
     const refused = opts.forceRefresh && (!entry || !opts.isRejected || opts.isRejected(entry.value));
     if (entry && entry.stamp === stamp && now < entry.renewAt && !refused) return entry;
     const running = this.inflight.get(key);
-    if (running && running.stamp === stamp) return running.promise as Promise<Entry<T>>;
+    if (running && running.stamp === stamp && !opts.ownMint) return running.promise as Promise<Entry<T>>;
     const promise = this.mintEntry(key, cacheKey, stamp, mint);
     this.inflight.set(key, { stamp, promise });
     try {

@@ -72,6 +72,20 @@ describe('TokenCache', () => {
     assert.equal((await cache.get(K, 's', mint)).value, 'ok');
   });
 
+  it('ownMint (Sign In) does not take the failure of a silent refresh in flight; later callers share its value', async () => {
+    const cache = new TokenCache(clock);
+    let refuse!: (e: Error) => void;
+    const silent = cache.get(K, 's', () => new Promise<never>((_, reject) => (refuse = reject)));
+    const signIn = cache.get(K, 's', async () => ({ value: 'signed-in', expiresAt: now + 600_000 }), {
+      forceRefresh: true,
+      ownMint: true,
+    });
+    refuse(new Error('refresh token revoked'));
+    await assert.rejects(silent, /revoked/);
+    assert.equal((await signIn).value, 'signed-in');
+    assert.equal((await cache.get(K, 's', () => Promise.reject(new Error('not asked')))).value, 'signed-in');
+  });
+
   it('a different stamp (the file or parameters changed) is a miss', async () => {
     const cache = new TokenCache(clock);
     const m = minter(600_000);

@@ -192,7 +192,7 @@ export async function signIn(
       way = tokens.way;
       return accept(ctx, profile, role, tokens, true);
     },
-    { forceRefresh: true },
+    { forceRefresh: true, ownMint: true },
   );
   ctx.cache.invalidate(profile.name, ['ingress']);
   ctx.changed.fire({ connections: [profile.name], reason: 'signIn' });
