@@ -142,3 +142,25 @@ export async function loadColumns(
     info,
   }));
 }
+
+/** One page of any expandable node's children (a schema's folders come from loadSchemaChildren); `filter` is LIKE. */
+export async function loadPage(
+  loader: CatalogLoader,
+  node: ConnectionsNode,
+  after: string | undefined,
+  signal: AbortSignal,
+  filter?: string,
+): Promise<NodePage> {
+  switch (node.kind) {
+    case 'connection':
+      return loadDatabases(loader, node, after, signal);
+    case 'database':
+      return loadSchemas(loader, node, after, signal);
+    case 'folder':
+      return loadObjects(loader, node, after, signal, filter);
+    case 'table':
+      return { nodes: await loadColumns(loader, node, signal) };
+    default:
+      return { nodes: [] };
+  }
+}

@@ -8,15 +8,7 @@ import { isCancelled } from '../shared/errors';
 import { SignInStates, type SignInStateDeps } from './signInStates';
 import { Emitter, type Disposable, type Event } from '../shared/events';
 import type { Logger } from '../shared/logger';
-import {
-  errorNode,
-  loadColumns,
-  loadDatabases,
-  loadObjects,
-  loadSchemaChildren,
-  loadSchemas,
-  type NodePage,
-} from './childrenLoader';
+import { errorNode, loadPage, loadSchemaChildren, type NodePage } from './childrenLoader';
 import {
   connectionId,
   isUnder,
@@ -25,8 +17,17 @@ import {
   type ErrorNode,
   type FolderNode,
   type LoadMoreNode,
-  type UnusableConnectionNode,
 } from './connectionNodes';
+import {
+  connectionNode,
+  countText,
+  isExpandable,
+  presentChildren,
+  problemNodes,
+  unusableNode,
+  type Entry,
+  type Expandable,
+} from './treeRows';
 import { definitionFingerprint } from '../connections/profileFingerprint';
 import { FolderTotals } from './folderTotals';
 
@@ -40,54 +41,12 @@ export interface TreeModelDeps extends SignInStateDeps {
   readonly logger: Logger;
 }
 
-/** Children of an expanded node; pages append to `nodes`. */
-interface Entry {
-  readonly parent: ConnectionsNode;
-  readonly nodes: ConnectionsNode[];
-  next?: string;
-  loadMoreError?: ErrorNode;
-  loadingMore?: Promise<void>;
-}
-
 interface Load {
   readonly promise: Promise<void>;
   readonly controller: AbortController;
 }
 
-type Expandable = Extract<ConnectionsNode, { kind: 'connection' | 'database' | 'schema' | 'folder' | 'table' }>;
-
-const EMPTY_TEXT: Record<Expandable['kind'], string> = {
-  connection: 'No databases visible to this role',
-  database: 'No schemas',
-  schema: 'No tables or views',
-  folder: 'None',
-  table: 'No columns',
-};
-
 const ROOT_ID = '#root';
-
-function isExpandable(n: ConnectionsNode): n is Expandable {
-  return (
-    n.kind === 'connection' || n.kind === 'database' || n.kind === 'schema' || n.kind === 'folder' || n.kind === 'table'
-  );
-}
-
-function unusableNode(connection: ListedConnection): UnusableConnectionNode {
-  return { kind: 'unusableConnection', id: connectionId(connection.name), connectionName: connection.name, connection };
-}
-
-/** One error row per problem, each with its fix. */
-function problemNodes(node: UnusableConnectionNode): ErrorNode[] {
-  return node.connection.errors.map((e, i) => ({
-    kind: 'error',
-    id: `${node.id}/#problem${i}`,
-    parentId: node.id,
-    connectionName: node.connectionName,
-    message: e.message,
-    errorKind: 'config',
-    ...(e.fix ? { fix: { text: e.fix } } : {}),
-  }));
-}
 
 export class ConnectionsTreeModel implements Disposable {
   private roots = new Map<string, ConnectionNode>();
@@ -154,7 +113,7 @@ export class ConnectionsTreeModel implements Disposable {
         entry = this.entries.get(node.id);
         if (!entry) return []; // cancelled by a refresh, which asks again
       }
-      return this.present(node, entry);
+      return presentChildren(node, entry, this.filters.get(node.id));
     } catch (err) {
       if (isCancelled(err)) return [];
       this.deps.logger.warn(`Connections tree: ${(err as Error).message}`);
@@ -212,30 +171,11 @@ export class ConnectionsTreeModel implements Disposable {
 
   /** Counts for a node's description once its children are loaded ("3 schemas", "500+"). */
   countText(node: ConnectionsNode): string | undefined {
-    const count = (id: string): string | undefined => {
-      const e = this.entries.get(id);
-      if (!e) return undefined;
-      const total = e.next ? this.totals.get(id) : undefined;
-      return total !== undefined ? total.toLocaleString('en-US') : `${e.nodes.length}${e.next ? '+' : ''}`;
-    };
-    if (node.kind === 'folder') {
-      const e = this.entries.get(node.id);
-      const total = e?.next ? this.totals.get(node.id) : undefined;
-      return total !== undefined && e ? `${e.nodes.length} of ${total.toLocaleString('en-US')}` : count(node.id);
-    }
-    if (node.kind === 'database') {
-      const n = count(node.id);
-      return n === undefined ? undefined : `${n} ${n === '1' ? 'schema' : 'schemas'}`;
-    }
-    if (node.kind === 'schema') {
-      const parts = (['table', 'view'] as const)
-        .map((k) => [count(`${node.id}/${k}s`), k] as const)
-        .filter(([n]) => n !== undefined && n !== '0');
-      return this.entries.has(node.id)
-        ? parts.map(([n, k]) => `${n} ${k}${n === '1' ? '' : 's'}`).join(' · ') || undefined
-        : undefined;
-    }
-    return undefined;
+    return countText(
+      node,
+      (id) => this.entries.get(id),
+      (id) => this.totals.get(id),
+    );
   }
 
   /** Fetches the next page after a "Load more" node (or retries a failed one). */
@@ -332,12 +272,7 @@ export class ConnectionsTreeModel implements Disposable {
     try {
       const all = await this.deps.connections();
       const profiles = [...all.filter((c) => c.source === 'workbench'), ...all.filter((c) => c.source !== 'workbench')];
-      const roots = profiles.map((profile): ConnectionNode => ({
-        kind: 'connection',
-        id: connectionId(profile.name),
-        connectionName: profile.name,
-        profile,
-      }));
+      const roots = profiles.map(connectionNode);
       this.roots = new Map(roots.map((r) => [r.id, r]));
       await this.signIns.noteRoots(profiles);
       const unusable = (await this.deps.unusable?.()) ?? [];
@@ -397,39 +332,8 @@ export class ConnectionsTreeModel implements Disposable {
     if (node.kind === 'folder' && page.next !== undefined && !this.filters.has(node.id)) this.totals.request(node);
   }
 
-  private async fetchPage(node: ConnectionsNode, after: string | undefined, signal: AbortSignal): Promise<NodePage> {
-    const loader = this.loaderFor(node.connectionName);
-    switch (node.kind) {
-      case 'connection':
-        return loadDatabases(loader, node, after, signal);
-      case 'database':
-        return loadSchemas(loader, node, after, signal);
-      case 'folder':
-        return loadObjects(loader, node, after, signal, this.filters.get(node.id));
-      case 'table':
-        return { nodes: await loadColumns(loader, node, signal) };
-      default:
-        return { nodes: [] };
-    }
-  }
-
-  private present(node: Expandable, entry: Entry): ConnectionsNode[] {
-    if (entry.nodes.length === 0 && !entry.loadMoreError) {
-      return [
-        {
-          kind: 'empty',
-          id: `${node.id}/#empty`,
-          parentId: node.id,
-          connectionName: node.connectionName,
-          message: this.filters.has(node.id) ? `Nothing matches '${this.filters.get(node.id)}'` : EMPTY_TEXT[node.kind],
-        },
-      ];
-    }
-    const out = entry.nodes.slice();
-    if (entry.loadMoreError) out.push(entry.loadMoreError);
-    else if (entry.next !== undefined)
-      out.push({ kind: 'loadMore', id: `${node.id}/#more`, parentId: node.id, connectionName: node.connectionName });
-    return out;
+  private fetchPage(node: ConnectionsNode, after: string | undefined, signal: AbortSignal): Promise<NodePage> {
+    return loadPage(this.loaderFor(node.connectionName), node, after, signal, this.filters.get(node.id));
   }
 
   private forget(id: string): void {

@@ -25,10 +25,6 @@ const TITLE = 'Snowflake: Create Programmatic Access Token';
 const WARNED_KEY = 'positSnowflake.patWarnedOn';
 const CHECK_MS = 3600_000;
 
-function isCreateOptions(arg: unknown): arg is PatCreateOptions {
-  return typeof arg === 'object' && arg !== null && typeof (arg as { connection?: unknown }).connection === 'string';
-}
-
 async function ask(prompt: string, value: string, validate: (v: string) => string | undefined): Promise<string> {
   return answered(
     await vscode.window.showInputBox({ title: TITLE, prompt, value, ignoreFocusOut: true, validateInput: validate }),
@@ -96,8 +92,8 @@ function report(r: PatCreateResult): void {
 export function registerPatCommands(deps: AuthDeps, sessions: SqlSessionManager): vscode.Disposable[] {
   const core = () => patDeps(deps.auth, sessions);
   return [
+    // The argument is only the connection (a name or a tree node); everything else is asked.
     registerCommand(deps.log, CREATE_PAT_COMMAND, async (arg?: unknown) => {
-      if (isCreateOptions(arg)) return createPat(core(), arg);
       const source = await pickConnection(deps.auth, arg, { title: TITLE });
       const options = await askOptions(deps, source);
       const r = await vscode.window.withProgress(

@@ -13,19 +13,13 @@ function firstLine(sql: string): string {
   return line.trim().slice(0, 120);
 }
 
-/**
- * Asks for an entry and what to do with it. `given` ({ index, action }) answers both without asking (the real-editor
- * tests use it; a person always gets the quick picks).
- */
-export async function showHistory(history: QueryHistory, given?: unknown): Promise<HistoryChoice | undefined> {
+/** Asks for an entry and what to do with it. */
+export async function showHistory(history: QueryHistory): Promise<HistoryChoice | undefined> {
   const entries = history.entries();
   if (entries.length === 0) {
     void vscode.window.showInformationMessage('No statements have been run from a SQL editor in this workspace yet.');
     return undefined;
   }
-  const g = given as { index?: number; action?: 'run' | 'open' } | undefined;
-  if (g && typeof g.index === 'number' && entries[g.index])
-    return { entry: entries[g.index] as HistoryEntry, action: g.action ?? 'open' };
   const pick = await vscode.window.showQuickPick(
     entries.map((e) => ({
       label: firstLine(e.statement),

@@ -264,8 +264,8 @@ export function registerSqlEditor(deps: SqlEditorDeps): SqlEditorServices {
       );
       return profile.name;
     }),
-    registerCommand(log, 'positSnowflake.queryHistory', async (given?: unknown) => {
-      const choice = await showHistory(runner.history, given);
+    registerCommand(log, 'positSnowflake.queryHistory', async () => {
+      const choice = await showHistory(runner.history);
       if (!choice) throw new CancelledError();
       if (choice.action === 'open') {
         const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: choice.entry.statement });

@@ -101,12 +101,15 @@ describe('Create PAT and the connection status bar', function () {
   it('a token name already in use is refused; nothing more is written', async () => {
     const before = await fsp.readFile(connectionsFile(), 'utf8');
     const secret = await rawSecret.get(SECRET_KEY);
-    const r = await runDismissingErrors('positSnowflake.createPat', {
-      connection: 'keypair',
-      name: 'INT_PAT',
-      target: { kind: 'new', name: 'keypair_pat2' },
-    });
-    assert.equal(r, undefined);
+    // Every question answered (the new connection under another name), then Snowflake refuses the name.
+    const picked = await choosingInQuickPicks(['New connection with another name…'], () =>
+      typingIntoPrompts(['INT_PAT', '', '30', 'keypair_pat2'], () =>
+        runDismissingErrors<Created>('positSnowflake.createPat', 'keypair'),
+      ),
+    );
+    assert.deepEqual(picked.offered, [['Switch "keypair" to the PAT', 'New connection with another name…']]);
+    assert.equal(picked.result.asked.length, 4);
+    assert.equal(picked.result.result, undefined);
     assert.equal(await fsp.readFile(connectionsFile(), 'utf8'), before);
     assert.equal(await rawSecret.get(SECRET_KEY), secret);
     assert.equal(await rawSecret.get('positSnowflake/pat/keypair_pat2'), undefined);
@@ -191,12 +194,16 @@ describe('Posit Workbench session: a PAT from its sign-in @workbench', function 
 
   it('writes the PAT connection to ~/.snowflake (never Workbench’s directory); the status bar names the Workbench connection', async () => {
     const managedBefore = fs.readFileSync(managed, 'utf8');
-    const r = await vscode.commands.executeCommand<Created>('positSnowflake.createPat', {
-      connection: 'workbench',
-      name: 'WB_PAT',
-      days: 5,
-      target: { kind: 'new', name: 'workbench_pat' },
-    });
+    const { result: picked, offered } = await choosingInQuickPicks(['New connection "workbench_pat"'], () =>
+      typingIntoPrompts(['WB_PAT', '', '5'], () =>
+        vscode.commands.executeCommand<Created>('positSnowflake.createPat', 'workbench'),
+      ),
+    );
+    // Workbench's own file is not ours to change: no "Switch" to the PAT is offered.
+    assert.deepEqual(offered, [['New connection "workbench_pat"', 'New connection with another name…']]);
+    const r = picked.result;
+    assert.equal(r.connection, 'workbench_pat');
+    assert.equal(Math.round((r.record.expiresAt - Date.now()) / 86400_000), 5);
     assert.equal(r.login?.user, 'DEMO_USER');
     assert.ok(!fs.readFileSync(managed, 'utf8').includes('workbench_pat'));
     assert.equal(managedBefore.includes('workbench_pat'), false);

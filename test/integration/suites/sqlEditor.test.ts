@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { testDoors } from './authSandbox';
+import { choosingInQuickPicks, testDoors } from './authSandbox';
 
 const EXTENSION_ID = 'posit-snowflake.posit-snowflake';
 
@@ -81,11 +81,20 @@ describe('SQL editor', function () {
     assert.match(diags[0]!.message, /syntax error/);
 
     // The history has the three statements that ran, newest first; the failed one opens as a SQL document.
-    await vscode.commands.executeCommand('positSnowflake.queryHistory', { index: 0, action: 'open' });
+    const first = await choosingInQuickPicks(['SELEC 3', 'Open in Editor'], () =>
+      vscode.commands.executeCommand('positSnowflake.queryHistory'),
+    );
+    const [newest, middle, oldest] = first.offered[0] ?? [];
+    assert.match(newest ?? '', /^SELEC 3 \(failed/);
+    assert.match(middle ?? '', /^SELECT 'two' AS SECOND \(succeeded · 1 row/);
+    assert.match(oldest ?? '', /^SELECT \* FROM SALES_DB\.PUBLIC\.CUSTOMERS \(succeeded · \d+ rows/);
+    assert.deepEqual(first.offered[1], ['Run Again (on keypair)', 'Open in Editor']);
     const opened = vscode.window.activeTextEditor?.document;
     assert.equal(opened?.languageId, 'sql');
     assert.equal(opened?.getText(), '-- the next one is misspelt\nSELEC 3');
-    await vscode.commands.executeCommand('positSnowflake.queryHistory', { index: 2, action: 'open' });
+    await choosingInQuickPicks(['SELECT * FROM SALES_DB.PUBLIC.CUSTOMERS', 'Open in Editor'], () =>
+      vscode.commands.executeCommand('positSnowflake.queryHistory'),
+    );
     assert.equal(vscode.window.activeTextEditor?.document.getText(), 'SELECT * FROM SALES_DB.PUBLIC.CUSTOMERS');
   });
 
