@@ -33,7 +33,7 @@ export async function journey(person: Person): Promise<void> {
     60_000,
   );
   assert.deepEqual(await cells(rows.last()), ['1000000', '1000000', 'refund', '999.63']);
-  await person.screenshot('grid-last-rows');
+  await person.screenshot('grid-last-rows', 'screenshot-sql.png');
 
   // Sort (EVENT_ID, twice: descending) and filter: they apply to the rows loaded so far, and the grid says so.
   const eventId = grid.locator('.grid .row.header .cell', { hasText: 'EVENT_ID' }).first();
