@@ -1,6 +1,14 @@
 // The extension host's own memory after a 1,000,000-row result was scrolled from its first row to its last in the
 // results grid (the real VS Code host and webview, the emulator behind them, the minified build staged as the test
 // host), against the same host's memory just after activation; both after a full garbage collection.
+//
+// Why the figure is high on Node 24 (the runtime code-server gives extensions): V8 13.6 keeps the heap pages a garbage
+// collection frees in a page pool instead of giving them back, so RSS stays at the heap's high-water mark even when
+// heapTotal falls. Bare snowflake-sdk streaming the same result shows it: the old generation grows to ~550-650 MB
+// between full collections (live ~100 MB above idle: the driver converts each value of the chunk being read in place,
+// a TIMESTAMP into Date + Moment + SfTimestamp objects, ~2 KB a row for a 50,000-row chunk); after the read heapTotal
+// is 32 MB while --trace-gc reports "pooled: 695 MB" and RSS stays ~810 MB for 20 s and more (Node 20: +80 MB).
+// resultPrefetch 0 changes nothing; a worker thread does not help either (the pool outlives the worker's isolate).
 import { runHostProbe } from './hostProbe';
 import { printResults, type BenchResult } from './types';
 
