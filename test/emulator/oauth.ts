@@ -202,16 +202,26 @@ export function grantError(res: http.ServerResponse, error: string, description:
   });
 }
 
-function tokenRequest(state: EmulatorState, req: EmuRequest, res: http.ServerResponse): void {
-  const form = req.form();
+/**
+ * The client a token or revoke request authenticates as (RFC 6749 §2.3: HTTP Basic or body client_id/client_secret);
+ * otherwise answers RFC 6749 §5.2's invalid_client with 401 and gives undefined.
+ */
+export function authenticatedClient(
+  state: EmulatorState,
+  req: EmuRequest,
+  form: URLSearchParams,
+  res: http.ServerResponse,
+): OAuthClient | undefined {
   const client = clientFrom(state, req, form);
   if (!client)
-    return grantError(
-      res,
-      'invalid_client',
-      'Client authentication failed (HTTP Basic or client_id/client_secret).',
-      401,
-    );
+    grantError(res, 'invalid_client', 'Client authentication failed (HTTP Basic or client_id/client_secret).', 401);
+  return client;
+}
+
+function tokenRequest(state: EmulatorState, req: EmuRequest, res: http.ServerResponse): void {
+  const form = req.form();
+  const client = authenticatedClient(state, req, form, res);
+  if (!client) return;
   const grant = form.get('grant_type');
   if (grant === 'authorization_code') {
     const code = state.authCodes.get(form.get('code') ?? '');

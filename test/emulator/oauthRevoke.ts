@@ -3,7 +3,7 @@
 // https://docs.snowflake.com/en/user-guide/oauth-snowflake-overview). A revoked token is refused afterwards: a refresh
 // token at /oauth/token-request (invalid_grant, oauth.ts), an access token at login and REST (390303, restAuth.ts).
 import type http from 'node:http';
-import { clientFrom, grantError } from './oauth';
+import { authenticatedClient, grantError } from './oauth';
 import type { EmuRequest, EmulatorServer } from './server';
 import type { EmulatorState, Grant, OAuthClient } from './state';
 
@@ -37,14 +37,8 @@ function revokeRequest(state: EmulatorState, req: EmuRequest, res: http.ServerRe
   const form = req.form();
   // RFC 7009 §2.1: the client authenticates as at the token endpoint (RFC 6749 §2.3: HTTP Basic or body
   // client_id/client_secret); a failure is RFC 6749 §5.2's invalid_client, 401.
-  const client = clientFrom(state, req, form);
-  if (!client)
-    return grantError(
-      res,
-      'invalid_client',
-      'Client authentication failed (HTTP Basic or client_id/client_secret).',
-      401,
-    );
+  const client = authenticatedClient(state, req, form, res);
+  if (!client) return;
   const token = form.get('token') ?? '';
   // RFC 7009 §2.1: `token` is REQUIRED; a request without it is malformed (RFC 6749 §5.2 invalid_request).
   if (!token) return grantError(res, 'invalid_request', 'The token parameter is required.');
