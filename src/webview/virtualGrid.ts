@@ -76,6 +76,13 @@ export class VirtualGrid {
       this.render();
     });
     this.viewport.addEventListener('keydown', (e) => this.onKey(e));
+    // A resized panel shows more or fewer rows: the spacer follows, so the scrollbar still ends at the last row.
+    let seen = 0;
+    new ResizeObserver(() => {
+      if (this.viewport.clientHeight === seen) return;
+      seen = this.viewport.clientHeight;
+      this.layout();
+    }).observe(this.viewport);
     this.body.addEventListener('click', (e) => {
       const cell = (e.target as HTMLElement).closest<HTMLElement>('[data-col]');
       const row = cell?.parentElement?.dataset.row;
@@ -149,6 +156,9 @@ export class VirtualGrid {
 
   private layout(): void {
     const shown = Math.min(this.count, this.visibleCount()) * ROW_HEIGHT;
+    // The rows on screen take a fixed height (the partly shown last row is clipped), so the scroll height stays the
+    // same wherever the grid is scrolled to and the bottom of the scrollbar is the last row.
+    this.body.style.height = `${shown}px`;
     this.spacer.style.height = `${Math.max(0, Math.min(this.count * ROW_HEIGHT, MAX_SCROLL_PX) - shown)}px`;
     this.render();
   }
@@ -165,7 +175,8 @@ export class VirtualGrid {
 
   /** The scrollbar maps proportionally onto the first row on screen (exact rows up to MAX_SCROLL_PX). */
   private topRow(): number {
-    const top = Math.min(1, this.viewport.scrollTop / this.maxScroll());
+    const max = this.maxScroll();
+    const top = this.viewport.scrollTop >= max - 1 ? 1 : this.viewport.scrollTop / max;
     return Math.round(top * Math.max(0, this.count - this.visibleCount()));
   }
 

@@ -19,7 +19,7 @@ input.filter { background: var(--vscode-input-background); color: var(--vscode-i
 .viewport { overflow: auto; position: relative; border: 1px solid var(--vscode-panel-border, #8884); font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
 .viewport:focus { outline: 1px solid var(--vscode-focusBorder); }
 .head { position: sticky; top: 0; z-index: 2; width: max-content; min-width: 100%; background: var(--vscode-editorGroupHeader-tabsBackground, var(--vscode-editor-background)); }
-.rows { position: sticky; top: 38px; z-index: 1; width: max-content; min-width: 100%; }
+.rows { position: sticky; top: 38px; z-index: 1; width: max-content; min-width: 100%; overflow: hidden; }
 .row { display: grid; height: ${ROW}; line-height: ${ROW}; }
 .row.header { height: 38px; line-height: 17px; }
 .row.header .cell { cursor: pointer; padding-top: 2px; }

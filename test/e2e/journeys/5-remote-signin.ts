@@ -26,8 +26,25 @@ export function editorEnv(sandbox: SandboxInfo, runDir: string, editor: { port: 
   return { SNOWFLAKE_HOME: home, VSCODE_PROXY_URI: `http://${HOST}:${editor.port}/proxy/{{port}}/` };
 }
 
+/**
+ * A picture of the browser tab for the run's record (not an assertion). A tab that just landed on an unreachable
+ * address can refuse a capture while Chromium swaps in its error page: wait for it to settle and try again.
+ */
 async function tabShot(person: Person, tab: Page, name: string): Promise<void> {
-  await tab.screenshot({ path: path.join(person.runDir, 'screenshots', `tab-${name}.png`) });
+  const file = path.join(person.runDir, 'screenshots', `tab-${name}.png`);
+  for (let attempt = 1; ; attempt++) {
+    await tab.waitForLoadState('load').catch(() => undefined);
+    try {
+      await tab.screenshot({ path: file });
+      return;
+    } catch (err) {
+      if (attempt === 3) {
+        process.stderr.write(`    (no picture of the tab for ${name}: ${(err as Error).message.split('\n')[0]})\n`);
+        return;
+      }
+      await tab.waitForTimeout(500);
+    }
+  }
 }
 
 /** Answers code-server's "open external website?" when it asks, and returns the tab the browser opened. */
