@@ -1,10 +1,10 @@
-// Bundles the extension, the CLI, the lazily loaded SQL driver chunk and the real-editor test suites with esbuild.
+// Bundles the extension, the CLI, the SQL driver process, the lazily loaded SQL driver chunk and the real-editor test suites with esbuild.
 // Usage: node scripts/build.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleOptions, gridBundleOptions, sqlDriverChunk } from './bundleOptions.mjs';
+import { bundleOptions, driverProcessEntry, gridBundleOptions, sqlDriverChunk } from './bundleOptions.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
@@ -29,7 +29,7 @@ function listFiles(dir, suffix) {
 const builds = [
   {
     ...common,
-    entryPoints: { extension: 'src/extension.ts', cli: 'src/cli/index.ts' },
+    entryPoints: { extension: 'src/extension.ts', cli: 'src/cli/index.ts', ...driverProcessEntry },
     outdir,
     plugins: [sqlDriverChunk],
   },

@@ -8,6 +8,9 @@ export const sqlDriverChunk = {
   },
 };
 
+/** The SQL driver process's script: beside the extension, loading the driver chunk like the extension does. */
+export const driverProcessEntry = { sqlDriverProcess: 'src/core/snowflake/driverProcess/driverProcessMain.ts' };
+
 /** Node, CommonJS, vscode left to the host; minified and without source maps for production. */
 export function bundleOptions({ production = false } = {}) {
   return {

@@ -4,7 +4,7 @@
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { bundleOptions, gridBundleOptions, sqlDriverChunk } from './bundleOptions.mjs';
+import { bundleOptions, driverProcessEntry, gridBundleOptions, sqlDriverChunk } from './bundleOptions.mjs';
 import { ROOT } from './editor-deps.mjs';
 
 /**
@@ -19,7 +19,7 @@ export async function stageTestHost(dir, { minify = false, suites = false } = {}
   await Promise.all([
     esbuild.build({
       ...common,
-      entryPoints: { extension: 'test/integration/host/extension.ts' },
+      entryPoints: { extension: 'test/integration/host/extension.ts', ...driverProcessEntry },
       outdir: path.join(dir, 'dist'),
       plugins: [sqlDriverChunk],
     }),

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import * as os from 'node:os';
 import { createAuthService } from './core/auth/authService';
 import { nodeFileSystem } from './core/shared/nodeFileSystem';
+import { createProcessSqlDriver } from './core/snowflake/driverProcess/processDriver';
 import { SecretStore } from './core/auth/secretStore';
 import { redactingLogger, type Logger } from './core/shared/logger';
 import type { AuthService, HostEnvironment } from './core/auth/types';
@@ -60,10 +61,15 @@ export function composeExtension(context: vscode.ExtensionContext, observers: Ex
     watch: true,
     http: { limits },
   });
+  const sqlDriver = createProcessSqlDriver({
+    modulePath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'sqlDriverProcess.js').fsPath,
+    logger: log,
+  });
   context.subscriptions.push(
     channel,
     secrets,
     auth,
+    sqlDriver,
     vscode.commands.registerCommand('positSnowflake.showLog', () => channel.show()),
   );
 
@@ -76,6 +82,7 @@ export function composeExtension(context: vscode.ExtensionContext, observers: Ex
     workspaceState: context.workspaceState,
     extensionUri: context.extensionUri,
     limits,
+    sqlDriver,
   };
   const authParts = registerAuth(deps);
   const connections = registerConnections(deps);

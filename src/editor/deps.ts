@@ -4,6 +4,7 @@ import type * as vscode from 'vscode';
 import type { AuthService } from '../core/auth/types';
 import type { RequestLimits } from '../core/shared/http';
 import type { Logger } from '../core/shared/logger';
+import type { SqlDriver } from '../core/snowflake/sqlDriver';
 
 export interface EditorDeps {
   /** Where disposables go (the extension context's subscriptions). */
@@ -20,9 +21,14 @@ export interface EditorDeps {
   readonly extensionUri: vscode.Uri;
   /** Request time limits, kept in step with the setting `positSnowflake.requestTimeoutSeconds`. */
   readonly limits: RequestLimits;
+  /** The SQL driver every session logs in through (snowflake-sdk in a process of its own). */
+  readonly sqlDriver: SqlDriver;
 }
 
 export type AuthDeps = Pick<EditorDeps, 'subscriptions' | 'log' | 'auth'>;
-export type ConnectionsDeps = Pick<EditorDeps, 'subscriptions' | 'log' | 'auth' | 'workspaceState' | 'extensionUri'>;
-export type CortexDeps = Pick<EditorDeps, 'subscriptions' | 'log' | 'auth' | 'version' | 'limits'>;
+export type ConnectionsDeps = Pick<
+  EditorDeps,
+  'subscriptions' | 'log' | 'auth' | 'workspaceState' | 'extensionUri' | 'sqlDriver'
+>;
+export type CortexDeps = Pick<EditorDeps, 'subscriptions' | 'log' | 'auth' | 'version' | 'limits' | 'sqlDriver'>;
 export type PublishDeps = Pick<EditorDeps, 'subscriptions' | 'log' | 'auth' | 'version' | 'globalState' | 'limits'>;

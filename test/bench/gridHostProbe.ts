@@ -1,6 +1,7 @@
 // Runs inside the extension host for the grid memory benchmark: the host's memory after activation, then after a
 // 1,000,000-row result was run from a SQL editor and its grid scrolled from the first row to the last, a screen every
-// thousand rows (the grid asks for the rows it shows; the host reads on through the result and keeps a bounded window).
+// thousand rows (the grid asks for the rows it shows; the host reads on through the result and keeps a bounded window),
+// and the SQL driver process's own memory at that moment.
 import * as fs from 'node:fs';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
@@ -18,6 +19,23 @@ function memory(): { rss: number; heap: number; heapTotal: number; external: num
   const m = process.memoryUsage();
   const mb = (n: number): number => Math.round(n / 2 ** 20);
   return { rss: mb(m.rss), heap: mb(m.heapUsed), heapTotal: mb(m.heapTotal), external: mb(m.external) };
+}
+
+/** Resident memory (MB) of this process's children: the SQL driver process (Linux /proc; 0 elsewhere). */
+function childrenRss(): number {
+  let kb = 0;
+  try {
+    for (const task of fs.readdirSync(`/proc/${process.pid}/task`)) {
+      const children = fs.readFileSync(`/proc/${process.pid}/task/${task}/children`, 'utf8').trim();
+      for (const pid of children ? children.split(/\s+/) : []) {
+        const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+        kb += Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+      }
+    }
+  } catch {
+    return 0;
+  }
+  return Math.round(kb / 1024);
 }
 
 export async function run(): Promise<void> {
@@ -46,8 +64,9 @@ export async function run(): Promise<void> {
   if (last.visible.at(-1)?.values[0] !== String(TOTAL)) throw new Error('the last row is not the millionth event');
   const scrollMs = Date.now() - started;
   const after = memory();
+  const driverProcess = childrenRss();
   fs.writeFileSync(
     process.env.POSIT_SNOWFLAKE_BENCH_OUT!,
-    JSON.stringify({ before, hostOnly, after, peak, rows: TOTAL, scrollMs, gridRows: last.loadedRows }),
+    JSON.stringify({ before, hostOnly, after, peak, rows: TOTAL, scrollMs, gridRows: last.loadedRows, driverProcess }),
   );
 }

@@ -1,6 +1,7 @@
 // A bounded window over a result cursor: rows are held in pages, at most `maxPages` of them (least recently used
 // pages are dropped), and read through one forward reader that is kept open while the grid scrolls on, so scrolling
-// from top to bottom reads the result once. Far jumps open a new reader where the grid landed.
+// from top to bottom reads the result once (rows jumped over are passed, not kept). Far jumps open a new reader where
+// the grid landed.
 import type { ResultColumn, ResultCursor, ResultRow, RowReader } from '../snowflake/sqlDriver';
 
 export interface ResultWindowOptions {
@@ -88,14 +89,25 @@ export class ResultWindow {
       this.reader?.reader.close();
       this.reader = { reader: this.cursor.rows(start), pos: start };
     }
-    // Read on to the page (readers start and stay at page boundaries); pages passed on the way are kept too, as a
-    // grid scrolling down wants them next.
-    for (;;) {
-      const index = this.reader.pos / this.pageRows;
-      const rows = await this.fill(this.reader, Math.min(this.pageRows, this.totalRows - this.reader.pos));
-      this.keep(index, rows);
-      if (index === p) return rows;
-      if (rows.length === 0 || index > p) return [];
+    // Read on to the page (readers start and stay at page boundaries). The rows before it are passed over where the
+    // reader reads them (in the driver process nothing crosses the pipe): a grid that jumped ahead does not show them,
+    // and one that scrolls on asks for each page in turn anyway.
+    if (start > this.reader.pos) await this.pass(this.reader, start - this.reader.pos);
+    const rows = await this.fill(this.reader, Math.min(this.pageRows, this.totalRows - this.reader.pos));
+    this.keep(p, rows);
+    return rows;
+  }
+
+  private async pass(r: { readonly reader: RowReader; pos: number }, count: number): Promise<void> {
+    if (r.reader.skip) {
+      r.pos += await r.reader.skip(count);
+      return;
+    }
+    while (count > 0) {
+      const batch = await r.reader.read(Math.min(count, this.pageRows));
+      if (batch.length === 0) return;
+      r.pos += batch.length;
+      count -= batch.length;
     }
   }
 
@@ -126,5 +138,6 @@ export class ResultWindow {
     this.reader?.reader.close();
     this.reader = undefined;
     this.pages.clear();
+    this.cursor.release?.();
   }
 }

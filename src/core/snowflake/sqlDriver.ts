@@ -18,6 +18,8 @@ export type ResultRow = readonly (string | null)[];
 export interface RowReader {
   /** The next rows, at most `max`; an empty array once the range is read. Rejects with the driver's error. */
   read(max: number): Promise<ResultRow[]>;
+  /** Passes over the next `count` rows without handing them out (where they are read: no copy crosses to the caller). */
+  skip?(count: number): Promise<number>;
   /** Stops reading; rows buffered are dropped. */
   close(): void;
 }
@@ -32,6 +34,8 @@ export interface ResultCursor {
   readonly queryId?: string;
   /** Reads rows [start, end) in order; `end` defaults to the end of the result. */
   rows(start: number, end?: number): RowReader;
+  /** Nobody reads this result any more: the driver may drop what it holds for it. */
+  release?(): void;
 }
 
 /** Every value as text (null stays null), rows as arrays in column order. */

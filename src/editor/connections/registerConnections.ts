@@ -2,7 +2,6 @@
 // Connections-pane driver. Nothing here loads the SQL driver: that happens on the first expanded connection.
 import * as vscode from 'vscode';
 import { PreviewPanels } from '../sql/resultsPanel';
-import { createSnowflakeSdkDriver } from '../../core/snowflake/snowflakeSdkDriver';
 import { SqlSessionManager } from '../../core/snowflake/sqlSessionManager';
 import type { ConnectionsDeps } from '../deps';
 import { registerConnectionCommands, restorePreferences } from './connectionCommands';
@@ -31,7 +30,7 @@ export interface ConnectionsServices {
 export function registerConnections(deps: ConnectionsDeps): ConnectionsServices {
   const { subscriptions, auth, log, workspaceState } = deps;
   const previews = new PreviewPanels(deps.extensionUri, log);
-  const sessions = new SqlSessionManager({ auth, driver: createSnowflakeSdkDriver(log), logger: log });
+  const sessions = new SqlSessionManager({ auth, driver: deps.sqlDriver, logger: log });
   restorePreferences(workspaceState, sessions);
   const model = new ConnectionsTreeModel({
     connections: async () => (await auth.connections()).connections,

@@ -9,7 +9,6 @@ import { SchemaContextCache } from '../../core/cortex/grounding/schemaContext';
 import type { ViewFocus } from '../../core/cortex/grounding/groundingLocation';
 import { CatalogLoader } from '../../core/snowflake/catalogLoader';
 import { connectionIdentifier } from '../../core/snowflake/identifiers';
-import { createSnowflakeSdkDriver } from '../../core/snowflake/snowflakeSdkDriver';
 import { SqlSessionManager } from '../../core/snowflake/sqlSessionManager';
 import type { CortexDeps } from '../deps';
 import { CORTEX_VENDOR, CortexChatProvider } from './cortexChatProvider';
@@ -43,7 +42,7 @@ export function registerCortex(deps: CortexDeps, shared: CortexSharedServices = 
   const sqlSessions = (): SharedSessions => {
     if (!sessions) {
       // No shared sessions handed in: our own manager, created on first use (the SQL driver loads lazily anyway).
-      const own = new SqlSessionManager({ auth, driver: createSnowflakeSdkDriver(log), logger: log });
+      const own = new SqlSessionManager({ auth, driver: deps.sqlDriver, logger: log });
       subscriptions.push(own);
       sessions = own;
     }

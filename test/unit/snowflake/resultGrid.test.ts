@@ -6,13 +6,20 @@ import { gridHtml } from '../../../src/core/results/gridHtml';
 import { ResultWindow } from '../../../src/core/results/resultWindow';
 import type { ResultCursor, ResultRow } from '../../../src/core/snowflake/sqlDriver';
 
-/** A cursor over n generated rows that counts the readers it opened and the rows it handed out. */
-function countingCursor(n: number): ResultCursor & { readers: number[]; served: number } {
+/**
+ * A cursor over n generated rows that counts the readers it opened, the rows it handed out and (when `skips`) the
+ * rows it passed over without handing them out.
+ */
+function countingCursor(
+  n: number,
+  skips = false,
+): ResultCursor & { readers: number[]; served: number; passed: number } {
   const c = {
     columns: [{ name: 'N', type: 'fixed', nullable: false, precision: 38, scale: 0 }],
     totalRows: n,
     readers: [] as number[],
     served: 0,
+    passed: 0,
     rows(start: number, end = n) {
       c.readers.push(start);
       let pos = start;
@@ -23,6 +30,16 @@ function countingCursor(n: number): ResultCursor & { readers: number[]; served: 
           c.served += out.length;
           return out;
         },
+        ...(skips
+          ? {
+              skip: async (count: number) => {
+                const passed = Math.min(count, end - pos);
+                pos += passed;
+                c.passed += passed;
+                return passed;
+              },
+            }
+          : {}),
         close: () => undefined,
       };
     },
@@ -91,5 +108,16 @@ describe('results grid logic', () => {
     assert.deepEqual(await w.range(5, 7), [['5'], ['6']]);
     assert.deepEqual(await w.range(90_000, 90_001), [['90000']]);
     assert.deepEqual(cursor.readers, [0, 0, 90_000]);
+  });
+
+  it('a reader that can pass over rows hands out only the pages the grid shows', async () => {
+    const cursor = countingCursor(100_000, true);
+    const w = new ResultWindow(cursor, { pageRows: 500, maxPages: 4 });
+    for (let start = 0; start < 100_000; start += 1000)
+      assert.equal((await w.range(start, start + 30))[0]?.[0], String(start));
+    assert.deepEqual(await w.range(99_998, 100_000), [['99998'], ['99999']]);
+    assert.deepEqual(cursor.readers, [0], 'one reader from top to bottom');
+    assert.equal(cursor.served, 100 * 500 + 500, 'the page of each screen, and the last one');
+    assert.equal(cursor.passed + cursor.served, 100_000, 'every other row passed over');
   });
 });
