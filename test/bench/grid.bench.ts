@@ -1,5 +1,6 @@
 // The results grid's data path against bare snowflake-sdk on the emulator's 1,000,000-row result, same run, same SDK
-// module and connection options (rows as arrays of text):
+// module and connection options (rows as arrays of text). Ours runs the SDK in the SQL driver process, as the
+// extension does (rows cross its pipe); bare snowflake-sdk runs in this process:
 //  - first 1,000 rows: our session → cursor → bounded window → the blocks the panel posts to the webview
 //    (serialised as postMessage does), against `statement.streamRows({start: 0, end: 999})` (target ≤ 1.3×);
 //  - CSV export of all rows: our exportResult (RFC 4180 quoting, temp file renamed at the end), against the SDK's
@@ -15,7 +16,9 @@ import type { ConnectionProfile, LoginCredential } from '../../src/core/auth/typ
 import { nullLogger } from '../../src/core/shared/logger';
 import { exportResult } from '../../src/core/results/resultExport';
 import { ResultWindow } from '../../src/core/results/resultWindow';
-import { createSnowflakeSdkDriver, toSdkOptions } from '../../src/core/snowflake/snowflakeSdkDriver';
+import { fork } from 'node:child_process';
+import { createProcessSqlDriver } from '../../src/core/snowflake/driverProcess/processDriver';
+import { toSdkOptions } from '../../src/core/snowflake/snowflakeSdkDriver';
 import { SqlSessionManager } from '../../src/core/snowflake/sqlSessionManager';
 import { emulatorProfile } from '../unit/snowflake/emulatorAuth';
 import { printResults, type BenchResult } from './types';
@@ -91,9 +94,16 @@ export async function run(): Promise<BenchResult[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grid-bench-'));
   try {
     const credential: LoginCredential = { authenticator: 'OAUTH', token: emu.state.issueOAuthAccessToken('DEMO_USER') };
+    // The driver process's source under tsx, like the unit tests (the extension runs the bundled script).
+    const main = path.resolve(__dirname, '../../src/core/snowflake/driverProcess/driverProcessMain.ts');
+    const driver = createProcessSqlDriver({
+      modulePath: main,
+      logger: nullLogger,
+      start: (m) => fork(m, [], { execArgv: ['--import', 'tsx'], serialization: 'advanced' }),
+    });
     const sessions = new SqlSessionManager({
       auth: { forLogin: async () => credential, invalidate: () => undefined },
-      driver: createSnowflakeSdkDriver(nullLogger),
+      driver,
       logger: nullLogger,
     });
     const profile = profileOf(emu);
@@ -137,6 +147,7 @@ export async function run(): Promise<BenchResult[]> {
       fs.rmSync(plain);
     }
     await sessions.reset('bench');
+    driver.dispose();
     await new Promise<void>((resolve) => bare.destroy(() => resolve()));
     const f = { ours: median(first.ours), bare: median(first.bare) };
     const rate = { ours: TOTAL / (median(exp.ours) / 1000), bare: TOTAL / (median(exp.bare) / 1000) };
