@@ -4,7 +4,8 @@
 //
 // snowflake-sdk runs in the SQL driver process (src/core/snowflake/driverProcess): reading a result's chunks grows
 // its heap by hundreds of MB (it converts each value of the chunk being read in place, a TIMESTAMP into Date + Moment
-// + SfTimestamp objects, ~2 KB a row for a 50,000-row chunk), and on Node 24 V8 keeps the freed pages resident
+// + SfTimestamp objects, ~2 KB a row for a 50,000-row chunk; sqlDriverEntry.ts now has it convert on copies, which
+// took the driver's own figure from ~780 to ~490 MB in a probe), and on Node 24 V8 keeps the freed pages resident
 // ("pooled" in --trace-gc), so in the extension host RSS stayed ~800 MB above idle after the scroll. That figure is now
 // the driver process's, printed for information, and it goes back to the system when the idle process is retired.
 import { runHostProbe } from './hostProbe';

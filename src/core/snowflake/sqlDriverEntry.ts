@@ -112,4 +112,54 @@ export function keepDatesRaw(requestId: string): () => void {
   return () => rawDateRequests.delete(requestId);
 }
 
+interface SdkRow {
+  values: unknown[];
+  _arrayProcessedColumns: unknown[];
+  getColumnValue(id: unknown): unknown;
+  getColumnValueAsString(id: unknown): unknown;
+}
+interface ChunkPrototype {
+  getRows(this: unknown): SdkRow[] | undefined;
+}
+/** The rows of each chunk whose value getters were wrapped already. */
+const wrappedRows = new WeakSet<SdkRow[]>();
+
+/**
+ * Converts each cell on a copy of its row, so the chunk keeps Snowflake's text rather than the converted values. The
+ * driver converts a cell in place the first time it is read (snowflake-connector-nodejs result/column.js,
+ * extractFromRow: `values[i] = context.convert(...)`), and a chunk holds its rows until the next chunk is read: a
+ * 50,000-row chunk of TIMESTAMPs then holds ~100 MB of Date, Moment and SfTimestamp objects that live long enough to
+ * fill the old generation. Converted on a copy, they are young garbage once the row is handed out.
+ */
+function convertOnCopies(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Chunk = require('snowflake-sdk/dist/lib/connection/result/chunk') as { prototype: ChunkPrototype };
+  const getRows = Chunk.prototype.getRows;
+  Chunk.prototype.getRows = function (this: unknown) {
+    const rows = getRows.call(this);
+    if (!rows?.length || wrappedRows.has(rows)) return rows;
+    wrappedRows.add(rows);
+    const onCopy = (get: (id: unknown) => unknown) =>
+      function (this: SdkRow, id: unknown): unknown {
+        const values = this.values;
+        this.values = values.slice();
+        this._arrayProcessedColumns = [];
+        try {
+          return get.call(this, id);
+        } finally {
+          this.values = values;
+          this._arrayProcessedColumns = [];
+        }
+      };
+    const asString = onCopy(rows[0]!.getColumnValueAsString);
+    const asValue = onCopy(rows[0]!.getColumnValue);
+    for (const row of rows) {
+      row.getColumnValueAsString = asString;
+      row.getColumnValue = asValue;
+    }
+    return rows;
+  };
+}
+convertOnCopies();
+
 export default sdk;

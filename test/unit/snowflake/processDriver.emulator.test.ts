@@ -81,6 +81,17 @@ describe('SQL driver process against the emulator', function () {
       assert.equal(await reader.skip?.(100_000), 100_000);
       assert.deepEqual((await reader.read(1))[0]?.[0], '100013', 'the row after the ones passed over');
       reader.close();
+      // A TIMESTAMP_NTZ in the session's default output format (YYYY-MM-DD HH24:MI:SS.FF3,
+      // docs.snowflake.com/en/sql-reference/parameters#timestamp-ntz-output-format), the same when the chunk is read
+      // again: cells are converted on copies, the chunk keeps Snowflake's text.
+      const all = await s.sessions.query(p, 'SELECT * FROM BIG_DB.PUBLIC.EVENTS ORDER BY EVENT_ID', { cursor: true });
+      const expected = ['60001', '1', 'view', '200.00', '2024-01-21 20:00:00.000'];
+      for (let i = 0; i < 2; i++) {
+        const again = all.cursor!.rows(60_000, 60_001);
+        assert.deepEqual(await again.read(1), [expected]);
+        again.close();
+      }
+      all.cursor!.release?.();
       const w = new ResultWindow(r.cursor);
       assert.deepEqual((await w.range(999_999, 1_000_000))[0], ['1000000', 'refund']);
       w.close();
