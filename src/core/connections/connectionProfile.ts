@@ -170,9 +170,6 @@ function note(input: ProfileInput, out: Diagnostic[], d: Note): void {
   out.push(full);
 }
 
-/** Optional string fields of a profile, set only when the connection has them. */
-const PROFILE_FIELDS = ['user', 'role', 'warehouse', 'database', 'schema'] as const;
-
 /** Plain accounts (no dot, no URL), the common case, skip the cleaning and the region checks. */
 const PLAIN_ACCOUNT = /^[A-Za-z0-9_-]+$/;
 
@@ -207,19 +204,63 @@ export function buildProfile(input: ProfileInput, out: Diagnostic[]): ProfileRes
     baseUrl = baseUrlOf(acct.hostAccount, urlParts);
     if (plainUrl) input.baseUrls?.set(acct.hostAccount, baseUrl);
   }
-  const profile: { -readonly [K in keyof ConnectionProfile]: ConnectionProfile[K] } = {
-    name,
-    source: input.source,
-    isDefault: input.isDefault,
-    params,
-    authenticator,
-    account: acct.account,
-    baseUrl,
-  };
-  if (input.file) profile.file = input.file;
-  for (const key of PROFILE_FIELDS) {
-    const value = stringParam(params, key);
-    if (value !== undefined) profile[key] = value;
-  }
+  const profile = profileOf(input, authenticator, acct.account, baseUrl);
   return { profile, authenticator };
+}
+
+type Profile = { -readonly [K in keyof ConnectionProfile]: ConnectionProfile[K] };
+
+/**
+ * The profile, its fields in one order. A connection with file, user, role and warehouse (most) is made in one
+ * literal: each field added later costs V8 a hidden-class step, and past the literal's size a property store too.
+ */
+function profileOf(input: ProfileInput, authenticator: Authenticator, account: string, baseUrl: string): Profile {
+  const { name, source, isDefault, params, file } = input;
+  const user = stringParam(params, 'user');
+  const role = stringParam(params, 'role');
+  const warehouse = stringParam(params, 'warehouse');
+  const database = stringParam(params, 'database');
+  const schema = stringParam(params, 'schema');
+  if (file && user !== undefined && role !== undefined && warehouse !== undefined) {
+    if (database !== undefined && schema !== undefined)
+      return {
+        name,
+        source,
+        isDefault,
+        params,
+        authenticator,
+        account,
+        baseUrl,
+        file,
+        user,
+        role,
+        warehouse,
+        database,
+        schema,
+      };
+    const usual: Profile = {
+      name,
+      source,
+      isDefault,
+      params,
+      authenticator,
+      account,
+      baseUrl,
+      file,
+      user,
+      role,
+      warehouse,
+    };
+    if (database !== undefined) usual.database = database;
+    if (schema !== undefined) usual.schema = schema;
+    return usual;
+  }
+  const profile: Profile = { name, source, isDefault, params, authenticator, account, baseUrl };
+  if (file) profile.file = file;
+  if (user !== undefined) profile.user = user;
+  if (role !== undefined) profile.role = role;
+  if (warehouse !== undefined) profile.warehouse = warehouse;
+  if (database !== undefined) profile.database = database;
+  if (schema !== undefined) profile.schema = schema;
+  return profile;
 }
