@@ -141,7 +141,9 @@ export function normaliseTable(
   for (let i = 0; i < keys.length; i++) {
     const rawKey = keys[i]!;
     const value = table[rawKey];
-    const lower = rawKey.toLowerCase();
+    // Known keys are lower case and no alias: the usual key needs neither a case fold nor an alias lookup.
+    const known = KNOWN_KEYS.has(rawKey);
+    const lower = known ? rawKey : rawKey.toLowerCase();
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
       if (lower !== 'session_parameters') {
         out.push({
@@ -152,7 +154,7 @@ export function normaliseTable(
       }
       continue;
     }
-    const canonical = ALIASES.get(lower);
+    const canonical = known ? undefined : ALIASES.get(lower);
     if (canonical) (aliased ??= []).push([lower, canonical, value]);
     else params[lower] = value;
   }
@@ -284,6 +286,6 @@ export function unknownKeyDiagnostics(name: string, params: Params, file: string
 export function stringParam(params: Params, key: string): string | undefined {
   const v = params[key];
   if (v === undefined) return undefined;
-  const s = String(v).trim();
+  const s = typeof v === 'string' ? v.trim() : String(v).trim();
   return s === '' ? undefined : s;
 }

@@ -17,6 +17,11 @@ export const KNOWN_AUTHENTICATORS: readonly Authenticator[] = [
   'PAT_WITH_EXTERNAL_SESSION',
 ];
 
+/** Known authenticators as usually written (all upper or all lower case), so most need no upper-case copy. */
+const AS_WRITTEN: ReadonlyMap<string, Authenticator> = new Map(
+  KNOWN_AUTHENTICATORS.flatMap((a) => [[a, a] as const, [a.toLowerCase(), a] as const]),
+);
+
 /** The authenticators this extension can mint credentials for. */
 export const SUPPORTED_AUTHENTICATORS: readonly Authenticator[] = [
   'SNOWFLAKE_JWT',
@@ -51,7 +56,7 @@ function parseAuthenticator(input: ProfileInput, out: Diagnostic[]): Authenticat
   const raw = stringParam(params, 'authenticator');
   let auth: Authenticator | undefined;
   if (raw !== undefined) {
-    const upper = raw.toUpperCase() as Authenticator;
+    const upper = AS_WRITTEN.get(raw) ?? (raw.toUpperCase() as Authenticator);
     if (KNOWN_AUTHENTICATORS.includes(upper)) auth = upper;
     else if (isOktaUrl(raw)) auth = 'OKTA';
     else {
@@ -160,13 +165,18 @@ type Note = Pick<Diagnostic, 'severity' | 'code' | 'message' | 'fix'>;
  * by field: in V8 a spread copy gets a hidden class of its own each time, which costs at 100,000 connections.
  */
 function note(input: ProfileInput, out: Diagnostic[], d: Note): void {
+  const { severity, code, message, fix } = d;
+  const connection = input.name;
+  const file = input.file;
+  if (code !== undefined && fix !== undefined && file) {
+    out.push({ severity, code, message, fix, connection, file });
+    return;
+  }
   const full: { -readonly [K in keyof Diagnostic]: Diagnostic[K] } =
-    d.code === undefined
-      ? { severity: d.severity, message: d.message }
-      : { severity: d.severity, code: d.code, message: d.message };
-  if (d.fix !== undefined) full.fix = d.fix;
-  full.connection = input.name;
-  if (input.file) full.file = input.file;
+    code === undefined ? { severity, message } : { severity, code, message };
+  if (fix !== undefined) full.fix = fix;
+  full.connection = connection;
+  if (file) full.file = file;
   out.push(full);
 }
 
