@@ -99,14 +99,18 @@ async function checkReferencedFile(ctx: ListingContext, index: number, file: str
 
 function fileVerdict(ctx: ListingContext, index: number, file: string): FileVerdict | Promise<FileVerdict> {
   const known = ctx.files[index]!;
-  let verdict = known.get(file);
-  if (verdict === undefined) {
-    verdict = checkReferencedFile(ctx, index, file).then((v) => {
-      known.set(file, v);
-      return v;
-    });
-    known.set(file, verdict);
-  }
+  const verdict = known.get(file);
+  return verdict === undefined ? firstVerdict(ctx, index, file) : verdict;
+}
+
+/** The check of a file not seen yet, remembered; apart, so fileVerdict's calls allocate no closure context. */
+function firstVerdict(ctx: ListingContext, index: number, file: string): Promise<FileVerdict> {
+  const known = ctx.files[index]!;
+  const verdict = checkReferencedFile(ctx, index, file).then((v) => {
+    known.set(file, v);
+    return v;
+  });
+  known.set(file, verdict);
   return verdict;
 }
 
@@ -162,9 +166,16 @@ function referencedFileDiagnostics(
     for (const [index, file, verdict] of checks) reportFile(index, name, file, verdict as FileVerdict, out);
     return undefined;
   }
-  return (async () => {
-    for (const [index, file, verdict] of checks) reportFile(index, name, file, await verdict, out);
-  })();
+  return reportFilesAfter(checks, name, out);
+}
+
+/** Apart from referencedFileDiagnostics, so that its calls that need not wait allocate no closure context. */
+async function reportFilesAfter(
+  checks: readonly [index: number, file: string, verdict: FileVerdict | Promise<FileVerdict>][],
+  name: string,
+  out: Diagnostic[],
+): Promise<void> {
+  for (const [index, file, verdict] of checks) reportFile(index, name, file, await verdict, out);
 }
 
 /** Shared by every connection without errors: most have none, and 100,000 empty arrays are garbage to collect. */
@@ -205,7 +216,16 @@ export function listConnection(
       ? undefined
       : referencedFileDiagnostics(ctx, name, params, diagnostics);
   if (!pending) return listed(name, source, isDefault, file, params, authenticator, profile, diagnostics, first);
-  return pending.then(() => listed(name, source, isDefault, file, params, authenticator, profile, diagnostics, first));
+  return listedAfter(pending, name, source, isDefault, file, params, authenticator, profile, diagnostics, first);
+}
+
+/**
+ * Kept out of listConnection: a closure there would make V8 allocate a context for its variables on every call,
+ * also for the connections that never wait.
+ */
+async function listedAfter(pending: Promise<void>, ...args: Parameters<typeof listed>): Promise<ListedConnection> {
+  await pending;
+  return listed(...args);
 }
 
 /** The connection, its errors being the error diagnostics it added to the flat list (from `first` on). */
