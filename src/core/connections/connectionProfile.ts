@@ -188,10 +188,9 @@ export function buildProfile(input: ProfileInput, out: Diagnostic[]): ProfileRes
   const { name, params } = input;
   const authenticator = parseAuthenticator(input, out);
   const written = stringParam(params, 'account');
-  const acct =
-    written !== undefined && PLAIN_ACCOUNT.test(written) && stringParam(params, 'region') === undefined
-      ? { account: written, hostAccount: written }
-      : parseAccount(input, out);
+  // A plain account (the usual) is its own host account: no object for the pair.
+  const plain = written !== undefined && PLAIN_ACCOUNT.test(written) && stringParam(params, 'region') === undefined;
+  const acct = plain ? undefined : parseAccount(input, out);
   const port = params.port;
   if (badPort(port)) {
     note(input, out, {
@@ -202,19 +201,18 @@ export function buildProfile(input: ProfileInput, out: Diagnostic[]): ProfileRes
     });
     return authenticator ? { authenticator } : {};
   }
-  if (!authenticator || !acct) return authenticator ? { authenticator } : {};
-  const urlParts = {
-    host: stringParam(params, 'host'),
-    port: port === undefined ? undefined : String(port),
-    protocol: stringParam(params, 'protocol'),
-  };
-  const plainUrl = urlParts.host === undefined && urlParts.port === undefined && urlParts.protocol === undefined;
-  let baseUrl = plainUrl ? input.baseUrls?.get(acct.hostAccount) : undefined;
+  if (!authenticator || !(plain || acct)) return authenticator ? { authenticator } : {};
+  const account = plain ? written : acct!.account;
+  const hostAccount = plain ? written : acct!.hostAccount;
+  const host = stringParam(params, 'host');
+  const protocol = stringParam(params, 'protocol');
+  const plainUrl = host === undefined && port === undefined && protocol === undefined;
+  let baseUrl = plainUrl ? input.baseUrls?.get(hostAccount) : undefined;
   if (baseUrl === undefined) {
-    baseUrl = baseUrlOf(acct.hostAccount, urlParts);
-    if (plainUrl) input.baseUrls?.set(acct.hostAccount, baseUrl);
+    baseUrl = baseUrlOf(hostAccount, { host, port: port === undefined ? undefined : String(port), protocol });
+    if (plainUrl) input.baseUrls?.set(hostAccount, baseUrl);
   }
-  const profile = profileOf(input, authenticator, acct.account, baseUrl);
+  const profile = profileOf(input, authenticator, account, baseUrl);
   return { profile, authenticator };
 }
 
