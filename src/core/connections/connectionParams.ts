@@ -136,9 +136,14 @@ export function normaliseTable(
 ): Params {
   const params: Params = {};
   let aliased: [string, string, ParamValue][] | undefined;
-  for (const rawKey in table) {
+  // TOML tables are dictionaries (null prototype): for-in would look each key up again to filter it.
+  const keys = Object.keys(table);
+  for (let i = 0; i < keys.length; i++) {
+    const rawKey = keys[i]!;
     const value = table[rawKey];
-    const lower = rawKey.toLowerCase();
+    // Known keys are lower case and no alias: the usual key needs neither a case fold nor an alias lookup.
+    const known = KNOWN_KEYS.has(rawKey);
+    const lower = known ? rawKey : rawKey.toLowerCase();
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
       if (lower !== 'session_parameters') {
         out.push({
@@ -149,7 +154,7 @@ export function normaliseTable(
       }
       continue;
     }
-    const canonical = ALIASES.get(lower);
+    const canonical = known ? undefined : ALIASES.get(lower);
     if (canonical) (aliased ??= []).push([lower, canonical, value]);
     else params[lower] = value;
   }
@@ -173,6 +178,10 @@ function where(name: string, file: string | undefined): { connection: string; fi
 }
 
 const OVERRIDE_PREFIX = 'SNOWFLAKE_CONNECTIONS_';
+/** A connection name a variable can target. */
+const ASCII_NAME = /^[A-Za-z0-9_]+$/;
+/** What such a name is in upper case. */
+const UPPER_NAME = /^[A-Z0-9_]+$/;
 
 /**
  * The environment read once for all connections, so resolution stays linear in connections and variables:
@@ -206,9 +215,13 @@ export function indexEnvironment(
     }
   }
   if (targets.size > 0) {
+    // Only names of letters, digits and '_' can be targeted, and their upper case is an ASCII prefix: looking the
+    // lower-case name up among lower-cased prefixes finds the same ones without an upper-case copy of every name.
+    const byLower = new Map<string, string[]>();
+    for (const [prefix, list] of targets) if (UPPER_NAME.test(prefix)) byLower.set(prefix.toLowerCase(), list);
     for (const name of names) {
-      const list = targets.get(name.toUpperCase());
-      if (list && /^[A-Za-z0-9_]+$/.test(name) && !list.includes(name)) list.push(name);
+      const list = byLower.get(name.toLowerCase());
+      if (list && ASCII_NAME.test(name) && !list.includes(name)) list.push(name);
     }
   }
   const overrides = new Map<string, Params>();
@@ -259,19 +272,20 @@ export function genericEnvironmentParams(env: Readonly<Record<string, string | u
 export function unknownKeyDiagnostics(name: string, params: Params, file: string | undefined, out: Diagnostic[]): void {
   for (const k in params) {
     if (KNOWN_KEYS.has(k)) continue;
-    out.push({
-      severity: 'warning',
-      connection: name,
-      ...(file ? { file } : {}),
-      message: `Connection '${name}': unknown key '${k}' is ignored.`,
-      fix: `Check its spelling${file ? ` in ${file}` : ''}; keys are lower snake case, e.g. private_key_file, token_file_path.`,
-    });
+    const message = `Connection '${name}': unknown key '${k}' is ignored.`;
+    const fix = `Check its spelling${file ? ` in ${file}` : ''}; keys are lower snake case, e.g. private_key_file, token_file_path.`;
+    // One literal per shape: a spread in the middle would make each warning an object of its own hidden class.
+    out.push(
+      file
+        ? { severity: 'warning', connection: name, file, message, fix }
+        : { severity: 'warning', connection: name, message, fix },
+    );
   }
 }
 
 export function stringParam(params: Params, key: string): string | undefined {
   const v = params[key];
   if (v === undefined) return undefined;
-  const s = String(v).trim();
+  const s = typeof v === 'string' ? v.trim() : String(v).trim();
   return s === '' ? undefined : s;
 }

@@ -17,6 +17,11 @@ export const KNOWN_AUTHENTICATORS: readonly Authenticator[] = [
   'PAT_WITH_EXTERNAL_SESSION',
 ];
 
+/** Known authenticators as usually written (all upper or all lower case), so most need no upper-case copy. */
+const AS_WRITTEN: ReadonlyMap<string, Authenticator> = new Map(
+  KNOWN_AUTHENTICATORS.flatMap((a) => [[a, a] as const, [a.toLowerCase(), a] as const]),
+);
+
 /** The authenticators this extension can mint credentials for. */
 export const SUPPORTED_AUTHENTICATORS: readonly Authenticator[] = [
   'SNOWFLAKE_JWT',
@@ -51,7 +56,7 @@ function parseAuthenticator(input: ProfileInput, out: Diagnostic[]): Authenticat
   const raw = stringParam(params, 'authenticator');
   let auth: Authenticator | undefined;
   if (raw !== undefined) {
-    const upper = raw.toUpperCase() as Authenticator;
+    const upper = AS_WRITTEN.get(raw) ?? (raw.toUpperCase() as Authenticator);
     if (KNOWN_AUTHENTICATORS.includes(upper)) auth = upper;
     else if (isOktaUrl(raw)) auth = 'OKTA';
     else {
@@ -160,18 +165,20 @@ type Note = Pick<Diagnostic, 'severity' | 'code' | 'message' | 'fix'>;
  * by field: in V8 a spread copy gets a hidden class of its own each time, which costs at 100,000 connections.
  */
 function note(input: ProfileInput, out: Diagnostic[], d: Note): void {
+  const { severity, code, message, fix } = d;
+  const connection = input.name;
+  const file = input.file;
+  if (code !== undefined && fix !== undefined && file) {
+    out.push({ severity, code, message, fix, connection, file });
+    return;
+  }
   const full: { -readonly [K in keyof Diagnostic]: Diagnostic[K] } =
-    d.code === undefined
-      ? { severity: d.severity, message: d.message }
-      : { severity: d.severity, code: d.code, message: d.message };
-  if (d.fix !== undefined) full.fix = d.fix;
-  full.connection = input.name;
-  if (input.file) full.file = input.file;
+    code === undefined ? { severity, message } : { severity, code, message };
+  if (fix !== undefined) full.fix = fix;
+  full.connection = connection;
+  if (file) full.file = file;
   out.push(full);
 }
-
-/** Optional string fields of a profile, set only when the connection has them. */
-const PROFILE_FIELDS = ['user', 'role', 'warehouse', 'database', 'schema'] as const;
 
 /** Plain accounts (no dot, no URL), the common case, skip the cleaning and the region checks. */
 const PLAIN_ACCOUNT = /^[A-Za-z0-9_-]+$/;
@@ -181,10 +188,9 @@ export function buildProfile(input: ProfileInput, out: Diagnostic[]): ProfileRes
   const { name, params } = input;
   const authenticator = parseAuthenticator(input, out);
   const written = stringParam(params, 'account');
-  const acct =
-    written !== undefined && PLAIN_ACCOUNT.test(written) && stringParam(params, 'region') === undefined
-      ? { account: written, hostAccount: written }
-      : parseAccount(input, out);
+  // A plain account (the usual) is its own host account: no object for the pair.
+  const plain = written !== undefined && PLAIN_ACCOUNT.test(written) && stringParam(params, 'region') === undefined;
+  const acct = plain ? undefined : parseAccount(input, out);
   const port = params.port;
   if (badPort(port)) {
     note(input, out, {
@@ -195,31 +201,74 @@ export function buildProfile(input: ProfileInput, out: Diagnostic[]): ProfileRes
     });
     return authenticator ? { authenticator } : {};
   }
-  if (!authenticator || !acct) return authenticator ? { authenticator } : {};
-  const urlParts = {
-    host: stringParam(params, 'host'),
-    port: port === undefined ? undefined : String(port),
-    protocol: stringParam(params, 'protocol'),
-  };
-  const plainUrl = urlParts.host === undefined && urlParts.port === undefined && urlParts.protocol === undefined;
-  let baseUrl = plainUrl ? input.baseUrls?.get(acct.hostAccount) : undefined;
+  if (!authenticator || !(plain || acct)) return authenticator ? { authenticator } : {};
+  const account = plain ? written : acct!.account;
+  const hostAccount = plain ? written : acct!.hostAccount;
+  const host = stringParam(params, 'host');
+  const protocol = stringParam(params, 'protocol');
+  const plainUrl = host === undefined && port === undefined && protocol === undefined;
+  let baseUrl = plainUrl ? input.baseUrls?.get(hostAccount) : undefined;
   if (baseUrl === undefined) {
-    baseUrl = baseUrlOf(acct.hostAccount, urlParts);
-    if (plainUrl) input.baseUrls?.set(acct.hostAccount, baseUrl);
+    baseUrl = baseUrlOf(hostAccount, { host, port: port === undefined ? undefined : String(port), protocol });
+    if (plainUrl) input.baseUrls?.set(hostAccount, baseUrl);
   }
-  const profile: { -readonly [K in keyof ConnectionProfile]: ConnectionProfile[K] } = {
-    name,
-    source: input.source,
-    isDefault: input.isDefault,
-    params,
-    authenticator,
-    account: acct.account,
-    baseUrl,
-  };
-  if (input.file) profile.file = input.file;
-  for (const key of PROFILE_FIELDS) {
-    const value = stringParam(params, key);
-    if (value !== undefined) profile[key] = value;
-  }
+  const profile = profileOf(input, authenticator, account, baseUrl);
   return { profile, authenticator };
+}
+
+type Profile = { -readonly [K in keyof ConnectionProfile]: ConnectionProfile[K] };
+
+/**
+ * The profile, its fields in one order. A connection with file, user, role and warehouse (most) is made in one
+ * literal: each field added later costs V8 a hidden-class step, and past the literal's size a property store too.
+ */
+function profileOf(input: ProfileInput, authenticator: Authenticator, account: string, baseUrl: string): Profile {
+  const { name, source, isDefault, params, file } = input;
+  const user = stringParam(params, 'user');
+  const role = stringParam(params, 'role');
+  const warehouse = stringParam(params, 'warehouse');
+  const database = stringParam(params, 'database');
+  const schema = stringParam(params, 'schema');
+  if (file && user !== undefined && role !== undefined && warehouse !== undefined) {
+    if (database !== undefined && schema !== undefined)
+      return {
+        name,
+        source,
+        isDefault,
+        params,
+        authenticator,
+        account,
+        baseUrl,
+        file,
+        user,
+        role,
+        warehouse,
+        database,
+        schema,
+      };
+    const usual: Profile = {
+      name,
+      source,
+      isDefault,
+      params,
+      authenticator,
+      account,
+      baseUrl,
+      file,
+      user,
+      role,
+      warehouse,
+    };
+    if (database !== undefined) usual.database = database;
+    if (schema !== undefined) usual.schema = schema;
+    return usual;
+  }
+  const profile: Profile = { name, source, isDefault, params, authenticator, account, baseUrl };
+  if (file) profile.file = file;
+  if (user !== undefined) profile.user = user;
+  if (role !== undefined) profile.role = role;
+  if (warehouse !== undefined) profile.warehouse = warehouse;
+  if (database !== undefined) profile.database = database;
+  if (schema !== undefined) profile.schema = schema;
+  return profile;
 }

@@ -13,7 +13,15 @@ import {
 import { buildProfile } from './connectionProfile';
 import { checkFilePermissions } from './filePermissions';
 import { isTable } from './tomlFiles';
-import type { ConnectionProblem, ConnectionSource, Diagnostic, HostEnvironment, ListedConnection } from '../auth/types';
+import type {
+  Authenticator,
+  ConnectionProblem,
+  ConnectionProfile,
+  ConnectionSource,
+  Diagnostic,
+  HostEnvironment,
+  ListedConnection,
+} from '../auth/types';
 
 /** The document the connections come from: every top-level entry is a connection, as the connector sees it. */
 export interface RawConnections {
@@ -91,14 +99,18 @@ async function checkReferencedFile(ctx: ListingContext, index: number, file: str
 
 function fileVerdict(ctx: ListingContext, index: number, file: string): FileVerdict | Promise<FileVerdict> {
   const known = ctx.files[index]!;
-  let verdict = known.get(file);
-  if (verdict === undefined) {
-    verdict = checkReferencedFile(ctx, index, file).then((v) => {
-      known.set(file, v);
-      return v;
-    });
-    known.set(file, verdict);
-  }
+  const verdict = known.get(file);
+  return verdict === undefined ? firstVerdict(ctx, index, file) : verdict;
+}
+
+/** The check of a file not seen yet, remembered; apart, so fileVerdict's calls allocate no closure context. */
+function firstVerdict(ctx: ListingContext, index: number, file: string): Promise<FileVerdict> {
+  const known = ctx.files[index]!;
+  const verdict = checkReferencedFile(ctx, index, file).then((v) => {
+    known.set(file, v);
+    return v;
+  });
+  known.set(file, verdict);
   return verdict;
 }
 
@@ -154,10 +166,22 @@ function referencedFileDiagnostics(
     for (const [index, file, verdict] of checks) reportFile(index, name, file, verdict as FileVerdict, out);
     return undefined;
   }
-  return (async () => {
-    for (const [index, file, verdict] of checks) reportFile(index, name, file, await verdict, out);
-  })();
+  return reportFilesAfter(checks, name, out);
 }
+
+/** Apart from referencedFileDiagnostics, so that its calls that need not wait allocate no closure context. */
+async function reportFilesAfter(
+  checks: readonly [index: number, file: string, verdict: FileVerdict | Promise<FileVerdict>][],
+  name: string,
+  out: Diagnostic[],
+): Promise<void> {
+  for (const [index, file, verdict] of checks) reportFile(index, name, file, await verdict, out);
+}
+
+/** Shared by every connection without errors: most have none, and 100,000 empty arrays are garbage to collect. */
+const NO_ERRORS: readonly ConnectionProblem[] = Object.freeze([]);
+
+type Listed = { -readonly [K in keyof ListedConnection]: ListedConnection[K] };
 
 /**
  * Lists entry `name` of `r`; its diagnostics are appended to `diagnostics` (the resolution's flat list). Synchronous
@@ -183,38 +207,54 @@ export function listConnection(
   const first = diagnostics.length;
   const params = applyEnvironment(name, normaliseTable(name, value, file, diagnostics), ctx.env);
   unknownKeyDiagnostics(name, params, file, diagnostics);
-  const built = buildProfile({ name, source, file, isDefault, params, baseUrls: ctx.baseUrls }, diagnostics);
-  const errors: ConnectionProblem[] = [];
-  const { authenticator, profile } = built;
-  let listed: { -readonly [K in keyof ListedConnection]: ListedConnection[K] };
-  // The usual connection in one literal (no hidden-class changes); the rest gains its fields one by one.
-  if (file && authenticator && profile)
-    listed = { name, source, isDefault, file, params, errors, authenticator, profile };
-  else {
-    listed = file ? { name, source, isDefault, file, params, errors } : { name, source, isDefault, params, errors };
-    if (authenticator) listed.authenticator = authenticator;
-    if (profile) listed.profile = profile;
-  }
+  const { authenticator, profile } = buildProfile(
+    { name, source, file, isDefault, params, baseUrls: ctx.baseUrls },
+    diagnostics,
+  );
   const pending =
     params.private_key_file === undefined && params.token_file_path === undefined
       ? undefined
       : referencedFileDiagnostics(ctx, name, params, diagnostics);
-  if (!pending) return withErrors(listed, errors, diagnostics, first);
-  return pending.then(() => withErrors(listed, errors, diagnostics, first));
+  if (!pending) return listed(name, source, isDefault, file, params, authenticator, profile, diagnostics, first);
+  return listedAfter(pending, name, source, isDefault, file, params, authenticator, profile, diagnostics, first);
 }
 
-/** The connection's errors are the error diagnostics it added to the flat list (from `first` on). */
-function withErrors(
-  listed: ListedConnection,
-  errors: ConnectionProblem[],
+/**
+ * Kept out of listConnection: a closure there would make V8 allocate a context for its variables on every call,
+ * also for the connections that never wait.
+ */
+async function listedAfter(pending: Promise<void>, ...args: Parameters<typeof listed>): Promise<ListedConnection> {
+  await pending;
+  return listed(...args);
+}
+
+/** The connection, its errors being the error diagnostics it added to the flat list (from `first` on). */
+function listed(
+  name: string,
+  source: ConnectionSource,
+  isDefault: boolean,
+  file: string | undefined,
+  params: Params,
+  authenticator: Authenticator | undefined,
+  profile: ConnectionProfile | undefined,
   diagnostics: readonly Diagnostic[],
   first: number,
 ): ListedConnection {
+  let found: ConnectionProblem[] | undefined;
   for (let i = first; i < diagnostics.length; i++) {
     const d = diagnostics[i]!;
-    if (d.severity === 'error') errors.push(problemOf(d));
+    if (d.severity === 'error') (found ??= []).push(problemOf(d));
   }
-  return listed;
+  const errors = found ?? NO_ERRORS;
+  // The usual connection in one literal (no hidden-class changes); the rest gains its fields one by one.
+  if (file && authenticator && profile)
+    return { name, source, isDefault, file, params, errors, authenticator, profile };
+  const out: Listed = file
+    ? { name, source, isDefault, file, params, errors }
+    : { name, source, isDefault, params, errors };
+  if (authenticator) out.authenticator = authenticator;
+  if (profile) out.profile = profile;
+  return out;
 }
 
 /** The host with stat answers remembered for one resolution (many connections share one key file). */

@@ -113,7 +113,10 @@ function defaultNotFound(host: HostEnvironment, defaultName: string, names: read
 
 function usable(listed: readonly ListedConnection[]): ConnectionProfile[] {
   const out: ConnectionProfile[] = [];
-  for (const l of listed) if (l.profile) out.push(l.profile);
+  for (let i = 0; i < listed.length; i++) {
+    const profile = listed[i]!.profile;
+    if (profile) out.push(profile);
+  }
   return out;
 }
 
@@ -169,7 +172,7 @@ async function withUserConnections(host: HostEnvironment, managed: ResolvedConne
 
 function workbenchFirst(listed: ListedConnection[]): ListedConnection[] {
   let managed = 0;
-  for (const c of listed) if (c.source === 'workbench') managed++;
+  for (let i = 0; i < listed.length; i++) if (listed[i]!.source === 'workbench') managed++;
   if (managed === 0 || managed === listed.length) return listed;
   return [...listed.filter((c) => c.source === 'workbench'), ...listed.filter((c) => c.source !== 'workbench')];
 }
@@ -215,8 +218,8 @@ async function resolveOneDirectory(host: HostEnvironment): Promise<ResolvedConne
   const listed: ListedConnection[] = [];
   // Most connections list without waiting on a file: awaiting only the ones that must keeps 100k cheap.
   if (raw) {
-    for (const name of names) {
-      const one = listConnection(ctx, raw, name, diagnostics);
+    for (let i = 0; i < names.length; i++) {
+      const one = listConnection(ctx, raw, names[i]!, diagnostics);
       listed.push(one instanceof Promise ? await one : one);
     }
   }

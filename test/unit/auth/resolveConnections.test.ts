@@ -217,6 +217,15 @@ const fileCases: Case[] = [
     check: (r) => assert.equal(conn(r, 'my-conn').role, undefined),
   },
   {
+    name: '1.4 a variable names the connection in upper case, whatever case the name has',
+    files: { [`${SF}/connections.toml`]: '[Prod]\naccount = "a1"\ntoken="t"\n[dev]\naccount = "a2"\ntoken="t"\n' },
+    env: { SNOWFLAKE_CONNECTIONS_PROD_ROLE: 'R', SNOWFLAKE_CONNECTIONS_dev_ROLE: 'D' },
+    check: (r) => {
+      assert.equal(conn(r, 'Prod').role, 'R');
+      assert.equal(conn(r, 'dev').role, undefined);
+    },
+  },
+  {
     name: '1.4 private_key_path is an alias of private_key_file; both set: private_key_file wins',
     files: {
       [`${SF}/connections.toml`]: `[k]\naccount = "a"\nuser = "u"\nprivate_key_path = "/p"\n[both]\naccount = "a"\nuser="u"\nprivate_key_file = "/f"\nprivate_key_path = "/p"\n`,
