@@ -28,9 +28,24 @@ function chatView(person: Person): Locator {
 }
 
 /** Types into the chat box and sends, as a person does. */
+/**
+ * Types a question and sends it. The chat input suggests participants while `@…` is typed; if a suggestion took a
+ * keystroke (the input then holds something else, such as `@agent`), the input is cleared and the question typed
+ * again, and an open suggestion list is closed first so that Enter sends the question.
+ */
 async function ask(person: Person, text: string): Promise<void> {
-  await chatView(person).locator('.interactive-input-part .monaco-editor').first().click();
-  await person.page.keyboard.type(text, { delay: 5 });
+  const input = chatView(person).locator('.interactive-input-part .monaco-editor').first();
+  const suggestions = chatView(person).locator('.interactive-input-part .suggest-widget.visible');
+  const typed = async (): Promise<string> =>
+    ((await input.locator('.view-lines').textContent()) ?? '').replace(/\u00a0/g, ' ').trim();
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await input.click();
+    await person.page.keyboard.press('Control+A');
+    await person.page.keyboard.press('Backspace');
+    await person.page.keyboard.type(text, { delay: 5 });
+    if (await suggestions.count()) await person.page.keyboard.press('Escape');
+    if ((await typed()) === text) break;
+  }
   await person.page.keyboard.press('Enter');
 }
 
