@@ -43,7 +43,21 @@ export function keepConnectionsFile(): void {
     original = await fsp.readFile(file());
   });
   after(async () => {
-    if (original) await fsp.writeFile(file(), original, { mode: 0o600 });
+    if (!original) return;
+    // Put back in one step (a truncated file read by the watcher would list no connections for a moment), then wait
+    // until the extension lists the file's connections again, so the next suite does not start on a stale list.
+    const temp = `${file()}.restore`;
+    await fsp.writeFile(temp, original, { mode: 0o600 });
+    await fsp.rename(temp, file());
+    const names = [...original.toString('utf8').matchAll(/^\[([^\]\s]+)\]/gm)].map((m) => m[1]!);
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const listed = new Set((await (await api()).listConnections()).map((c) => c.name));
+      if (names.every((n) => listed.has(n))) return;
+      if (Date.now() > deadline)
+        throw new Error(`the restored connections.toml is not listed again: ${names.join(', ')}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   });
 }
 
